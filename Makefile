@@ -1,0 +1,43 @@
+# umli — see README.md. The two commands every user needs: `make demo` and `make test`.
+GO        ?= go
+OUT       ?= demo-out
+FUZZTIME  ?= 60s
+
+.PHONY: all build demo test deps vet fmt-check unit bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build ./...
+
+## demo: run the whole system on embedded defaults and print what the LEMF received
+demo:
+	$(GO) run ./cmd/umli demo --out $(OUT)
+
+## test: install missing system packages (root on Debian), then vet, gofmt check and race tests
+test: deps vet fmt-check unit
+
+deps:
+	@bash scripts/install-deps.sh
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+## bench: the performance figures quoted in closing notes
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+	$(GO) tool benchstat bench.txt
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@bash scripts/fuzz-all.sh $(FUZZTIME)
+
+clean:
+	rm -rf $(OUT) bench.txt

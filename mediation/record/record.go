@@ -1,0 +1,80 @@
+// Package record is the contract between the sources (umsys, rtpcapture, email) and
+// mediation. A source says what happened to whom and in which logical sequence; it never
+// chooses LIIDs, CINs, event-identifiers or sequence numbers, and never sees BER.
+package record
+
+import (
+	"context"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi"
+)
+
+// IdentityKind names the kind of a target-side identity.
+type IdentityKind int
+
+// Identity kinds that warrants can name.
+const (
+	IdentityE164   IdentityKind = iota + 1 // MSISDN / E.164 number, with or without '+'
+	IdentityEmail                          // e-mail address, matched case-insensitively
+	IdentityBoxID                          // UM platform mailbox identifier (e.g. "1000@example.net")
+	IdentitySIPURI                         // sip:/sips:/tel: URI
+	IdentityIP                             // IP address
+)
+
+// Identity is one target-side identity a record concerns.
+type Identity struct {
+	Kind  IdentityKind
+	Value string
+}
+
+// Boundary says how a record relates to its logical sequence (TS 102 232-2 clause 8.1:
+// login … logout, connect … disconnect share one CIN).
+type Boundary int
+
+// Boundary values. Mediation derives iRIType from them and from the sequence's state.
+const (
+	Standalone Boundary = iota // iRI-Report, its own CIN
+	Open                       // iRI-Begin (iRI-Continue when the sequence is already open)
+	Continue                   // iRI-Continue (iRI-Begin when the sequence is not open yet)
+	Close                      // iRI-End (iRI-Report when no sequence is open)
+)
+
+// Record is one intercept record: an IRI event or one chunk of content.
+// Exactly one of MessagingIRI, EmailIRI, MessagingCC, EmailCC is set.
+type Record struct {
+	// Identities are the target-side identities this record concerns; mediation matches
+	// them against warrants and drops the record at once when none matches.
+	Identities []Identity
+	// Source names the network element the record came from (e.g. "fs-um-1"); CINs are
+	// unique per network element.
+	Source string
+	// CorrelationKey names the logical sequence within Source (vendor session UUID,
+	// SIP Call-ID, TCP 4-tuple). Records with the same key share a CIN while it is open.
+	CorrelationKey string
+	Boundary       Boundary
+	// EventKey links CC to IRI: records of one sequence with the same EventKey get the same
+	// event-identifier. Empty for IRI that has no content.
+	EventKey string
+	// Time is the time of interception.
+	Time time.Time
+
+	MessagingIRI *etsi.MessagingIRI
+	EmailIRI     *etsi.EmailIRI
+	// MessagingCC's EventIdentifier is filled by mediation from EventKey.
+	MessagingCC *etsi.MessagingCC
+	EmailCC     *etsi.EmailCC
+	// Direction of CC relative to the target.
+	Direction etsi.PayloadDirection
+	// CloseEvent, on an Open record, is the IRI mediation synthesizes (as iRI-End) when
+	// the sequence idles out without a Close, e.g. Messaging-Box-Event disconnect with
+	// status unknown. Nil means a generic end is built from the last IRI.
+	CloseEvent *etsi.MessagingIRI
+}
+
+// Sink receives records from a source. Submit returns once mediation has taken
+// responsibility for the record (matched and queued durably, or dropped as not
+// targeted); an error means the record was not taken and the source may retry.
+type Sink interface {
+	Submit(ctx context.Context, r *Record) error
+}
