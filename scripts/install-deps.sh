@@ -13,6 +13,7 @@ need=(
   "sipp:sip-tester"
   "xmllint:libxml2-utils"
   "curl:curl"
+  "dovecot:dovecot-imapd dovecot-pop3d" "swaks:swaks"
 )
 
 missing=()
@@ -26,6 +27,12 @@ done
 # erlc alone is not enough: the asn1 application must be there too.
 if command -v erlc >/dev/null 2>&1 && ! ls /usr/lib/erlang/lib 2>/dev/null | grep -q '^asn1-'; then
   missing+=(erlang-asn1)
+fi
+
+# The e-mail tests need Dovecot's imap and pop3 services, not just its core.
+if command -v dovecot >/dev/null 2>&1; then
+  [[ -x /usr/lib/dovecot/imap ]] || missing+=(dovecot-imapd)
+  [[ -x /usr/lib/dovecot/pop3 ]] || missing+=(dovecot-pop3d)
 fi
 
 ((${#missing[@]})) || exit 0
@@ -42,3 +49,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts redis-server as a service on install; tests start their own on free ports.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop redis-server >/dev/null 2>&1 || true; fi
+# Likewise Dovecot: the e-mail tests run their own with a throwaway configuration.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop dovecot >/dev/null 2>&1 || true; fi

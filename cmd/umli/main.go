@@ -1,0 +1,46 @@
+// Command umli is the lawful-interception adapter for unified messaging and e-mail:
+// mediation (warrants, CINs, sequence numbers in Redis) and handover (HI2/HI3 to the LEMF).
+//
+//	umli run --config FILE [--records FILE|-]
+//	umli check-config FILE
+//	umli demo [--out DIR]
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage:
+  umli run --config FILE [--records FILE|-]   run mediation and handover
+  umli check-config FILE                      check a configuration file and exit
+  umli demo [--out DIR]                       run the whole system on embedded defaults
+
+See umli.example.yaml for a documented configuration.
+`
+
+func main() {
+	os.Exit(dispatch(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], stdin, stderr)
+	case "check-config":
+		return checkConfigCmd(args[1:], stdout, stderr)
+	case "demo":
+		return demoCmd(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "umli: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
+)
+
+// drainTimeout bounds how long a stopping umli spends numbering queued records.
+const drainTimeout = 10 * time.Second
+
+func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file (see umli.example.yaml)")
+	records := fs.String("records", "", "read intercept records as JSON lines from FILE or - (stdin)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *cfgPath == "" {
+		fmt.Fprintln(stderr, "umli run: --config FILE is required")
+		return 2
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	lvl := zerolog.InfoLevel
+	if cfg.Log.Level != "" {
+		lvl, _ = zerolog.ParseLevel(cfg.Log.Level) // checked by config
+	}
+	log := zerolog.New(stderr).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, *records, stdin, log); err != nil {
+		log.Error().Err(err).Msg("umli stopped")
+		return 1
+	}
+	return 0
+}
+
+func redisClient(cfg *config.Config) (redis.UniversalClient, error) {
+	opt := &redis.UniversalOptions{
+		Addrs: cfg.Redis.Addrs, MasterName: cfg.Redis.MasterName, Username: cfg.Redis.Username, DB: cfg.Redis.DB,
+	}
+	if f := cfg.Redis.PasswordFile; f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("redis password file: %w", err)
+		}
+		opt.Password = strings.TrimSpace(string(b))
+	}
+	if t := cfg.Redis.TLS; t != nil {
+		tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+		if t.Cert != "" {
+			cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
+			if err != nil {
+				return nil, fmt.Errorf("redis tls: %w", err)
+			}
+			tc.Certificates = []tls.Certificate{cert}
+		}
+		opt.TLSConfig = tc
+	}
+	return redis.NewUniversalClient(opt), nil
+}
+
+// serve runs handover and mediation (and the records input, if any) until ctx ends,
+// then drains what mediation holds in memory.
+func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Reader, log zerolog.Logger) error {
+	rdb, err := redisClient(cfg)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	reg := prometheus.NewRegistry()
+	_ = reg.Register(collectors.NewGoCollector())
+	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	hc, err := mediation.HandoverConfig(cfg)
+	if err != nil {
+		return err
+	}
+	ho, err := handover.New(hc, rdb, reg, log)
+	if err != nil {
+		return err
+	}
+	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	if err != nil {
+		return err
+	}
+	if cfg.Metrics.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.Metrics.Listen)
+		if err != nil {
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+		log.Info().Str("listen", ln.Addr().String()).Msg("metrics on /metrics")
+	}
+
+	// Handover and mediation outlive ctx by the drain: records already taken are
+	// numbered and queued before the process exits.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(2)
+	go func() { defer wg.Done(); errc <- ho.Run(runCtx) }()
+	go func() { defer wg.Done(); errc <- med.Run(runCtx) }()
+	log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).Msg("umli running")
+
+	if records != "" {
+		go func() {
+			in, name := stdin, "stdin"
+			if records != "-" {
+				f, err := os.Open(records)
+				if err != nil {
+					log.Error().Err(err).Msg("records input")
+					return
+				}
+				defer f.Close()
+				in, name = f, records
+			}
+			n, err := feedRecords(ctx, name, in, med, log)
+			if err != nil {
+				log.Error().Err(err).Msg("records input")
+			}
+			log.Info().Int("records", n).Msg("records input done")
+		}()
+	}
+	<-ctx.Done()
+	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
+	derr := med.Drain(dctx)
+	dcancel()
+	cancel()
+	wg.Wait()
+	close(errc)
+	var errs []error
+	for e := range errc {
+		errs = append(errs, e)
+	}
+	if derr != nil {
+		errs = append(errs, derr)
+	}
+	return errors.Join(errs...)
+}

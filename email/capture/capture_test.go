@@ -1,0 +1,150 @@
+package capture
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/umli/umli/email/annex"
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+var boundaryNames = map[record.Boundary]string{
+	record.Standalone: "Standalone", record.Open: "Open", record.Continue: "Continue", record.Close: "Close",
+}
+
+// summary renders the records of one session: IRI events and CC directions.
+func summary(recs []*record.Record, key string) []string {
+	var out []string
+	for _, r := range recs {
+		if r.CorrelationKey != key {
+			continue
+		}
+		if r.EmailIRI != nil {
+			out = append(out, fmt.Sprintf("IRI %s %d %d", boundaryNames[r.Boundary], r.EmailIRI.EventType, r.EmailIRI.Status))
+		} else {
+			out = append(out, fmt.Sprintf("CC %d", r.Direction))
+		}
+	}
+	return out
+}
+
+func iri(b record.Boundary, ev etsi.EmailEvent) string {
+	return fmt.Sprintf("IRI %s %d %d", boundaryNames[b], ev, etsi.EmailStatusSucceeded)
+}
+
+const (
+	fromT = "CC 0"
+	toT   = "CC 1"
+)
+
+// Expected record shapes: B.6 and C.4 "I:" lines (CC of every exchange after logon).
+var (
+	wantB6 = []string{
+		iri(record.Open, etsi.EmailLogon), fromT, toT, fromT, toT, fromT, toT,
+		toT, iri(record.Continue, etsi.EmailDownload), fromT, toT, fromT, toT,
+		toT, iri(record.Continue, etsi.EmailPartialDownload), fromT, toT, fromT, toT,
+		fromT, toT, iri(record.Close, etsi.EmailLogoff),
+	}
+	wantC4 = []string{
+		iri(record.Open, etsi.EmailLogon), fromT, toT, fromT, toT,
+		iri(record.Continue, etsi.EmailPartialDownload), fromT, toT,
+		toT, iri(record.Continue, etsi.EmailPartialDownload), fromT, toT,
+		fromT, toT, fromT, toT, iri(record.Close, etsi.EmailLogoff),
+	}
+	wantSMTP = []string{
+		iri(record.Open, etsi.EmailLogon), fromT, toT,
+		iri(record.Open, etsi.EmailLogon), fromT, toT,
+		fromT, toT, fromT, toT, fromT, toT,
+		fromT, iri(record.Continue, etsi.EmailSend), fromT, toT,
+		fromT, toT, iri(record.Close, etsi.EmailLogoff),
+	}
+)
+
+func readAll(t *testing.T, file string) ([]*record.Record, Stats) {
+	t.Helper()
+	var recs []*record.Record
+	st, err := ReadFile(context.Background(), "testdata/"+file, Config{Source: "span-1",
+		Emit: func(r *record.Record) { recs = append(recs, r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs, st
+}
+
+func TestCaptureFiles(t *testing.T) {
+	tests := []struct {
+		file string
+		want map[string][]string // by client address
+	}{
+		{"pop3-b6.pcap", map[string][]string{"192.0.2.10": wantB6}},
+		{"imap-c4.pcap", map[string][]string{"192.0.2.11": wantC4}},
+		{"smtp.pcap", map[string][]string{"192.0.2.12": wantSMTP}},
+		{"mixed.pcap", map[string][]string{"192.0.2.10": wantB6, "192.0.2.11": wantC4, "192.0.2.12": wantSMTP}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			recs, st := readAll(t, tc.file)
+			if st.Sessions != len(tc.want) || st.Gaps != 0 {
+				t.Fatalf("stats %+v", st)
+			}
+			byClient := map[string]string{}
+			for _, r := range recs {
+				for _, id := range r.Identities {
+					if id.Kind == record.IdentityIP {
+						byClient[id.Value] = r.CorrelationKey
+					}
+				}
+				if r.Source != "span-1" || r.Time.Year() != 2026 {
+					t.Fatalf("record source %q time %v", r.Source, r.Time)
+				}
+			}
+			for client, want := range tc.want {
+				got := summary(recs, byClient[client])
+				if strings.Join(got, "\n") != strings.Join(want, "\n") {
+					t.Errorf("session of %s:\ngot  %q\nwant %q", client, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestCaptureReassemblesContent checks content across segments, a reordered and a
+// retransmitted segment (imap-c4.pcap has both), and message extraction.
+func TestCaptureReassemblesContent(t *testing.T) {
+	recs, _ := readAll(t, "imap-c4.pcap")
+	var cc strings.Builder
+	var header bool
+	for _, r := range recs {
+		if r.EmailCC != nil && r.Direction == etsi.DirectionToTarget {
+			cc.Write(r.EmailCC.Content)
+			header = header || string(r.EmailCC.Content) == annex.C4Header
+		}
+	}
+	var want strings.Builder
+	for _, st := range annex.C4()[2:] {
+		if st.FromServer {
+			want.WriteString(st.Data)
+		}
+	}
+	// The server CC is every server byte after the logon, plus the fetched header.
+	if got := strings.Replace(cc.String(), annex.C4Header, "", 1); got != want.String() {
+		t.Errorf("server CC differs:\ngot  %q\nwant %q", got, want.String())
+	}
+	if !header {
+		t.Error("no CC with the fetched header section")
+	}
+	for _, r := range recs {
+		if r.EmailIRI != nil && r.EmailIRI.EventType == etsi.EmailLogoff {
+			if r.EmailIRI.ServerOctetsSent == 0 || *r.EmailIRI.ServerPort != 143 {
+				t.Errorf("logoff IRI %+v", r.EmailIRI)
+			}
+			if !r.Time.After(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
+				t.Errorf("logoff time %v", r.Time)
+			}
+		}
+	}
+}

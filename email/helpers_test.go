@@ -1,0 +1,154 @@
+package email
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+// collector keeps every record a machine emits.
+type collector struct{ recs []*record.Record }
+
+func (c *collector) emit(r *record.Record) { c.recs = append(c.recs, r) }
+
+// step is one chunk of a transcript.
+type step struct {
+	dir  Direction
+	data string
+}
+
+func c(s string) step { return step{FromClient, s} }
+func s(s string) step { return step{FromServer, s} }
+
+var testInfo = SessionInfo{
+	Source: "mail-1",
+	Client: netip.MustParseAddrPort("192.0.2.10:40000"),
+	Server: netip.MustParseAddrPort("198.51.100.5:110"),
+	Key:    "sess",
+}
+
+// feed runs a transcript through a fresh machine and ends the session.
+func feed(t *testing.T, proto Protocol, opts Options, steps []step) []*record.Record {
+	t.Helper()
+	col := &collector{}
+	m, err := New(proto, testInfo, col.emit, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for _, st := range steps {
+		m.Feed(st.dir, []byte(st.data), now)
+	}
+	m.End(now)
+	return col.recs
+}
+
+func boundaryName(b record.Boundary) string {
+	switch b {
+	case record.Standalone:
+		return "Standalone"
+	case record.Open:
+		return "Open"
+	case record.Continue:
+		return "Continue"
+	case record.Close:
+		return "Close"
+	}
+	return fmt.Sprint(int(b))
+}
+
+var eventNames = map[etsi.EmailEvent]string{
+	etsi.EmailSend: "send", etsi.EmailReceive: "receive", etsi.EmailDownload: "download",
+	etsi.EmailLogonAttempt: "logon-attempt", etsi.EmailLogon: "logon",
+	etsi.EmailLogonFailure: "logon-failure", etsi.EmailLogoff: "logoff",
+	etsi.EmailPartialDownload: "partial-download", etsi.EmailUpload: "upload",
+}
+
+var statusNames = map[etsi.EmailStatus]string{
+	etsi.EmailStatusUnknown: "unknown", etsi.EmailStatusFailed: "failed", etsi.EmailStatusSucceeded: "succeeded",
+}
+
+// describe renders a record in one line for sequence assertions.
+func describe(r *record.Record) string {
+	switch {
+	case r.EmailIRI != nil:
+		return fmt.Sprintf("IRI %s %s %s", boundaryName(r.Boundary), eventNames[r.EmailIRI.EventType], statusNames[r.EmailIRI.Status])
+	case r.EmailCC != nil:
+		dir := "from-target"
+		if r.Direction == etsi.DirectionToTarget {
+			dir = "to-target"
+		}
+		return fmt.Sprintf("CC %s %s %q", boundaryName(r.Boundary), dir, r.EmailCC.Content)
+	}
+	return "?"
+}
+
+func describeAll(recs []*record.Record) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = describe(r)
+	}
+	return out
+}
+
+// assertSequence compares the described records with want, line by line.
+func assertSequence(t *testing.T, recs []*record.Record, want []string) {
+	t.Helper()
+	got := describeAll(recs)
+	if strings.Join(got, "\n") == strings.Join(want, "\n") {
+		return
+	}
+	for i := 0; i < max(len(got), len(want)); i++ {
+		g, w := "<none>", "<none>"
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		mark := "  "
+		if g != w {
+			mark = "!!"
+		}
+		t.Logf("%s %2d got  %s", mark, i, g)
+		if g != w {
+			t.Logf("%s %2d want %s", mark, i, w)
+		}
+	}
+	t.Fatalf("record sequence differs (%d got, %d want)", len(got), len(want))
+}
+
+// iris returns the IRI records only.
+func iris(recs []*record.Record) []*record.Record {
+	var out []*record.Record
+	for _, r := range recs {
+		if r.EmailIRI != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func ccq(b record.Boundary, dir etsi.PayloadDirection, content string) string {
+	return describe(&record.Record{Boundary: b, Direction: dir, EmailCC: &etsi.EmailCC{Content: []byte(content)}})
+}
+
+func iriq(b record.Boundary, ev etsi.EmailEvent, st etsi.EmailStatus) string {
+	return describe(&record.Record{Boundary: b, EmailIRI: &etsi.EmailIRI{EventType: ev, Status: st}})
+}
+
+func hasIdentity(r *record.Record, kind record.IdentityKind, v string) bool {
+	for _, id := range r.Identities {
+		if id.Kind == kind && strings.EqualFold(id.Value, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func testNow() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }

@@ -1,0 +1,433 @@
+package email
+
+import (
+	"strings"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+// maxSegments bounds the lines (literals + 1) of one IMAP command or response.
+const maxSegments = 64
+
+// imapCmd is a tagged command awaiting its completion.
+type imapCmd struct {
+	tag, verb string
+	key       string
+	since     [2]int64
+	full      bool     // FETCH of whole messages
+	msgs      int      // messages streamed in the response (FETCH) or request (APPEND)
+	first     *message // first message, for Message-ID and From
+	sasl      *saslExchange
+	user      string
+	pass      *string
+}
+
+// IMAPMachine follows one IMAP4 session (Annex C).
+type IMAPMachine struct {
+	session
+	lines   [2]lineSplitter
+	greeted bool
+
+	pending map[string]*imapCmd
+	order   []*imapCmd
+
+	// Client side: the command being assembled and a literal in flight.
+	cur        *imapCommand
+	curCmd     *imapCmd
+	clientLit  int64
+	clientMsg  *message
+	clientSent bool // literal bytes of the current literal were seen
+	authCmd    *imapCmd
+	cred       *imapCmd
+
+	// Server side: the response being assembled and a literal in flight.
+	resp      []string
+	respLen   int
+	serverLit int64
+	serverMsg *message
+	serverFor *imapCmd
+}
+
+// NewIMAP returns the IMAP4 state machine of one session.
+func NewIMAP(info SessionInfo, emit Emit, opts Options) *IMAPMachine {
+	m := &IMAPMachine{
+		session: newSession(info, emit, opts, etsi.ProtocolIMAP4, "imap"),
+		pending: map[string]*imapCmd{},
+	}
+	for i := range m.lines {
+		m.lines[i].max = m.opts.MaxLine
+	}
+	return m
+}
+
+// TLS implements Machine.
+func (m *IMAPMachine) TLS() TLSState { return m.tls }
+
+// ResumePlain implements Machine.
+func (m *IMAPMachine) ResumePlain() {
+	m.tls, m.opaque = TLSNone, false
+	m.pending, m.order = map[string]*imapCmd{}, nil
+	m.cur, m.curCmd = nil, nil
+}
+
+// Feed implements Machine.
+func (m *IMAPMachine) Feed(dir Direction, p []byte, now time.Time) {
+	m.now = now
+	if m.opaque || m.ended {
+		m.count(dir, len(p), now)
+		return
+	}
+	for len(p) > 0 {
+		if m.opaque {
+			// The rest of the chunk is TLS: counted, not parsed.
+			m.count(dir, len(p), now)
+			return
+		}
+		var n int
+		var act func()
+		if dir == FromClient {
+			n, act = m.client(p)
+		} else {
+			n, act = m.server(p)
+		}
+		// Consumed bytes join the exchange before the step acts on them, so the
+		// exchange CC of a completed response includes its last line.
+		m.count(dir, n, now)
+		m.keep(dir, p[:n])
+		p = p[n:]
+		if act != nil {
+			act()
+		}
+	}
+}
+
+// End implements Machine.
+func (m *IMAPMachine) End(now time.Time) {
+	m.now = now
+	if m.clientMsg != nil {
+		m.clientMsg.end()
+		m.clientMsg = nil
+	}
+	if m.serverMsg != nil {
+		m.serverMsg.end()
+		m.serverMsg = nil
+	}
+	if m.cred != nil && !m.opaque {
+		m.credOutcome(m.cred, etsi.EmailLogonAttempt)
+	}
+	m.finish(now)
+}
+
+func (m *IMAPMachine) client(p []byte) (int, func()) {
+	if m.clientLit > 0 {
+		take := int(min(int64(len(p)), m.clientLit))
+		m.clientLit -= int64(take)
+		m.clientSent = true
+		if m.clientMsg != nil {
+			m.clientMsg.write(p[:take])
+		} else if m.cur != nil {
+			i := len(m.cur.lits) - 1
+			room := m.opts.MaxLiteral - len(m.cur.lits[i])
+			m.cur.lits[i] = append(m.cur.lits[i], p[:min(take, max(room, 0))]...)
+		}
+		if m.clientLit == 0 {
+			m.literalDone()
+		}
+		return take, nil
+	}
+	n, raw, ok := m.lines[0].next(p)
+	if !ok {
+		return n, nil
+	}
+	m.lines[0].wasTruncated()
+	line := string(raw)
+	if m.cur == nil && m.authCmd != nil {
+		m.authCmd.sasl.response(line)
+		return n, nil
+	}
+	if m.cur == nil {
+		if strings.EqualFold(line, "DONE") {
+			return n, nil // ends IDLE
+		}
+		m.begin(line)
+	} else if len(m.cur.segments) < maxSegments {
+		m.cur.segments = append(m.cur.segments, line)
+	}
+	if size, ok := trailingLiteral(line); ok {
+		m.cur.lits = append(m.cur.lits, nil)
+		m.clientLit, m.clientSent = size, false
+		if m.curCmd.verb == "APPEND" && len(m.cur.tokens()) > 3 {
+			// tag APPEND mailbox [flags] [date] {n}: the literal is the message.
+			m.clientMsg = newMessage(&m.session, m.curCmd.key, etsi.DirectionFromTarget, nil)
+		}
+		if size == 0 {
+			m.literalDone()
+		}
+		return n, nil
+	}
+	m.dispatch()
+	return n, nil
+}
+
+// begin starts assembling a new command from its first line.
+func (m *IMAPMachine) begin(line string) {
+	m.cur = &imapCommand{segments: []string{line}}
+	tag, rest, _ := strings.Cut(line, " ")
+	verb, _ := splitVerb(rest)
+	m.curCmd = &imapCmd{tag: tag, verb: verb, key: m.newKey(), since: m.snapshot()}
+	if m.ccKey == "" {
+		m.ccKey = m.curCmd.key
+	}
+	// Registered at once: the server may answer before the command is complete (a
+	// refused synchronizing literal).
+	m.register(m.curCmd)
+}
+
+func (m *IMAPMachine) register(c *imapCmd) {
+	if old, dup := m.pending[c.tag]; dup {
+		m.unregister(old)
+	}
+	if len(m.order) >= maxPending {
+		m.unregister(m.order[0])
+	}
+	m.pending[c.tag] = c
+	m.order = append(m.order, c)
+}
+
+func (m *IMAPMachine) unregister(c *imapCmd) {
+	delete(m.pending, c.tag)
+	for i, o := range m.order {
+		if o == c {
+			m.order = append(m.order[:i], m.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// literalDone finishes a client literal; the command line continues after it.
+func (m *IMAPMachine) literalDone() {
+	if m.clientMsg != nil {
+		m.clientMsg.end()
+		if m.curCmd.first == nil {
+			m.curCmd.first = m.clientMsg
+		}
+		m.curCmd.msgs++
+		m.clientMsg = nil
+	}
+}
+
+// dispatch interprets a complete command.
+func (m *IMAPMachine) dispatch() {
+	c, cmd := m.curCmd, m.cur
+	m.cur, m.curCmd = nil, nil
+	toks := cmd.tokens()
+	args := toks[min(2, len(toks)):]
+	if c.verb == "UID" && len(args) > 0 {
+		c.verb = "UID " + strings.ToUpper(args[0].text)
+		args = args[1:]
+	}
+	switch c.verb {
+	case "LOGIN":
+		if len(args) >= 2 {
+			c.user, c.pass = args[0].text, ptr(args[1].text)
+			m.login, m.cred = c.user, c
+		}
+	case "AUTHENTICATE":
+		if len(args) >= 1 {
+			c.sasl = newSASL(args[0].text)
+			if len(args) >= 2 {
+				c.sasl.response(args[1].text)
+			}
+			m.authCmd, m.cred = c, c
+		}
+	case "FETCH", "UID FETCH":
+		if len(args) >= 2 {
+			items := make([]string, 0, len(args)-1)
+			for _, a := range args[1:] {
+				items = append(items, a.text)
+			}
+			c.full = fetchIsFull(strings.Join(items, " "))
+		}
+	case "STARTTLS":
+		m.tls = TLSRequested
+	}
+}
+
+func (m *IMAPMachine) server(p []byte) (int, func()) {
+	if m.serverLit > 0 {
+		take := int(min(int64(len(p)), m.serverLit))
+		m.serverLit -= int64(take)
+		if m.serverMsg != nil {
+			m.serverMsg.write(p[:take])
+			if m.serverLit == 0 {
+				m.serverMsg.end()
+				if m.serverFor.first == nil {
+					m.serverFor.first = m.serverMsg
+				}
+				m.serverFor.msgs++
+				m.serverMsg, m.serverFor = nil, nil
+			}
+		}
+		return take, nil
+	}
+	n, raw, ok := m.lines[1].next(p)
+	if !ok {
+		return n, nil
+	}
+	m.lines[1].wasTruncated()
+	line := string(raw)
+	if len(m.resp) < maxSegments && m.respLen < maxReplyText {
+		m.resp = append(m.resp, line)
+		m.respLen += len(line)
+	}
+	if size, ok := trailingLiteral(line); ok {
+		m.serverLit = size
+		text := strings.Join(m.resp, " ")
+		before := text[:strings.LastIndexByte(text, '{')]
+		if f := m.pendingFetch(); f != nil && size > 0 && strings.HasPrefix(text, "* ") && messageSection(before) {
+			m.serverMsg = newMessage(&m.session, f.key, etsi.DirectionToTarget, m.identities(m.loginAddress()))
+			m.serverFor = f
+		}
+		return n, nil
+	}
+	first := m.resp[0]
+	m.resp, m.respLen = m.resp[:0], 0
+	return n, func() { m.response(first) }
+}
+
+// pendingFetch is the oldest FETCH awaiting completion: untagged FETCH data belongs to it.
+func (m *IMAPMachine) pendingFetch() *imapCmd {
+	for _, c := range m.order {
+		if c.verb == "FETCH" || c.verb == "UID FETCH" {
+			return c
+		}
+	}
+	return nil
+}
+
+// response handles one complete server response, given its first line.
+func (m *IMAPMachine) response(line string) {
+	if !m.greeted {
+		m.greeted = true
+		m.discardExchange()
+		if strings.HasPrefix(strings.ToUpper(line), "* PREAUTH") {
+			m.logon(m.newKey(), [2]int64{}, nil, m.identities())
+		}
+		return
+	}
+	if strings.HasPrefix(line, "+") {
+		if m.authCmd != nil {
+			m.authCmd.sasl.challenge(strings.TrimSpace(strings.TrimPrefix(line, "+")))
+		}
+		return
+	}
+	if strings.HasPrefix(line, "*") {
+		return
+	}
+	tag, rest, _ := strings.Cut(line, " ")
+	status, _ := splitVerb(rest)
+	c := m.pending[tag]
+	if c == nil {
+		m.flushExchange("", nil)
+		return
+	}
+	m.unregister(c)
+	if c == m.curCmd {
+		// Refused before the client sent its literal: it will not send it.
+		if m.clientLit > 0 && !m.clientSent {
+			m.clientLit = 0
+		}
+		m.cur, m.curCmd, m.clientMsg = nil, nil, nil
+	}
+	ok := status == "OK"
+	switch c.verb {
+	case "LOGIN", "AUTHENTICATE":
+		if c == m.cred {
+			ev := etsi.EmailLogon
+			if !ok {
+				ev = etsi.EmailLogonFailure
+			}
+			m.credOutcome(c, ev)
+			return
+		}
+	case "FETCH", "UID FETCH":
+		ev := etsi.EmailPartialDownload
+		if c.full {
+			ev = etsi.EmailDownload
+		}
+		m.messageEvent(c, ev, ok, true)
+		return
+	case "APPEND":
+		m.messageEvent(c, etsi.EmailUpload, ok, false)
+		return
+	case "LOGOUT":
+		st := etsi.EmailStatusSucceeded
+		if !ok {
+			st = etsi.EmailStatusFailed
+		}
+		m.logoff(c.key, st)
+		return
+	case "STARTTLS":
+		if ok {
+			m.tls, m.opaque = TLSAccepted, true
+		} else {
+			m.tls = TLSNone
+		}
+	}
+	m.flushExchange(c.key, nil)
+}
+
+// credOutcome reports LOGIN or AUTHENTICATE with IMAPAAAInformation.
+func (m *IMAPMachine) credOutcome(c *imapCmd, ev etsi.EmailEvent) {
+	aaa := &etsi.IMAPAAAInformation{Username: c.user, Password: c.pass}
+	if c.sasl != nil {
+		aaa.Username = c.sasl.user
+		if c.sasl.hasPass {
+			aaa.Password = ptr(c.sasl.pass)
+		}
+		m.login = c.sasl.user
+	}
+	switch ev {
+	case etsi.EmailLogon:
+		aaa.Result = aaaResult(true)
+	case etsi.EmailLogonFailure:
+		aaa.Result = aaaResult(false)
+	default:
+		aaa.Result = ptr(etsi.AAAResultUnknown)
+	}
+	m.cred, m.authCmd = nil, nil
+	info := &etsi.AAAInformation{IMAP: aaa}
+	ids := m.identities()
+	if ev == etsi.EmailLogon {
+		m.logon(c.key, c.since, info, ids)
+		return
+	}
+	m.logonFailed(ev, c.key, c.since, info, ids)
+}
+
+// messageEvent reports a FETCH (download, partial download) or APPEND (upload), with
+// E-mail-Status per Table C.2.
+func (m *IMAPMachine) messageEvent(c *imapCmd, ev etsi.EmailEvent, ok, download bool) {
+	st := etsi.EmailStatusSucceeded
+	if !ok {
+		st = etsi.EmailStatusFailed
+	}
+	iri := m.iri(ev, st, c.since)
+	if c.first != nil {
+		c.first.apply(iri, true)
+	}
+	var ids []record.Identity
+	if download {
+		if r := m.loginAddress(); r != "" {
+			iri.Recipients = []string{r}
+			iri.TotalRecipientCount = ptr(uint32(1))
+		}
+		ids = m.identities(m.loginAddress())
+	} else {
+		ids = m.identities()
+	}
+	m.emitIRI(record.Continue, c.key, iri, ids)
+	m.flushExchange(c.key, ids)
+}

@@ -1,0 +1,276 @@
+package email
+
+import (
+	"strings"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+// pop3Cmd is a command awaiting its response.
+type pop3Cmd struct {
+	verb  string
+	arg   string
+	key   string
+	since [2]int64
+}
+
+// multiLine reports whether a positive response to the command has a body (RFC 1939,
+// RFC 2449).
+func (c *pop3Cmd) multiLine() bool {
+	switch c.verb {
+	case "RETR", "TOP", "CAPA":
+		return true
+	case "LIST", "UIDL":
+		return c.arg == ""
+	}
+	return false
+}
+
+// POP3Machine follows one POP3 session (Annex B).
+type POP3Machine struct {
+	session
+	lines   [2]lineSplitter
+	pending []*pop3Cmd
+	greeted bool
+	user    string
+
+	// A multi-line response in progress.
+	body    *dotStream
+	bodyCmd *pop3Cmd
+	msg     *message
+
+	auth *saslExchange
+	// cred is the credential command (PASS, APOP, AUTH) awaiting its outcome.
+	cred *pop3Cmd
+	pass string
+}
+
+// NewPOP3 returns the POP3 state machine of one session.
+func NewPOP3(info SessionInfo, emit Emit, opts Options) *POP3Machine {
+	m := &POP3Machine{session: newSession(info, emit, opts, etsi.ProtocolPOP3, "pop3")}
+	for i := range m.lines {
+		m.lines[i].max = m.opts.MaxLine
+	}
+	return m
+}
+
+// TLS implements Machine.
+func (m *POP3Machine) TLS() TLSState { return m.tls }
+
+// ResumePlain implements Machine.
+func (m *POP3Machine) ResumePlain() {
+	m.tls, m.opaque = TLSNone, false
+	m.pending = nil
+}
+
+// Feed implements Machine.
+func (m *POP3Machine) Feed(dir Direction, p []byte, now time.Time) {
+	m.now = now
+	if m.opaque || m.ended {
+		m.count(dir, len(p), now)
+		return
+	}
+	for len(p) > 0 {
+		if m.opaque {
+			// The rest of the chunk is TLS: counted, not parsed.
+			m.count(dir, len(p), now)
+			return
+		}
+		var n int
+		var act func()
+		if dir == FromClient {
+			n, act = m.client(p)
+		} else {
+			n, act = m.server(p)
+		}
+		// Consumed bytes join the exchange before the step acts on them, so the
+		// exchange CC of a completed response includes its last line.
+		m.count(dir, n, now)
+		m.keep(dir, p[:n])
+		p = p[n:]
+		if act != nil {
+			act()
+		}
+	}
+}
+
+// End implements Machine.
+func (m *POP3Machine) End(now time.Time) {
+	m.now = now
+	if m.cred != nil && !m.opaque {
+		m.credOutcome(m.cred, etsi.EmailLogonAttempt)
+	}
+	m.finish(now)
+}
+
+func (m *POP3Machine) client(p []byte) (int, func()) {
+	n, line, ok := m.lines[0].next(p)
+	if !ok {
+		return n, nil
+	}
+	m.lines[0].wasTruncated()
+	if m.auth != nil && m.cred != nil && m.cred.verb == "AUTH" {
+		m.auth.response(string(line))
+		return n, nil
+	}
+	verb, arg := splitVerb(string(line))
+	c := &pop3Cmd{verb: verb, arg: arg[:min(len(arg), maxArg)], key: m.newKey(), since: m.snapshot()}
+	if len(m.pending) >= maxPending {
+		m.pending = m.pending[1:]
+	}
+	m.pending = append(m.pending, c)
+	if m.ccKey == "" {
+		m.ccKey = c.key
+	}
+	switch verb {
+	case "USER":
+		m.user = arg
+	case "PASS":
+		m.pass, m.cred = arg, c
+		m.login = m.user
+	case "APOP":
+		// The digest stands in for the password (RFC 1939 clause 7).
+		name, digest, _ := strings.Cut(arg, " ")
+		m.user, m.pass, m.cred = name, digest, c
+		m.login = name
+	case "AUTH":
+		mech, initial, _ := strings.Cut(arg, " ")
+		if mech != "" {
+			m.auth, m.cred = newSASL(mech), c
+			if initial != "" {
+				m.auth.response(initial)
+			}
+		}
+	case "STLS":
+		m.tls = TLSRequested
+	}
+	return n, nil
+}
+
+func (m *POP3Machine) server(p []byte) (int, func()) {
+	if m.body != nil {
+		out := func([]byte) {}
+		if m.msg != nil {
+			out = m.msg.write
+		}
+		n, done := m.body.feed(p, out)
+		if done {
+			return n, m.bodyDone
+		}
+		return n, nil
+	}
+	n, line, ok := m.lines[1].next(p)
+	if !ok {
+		return n, nil
+	}
+	m.lines[1].wasTruncated()
+	l := string(line)
+	return n, func() { m.response(l) }
+}
+
+// response handles one status line.
+func (m *POP3Machine) response(line string) {
+	if !m.greeted {
+		m.greeted = true
+		m.discardExchange()
+		return
+	}
+	if m.auth != nil && (strings.HasPrefix(line, "+ ") || line == "+") {
+		if m.auth != nil {
+			m.auth.challenge(strings.TrimPrefix(line, "+ "))
+		}
+		return
+	}
+	if len(m.pending) == 0 {
+		m.flushExchange("", nil)
+		return
+	}
+	c := m.pending[0]
+	m.pending = m.pending[1:]
+	ok := strings.HasPrefix(line, "+OK")
+	if ok && c.multiLine() {
+		d := newDotStream()
+		m.body, m.bodyCmd = &d, c
+		if c.verb == "RETR" || c.verb == "TOP" {
+			m.msg = newMessage(&m.session, c.key, etsi.DirectionToTarget, m.identities(m.loginAddress()))
+		}
+		return
+	}
+	switch c.verb {
+	case "PASS", "APOP", "AUTH":
+		if c == m.cred {
+			ev := etsi.EmailLogon
+			if !ok {
+				ev = etsi.EmailLogonFailure
+			}
+			m.credOutcome(c, ev)
+			return
+		}
+	case "QUIT":
+		m.logoff(c.key, etsi.EmailStatusSucceeded)
+		return
+	case "STLS":
+		if ok {
+			m.tls, m.opaque = TLSAccepted, true
+		} else {
+			m.tls = TLSNone
+		}
+	}
+	m.flushExchange(c.key, nil)
+}
+
+// credOutcome reports a logon, logon failure or logon attempt with POP3AAAInformation.
+func (m *POP3Machine) credOutcome(c *pop3Cmd, ev etsi.EmailEvent) {
+	aaa := &etsi.POP3AAAInformation{Username: m.user}
+	if m.auth != nil {
+		aaa.Username = m.auth.user
+		if m.auth.hasPass {
+			aaa.Password = ptr(m.auth.pass)
+		}
+		m.login = m.auth.user
+	} else {
+		aaa.Password = ptr(m.pass)
+	}
+	switch ev {
+	case etsi.EmailLogon:
+		aaa.Result = aaaResult(true)
+	case etsi.EmailLogonFailure:
+		aaa.Result = aaaResult(false)
+	default:
+		aaa.Result = ptr(etsi.AAAResultUnknown)
+	}
+	info := &etsi.AAAInformation{POP3: aaa}
+	m.cred, m.auth, m.pass = nil, nil, ""
+	ids := m.identities()
+	if ev == etsi.EmailLogon {
+		m.logon(c.key, c.since, info, ids)
+		return
+	}
+	m.logonFailed(ev, c.key, c.since, info, ids)
+}
+
+// bodyDone ends a multi-line response: RETR is a download, TOP a partial download.
+func (m *POP3Machine) bodyDone() {
+	c, msg := m.bodyCmd, m.msg
+	m.body, m.bodyCmd, m.msg = nil, nil, nil
+	if msg == nil {
+		m.flushExchange(c.key, nil)
+		return
+	}
+	msg.end()
+	ev := etsi.EmailDownload
+	if c.verb == "TOP" {
+		ev = etsi.EmailPartialDownload
+	}
+	iri := m.iri(ev, etsi.EmailStatusSucceeded, c.since)
+	msg.apply(iri, true)
+	if r := m.loginAddress(); r != "" {
+		iri.Recipients = []string{r}
+		iri.TotalRecipientCount = ptr(uint32(1))
+	}
+	ids := m.identities(m.loginAddress())
+	m.emitIRI(record.Continue, c.key, iri, ids)
+	m.flushExchange(c.key, ids)
+}

@@ -1,0 +1,418 @@
+package email
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+// maxPending bounds pipelined commands awaiting replies; beyond it the oldest are
+// forgotten (a client pipelining more loses their pairing, not memory). With maxArg it
+// bounds a session's pending state to a few MB.
+const maxPending = 10000
+
+// maxArg bounds the argument kept of a pending command (an address fits).
+const maxArg = 600
+
+// maxReplyText bounds the reply text kept (challenges, greeting).
+const maxReplyText = 4096
+
+// smtpCmd is a command awaiting its reply.
+type smtpCmd struct {
+	verb  string
+	arg   string
+	key   string
+	since [2]int64
+	last  bool // BDAT ... LAST
+}
+
+// smtpTx is one mail transaction (MAIL FROM .. end of DATA/BDAT LAST).
+type smtpTx struct {
+	sender   string
+	rcpts    []string
+	total    uint32
+	since    [2]int64
+	msg      *message
+	dataSent bool
+	failed   bool
+}
+
+type smtpClientMode int
+
+const (
+	smtpCommands smtpClientMode = iota
+	smtpData                    // DATA body until "."
+	smtpBDAT                    // raw BDAT chunk
+	smtpAuthResp                // SASL responses until the AUTH reply
+)
+
+// SMTPMachine follows one SMTP session (Annex A).
+type SMTPMachine struct {
+	session
+	lines   [2]lineSplitter
+	pending []*smtpCmd
+
+	mode     smtpClientMode
+	data     dotStream
+	bdatLeft int64
+	greeted  bool
+	hello    bool
+
+	replyCode int
+	replyText []string
+	replyLen  int
+
+	tx   *smtpTx
+	auth *saslExchange
+	aaa  *etsi.ASMTPAAAInformation
+}
+
+// NewSMTP returns the SMTP state machine of one session.
+func NewSMTP(info SessionInfo, emit Emit, opts Options) *SMTPMachine {
+	m := &SMTPMachine{session: newSession(info, emit, opts, etsi.ProtocolSMTP, "smtp")}
+	for i := range m.lines {
+		m.lines[i].max = m.opts.MaxLine
+	}
+	return m
+}
+
+// TLS implements Machine.
+func (m *SMTPMachine) TLS() TLSState { return m.tls }
+
+// ResumePlain implements Machine: RFC 3207 resets the session to the greeted state.
+func (m *SMTPMachine) ResumePlain() {
+	m.tls, m.opaque = TLSNone, false
+	m.pending, m.tx, m.mode = nil, nil, smtpCommands
+	m.extra = nil
+}
+
+// End implements Machine.
+func (m *SMTPMachine) End(now time.Time) {
+	m.now = now
+	if m.auth != nil && m.auth.credentialsSent() && !m.opaque {
+		m.logonFailed(etsi.EmailLogonAttempt, m.newKey(), m.snapshot(), m.authInfo(nil), m.identities())
+		m.auth = nil
+	}
+	if m.tx != nil && m.tx.msg != nil {
+		m.tx.msg.end()
+	}
+	m.finish(now)
+}
+
+// Feed implements Machine.
+func (m *SMTPMachine) Feed(dir Direction, p []byte, now time.Time) {
+	m.now = now
+	if m.opaque || m.ended {
+		m.count(dir, len(p), now)
+		return
+	}
+	for len(p) > 0 {
+		if m.opaque {
+			// The rest of the chunk is TLS: counted, not parsed.
+			m.count(dir, len(p), now)
+			return
+		}
+		var n int
+		var act func()
+		if dir == FromClient {
+			n, act = m.client(p)
+		} else {
+			n, act = m.server(p)
+		}
+		// Consumed bytes join the exchange before the step acts on them, so the
+		// exchange CC of a completed response includes its last line.
+		m.count(dir, n, now)
+		m.keep(dir, p[:n])
+		p = p[n:]
+		if act != nil {
+			act()
+		}
+	}
+}
+
+func (m *SMTPMachine) client(p []byte) (int, func()) {
+	switch m.mode {
+	case smtpData:
+		n, done := m.data.feed(p, m.tx.msg.write)
+		m.tx.dataSent = true
+		if done {
+			m.tx.msg.end()
+			m.mode = smtpCommands
+		}
+		return n, nil
+	case smtpBDAT:
+		take := int(min(int64(len(p)), m.bdatLeft))
+		m.tx.msg.write(p[:take])
+		m.tx.dataSent = true
+		m.bdatLeft -= int64(take)
+		if m.bdatLeft == 0 {
+			m.mode = smtpCommands
+		}
+		return take, nil
+	}
+	n, line, ok := m.lines[0].next(p)
+	if !ok {
+		return n, nil
+	}
+	if m.lines[0].wasTruncated() {
+		m.log.Debug().Msg("smtp: over-long client line truncated")
+	}
+	l := string(line)
+	if m.mode == smtpAuthResp {
+		m.auth.response(l)
+		return n, nil
+	}
+	// Parsed at once: the mode (DATA, BDAT, AUTH) governs the next bytes.
+	m.command(l)
+	return n, nil
+}
+
+func (m *SMTPMachine) command(line string) {
+	verb, arg := splitVerb(line)
+	c := &smtpCmd{verb: verb, arg: arg[:min(len(arg), maxArg)], key: m.newKey(), since: m.snapshot()}
+	if len(m.pending) >= maxPending {
+		m.pending = m.pending[1:]
+	}
+	m.pending = append(m.pending, c)
+	if m.ccKey == "" {
+		m.ccKey = c.key
+	}
+	switch verb {
+	case "MAIL":
+		// The transaction starts with the command: with PIPELINING, DATA may be parsed
+		// before MAIL's reply arrives.
+		sender, _ := envelopeAddress(arg, "FROM:")
+		m.tx = &smtpTx{sender: sender, since: c.since}
+	case "DATA":
+		// Optimistic: a client sends the body only after 354; a refused DATA (no
+		// body yet) switches back in reply().
+		if m.tx == nil {
+			m.tx = &smtpTx{since: c.since}
+		}
+		m.tx.msg = newMessage(&m.session, c.key, etsi.DirectionFromTarget, nil)
+		m.data = newDotStream()
+		m.mode = smtpData
+	case "BDAT":
+		f := strings.Fields(arg)
+		size, err := strconv.ParseInt(firstOr(f, ""), 10, 64)
+		if err != nil || size < 0 {
+			m.log.Debug().Msg("smtp: BDAT without a valid size")
+			return
+		}
+		c.last = len(f) > 1 && strings.EqualFold(f[1], "LAST")
+		if m.tx == nil {
+			m.tx = &smtpTx{since: c.since}
+		}
+		if m.tx.msg == nil {
+			m.tx.msg = newMessage(&m.session, c.key, etsi.DirectionFromTarget, nil)
+		}
+		if size > 0 {
+			m.bdatLeft, m.mode = size, smtpBDAT
+		}
+	case "AUTH":
+		mech, initial, _ := strings.Cut(arg, " ")
+		m.auth = newSASL(mech)
+		if initial != "" {
+			m.auth.response(initial)
+		}
+		m.mode = smtpAuthResp
+	case "STARTTLS":
+		m.tls = TLSRequested
+	}
+}
+
+func firstOr(f []string, def string) string {
+	if len(f) == 0 {
+		return def
+	}
+	return f[0]
+}
+
+func (m *SMTPMachine) server(p []byte) (int, func()) {
+	n, line, ok := m.lines[1].next(p)
+	if !ok {
+		return n, nil
+	}
+	m.lines[1].wasTruncated()
+	s := string(line)
+	code, err := strconv.Atoi(s[:min(3, len(s))])
+	if len(s) < 3 || err != nil {
+		m.log.Debug().Msg("smtp: server line without a reply code")
+		return n, nil
+	}
+	if m.replyLen < maxReplyText {
+		t := s[min(4, len(s)):]
+		m.replyText = append(m.replyText, t)
+		m.replyLen += len(t)
+	}
+	m.replyCode = code
+	if len(s) > 3 && s[3] == '-' {
+		return n, nil
+	}
+	text := strings.Join(m.replyText, "\n")
+	m.replyText, m.replyLen = m.replyText[:0], 0
+	return n, func() { m.reply(code, text) }
+}
+
+// reply handles one complete server reply.
+func (m *SMTPMachine) reply(code int, text string) {
+	if !m.greeted {
+		m.greeted = true
+		m.discardExchange()
+		return
+	}
+	if len(m.pending) == 0 {
+		// Unsolicited (421 shutdown): part of the session content.
+		m.flushExchange("", nil)
+		return
+	}
+	c := m.pending[0]
+	ok := code >= 200 && code < 300
+	switch {
+	case code == 334 && c.verb == "AUTH" && m.auth != nil:
+		m.auth.challenge(text)
+		return
+	case code == 354 && c.verb == "DATA":
+		return
+	}
+	m.pending = m.pending[1:]
+	switch c.verb {
+	case "HELO", "EHLO", "LHLO":
+		if m.hello {
+			break
+		}
+		if ok {
+			m.hello = true
+			m.logon(c.key, c.since, nil, m.identities())
+			return
+		}
+		m.logonFailed(etsi.EmailLogonFailure, c.key, c.since, nil, m.identities())
+		return
+	case "AUTH":
+		m.authDone(c, ok)
+		return
+	case "MAIL":
+		if ok && m.tx != nil {
+			m.extra = []string{m.tx.sender}
+		} else if m.tx != nil && m.tx.msg == nil {
+			m.tx = nil
+		}
+	case "RCPT":
+		if ok && m.tx != nil {
+			r, _ := envelopeAddress(c.arg, "TO:")
+			m.tx.total++
+			if len(m.tx.rcpts) < m.opts.MaxRecipients {
+				m.tx.rcpts = append(m.tx.rcpts, r)
+				m.extra = append(m.extra, r)
+			}
+		}
+	case "DATA":
+		m.dataDone(c, code)
+		return
+	case "BDAT":
+		if !ok && m.tx != nil {
+			m.tx.failed = true
+		}
+		if c.last {
+			m.dataDone(c, code)
+			return
+		}
+	case "RSET":
+		m.tx, m.extra = nil, nil
+	case "QUIT":
+		m.logoff(c.key, etsi.EmailStatusSucceeded)
+		return
+	case "STARTTLS":
+		if code == 220 {
+			m.tls, m.opaque = TLSAccepted, true
+			m.flushExchange(c.key, nil)
+			return
+		}
+		m.tls = TLSNone
+	}
+	m.flushExchange(c.key, nil)
+}
+
+// authDone reports the AUTH outcome as logon (with ASMTPAAAInformation) or failure.
+func (m *SMTPMachine) authDone(c *smtpCmd, ok bool) {
+	x := m.auth
+	m.auth = nil
+	m.mode = smtpCommands
+	if x == nil {
+		m.flushExchange(c.key, nil)
+		return
+	}
+	if x.user != "" {
+		m.login = x.user
+	}
+	info := m.authInfo(x)
+	info.ASMTP.Result = aaaResult(ok)
+	if ok {
+		m.aaa = info.ASMTP
+		m.logon(c.key, c.since, info, m.identities())
+		return
+	}
+	m.logonFailed(etsi.EmailLogonFailure, c.key, c.since, info, m.identities())
+}
+
+// authInfo builds ASMTPAAAInformation of an exchange (nil: the one in progress).
+func (m *SMTPMachine) authInfo(x *saslExchange) *etsi.AAAInformation {
+	if x == nil {
+		x = m.auth
+	}
+	if x.user != "" {
+		m.login = x.user
+	}
+	return &etsi.AAAInformation{ASMTP: &etsi.ASMTPAAAInformation{
+		Username:   x.user,
+		AuthMethod: ptr(x.method()),
+		Challenge:  joined(x.challenges),
+		Response:   joined(x.responses),
+		Result:     ptr(etsi.AAAResultUnknown),
+	}}
+}
+
+// dataDone ends a DATA or BDAT LAST: a send event when content was transferred.
+func (m *SMTPMachine) dataDone(c *smtpCmd, code int) {
+	tx := m.tx
+	if tx == nil || !tx.dataSent {
+		m.tx = nil
+		// Refused before any content: RFC 5321 sends no body after a 5xx to DATA.
+		if m.mode == smtpData {
+			m.mode = smtpCommands
+		}
+		m.flushExchange(c.key, nil)
+		return
+	}
+	if tx.msg != nil {
+		tx.msg.end()
+	}
+	st := etsi.EmailStatusSucceeded
+	if code < 200 || code >= 300 || tx.failed {
+		st = etsi.EmailStatusFailed
+	}
+	ev := etsi.EmailSend
+	if m.opts.SMTPReceive {
+		ev = etsi.EmailReceive
+	}
+	iri := m.iri(ev, st, tx.since)
+	iri.Sender = ptr(tx.sender)
+	iri.Recipients = append([]string{}, tx.rcpts...)
+	iri.TotalRecipientCount = ptr(tx.total)
+	if tx.msg != nil {
+		tx.msg.apply(iri, false)
+	}
+	if m.aaa != nil {
+		iri.AAAInformation = &etsi.AAAInformation{ASMTP: m.aaa}
+		iri.SenderValidity = ptr(etsi.SenderValidated)
+	} else {
+		iri.SenderValidity = ptr(etsi.SenderNonValidated)
+	}
+	ids := m.identities()
+	m.emitIRI(record.Continue, c.key, iri, ids)
+	m.flushExchange(c.key, ids)
+	m.tx, m.extra = nil, nil
+}

@@ -1,0 +1,312 @@
+package email
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+const smtpMsg = "From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nMessage-ID: <x1@example.org>\r\n" +
+	"Subject: hi\r\n\r\nhello\r\n.dotted\r\n"
+
+func TestSMTPSessionSequence(t *testing.T) {
+	pipelined := "MAIL FROM:<alice@example.org> SIZE=100\r\nRCPT TO:<bob@example.net>\r\n" +
+		"RCPT TO:<nobody@example.net>\r\nRCPT TO:<Carol@Example.net>\r\nDATA\r\n"
+	stuffed := strings.Replace(smtpMsg, "\r\n.dotted", "\r\n..dotted", 1)
+	authLine := "AUTH PLAIN " + b64("\x00alice@example.org\x00s3cret") + "\r\n"
+	recs := feed(t, SMTP, Options{}, []step{
+		s("220 mail.example ESMTP\r\n"),
+		c("EHLO client.example\r\n"),
+		s("250-mail.example\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250 PIPELINING\r\n"),
+		c(authLine),
+		s("235 2.7.0 Authentication successful\r\n"),
+		c(pipelined),
+		s("250 OK\r\n250 OK\r\n550 no such user\r\n250 OK\r\n354 go ahead\r\n"),
+		c(stuffed[:30]), c(stuffed[30:] + ".\r\n"),
+		s("250 queued as 1\r\n"),
+		c("QUIT\r\n"),
+		s("221 bye\r\n"),
+	})
+	from, to := etsi.DirectionFromTarget, etsi.DirectionToTarget
+	assertSequence(t, recs, []string{
+		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		ccq(record.Continue, from, "EHLO client.example\r\n"),
+		ccq(record.Continue, to, "250-mail.example\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250 PIPELINING\r\n"),
+		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		ccq(record.Continue, from, authLine),
+		ccq(record.Continue, to, "235 2.7.0 Authentication successful\r\n"),
+		ccq(record.Continue, from, pipelined),
+		ccq(record.Continue, to, "250 OK\r\n"),
+		ccq(record.Continue, to, "250 OK\r\n"),
+		ccq(record.Continue, to, "550 no such user\r\n"),
+		ccq(record.Continue, to, "250 OK\r\n"),
+		ccq(record.Continue, from, smtpMsg),
+		iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+		ccq(record.Continue, from, stuffed+".\r\n"),
+		ccq(record.Continue, to, "354 go ahead\r\n250 queued as 1\r\n"),
+		ccq(record.Continue, from, "QUIT\r\n"),
+		ccq(record.Continue, to, "221 bye\r\n"),
+		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+	})
+	ev := iris(recs)
+	auth := ev[1].EmailIRI.AAAInformation
+	if auth == nil || auth.ASMTP == nil || auth.ASMTP.Username != "alice@example.org" ||
+		string(auth.ASMTP.Response) != "\x00alice@example.org\x00s3cret" || *auth.ASMTP.Result != etsi.AAASucceeded ||
+		*auth.ASMTP.AuthMethod != etsi.AuthMethodUndefined {
+		t.Errorf("AUTH AAAInformation = %+v", auth)
+	}
+	send := ev[2].EmailIRI
+	if *send.Sender != "alice@example.org" || strings.Join(send.Recipients, ",") != "bob@example.net,Carol@Example.net" ||
+		*send.TotalRecipientCount != 2 || string(send.MessageID) != "<x1@example.org>" ||
+		send.SenderValidity == nil || *send.SenderValidity != etsi.SenderValidated || send.AAAInformation == nil {
+		t.Errorf("send IRI = %+v", send)
+	}
+	if want := int64(len(pipelined + stuffed + ".\r\n")); send.ClientOctetsSent != want {
+		t.Errorf("send client octets = %d, want %d", send.ClientOctetsSent, want)
+	}
+	for _, r := range recs[11:15] {
+		for _, a := range []string{"alice@example.org", "bob@example.net", "carol@example.net"} {
+			if !hasIdentity(r, record.IdentityEmail, a) {
+				t.Errorf("%s lacks identity %s: %v", describe(r), a, r.Identities)
+			}
+		}
+	}
+}
+
+// TestSMTPEvents checks the IRI sequence of protocol variants.
+func TestSMTPEvents(t *testing.T) {
+	ehlo := []step{s("220 hi\r\n"), c("EHLO x\r\n"), s("250 ok\r\n")}
+	tests := []struct {
+		name  string
+		opts  Options
+		steps []step
+		want  []string
+		check func(t *testing.T, iri []*record.Record)
+	}{
+		{
+			name:  "HELO refused",
+			steps: []step{s("220 hi\r\n"), c("HELO x\r\n"), s("550 go away\r\n")},
+			want:  []string{iriq(record.Standalone, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+		},
+		{
+			name: "AUTH LOGIN",
+			steps: append(ehlo, c("AUTH LOGIN\r\n"), s("334 VXNlcm5hbWU6\r\n"), c(b64("bob")+"\r\n"),
+				s("334 UGFzc3dvcmQ6\r\n"), c(b64("pw")+"\r\n"), s("235 ok\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+			},
+			check: func(t *testing.T, iri []*record.Record) {
+				a := iri[1].EmailIRI.AAAInformation.ASMTP
+				if a.Username != "bob" || string(a.Challenge) != "Username:\nPassword:" || string(a.Response) != "bob\npw" {
+					t.Errorf("AAA = %+v", a)
+				}
+				if !hasIdentity(iri[2], record.IdentityEmail, "bob") {
+					t.Errorf("logoff lacks login identity: %v", iri[2].Identities)
+				}
+			},
+		},
+		{
+			name: "AUTH CRAM-MD5 refused",
+			steps: append(ehlo, c("AUTH CRAM-MD5\r\n"), s("334 "+b64("<1896.697170952@postoffice.example.net>")+"\r\n"),
+				c(b64("tim b913a602c7eda7a495b4e6e7334d3890")+"\r\n"), s("535 5.7.8 no\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+			check: func(t *testing.T, iri []*record.Record) {
+				a := iri[1].EmailIRI.AAAInformation.ASMTP
+				if a.Username != "tim" || *a.AuthMethod != etsi.AuthMethodCRAMMD5 || *a.Result != etsi.AAAFailed ||
+					string(a.Challenge) != "<1896.697170952@postoffice.example.net>" {
+					t.Errorf("AAA = %+v", a)
+				}
+			},
+		},
+		{
+			name: "AUTH base64 garbage",
+			steps: append(ehlo, c("AUTH PLAIN\r\n"), s("334 \r\n"), c("!!!not base64\x00\xff\r\n"),
+				s("501 5.5.2 cannot decode\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+			},
+		},
+		{
+			name:  "AUTH without outcome is a logon attempt",
+			steps: append(ehlo, c("AUTH PLAIN "+b64("\x00eve\x00pw")+"\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+			check: func(t *testing.T, iri []*record.Record) {
+				if a := iri[1].EmailIRI.AAAInformation.ASMTP; a.Username != "eve" || *a.Result != etsi.AAAResultUnknown {
+					t.Errorf("AAA = %+v", a)
+				}
+			},
+		},
+		{
+			name: "STARTTLS stops parsing",
+			steps: append(ehlo, c("STARTTLS\r\n"), s("220 go\r\n"), c("\x16\x03\x01garbage MAIL FROM:<x@y>\r\n"),
+				s("\x16\x03\x03more\r\n250 ok\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+		},
+		{
+			name: "DATA refused, no send",
+			steps: append(ehlo, c("MAIL FROM:<>\r\nRCPT TO:<x@y>\r\nDATA\r\n"), s("250 ok\r\n550 no\r\n554 no valid recipients\r\n"),
+				c("QUIT\r\n"), s("221 bye\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+			},
+		},
+		{
+			name: "two messages, second rejected after data, receive mode",
+			opts: Options{SMTPReceive: true},
+			steps: append(ehlo,
+				c("MAIL FROM:<a@x>\r\n"), s("250 ok\r\n"), c("RCPT TO:<b@y>\r\n"), s("250 ok\r\n"),
+				c("DATA\r\n"), s("354 go\r\n"), c("Subject: 1\r\n\r\none\r\n.\r\n"), s("250 ok\r\n"),
+				c("MAIL FROM:<>\r\n"), s("250 ok\r\n"), c("RCPT TO:<c@y>\r\n"), s("250 ok\r\n"),
+				c("DATA\r\n"), s("354 go\r\n"), c("Subject: 2\r\n\r\ntwo\r\n.\r\n"), s("554 spam\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailReceive, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailReceive, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+			check: func(t *testing.T, iri []*record.Record) {
+				if *iri[2].EmailIRI.Sender != "" || iri[2].EmailIRI.Recipients[0] != "c@y" ||
+					*iri[2].EmailIRI.SenderValidity != etsi.SenderNonValidated {
+					t.Errorf("second IRI = %+v", iri[2].EmailIRI)
+				}
+			},
+		},
+		{
+			name: "BDAT chunking",
+			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nBDAT 17\r\nMessage-ID: <"),
+				c("b>\r\nBDAT 6 LAST\r\n\r\nbody"), s("250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+			check: func(t *testing.T, iri []*record.Record) {
+				if string(iri[1].EmailIRI.MessageID) != "<b>" {
+					t.Errorf("message id %q", iri[1].EmailIRI.MessageID)
+				}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := iris(feed(t, SMTP, tc.opts, tc.steps))
+			assertSequence(t, got, tc.want)
+			if tc.check != nil {
+				tc.check(t, got)
+			}
+		})
+	}
+}
+
+// TestSMTPManyRecipients counts thousands of RCPT TO while capping the list (E.1.5).
+func TestSMTPManyRecipients(t *testing.T) {
+	var cmds, replies strings.Builder
+	const n = 5000
+	for i := range n {
+		fmt.Fprintf(&cmds, "RCPT TO:<r%d@example.net>\r\n", i)
+		replies.WriteString("250 ok\r\n")
+	}
+	iri := iris(feed(t, SMTP, Options{MaxRecipients: 100}, []step{
+		s("220 hi\r\n"), c("EHLO x\r\n"), s("250 ok\r\n"),
+		c("MAIL FROM:<a@x>\r\n"), s("250 ok\r\n"),
+		c(cmds.String()), s(replies.String()),
+		c("DATA\r\n"), s("354 go\r\n"), c("\r\nx\r\n.\r\n"), s("250 ok\r\n"),
+	}))
+	send := iri[1].EmailIRI
+	if *send.TotalRecipientCount != n || len(send.Recipients) != 100 {
+		t.Fatalf("total %d, listed %d", *send.TotalRecipientCount, len(send.Recipients))
+	}
+}
+
+// TestSMTPLargeData streams a 100 MB body in chunks without buffering it: every CC
+// record stays within CCChunk and the content arrives complete.
+func TestSMTPLargeData(t *testing.T) {
+	col := &collector{}
+	var total int64
+	var maxCC int
+	emit := func(r *record.Record) {
+		if r.EmailCC != nil {
+			maxCC = max(maxCC, len(r.EmailCC.Content))
+			if r.Direction == etsi.DirectionFromTarget && r.EventKey == "sess#3" {
+				total += int64(len(r.EmailCC.Content))
+			}
+			return
+		}
+		col.emit(r)
+	}
+	m := NewSMTP(testInfo, emit, Options{})
+	now := testNow()
+	for _, st := range []step{s("220 hi\r\n"), c("EHLO x\r\n"), s("250 ok\r\n"), c("MAIL FROM:<a@x>\r\n"), s("250 ok\r\n"),
+		c("DATA\r\n"), s("354 go\r\n"), c("Subject: big\r\n\r\n")} {
+		m.Feed(st.dir, []byte(st.data), now)
+	}
+	line := []byte(strings.Repeat("x", 998) + "\r\n")
+	chunk := make([]byte, 0, 1<<20)
+	for len(chunk)+len(line) <= cap(chunk) {
+		chunk = append(chunk, line...)
+	}
+	const size = 100 << 20
+	var sent int64
+	for sent < size {
+		m.Feed(FromClient, chunk, now)
+		sent += int64(len(chunk))
+	}
+	m.Feed(FromClient, []byte(".\r\n"), now)
+	m.Feed(FromServer, []byte("250 ok\r\n"), now)
+	m.End(now)
+	got := iris(col.recs)
+	assertSequence(t, got, []string{
+		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+	})
+	if maxCC > 256<<10 {
+		t.Errorf("largest CC %d bytes exceeds the chunk size", maxCC)
+	}
+	// The message CC (unstuffed) plus the raw exchange CC both carry the body.
+	if want := 2*(sent+int64(len("Subject: big\r\n\r\n"))) + int64(len("DATA\r\n.\r\n")); total != want {
+		t.Errorf("CC content %d bytes, want %d", total, want)
+	}
+}
+
+// TestSMTPLineWithoutCRLF feeds a 10 MB line without LF: it is truncated, and the
+// session continues once the line ends.
+func TestSMTPLineWithoutCRLF(t *testing.T) {
+	m := NewSMTP(testInfo, func(*record.Record) {}, Options{})
+	now := testNow()
+	m.Feed(FromServer, []byte("220 hi\r\n"), now)
+	junk := []byte(strings.Repeat("A", 1<<20))
+	for range 10 {
+		m.Feed(FromClient, junk, now)
+	}
+	if l := len(m.lines[0].buf); l > m.opts.MaxLine {
+		t.Fatalf("line buffer grew to %d", l)
+	}
+	m.Feed(FromClient, []byte("\r\nEHLO x\r\n"), now)
+	m.Feed(FromServer, []byte("500 too long\r\n250 ok\r\n"), now)
+	if !m.open {
+		t.Fatal("EHLO after the over-long line did not log on")
+	}
+}

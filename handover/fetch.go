@@ -1,0 +1,86 @@
+package handover
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// maxBlock bounds one blocking XREAD, and so how late the fetcher notices the session end.
+const maxBlock = 250 * time.Millisecond
+
+// fetched is one step of the fetcher: a batch, the news that it caught up, or a Redis error.
+type fetched struct {
+	msgs     []redis.XMessage
+	sent     streamID // the recorded cursor, in the first message of a session
+	first    bool
+	caughtUp bool // the stream held no more than this batch
+	err      error
+}
+
+// fetch reads the stream from its start (the resend window, then the undelivered PDUs) and
+// follows it, one bounded batch at a time; the channel holds one batch, so at most two are
+// in memory while the socket is slow. It overlaps Redis reads with socket writes.
+func (ss *session) fetch(ctx context.Context, out chan<- fetched) {
+	s := ss.s
+	bo := newBackoff(s.dest.Backoff, s.seed+4)
+	send := func(f fetched) bool {
+		select {
+		case out <- f:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	fail := func(err error) bool {
+		if !send(fetched{err: err}) {
+			return false
+		}
+		return sleepCtx(ctx, bo.next())
+	}
+	var sent streamID
+	for {
+		v, err := s.h.rdb.Get(ctx, s.keys.sent).Result()
+		if err == nil {
+			sent, err = parseStreamID(v)
+		} else if errors.Is(err, redis.Nil) {
+			err = nil
+		}
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil || !fail(fmt.Errorf("read cursor %s: %w", s.keys.sent, err)) {
+			return
+		}
+	}
+	if !send(fetched{sent: sent, first: true}) {
+		return
+	}
+	cursor := "0-0"
+	batch := s.h.cfg.BatchSize
+	for ctx.Err() == nil {
+		res, err := s.h.rdb.XRead(ctx, &redis.XReadArgs{
+			Streams: []string{s.keys.stream, cursor}, Count: int64(batch), Block: maxBlock,
+		}).Result()
+		switch {
+		case errors.Is(err, redis.Nil) || (err == nil && (len(res) == 0 || len(res[0].Messages) == 0)):
+			if !send(fetched{caughtUp: true}) {
+				return
+			}
+		case err != nil:
+			if ctx.Err() != nil || !fail(fmt.Errorf("read %s: %w", s.keys.stream, err)) {
+				return
+			}
+		default:
+			bo.reset()
+			msgs := res[0].Messages
+			cursor = msgs[len(msgs)-1].ID
+			if !send(fetched{msgs: msgs, caughtUp: len(msgs) < batch}) {
+				return
+			}
+		}
+	}
+}

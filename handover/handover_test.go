@@ -1,0 +1,92 @@
+package handover
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/umli/umli/internal/testredis"
+)
+
+func TestDeliversInOrderAndTrimsToWindow(t *testing.T) {
+	srv := testredis.Start(t)
+	rdb := testRedis(t, srv)
+	hi2, hi3 := newPeer(t, nil), newPeer(t, nil)
+	cfg := testConfig(testDestination("lea1", hi2.addr, hi3.addr))
+	in := newInstance(t, cfg, rdb).run(t)
+
+	const n2, n3 = 1000, 300
+	enqueueRange(t, in.h, "lea1", HI2, 0, n2, 37)
+	enqueueRange(t, in.h, "lea1", HI3, 0, n3, 1)
+	waitFor(t, "all PDUs at the LEMF", func() bool {
+		return len(hi2.state().seqs) >= n2 && len(hi3.state().seqs) >= n3
+	})
+	for _, c := range []struct {
+		name string
+		p    *peer
+		hi   HI
+		n    int
+	}{{"hi2", hi2, HI2, n2}, {"hi3", hi3, HI3, n3}} {
+		t.Run(c.name, func(t *testing.T) {
+			dups, err := checkComplete(c.p.state().seqs, c.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dups != 0 {
+				t.Errorf("%d duplicates without any reconnect", dups)
+			}
+			waitFor(t, "sent counter", func() bool { return in.stats("lea1", c.hi).Sent == int64(c.n) })
+			st := in.stats("lea1", c.hi)
+			if st.Enqueued != int64(c.n) || st.Resent != 0 || st.Reconnects != 0 {
+				t.Errorf("stats %+v", st)
+			}
+			if got := in.metric(t, "umli_handover_pdus_sent_total", map[string]string{"destination": "lea1", "hi": c.hi.String()}); got != float64(c.n) {
+				t.Errorf("pdus_sent_total = %v, want %d", got, c.n)
+			}
+			key := streamKeys("t:", "lea1", c.hi).stream
+			l, err := rdb.XLen(context.Background(), key).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l > int64(cfg.Destinations[0].ResendWindow) {
+				t.Errorf("stream holds %d entries after delivery, window is %d", l, cfg.Destinations[0].ResendWindow)
+			}
+		})
+	}
+}
+
+func TestEnqueueRejects(t *testing.T) {
+	srv := testredis.Start(t)
+	rdb := testRedis(t, srv)
+	d := testDestination("lea1", "127.0.0.1:1", "")
+	d.MaxBufferedBytes = 5 * testPDUSize
+	in := newInstance(t, testConfig(d), rdb)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		dest string
+		hi   HI
+		pdus [][]byte
+		want error
+	}{
+		{"unknown destination", "nope", HI2, [][]byte{testPDU(0, 300)}, ErrUnknownDestination},
+		{"hi3 not configured", "lea1", HI3, [][]byte{testPDU(0, 300)}, ErrUnknownDestination},
+		{"empty PDU", "lea1", HI2, [][]byte{testPDU(0, 300), {}}, ErrBadPDU},
+		{"batch larger than cap", "lea1", HI2, [][]byte{testPDU(0, 6*testPDUSize)}, ErrBadPDU},
+		{"fits", "lea1", HI2, [][]byte{testPDU(0, 300), testPDU(1, 300), testPDU(2, 300), testPDU(3, 300)}, nil},
+		{"fills exactly", "lea1", HI2, [][]byte{testPDU(4, 300)}, nil},
+		{"over the cap", "lea1", HI2, [][]byte{testPDU(5, 300)}, ErrQueueFull},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := in.h.Enqueue(ctx, tc.dest, tc.hi, tc.pdus...)
+			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+				t.Fatalf("Enqueue = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	l, err := rdb.XLen(ctx, streamKeys("t:", "lea1", HI2).stream).Result()
+	if err != nil || l != 5 {
+		t.Fatalf("stream length %d (%v), want 5", l, err)
+	}
+}

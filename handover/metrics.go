@@ -1,0 +1,69 @@
+package handover
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Drop reasons in dropped_total{reason}.
+const (
+	ReasonMaxAge   = "max_age"
+	ReasonMaxBytes = "max_bytes"
+)
+
+// metrics are the handover's Prometheus collectors, labelled by destination and hi.
+type metrics struct {
+	enqueued, sent, resent, reconnects, kaTimeouts *prometheus.CounterVec
+	dropped                                        *prometheus.CounterVec
+	depth                                          *prometheus.GaugeVec
+}
+
+func newMetrics(reg *prometheus.Registry) (*metrics, error) {
+	lbl := []string{"destination", "hi"}
+	counter := func(name, help string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "umli", Subsystem: "handover", Name: name, Help: help}, lbl)
+	}
+	m := &metrics{
+		enqueued:   counter("pdus_enqueued_total", "PDUs appended to the durable queue."),
+		sent:       counter("pdus_sent_total", "PDUs written to the LEMF socket for the first time."),
+		resent:     counter("pdus_resent_total", "Resend-window PDUs written again after a reconnect."),
+		reconnects: counter("reconnects_total", "Connections to the LEMF lost and redialled."),
+		kaTimeouts: counter("keepalive_timeouts_total", "Keep-alives not answered within the timeout."),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "umli", Subsystem: "handover", Name: "dropped_total",
+			Help: "Undelivered PDUs dropped by the age or size cap."}, []string{"destination", "hi", "reason"}),
+		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "umli", Subsystem: "handover", Name: "queue_depth",
+			Help: "Undelivered PDUs in the durable queue (sampled by the stream's sender)."}, lbl),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	var err error
+	m.enqueued = register(reg, m.enqueued, &err)
+	m.sent = register(reg, m.sent, &err)
+	m.resent = register(reg, m.resent, &err)
+	m.reconnects = register(reg, m.reconnects, &err)
+	m.kaTimeouts = register(reg, m.kaTimeouts, &err)
+	m.dropped = register(reg, m.dropped, &err)
+	m.depth = register(reg, m.depth, &err)
+	return m, err
+}
+
+// register adds c to reg, reusing an identical collector already there (two Handovers in
+// one process, as in tests, share the series).
+func register[C prometheus.Collector](reg *prometheus.Registry, c C, errp *error) C {
+	if *errp != nil {
+		return c
+	}
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		*errp = fmt.Errorf("register handover metrics: %w", err)
+	}
+	return c
+}

@@ -1,0 +1,134 @@
+package handover
+
+import "github.com/redis/go-redis/v9"
+
+// Stream entries carry three fields: p (the PDU), o (byte offset of p within the stream's
+// life) and n (entry number). Offsets and numbers let Lua compute undelivered bytes and
+// depth from two entries, with no counters that could drift. They restart at 0 when the
+// stream is empty, which keeps differences within one stream correct.
+
+// luaField finds a field in an XRANGE entry's flat field list.
+const luaField = `
+local function field(fs, name)
+  for i = 1, #fs, 2 do if fs[i] == name then return fs[i + 1] end end
+  return nil
+end
+local function last_end(stream)
+  local l = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+  if #l == 0 then return nil, nil end
+  local fs = l[1][2]
+  return tonumber(field(fs, 'o')) + string.len(field(fs, 'p')), tonumber(field(fs, 'n'))
+end
+`
+
+// enqueueScript appends ARGV[2..] to KEYS[1] unless the undelivered bytes (entries after
+// the cursor KEYS[2]) would exceed ARGV[1]. Returns {0, pending} or {-1, pending}.
+const enqueueLua = (luaField + `
+local o, n = 0, 0
+local e, ln = last_end(KEYS[1])
+if e then o = e; n = ln + 1 end
+local add = 0
+for i = 2, #ARGV do add = add + string.len(ARGV[i]) end
+local pending = 0
+local sent = redis.call('GET', KEYS[2]) or '0-0'
+local first = redis.call('XRANGE', KEYS[1], '(' .. sent, '+', 'COUNT', 1)
+if #first > 0 then pending = o - tonumber(field(first[1][2], 'o')) end
+local max = tonumber(ARGV[1])
+if max > 0 and pending + add > max then return {-1, pending} end
+for i = 2, #ARGV do
+  redis.call('XADD', KEYS[1], '*', 'p', ARGV[i], 'o', string.format('%d', o), 'n', string.format('%d', n))
+  o = o + string.len(ARGV[i])
+  n = n + 1
+end
+return {0, pending + add}
+`)
+
+// ackScript records the last written id and trims before the resend window, but only
+// while the caller holds the lease (a stale sender must not move the cursor).
+// KEYS: lease, sent, stream. ARGV: owner, last id, MINID or "".
+const ackLua = (`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('SET', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' then return redis.call('XTRIM', KEYS[3], 'MINID', ARGV[3]) end
+return 0
+`)
+
+// purgeScript applies the age and size caps to undelivered entries (at most ARGV[4] per
+// call), trims written entries past the age, and reports depth.
+// KEYS: lease, sent, stream. ARGV: owner, max age ms (0 none), max bytes (0 none), limit.
+// Returns {status, dropped by age, dropped by size, window entries aged out, more, depth, pending bytes}.
+const purgeLua = (luaField + `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {-1, 0, 0, 0, 0, 0, 0} end
+local sent = redis.call('GET', KEYS[2]) or '0-0'
+local maxAge, maxBytes, limit = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local byAge, bySize, window, more = 0, 0, 0, 0
+if maxAge > 0 then
+  local t = redis.call('TIME')
+  local cut = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - maxAge
+  if cut > 0 then
+    local minid = string.format('%d-0', cut)
+    local old = redis.call('XRANGE', KEYS[3], '(' .. sent, '(' .. minid, 'COUNT', limit)
+    if #old > 0 then
+      local ids = {}
+      for i, en in ipairs(old) do ids[i] = en[1] end
+      redis.call('XDEL', KEYS[3], unpack(ids))
+      byAge = #old
+    end
+    if #old < limit then window = redis.call('XTRIM', KEYS[3], 'MINID', minid) else more = 1 end
+  end
+end
+local e, ln = last_end(KEYS[3])
+if maxBytes > 0 and more == 0 and e then
+  local pend = redis.call('XRANGE', KEYS[3], '(' .. sent, '+', 'COUNT', limit)
+  local ids = {}
+  for _, en in ipairs(pend) do
+    if e - tonumber(field(en[2], 'o')) > maxBytes then ids[#ids + 1] = en[1] else break end
+  end
+  if #ids > 0 then redis.call('XDEL', KEYS[3], unpack(ids)); bySize = #ids end
+  if #ids == limit then more = 1 end
+end
+local depth, pendingBytes = 0, 0
+local first = redis.call('XRANGE', KEYS[3], '(' .. sent, '+', 'COUNT', 1)
+if #first > 0 and e then
+  depth = ln - tonumber(field(first[1][2], 'n')) + 1
+  pendingBytes = e - tonumber(field(first[1][2], 'o'))
+end
+return {0, byAge, bySize, window, more, depth, pendingBytes}
+`)
+
+// acquireLua takes the lease when free or already ours. KEYS: lease. ARGV: owner, ttl ms.
+const acquireLua = (`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return 1 end
+if cur then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+
+// renewScript extends the lease only for its owner. KEYS: lease. ARGV: owner, ttl ms.
+const renewLua = (`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`)
+
+// releaseScript deletes the lease only for its owner. KEYS: lease. ARGV: owner.
+const releaseLua = (`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// scripts holds the loaded Lua scripts (per Handover: no package state).
+type scripts struct {
+	enqueue, ack, purge, acquire, renew, release *redis.Script
+}
+
+func newScripts() scripts {
+	return scripts{
+		enqueue: redis.NewScript(enqueueLua),
+		ack:     redis.NewScript(ackLua),
+		purge:   redis.NewScript(purgeLua),
+		acquire: redis.NewScript(acquireLua),
+		renew:   redis.NewScript(renewLua),
+		release: redis.NewScript(releaseLua),
+	}
+}

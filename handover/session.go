@@ -1,0 +1,258 @@
+package handover
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+const (
+	// writeBufferSize batches PDUs into few socket writes (and few TLS records).
+	writeBufferSize = 64 << 10
+	// ackInterval spaces progress records while the sender is behind: each is a Redis write
+	// (an fsync with appendfsync always), and PDUs written but not yet recorded are only
+	// sent again after a reconnect, which at-least-once allows. Once caught up, every batch
+	// is recorded at once.
+	ackInterval = 100 * time.Millisecond
+)
+
+// session is one connection's life: the fetcher reads the stream, this loop writes it to
+// the socket, records progress, and keeps the connection alive.
+type session struct {
+	s       *stream
+	conn    net.Conn
+	in      *inbound
+	bw      *bufio.Writer
+	ring    *idRing
+	sent    streamID  // last id recorded as written; entries up to it are replays
+	ack     *streamID // written but not yet recorded in Redis
+	ackedAt time.Time
+	ready   bool      // the LEMF answered the opening keep-alive (or keep-alives are off)
+	lastOut time.Time // last write of any kind
+	kaSent  time.Time // keep-alive awaiting its response; zero when none
+	lastErr time.Time // last Redis warning, to keep logs readable during an outage
+}
+
+// writeError marks a socket failure (as opposed to a Redis one).
+type writeError struct{ err error }
+
+func (e writeError) Error() string { return "write to LEMF: " + e.err.Error() }
+func (e writeError) Unwrap() error { return e.err }
+
+func (s *stream) newSession(conn net.Conn) *session {
+	ss := &session{
+		s: s, conn: conn, in: startInbound(conn, s.h.framer, s.dest),
+		bw: bufio.NewWriterSize(conn, writeBufferSize), ring: newIDRing(s.dest.window()),
+		lastOut: time.Now(),
+	}
+	if s.dest.KeepAliveInterval > 0 {
+		// Open with a keep-alive and send nothing until it is answered: a TLS 1.3 server
+		// rejects a client certificate only after the client thinks the handshake is done,
+		// and PDUs written into such a connection would count as written.
+		ss.lastOut = time.Time{}
+	} else {
+		ss.ready = true
+	}
+	return ss
+}
+
+// session runs one connection until it fails, the lease is lost or ctx ends.
+func (s *stream) session(ctx context.Context, conn net.Conn) error {
+	ss := s.newSession(conn)
+	fctx, cancel := context.WithCancel(ctx)
+	batches := make(chan fetched, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() { ss.fetch(fctx, batches) })
+	defer func() {
+		cancel()
+		_ = conn.Close()
+		<-ss.in.done
+		wg.Wait()
+		if ss.ack != nil { // record what was written before the end, even on shutdown
+			actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			defer acancel()
+			if err := ss.acknowledge(actx); err != nil && !errors.Is(err, errLeaseLost) {
+				s.log.Warn().Err(err).Msg("record progress at connection end; those PDUs will be sent again")
+			}
+		}
+	}()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		if err := ss.keepAlive(time.Now()); err != nil {
+			return err
+		}
+		if ss.ready || ss.kaSent.IsZero() {
+			ss.ready = true
+		}
+		var feed <-chan fetched
+		if ss.ready {
+			feed = batches
+		}
+		timer.Reset(ss.untilKeepAliveDuty(time.Now()))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ss.in.done:
+			if errors.Is(ss.in.err, io.EOF) {
+				return errPeerClosed
+			}
+			return fmt.Errorf("read from LEMF: %w", ss.in.err)
+		case <-ss.in.resp:
+		case <-timer.C:
+		case f := <-feed:
+			if err := ss.handle(ctx, f); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// handle writes a fetched batch and records progress when due.
+func (ss *session) handle(ctx context.Context, f fetched) error {
+	switch {
+	case f.err != nil:
+		ss.warnRedis(f.err)
+		return nil
+	case f.first:
+		ss.sent = f.sent
+		return nil
+	}
+	if len(f.msgs) > 0 {
+		if err := ss.write(f.msgs); err != nil {
+			return err
+		}
+	}
+	if ss.ack == nil || (!f.caughtUp && time.Since(ss.ackedAt) < ackInterval) {
+		return nil
+	}
+	err := ss.acknowledge(ctx)
+	if err != nil && !errors.Is(err, errLeaseLost) {
+		ss.warnRedis(err)
+		return nil
+	}
+	return err
+}
+
+func (ss *session) warnRedis(err error) {
+	if time.Since(ss.lastErr) >= time.Second {
+		ss.lastErr = time.Now()
+		ss.s.log.Warn().Err(err).Msg("redis unavailable to the sender; retrying")
+	}
+}
+
+// keepAlive sends a keep-alive after KeepAliveInterval without writes and tears the
+// connection down when its response is late.
+func (ss *session) keepAlive(now time.Time) error {
+	d := ss.s.dest
+	if d.KeepAliveInterval <= 0 {
+		return nil
+	}
+	if !ss.kaSent.IsZero() {
+		if ss.in.lastResponse.Load() >= ss.kaSent.UnixNano() {
+			ss.kaSent = time.Time{}
+		} else if now.Sub(ss.kaSent) > d.KeepAliveTimeout {
+			ss.s.kaTimeouts.Add(1)
+			ss.s.met.kaTimeouts.Inc()
+			return errKeepAliveTimeout
+		}
+	}
+	if ss.kaSent.IsZero() && now.Sub(ss.lastOut) >= d.KeepAliveInterval {
+		_ = ss.conn.SetWriteDeadline(now.Add(d.WriteTimeout))
+		if _, err := ss.bw.Write(d.KeepAlive()); err != nil {
+			return writeError{err}
+		}
+		if err := ss.bw.Flush(); err != nil {
+			return writeError{err}
+		}
+		ss.kaSent, ss.lastOut = now, now
+	}
+	return nil
+}
+
+// untilKeepAliveDuty is how long the loop may wait before a keep-alive is due or late.
+func (ss *session) untilKeepAliveDuty(now time.Time) time.Duration {
+	d := ss.s.dest
+	if d.KeepAliveInterval <= 0 {
+		return time.Hour
+	}
+	if ss.kaSent.IsZero() {
+		return max(ss.lastOut.Add(d.KeepAliveInterval).Sub(now), time.Millisecond)
+	}
+	return max(ss.kaSent.Add(d.KeepAliveTimeout).Sub(now)+time.Millisecond, time.Millisecond)
+}
+
+// write sends one batch to the socket.
+func (ss *session) write(msgs []redis.XMessage) error {
+	s := ss.s
+	now := time.Now()
+	_ = ss.conn.SetWriteDeadline(now.Add(s.dest.WriteTimeout))
+	var last streamID
+	var fresh, replayed int64
+	for _, m := range msgs {
+		id, err := parseStreamID(m.ID)
+		if err != nil {
+			return fmt.Errorf("entry in %s: %w", s.keys.stream, err)
+		}
+		p, ok := m.Values["p"].(string)
+		if !ok || p == "" {
+			// Not ours (someone wrote to the key by hand): skip it rather than stall the stream.
+			s.log.Error().Str("entry", m.ID).Msg("stream entry without PDU field skipped")
+		} else if _, err := ss.bw.WriteString(p); err != nil {
+			return writeError{err}
+		}
+		ss.ring.push(id)
+		if ss.sent.less(id) {
+			fresh++
+		} else {
+			replayed++
+		}
+		last = id
+	}
+	if err := ss.bw.Flush(); err != nil {
+		return writeError{err}
+	}
+	ss.lastOut = now
+	s.sent.Add(fresh)
+	s.met.sent.Add(float64(fresh))
+	if replayed > 0 {
+		s.resent.Add(replayed)
+		s.met.resent.Add(float64(replayed))
+	}
+	if ss.sent.less(last) {
+		ss.ack = &last
+	}
+	return nil
+}
+
+// acknowledge records the pending last-written id and trims the stream to the resend
+// window, fenced by the lease. On a Redis error it stays pending.
+func (ss *session) acknowledge(ctx context.Context) error {
+	s := ss.s
+	last := *ss.ack
+	minID := ""
+	switch {
+	case len(ss.ring.ids) == 0:
+		minID = last.next().String()
+	case ss.ring.full():
+		minID = ss.ring.oldest().String()
+	}
+	n, err := s.h.scripts.ack.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.sent, s.keys.stream},
+		s.h.owner, last.String(), minID).Int64()
+	if err != nil {
+		return fmt.Errorf("record progress in %s: %w", s.keys.sent, err)
+	}
+	ss.ack, ss.ackedAt = nil, time.Now()
+	if n < 0 {
+		return errLeaseLost
+	}
+	ss.sent = last
+	return nil
+}

@@ -1,0 +1,114 @@
+package config
+
+import "time"
+
+// File is the YAML document as written. Load turns it into a Config.
+type File struct {
+	// Instance is this umli's stable identity; it names the instance's journal in Redis,
+	// so two running instances must never share it.
+	Instance string `yaml:"instance"`
+	// Operator is the OperatorIdentifier written into every PDU (1..16 octets).
+	Operator string `yaml:"operator"`
+	// NetworkElement is used for records whose source names none (1..16 octets).
+	NetworkElement string `yaml:"networkElement"`
+	// CountryCode is the authorizationCountryCode (ISO 3166-1 alpha-2), optional.
+	CountryCode string `yaml:"countryCode"`
+	// DeliveryCountryCode is the CommunicationIdentifier deliveryCountryCode, optional.
+	DeliveryCountryCode string `yaml:"deliveryCountryCode"`
+
+	Log          LogFile           `yaml:"log"`
+	Metrics      MetricsFile       `yaml:"metrics"`
+	Redis        RedisFile         `yaml:"redis"`
+	Sessions     SessionsFile      `yaml:"sessions"`
+	Queue        QueueFile         `yaml:"queue"`
+	Handover     HandoverFile      `yaml:"handover"`
+	Destinations []DestinationFile `yaml:"destinations"`
+	Warrants     []WarrantFile     `yaml:"warrants"`
+}
+
+// LogFile configures logging.
+type LogFile struct {
+	// Level is a zerolog level name: debug, info, warn, error.
+	Level string `yaml:"level"`
+}
+
+// MetricsFile configures the Prometheus endpoint.
+type MetricsFile struct {
+	// Listen is host:port for /metrics; empty disables it.
+	Listen string `yaml:"listen"`
+}
+
+// RedisFile configures the Redis connection (single node, Sentinel or Cluster).
+type RedisFile struct {
+	Addrs        []string `yaml:"addrs"`
+	MasterName   string   `yaml:"masterName"` // Sentinel
+	Username     string   `yaml:"username"`
+	PasswordFile string   `yaml:"passwordFile"` // never inline: configs end up in tickets
+	DB           int      `yaml:"db"`
+	TLS          *TLSFile `yaml:"tls"`
+}
+
+// SessionsFile configures CIN sessions.
+type SessionsFile struct {
+	// IdleTimeout closes a sequence that saw no record for this long.
+	IdleTimeout time.Duration `yaml:"idleTimeout"`
+	// SweepInterval is how often idle sequences are looked for.
+	SweepInterval time.Duration `yaml:"sweepInterval"`
+}
+
+// QueueFile configures the in-memory queue that absorbs Redis outages.
+type QueueFile struct {
+	Size    int `yaml:"size"`
+	Workers int `yaml:"workers"`
+}
+
+// HandoverFile configures the durable delivery buffer shared by all destinations.
+type HandoverFile struct {
+	ResendWindow     int           `yaml:"resendWindow"`
+	MaxAge           time.Duration `yaml:"maxAge"`
+	MaxBytes         int64         `yaml:"maxBytes"`
+	KeepAlive        time.Duration `yaml:"keepAlive"`
+	KeepAliveTimeout time.Duration `yaml:"keepAliveTimeout"`
+}
+
+// TLSFile names certificate files.
+type TLSFile struct {
+	Cert       string `yaml:"cert"`
+	Key        string `yaml:"key"`
+	CA         string `yaml:"ca"`
+	ServerName string `yaml:"serverName"`
+}
+
+// DestinationFile is one LEA's handover endpoints.
+type DestinationFile struct {
+	Name string   `yaml:"name"`
+	HI2  string   `yaml:"hi2"`
+	HI3  string   `yaml:"hi3"`
+	TLS  *TLSFile `yaml:"tls"`
+	// Version is a preset ("ver20", "ver9") or {header: N, email: M}.
+	Version VersionFile `yaml:"version"`
+	// Timestamps is generalizedTime, microSecond or both.
+	Timestamps string `yaml:"timestamps"`
+	// TimeStampQualifier is timeOfInterception, timeOfMediation, timeOfAggregation,
+	// unknown, or empty for absent.
+	TimeStampQualifier string `yaml:"timeStampQualifier"`
+}
+
+// WarrantFile is one warrant as written.
+type WarrantFile struct {
+	LIID        string       `yaml:"liid"`
+	Destination string       `yaml:"destination"`
+	Scope       string       `yaml:"scope"`
+	Start       time.Time    `yaml:"start"`
+	End         time.Time    `yaml:"end"`
+	Targets     []TargetFile `yaml:"targets"`
+}
+
+// TargetFile is one target identity; exactly one field is set.
+type TargetFile struct {
+	E164   string `yaml:"e164"`
+	Email  string `yaml:"email"`
+	BoxID  string `yaml:"boxID"`
+	SIPURI string `yaml:"sipURI"`
+	IP     string `yaml:"ip"`
+}

@@ -1,0 +1,227 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/simulators/lemf"
+)
+
+// Options configures a demo run.
+type Options struct {
+	// OutDir receives what the LEMF writes (hi2.ber, hi3.ber, records.jsonl, content/).
+	OutDir string
+	// Scenarios run one after the other; nil means BuiltinUM alone.
+	Scenarios []Scenario
+	// Out receives the summary.
+	Out io.Writer
+	Log zerolog.Logger
+	// IdleTimeout closes sequences the scenarios leave open (default 2s).
+	IdleTimeout time.Duration
+	// Timeout bounds the whole run (default 2 minutes).
+	Timeout time.Duration
+}
+
+// Demo warrants: A gets events and content for the target's number and address, B gets
+// events only for the number. One record can so go to two LIIDs.
+const (
+	LIIDA = "DEMO-LEA-A-0001"
+	LIIDB = "DEMO-LEA-B-0002"
+)
+
+// Config returns the demo configuration for a LEMF at hi2/hi3, as YAML through the same
+// checks as a configuration file.
+func Config(hi2, hi3 string, idle time.Duration) (*config.Config, error) {
+	start := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	doc := fmt.Sprintf(`instance: demo-1
+operator: UMLI-DEMO
+networkElement: demo
+countryCode: DE
+deliveryCountryCode: DE
+sessions:
+  idleTimeout: %s
+  sweepInterval: 100ms
+queue: {size: 1000, workers: 4}
+destinations:
+  - name: lemf
+    hi2: %s
+    hi3: %s
+    version: ver20
+    timestamps: both
+    timeStampQualifier: timeOfInterception
+warrants:
+  - liid: %s
+    destination: lemf
+    scope: iri+cc
+    start: %s
+    targets:
+      - e164: "%s"
+      - email: %s
+  - liid: %s
+    destination: lemf
+    scope: iri
+    start: %s
+    targets:
+      - e164: "%s"
+`, idle, hi2, hi3, LIIDA, start, TargetMSISDN, TargetEmail, LIIDB, start, "00"+TargetMSISDN[1:])
+	return config.Parse("demo.yaml", []byte(doc))
+}
+
+// Run runs the demo and writes the summary to opt.Out. It fails when a scenario fails or
+// the LEMF saw a sequence gap.
+func Run(ctx context.Context, opt Options) (err error) {
+	if opt.Scenarios == nil {
+		opt.Scenarios = []Scenario{BuiltinUM()}
+	}
+	if opt.IdleTimeout == 0 {
+		opt.IdleTimeout = 2 * time.Second
+	}
+	if opt.Timeout == 0 {
+		opt.Timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	defer cancel()
+
+	mr, err := miniredis.Run()
+	if err != nil {
+		return fmt.Errorf("demo: embedded redis: %w", err)
+	}
+	defer mr.Close()
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	defer rdb.Close()
+
+	lm, err := lemf.New(lemf.Config{OutDir: opt.OutDir, Logger: opt.Log.With().Str("component", "lemf").Logger()})
+	if err != nil {
+		return fmt.Errorf("demo: lemf: %w", err)
+	}
+	hi2, hi3 := lm.Addrs()
+	cfg, err := Config(hi2.String(), hi3.String(), opt.IdleTimeout)
+	if err != nil {
+		_ = lm.Close()
+		return fmt.Errorf("demo: config: %w", err)
+	}
+	hc, err := mediation.HandoverConfig(cfg)
+	if err != nil {
+		_ = lm.Close()
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	ho, err := handover.New(hc, rdb, reg, opt.Log)
+	if err != nil {
+		_ = lm.Close()
+		return fmt.Errorf("demo: handover: %w", err)
+	}
+	cq := &countingQueue{q: ho}
+	med, err := mediation.New(cfg, rdb, cq, opt.Log, mediation.Options{Registry: reg})
+	if err != nil {
+		_ = lm.Close()
+		return fmt.Errorf("demo: mediation: %w", err)
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for _, run := range []func(context.Context) error{lm.Run, ho.Run, med.Run} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(runCtx); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	defer func() {
+		stop()
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			err = errors.Join(err, e)
+		}
+	}()
+
+	for _, sc := range opt.Scenarios {
+		fmt.Fprintf(opt.Out, "scenario: %s\n", sc.Name)
+		if err := sc.Run(ctx, med); err != nil {
+			return fmt.Errorf("demo: scenario %q: %w", sc.Name, err)
+		}
+	}
+	if err := med.Drain(ctx); err != nil {
+		return err
+	}
+	// Sequences the scenarios left open end by idle timeout; wait for that.
+	if err := waitIdleClosed(ctx, rdb); err != nil {
+		return err
+	}
+	if err := med.Drain(ctx); err != nil {
+		return err
+	}
+	if err := lm.WaitPDUs(ctx, int(cq.hi2.Load()), int(cq.hi3.Load())); err != nil {
+		return fmt.Errorf("demo: LEMF: %w", err)
+	}
+	stop()
+	wg.Wait()
+	s := lm.Summary()
+	fmt.Fprintf(opt.Out, "\nLEMF output in %s (hi2.ber, hi3.ber, records.jsonl, content/)\n\n", opt.OutDir)
+	if err := s.Format(opt.Out); err != nil {
+		return err
+	}
+	fmt.Fprintf(opt.Out, "\nsequence gaps: %d\n", s.Gaps)
+	if s.Gaps != 0 {
+		return fmt.Errorf("demo: the LEMF saw %d sequence gaps", s.Gaps)
+	}
+	return nil
+}
+
+// waitIdleClosed waits until no network element has an open sequence.
+func waitIdleClosed(ctx context.Context, rdb redis.UniversalClient) error {
+	for {
+		open := int64(0)
+		nes, err := rdb.SMembers(ctx, "umli:nes").Result()
+		if err != nil {
+			return fmt.Errorf("demo: list sessions: %w", err)
+		}
+		for _, ne := range nes {
+			open += rdb.ZCard(ctx, "umli:{"+ne+"}:idle").Val()
+		}
+		if open == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("demo: %d sequences still open: %w", open, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// countingQueue counts the PDUs mediation queued, so the demo knows what the LEMF must
+// have received before it prints the summary.
+type countingQueue struct {
+	q        mediation.Queue
+	hi2, hi3 atomic.Int64
+}
+
+func (c *countingQueue) Enqueue(ctx context.Context, dest string, hi handover.HI, pdus ...[]byte) error {
+	if err := c.q.Enqueue(ctx, dest, hi, pdus...); err != nil {
+		return err
+	}
+	if hi == handover.HI3 {
+		c.hi3.Add(int64(len(pdus)))
+	} else {
+		c.hi2.Add(int64(len(pdus)))
+	}
+	return nil
+}

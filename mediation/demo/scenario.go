@@ -1,0 +1,114 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+)
+
+// Scenario drives one source into mediation.
+type Scenario struct {
+	// Name appears in the demo output.
+	Name string
+	// Run feeds records into sink and returns when the scenario is over.
+	Run func(ctx context.Context, sink record.Sink) error
+}
+
+// Demo targets and parties. The target's number and address are in the demo warrants;
+// the non-target's are not, so its records must be dropped.
+const (
+	TargetMSISDN    = "+491701234567"
+	TargetEmail     = "alice@example.net"
+	TargetBox       = "1000@um.example.net"
+	CallerMSISDN    = "+4930123456"
+	NonTargetMSISDN = "+4915199999999"
+	UMSource        = "demo-ne"
+	// MailSource is the same network element as UMSource for now: CINs are unique per
+	// network element, and the LEMF simulator keys sequences by (LIID, CIN) alone, so two
+	// elements' CIN 1 would look like one sequence there.
+	MailSource = UMSource
+)
+
+// BuiltinUM is the built-in record generator: a voicemail session of the target
+// (connect, login, a deposit with its audio as MessagingCC, retrieve, delete, logout), an
+// e-mail sent by the target whose SMTP session is left open (mediation closes it after
+// the idle timeout with a synthesized end), and a login by a non-target that must be
+// dropped.
+func BuiltinUM() Scenario {
+	return Scenario{Name: "built-in UM and e-mail records", Run: runBuiltin}
+}
+
+func runBuiltin(ctx context.Context, sink record.Sink) error {
+	t := time.Now().UTC()
+	tick := func() time.Time { t = t.Add(20 * time.Millisecond); return t }
+	target := []record.Identity{{Kind: record.IdentityE164, Value: TargetMSISDN}, {Kind: record.IdentityBoxID, Value: TargetBox}}
+	box := []byte(TargetBox)
+	iri := func(cat etsi.MessagingEventCategory, st etsi.MessagingStatus, parties ...etsi.MessagingPartyInformation) *etsi.MessagingIRI {
+		if parties == nil {
+			parties = []etsi.MessagingPartyInformation{{Qualifier: etsi.PartyTerminating, Identity: etsi.MessagingPartyIdentity{E164: TargetMSISDN[1:]}}}
+		}
+		return &etsi.MessagingIRI{SystemType: etsi.SystemUnifiedMessaging, Category: &cat, Status: st,
+			PartyInformation: parties, Trigger: etsi.TriggerUser, BoxIdentifier: box}
+	}
+	boxEv := func(e etsi.MessagingBoxEvent) etsi.MessagingEventCategory {
+		return etsi.MessagingEventCategory{MessageBox: &e}
+	}
+	msgEv := func(e etsi.MessagingEvent) etsi.MessagingEventCategory {
+		return etsi.MessagingEventCategory{Message: &e}
+	}
+	const sess = "um-session-0001"
+	um := func(b record.Boundary, ek string, m *etsi.MessagingIRI) *record.Record {
+		return &record.Record{Identities: target, Source: UMSource, CorrelationKey: sess, Boundary: b, EventKey: ek, Time: tick(), MessagingIRI: m}
+	}
+	connect := um(record.Open, "", iri(boxEv(etsi.BoxConnect), etsi.StatusOperationSucceeded))
+	connect.CloseEvent = iri(boxEv(etsi.BoxDisconnect), etsi.StatusUnknown)
+	caller := []etsi.MessagingPartyInformation{
+		{Qualifier: etsi.PartyOriginating, Identity: etsi.MessagingPartyIdentity{E164: CallerMSISDN[1:]}},
+		{Qualifier: etsi.PartyTerminating, Identity: etsi.MessagingPartyIdentity{E164: TargetMSISDN[1:]}},
+	}
+	recs := []*record.Record{
+		connect,
+		um(record.Continue, "", iri(boxEv(etsi.BoxLogin), etsi.StatusOperationSucceeded)),
+		um(record.Continue, "msg-1", iri(msgEv(etsi.EventDeposit), etsi.StatusOperationStarted, caller...)),
+	}
+	for i, chunk := range PCMUTone(440, time.Second, 160) {
+		cid, seq := uint32(1), uint32(i)
+		recs = append(recs, &record.Record{Identities: target, Source: UMSource, CorrelationKey: sess, Boundary: record.Continue,
+			EventKey: "msg-1", Time: tick(), Direction: etsi.DirectionToTarget,
+			MessagingCC: &etsi.MessagingCC{ContentIdentifier: &cid, SequenceNumber: &seq, EndOfSequence: i == 49,
+				ContentType: "audio/PCMU", Content: chunk}})
+	}
+	recs = append(recs,
+		um(record.Continue, "msg-1", iri(msgEv(etsi.EventDeposit), etsi.StatusOperationSucceeded, caller...)),
+		um(record.Continue, "msg-1", iri(msgEv(etsi.EventRetrieve), etsi.StatusOperationSucceeded)),
+		um(record.Continue, "msg-1", iri(msgEv(etsi.EventDelete), etsi.StatusOperationSucceeded)),
+		um(record.Close, "", iri(boxEv(etsi.BoxLogout), etsi.StatusOperationSucceeded)),
+	)
+	// A non-target logs into their own box: dropped at once, never stored.
+	nonTarget := iri(boxEv(etsi.BoxLogin), etsi.StatusOperationSucceeded,
+		etsi.MessagingPartyInformation{Qualifier: etsi.PartyTerminating, Identity: etsi.MessagingPartyIdentity{E164: NonTargetMSISDN[1:]}})
+	recs = append(recs, &record.Record{Identities: []record.Identity{{Kind: record.IdentityE164, Value: NonTargetMSISDN}},
+		Source: UMSource, CorrelationKey: "um-session-0002", Boundary: record.Open, Time: tick(), MessagingIRI: nonTarget})
+
+	// The target sends a mail; the SMTP session is never closed by the source.
+	mailTarget := []record.Identity{{Kind: record.IdentityEmail, Value: "Alice@Example.NET"}}
+	sender := TargetEmail
+	const smtp = "192.0.2.10:51000-198.51.100.25:25"
+	recs = append(recs,
+		&record.Record{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Open, Time: tick(),
+			EmailIRI: &etsi.EmailIRI{EventType: etsi.EmailSend, ProtocolID: etsi.ProtocolSMTP, Sender: &sender,
+				Recipients: []string{"bob@example.org"}, Status: etsi.EmailStatusSucceeded, ClientOctetsSent: 120}},
+		&record.Record{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Continue, Time: tick(),
+			Direction: etsi.DirectionFromTarget,
+			EmailCC:   &etsi.EmailCC{Format: etsi.EmailFormatApplication, Content: []byte("From: alice@example.net\r\nTo: bob@example.org\r\nSubject: demo\r\n\r\nHello Bob.\r\n")}},
+	)
+	for i, r := range recs {
+		if err := sink.Submit(ctx, r); err != nil {
+			return fmt.Errorf("record %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

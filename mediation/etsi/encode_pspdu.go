@@ -1,0 +1,366 @@
+package etsi
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/umli/umli/mediation/etsi/ber"
+)
+
+// AppendBER appends the definite-length BER encoding of p for a destination speaking v.
+// Nil object identifiers get the version's defaults: li-psDomainId {0 4 0 2 2 5 1 v.Header},
+// payload obj ids {5 2 v.Email n}. Optional fields that v does not have are omitted; an
+// enumeration value or CHOICE alternative that v lacks is an *EncodeError naming the field
+// (use ForVersion first to downgrade on purpose). On error dst is returned unchanged.
+func (p *PSPDU) AppendBER(dst []byte, v Version) ([]byte, error) {
+	if err := v.check(); err != nil {
+		return dst, &EncodeError{Path: "PS-PDU", Err: err}
+	}
+	start := len(dst)
+	out, err := appendPSPDU(dst, p, nil, v)
+	if err != nil {
+		return dst[:start], err
+	}
+	return out, nil
+}
+
+func appendPSPDU(dst []byte, p *PSPDU, tmpl *HeaderTemplate, v Version) ([]byte, error) {
+	var err error
+	dst = ber.Begin(dst, ber.Sequence)
+	m := len(dst)
+	if tmpl != nil {
+		dst, err = tmpl.appendHeader(dst, &p.Header)
+	} else {
+		dst, err = appendPSHeader(dst, &p.Header, v)
+	}
+	if err != nil {
+		return dst, encWrap(err, "pSHeader")
+	}
+	if dst, err = appendPayload(dst, &p.Payload, v); err != nil {
+		return dst, encWrap(err, "payload")
+	}
+	return ber.End(dst, m), nil
+}
+
+func appendPSHeader(dst []byte, h *PSHeader, v Version) ([]byte, error) {
+	dst = ber.Begin(dst, ber.CtxC(1))
+	m := len(dst)
+	dst, err := appendHeaderFixed(dst, h, v)
+	if err != nil {
+		return dst, err
+	}
+	if dst, err = appendHeaderVariable(dst, h, h.InterceptionPointID, h.TimeStampQualifier); err != nil {
+		return dst, err
+	}
+	return ber.End(dst, m), nil
+}
+
+// appendHeaderFixed writes li-psDomainId .. communicationIdentifier: the part of the header
+// that is the same for every PDU of one (LIID, CIN).
+func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
+	var err error
+	if h.DomainID != nil {
+		dst, err = ber.AppendOID(dst, ber.Ctx(0), h.DomainID)
+	} else {
+		var arcs = [...]uint32{0, 4, 0, 2, 2, 5, 1, v.Header}
+		dst, err = ber.AppendOID(dst, ber.Ctx(0), arcs[:])
+	}
+	if err != nil {
+		return dst, encWrap(err, "li-psDomainId")
+	}
+	if err := sizeIn("LIID", len(h.LIID), 1, 25); err != nil {
+		return dst, encWrap(err, "lawfulInterceptionIdentifier")
+	}
+	dst = ber.AppendString(dst, ber.Ctx(1), h.LIID)
+	if h.AuthorizationCountryCode != "" {
+		if err := countryCode(h.AuthorizationCountryCode); err != nil {
+			return dst, encWrap(err, "authorizationCountryCode")
+		}
+		dst = ber.AppendString(dst, ber.Ctx(2), h.AuthorizationCountryCode)
+	}
+	if dst, err = appendCommunicationIdentifier(dst, &h.CommunicationIdentifier); err != nil {
+		return dst, encWrap(err, "communicationIdentifier")
+	}
+	return dst, nil
+}
+
+// appendHeaderVariable writes sequenceNumber .. timeStampQualifier.
+func appendHeaderVariable(dst []byte, h *PSHeader, ipid string, tsq *TimeStampQualifier) ([]byte, error) {
+	var err error
+	dst = ber.AppendInteger(dst, ber.Ctx(4), int64(h.SequenceNumber))
+	if h.TimeStamp != nil {
+		if dst, err = ber.AppendGeneralizedTime(dst, ber.Ctx(5), *h.TimeStamp); err != nil {
+			return dst, encWrap(err, "timeStamp")
+		}
+	}
+	if ipid != "" {
+		if err := interceptionPointID(ipid); err != nil {
+			return dst, encWrap(err, "interceptionPointID")
+		}
+		dst = ber.AppendString(dst, ber.Ctx(6), ipid)
+	}
+	if h.MicroSecondTimeStamp != nil {
+		if dst, err = appendMicroSecondTimeStamp(dst, ber.CtxC(7), h.MicroSecondTimeStamp); err != nil {
+			return dst, encWrap(err, "microSecondTimeStamp")
+		}
+	}
+	if tsq != nil {
+		if !tsq.valid() {
+			return dst, encWrap(fmt.Errorf("%w: %s", ErrUnknownEnum, tsq), "timeStampQualifier")
+		}
+		dst = ber.AppendEnumerated(dst, ber.Ctx(8), int64(*tsq))
+	}
+	return dst, nil
+}
+
+func interceptionPointID(s string) error {
+	if err := sizeIn("interceptionPointID", len(s), 1, 8); err != nil {
+		return err
+	}
+	return printable(s)
+}
+
+func appendCommunicationIdentifier(dst []byte, c *CommunicationIdentifier) ([]byte, error) {
+	dst = ber.Begin(dst, ber.CtxC(3))
+	m := len(dst)
+	n := &c.NetworkIdentifier
+	dst = ber.Begin(dst, ber.CtxC(0))
+	m2 := len(dst)
+	if err := sizeIn("operatorIdentifier", len(n.OperatorIdentifier), 1, 16); err != nil {
+		return dst, encWrap(err, "networkIdentifier.operatorIdentifier")
+	}
+	dst = ber.AppendString(dst, ber.Ctx(0), n.OperatorIdentifier)
+	if n.NetworkElementIdentifier != "" {
+		if err := sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), 1, 16); err != nil {
+			return dst, encWrap(err, "networkIdentifier.networkElementIdentifier")
+		}
+		dst = ber.AppendString(dst, ber.Ctx(1), n.NetworkElementIdentifier)
+	}
+	dst = ber.End(dst, m2)
+	if c.CIN != nil {
+		dst = ber.AppendInteger(dst, ber.Ctx(1), int64(*c.CIN))
+	}
+	if c.DeliveryCountryCode != "" {
+		if err := countryCode(c.DeliveryCountryCode); err != nil {
+			return dst, encWrap(err, "deliveryCountryCode")
+		}
+		dst = ber.AppendString(dst, ber.Ctx(2), c.DeliveryCountryCode)
+	}
+	return ber.End(dst, m), nil
+}
+
+func appendMicroSecondTimeStamp(dst []byte, t ber.Tag, ts *MicroSecondTimeStamp) ([]byte, error) {
+	if ts.MicroSeconds > 999999 {
+		return dst, fmt.Errorf("%w: microSeconds %d > 999999", ErrConstraint, ts.MicroSeconds)
+	}
+	dst = ber.Begin(dst, t)
+	m := len(dst)
+	dst = ber.AppendUnsigned(dst, ber.Ctx(0), ts.Seconds)
+	dst = ber.AppendInteger(dst, ber.Ctx(1), int64(ts.MicroSeconds))
+	return ber.End(dst, m), nil
+}
+
+func appendTime(dst []byte, t ber.Tag, tm *time.Time) ([]byte, error) {
+	return ber.AppendGeneralizedTime(dst, t, *tm)
+}
+
+func appendPayload(dst []byte, p *Payload, v Version) ([]byte, error) {
+	n := 0
+	if p.IRI != nil {
+		n++
+	}
+	if p.CC != nil {
+		n++
+	}
+	if p.TRI != nil {
+		n++
+	}
+	if n != 1 {
+		return dst, fmt.Errorf("%w: %d of iRIPayloadSequence, cCPayloadSequence, tRIPayload set", ErrChoice, n)
+	}
+	var err error
+	dst = ber.Begin(dst, ber.CtxC(2))
+	m := len(dst)
+	switch {
+	case p.IRI != nil:
+		dst = ber.Begin(dst, ber.CtxC(0))
+		m2 := len(dst)
+		for i := range p.IRI {
+			if dst, err = appendIRIPayload(dst, &p.IRI[i], v); err != nil {
+				return dst, encIdx(err, "iRIPayloadSequence", i)
+			}
+		}
+		dst = ber.End(dst, m2)
+		return ber.End(dst, m), nil
+	case p.CC != nil:
+		dst = ber.Begin(dst, ber.CtxC(1))
+		m2 := len(dst)
+		for i := range p.CC {
+			if dst, err = appendCCPayload(dst, &p.CC[i], v); err != nil {
+				return dst, encIdx(err, "cCPayloadSequence", i)
+			}
+		}
+		dst = ber.End(dst, m2)
+		return ber.End(dst, m), nil
+	default:
+		if dst, err = appendTRIPayload(dst, p.TRI); err != nil {
+			return dst, encWrap(err, "tRIPayload")
+		}
+		return ber.End(dst, m), nil
+	}
+}
+
+func appendTRIPayload(dst []byte, t *TRIPayload) ([]byte, error) {
+	dst = ber.Begin(dst, ber.CtxC(2))
+	m := len(dst)
+	switch t.Kind {
+	case TRIPadding:
+		dst = ber.AppendOctetString(dst, ber.Ctx(uint32(t.Kind)), t.Padding)
+	case TRITest, TRIKeepAlive, TRIKeepAliveResponse, TRIFirstSegment, TRILastSegment, TRICINReset:
+		if len(t.Padding) != 0 {
+			return dst, fmt.Errorf("%w: Padding set on %s", ErrConstraint, t.Kind)
+		}
+		dst = ber.AppendNull(dst, ber.Ctx(uint32(t.Kind)))
+	default:
+		return dst, fmt.Errorf("%w: %s", ErrUnknownEnum, t.Kind)
+	}
+	return ber.End(dst, m), nil
+}
+
+func appendIRIPayload(dst []byte, p *IRIPayload, v Version) ([]byte, error) {
+	var err error
+	dst = ber.Begin(dst, ber.Sequence)
+	m := len(dst)
+	if p.IRIType != nil {
+		if !p.IRIType.valid() {
+			return dst, encWrap(fmt.Errorf("%w: %s", ErrUnknownEnum, p.IRIType), "iRIType")
+		}
+		dst = ber.AppendEnumerated(dst, ber.Ctx(0), int64(*p.IRIType))
+	}
+	if p.TimeStamp != nil {
+		if dst, err = appendTime(dst, ber.Ctx(1), p.TimeStamp); err != nil {
+			return dst, encWrap(err, "timeStamp")
+		}
+	}
+	c := &p.Contents
+	if (c.EmailIRI == nil) == (c.MessagingIRI == nil) {
+		return dst, encWrap(fmt.Errorf("%w: set exactly one of emailIRI, messagingIRI", ErrChoice), "iRIContents")
+	}
+	dst = ber.Begin(dst, ber.CtxC(2))
+	m2 := len(dst)
+	if c.EmailIRI != nil {
+		dst, err = appendEmailIRI(dst, c.EmailIRI, v)
+		err = wrapIf(err, "iRIContents.emailIRI")
+	} else {
+		dst, err = appendMessagingIRI(dst, c.MessagingIRI, v)
+		err = wrapIf(err, "iRIContents.messagingIRI")
+	}
+	if err != nil {
+		return dst, err
+	}
+	dst = ber.End(dst, m2)
+	if dst, err = appendTail(dst, p.MicroSecondTimeStamp, p.TimeStampQualifier); err != nil {
+		return dst, err
+	}
+	if dst, err = appendDirection(dst, 5, p.SessionDirection); err != nil {
+		return dst, encWrap(err, "sessionDirection")
+	}
+	if dst, err = appendDirection(dst, 6, p.PayloadDirection); err != nil {
+		return dst, encWrap(err, "payloadDirection")
+	}
+	return ber.End(dst, m), nil
+}
+
+// appendTail writes microSecondTimeStamp [3] and timeStampQualifier [4] of IRI/CC payloads.
+func appendTail(dst []byte, ts *MicroSecondTimeStamp, q *TimeStampQualifier) ([]byte, error) {
+	var err error
+	if ts != nil {
+		if dst, err = appendMicroSecondTimeStamp(dst, ber.CtxC(3), ts); err != nil {
+			return dst, encWrap(err, "microSecondTimeStamp")
+		}
+	}
+	if q != nil {
+		if !q.valid() {
+			return dst, encWrap(fmt.Errorf("%w: %s", ErrUnknownEnum, q), "timeStampQualifier")
+		}
+		dst = ber.AppendEnumerated(dst, ber.Ctx(4), int64(*q))
+	}
+	return dst, nil
+}
+
+func appendDirection(dst []byte, tag uint32, d *PayloadDirection) ([]byte, error) {
+	if d == nil {
+		return dst, nil
+	}
+	if !d.valid() {
+		return dst, fmt.Errorf("%w: %s", ErrUnknownEnum, d)
+	}
+	return ber.AppendEnumerated(dst, ber.Ctx(tag), int64(*d)), nil
+}
+
+func wrapIf(err error, seg string) error {
+	if err == nil {
+		return nil
+	}
+	return encWrap(err, seg)
+}
+
+func appendCCPayload(dst []byte, p *CCPayload, v Version) ([]byte, error) {
+	var err error
+	dst = ber.Begin(dst, ber.Sequence)
+	m := len(dst)
+	if dst, err = appendDirection(dst, 0, p.PayloadDirection); err != nil {
+		return dst, encWrap(err, "payloadDirection")
+	}
+	if p.TimeStamp != nil {
+		if dst, err = appendTime(dst, ber.Ctx(1), p.TimeStamp); err != nil {
+			return dst, encWrap(err, "timeStamp")
+		}
+	}
+	c := &p.Contents
+	if (c.EmailCC == nil) == (c.MessagingCC == nil) {
+		return dst, encWrap(fmt.Errorf("%w: set exactly one of emailCC, messagingCC", ErrChoice), "cCContents")
+	}
+	dst = ber.Begin(dst, ber.CtxC(2))
+	m2 := len(dst)
+	if c.EmailCC != nil {
+		dst, err = appendEmailCC(dst, c.EmailCC, v)
+		err = wrapIf(err, "cCContents.emailCC")
+	} else {
+		dst, err = appendMessagingCC(dst, c.MessagingCC, v)
+		err = wrapIf(err, "cCContents.messagingCC")
+	}
+	if err != nil {
+		return dst, err
+	}
+	dst = ber.End(dst, m2)
+	if dst, err = appendTail(dst, p.MicroSecondTimeStamp, p.TimeStampQualifier); err != nil {
+		return dst, err
+	}
+	return ber.End(dst, m), nil
+}
+
+// appendObjID writes a payload's [0] RELATIVE-OID: the model's, or {5 2 v.Email kind}.
+func appendObjID(dst []byte, name string, id OID, v Version, kind uint32) ([]byte, error) {
+	if id != nil {
+		d, err := ber.AppendRelativeOID(dst, ber.Ctx(0), id)
+		if err != nil {
+			return dst, encWrap(err, name)
+		}
+		return d, nil
+	}
+	arcs := [...]uint32{5, 2, v.Email, kind}
+	d, _ := ber.AppendRelativeOID(dst, ber.Ctx(0), arcs[:])
+	return d, nil
+}
+
+// Object id kinds: the last arc of the payload relative OIDs.
+const (
+	objEmailIRI     = 1
+	objEmailCC      = 2
+	objMessagingIRI = 3
+	objMessagingCC  = 4
+)
+
+var errEmpty = errors.New("empty value for a field that cannot be empty here")

@@ -1,0 +1,386 @@
+package mediation
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/session"
+	"github.com/umli/umli/mediation/warrant"
+)
+
+// Queue is where encoded PDUs go: the durable handover queue (*handover.Handover).
+type Queue interface {
+	Enqueue(ctx context.Context, dest string, hi handover.HI, pdus ...[]byte) error
+}
+
+// Mediator turns records into numbered PS-PDUs for every warrant they match. It is a
+// record.Sink; Submit may be called from any goroutine, before and while Run runs.
+type Mediator struct {
+	cfg   *config.Config
+	table *warrant.Table
+	store *session.Store
+	rdb   redis.UniversalClient
+	queue Queue
+	log   zerolog.Logger
+	met   *metrics
+	now   func() time.Time
+
+	seed    maphash.Seed
+	shards  []chan *job
+	pending atomic.Int64
+	done    chan doneEntry
+	stopped atomic.Bool
+	started atomic.Bool
+}
+
+var _ record.Sink = (*Mediator)(nil)
+
+// job is one matched record waiting for its session step.
+type job struct {
+	r         record.Record
+	kind      session.Kind
+	ne        string
+	liids     []string
+	blob      []byte
+	closeBlob []byte
+	generic   []byte
+}
+
+type doneEntry struct{ ne, id string }
+
+// Options are the optional parts of New.
+type Options struct {
+	// Registry receives the metrics; nil keeps them unexported.
+	Registry *prometheus.Registry
+	// Now is mediation's clock (default time.Now).
+	Now func() time.Time
+}
+
+// New builds a Mediator for the loaded configuration. rdb holds the sessions; queue takes
+// the encoded PDUs.
+func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog.Logger, opt Options) (*Mediator, error) {
+	if cfg.Table == nil {
+		return nil, fmt.Errorf("mediation: configuration has no warrant table")
+	}
+	store, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.Sessions.IdleTimeout})
+	if err != nil {
+		return nil, err
+	}
+	m := &Mediator{
+		cfg: cfg, table: cfg.Table, store: store, rdb: rdb, queue: queue,
+		log:  log.With().Str("component", "mediation").Logger(),
+		now:  opt.Now,
+		seed: maphash.MakeSeed(),
+		done: make(chan doneEntry, 4096),
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	workers := max(cfg.Queue.Workers, 1)
+	per := max(cfg.Queue.Size/workers, 1)
+	m.shards = make([]chan *job, workers)
+	for i := range m.shards {
+		m.shards[i] = make(chan *job, per)
+	}
+	m.met, err = newMetrics(opt.Registry, func() float64 { return float64(m.pending.Load()) })
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Submit matches r against the warrants. A record no active warrant names is dropped at
+// once (counted by reason, never stored, never logged). A matched record is queued in
+// memory, in order per sequence, for its session step; Submit blocks while the queue is
+// full and returns ErrQueueFull when ctx ends first. r must not be modified afterwards.
+func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
+	m.met.in.Inc()
+	if m.stopped.Load() {
+		return ErrClosed
+	}
+	kind, err := contentKind(r)
+	if err != nil {
+		m.met.dropped.WithLabelValues("bad_record").Inc()
+		return err
+	}
+	var buf [4]*warrant.Warrant
+	ws, reason := m.table.Match(buf[:0], r.Identities, r.Time)
+	if reason != warrant.DropNone {
+		m.met.dropped.WithLabelValues(string(reason)).Inc()
+		return nil
+	}
+	j := &job{r: *r, kind: kind, ne: r.Source}
+	if j.ne == "" {
+		j.ne = m.cfg.NetworkElement
+	}
+	if !session.ValidNE(j.ne) {
+		m.met.dropped.WithLabelValues("bad_source").Inc()
+		return fmt.Errorf("%w: source name is not a network element (1..16 octets, no braces or spaces)", ErrBadRecord)
+	}
+	versions := make([]*config.Destination, 0, 2)
+	for _, w := range ws {
+		if kind == session.CC && !w.DeliversCC() {
+			continue
+		}
+		j.liids = append(j.liids, w.LIID)
+		if d := m.cfg.Destinations[w.Destination]; !hasVersion(versions, d) {
+			versions = append(versions, d)
+		}
+	}
+	if len(j.liids) == 0 {
+		m.met.dropped.WithLabelValues(string(warrant.DropCCNotInScope)).Inc()
+		return nil
+	}
+	// Encode once with placeholder numbers: content that cannot be encoded is refused
+	// here, before numbers are allocated, so it can never leave a gap.
+	for _, d := range versions {
+		n := session.Numbers{CIN: 1, IRIType: etsi.IRIReport, EventID: 1}
+		if _, _, _, err := m.buildPDU(nil, &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: r.Time}, r); err != nil {
+			m.met.dropped.WithLabelValues("bad_record").Inc()
+			return err
+		}
+	}
+	if j.blob, err = encodeBlob(r, false); err != nil {
+		return err
+	}
+	if kind == session.IRI && (r.Boundary == record.Open || r.Boundary == record.Continue) {
+		if r.Boundary == record.Open && r.CloseEvent != nil {
+			if j.closeBlob, err = encodeBlob(closeRecord(r, r.CloseEvent), true); err != nil {
+				return err
+			}
+		} else if c := closeRecord(r, nil); c != nil {
+			if j.generic, err = encodeBlob(c, true); err != nil {
+				return err
+			}
+		}
+	}
+	shard := m.shards[maphash.String(m.seed, j.ne+"\x00"+r.CorrelationKey)%uint64(len(m.shards))]
+	m.pending.Add(1)
+	select {
+	case shard <- j:
+		return nil
+	default:
+	}
+	select {
+	case shard <- j:
+		return nil
+	case <-ctx.Done():
+		m.pending.Add(-1)
+		m.met.dropped.WithLabelValues("queue_full").Inc()
+		return fmt.Errorf("%w: %w", ErrQueueFull, ctx.Err())
+	}
+}
+
+func hasVersion(ds []*config.Destination, d *config.Destination) bool {
+	for _, x := range ds {
+		if x.Version == d.Version && x.Timestamps == d.Timestamps {
+			return true
+		}
+	}
+	return false
+}
+
+// Pending is the number of records queued in memory or in their session step.
+func (m *Mediator) Pending() int64 { return m.pending.Load() }
+
+// Drain waits until every record submitted so far has been numbered and queued for
+// handover, or ctx ends.
+func (m *Mediator) Drain(ctx context.Context) error {
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for m.pending.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("mediation: drain: %d records pending: %w", m.pending.Load(), ctx.Err())
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// Run waits for Redis, re-delivers what this instance's journal holds from before a
+// crash, then numbers and delivers records, closes idle sequences, and trims the journal,
+// until ctx ends.
+func (m *Mediator) Run(ctx context.Context) error {
+	if !m.started.CompareAndSwap(false, true) {
+		return fmt.Errorf("mediation: Run called twice")
+	}
+	defer m.stopped.Store(true)
+	if err := m.waitRedis(ctx); err != nil {
+		return err
+	}
+	if err := m.replay(ctx); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	cleanerDone := make(chan struct{})
+	go func() {
+		defer close(cleanerDone)
+		m.cleaner(ctx)
+	}()
+	for _, sh := range m.shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.worker(ctx, sh)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m.sweeper(ctx)
+	}()
+	wg.Wait()
+	close(m.done)
+	<-cleanerDone
+	return nil
+}
+
+// waitRedis pings until Redis answers, logging each failure with the next attempt time.
+func (m *Mediator) waitRedis(ctx context.Context) error {
+	b := backoff{min: 200 * time.Millisecond, max: 10 * time.Second}
+	for {
+		err := m.rdb.Ping(ctx).Err()
+		if err == nil {
+			return nil
+		}
+		wait := b.next()
+		m.log.Error().Err(err).Dur("retry_in", wait).Msg("redis unreachable; records are held in memory until it answers")
+		if !sleep(ctx, wait) {
+			return fmt.Errorf("mediation: redis unreachable: %w", err)
+		}
+	}
+}
+
+func (m *Mediator) worker(ctx context.Context, jobs chan *job) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case j := <-jobs:
+			m.handle(ctx, j)
+			m.pending.Add(-1)
+		}
+	}
+}
+
+// handle numbers one record (retrying while Redis is unreachable) and delivers it.
+func (m *Mediator) handle(ctx context.Context, j *job) {
+	st := &session.Step{
+		NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
+		EventKey: j.r.EventKey, LIIDs: j.liids, ID: m.store.NewID(), Blob: j.blob,
+		CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: m.now(),
+	}
+	var n session.Numbers
+	err := m.retry(ctx, "session_step", func() error {
+		t0 := time.Now()
+		var err error
+		n, err = m.store.Step(ctx, st)
+		m.met.redis.WithLabelValues("session_step").Observe(time.Since(t0).Seconds())
+		st.Retry = true
+		return err
+	})
+	if err != nil {
+		return // ctx ended; if the step ran, the journal has it for the next start
+	}
+	if m.deliver(ctx, session.Entry{NE: j.ne, ID: st.ID, Numbers: n}, &j.r, false) {
+		m.markDone(ctx, j.ne, st.ID)
+	}
+}
+
+// markDone hands a delivered journal entry to the cleaner.
+func (m *Mediator) markDone(ctx context.Context, ne, id string) {
+	select {
+	case m.done <- doneEntry{ne, id}:
+	case <-ctx.Done():
+	}
+}
+
+// deliver builds the PDUs of one numbered record and queues them per destination and
+// interface. It reports false when ctx ended first (the journal entry must then stay).
+func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Record, synthesized bool) bool {
+	at := r.Time
+	if synthesized || at.IsZero() {
+		at = e.At
+	}
+	type group struct {
+		dest string
+		hi   handover.HI
+		pdus [][]byte
+	}
+	var groups []*group
+	for _, ls := range e.Seqs {
+		w := m.table.Warrant(ls.LIID)
+		if w == nil {
+			m.log.Warn().Str("liid", ls.LIID).Msg("journal entry for a warrant no longer configured; not delivered")
+			continue
+		}
+		if synthesized && !w.Active(at) {
+			continue // the warrant ended while the sequence idled
+		}
+		d := m.cfg.Destinations[w.Destination]
+		pdu, hi, downs, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: d, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		if err != nil {
+			// Submit encoded this record already; only a changed destination version can
+			// get here. Loud, because a sequence number is now missing.
+			m.log.Error().Err(err).Str("liid", ls.LIID).Uint32("cin", e.CIN).Uint32("seq", ls.Seq).Msg("PDU cannot be encoded; sequence gap")
+			continue
+		}
+		if len(downs) > 0 {
+			m.met.downgrades.WithLabelValues(d.Name).Add(float64(len(downs)))
+		}
+		var g *group
+		for _, x := range groups {
+			if x.dest == d.Name && x.hi == hi {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &group{dest: d.Name, hi: hi}
+			groups = append(groups, g)
+		}
+		g.pdus = append(g.pdus, pdu)
+	}
+	for _, g := range groups {
+		err := m.retry(ctx, "handover_enqueue", func() error {
+			return m.queue.Enqueue(ctx, g.dest, g.hi, g.pdus...)
+		})
+		if err != nil {
+			return false // ctx ended: the journal entry stays and is replayed at the next start
+		}
+		m.met.queued.WithLabelValues(g.dest, g.hi.String()).Add(float64(len(g.pdus)))
+	}
+	return true
+}
+
+// retry runs op until it succeeds or ctx ends, backing off between attempts.
+func (m *Mediator) retry(ctx context.Context, name string, op func() error) error {
+	b := backoff{min: 50 * time.Millisecond, max: 5 * time.Second}
+	for {
+		err := op()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		m.met.retries.WithLabelValues(name).Inc()
+		wait := b.next()
+		m.log.Warn().Err(err).Str("op", name).Dur("retry_in", wait).Msg("retrying")
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package mediation
+
+import (
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type metrics struct {
+	in         prometheus.Counter
+	dropped    *prometheus.CounterVec
+	queued     *prometheus.CounterVec
+	redis      *prometheus.HistogramVec
+	retries    *prometheus.CounterVec
+	idleClosed prometheus.Counter
+	replayed   prometheus.Counter
+	downgrades *prometheus.CounterVec
+}
+
+func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error) {
+	m := &metrics{
+		in: prometheus.NewCounter(prometheus.CounterOpts{Name: "umli_mediation_records_total",
+			Help: "Intercept records submitted by sources."}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_records_dropped_total",
+			Help: "Records dropped at once, by reason (no_target, outside_window, ...)."}, []string{"reason"}),
+		queued: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_pdus_queued_total",
+			Help: "PS-PDUs handed to the durable handover queue."}, []string{"destination", "hi"}),
+		redis: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "umli_mediation_redis_seconds",
+			Help: "Latency of mediation's Redis round trips.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}, []string{"op"}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_retries_total",
+			Help: "Retried Redis or handover operations (Redis unreachable, handover queue full)."}, []string{"op"}),
+		idleClosed: prometheus.NewCounter(prometheus.CounterOpts{Name: "umli_mediation_idle_closed_total",
+			Help: "Sequences closed by idle timeout with a synthesized end."}),
+		replayed: prometheus.NewCounter(prometheus.CounterOpts{Name: "umli_mediation_journal_replayed_total",
+			Help: "Journal entries re-delivered after a restart."}),
+		downgrades: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_downgrades_total",
+			Help: "Values mapped to an older schema version for a destination."}, []string{"destination"}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	depthGauge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "umli_mediation_queue_depth",
+		Help: "Records held in memory waiting for their session step."}, depth)
+	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, depthGauge} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("mediation: register metrics: %w", err)
+		}
+	}
+	return m, nil
+}

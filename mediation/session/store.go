@@ -1,0 +1,289 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/umli/umli/mediation/record"
+)
+
+// Kind says whether a record is IRI or CC.
+type Kind byte
+
+// Record kinds.
+const (
+	IRI Kind = 'i'
+	CC  Kind = 'c'
+)
+
+// Config configures a Store.
+type Config struct {
+	// Prefix starts every key (default "umli:").
+	Prefix string
+	// Instance names this process's journal; stable across restarts, unique among
+	// running instances.
+	Instance string
+	// IdleTimeout closes a sequence with no record for this long.
+	IdleTimeout time.Duration
+	// JournalTTL bounds how long an undelivered journal entry survives a dead instance
+	// (default 7 days).
+	JournalTTL time.Duration
+}
+
+// Store is the Redis-backed session state. It is safe for concurrent use.
+type Store struct {
+	rdb     redis.UniversalClient
+	cfg     Config
+	scripts scripts
+	idBase  string
+	idSeq   atomic.Uint64
+
+	mu    sync.Mutex
+	known map[string]bool // network elements registered in this process
+}
+
+// Defaults.
+const (
+	DefaultPrefix     = "umli:"
+	DefaultJournalTTL = 7 * 24 * time.Hour
+)
+
+// ErrBadNE is returned for a network element name that cannot be a hash tag.
+var ErrBadNE = errors.New("session: network element must be 1..16 octets without '{', '}' or spaces")
+
+// New returns a Store over rdb.
+func New(rdb redis.UniversalClient, cfg Config) (*Store, error) {
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
+	}
+	if cfg.JournalTTL == 0 {
+		cfg.JournalTTL = DefaultJournalTTL
+	}
+	if cfg.Instance == "" || strings.ContainsAny(cfg.Instance, "{} ") {
+		return nil, fmt.Errorf("session: instance id %q: required, without braces or spaces", cfg.Instance)
+	}
+	if cfg.IdleTimeout <= 0 {
+		return nil, fmt.Errorf("session: idle timeout must be positive")
+	}
+	return &Store{
+		rdb: rdb, cfg: cfg, scripts: newScripts(),
+		// Journal ids sort in creation order across restarts: start time, then a counter.
+		idBase: fmt.Sprintf("%013x", time.Now().UnixNano()/1000),
+		known:  make(map[string]bool),
+	}, nil
+}
+
+// ValidNE reports whether ne can name a network element in keys and PDUs.
+func ValidNE(ne string) bool {
+	return len(ne) >= 1 && len(ne) <= 16 && !strings.ContainsAny(ne, "{} \t\r\n")
+}
+
+func (s *Store) cinKey(ne string) string { return s.cfg.Prefix + "{" + ne + "}:cin" }
+func (s *Store) sessionKey(ne, ck string) string {
+	return s.cfg.Prefix + "{" + ne + "}:s:" + ck
+}
+func (s *Store) idleKey(ne string) string { return s.cfg.Prefix + "{" + ne + "}:idle" }
+func (s *Store) journalKey(ne string) string {
+	return s.cfg.Prefix + "{" + ne + "}:j:" + s.cfg.Instance
+}
+func (s *Store) nesKey() string      { return s.cfg.Prefix + "nes" }
+func (s *Store) journalsKey() string { return s.cfg.Prefix + "journals:" + s.cfg.Instance }
+
+// NewID returns a fresh journal entry id. Ids sort in creation order.
+func (s *Store) NewID() string {
+	return s.idBase + "-" + fmt.Sprintf("%010x", s.idSeq.Add(1))
+}
+
+// register records, once per process, that ne has sessions (for the idle sweeper of
+// every instance) and that this instance may hold journal entries for it.
+func (s *Store) register(ctx context.Context, ne string) error {
+	s.mu.Lock()
+	done := s.known[ne]
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	pipe := s.rdb.Pipeline()
+	pipe.SAdd(ctx, s.nesKey(), ne)
+	pipe.SAdd(ctx, s.journalsKey(), ne)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("session: register network element: %w", err)
+	}
+	s.mu.Lock()
+	s.known[ne] = true
+	s.mu.Unlock()
+	return nil
+}
+
+// Step is one record to number.
+type Step struct {
+	NE             string
+	CorrelationKey string
+	Boundary       record.Boundary
+	Kind           Kind
+	EventKey       string
+	// LIIDs to allocate sequence numbers for (for CC only those whose scope includes CC).
+	LIIDs []string
+	// ID is the journal entry id (Store.NewID); retrying a Step with the same ID returns
+	// the same numbers instead of allocating new ones.
+	ID string
+	// Blob is the record as mediation will need it to rebuild the PDUs after a crash.
+	Blob []byte
+	// CloseBlob, on an IRI, is the record to deliver as iRI-End if the sequence idles out
+	// (set by Open with an explicit close event).
+	CloseBlob []byte
+	// GenericCloseBlob is the fallback end built from this IRI; used when no explicit
+	// close event was set.
+	GenericCloseBlob []byte
+	Now              time.Time
+	// Retry marks a repeated attempt (the previous reply was lost): the script then first
+	// looks for the journal entry under ID.
+	Retry bool
+}
+
+// Step allocates CIN, iRIType, event-identifier and sequence numbers for one record and
+// journals it, in one round trip.
+func (s *Store) Step(ctx context.Context, st *Step) (Numbers, error) {
+	if !ValidNE(st.NE) {
+		return Numbers{}, ErrBadNE
+	}
+	if err := s.register(ctx, st.NE); err != nil {
+		return Numbers{}, err
+	}
+	keys := []string{s.cinKey(st.NE), s.sessionKey(st.NE, st.CorrelationKey), s.idleKey(st.NE), s.journalKey(st.NE)}
+	retry := ""
+	if st.Retry {
+		retry = "1"
+	}
+	args := make([]any, 0, 12+len(st.LIIDs))
+	args = append(args, st.ID, st.Now.UnixMilli(), s.sessionTTL().Milliseconds(), string(rune(st.Kind)),
+		int(st.Boundary), st.EventKey, st.CorrelationKey, s.refreshInterval().Milliseconds(),
+		st.Blob, st.CloseBlob, st.GenericCloseBlob, retry)
+	for _, l := range st.LIIDs {
+		args = append(args, l)
+	}
+	res, err := s.scripts.step.Run(ctx, s.rdb, keys, args...).Text()
+	if err != nil {
+		return Numbers{}, fmt.Errorf("session: step: %w", err)
+	}
+	n, err := parseNumbers(res)
+	if err != nil {
+		return n, err
+	}
+	if len(n.Seqs) != len(st.LIIDs) {
+		return n, fmt.Errorf("%w: %d sequence numbers for %d LIIDs", ErrBadEntry, len(n.Seqs), len(st.LIIDs))
+	}
+	return n, nil
+}
+
+// sessionTTL outlives the idle timeout so the sweeper, not expiry, normally ends a
+// sequence; expiry only cleans up after a sweeper that never ran.
+func (s *Store) sessionTTL() time.Duration { return 2*s.cfg.IdleTimeout + time.Minute }
+
+// refreshInterval is how stale the idle score may get before a step refreshes it.
+func (s *Store) refreshInterval() time.Duration { return max(s.cfg.IdleTimeout/20, time.Millisecond) }
+
+// NetworkElements lists every network element any instance has opened sessions for.
+func (s *Store) NetworkElements(ctx context.Context) ([]string, error) {
+	nes, err := s.rdb.SMembers(ctx, s.nesKey()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("session: list network elements: %w", err)
+	}
+	slices.Sort(nes)
+	return nes, nil
+}
+
+// IdleCandidates lists up to limit correlation keys of ne idle since before now minus
+// the idle timeout. Closing them is CloseIdle's job (another instance may be faster).
+func (s *Store) IdleCandidates(ctx context.Context, ne string, now time.Time, limit int64) ([]string, error) {
+	cutoff := now.Add(-s.cfg.IdleTimeout).UnixMilli()
+	keys, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{
+		Key: s.idleKey(ne), Start: "-inf", Stop: strconv.FormatInt(cutoff, 10), ByScore: true, Count: limit,
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("session: idle candidates: %w", err)
+	}
+	return keys, nil
+}
+
+// CloseIdle closes the sequence if it is still idle at now and journals its synthesized
+// end under id. ok is false when there was nothing to deliver (someone else closed it, a
+// record arrived meanwhile, or it never carried IRI).
+func (s *Store) CloseIdle(ctx context.Context, ne, correlationKey, id string, now time.Time) (e Entry, ok bool, err error) {
+	if !ValidNE(ne) {
+		return Entry{}, false, ErrBadNE
+	}
+	if err := s.register(ctx, ne); err != nil {
+		return Entry{}, false, err
+	}
+	keys := []string{s.idleKey(ne), s.sessionKey(ne, correlationKey), s.journalKey(ne)}
+	cutoff := now.Add(-s.cfg.IdleTimeout).UnixMilli()
+	v, err := s.scripts.closeIdle.Run(ctx, s.rdb, keys, id, correlationKey, cutoff, now.UnixMilli(), s.cfg.JournalTTL.Milliseconds()).Text()
+	if errors.Is(err, redis.Nil) {
+		return Entry{}, false, nil
+	}
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("session: close idle: %w", err)
+	}
+	e, err = parseEntry(ne, id, v)
+	return e, err == nil, err
+}
+
+// Journal returns this instance's journal entries, oldest first. Malformed entries are
+// returned as errors in bad (by id) so the caller can report and delete them.
+func (s *Store) Journal(ctx context.Context) (entries []Entry, bad map[string]error, err error) {
+	nes, err := s.rdb.SMembers(ctx, s.journalsKey()).Result()
+	if err != nil {
+		return nil, nil, fmt.Errorf("session: list journals: %w", err)
+	}
+	bad = map[string]error{}
+	for _, ne := range nes {
+		if !ValidNE(ne) {
+			continue
+		}
+		iter := s.rdb.HScan(ctx, s.journalKey(ne), 0, "", 512).Iterator()
+		for iter.Next(ctx) {
+			id := iter.Val()
+			if !iter.Next(ctx) {
+				break
+			}
+			e, perr := parseEntry(ne, id, iter.Val())
+			if perr != nil {
+				bad[ne+"|"+id] = perr
+				continue
+			}
+			entries = append(entries, e)
+		}
+		if err := iter.Err(); err != nil {
+			return nil, nil, fmt.Errorf("session: read journal: %w", err)
+		}
+	}
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
+	return entries, bad, nil
+}
+
+// Done deletes delivered journal entries, grouped per network element in one pipeline,
+// and renews the journals' TTL (the step script leaves that to this batched call).
+func (s *Store) Done(ctx context.Context, done map[string][]string) error {
+	if len(done) == 0 {
+		return nil
+	}
+	pipe := s.rdb.Pipeline()
+	for ne, ids := range done {
+		pipe.HDel(ctx, s.journalKey(ne), ids...)
+		pipe.PExpire(ctx, s.journalKey(ne), s.cfg.JournalTTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("session: delete journal entries: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package rtpcapture
+
+// DefaultWindow is the reorder window in packets: 8 packets of 20 ms hold back at most
+// 160 ms of audio behind a lost packet, and repair any reordering within that span.
+const DefaultWindow = 8
+
+// resyncAfter is how many packets far behind the window in a row make the buffer assume
+// the sender restarted its sequence numbers rather than that they are stale duplicates.
+const resyncAfter = 3
+
+// ReorderStats counts what the reorder buffer repaired or gave up on.
+type ReorderStats struct {
+	Released    uint64 // packets handed on in order
+	Duplicates  uint64 // packets already held
+	Late        uint64 // packets arriving after their place was passed (late or duplicate)
+	Lost        uint64 // sequence numbers skipped because they never arrived in time
+	SSRCChanges uint64 // streams restarted because the SSRC changed
+	Resyncs     uint64 // streams restarted because sequence numbers jumped backwards
+}
+
+type slot struct {
+	filled bool
+	pkt    Packet
+	buf    []byte
+}
+
+// Reorder puts the packets of one RTP stream back into sequence order within a small
+// window. It repairs reordering and duplicates, skips losses once the window has moved
+// past them, and restarts on an SSRC change. It is not safe for concurrent use; one
+// goroutine owns each leg.
+type Reorder struct {
+	slots []slot
+	mask  int64
+	out   func(*Packet)
+
+	started  bool
+	released bool
+	ssrc     uint32
+	next     int64 // extended sequence number of the next packet to release
+	held     int
+	farOld   int
+
+	// Stats is updated as packets pass.
+	Stats ReorderStats
+}
+
+// NewReorder returns a buffer of about window packets (rounded up to a power of two)
+// that hands packets to out in sequence order. The packet passed to out is only valid
+// during the call.
+func NewReorder(window int, out func(*Packet)) *Reorder {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	n := 1
+	for n < window {
+		n <<= 1
+	}
+	return &Reorder{slots: make([]slot, n), mask: int64(n - 1), out: out}
+}
+
+// seqBase keeps extended sequence numbers positive even when priming reaches back.
+const seqBase = 1 << 20
+
+// Push takes one packet. Its payload is copied, so the caller may reuse its buffer.
+func (r *Reorder) Push(p *Packet) {
+	if !r.started {
+		r.start(p)
+	} else if p.SSRC != r.ssrc {
+		r.Drain()
+		r.Stats.SSRCChanges++
+		r.start(p)
+	}
+	w := int64(len(r.slots))
+	ext := r.next + int64(int16(p.Seq-uint16(r.next)))
+	switch {
+	case ext < r.next:
+		if r.next-ext > 4*w {
+			r.farOld++
+			if r.farOld >= resyncAfter {
+				r.Drain()
+				r.Stats.Resyncs++
+				r.start(p)
+				r.store(p, r.next+int64(int16(p.Seq-uint16(r.next))))
+				r.releasePrefix()
+				return
+			}
+		}
+		r.Stats.Late++
+		return
+	case ext >= r.next+w:
+		r.advance(ext - w + 1)
+	}
+	r.farOld = 0
+	r.store(p, ext)
+	r.releasePrefix()
+}
+
+// start primes the window so that the first packet sits in its middle: packets that
+// overtook it on the way are still placed instead of being dropped as late.
+func (r *Reorder) start(p *Packet) {
+	r.started = true
+	r.released = false
+	r.ssrc = p.SSRC
+	r.farOld = 0
+	r.next = seqBase + int64(p.Seq) - int64(len(r.slots)/2)
+}
+
+func (r *Reorder) store(p *Packet, ext int64) {
+	s := &r.slots[ext&r.mask]
+	if s.filled {
+		r.Stats.Duplicates++
+		return
+	}
+	s.filled = true
+	s.buf = append(s.buf[:0], p.Payload...)
+	s.pkt = *p
+	s.pkt.Payload = s.buf
+	r.held++
+}
+
+func (r *Reorder) releasePrefix() {
+	for r.held > 0 {
+		s := &r.slots[r.next&r.mask]
+		if !s.filled {
+			return
+		}
+		r.emit(s)
+		r.next++
+	}
+}
+
+func (r *Reorder) emit(s *slot) {
+	s.filled = false
+	r.held--
+	r.released = true
+	r.Stats.Released++
+	r.out(&s.pkt)
+}
+
+// advance moves the window start to `to`, releasing what it holds on the way and
+// counting the holes as lost.
+func (r *Reorder) advance(to int64) {
+	for r.next < to {
+		if r.held == 0 {
+			if r.released {
+				r.Stats.Lost += uint64(to - r.next)
+			}
+			r.next = to
+			return
+		}
+		s := &r.slots[r.next&r.mask]
+		if s.filled {
+			r.emit(s)
+		} else if r.released {
+			r.Stats.Lost++
+		}
+		r.next++
+	}
+}
+
+// Drain releases every held packet in order, e.g. at the end of the leg or on a media
+// timeout; holes before them count as lost.
+func (r *Reorder) Drain() {
+	for r.held > 0 {
+		s := &r.slots[r.next&r.mask]
+		if s.filled {
+			r.emit(s)
+		} else if r.released {
+			r.Stats.Lost++
+		}
+		r.next++
+	}
+}

@@ -1,0 +1,57 @@
+package siprec
+
+import (
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/rtpcapture"
+)
+
+// Config configures an Endpoint.
+type Config struct {
+	// Source names this endpoint as network element in the records.
+	Source string
+	Sink   record.Sink
+	// DTMF receives key presses of a party (optional).
+	DTMF rtpcapture.DTMFHandler
+	// Pilots are the user parts of the voicemail access numbers (see CallInfo.Classify).
+	Pilots []string
+	// MediaAddr is the address RTP sockets bind to and the answer announces.
+	MediaAddr netip.Addr
+	// PortMin and PortMax bound the RTP ports; zero means ephemeral ports.
+	PortMin, PortMax int
+	// MediaTimeout closes a stream that carried no packet for this long (default 30 s).
+	MediaTimeout time.Duration
+	// MaxCalls bounds concurrent calls; more are refused with 486 (default 4096).
+	MaxCalls int
+	Connect  rtpcapture.ConnectPolicy
+	Chunk    time.Duration
+	Window   int
+	Metrics  *rtpcapture.Metrics
+	Log      zerolog.Logger
+}
+
+func (c *Config) defaults() error {
+	if c.Sink == nil {
+		return errors.New("siprec: config needs a Sink")
+	}
+	if !c.MediaAddr.IsValid() || c.MediaAddr.IsUnspecified() {
+		return errors.New("siprec: config needs a MediaAddr to announce in answers")
+	}
+	if c.PortMin < 0 || c.PortMax > 65535 || c.PortMin > c.PortMax {
+		return errors.New("siprec: RTP port range must satisfy 0 <= PortMin <= PortMax <= 65535")
+	}
+	if c.Source == "" {
+		c.Source = "umli-srs"
+	}
+	if c.MediaTimeout <= 0 {
+		c.MediaTimeout = 30 * time.Second
+	}
+	if c.MaxCalls <= 0 {
+		c.MaxCalls = 4096
+	}
+	return nil
+}

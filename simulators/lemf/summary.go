@@ -1,0 +1,161 @@
+package lemf
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/umli/umli/mediation/etsi"
+)
+
+// Summary is what one LEMF received: per interface totals and, per LIID and CIN, the
+// IRI events, the reassembled content and the sequence-number accounting.
+type Summary struct {
+	HI2   InterfaceStats `json:"hi2"`
+	HI3   InterfaceStats `json:"hi3"`
+	LIIDs []LIIDSummary  `json:"liids"`
+	// Gaps and Duplicates total the per-stream figures.
+	Gaps       uint64 `json:"gaps"`
+	Duplicates int    `json:"duplicates"`
+}
+
+// InterfaceStats counts what arrived on HI2 or HI3.
+type InterfaceStats struct {
+	Connections int   `json:"connections"`
+	PDUs        int   `json:"pdus"`
+	Bytes       int64 `json:"bytes"`
+	KeepAlives  int   `json:"keepAlives"`
+	// DecodeErrors counts connections closed because a PDU could not be framed or decoded.
+	DecodeErrors int `json:"decodeErrors"`
+	// HandshakeFailures counts TLS clients refused (for example without a certificate).
+	HandshakeFailures int `json:"handshakeFailures"`
+}
+
+// LIIDSummary is everything received for one lawful interception identifier.
+type LIIDSummary struct {
+	LIID string       `json:"liid"`
+	CINs []CINSummary `json:"cins"`
+}
+
+// CINSummary is everything received for one communication identity number.
+type CINSummary struct {
+	// CIN is nil when the PDUs carried no communicationIdentityNumber.
+	CIN     *uint32          `json:"cin,omitempty"`
+	Events  []Event          `json:"events"`
+	Content []ContentSummary `json:"content"`
+	IRI     SequenceSummary  `json:"iri"`
+	CC      SequenceSummary  `json:"cc"`
+}
+
+// Event is one IRI record, reduced to what says what happened (no party identities).
+type Event struct {
+	// Payload is "MessagingIRI" or "EmailIRI".
+	Payload string `json:"payload"`
+	IRIType string `json:"iRIType,omitempty"`
+	// Category is the Messaging-Event-Category as "alternative:value" (for example
+	// "message-box:login"), or the e-mail event for EmailIRI.
+	Category        string  `json:"category"`
+	Status          string  `json:"status"`
+	EventIdentifier *uint32 `json:"eventIdentifier,omitempty"`
+}
+
+// newEvent reduces an IRIPayload to an Event; ok is false for empty contents.
+func newEvent(p *etsi.IRIPayload) (Event, bool) {
+	var e Event
+	if p.IRIType != nil {
+		e.IRIType = fmt.Sprint(*p.IRIType)
+	}
+	switch {
+	case p.Contents.MessagingIRI != nil:
+		m := p.Contents.MessagingIRI
+		e.Payload = "MessagingIRI"
+		e.Category = category(m.Category)
+		e.Status = fmt.Sprint(m.Status)
+		e.EventIdentifier = m.EventIdentifier
+	case p.Contents.EmailIRI != nil:
+		m := p.Contents.EmailIRI
+		e.Payload = "EmailIRI"
+		e.Category = fmt.Sprint(m.EventType)
+		e.Status = fmt.Sprint(m.Status)
+	default:
+		return e, false
+	}
+	return e, true
+}
+
+// category renders the Messaging-Event-Category CHOICE.
+func category(c *etsi.MessagingEventCategory) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Message != nil:
+		return "message:" + fmt.Sprint(*c.Message)
+	case c.MessageBox != nil:
+		return "message-box:" + fmt.Sprint(*c.MessageBox)
+	case c.Notification != nil:
+		return "message-notification:" + fmt.Sprint(*c.Notification)
+	case c.Call != nil:
+		return "call:" + fmt.Sprint(*c.Call)
+	default:
+		return ""
+	}
+}
+
+// Format writes the summary for people.
+func (s Summary) Format(w io.Writer) error {
+	var b strings.Builder
+	for _, hi := range []struct {
+		name string
+		st   InterfaceStats
+	}{{"HI2", s.HI2}, {"HI3", s.HI3}} {
+		fmt.Fprintf(&b, "%s: %d connections, %d PDUs (%d keep-alives), %d bytes, %d decode errors, %d TLS refusals\n",
+			hi.name, hi.st.Connections, hi.st.PDUs, hi.st.KeepAlives, hi.st.Bytes, hi.st.DecodeErrors, hi.st.HandshakeFailures)
+	}
+	fmt.Fprintf(&b, "sequence gaps: %d, duplicates: %d\n", s.Gaps, s.Duplicates)
+	for _, l := range s.LIIDs {
+		fmt.Fprintf(&b, "LIID %s\n", l.LIID)
+		for _, c := range l.CINs {
+			cin := "(none)"
+			if c.CIN != nil {
+				cin = fmt.Sprint(*c.CIN)
+			}
+			fmt.Fprintf(&b, "  CIN %s\n", cin)
+			formatSeq(&b, "IRI", c.IRI)
+			formatSeq(&b, "CC", c.CC)
+			for _, e := range c.Events {
+				fmt.Fprintf(&b, "    %s %s %s %s", e.Payload, e.IRIType, e.Category, e.Status)
+				if e.EventIdentifier != nil {
+					fmt.Fprintf(&b, " event %d", *e.EventIdentifier)
+				}
+				b.WriteByte('\n')
+			}
+			for _, ct := range c.Content {
+				state := "complete"
+				if !ct.Complete {
+					state = fmt.Sprintf("incomplete (%d chunks missing)", ct.MissingChunks)
+				}
+				fmt.Fprintf(&b, "    %s %s %d bytes in %d chunks, %s -> %s\n",
+					ct.Payload, ct.ContentType, ct.Bytes, ct.Chunks, state, ct.File)
+			}
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
+}
+
+func formatSeq(b *strings.Builder, name string, s SequenceSummary) {
+	if s.PDUs == 0 {
+		return
+	}
+	fmt.Fprintf(b, "    %s: %d PDUs, seq %d..%d, %d missing, %d duplicates", name, s.PDUs, s.Lowest, s.Highest, s.Gaps, s.Duplicates)
+	for _, m := range s.Missing {
+		if m.From == m.To {
+			fmt.Fprintf(b, " [%d]", m.From)
+		} else {
+			fmt.Fprintf(b, " [%d-%d]", m.From, m.To)
+		}
+	}
+	b.WriteByte('\n')
+}

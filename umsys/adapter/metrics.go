@@ -1,0 +1,61 @@
+package adapter
+
+import (
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type metrics struct {
+	events        *prometheus.CounterVec
+	records       *prometheus.CounterVec
+	invalid       *prometheus.CounterVec
+	sinkErrors    *prometheus.CounterVec
+	contentErrors *prometheus.CounterVec
+	contentBytes  prometheus.Counter
+	contentChunks prometheus.Counter
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "umli_umsys_events_total", Help: "Raw UM platform events handed to the translator.",
+		}, []string{"dialect"}),
+		records: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "umli_umsys_records_total", Help: "IRI records produced, by translation rule.",
+		}, []string{"dialect", "rule"}),
+		invalid: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "umli_umsys_invalid_events_total", Help: "Events that could not be read at all.",
+		}, []string{"dialect"}),
+		sinkErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "umli_umsys_sink_errors_total", Help: "Records mediation did not take.",
+		}, []string{"dialect"}),
+		contentErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "umli_umsys_content_errors_total", Help: "Content that could not be fetched, by class.",
+		}, []string{"kind"}),
+		contentBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "umli_umsys_content_bytes_total", Help: "Content bytes delivered as MessagingCC.",
+		}),
+		contentChunks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "umli_umsys_content_chunks_total", Help: "MessagingCC records submitted.",
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.events, m.records, m.invalid, m.sinkErrors, m.contentErrors, m.contentBytes, m.contentChunks} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// ruleLabel bounds label cardinality: raw rules carry the vendor's action name, which
+// is outside input.
+func ruleLabel(rule string) string {
+	if i := strings.Index(rule, ".raw"); i >= 0 {
+		return rule[:i+4]
+	}
+	return rule
+}

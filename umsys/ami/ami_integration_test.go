@@ -1,0 +1,236 @@
+package ami_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/simulators/umsim"
+	"github.com/umli/umli/umsys/ami"
+	"github.com/umli/umli/umsys/feed"
+)
+
+func startUM(t *testing.T, chunk int) *umsim.UM {
+	t.Helper()
+	um, err := umsim.NewUM(umsim.Config{ContentDir: t.TempDir(), AMIUser: "li", AMISecret: "s3cret", WriteChunk: chunk, AMIAuthFailDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { um.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return um
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func counterValue(c prometheus.Counter) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		return -1
+	}
+	return m.GetCounter().GetValue()
+}
+
+type runner struct {
+	events chan *feed.Event
+	ready  chan struct{}
+	m      *feed.Metrics
+	logs   *syncBuffer
+}
+
+func runClient(t *testing.T, addr string, mod func(*ami.Config)) *runner {
+	t.Helper()
+	m, err := feed.NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{events: make(chan *feed.Event, 1024), ready: make(chan struct{}, 16), m: m, logs: &syncBuffer{}}
+	cfg := ami.Config{
+		Addr: addr, Username: "li", Secret: "s3cret", Source: "ast-test", Metrics: m,
+		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
+		Logger: zerolog.New(r.logs), OnReady: func() { r.ready <- struct{}{} },
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := ami.NewClient(cfg, func(e *feed.Event) error { r.events <- e; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return r
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // hang guard only
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func (r *runner) waitReady(t *testing.T, ctx context.Context) {
+	t.Helper()
+	select {
+	case <-r.ready:
+	case <-ctx.Done():
+		t.Fatal("client never logged in")
+	}
+}
+
+func (r *runner) take(t *testing.T, ctx context.Context, n int) []*feed.Event {
+	t.Helper()
+	var out []*feed.Event
+	for len(out) < n {
+		select {
+		case e := <-r.events:
+			out = append(out, e)
+		case <-ctx.Done():
+			t.Fatalf("got %d of %d events", len(out), n)
+		}
+	}
+	return out
+}
+
+func TestDialAuthFailed(t *testing.T) {
+	um := startUM(t, 0)
+	_, err := ami.Dial(testCtx(t), ami.Config{Addr: um.Addrs().AMI, Username: "li", Secret: "nope"})
+	if !errors.Is(err, ami.ErrAuthFailed) || strings.Contains(err.Error(), "nope") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestDialReadsBannerVersion(t *testing.T) {
+	um := startUM(t, 0)
+	c, err := ami.Dial(testCtx(t), ami.Config{Addr: um.Addrs().AMI, Username: "li", Secret: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Version != "11.0.0" {
+		t.Errorf("version %q", c.Version)
+	}
+}
+
+// TestEveryScenarioEventForEvent: FullyBooted first (system class), then each
+// Asterisk scenario exactly as rendered, whatever the write shaping.
+func TestEveryScenarioEventForEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		chunk int
+	}{{"block-per-write", 0}, {"joined", -1}, {"one-byte-writes", 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			um := startUM(t, tc.chunk)
+			r := runClient(t, um.Addrs().AMI, nil)
+			r.waitReady(t, ctx)
+			if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "FullyBooted" {
+				t.Fatalf("first event %q", e.Value("Event"))
+			}
+			for _, sc := range um.Script().Asterisk.Scenarios {
+				want, err := um.Script().RenderAMI(sc.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := um.Play(ctx, sc.Name); err != nil {
+					t.Fatal(err)
+				}
+				got := r.take(t, ctx, len(want))
+				for i := range want {
+					if !bytes.Equal(got[i].Raw, want[i].Block) || !slices.Equal(got[i].Headers, want[i].Headers) {
+						t.Fatalf("%s event %d differs", sc.Name, i)
+					}
+					if got[i].Dialect != feed.Asterisk || got[i].Source != "ast-test" {
+						t.Fatalf("metadata %v %q", got[i].Dialect, got[i].Source)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestEventMaskNeedsEveryClass: without "user" in the mask, VoicemailPasswordChange
+// (system,user) is not delivered, as manager.c requires all class bits.
+func TestEventMaskNeedsEveryClass(t *testing.T) {
+	ctx := testCtx(t)
+	um := startUM(t, 0)
+	r := runClient(t, um.Addrs().AMI, func(c *ami.Config) { c.Events = "call,system,dialplan" })
+	r.waitReady(t, ctx)
+	r.take(t, ctx, 1) // FullyBooted
+	all, _ := um.Script().RenderAMI("pin-change")
+	if err := um.Play(ctx, "pin-change"); err != nil {
+		t.Fatal(err)
+	}
+	got := r.take(t, ctx, len(all)-1)
+	for _, e := range got {
+		if e.Value("Event") == "VoicemailPasswordChange" {
+			t.Fatal("VoicemailPasswordChange delivered without the user class")
+		}
+	}
+}
+
+func TestPingTimeoutReconnects(t *testing.T) {
+	ctx := testCtx(t)
+	um := startUM(t, 0)
+	r := runClient(t, um.Addrs().AMI, func(c *ami.Config) {
+		c.PingInterval = 20 * time.Millisecond
+		c.PingTimeout = 50 * time.Millisecond
+	})
+	r.waitReady(t, ctx)
+	um.MuteAMIPings(true)
+	r.waitReady(t, ctx) // reconnected after the missed Pong
+	um.MuteAMIPings(false)
+	if !strings.Contains(r.logs.String(), "ping timeout") {
+		t.Errorf("no ping-timeout log: %s", r.logs.String())
+	}
+	if n := counterValue(r.m.Reconnects.WithLabelValues("asterisk", "ast-test")); n < 1 {
+		t.Errorf("reconnects %v", n)
+	}
+	// The new session works.
+	if err := um.WaitSubscribers(ctx, 0, 1); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := um.Script().RenderAMI("logout")
+	if err := um.Play(ctx, "logout"); err != nil {
+		t.Fatal(err)
+	}
+	// Skip the FullyBooted of every session (how many depends on scheduling).
+	var got []*feed.Event
+	for len(got) < len(want) {
+		if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "FullyBooted" {
+			got = append(got, e)
+		}
+	}
+	for i := range want {
+		if !bytes.Equal(got[i].Raw, want[i].Block) {
+			t.Fatalf("after reconnect: event %d differs", i)
+		}
+	}
+}

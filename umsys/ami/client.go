@@ -1,0 +1,377 @@
+package ami
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/umsys/feed"
+)
+
+// DefaultEvents is the Login event mask: MessageWaiting/Hangup/Newchannel (call),
+// VoicemailPasswordChange (system and user, both required), Newexten/VarSet
+// (dialplan since Asterisk 16).
+const DefaultEvents = "call,system,user,dialplan"
+
+// Config describes one Asterisk manager connection.
+type Config struct {
+	// Addr is host:port of the manager interface (default port 5038).
+	Addr string
+	// Username and Secret log in; Secret is never logged.
+	Username, Secret string
+	// Events is the Login Events: value (default DefaultEvents).
+	Events string
+	// Source names this platform in events, logs and metrics.
+	Source string
+	// PingInterval is how often an idle-or-not session is pinged (default 20 s);
+	// PingTimeout how long a Pong may take before the connection is dropped (default 10 s).
+	PingInterval, PingTimeout time.Duration
+	// DialTimeout bounds connect plus banner and Login (default 10 s).
+	DialTimeout time.Duration
+	// Limits bound lines and blocks read.
+	Limits Limits
+	// BackoffMin and BackoffMax bound reconnect waits (defaults 200 ms and 30 s).
+	BackoffMin, BackoffMax time.Duration
+	// Logger receives connection-level logs.
+	Logger zerolog.Logger
+	// Metrics, if set, counts events and errors (see feed.NewMetrics).
+	Metrics *feed.Metrics
+	// OnReady, if set, is called each time a session has logged in.
+	OnReady func()
+}
+
+func (c *Config) validate() error {
+	if c.Addr == "" {
+		return errors.New("ami: config: Addr is empty")
+	}
+	for _, v := range []string{c.Username, c.Secret, c.Events} {
+		if strings.ContainsAny(v, "\r\n") {
+			return errors.New("ami: config: Username, Secret and Events must not contain line breaks")
+		}
+	}
+	if c.Events == "" {
+		c.Events = DefaultEvents
+	}
+	if c.PingInterval <= 0 {
+		c.PingInterval = 20 * time.Second
+	}
+	if c.PingTimeout <= 0 {
+		c.PingTimeout = 10 * time.Second
+	}
+	if c.DialTimeout <= 0 {
+		c.DialTimeout = 10 * time.Second
+	}
+	if c.BackoffMin <= 0 {
+		c.BackoffMin = 200 * time.Millisecond
+	}
+	if c.BackoffMax < c.BackoffMin {
+		c.BackoffMax = max(30*time.Second, c.BackoffMin)
+	}
+	if c.Metrics == nil {
+		m, err := feed.NewMetrics(nil)
+		if err != nil {
+			return err
+		}
+		c.Metrics = m
+	}
+	return nil
+}
+
+// Client keeps one AMI session logged in, reconnecting with backoff.
+type Client struct {
+	cfg Config
+	h   feed.Handler
+}
+
+// NewClient validates cfg; events go to h in wire order.
+func NewClient(cfg Config, h feed.Handler) (*Client, error) {
+	if h == nil {
+		return nil, errors.New("ami: nil handler")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, h: h}, nil
+}
+
+// Run logs in and delivers events until ctx ends, reconnecting after every failure.
+// It returns nil when ctx is cancelled.
+func (c *Client) Run(ctx context.Context) error {
+	log := c.cfg.Logger.With().Str("source", c.cfg.Source).Str("addr", c.cfg.Addr).Logger()
+	var n int
+	for attempt := 0; ; attempt++ {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if attempt > 0 {
+			c.cfg.Metrics.Reconnects.WithLabelValues(string(feed.Asterisk), c.cfg.Source).Inc()
+		}
+		conn, err := dial(ctx, &c.cfg)
+		if err == nil {
+			n = 0
+			log.Info().Msg("ami: logged in")
+			if c.cfg.OnReady != nil {
+				c.cfg.OnReady()
+			}
+			err = conn.Serve(ctx, c.h)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := backoff(c.cfg.BackoffMin, c.cfg.BackoffMax, n)
+		n++
+		log.Warn().Err(err).Dur("retry_in", wait).Msg("ami: session ended")
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// backoff is exponential with jitter in [ceiling/2, ceiling].
+func backoff(lo, hi time.Duration, n int) time.Duration {
+	c := lo
+	for i := 0; i < n && c < hi; i++ {
+		c *= 2
+	}
+	c = min(c, hi)
+	return c/2 + rand.N(c/2+1)
+}
+
+// Conn is one logged-in manager session.
+type Conn struct {
+	cfg     *Config
+	nc      net.Conn
+	stream  *Stream
+	pending []*Block
+	readErr error // a stream error met after blocks still pending
+	buf     []byte
+	Version string // from the banner, e.g. "11.0.0"
+	wmu     sync.Mutex
+}
+
+// Dial connects, checks the banner and logs in. ErrAuthFailed means the
+// credentials were refused.
+func Dial(ctx context.Context, cfg Config) (*Conn, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return dial(ctx, &cfg)
+}
+
+func dial(ctx context.Context, cfg *Config) (*Conn, error) {
+	d := net.Dialer{Timeout: cfg.DialTimeout}
+	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("ami: dial %s: %w", cfg.Addr, err)
+	}
+	c := &Conn{cfg: cfg, nc: nc, stream: NewStream(cfg.Limits, true), buf: make([]byte, 64<<10)}
+	if err := c.login(ctx); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("ami: %s: %w", cfg.Addr, err)
+	}
+	return c, nil
+}
+
+func (c *Conn) login(ctx context.Context) error {
+	deadline := time.Now().Add(c.cfg.DialTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := c.nc.SetDeadline(deadline); err != nil {
+		return err
+	}
+	b, err := c.nextBlock()
+	if err != nil {
+		return fmt.Errorf("waiting for banner: %w", err)
+	}
+	banner := b.Headers[0].Value
+	const prefix = "Asterisk Call Manager/"
+	if b.Kind != KindBanner || !strings.HasPrefix(banner, prefix) {
+		return fmt.Errorf("banner %q is not %s<version>: %w", clip(banner), prefix, ErrMalformed)
+	}
+	c.Version = strings.TrimPrefix(banner, prefix)
+	login := "Action: Login\r\nActionID: umli-login\r\nUsername: " + c.cfg.Username + "\r\nSecret: " + c.cfg.Secret + "\r\nEvents: " + c.cfg.Events + "\r\n\r\n"
+	if _, err := c.nc.Write([]byte(login)); err != nil {
+		return fmt.Errorf("sending Login: %w", err)
+	}
+	for {
+		b, err := c.nextBlock()
+		if err != nil {
+			return fmt.Errorf("waiting for Login response: %w", err)
+		}
+		if b.Kind != KindResponse {
+			continue
+		}
+		if id := b.Get("ActionID"); id != "" && id != "umli-login" {
+			continue
+		}
+		if !strings.EqualFold(b.Get("Response"), "Success") {
+			return fmt.Errorf("Login answered %q %q: %w", clip(b.Get("Response")), clip(b.Get("Message")), ErrAuthFailed)
+		}
+		return c.nc.SetDeadline(time.Time{})
+	}
+}
+
+func (c *Conn) nextBlock() (*Block, error) {
+	for len(c.pending) == 0 {
+		if c.readErr != nil {
+			return nil, c.readErr
+		}
+		n, err := c.nc.Read(c.buf)
+		if n > 0 {
+			if werr := c.stream.Write(c.buf[:n], func(b *Block) error {
+				c.pending = append(c.pending, b)
+				return nil
+			}); werr != nil {
+				// Blocks completed before the bad bytes are still delivered.
+				c.readErr = werr
+				continue
+			}
+		}
+		if err != nil && len(c.pending) == 0 {
+			return nil, err
+		}
+	}
+	b := c.pending[0]
+	c.pending = c.pending[1:]
+	return b, nil
+}
+
+// Close closes the connection.
+func (c *Conn) Close() error { return c.nc.Close() }
+
+func (c *Conn) send(s string) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.nc.SetWriteDeadline(time.Now().Add(c.cfg.PingTimeout)); err != nil {
+		return err
+	}
+	_, err := c.nc.Write([]byte(s))
+	return err
+}
+
+const pingPrefix = "umli-ping-"
+
+// Serve delivers Event blocks to h until the connection ends, a Ping goes
+// unanswered for PingTimeout, or ctx is cancelled; it always closes the connection.
+// Refused events are logged and counted (AMI has no acknowledgement).
+func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
+	defer c.nc.Close()
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(sctx, func() { c.nc.Close() })
+	defer stop()
+	src := c.cfg.Source
+	m := c.cfg.Metrics
+	dialect := string(feed.Asterisk)
+	log := c.cfg.Logger.With().Str("source", src).Logger()
+	pongs := make(chan string, 4)
+	go c.keepAlive(sctx, cancel, pongs)
+
+	handle := func(b *Block) error {
+		if b.Err != nil {
+			m.FrameErrors.WithLabelValues(dialect, src, "block").Inc()
+			log.Error().Err(b.Err).Msg("ami: malformed packet skipped")
+			return nil
+		}
+		switch b.Kind {
+		case KindEvent:
+			m.Events.WithLabelValues(dialect, src).Inc()
+			ev := &feed.Event{Dialect: feed.Asterisk, Source: src, Headers: b.Headers, Raw: b.Raw, Received: time.Now()}
+			if err := h(ev); err != nil {
+				m.HandlerErrors.WithLabelValues(dialect, src).Inc()
+				log.Error().Err(err).Int64("offset", b.Offset).Msg("ami: handler refused event")
+			}
+		case KindResponse:
+			if id := b.Get("ActionID"); strings.HasPrefix(id, pingPrefix) {
+				select {
+				case pongs <- id:
+				default:
+				}
+			}
+		default:
+			m.FrameErrors.WithLabelValues(dialect, src, "kind").Inc()
+			log.Warn().Int64("offset", b.Offset).Msg("ami: packet without Event or Response skipped")
+		}
+		return nil
+	}
+	for _, b := range c.pending {
+		handle(b)
+	}
+	c.pending = nil
+	if c.readErr != nil {
+		m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
+		return fmt.Errorf("ami: %s: %w", c.cfg.Addr, c.readErr)
+	}
+	for {
+		n, err := c.nc.Read(c.buf)
+		if n > 0 {
+			if werr := c.stream.Write(c.buf[:n], handle); werr != nil {
+				m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
+				return fmt.Errorf("ami: %s: %w", c.cfg.Addr, werr)
+			}
+		}
+		if err != nil {
+			if cause := context.Cause(sctx); cause != nil && errors.Is(cause, ErrPingTimeout) {
+				return fmt.Errorf("ami: %s: %w", c.cfg.Addr, cause)
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if p := c.stream.Pending(); p > 0 {
+				m.PartialFrames.WithLabelValues(dialect, src).Inc()
+				log.Warn().Int("bytes", p).Msg("ami: connection dropped mid-packet; partial packet discarded")
+			}
+			return fmt.Errorf("ami: %s: read: %w", c.cfg.Addr, err)
+		}
+	}
+}
+
+// keepAlive pings every PingInterval and cancels the session when a Pong is late.
+func (c *Conn) keepAlive(ctx context.Context, cancel context.CancelCauseFunc, pongs <-chan string) {
+	t := time.NewTicker(c.cfg.PingInterval)
+	defer t.Stop()
+	for seq := 1; ; seq++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		id := pingPrefix + strconv.Itoa(seq)
+		if err := c.send("Action: Ping\r\nActionID: " + id + "\r\n\r\n"); err != nil {
+			cancel(fmt.Errorf("sending Ping: %w", err))
+			return
+		}
+		timeout := time.NewTimer(c.cfg.PingTimeout)
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				timeout.Stop()
+				return
+			case got := <-pongs:
+				if got == id {
+					timeout.Stop()
+					break wait
+				}
+			case <-timeout.C:
+				cancel(fmt.Errorf("no Pong within %s: %w", c.cfg.PingTimeout, ErrPingTimeout))
+				return
+			}
+		}
+	}
+}

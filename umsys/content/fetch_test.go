@@ -1,0 +1,230 @@
+package content_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/umli/umli/umsys/content"
+)
+
+func collect(t *testing.T, f *content.Fetcher, loc string, inline []byte, ct string) ([]content.Chunk, error) {
+	t.Helper()
+	var got []content.Chunk
+	err := f.Stream(context.Background(), loc, inline, ct, func(c content.Chunk) error {
+		got = append(got, c)
+		return nil
+	})
+	return got, err
+}
+
+func wavBytes(n int) []byte {
+	b := []byte("RIFF\x00\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x07\x00\x01\x00")
+	for len(b) < n {
+		b = append(b, byte(len(b)))
+	}
+	return b[:n]
+}
+
+func newFetcher(t *testing.T, cfg content.Config) *content.Fetcher {
+	t.Helper()
+	f, err := content.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestStreamFileChunks(t *testing.T) {
+	dir := t.TempDir()
+	box := filepath.Join(dir, "example.net", "1000")
+	if err := os.MkdirAll(box, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		size   int
+		chunks int
+	}{
+		{"empty", 0, 1}, {"one byte", 1, 1}, {"exactly one chunk", 100, 1}, {"one more", 101, 2}, {"three", 250, 3}, {"exact multiple", 300, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := wavBytes(c.size)
+			if err := os.WriteFile(filepath.Join(box, "msg_x.wav"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f := newFetcher(t, content.Config{Roots: []content.Root{{Prefix: "/var/lib/freeswitch/storage/voicemail/default", Dir: dir}}, ChunkBytes: 100})
+			got, err := collect(t, f, "/var/lib/freeswitch/storage/voicemail/default/example.net/1000/msg_x.wav", nil, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != c.chunks {
+				t.Fatalf("%d chunks, want %d", len(got), c.chunks)
+			}
+			var joined []byte
+			for i, ch := range got {
+				if ch.Seq != uint32(i) || ch.Last != (i == len(got)-1) {
+					t.Errorf("chunk %d: seq %d last %v", i, ch.Seq, ch.Last)
+				}
+				joined = append(joined, ch.Data...)
+			}
+			if !bytes.Equal(joined, data) {
+				t.Errorf("content differs")
+			}
+			if c.size >= 12 && got[0].ContentType != "audio/wav" {
+				t.Errorf("content type %q", got[0].ContentType)
+			}
+		})
+	}
+}
+
+func TestStreamFileRefusals(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "escape.wav")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.wav"), wavBytes(2000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f := newFetcher(t, content.Config{Roots: []content.Root{{Prefix: dir}}, MaxBytes: 1000})
+	cases := []struct {
+		name, loc string
+		want      error
+	}{
+		{"traversal", dir + "/../" + filepath.Base(outside) + "/secret", content.ErrOutsideRoots},
+		{"dotdot inside path", dir + "/sub/../../etc/passwd", content.ErrOutsideRoots},
+		{"other directory", "/etc/passwd", content.ErrOutsideRoots},
+		{"root itself", dir, content.ErrOutsideRoots},
+		{"symlink escape", dir + "/escape.wav", content.ErrOutsideRoots},
+		{"missing", dir + "/nope.wav", content.ErrNotFound},
+		{"directory", dir + "/sub", content.ErrNotFound},
+		{"too large", dir + "/big.wav", content.ErrTooLarge},
+		{"relative", "big.wav", content.ErrScheme},
+		{"ftp", "ftp://example.net/x.wav", content.ErrScheme},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := collect(t, f, c.loc, nil, "")
+			if !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want %v", err, c.want)
+			}
+			if len(got) != 0 {
+				t.Errorf("%d chunks emitted before refusing", len(got))
+			}
+			if strings.Contains(err.Error(), dir) || strings.Contains(err.Error(), "secret") {
+				t.Errorf("error %q names the location", err)
+			}
+		})
+	}
+}
+
+func TestStreamHTTP(t *testing.T) {
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/msg.wav", func(w http.ResponseWriter, r *http.Request) { w.Write(wavBytes(250)) })
+	mux.HandleFunc("/missing", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	mux.HandleFunc("/huge-declared", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5000")
+		w.Write(make([]byte, 5000))
+	})
+	mux.HandleFunc("/huge-streamed", func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < 50; i++ {
+			w.Write(make([]byte, 100))
+			w.(http.Flusher).Flush()
+		}
+	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("RIFF"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	srv := httptest.NewTLSServer(mux)
+	defer srv.Close()
+	defer close(release)
+	f := newFetcher(t, content.Config{Client: srv.Client(), ChunkBytes: 100, MaxBytes: 1000, HTTPTimeout: 300 * time.Millisecond})
+
+	got, err := collect(t, f, srv.URL+"/msg.wav", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || !got[2].Last || got[0].ContentType != "audio/wav" {
+		t.Errorf("chunks %d, last %v, type %q", len(got), got[len(got)-1].Last, got[0].ContentType)
+	}
+	for _, c := range []struct {
+		path string
+		want error
+	}{
+		{"/missing", content.ErrFetch},
+		{"/huge-declared", content.ErrTooLarge},
+		{"/huge-streamed", content.ErrTooLarge},
+		{"/slow", content.ErrTimeout},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			got, err := collect(t, f, srv.URL+c.path, nil, "")
+			if !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want %v", err, c.want)
+			}
+			if strings.Contains(err.Error(), srv.URL) {
+				t.Errorf("error %q names the URL", err)
+			}
+			for _, ch := range got {
+				if ch.Last {
+					t.Errorf("an incomplete download was marked complete")
+				}
+			}
+		})
+	}
+}
+
+func TestStreamInline(t *testing.T) {
+	f := newFetcher(t, content.Config{})
+	got, err := collect(t, f, "", []byte("Neue Sprachnachricht von +4930123456"), "text/plain;charset=utf-8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got[0].Last || got[0].ContentType != "text/plain;charset=utf-8" {
+		t.Errorf("%+v", got)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	cases := []struct {
+		head []byte
+		name string
+		want string
+	}{
+		{wavBytes(40), "x.bin", "audio/wav"},
+		{[]byte{0xff, 0x7f, 0x7e}, "msg_1.ul", "audio/PCMU"},
+		{[]byte{0xd5, 0xd5}, "msg_1.alaw", "audio/PCMA"},
+		{[]byte("ID3\x03"), "m.mp3", "audio/mpeg"},
+		{[]byte("From: a@b\r\n"), "n.eml", "message/rfc822"},
+		{nil, "", "application/octet-stream"},
+	}
+	for _, c := range cases {
+		if got := content.Detect(c.head, c.name); got != c.want {
+			t.Errorf("Detect(%q, %q) = %q, want %q", c.head, c.name, got, c.want)
+		}
+	}
+	if content.WAVCodec(wavBytes(40)) != 7 {
+		t.Errorf("µ-law WAV codec not read")
+	}
+}

@@ -1,0 +1,363 @@
+package esl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/umsys/feed"
+)
+
+// DefaultEvents are the non-CUSTOM events the UM inference needs: the TUI/application
+// lifecycle, playback and recording, key presses, MWI, and the e-mail notification
+// carriers (CHANNEL_DATA/REQUEST_PARAMS dups and GENERAL forwarded-voicemail).
+var DefaultEvents = []string{
+	"CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE",
+	"PLAYBACK_START", "PLAYBACK_STOP", "RECORD_START", "RECORD_STOP", "DTMF",
+	"MESSAGE_WAITING", "CHANNEL_DATA", "REQUEST_PARAMS", "GENERAL",
+}
+
+// DefaultSubclasses are the CUSTOM subclasses subscribed to.
+var DefaultSubclasses = []string{"vm::maintenance"}
+
+// Config describes one FreeSWITCH event socket.
+type Config struct {
+	// Addr is host:port of mod_event_socket (default port 8021).
+	Addr string
+	// Password is the event_socket password; never logged.
+	Password string
+	// Source names this platform in events, logs and metrics.
+	Source string
+	// Events and Subclasses to subscribe to (nil: DefaultEvents, DefaultSubclasses).
+	Events, Subclasses []string
+	// DialTimeout bounds connect plus the auth/subscribe handshake (default 10 s).
+	DialTimeout time.Duration
+	// Limits bound frames read.
+	Limits Limits
+	// BackoffMin and BackoffMax bound reconnect waits (defaults 200 ms and 30 s).
+	BackoffMin, BackoffMax time.Duration
+	// Logger receives connection-level logs.
+	Logger zerolog.Logger
+	// Metrics, if set, counts events and errors (see feed.NewMetrics).
+	Metrics *feed.Metrics
+	// OnReady, if set, is called each time a session is authenticated and subscribed.
+	OnReady func()
+}
+
+func (c *Config) validate() error {
+	if c.Addr == "" {
+		return errors.New("esl: config: Addr is empty")
+	}
+	if strings.ContainsAny(c.Password, "\r\n") {
+		return errors.New("esl: config: Password contains a line break")
+	}
+	if c.Events == nil {
+		c.Events = DefaultEvents
+	}
+	if c.Subclasses == nil {
+		c.Subclasses = DefaultSubclasses
+	}
+	for _, n := range append(append([]string{}, c.Events...), c.Subclasses...) {
+		if n == "" || strings.ContainsAny(n, " \t\r\n") {
+			return fmt.Errorf("esl: config: bad event name %q", n)
+		}
+		if n == "CUSTOM" {
+			return errors.New("esl: config: list subclasses in Subclasses, not CUSTOM in Events")
+		}
+	}
+	if len(c.Events)+len(c.Subclasses) == 0 {
+		return errors.New("esl: config: nothing to subscribe to")
+	}
+	if c.DialTimeout <= 0 {
+		c.DialTimeout = 10 * time.Second
+	}
+	if c.BackoffMin <= 0 {
+		c.BackoffMin = 200 * time.Millisecond
+	}
+	if c.BackoffMax < c.BackoffMin {
+		c.BackoffMax = max(30*time.Second, c.BackoffMin)
+	}
+	if c.Metrics == nil {
+		m, err := feed.NewMetrics(nil)
+		if err != nil {
+			return err
+		}
+		c.Metrics = m
+	}
+	return nil
+}
+
+// SubscribeCommand builds the event command. Non-CUSTOM names come first because
+// mod_event_socket reads every token after CUSTOM as a subclass name.
+func SubscribeCommand(events, subclasses []string) string {
+	var b strings.Builder
+	b.WriteString("event plain")
+	for _, e := range events {
+		b.WriteString(" ")
+		b.WriteString(e)
+	}
+	if len(subclasses) > 0 {
+		b.WriteString(" CUSTOM")
+		for _, s := range subclasses {
+			b.WriteString(" ")
+			b.WriteString(s)
+		}
+	}
+	b.WriteString("\n\n")
+	return b.String()
+}
+
+// Client keeps one FreeSWITCH event socket subscribed, reconnecting with backoff.
+type Client struct {
+	cfg Config
+	h   feed.Handler
+}
+
+// NewClient validates cfg; events go to h in wire order.
+func NewClient(cfg Config, h feed.Handler) (*Client, error) {
+	if h == nil {
+		return nil, errors.New("esl: nil handler")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, h: h}, nil
+}
+
+// Run connects, authenticates, subscribes and delivers events until ctx ends,
+// reconnecting after every failure. It returns nil when ctx is cancelled.
+func (c *Client) Run(ctx context.Context) error {
+	log := c.cfg.Logger.With().Str("source", c.cfg.Source).Str("addr", c.cfg.Addr).Logger()
+	bo := Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax}
+	for attempt := 0; ; attempt++ {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if attempt > 0 {
+			c.cfg.Metrics.Reconnects.WithLabelValues(string(feed.FreeSWITCH), c.cfg.Source).Inc()
+		}
+		conn, err := dial(ctx, &c.cfg)
+		if err == nil {
+			bo.Reset()
+			log.Info().Msg("esl: subscribed")
+			if c.cfg.OnReady != nil {
+				c.cfg.OnReady()
+			}
+			err = conn.Serve(ctx, c.h)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := bo.Next()
+		log.Warn().Err(err).Dur("retry_in", wait).Msg("esl: session ended")
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Conn is one authenticated, subscribed event-socket session.
+type Conn struct {
+	cfg     *Config
+	nc      net.Conn
+	stream  *Stream
+	pending []*Frame
+	readErr error // a stream error met after frames still pending
+	buf     []byte
+}
+
+// Dial connects to cfg.Addr, authenticates and subscribes. ErrAuthFailed means the
+// password was refused.
+func Dial(ctx context.Context, cfg Config) (*Conn, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return dial(ctx, &cfg)
+}
+
+func dial(ctx context.Context, cfg *Config) (*Conn, error) {
+	d := net.Dialer{Timeout: cfg.DialTimeout}
+	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("esl: dial %s: %w", cfg.Addr, err)
+	}
+	c := &Conn{cfg: cfg, nc: nc, stream: NewStream(cfg.Limits), buf: make([]byte, 64<<10)}
+	if err := c.handshake(ctx); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("esl: %s: %w", cfg.Addr, err)
+	}
+	return c, nil
+}
+
+func (c *Conn) handshake(ctx context.Context) error {
+	deadline := time.Now().Add(c.cfg.DialTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := c.nc.SetDeadline(deadline); err != nil {
+		return err
+	}
+	f, err := c.nextFrame()
+	if err != nil {
+		return fmt.Errorf("waiting for auth/request: %w", err)
+	}
+	switch f.ContentType {
+	case TypeAuthRequest:
+	case TypeRudeRejection:
+		return fmt.Errorf("server sent rude-rejection: %w", ErrRejected)
+	default:
+		return fmt.Errorf("greeting has Content-Type %q, want auth/request: %w", clipString(f.ContentType), ErrMalformed)
+	}
+	if _, err := c.nc.Write([]byte("auth " + c.cfg.Password + "\n\n")); err != nil {
+		return fmt.Errorf("sending auth: %w", err)
+	}
+	f, err = c.nextReply()
+	if err != nil {
+		return fmt.Errorf("waiting for auth reply: %w", err)
+	}
+	if !strings.HasPrefix(f.ReplyText, "+OK") {
+		return fmt.Errorf("auth reply %q: %w", clipString(f.ReplyText), ErrAuthFailed)
+	}
+	if _, err := c.nc.Write([]byte(SubscribeCommand(c.cfg.Events, c.cfg.Subclasses))); err != nil {
+		return fmt.Errorf("sending event subscription: %w", err)
+	}
+	f, err = c.nextReply()
+	if err != nil {
+		return fmt.Errorf("waiting for event reply: %w", err)
+	}
+	if !strings.HasPrefix(f.ReplyText, "+OK") {
+		return fmt.Errorf("event subscription reply %q: %w", clipString(f.ReplyText), ErrRejected)
+	}
+	return c.nc.SetDeadline(time.Time{})
+}
+
+// nextReply skips anything but a command/reply (FreeSWITCH sends nothing else before
+// the subscription is active, but a disconnect notice ends the session).
+func (c *Conn) nextReply() (*Frame, error) {
+	for {
+		f, err := c.nextFrame()
+		if err != nil {
+			return nil, err
+		}
+		switch f.ContentType {
+		case TypeCommandReply:
+			return f, nil
+		case TypeDisconnectNotice:
+			return nil, ErrDisconnected
+		}
+	}
+}
+
+// nextFrame reads until one frame is complete (handshake only; Serve streams).
+func (c *Conn) nextFrame() (*Frame, error) {
+	for len(c.pending) == 0 {
+		if c.readErr != nil {
+			return nil, c.readErr
+		}
+		n, err := c.nc.Read(c.buf)
+		if n > 0 {
+			if werr := c.stream.Write(c.buf[:n], func(f *Frame) error {
+				c.pending = append(c.pending, f)
+				return nil
+			}); werr != nil {
+				// Frames completed before the bad bytes are still delivered.
+				c.readErr = werr
+				continue
+			}
+		}
+		if err != nil && len(c.pending) == 0 {
+			return nil, err
+		}
+	}
+	f := c.pending[0]
+	c.pending = c.pending[1:]
+	return f, nil
+}
+
+// Close closes the connection.
+func (c *Conn) Close() error { return c.nc.Close() }
+
+// Serve delivers events to h until the connection ends or ctx is cancelled; it
+// always closes the connection. A refused event (h error) is logged and counted, not
+// retried: ESL has no acknowledgement to withhold.
+func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
+	defer c.nc.Close()
+	stop := context.AfterFunc(ctx, func() { c.nc.Close() })
+	defer stop()
+	src := c.cfg.Source
+	m := c.cfg.Metrics
+	log := c.cfg.Logger.With().Str("source", src).Logger()
+	dialect := string(feed.FreeSWITCH)
+	var notice error
+	handle := func(f *Frame) error {
+		switch f.ContentType {
+		case TypeEventPlain:
+			ev, err := EventFromFrame(f, src, time.Now())
+			if err != nil {
+				// Content-Length framing is intact, so only this event is lost.
+				m.FrameErrors.WithLabelValues(dialect, src, "event").Inc()
+				log.Error().Err(err).Msg("esl: malformed event skipped")
+				return nil
+			}
+			m.Events.WithLabelValues(dialect, src).Inc()
+			if err := h(ev); err != nil {
+				m.HandlerErrors.WithLabelValues(dialect, src).Inc()
+				log.Error().Err(err).Int64("offset", f.Offset).Msg("esl: handler refused event")
+			}
+		case TypeDisconnectNotice:
+			if f.Disposition != "linger" {
+				notice = ErrDisconnected
+				return ErrDisconnected
+			}
+		case TypeCommandReply, TypeAPIResponse:
+			// Replies to commands we did not send after subscribing; nothing to do.
+		default:
+			m.FrameErrors.WithLabelValues(dialect, src, "content-type").Inc()
+			log.Warn().Str("content_type", clipString(f.ContentType)).Int64("offset", f.Offset).Msg("esl: unexpected frame skipped")
+		}
+		return nil
+	}
+	for _, f := range c.pending {
+		if err := handle(f); err != nil {
+			return err
+		}
+	}
+	c.pending = nil
+	if c.readErr != nil {
+		m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
+		return fmt.Errorf("esl: %s: %w", c.cfg.Addr, c.readErr)
+	}
+	for {
+		n, err := c.nc.Read(c.buf)
+		if n > 0 {
+			if werr := c.stream.Write(c.buf[:n], handle); werr != nil {
+				if notice != nil {
+					return notice
+				}
+				m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
+				return fmt.Errorf("esl: %s: %w", c.cfg.Addr, werr)
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if p := c.stream.Pending(); p > 0 {
+				m.PartialFrames.WithLabelValues(dialect, src).Inc()
+				log.Warn().Int("bytes", p).Msg("esl: connection dropped mid-frame; partial frame discarded")
+			}
+			return fmt.Errorf("esl: %s: read: %w", c.cfg.Addr, err)
+		}
+	}
+}

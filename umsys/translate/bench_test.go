@@ -1,0 +1,122 @@
+package translate_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/umli/umli/umsys/ami"
+	"github.com/umli/umli/umsys/esl"
+	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/translate"
+)
+
+// corpus concatenates every fixture of a dialect into one stream, as a busy feed
+// connection would deliver it.
+func corpus(b *testing.B, pattern string) []byte {
+	b.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no fixtures %s: %v", pattern, err)
+	}
+	var all []byte
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, d...)
+	}
+	return all
+}
+
+// BenchmarkParseTranslateESL measures the transports' ESL stream parser plus the
+// FreeSWITCH translator on one core, fed in 4 KiB reads.
+func BenchmarkParseTranslateESL(b *testing.B) {
+	data := corpus(b, "testdata/freeswitch/*.esl")
+	tr := translate.NewFreeSWITCH(translate.Config{})
+	now := time.Now()
+	var outs []translate.Output
+	events := 0
+	handle := func(f *esl.Frame) error {
+		if f.ContentType != esl.TypeEventPlain {
+			return nil
+		}
+		e, err := esl.EventFromFrame(f, "fs", now)
+		if err != nil {
+			return err
+		}
+		events++
+		outs = tr.Translate(outs[:0], e)
+		return nil
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st := esl.NewStream(esl.Limits{})
+		for off := 0; off < len(data); off += 4096 {
+			if err := st.Write(data[off:min(off+4096, len(data))], handle); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkParseTranslateAMI is the same for the AMI stream parser and the Asterisk
+// translator.
+func BenchmarkParseTranslateAMI(b *testing.B) {
+	data := corpus(b, "testdata/asterisk/*.ami")
+	tr := translate.NewAsterisk(translate.Config{})
+	now := time.Now()
+	var outs []translate.Output
+	events := 0
+	handle := func(blk *ami.Block) error {
+		if blk.Kind != ami.KindEvent {
+			return nil
+		}
+		events++
+		e := feed.Event{Dialect: feed.Asterisk, Source: "ast", Headers: blk.Headers, Raw: blk.Raw, Received: now}
+		outs = tr.Translate(outs[:0], &e)
+		return nil
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st := ami.NewStream(ami.Limits{}, false)
+		for off := 0; off < len(data); off += 4096 {
+			if err := st.Write(data[off:min(off+4096, len(data))], handle); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkTranslateESL is the FreeSWITCH translator alone on pre-parsed events, to
+// separate translation from parsing cost.
+func BenchmarkTranslateESL(b *testing.B) {
+	data := corpus(b, "testdata/freeswitch/*.esl")
+	var evs []*feed.Event
+	st := esl.NewStream(esl.Limits{})
+	if err := st.Write(data, func(f *esl.Frame) error {
+		e, err := esl.EventFromFrame(f, "fs", time.Now())
+		evs = append(evs, e)
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	tr := translate.NewFreeSWITCH(translate.Config{})
+	var outs []translate.Output
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, e := range evs {
+			outs = tr.Translate(outs[:0], e)
+		}
+	}
+	b.ReportMetric(float64(len(evs)*b.N)/b.Elapsed().Seconds(), "events/s")
+}
