@@ -36,8 +36,8 @@ type Handoff struct {
 	bytes atomic.Int64
 
 	queued, submitted, dropped atomic.Uint64
-	mQueued, mSubmitted       prometheus.Counter
-	mDropped                  *prometheus.CounterVec
+	mQueued, mSubmitted        prometheus.Counter
+	mDropped                   *prometheus.CounterVec
 }
 
 // NewHandoff returns a Handoff to sink; call Run to start submitting.

@@ -284,9 +284,11 @@ func (m *IMAPMachine) server(p []byte) (int, func()) {
 	}
 	if size, ok := trailingLiteral(line); ok {
 		m.serverLit = size
-		text := strings.Join(m.resp, " ")
-		before := text[:strings.LastIndexByte(text, '{')]
-		if f := m.pendingFetch(); f != nil && size > 0 && strings.HasPrefix(text, "* ") && messageSection(before) {
+		// The section name precedes the literal on the same line; the response's
+		// first line says whether it is untagged data.
+		before := line[:strings.LastIndexByte(line, '{')]
+		untagged := strings.HasPrefix(m.resp[0], "* ")
+		if f := m.pendingFetch(); f != nil && size > 0 && untagged && messageSection(before) {
 			m.serverMsg = newMessage(&m.session, f.key, etsi.DirectionToTarget, m.identities(m.loginAddress()))
 			m.serverFor = f
 		}
@@ -374,6 +376,13 @@ func (m *IMAPMachine) response(line string) {
 			m.tls, m.opaque = TLSAccepted, true
 		} else {
 			m.tls = TLSNone
+		}
+	case "COMPRESS":
+		// RFC 4978: the streams are deflated from here on; no tap can follow them.
+		if ok {
+			m.flushExchange(c.key, nil)
+			m.opaque = true
+			return
 		}
 	}
 	m.flushExchange(c.key, nil)

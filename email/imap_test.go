@@ -2,6 +2,7 @@ package email
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/umli/umli/mediation/etsi"
@@ -142,7 +143,7 @@ func TestIMAPEvents(t *testing.T) {
 		},
 		{
 			name: "AUTHENTICATE PLAIN with continuation",
-			steps: []step{greet, c("a1 AUTHENTICATE PLAIN\r\n"), s("+ \r\n"), c(b64("\x00kim\x00pw")+"\r\n"),
+			steps: []step{greet, c("a1 AUTHENTICATE PLAIN\r\n"), s("+ \r\n"), c(b64("\x00kim\x00pw") + "\r\n"),
 				s("a1 OK done\r\n"), c("a2 LOGOUT\r\n"), s("* BYE\r\na2 OK bye\r\n")},
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
@@ -221,6 +222,25 @@ func TestIMAPEvents(t *testing.T) {
 			steps: []step{greet, c("a0 STARTTLS\r\n"), s("a0 OK begin\r\n"), c("\x16\x03\x01 a1 LOGIN x y\r\n"),
 				s("\x16\x03\x03 a1 OK\r\n")},
 			want: nil,
+		},
+		{
+			name: "response with more literals than kept lines",
+			steps: append(login, c("a2 FETCH 1:100 (BODY[HEADER.FIELDS (SUBJECT)])\r\n"),
+				s(strings.Repeat("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {3}\r\nabc BODY[TEXT] {2}\r\nxy", 100)+")\r\na2 OK\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+		},
+		{
+			name: "COMPRESS stops parsing",
+			steps: append(login, c("a2 COMPRESS DEFLATE\r\n"), s("a2 OK deflating\r\n"),
+				c("x\x9c a3 LOGOUT\r\n"), s("\x01\x02 a3 OK\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
 		},
 		{
 			name:  "PREAUTH greeting",

@@ -104,6 +104,10 @@ type Machine interface {
 	// ResumePlain says the tap terminated the negotiated TLS: plaintext follows again
 	// and the protocol restarts as after a fresh greeting.
 	ResumePlain()
+	// IPPacket delivers one captured IP packet of the session as EmailCC in ip-packet
+	// format, when the session is open (after the logon); a passive tap calls it after
+	// feeding the packet's payload.
+	IPPacket(dir Direction, pkt []byte, now time.Time)
 }
 
 // Options tune the state machines. The zero value is usable.
@@ -129,6 +133,9 @@ type Options struct {
 	// MaxLiteral bounds IMAP literals kept as command arguments (LOGIN); message
 	// literals are streamed, not kept (default 8 KiB).
 	MaxLiteral int
+	// OmitApplicationCC suppresses EmailCC in application format (when the LEA asked
+	// for ip-packet format only).
+	OmitApplicationCC bool
 }
 
 func (o Options) withDefaults() Options {

@@ -180,7 +180,7 @@ func (s *session) emitIRI(b record.Boundary, key string, iri *etsi.EmailIRI, ids
 
 // emitCC hands over one EmailCC record in application format.
 func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirection, content []byte, ids []record.Identity) {
-	if len(content) == 0 {
+	if len(content) == 0 || s.opts.OmitApplicationCC {
 		return
 	}
 	s.emit(&record.Record{
@@ -293,6 +293,33 @@ func (s *session) finish(now time.Time) {
 	if s.open {
 		s.logoff(s.newKey(), etsi.EmailStatusUnknown)
 	}
+}
+
+// IPPacket implements Machine.IPPacket for every protocol.
+func (s *session) IPPacket(dir Direction, pkt []byte, now time.Time) {
+	if !s.open || s.ended || len(pkt) == 0 {
+		return
+	}
+	s.now = now
+	d := etsi.DirectionFromTarget
+	if dir == FromServer {
+		d = etsi.DirectionToTarget
+	}
+	key := s.ccKey
+	if key == "" {
+		key = s.newKey()
+		s.ccKey = key
+	}
+	s.emit(&record.Record{
+		Identities:     s.identities(),
+		Source:         s.info.Source,
+		CorrelationKey: s.info.Key,
+		Boundary:       record.Continue,
+		EventKey:       key,
+		Time:           now,
+		EmailCC:        &etsi.EmailCC{Format: etsi.EmailFormatIPPacket, Content: append([]byte(nil), pkt...)},
+		Direction:      d,
+	})
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -44,7 +44,9 @@ func TestSizeCapRefusesThenPurgesWhenLowered(t *testing.T) {
 	if err := a.h.Enqueue(context.Background(), "lea1", HI2, testPDU(20, testPDUSize)); err == nil {
 		t.Fatal("Enqueue beyond MaxBufferedBytes succeeded")
 	}
-	waitFor(t, "depth sample", func() bool { return a.metric(t, "umli_handover_queue_depth", map[string]string{"destination": "lea1", "hi": "hi2"}) == 20 })
+	waitFor(t, "depth sample", func() bool {
+		return a.metric(t, "umli_handover_queue_depth", map[string]string{"destination": "lea1", "hi": "hi2"}) == 20
+	})
 	a.stop()
 
 	// Restarted with a lower cap: the oldest undelivered PDUs beyond it are dropped loudly.

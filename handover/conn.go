@@ -38,8 +38,8 @@ type inbound struct {
 	done         chan struct{}
 	err          error         // valid after done is closed
 	resp         chan struct{} // signalled (without blocking) on each keep-aliveResponse
-	lastResponse atomic.Int64 // unix nanos of the last keep-aliveResponse
-	others       atomic.Int64 // PDUs that were not keep-aliveResponses
+	lastResponse atomic.Int64  // unix nanos of the last keep-aliveResponse
+	others       atomic.Int64  // PDUs that were not keep-aliveResponses
 }
 
 func startInbound(conn net.Conn, f framer, d *Destination) *inbound {

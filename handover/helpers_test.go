@@ -41,7 +41,7 @@ func testDestination(name, hi2, hi3 string) Destination {
 }
 
 func testConfig(dests ...Destination) Config {
-	return Config{KeyPrefix: "t:", LeaseTTL: time.Second, BatchSize: 64, PurgeInterval: 50 * time.Millisecond,
+	return Config{KeyPrefix: "t:", LeaseTTL: 3 * time.Second, BatchSize: 64, PurgeInterval: 50 * time.Millisecond,
 		EnqueueTimeout: time.Second, Destinations: dests}
 }
 

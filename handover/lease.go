@@ -29,7 +29,7 @@ func (s *stream) keepLease(ctx context.Context, cancel context.CancelFunc) {
 			return
 		case <-t.C:
 		}
-		n, err := s.h.scripts.renew.Run(ctx, s.h.rdb, []string{s.keys.lease}, s.h.owner, ttl.Milliseconds()).Int64()
+		n, err := s.h.scripts.acquire.Run(ctx, s.h.rdb, []string{s.keys.lease}, s.h.owner, ttl.Milliseconds()).Int64()
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return

@@ -11,12 +11,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Test PDUs are BER SEQUENCEs (tag 0x30, two-byte long-form length) whose content starts
 // with an 8-byte sequence number. Keep-alives are [APPLICATION 17] "KA", responses "KR".
 var (
-	testKeepAlive = []byte{0x71, 0x02, 'K', 'A'}
+	testKeepAlive         = []byte{0x71, 0x02, 'K', 'A'}
 	testKeepAliveResponse = []byte{0x71, 0x02, 'K', 'R'}
 )
 
@@ -41,7 +42,9 @@ type peer struct {
 	addr    string
 	tlsCfg  *tls.Config
 	answer  atomic.Bool
-	discard bool // benchmark mode: count bytes only
+	garbage atomic.Bool // send malformed bytes on the next connection
+	stalled atomic.Bool // stop reading (a LEMF that hangs)
+	discard bool        // benchmark mode: count bytes only
 
 	mu         sync.Mutex
 	ln         net.Listener
@@ -104,13 +107,16 @@ func (p *peer) accept(ln net.Listener) {
 		p.mu.Lock()
 		p.conns[c] = true
 		p.accepted++
+		gen := p.accepted
 		p.mu.Unlock()
 		p.wg.Add(1)
-		go p.serve(c)
+		go p.serve(c, gen)
 	}
 }
 
-func (p *peer) serve(raw net.Conn) {
+// serve reads one connection. Like a LEMF that treats the newest connection per HI as the
+// live one, it records PDUs only while this connection is the newest.
+func (p *peer) serve(raw net.Conn, gen int) {
 	defer p.wg.Done()
 	defer func() {
 		p.mu.Lock()
@@ -139,8 +145,14 @@ func (p *peer) serve(raw net.Conn) {
 			}
 		}
 	}
+	if p.garbage.CompareAndSwap(true, false) {
+		_, _ = c.Write([]byte{0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x00})
+	}
 	r := bufio.NewReader(c)
 	for {
+		for p.stalled.Load() {
+			time.Sleep(5 * time.Millisecond)
+		}
 		pdu, err := readTestPDU(r)
 		if err != nil {
 			return
@@ -157,7 +169,9 @@ func (p *peer) serve(raw net.Conn) {
 			}
 		case pdu[0] == 0x30 && len(pdu) >= 12:
 			p.mu.Lock()
-			p.seqs = append(p.seqs, binary.BigEndian.Uint64(pdu[4:]))
+			if gen == p.accepted {
+				p.seqs = append(p.seqs, binary.BigEndian.Uint64(pdu[4:]))
+			}
 			p.mu.Unlock()
 		default:
 			p.t.Errorf("peer: unexpected PDU % x", pdu[:min(len(pdu), 16)])

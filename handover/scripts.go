@@ -2,8 +2,8 @@ package handover
 
 import "github.com/redis/go-redis/v9"
 
-// Stream entries carry three fields: p (the PDU), o (byte offset of p within the stream's
-// life) and n (entry number). Offsets and numbers let Lua compute undelivered bytes and
+// Stream entries carry two fields: p (the PDU) and m ("o:n": byte offset of p within the
+// stream's life and entry number; one field so the sender parses less per PDU). Offsets and numbers let Lua compute undelivered bytes and
 // depth from two entries, with no counters that could drift. They restart at 0 when the
 // stream is empty, which keeps differences within one stream correct.
 
@@ -13,11 +13,15 @@ local function field(fs, name)
   for i = 1, #fs, 2 do if fs[i] == name then return fs[i + 1] end end
   return nil
 end
+local function meta(fs)
+  local o, n = string.match(field(fs, 'm'), '^(%d+):(%d+)$')
+  return tonumber(o), tonumber(n)
+end
 local function last_end(stream)
   local l = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
   if #l == 0 then return nil, nil end
-  local fs = l[1][2]
-  return tonumber(field(fs, 'o')) + string.len(field(fs, 'p')), tonumber(field(fs, 'n'))
+  local o, n = meta(l[1][2])
+  return o + string.len(field(l[1][2], 'p')), n
 end
 `
 
@@ -32,25 +36,39 @@ for i = 2, #ARGV do add = add + string.len(ARGV[i]) end
 local pending = 0
 local sent = redis.call('GET', KEYS[2]) or '0-0'
 local first = redis.call('XRANGE', KEYS[1], '(' .. sent, '+', 'COUNT', 1)
-if #first > 0 then pending = o - tonumber(field(first[1][2], 'o')) end
+if #first > 0 then pending = o - (meta(first[1][2])) end
 local max = tonumber(ARGV[1])
 if max > 0 and pending + add > max then return {-1, pending} end
 for i = 2, #ARGV do
-  redis.call('XADD', KEYS[1], '*', 'p', ARGV[i], 'o', string.format('%d', o), 'n', string.format('%d', n))
+  redis.call('XADD', KEYS[1], '*', 'p', ARGV[i], 'm', string.format('%d:%d', o, n))
   o = o + string.len(ARGV[i])
   n = n + 1
 end
 return {0, pending + add}
 `)
 
-// ackScript records the last written id and trims before the resend window, but only
-// while the caller holds the lease (a stale sender must not move the cursor).
-// KEYS: lease, sent, stream. ARGV: owner, last id, MINID or "".
+// ackLua records the last written id and trims before the resend window, but only while
+// the caller holds the lease (a stale sender must not move the cursor); an expired lease
+// nobody took is taken back. KEYS: lease, sent, stream. ARGV: owner, last id, MINID or "",
+// lease ttl ms.
 const ackLua = (`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return -1 end
+if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4]) end
 redis.call('SET', KEYS[2], ARGV[2])
 if ARGV[3] ~= '' then return redis.call('XTRIM', KEYS[3], 'MINID', ARGV[3]) end
 return 0
+`)
+
+// confirmLua trims entries up to the confirmed id, keeping the last N of them.
+// KEYS: lease, stream. ARGV: owner, confirmed id, N, id after the confirmed one.
+const confirmLua = (`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local n = tonumber(ARGV[3])
+if n == 0 then return redis.call('XTRIM', KEYS[2], 'MINID', ARGV[4]) end
+local r = redis.call('XREVRANGE', KEYS[2], ARGV[2], '-', 'COUNT', n + 1)
+if #r <= n then return 0 end
+return redis.call('XTRIM', KEYS[2], 'MINID', r[n][1])
 `)
 
 // purgeScript applies the age and size caps to undelivered entries (at most ARGV[4] per
@@ -82,7 +100,7 @@ if maxBytes > 0 and more == 0 and e then
   local pend = redis.call('XRANGE', KEYS[3], '(' .. sent, '+', 'COUNT', limit)
   local ids = {}
   for _, en in ipairs(pend) do
-    if e - tonumber(field(en[2], 'o')) > maxBytes then ids[#ids + 1] = en[1] else break end
+    if e - (meta(en[2])) > maxBytes then ids[#ids + 1] = en[1] else break end
   end
   if #ids > 0 then redis.call('XDEL', KEYS[3], unpack(ids)); bySize = #ids end
   if #ids == limit then more = 1 end
@@ -90,25 +108,22 @@ end
 local depth, pendingBytes = 0, 0
 local first = redis.call('XRANGE', KEYS[3], '(' .. sent, '+', 'COUNT', 1)
 if #first > 0 and e then
-  depth = ln - tonumber(field(first[1][2], 'n')) + 1
-  pendingBytes = e - tonumber(field(first[1][2], 'o'))
+  local fo, fn = meta(first[1][2])
+  depth = ln - fn + 1
+  pendingBytes = e - fo
 end
 return {0, byAge, bySize, window, more, depth, pendingBytes}
 `)
 
-// acquireLua takes the lease when free or already ours. KEYS: lease. ARGV: owner, ttl ms.
+// acquireLua takes the lease when free or already ours and (re)sets its TTL; it also
+// renews, so a renewal that came late still holds if nobody else took the lease.
+// KEYS: lease. ARGV: owner, ttl ms. Returns 1 held, 0 held by another instance.
 const acquireLua = (`
 local cur = redis.call('GET', KEYS[1])
 if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return 1 end
 if cur then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
-`)
-
-// renewScript extends the lease only for its owner. KEYS: lease. ARGV: owner, ttl ms.
-const renewLua = (`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
 `)
 
 // releaseScript deletes the lease only for its owner. KEYS: lease. ARGV: owner.
@@ -119,16 +134,16 @@ return 0
 
 // scripts holds the loaded Lua scripts (per Handover: no package state).
 type scripts struct {
-	enqueue, ack, purge, acquire, renew, release *redis.Script
+	enqueue, ack, confirm, purge, acquire, release *redis.Script
 }
 
 func newScripts() scripts {
 	return scripts{
 		enqueue: redis.NewScript(enqueueLua),
 		ack:     redis.NewScript(ackLua),
+		confirm: redis.NewScript(confirmLua),
 		purge:   redis.NewScript(purgeLua),
 		acquire: redis.NewScript(acquireLua),
-		renew:   redis.NewScript(renewLua),
 		release: redis.NewScript(releaseLua),
 	}
 }

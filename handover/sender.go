@@ -41,4 +41,3 @@ func (s *stream) deliver(ctx context.Context) {
 		sleepCtx(ctx, bo.next())
 	}
 }
-

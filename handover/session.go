@@ -35,8 +35,12 @@ type session struct {
 	ack     *streamID // written but not yet recorded in Redis
 	ackedAt time.Time
 	ready   bool      // the LEMF answered the opening keep-alive (or keep-alives are off)
-	lastOut time.Time // last write of any kind
+	lastPDU time.Time // last PDU write
+	lastKA  time.Time // last keep-alive write
 	kaSent  time.Time // keep-alive awaiting its response; zero when none
+	written *streamID // last id written on this connection
+	kaMark  *streamID // last id written before the outstanding keep-alive
+	confirm *streamID // the LEMF has read up to here; trim to the window below it
 	lastErr time.Time // last Redis warning, to keep logs readable during an outage
 }
 
@@ -50,16 +54,11 @@ func (s *stream) newSession(conn net.Conn) *session {
 	ss := &session{
 		s: s, conn: conn, in: startInbound(conn, s.h.framer, s.dest),
 		bw: bufio.NewWriterSize(conn, writeBufferSize), ring: newIDRing(s.dest.window()),
-		lastOut: time.Now(),
 	}
-	if s.dest.KeepAliveInterval > 0 {
-		// Open with a keep-alive and send nothing until it is answered: a TLS 1.3 server
-		// rejects a client certificate only after the client thinks the handshake is done,
-		// and PDUs written into such a connection would count as written.
-		ss.lastOut = time.Time{}
-	} else {
-		ss.ready = true
-	}
+	// With keep-alives, the first one goes out at once and nothing else is sent before it
+	// is answered: a TLS 1.3 server refuses a client certificate only after the client
+	// thinks the handshake is done, and PDUs written into such a connection would be lost.
+	ss.ready = s.dest.KeepAliveInterval <= 0
 	return ss
 }
 
@@ -89,8 +88,16 @@ func (s *stream) session(ctx context.Context, conn net.Conn) error {
 		if err := ss.keepAlive(time.Now()); err != nil {
 			return err
 		}
-		if ss.ready || ss.kaSent.IsZero() {
+		if ss.kaSent.IsZero() {
 			ss.ready = true
+		}
+		if ss.confirm != nil {
+			if err := ss.trimConfirmed(ctx); err != nil {
+				if errors.Is(err, errLeaseLost) {
+					return err
+				}
+				ss.warnRedis(err)
+			}
 		}
 		var feed <-chan fetched
 		if ss.ready {
@@ -134,7 +141,7 @@ func (ss *session) handle(ctx context.Context, f fetched) error {
 		return nil
 	}
 	err := ss.acknowledge(ctx)
-	if err != nil && !errors.Is(err, errLeaseLost) {
+	if err != nil && !errors.Is(err, errLeaseLost) && ctx.Err() == nil {
 		ss.warnRedis(err)
 		return nil
 	}
@@ -148,23 +155,34 @@ func (ss *session) warnRedis(err error) {
 	}
 }
 
-// keepAlive sends a keep-alive after KeepAliveInterval without writes and tears the
-// connection down when its response is late.
+// keepAliveGrace: while PDU writes keep succeeding, a late keep-aliveResponse is tolerated
+// up to this many timeouts (a busy LEMF answers after reading what came before); a LEMF
+// that stops reading is caught by the write timeout.
+const keepAliveGrace = 10
+
+// keepAlive sends a keep-alive every KeepAliveInterval, busy or idle, and tears the
+// connection down when its response is late. A response proves the LEMF has read every
+// byte before the keep-alive, which is what lets the stream be trimmed (see trimConfirmed).
 func (ss *session) keepAlive(now time.Time) error {
 	d := ss.s.dest
 	if d.KeepAliveInterval <= 0 {
 		return nil
 	}
 	if !ss.kaSent.IsZero() {
-		if ss.in.lastResponse.Load() >= ss.kaSent.UnixNano() {
+		late := now.Sub(ss.kaSent)
+		switch {
+		case ss.in.lastResponse.Load() >= ss.kaSent.UnixNano():
 			ss.kaSent = time.Time{}
-		} else if now.Sub(ss.kaSent) > d.KeepAliveTimeout {
+			if ss.kaMark != nil {
+				ss.confirm, ss.kaMark = ss.kaMark, nil
+			}
+		case late > d.KeepAliveTimeout && (!ss.lastPDU.After(ss.kaSent) || late > keepAliveGrace*d.KeepAliveTimeout):
 			ss.s.kaTimeouts.Add(1)
 			ss.s.met.kaTimeouts.Inc()
 			return errKeepAliveTimeout
 		}
 	}
-	if ss.kaSent.IsZero() && now.Sub(ss.lastOut) >= d.KeepAliveInterval {
+	if ss.kaSent.IsZero() && now.Sub(ss.lastKA) >= d.KeepAliveInterval {
 		_ = ss.conn.SetWriteDeadline(now.Add(d.WriteTimeout))
 		if _, err := ss.bw.Write(d.KeepAlive()); err != nil {
 			return writeError{err}
@@ -172,7 +190,7 @@ func (ss *session) keepAlive(now time.Time) error {
 		if err := ss.bw.Flush(); err != nil {
 			return writeError{err}
 		}
-		ss.kaSent, ss.lastOut = now, now
+		ss.kaSent, ss.lastKA, ss.kaMark = now, now, ss.written
 	}
 	return nil
 }
@@ -184,9 +202,31 @@ func (ss *session) untilKeepAliveDuty(now time.Time) time.Duration {
 		return time.Hour
 	}
 	if ss.kaSent.IsZero() {
-		return max(ss.lastOut.Add(d.KeepAliveInterval).Sub(now), time.Millisecond)
+		return max(ss.lastKA.Add(d.KeepAliveInterval).Sub(now), time.Millisecond)
 	}
-	return max(ss.kaSent.Add(d.KeepAliveTimeout).Sub(now)+time.Millisecond, time.Millisecond)
+	due := ss.kaSent.Add(d.KeepAliveTimeout)
+	if now.After(due) { // in the grace period
+		due = ss.kaSent.Add(keepAliveGrace * d.KeepAliveTimeout)
+	}
+	return max(due.Sub(now)+time.Millisecond, time.Millisecond)
+}
+
+// trimConfirmed trims the stream to the resend window below the id the LEMF confirmed by
+// answering a keep-alive. Written but unconfirmed PDUs (in socket buffers, maybe lost with
+// the connection) stay and are replayed after a reconnect.
+func (ss *session) trimConfirmed(ctx context.Context) error {
+	s := ss.s
+	c := *ss.confirm
+	n, err := s.h.scripts.confirm.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.stream},
+		s.h.owner, c.String(), s.dest.window(), c.next().String()).Int64()
+	if err != nil {
+		return fmt.Errorf("trim %s to the confirmed window: %w", s.keys.stream, err)
+	}
+	ss.confirm = nil
+	if n < 0 {
+		return errLeaseLost
+	}
+	return nil
 }
 
 // write sends one batch to the socket.
@@ -219,7 +259,7 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	if err := ss.bw.Flush(); err != nil {
 		return writeError{err}
 	}
-	ss.lastOut = now
+	ss.lastPDU, ss.written = now, &last
 	s.sent.Add(fresh)
 	s.met.sent.Add(float64(fresh))
 	if replayed > 0 {
@@ -239,13 +279,14 @@ func (ss *session) acknowledge(ctx context.Context) error {
 	last := *ss.ack
 	minID := ""
 	switch {
+	case s.dest.KeepAliveInterval > 0: // trimmed when the LEMF confirms (trimConfirmed)
 	case len(ss.ring.ids) == 0:
 		minID = last.next().String()
 	case ss.ring.full():
 		minID = ss.ring.oldest().String()
 	}
 	n, err := s.h.scripts.ack.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.sent, s.keys.stream},
-		s.h.owner, last.String(), minID).Int64()
+		s.h.owner, last.String(), minID, s.h.cfg.LeaseTTL.Milliseconds()).Int64()
 	if err != nil {
 		return fmt.Errorf("record progress in %s: %w", s.keys.sent, err)
 	}

@@ -115,13 +115,17 @@ func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
 		m.met.dropped.WithLabelValues("bad_record").Inc()
 		return err
 	}
+	j := &job{r: *r, kind: kind, ne: r.Source}
+	if j.r.Time.IsZero() {
+		j.r.Time = m.now() // a source without a clock: mediation time is the best we have
+	}
+	r = &j.r
 	var buf [4]*warrant.Warrant
 	ws, reason := m.table.Match(buf[:0], r.Identities, r.Time)
 	if reason != warrant.DropNone {
 		m.met.dropped.WithLabelValues(string(reason)).Inc()
 		return nil
 	}
-	j := &job{r: *r, kind: kind, ne: r.Source}
 	if j.ne == "" {
 		j.ne = m.cfg.NetworkElement
 	}

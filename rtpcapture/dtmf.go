@@ -56,7 +56,7 @@ type dtmfState struct {
 	ts       uint32
 	code     uint8
 	duration uint16
-	at       time.Time
+	at       int64 // Unix nanoseconds
 }
 
 // telephoneEventLen is the RFC 4733 payload size: event, E|R|volume, duration.
@@ -110,6 +110,6 @@ func (d *dtmfState) event(clock uint32) DTMFEvent {
 		Key:      eventKey(d.code),
 		Code:     d.code,
 		Duration: time.Duration(d.duration) * time.Second / time.Duration(clock),
-		Time:     d.at,
+		Time:     time.Unix(0, d.at),
 	}
 }

@@ -42,13 +42,20 @@ type legView struct {
 	cid        uint32
 }
 
+// ccRecord is a MessagingCC record allocated in one piece.
+type ccRecord struct {
+	rec      record.Record
+	cc       etsi.MessagingCC
+	cid, seq uint32
+}
+
 type chunk struct {
 	open    bool
 	pt      uint8
 	ct      string
 	startTS uint32
 	ticks   uint32
-	at      time.Time
+	at      int64 // Unix nanoseconds of the first packet
 	content []byte
 }
 
@@ -56,31 +63,31 @@ type chunk struct {
 // It is not safe for concurrent use: the goroutine reading the stream owns it, pushes
 // its packets, ticks it while idle and closes it.
 type Leg struct {
-	s      *Session
-	sender Side
-	views  []legView
-	dtmfID []record.Identity
-	pts    PayloadTypes
+	// Hot state first, in the order the per-packet path touches it, so that a packet
+	// costs as few cache lines as possible when thousands of legs are live.
+	closed      bool
+	dtmfOn      bool
+	lastPT      int
+	lastArrival int64 // Unix nanoseconds of the last accepted packet, for Tick
+	ctx         context.Context
+	in          Packet
+	cur         chunk
+	lastCT      string // lastCodec.ContentType(), computed once per payload type change
+	lastCodec   Codec
+	reorder     Reorder
+	stats       LegStats
 
-	reorder *Reorder
-	pkt     rtp.Packet
-	in      Packet
-	ctx     context.Context
-
-	lastPT    int
-	lastCodec Codec
-	cur       chunk
+	s         *Session
+	sender    Side
+	views     []legView
+	dtmfID    []record.Identity
+	pts       PayloadTypes
 	capHint   int
 	seq       uint32
 	dtmf      dtmfState
 	dtmfClock uint32
-	closed    bool
-	// lastArrival is when the last accepted packet came, for Tick.
-	lastArrival time.Time
-
-	stats  LegStats
-	folded LegStats
-	m      legMetrics
+	folded    LegStats
+	m         legMetrics
 }
 
 type legMetrics struct {
@@ -101,7 +108,8 @@ func (s *Session) NewLeg(sender Side, pts PayloadTypes) *Leg {
 		}
 		l.views = append(l.views, v)
 	}
-	l.reorder = NewReorder(s.cfg.Window, l.out)
+	l.reorder.init(s.cfg.Window, l.out)
+	l.dtmfOn = s.cfg.DTMF != nil && len(l.dtmfID) > 0
 	if m := s.cfg.Metrics; m != nil {
 		src := s.cfg.Source
 		l.m = legMetrics{
@@ -139,27 +147,29 @@ func (l *Leg) Push(ctx context.Context, raw []byte, at time.Time) error {
 		l.stats.Oversize++
 		return fmt.Errorf("%w: %d bytes", ErrOversize, len(raw))
 	}
-	if err := l.pkt.Unmarshal(raw); err != nil {
+	var pkt rtp.Packet
+	if err := pkt.Unmarshal(raw); err != nil {
 		l.stats.Malformed++
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if l.pkt.Version != 2 {
+	if pkt.Version != 2 {
 		l.stats.Malformed++
-		return fmt.Errorf("%w: version %d", ErrMalformed, l.pkt.Version)
+		return fmt.Errorf("%w: version %d", ErrMalformed, pkt.Version)
 	}
 	// RTCP multiplexed on the RTP port (RFC 5761): packet types 200-204 read as
 	// marker + payload type 72-76.
-	if pt := l.pkt.PayloadType; pt >= 72 && pt <= 76 {
+	if pt := pkt.PayloadType; pt >= 72 && pt <= 76 {
 		l.stats.RTCP++
 		return ErrRTCP
 	}
 	l.stats.Accepted++
-	l.ctx = ctx
-	l.lastArrival = at
-	l.in = Packet{
-		SSRC: l.pkt.SSRC, Seq: l.pkt.SequenceNumber, Timestamp: l.pkt.Timestamp,
-		PayloadType: l.pkt.PayloadType, Marker: l.pkt.Marker, Arrival: at, Payload: l.pkt.Payload,
+	if l.ctx != ctx {
+		l.ctx = ctx
 	}
+	l.lastArrival = at.UnixNano()
+	in := &l.in
+	in.SSRC, in.Seq, in.Timestamp = pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp
+	in.PayloadType, in.Marker, in.Arrival, in.Payload = pkt.PayloadType, pkt.Marker, l.lastArrival, pkt.Payload
 	l.reorder.Push(&l.in)
 	return nil
 }
@@ -169,9 +179,10 @@ func (l *Leg) out(p *Packet) {
 	if int(p.PayloadType) != l.lastPT {
 		l.lastPT = int(p.PayloadType)
 		l.lastCodec = l.pts.Lookup(p.PayloadType)
+		l.lastCT = l.lastCodec.ContentType()
 	}
-	c := l.lastCodec
-	if l.s.cfg.DTMF != nil && len(l.dtmfID) > 0 && c.IsTelephoneEvent() {
+	c := &l.lastCodec
+	if l.dtmfOn && c.IsTelephoneEvent() {
 		l.dtmfClock = c.ClockRate
 		if ev, ok := l.dtmf.observe(p, c.ClockRate); ok {
 			l.reportDTMF(ev)
@@ -187,7 +198,7 @@ func (l *Leg) out(p *Packet) {
 			clock = 8000
 		}
 		l.cur = chunk{
-			open: true, pt: p.PayloadType, ct: c.ContentType(), startTS: p.Timestamp, at: p.Arrival,
+			open: true, pt: p.PayloadType, ct: l.lastCT, startTS: p.Timestamp, at: p.Arrival,
 			ticks:   uint32(uint64(clock) * uint64(l.s.cfg.Chunk) / uint64(time.Second)),
 			content: make([]byte, 0, l.capHint),
 		}
@@ -211,10 +222,10 @@ func (l *Leg) flush(eos bool) {
 	if !l.cur.open && !eos {
 		return
 	}
-	ct, content, at := l.cur.ct, l.cur.content, l.cur.at
+	ct, content, at := l.cur.ct, l.cur.content, time.Unix(0, l.cur.at)
 	if !l.cur.open {
 		// Nothing pending: the end-of-sequence marker travels in an empty chunk.
-		ct, content, at = l.lastCodec.ContentType(), []byte{}, time.Now()
+		ct, content, at = l.lastCT, []byte{}, time.Unix(0, l.lastArrival)
 	}
 	if cap(content) > l.capHint {
 		l.capHint = cap(content)
@@ -227,8 +238,17 @@ func (l *Leg) flush(eos bool) {
 		ctx = context.Background()
 	}
 	for _, v := range l.views {
-		cid, sn := v.cid, seq
-		r := &record.Record{
+		// One allocation per record: the record, its MessagingCC and the numbers it
+		// points to live together.
+		cr := &ccRecord{cid: v.cid, seq: seq}
+		cr.cc = etsi.MessagingCC{
+			ContentIdentifier: &cr.cid,
+			SequenceNumber:    &cr.seq,
+			EndOfSequence:     eos,
+			ContentType:       ct,
+			Content:           content,
+		}
+		cr.rec = record.Record{
 			Identities:     v.identities,
 			Source:         l.s.cfg.Source,
 			CorrelationKey: l.s.cfg.CorrelationKey,
@@ -236,15 +256,9 @@ func (l *Leg) flush(eos bool) {
 			EventKey:       ConnectEventKey,
 			Time:           at,
 			Direction:      v.dir,
-			MessagingCC: &etsi.MessagingCC{
-				ContentIdentifier: &cid,
-				SequenceNumber:    &sn,
-				EndOfSequence:     eos,
-				ContentType:       ct,
-				Content:           content,
-			},
+			MessagingCC:    &cr.cc,
 		}
-		if err := submit(ctx, l.s.cfg.Sink, r); err != nil {
+		if err := submit(ctx, l.s.cfg.Sink, &cr.rec); err != nil {
 			l.stats.SubmitErrors++
 			l.s.cfg.Log.Warn().Err(err).Str("correlation", l.s.cfg.CorrelationKey).
 				Uint32("sequence", seq).Msg("mediation refused a MessagingCC chunk")
@@ -258,7 +272,7 @@ func (l *Leg) flush(eos bool) {
 // whatever the reorder buffer holds and the open chunk are flushed, so that content
 // does not wait for the next packet (silence suppression, a stalled sender).
 func (l *Leg) Tick(ctx context.Context, now time.Time) {
-	if l.closed || now.Sub(l.lastArrival) < l.s.cfg.Chunk {
+	if l.closed || now.UnixNano()-l.lastArrival < int64(l.s.cfg.Chunk) {
 		return
 	}
 	l.ctx = ctx

@@ -18,10 +18,13 @@ type ReorderStats struct {
 	Resyncs     uint64 // streams restarted because sequence numbers jumped backwards
 }
 
+// slot holds one packet; its payload lives in the Reorder's arena at off, so slots
+// carry no pointers for the GC to scan.
 type slot struct {
 	filled bool
-	pkt    Packet
-	buf    []byte
+	pkt    Packet // Payload is nil while stored
+	off    int
+	n      int
 }
 
 // Reorder puts the packets of one RTP stream back into sequence order within a small
@@ -29,25 +32,36 @@ type slot struct {
 // past them, and restarts on an SSRC change. It is not safe for concurrent use; one
 // goroutine owns each leg.
 type Reorder struct {
-	slots []slot
-	mask  int64
-	out   func(*Packet)
-
+	// Fields of the in-order fast path first.
 	started  bool
 	released bool
+	held     int
 	ssrc     uint32
 	next     int64 // extended sequence number of the next packet to release
-	held     int
 	farOld   int
-
+	out      func(*Packet)
 	// Stats is updated as packets pass.
 	Stats ReorderStats
+
+	slots []slot
+	mask  int64
+	// arena holds the payloads of held packets, slotCap bytes per slot; it grows when
+	// a larger payload arrives.
+	arena   []byte
+	slotCap int
+	emitted Packet
 }
 
 // NewReorder returns a buffer of about window packets (rounded up to a power of two)
 // that hands packets to out in sequence order. The packet passed to out is only valid
 // during the call.
 func NewReorder(window int, out func(*Packet)) *Reorder {
+	r := &Reorder{}
+	r.init(window, out)
+	return r
+}
+
+func (r *Reorder) init(window int, out func(*Packet)) {
 	if window <= 0 {
 		window = DefaultWindow
 	}
@@ -55,7 +69,7 @@ func NewReorder(window int, out func(*Packet)) *Reorder {
 	for n < window {
 		n <<= 1
 	}
-	return &Reorder{slots: make([]slot, n), mask: int64(n - 1), out: out}
+	*r = Reorder{slots: make([]slot, n), mask: int64(n - 1), out: out}
 }
 
 // seqBase keeps extended sequence numbers positive even when priming reaches back.
@@ -72,6 +86,15 @@ func (r *Reorder) Push(p *Packet) {
 	}
 	w := int64(len(r.slots))
 	ext := r.next + int64(int16(p.Seq-uint16(r.next)))
+	if ext == r.next && r.held == 0 && r.released {
+		// Fast path, the common case: the next packet in order with nothing held is
+		// handed on without being copied.
+		r.farOld = 0
+		r.next++
+		r.Stats.Released++
+		r.out(p)
+		return
+	}
 	switch {
 	case ext < r.next:
 		if r.next-ext > 4*w {
@@ -92,11 +115,20 @@ func (r *Reorder) Push(p *Packet) {
 	}
 	r.farOld = 0
 	r.store(p, ext)
+	if !r.released && r.held >= len(r.slots)/2 {
+		// Priming is over: start at the lowest packet held. Nothing was released yet,
+		// so the empty slots before it are not losses.
+		for !r.slots[r.next&r.mask].filled {
+			r.next++
+		}
+	}
 	r.releasePrefix()
 }
 
 // start primes the window so that the first packet sits in its middle: packets that
-// overtook it on the way are still placed instead of being dropped as late.
+// overtook it on the way are still placed instead of being dropped as late. Priming ends
+// once half a window is held (or the window overflows); from then on packets in order
+// pass straight through.
 func (r *Reorder) start(p *Packet) {
 	r.started = true
 	r.released = false
@@ -106,15 +138,20 @@ func (r *Reorder) start(p *Packet) {
 }
 
 func (r *Reorder) store(p *Packet, ext int64) {
-	s := &r.slots[ext&r.mask]
+	i := int(ext & r.mask)
+	s := &r.slots[i]
 	if s.filled {
 		r.Stats.Duplicates++
 		return
 	}
+	if len(p.Payload) > r.slotCap {
+		r.grow(len(p.Payload))
+	}
 	s.filled = true
-	s.buf = append(s.buf[:0], p.Payload...)
 	s.pkt = *p
-	s.pkt.Payload = s.buf
+	s.pkt.Payload = nil
+	s.off = i * r.slotCap
+	s.n = copy(r.arena[s.off:s.off+r.slotCap], p.Payload)
 	r.held++
 }
 
@@ -129,12 +166,31 @@ func (r *Reorder) releasePrefix() {
 	}
 }
 
+// grow enlarges the arena so every slot can take n bytes, moving held payloads.
+func (r *Reorder) grow(n int) {
+	c := max(256, r.slotCap)
+	for c < n {
+		c *= 2
+	}
+	arena := make([]byte, c*len(r.slots))
+	for i := range r.slots {
+		s := &r.slots[i]
+		if s.filled {
+			copy(arena[i*c:], r.arena[s.off:s.off+s.n])
+			s.off = i * c
+		}
+	}
+	r.arena, r.slotCap = arena, c
+}
+
 func (r *Reorder) emit(s *slot) {
 	s.filled = false
 	r.held--
 	r.released = true
 	r.Stats.Released++
-	r.out(&s.pkt)
+	r.emitted = s.pkt
+	r.emitted.Payload = r.arena[s.off : s.off+s.n : s.off+s.n]
+	r.out(&r.emitted)
 }
 
 // advance moves the window start to `to`, releasing what it holds on the way and

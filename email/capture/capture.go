@@ -42,6 +42,9 @@ type Config struct {
 	// IdleTimeout flushes sessions without packets for this long (capture time;
 	// default 10 minutes, the POP3 autologout minimum).
 	IdleTimeout time.Duration
+	// IPPacketCC also delivers every IP packet of an open session as EmailCC in
+	// ip-packet format (set Options.OmitApplicationCC for ip-packet format only).
+	IPPacketCC bool
 }
 
 // Stats count what a capture saw.
@@ -52,8 +55,8 @@ type Stats struct {
 	Gaps int
 }
 
-// packetSource is what pcap and pcapng readers have in common.
-type packetSource interface {
+// PacketSource is what pcap and pcapng readers and live handles have in common.
+type PacketSource interface {
 	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 	LinkType() layers.LinkType
 }
@@ -83,7 +86,7 @@ func Read(ctx context.Context, r io.Reader, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, fmt.Errorf("reading the capture header: %w", err)
 	}
-	var src packetSource
+	var src PacketSource
 	if string(magic) == "\x0a\x0d\x0d\x0a" {
 		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
 		if err != nil {
@@ -102,7 +105,7 @@ func Read(ctx context.Context, r io.Reader, cfg Config) (Stats, error) {
 
 // Run taps the packets of src until it ends (io.EOF) or ctx ends, then ends every
 // session still open.
-func Run(ctx context.Context, src packetSource, cfg Config) (Stats, error) {
+func Run(ctx context.Context, src PacketSource, cfg Config) (Stats, error) {
 	t := newTap(cfg)
 	defer t.flushAll()
 	for {
@@ -112,6 +115,10 @@ func Run(ctx context.Context, src packetSource, cfg Config) (Stats, error) {
 		data, ci, err := src.ReadPacketData()
 		if errors.Is(err, io.EOF) {
 			return t.stats, nil
+		}
+		if err != nil && ctx.Err() != nil {
+			// A live source closed on cancellation.
+			return t.stats, ctx.Err()
 		}
 		if err != nil {
 			return t.stats, fmt.Errorf("packet %d: %w", t.stats.Packets+1, err)
@@ -166,10 +173,29 @@ func (t *tap) packet(lt layers.LinkType, data []byte, ts time.Time) {
 	}
 	t.stats.TCPPackets++
 	t.assembler.AssembleWithTimestamp(nl.NetworkFlow(), tcp, ts)
+	if t.cfg.IPPacketCC {
+		t.ipPacket(nl, tcp, ts)
+	}
 	if ts.Sub(t.lastFlush) > time.Minute {
 		t.lastFlush = ts
 		t.assembler.FlushOlderThan(ts.Add(-t.cfg.IdleTimeout))
 	}
+}
+
+// ipPacket hands the whole IP packet to its session's machine.
+func (t *tap) ipPacket(nl gopacket.NetworkLayer, tcp *layers.TCP, ts time.Time) {
+	src := endpoint(nl.NetworkFlow().Src(), tcp.TransportFlow().Src())
+	dst := endpoint(nl.NetworkFlow().Dst(), tcp.TransportFlow().Dst())
+	dir, key := email.FromClient, sessionKey{client: src, server: dst}
+	if _, toServer := t.cfg.Ports[dst.Port()]; !toServer {
+		dir, key = email.FromServer, sessionKey{client: dst, server: src}
+	}
+	s := t.sessions[key]
+	if s == nil || s.m == nil || s.ended {
+		return
+	}
+	pkt := append(append([]byte(nil), nl.LayerContents()...), nl.LayerPayload()...)
+	s.m.IPPacket(dir, pkt, ts)
 }
 
 func (t *tap) flushAll() {

@@ -7,6 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/annex"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
@@ -146,5 +150,43 @@ func TestCaptureReassemblesContent(t *testing.T) {
 				t.Errorf("logoff time %v", r.Time)
 			}
 		}
+	}
+}
+
+// TestCaptureIPPacketCC delivers the packets of the open session in ip-packet format
+// instead of application format.
+func TestCaptureIPPacketCC(t *testing.T) {
+	var recs []*record.Record
+	_, err := ReadFile(context.Background(), "testdata/imap-c4.pcap", Config{IPPacketCC: true,
+		Options: email.Options{OmitApplicationCC: true},
+		Emit:    func(r *record.Record) { recs = append(recs, r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var iris []string
+	packets := 0
+	for _, r := range recs {
+		if r.EmailIRI != nil {
+			iris = append(iris, fmt.Sprintf("IRI %s %d %d", boundaryNames[r.Boundary], r.EmailIRI.EventType, r.EmailIRI.Status))
+			continue
+		}
+		if r.EmailCC.Format != etsi.EmailFormatIPPacket {
+			t.Fatalf("CC format %d", r.EmailCC.Format)
+		}
+		pkt := gopacket.NewPacket(r.EmailCC.Content, layers.LayerTypeIPv4, gopacket.Default)
+		tcp, ok := pkt.Layer(layers.LayerTypeTCP).(*layers.TCP)
+		if !ok {
+			t.Fatalf("CC is not an IPv4/TCP packet: %x", r.EmailCC.Content)
+		}
+		toServer := tcp.DstPort == 143
+		if toServer != (r.Direction == etsi.DirectionFromTarget) {
+			t.Fatalf("packet to port %d has direction %d", tcp.DstPort, r.Direction)
+		}
+		packets++
+	}
+	want := []string{iri(record.Open, etsi.EmailLogon), iri(record.Continue, etsi.EmailPartialDownload),
+		iri(record.Continue, etsi.EmailPartialDownload), iri(record.Close, etsi.EmailLogoff)}
+	if strings.Join(iris, "\n") != strings.Join(want, "\n") || packets < 20 {
+		t.Fatalf("IRIs %q, %d packets", iris, packets)
 	}
 }

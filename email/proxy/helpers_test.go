@@ -65,8 +65,49 @@ func (s *collectSink) waitClosed(t *testing.T, n int) []*record.Record {
 	}
 }
 
+// snapshot returns the records so far.
+func (s *collectSink) snapshot() []*record.Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*record.Record(nil), s.recs...)
+}
+
+// runningProxy is a proxy under test.
+type runningProxy struct {
+	*Proxy
+	h *email.Handoff
+}
+
+// waitSessions waits until n sessions finished and their records were submitted.
+func (p runningProxy) waitSessions(t *testing.T, n uint64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for p.Finished() < n || p.h.Stats().Pending > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d sessions finished", p.Finished(), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func sprintf(f string, a ...any) string { return fmt.Sprintf(f, a...) }
+
+// startProxyP is startProxy returning the proxy too.
+func startProxyP(t *testing.T, cfg Config, sink record.Sink) (string, runningProxy) {
+	t.Helper()
+	var rp runningProxy
+	addr, h := startProxyWith(t, cfg, sink, email.HandoffConfig{}, &rp.Proxy)
+	rp.h = h
+	return addr, rp
+}
+
 // startProxy runs a proxy with a Handoff to sink on a free loopback port.
 func startProxy(t *testing.T, cfg Config, sink record.Sink, hc email.HandoffConfig) (string, *email.Handoff) {
+	t.Helper()
+	return startProxyWith(t, cfg, sink, hc, nil)
+}
+
+func startProxyWith(t *testing.T, cfg Config, sink record.Sink, hc email.HandoffConfig, out **Proxy) (string, *email.Handoff) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	h := email.NewHandoff(sink, hc)
@@ -76,6 +117,9 @@ func startProxy(t *testing.T, cfg Config, sink record.Sink, hc email.HandoffConf
 	p, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if out != nil {
+		*out = p
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

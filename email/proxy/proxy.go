@@ -49,6 +49,7 @@ type Config struct {
 type Proxy struct {
 	cfg      Config
 	sessions atomic.Uint64
+	finished atomic.Uint64
 	wg       sync.WaitGroup
 }
 
@@ -93,13 +94,27 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
+			defer p.finished.Add(1)
 			p.handle(ctx, conn)
 		}()
 	}
 }
 
+// ListenAndServe listens on addr (host:port) and serves until ctx ends.
+func (p *Proxy) ListenAndServe(ctx context.Context, addr string) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("email proxy: listen %s: %w", addr, err)
+	}
+	return p.Serve(ctx, ln)
+}
+
 // Sessions reports how many connections were accepted.
 func (p *Proxy) Sessions() uint64 { return p.sessions.Load() }
+
+// Finished reports how many sessions are over (records all emitted).
+func (p *Proxy) Finished() uint64 { return p.finished.Load() }
 
 func addrPort(a net.Addr) netip.AddrPort {
 	if t, ok := a.(*net.TCPAddr); ok {

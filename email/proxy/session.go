@@ -183,7 +183,17 @@ func (s *tapSession) clientToServer(ctx context.Context) {
 func (s *tapSession) serverToClient(ctx context.Context) {
 	buf := make([]byte, relayBuf)
 	src, dst := s.server, s.client
-	defer func() { halfClose(dst) }()
+	defer func() {
+		// A server that closed ends the session: close the client too, so the other
+		// direction does not wait for a client that keeps the connection open.
+		_ = dst.Close()
+		s.mu.Lock()
+		if s.waiting {
+			s.waiting = false
+			s.upgrade <- upgradeResult{err: errors.New("server closed before answering STARTTLS")}
+		}
+		s.mu.Unlock()
+	}()
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {

@@ -107,6 +107,29 @@ func goASN1BERPDU(seq uint32) []byte {
 	return pdu.Bytes()
 }
 
+// cpuMeter adds cpu-ns/op and cpu-MB/s (process CPU time rather than wall time) to a benchmark.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	c, ok := processCPU()
+	return cpuMeter{start: c, ok: ok}
+}
+
+func (m cpuMeter) report(b *testing.B, bytesPerOp int) {
+	end, ok := processCPU()
+	if !m.ok || !ok || b.N == 0 {
+		return
+	}
+	ns := float64(end-m.start) / float64(b.N)
+	b.ReportMetric(ns, "cpu-ns/op")
+	if bytesPerOp > 0 && ns > 0 {
+		b.ReportMetric(float64(bytesPerOp)/ns*1e3, "cpu-MB/s")
+	}
+}
+
 // TestGoASN1BERBuildsSamePDU keeps the comparison benchmark honest: same bytes.
 func TestGoASN1BERBuildsSamePDU(t *testing.T) {
 	p := benchPDU()
@@ -127,6 +150,7 @@ func BenchmarkEncodeMessagingIRI(b *testing.B) {
 	buf := make([]byte, 0, 512)
 	b.Run("AppendBER", func(b *testing.B) {
 		b.ReportAllocs()
+		m := startCPU()
 		for i := 0; b.Loop(); i++ {
 			p.Header.SequenceNumber = uint32(i)
 			ts = benchTime.Add(time.Duration(i) * time.Millisecond)
@@ -135,6 +159,7 @@ func BenchmarkEncodeMessagingIRI(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		m.report(b, len(buf))
 		b.SetBytes(int64(len(buf)))
 	})
 	b.Run("HeaderTemplate", func(b *testing.B) {
@@ -143,6 +168,7 @@ func BenchmarkEncodeMessagingIRI(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
+		m := startCPU()
 		for i := 0; b.Loop(); i++ {
 			p.Header.SequenceNumber = uint32(i)
 			ts = benchTime.Add(time.Duration(i) * time.Millisecond)
@@ -150,6 +176,7 @@ func BenchmarkEncodeMessagingIRI(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		m.report(b, len(buf))
 		b.SetBytes(int64(len(buf)))
 	})
 }
@@ -157,9 +184,11 @@ func BenchmarkEncodeMessagingIRI(b *testing.B) {
 func BenchmarkEncodeMessagingIRIGoASN1BER(b *testing.B) {
 	b.ReportAllocs()
 	var out []byte
+	m := startCPU()
 	for i := 0; b.Loop(); i++ {
 		out = goASN1BERPDU(uint32(i))
 	}
+	m.report(b, len(out))
 	b.SetBytes(int64(len(out)))
 }
 
@@ -173,6 +202,7 @@ func BenchmarkDecodeMixed(b *testing.B) {
 	}
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
+	m := startCPU()
 	for b.Loop() {
 		for _, p := range pdus {
 			if _, _, err := DecodePSPDU(p); err != nil {
@@ -180,4 +210,27 @@ func BenchmarkDecodeMixed(b *testing.B) {
 			}
 		}
 	}
+	m.report(b, total)
+}
+
+// BenchmarkDecodeMixedGoASN1BER is a reference point only: go-asn1-ber's generic decoder
+// turning the same bytes into an untyped packet tree (no schema, no validation).
+func BenchmarkDecodeMixedGoASN1BER(b *testing.B) {
+	var pdus [][]byte
+	total := 0
+	for _, gv := range goldenVectors() {
+		pdus = append(pdus, readGolden(b, gv.name))
+		total += len(pdus[len(pdus)-1])
+	}
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	m := startCPU()
+	for b.Loop() {
+		for _, p := range pdus {
+			if _, err := gober.DecodePacketErr(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	m.report(b, total)
 }

@@ -9,26 +9,64 @@ import (
 )
 
 // dec holds one PDU's decoding arenas. Every OCTET STRING and text field of the decoded
-// value is a slice of two private copies of the PDU (one []byte, one string), and all
-// object identifiers share one []uint32, so decoding costs a handful of allocations instead
-// of one or two per field. The copies are never written after decoding; fields do not
-// overlap, so changing one decoded []byte changes nothing else. The whole PDU stays in memory
-// as long as any decoded field does.
+// value aliases one private copy of the PDU, and all object identifiers share one []uint32,
+// so decoding costs a handful of allocations instead of one or two per field. Strings are
+// unsafe.String views of the copy: that is sound because no code writes to the copy after
+// it is made, and every field covers a different primitive element's content, so a caller
+// changing a decoded []byte in place touches no string. The whole PDU stays in memory as
+// long as any decoded field does.
 type dec struct {
 	raw  []byte
-	str  string
 	arcs []uint32
 	// Slabs for the model's optional scalars (pointer fields): a few allocations per PDU
-	// instead of one per field.
+	// instead of one per field. The first chunk of each lives inside dec itself.
 	ints   []int
 	u32s   []uint32
 	i64s   []int64
 	times  []time.Time
 	micros []MicroSecondTimeStamp
+
+	// Sized for a typical PDU (li-psDomainId plus one object id; header and payload
+	// scalars); bigger PDUs continue in heap chunks.
+	arcBuf   [12]uint32
+	intBuf   [8]int
+	u32Buf   [4]uint32
+	i64Buf   [2]int64
+	timeBuf  [2]time.Time
+	microBuf [1]MicroSecondTimeStamp
 }
 
 func newDec(pdu []byte) *dec {
-	return &dec{raw: append([]byte(nil), pdu...), str: string(pdu), arcs: make([]uint32, 0, 32)}
+	d := &dec{raw: append([]byte(nil), pdu...)}
+	d.arcs = d.arcBuf[:0]
+	d.ints = d.intBuf[:0]
+	d.u32s = d.u32Buf[:0]
+	d.i64s = d.i64Buf[:0]
+	d.times = d.timeBuf[:0]
+	d.micros = d.microBuf[:0]
+	return d
+}
+
+// maxPrealloc caps count: a list's backing array is sized from the wire only up to this
+// many elements (beyond, append grows it as elements actually decode), so a PDU of many
+// tiny elements cannot make the decoder reserve memory far beyond what it holds.
+const maxPrealloc = 64
+
+// count returns how many elements e's content holds, at most maxPrealloc (0 on malformed
+// input, which the caller's own walk then reports).
+func count(e ber.Element) int {
+	r, err := e.Children()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for !r.Empty() {
+		if _, err := r.Next(); err != nil || n == maxPrealloc {
+			return n
+		}
+		n++
+	}
+	return n
 }
 
 // take stores v in the slab and returns its address; a full slab is replaced by a new
@@ -98,7 +136,11 @@ func (d *dec) text(c ber.Element, utf8Required bool) (string, error) {
 	if c.Tag.Constructed {
 		return c.Text(utf8Required)
 	}
-	s := d.str[c.ContentOffset : c.ContentOffset+len(c.Content)]
+	n := len(c.Content)
+	if n == 0 {
+		return "", nil
+	}
+	s := unsafe.String(&d.raw[c.ContentOffset], n)
 	if utf8Required && !utf8.ValidString(s) {
 		return "", &ber.Error{Offset: c.Offset, Err: ber.ErrValue, Detail: "invalid UTF-8"}
 	}

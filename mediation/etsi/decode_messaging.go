@@ -101,20 +101,19 @@ func decodeParties(d *dec, e ber.Element) ([]MessagingPartyInformation, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []MessagingPartyInformation{}
+	out := make([]MessagingPartyInformation, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
 			return nil, decIdx(err, "", i, r.Offset())
 		}
-		var p MessagingPartyInformation
-		if err := c.Expect(ber.Sequence); err != nil {
+		if err := c.Expect(ber.Sequence()); err != nil {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
-		if err := decodeParty(d, c, &p); err != nil {
+		out = append(out, MessagingPartyInformation{})
+		if err := decodeParty(d, c, &out[i]); err != nil {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
-		out = append(out, p)
 	}
 	return out, nil
 }
@@ -279,7 +278,7 @@ func decodeAddressList(d *dec, e ber.Element) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []string{}
+	out := make([]string, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
@@ -311,20 +310,19 @@ func decodeProperties(d *dec, e ber.Element) ([]MessagingProperty, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []MessagingProperty{}
+	out := make([]MessagingProperty, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
 			return nil, decIdx(err, "", i, r.Offset())
 		}
-		var p MessagingProperty
 		if c.Tag.Class != ber.Context || c.Tag.Number >= uint32(len(propertyNames)) {
 			return nil, decIdx(&ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "Messaging-Property alternative " + c.Tag.String()}, "", i, c.Offset)
 		}
-		if err := decodeProperty(d, c, &p); err != nil {
+		out = append(out, MessagingProperty{})
+		if err := decodeProperty(d, c, &out[i]); err != nil {
 			return nil, decIdx(wrapField(err, propertyNames[c.Tag.Number], c), "", i, c.Offset)
 		}
-		out = append(out, p)
 	}
 	return out, nil
 }

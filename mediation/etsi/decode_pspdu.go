@@ -16,7 +16,7 @@ func DecodePSPDU(b []byte) (PSPDU, int, error) {
 	if err != nil {
 		return p, 0, decWrap(err, "PS-PDU", 0)
 	}
-	if err := e.Expect(ber.Sequence); err != nil {
+	if err := e.Expect(ber.Sequence()); err != nil {
 		return p, 0, decWrap(err, "PS-PDU", 0)
 	}
 	d := newDec(b[:r.Offset()])
@@ -281,20 +281,19 @@ func decodeIRISequence(d *dec, e ber.Element, p *Payload) error {
 	if err != nil {
 		return err
 	}
-	p.IRI = []IRIPayload{}
+	p.IRI = make([]IRIPayload, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
 			return decIdx(err, "", i, r.Offset())
 		}
-		var x IRIPayload
-		if err := c.Expect(ber.Sequence); err != nil {
+		if err := c.Expect(ber.Sequence()); err != nil {
 			return decIdx(err, "", i, c.Offset)
 		}
-		if err := decodeIRIPayload(d, c, &x); err != nil {
+		p.IRI = append(p.IRI, IRIPayload{})
+		if err := decodeIRIPayload(d, c, &p.IRI[i]); err != nil {
 			return decIdx(err, "", i, c.Offset)
 		}
-		p.IRI = append(p.IRI, x)
 	}
 	return nil
 }
@@ -304,20 +303,19 @@ func decodeCCSequence(d *dec, e ber.Element, p *Payload) error {
 	if err != nil {
 		return err
 	}
-	p.CC = []CCPayload{}
+	p.CC = make([]CCPayload, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
 			return decIdx(err, "", i, r.Offset())
 		}
-		var x CCPayload
-		if err := c.Expect(ber.Sequence); err != nil {
+		if err := c.Expect(ber.Sequence()); err != nil {
 			return decIdx(err, "", i, c.Offset)
 		}
-		if err := decodeCCPayload(d, c, &x); err != nil {
+		p.CC = append(p.CC, CCPayload{})
+		if err := decodeCCPayload(d, c, &p.CC[i]); err != nil {
 			return decIdx(err, "", i, c.Offset)
 		}
-		p.CC = append(p.CC, x)
 	}
 	return nil
 }

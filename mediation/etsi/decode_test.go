@@ -160,7 +160,7 @@ func TestDecodeMissingAndExtensions(t *testing.T) {
 	outer, _ := r.Next()
 	cr, _ := outer.Children()
 	hdr, _ := cr.Next()
-	onlyHeader := ber.AppendTag(nil, ber.Sequence)
+	onlyHeader := ber.AppendTag(nil, ber.Sequence())
 	onlyHeader = ber.AppendLength(onlyHeader, hdr.ContentOffset-hdr.Offset+len(hdr.Content))
 	onlyHeader = append(onlyHeader, hb[hdr.Offset:hdr.ContentOffset+len(hdr.Content)]...)
 	_, _, err = DecodePSPDU(onlyHeader)
@@ -186,7 +186,7 @@ func headerWithExtension(t testing.TB, b, ext []byte) []byte {
 	h = ber.AppendLength(h, len(content))
 	h = append(h, content...)
 	body := append(h, rest...)
-	out := ber.AppendTag(nil, ber.Sequence)
+	out := ber.AppendTag(nil, ber.Sequence())
 	out = ber.AppendLength(out, len(body))
 	return append(out, body...)
 }

@@ -17,6 +17,7 @@ type Downgrade struct {
 	To string
 }
 
+// String renders the change as "path: from -> to" or "path: from dropped".
 func (d Downgrade) String() string {
 	if d.To == "" {
 		return fmt.Sprintf("%s: %s dropped", d.Path, d.From)

@@ -102,7 +102,7 @@ func appendCategory(dst []byte, c *MessagingEventCategory, v Version) ([]byte, e
 
 func appendParty(dst []byte, p *MessagingPartyInformation, v Version) ([]byte, error) {
 	var err error
-	dst = ber.Begin(dst, ber.Sequence)
+	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
 	if err := enumFor(p.Qualifier, v); err != nil {
 		return dst, encWrap(err, "party-qualifier")

@@ -1,7 +1,6 @@
 package etsi
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,7 +26,7 @@ func (p *PSPDU) AppendBER(dst []byte, v Version) ([]byte, error) {
 
 func appendPSPDU(dst []byte, p *PSPDU, tmpl *HeaderTemplate, v Version) ([]byte, error) {
 	var err error
-	dst = ber.Begin(dst, ber.Sequence)
+	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
 	if tmpl != nil {
 		dst, err = tmpl.appendHeader(dst, &p.Header)
@@ -230,7 +229,7 @@ func appendTRIPayload(dst []byte, t *TRIPayload) ([]byte, error) {
 
 func appendIRIPayload(dst []byte, p *IRIPayload, v Version) ([]byte, error) {
 	var err error
-	dst = ber.Begin(dst, ber.Sequence)
+	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
 	if p.IRIType != nil {
 		if !p.IRIType.valid() {
@@ -308,7 +307,7 @@ func wrapIf(err error, seg string) error {
 
 func appendCCPayload(dst []byte, p *CCPayload, v Version) ([]byte, error) {
 	var err error
-	dst = ber.Begin(dst, ber.Sequence)
+	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
 	if dst, err = appendDirection(dst, 0, p.PayloadDirection); err != nil {
 		return dst, encWrap(err, "payloadDirection")
@@ -362,5 +361,3 @@ const (
 	objMessagingIRI = 3
 	objMessagingCC  = 4
 )
-
-var errEmpty = errors.New("empty value for a field that cannot be empty here")

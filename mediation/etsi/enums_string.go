@@ -1,6 +1,6 @@
 // Enumeration identifiers (String, Parse…, validity and first EmailPDU version) transcribed
-// from shared/asn1 (EmailPDU version20, LI-PS-PDU version43) and Annex D of the spec; every
-// switch is exhaustive so a new constant without an identifier fails the tests.
+// from shared/asn1 (EmailPDU version20, LI-PS-PDU version43) and Annex D of the spec. Every
+// switch lists all values of its type: a value added to a type must be added here too.
 
 package etsi
 

@@ -28,6 +28,9 @@ var (
 	ErrTrailing = errors.New("trailing bytes")
 )
 
+// errEmpty: a present but empty value where the model uses "empty" for "absent".
+var errEmpty = fmt.Errorf("%w: empty value is not representable here", ErrConstraint)
+
 // EncodeError is an encoding failure at an ASN.1 path such as
 // "payload.iRIPayloadSequence[0].iRIContents.messagingIRI.status".
 type EncodeError struct {
@@ -35,6 +38,7 @@ type EncodeError struct {
 	Err  error
 }
 
+// Error names the path and the cause.
 func (e *EncodeError) Error() string { return fmt.Sprintf("etsi: encode %s: %v", e.Path, e.Err) }
 
 // Unwrap returns the cause.
@@ -48,6 +52,7 @@ type DecodeError struct {
 	Err    error
 }
 
+// Error names the offset, the path and the cause.
 func (e *DecodeError) Error() string {
 	var be *ber.Error
 	if errors.As(e.Err, &be) && be.Offset == e.Offset {

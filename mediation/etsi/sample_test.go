@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-// sharedDir is the shared reference tree: $UMLI_SHARED, else ../shared relative to the repo root.
+// sharedDir is the shared reference tree: $UMLI_SHARED, else ../shared next to the repo root.
 func sharedDir() string {
-	if d := os.Getenv("UMLI_SHARED"); d != "" {
-		return d
+	d, err := sharedRoot()
+	if err != nil {
+		return filepath.Join("..", "..", "..", "shared")
 	}
-	return filepath.Join("..", "..", "..", "shared")
+	return d
 }
 
 func TestSharedSampleRoundTrip(t *testing.T) {
@@ -45,18 +47,34 @@ func TestSharedSampleRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSampleJSON(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(sharedDir(), "asn1", "erlc", "sample_messagingIRI_PS-PDU.ber"))
-	if err != nil {
-		t.Skip(err)
-	}
-	p, _, err := DecodePSPDU(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestJSONRules(t *testing.T) {
+	p := CCPDU(goldenHeader(1), CCPayload{Contents: CCContents{MessagingCC: &MessagingCC{
+		ObjID: OID{5, 2, 20, 4}, EventIdentifier: 1, ContentType: "text/plain", Content: []byte("line\r\n\t\"q\" ü"),
+	}}})
+	p.Header.DomainID = OID{0, 4, 0, 2, 2, 5, 1, 43}
+	p.Header.LIID = "L\x01"
 	js, err := p.JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s", js)
+	for _, want := range []string{
+		`"li-psDomainId":"0.4.0.2.2.5.1.43"`,
+		`"lawfulInterceptionIdentifier":{"hex":"4c01"}`,
+		`"timeStamp":"2026-11-23T10:45:19.25Z"`,
+		`"content":"line\r\n\t\"q\" ü"`,
+		`"end-of-sequence":false`,
+		`"messaging-cc-obj-id":"5.2.20.4"`,
+	} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, js)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{{"abc", true}, {"", true}, {"a\x00", false}, {"\xff", false}, {"\u0085", false}, {"tab\there", true}, {"\x7f", false}} {
+		if got := printableUTF8([]byte(c.in)); got != c.want {
+			t.Errorf("printableUTF8(%q) = %v", c.in, got)
+		}
+	}
 }

@@ -24,7 +24,7 @@ type Target struct {
 
 // Script is the whole scenario file.
 type Script struct {
-	Target     Target         `yaml:"target"`
+	Target     Target      `yaml:"target"`
 	FreeSWITCH FSPlatform  `yaml:"freeswitch"`
 	Asterisk   AMIPlatform `yaml:"asterisk"`
 	// Templates holds YAML anchors the scenarios merge; not used directly.

@@ -92,6 +92,9 @@ func (a *Adapter) Handle(ctx context.Context, e *feed.Event) error {
 	own := append([]translate.Output(nil), outs...)
 	l.buf = outs[:0]
 	l.mu.Unlock()
+	if len(own) == 0 {
+		a.m.unused.WithLabelValues(string(e.Dialect)).Inc()
+	}
 	return a.submit(ctx, string(e.Dialect), e.Source, own)
 }
 

@@ -10,6 +10,7 @@ type metrics struct {
 	events        *prometheus.CounterVec
 	records       *prometheus.CounterVec
 	invalid       *prometheus.CounterVec
+	unused        *prometheus.CounterVec
 	sinkErrors    *prometheus.CounterVec
 	contentErrors *prometheus.CounterVec
 	contentBytes  prometheus.Counter
@@ -24,6 +25,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		records: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "umli_umsys_records_total", Help: "IRI records produced, by translation rule.",
 		}, []string{"dialect", "rule"}),
+		unused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "umli_umsys_events_unused_total", Help: "Events that produced no record (signals kept as state, events about no one, unknown events).",
+		}, []string{"dialect"}),
 		invalid: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "umli_umsys_invalid_events_total", Help: "Events that could not be read at all.",
 		}, []string{"dialect"}),
@@ -43,7 +47,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.events, m.records, m.invalid, m.sinkErrors, m.contentErrors, m.contentBytes, m.contentChunks} {
+	for _, c := range []prometheus.Collector{m.events, m.records, m.unused, m.invalid, m.sinkErrors, m.contentErrors, m.contentBytes, m.contentChunks} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

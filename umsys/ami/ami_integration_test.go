@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -232,5 +233,45 @@ func TestPingTimeoutReconnects(t *testing.T) {
 		if !bytes.Equal(got[i].Raw, want[i].Block) {
 			t.Fatalf("after reconnect: event %d differs", i)
 		}
+	}
+}
+
+// TestFeedDropsMidPacket: a raw peer logs the client in, sends one event and half of
+// the next, then dies: the half packet is discarded with a log line and a metric, and
+// the client reconnects.
+func TestFeedDropsMidPacket(t *testing.T) {
+	ctx := testCtx(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.Write([]byte("Asterisk Call Manager/11.0.0\r\n"))
+				buf := make([]byte, 4096)
+				c.Read(buf) // Login
+				c.Write([]byte("Response: Success\r\nActionID: umli-login\r\nMessage: Authentication accepted\r\n\r\n"))
+				c.Write([]byte("Event: Hangup\r\nPrivilege: call,all\r\nCause: 16\r\n\r\nEvent: MessageWaiting\r\nPrivilege: call,all\r\nMailbox: 10"))
+			}()
+		}
+	}()
+	r := runClient(t, ln.Addr().String(), nil)
+	r.waitReady(t, ctx)
+	if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "Hangup" || e.Value("Cause") != "16" {
+		t.Fatalf("event %q", e.Headers)
+	}
+	r.waitReady(t, ctx)
+	if n := counterValue(r.m.PartialFrames.WithLabelValues("asterisk", "ast-test")); n < 1 {
+		t.Errorf("partial metric %v", n)
+	}
+	if !strings.Contains(r.logs.String(), "partial packet discarded") {
+		t.Errorf("no log line: %s", r.logs.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/umli/umli/umsys/feed"
 )
@@ -162,6 +163,9 @@ func (s *Stream) next(start int) (*Block, int, error) {
 			}
 			return nil, 0, nil
 		}
+		if nl > s.lim.MaxLineBytes {
+			return nil, 0, fmt.Errorf("banner at offset %d exceeds %d bytes: %w", offset, s.lim.MaxLineBytes, ErrFrameTooLarge)
+		}
 		s.banner = false
 		raw := bytes.Clone(body[:nl+1])
 		line := string(bytes.TrimRight(raw, "\r\n"))
@@ -209,7 +213,9 @@ func (s *Stream) next(start int) (*Block, int, error) {
 // parseBlock splits a complete block into headers.
 func parseBlock(raw []byte, offset int64) *Block {
 	blk := &Block{Raw: raw, Offset: offset}
-	text := string(raw)
+	// raw is this block's private copy and never written again, so header strings can
+	// view it instead of copying it (callers must not modify Block.Raw / Event.Raw).
+	text := unsafe.String(unsafe.SliceData(raw), len(raw))
 	headers := make([]feed.Header, 0, bytes.Count(raw, []byte{'\n'}))
 	pos := 0
 	for pos < len(text) {

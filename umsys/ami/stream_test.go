@@ -140,7 +140,7 @@ func TestStreamBannerSession(t *testing.T) {
 func TestStreamInvalid(t *testing.T) {
 	files := torture(t, "invalid")
 	tests := []struct {
-		file string
+		file  string
 		check func(t *testing.T, blocks []*Block, s *Stream, err error)
 	}{
 		{"no-colon.ami", func(t *testing.T, blocks []*Block, s *Stream, err error) {

@@ -37,6 +37,10 @@ func Parse(fields []feed.Header, timeLayout string) (*Event, error) {
 		case name == "session":
 			ev.Session = v
 		case name == "source":
+			// A network element name, as mediation keys CINs by it.
+			if len(v) > 16 || strings.ContainsAny(v, "{} \t\r\n") {
+				err = errors.New("bad source")
+			}
 			ev.Source = v
 		case name == "system":
 			ev.System = v
@@ -293,6 +297,8 @@ func describe(field string) error {
 		why = "not a Messaging-Trigger identifier"
 	case field == "time", field == "property.expires", field == "property.message-date":
 		why = "not RFC 3339, epoch seconds or milliseconds, or the profile's time-layout"
+	case field == "source":
+		why = "a network element name is 1..16 octets without spaces or braces"
 	case field == "boundary":
 		why = "not open, continue, close or standalone"
 	case field == "recipient-count":

@@ -37,6 +37,10 @@ type Config struct {
 	Events, Subclasses []string
 	// DialTimeout bounds connect plus the auth/subscribe handshake (default 10 s).
 	DialTimeout time.Duration
+	// IdleTimeout, if set, drops a session that delivers nothing for that long, so a
+	// peer that vanished without a FIN is noticed. Add HEARTBEAT to Events (FreeSWITCH
+	// sends one every 20 s by default) and set this to about a minute.
+	IdleTimeout time.Duration
 	// Limits bound frames read.
 	Limits Limits
 	// BackoffMin and BackoffMax bound reconnect waits (defaults 200 ms and 30 s).
@@ -339,6 +343,11 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 		return fmt.Errorf("esl: %s: %w", c.cfg.Addr, c.readErr)
 	}
 	for {
+		if c.cfg.IdleTimeout > 0 {
+			if err := c.nc.SetReadDeadline(time.Now().Add(c.cfg.IdleTimeout)); err != nil {
+				return fmt.Errorf("esl: %s: %w", c.cfg.Addr, err)
+			}
+		}
 		n, err := c.nc.Read(c.buf)
 		if n > 0 {
 			if werr := c.stream.Write(c.buf[:n], handle); werr != nil {

@@ -352,3 +352,16 @@ func TestOversizedHeaderResetsConnection(t *testing.T) {
 		t.Errorf("log does not name limit and offset: %s", r.logs.String())
 	}
 }
+
+// TestIdleTimeoutReconnects: a platform that stays silent past IdleTimeout is treated
+// as gone and the client reconnects.
+func TestIdleTimeoutReconnects(t *testing.T) {
+	ctx := testCtx(t)
+	um, _ := startUM(t, 0)
+	r := runClient(t, um.Addrs().ESL, func(c *esl.Config) { c.IdleTimeout = 30 * time.Millisecond })
+	r.waitReady(t, ctx)
+	r.waitReady(t, ctx)
+	if !strings.Contains(r.logs.String(), "i/o timeout") {
+		t.Errorf("no idle-timeout log: %s", r.logs.String())
+	}
+}

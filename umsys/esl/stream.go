@@ -3,7 +3,6 @@ package esl
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 )
 
 // Default limits: FreeSWITCH itself caps command bodies at 16 MiB; channel events are a
@@ -145,7 +144,9 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 	}
 	hend, bodyStart := headerEnd(hb, from)
 	if hend < 0 {
-		if len(hb) > s.lim.MaxHeaderBytes {
+		// +1: the '\r' of a CRLF terminator may already be here, and it does not count
+		// towards the header block once complete (so any split gives the same verdict).
+		if len(hb) > s.lim.MaxHeaderBytes+1 {
 			return nil, 0, fmt.Errorf("header block at offset %d exceeds %d bytes: %w", s.off+int64(start+skip), s.lim.MaxHeaderBytes, ErrFrameTooLarge)
 		}
 		// Resume the search a little before the end: the terminator may straddle writes.
@@ -157,8 +158,16 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 	}
 	f := &Frame{Offset: s.off + int64(start+skip)}
 	clen := -1
-	for line := range bytes.Lines(hb[:hend]) {
-		line = bytes.TrimRight(line, "\r\n")
+	for pos := 0; pos < hend; {
+		nl := bytes.IndexByte(hb[pos:hend], '\n')
+		line := hb[pos:hend]
+		if nl >= 0 {
+			line = hb[pos : pos+nl]
+			pos += nl + 1
+		} else {
+			pos = hend
+		}
+		line = bytes.TrimRight(line, "\r")
 		if len(line) == 0 {
 			continue
 		}
@@ -169,8 +178,8 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 		value = bytes.TrimLeft(value, " \t")
 		switch string(name) {
 		case "Content-Length":
-			n, err := strconv.Atoi(string(value))
-			if err != nil || n < 0 {
+			n, ok := atoi(value)
+			if !ok {
 				return nil, 0, fmt.Errorf("bad Content-Length %q at offset %d: %w", clip(value), f.Offset, ErrMalformed)
 			}
 			if n > s.lim.MaxBodyBytes {
@@ -178,7 +187,7 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 			}
 			clen = n
 		case "Content-Type":
-			f.ContentType = string(value)
+			f.ContentType = internType(value)
 		case "Reply-Text":
 			f.ReplyText = string(value)
 		case "Content-Disposition":
@@ -230,6 +239,42 @@ func headerEnd(b []byte, from int) (int, int) {
 		i = k
 	}
 	return -1, -1
+}
+
+// atoi parses a non-negative decimal without allocating; false on anything else or
+// on values beyond 2^40 (far over any limit).
+func atoi(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 12 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// internType returns the constant for known content types so the hot path does not
+// allocate a string per frame.
+func internType(b []byte) string {
+	switch string(b) {
+	case TypeEventPlain:
+		return TypeEventPlain
+	case TypeCommandReply:
+		return TypeCommandReply
+	case TypeAPIResponse:
+		return TypeAPIResponse
+	case TypeAuthRequest:
+		return TypeAuthRequest
+	case TypeDisconnectNotice:
+		return TypeDisconnectNotice
+	case TypeEventJSON:
+		return TypeEventJSON
+	}
+	return string(b)
 }
 
 // clip bounds what an error message quotes from hostile input.

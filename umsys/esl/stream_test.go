@@ -197,3 +197,23 @@ func TestStreamHeaderLimit(t *testing.T) {
 
 // NewStreamBroken is a test helper giving a Stream already in the failed state.
 func NewStreamBroken(err error) *Stream { s := NewStream(Limits{}); s.broken = err; return s }
+
+// TestStreamHeaderLimitEdgeAnySplit: a header block of exactly the limit, ended by
+// CRLF, is accepted however the bytes are split (the fuzzer's determinism property).
+func TestStreamHeaderLimitEdgeAnySplit(t *testing.T) {
+	block := "Content-Type: auth/request\n" // 27 bytes
+	lim := Limits{MaxHeaderBytes: len(block)}
+	data := []byte(block + "\r\n")
+	for n := range len(data) + 1 {
+		frames, err := collect(t, data, n, lim)
+		if err != nil || len(frames) != 1 {
+			t.Fatalf("chunk %d: %d frames, err %v", n, len(frames), err)
+		}
+	}
+	over := []byte("Content-Type: auth/request2\n\r\n")
+	for n := range len(over) + 1 {
+		if _, err := collect(t, over, n, lim); !errors.Is(err, ErrFrameTooLarge) {
+			t.Fatalf("chunk %d: err %v, want ErrFrameTooLarge", n, err)
+		}
+	}
+}

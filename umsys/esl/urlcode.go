@@ -75,10 +75,20 @@ func URLDecode(s string) string {
 	return b.String()
 }
 
-// decodeValue turns a serialised plain-event value back into the header value.
-func decodeValue(v string) string {
-	if v == undef {
-		return ""
+// appendURLDecoded is URLDecode appending to dst.
+func appendURLDecoded(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) {
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if ok1 && ok2 {
+				dst = append(dst, hi<<4|lo)
+				i += 2
+				continue
+			}
+		}
+		dst = append(dst, c)
 	}
-	return URLDecode(v)
+	return dst
 }

@@ -100,16 +100,24 @@ func (s *LineServer) Serve(ctx context.Context, ln net.Listener) error {
 // JSON object) are logged with connection and line number, counted, and skipped; the
 // connection keeps going.
 func (s *LineServer) ServeConn(c net.Conn) {
-	peer := c.RemoteAddr().String()
+	var beforeRead func()
+	if s.cfg.IdleTimeout > 0 {
+		beforeRead = func() { c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout)) }
+	}
+	s.serveReader(c, c.RemoteAddr().String(), beforeRead)
+}
+
+// serveReader is ServeConn over any reader; beforeRead (optional) runs before each line.
+func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func()) {
 	src := s.cfg.Source
 	m := s.cfg.Metrics
 	dialect := string(feed.JSON)
 	log := s.cfg.Logger.With().Str("source", src).Str("peer", peer).Logger()
-	r := bufio.NewReaderSize(c, 64<<10)
+	r := bufio.NewReaderSize(rd, 64<<10)
 	var buf []byte
 	for n := 1; ; n++ {
-		if s.cfg.IdleTimeout > 0 {
-			c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
+		if beforeRead != nil {
+			beforeRead()
 		}
 		var tooLong bool
 		var err error

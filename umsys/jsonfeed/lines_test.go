@@ -86,12 +86,12 @@ func TestLineServerErrorsNameConnectionAndLine(t *testing.T) {
 	}
 	input := strings.Join([]string{
 		`{"event":"deposit","box":"1000@um.example.net"}`, // 1
-		`{"event": broken`,                                // 2: invalid JSON
-		`{"pad":"` + strings.Repeat("x", 300) + `"}`,      // 3: too long
-		``,                                        // 4: blank, skipped
-		`[1,2,3]`,                                 // 5: not an object
+		`{"event": broken`,                           // 2: invalid JSON
+		`{"pad":"` + strings.Repeat("x", 300) + `"}`, // 3: too long
+		``,        // 4: blank, skipped
+		`[1,2,3]`, // 5: not an object
 		"{\"event\":\"logout\",\"n\":[1,{\"a\":2}]}\r", // 6: CRLF line
-	}, "\n") + "\n" + `{"event":"cut`                        // 7: connection drops mid-line
+	}, "\n") + "\n" + `{"event":"cut` // 7: connection drops mid-line
 	for i := 0; i < len(input); i += 7 { // arbitrary TCP chunks
 		if _, err := c.Write([]byte(input[i:min(i+7, len(input))])); err != nil {
 			t.Fatal(err)

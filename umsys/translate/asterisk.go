@@ -24,7 +24,9 @@ type Asterisk struct {
 }
 
 type amiSession struct {
-	key, source, system string
+	// key is the correlation key (Uniqueid); tkey the table key, which adds the source
+	// because Uniqueids are unique per Asterisk server only.
+	key, tkey, source, system string
 	check               bool // VoiceMailMain rather than VoiceMail
 	box                 string
 	caller              string
@@ -39,6 +41,7 @@ type amiEvent struct {
 	callerNum, mailbox, context, waiting string
 	variable, value, password            string
 	timestamp, systemName, action        string
+	tkey                                 string // session table key: source + Uniqueid
 	hasPassword                          bool
 }
 
@@ -124,6 +127,10 @@ func (t *Asterisk) translate(dst []Output, e *feed.Event) []Output {
 	a := &t.scratch
 	*a = amiEvent{}
 	a.collect(e)
+	a.tkey = ""
+	if a.uniqueID != "" {
+		a.tkey = e.Source + "\x00" + a.uniqueID
+	}
 	at := a.time(e)
 	t.seen = e.Received
 	if t.seen.IsZero() {
@@ -139,8 +146,8 @@ func (t *Asterisk) translate(dst []Output, e *feed.Event) []Output {
 	case "VarSet":
 		return t.varSet(dst, a, at)
 	case "Hangup":
-		if s := t.sessions.peek(a.uniqueID); a.uniqueID != "" && s != nil {
-			t.sessions.remove(a.uniqueID)
+		if s := t.sessions.peek(a.tkey); a.tkey != "" && s != nil {
+			t.sessions.remove(a.tkey)
 			return t.finalise(dst, s, at)
 		}
 		return dst
@@ -155,7 +162,7 @@ func (t *Asterisk) translate(dst []Output, e *feed.Event) []Output {
 		return dst // state snapshots answering our own actions: not IRI
 	}
 	if a.mailbox != "" && strings.Contains(strings.ToLower(a.name), "voicemail") {
-		return t.raw(dst, e, "ami.raw."+a.name, a.uniqueID, a.mailbox, at, sys)
+		return t.raw(dst, e, "ami.raw."+a.name, a.tkey, a.mailbox, at, sys)
 	}
 	return dst // not a voicemail event: dropped unread
 }
@@ -163,7 +170,7 @@ func (t *Asterisk) translate(dst []Output, e *feed.Event) []Output {
 func (t *Asterisk) newexten(dst []Output, e *feed.Event, a *amiEvent, at time.Time, sys string) []Output {
 	app := strings.ToLower(a.application)
 	if app != "voicemail" && app != "voicemailmain" {
-		if s := t.sessions.get(a.uniqueID, t.seen); s != nil {
+		if s := t.sessions.get(a.tkey, t.seen); s != nil {
 			s.last = at
 		}
 		return dst
@@ -171,15 +178,15 @@ func (t *Asterisk) newexten(dst []Output, e *feed.Event, a *amiEvent, at time.Ti
 	if a.uniqueID == "" {
 		return dst
 	}
-	if s := t.sessions.get(a.uniqueID, t.seen); s != nil {
+	if s := t.sessions.get(a.tkey, t.seen); s != nil {
 		s.last = at
 		return dst
 	}
-	s := &amiSession{key: a.uniqueID, source: e.Source, system: sys, check: app == "voicemailmain", last: at}
+	s := &amiSession{key: a.uniqueID, tkey: a.tkey, source: e.Source, system: sys, check: app == "voicemailmain", last: at}
 	if usable(a.callerNum) {
 		s.caller = a.callerNum
 	}
-	if ev := t.sessions.put(a.uniqueID, s, t.seen); ev != nil {
+	if ev := t.sessions.put(a.tkey, s, t.seen); ev != nil {
 		dst = t.finalise(dst, ev, at)
 	}
 	t.setBox(s, voicemailBox(a.appData))
@@ -214,7 +221,7 @@ func (t *Asterisk) setBox(s *amiSession, box string) {
 		return
 	}
 	s.box = box
-	t.boxes[box] = s.key
+	t.boxes[box] = s.tkey
 }
 
 func (t *Asterisk) base(s *amiSession, rule string, at time.Time) ev {
@@ -229,7 +236,7 @@ func (t *Asterisk) parties(w *who, s *amiSession) {
 // varSet: VMSTATUS=FAILED on a VoiceMail channel without a deposit is a slamdown
 // (too short, or hung up before the beep).
 func (t *Asterisk) varSet(dst []Output, a *amiEvent, at time.Time) []Output {
-	s := t.sessions.get(a.uniqueID, t.seen)
+	s := t.sessions.get(a.tkey, t.seen)
 	if s == nil || a.variable != "VMSTATUS" || s.check {
 		return dst
 	}
@@ -249,8 +256,8 @@ func (t *Asterisk) varSet(dst []Output, a *amiEvent, at time.Time) []Output {
 // the VoiceMailMain session (logout). Anything else is delivered raw.
 func (t *Asterisk) messageWaiting(dst []Output, e *feed.Event, a *amiEvent, at time.Time, sys string) []Output {
 	box := a.mailbox
-	s := t.sessions.get(a.uniqueID, t.seen)
-	if a.uniqueID == "" || s == nil || s.closed {
+	s := t.sessions.get(a.tkey, t.seen)
+	if a.tkey == "" || s == nil || s.closed {
 		return t.raw(dst, e, "ami.raw.MessageWaiting", "", box, at, sys)
 	}
 	s.last = at
@@ -265,7 +272,7 @@ func (t *Asterisk) messageWaiting(dst []Output, e *feed.Event, a *amiEvent, at t
 	if s.deposited {
 		// notify_new_message fires once per stored deposit; a second update on the
 		// same call (extra recipient) is delivered raw.
-		return t.raw(dst, e, "ami.raw.MessageWaiting", s.key, box, at, sys)
+		return t.raw(dst, e, "ami.raw.MessageWaiting", s.tkey, box, at, sys)
 	}
 	if s.box != box {
 		t.setBox(s, box)
@@ -318,7 +325,7 @@ func (t *Asterisk) pinChange(dst []Output, e *feed.Event, a *amiEvent, at time.T
 // miniVoiceMail: app_minivm reports a notification it sent; the result is not reported.
 func (t *Asterisk) miniVoiceMail(dst []Output, e *feed.Event, a *amiEvent, at time.Time, sys string) []Output {
 	if a.action != "SentNotification" || a.mailbox == "" {
-		return t.raw(dst, e, "ami.raw.MiniVoiceMail", a.uniqueID, a.mailbox, at, sys)
+		return t.raw(dst, e, "ami.raw.MiniVoiceMail", a.tkey, a.mailbox, at, sys)
 	}
 	x := ev{rule: "ami.email-notification", at: at, box: a.mailbox, cat: catNotification(etsi.NotificationEmail), status: etsi.StatusUnknown, trigger: etsi.TriggerSystem}
 	x.who.box(etsi.PartyTerminating, a.mailbox, false, t.cfg.Directory)
@@ -327,15 +334,16 @@ func (t *Asterisk) miniVoiceMail(dst []Output, e *feed.Event, a *amiEvent, at ti
 }
 
 func (t *Asterisk) raw(dst []Output, e *feed.Event, rule, key, box string, at time.Time, sys string) []Output {
-	x := ev{rule: rule, at: at, box: box, raw: copyRaw(e.Raw), status: etsi.StatusUnknown, trigger: etsi.TriggerUnknown}
+	x := ev{rule: rule, at: at, box: box, raw: rawBytes(e.Raw), status: etsi.StatusUnknown, trigger: etsi.TriggerUnknown}
 	if key == "" && box != "" {
 		key = t.boxes[box]
 	}
 	if s := t.sessions.peek(key); key != "" && s != nil && !s.closed {
-		x.key, x.boundary = key, record.Continue
+		x.key, x.boundary = s.key, record.Continue
 		t.parties(&x.who, s)
 	} else {
-		x.key, x.boundary = "raw:"+box+":"+key, record.Standalone
+		_, id, _ := strings.Cut(key, "\x00")
+		x.key, x.boundary = "raw:"+box+":"+id, record.Standalone
 		x.who.box(etsi.PartyTerminating, box, false, t.cfg.Directory)
 	}
 	if len(x.who.ids) == 0 {
@@ -345,7 +353,7 @@ func (t *Asterisk) raw(dst []Output, e *feed.Event, rule, key, box string, at ti
 }
 
 func (t *Asterisk) finalise(dst []Output, s *amiSession, at time.Time) []Output {
-	if t.boxes[s.box] == s.key {
+	if t.boxes[s.box] == s.tkey {
 		delete(t.boxes, s.box)
 	}
 	if s.closed {

@@ -326,7 +326,7 @@ func (t *FreeSWITCH) Flush(dst []Output, now time.Time) []Output {
 // raw is the untranslatable-event rule: status and trigger unknown, no category, the
 // event's bytes in original-message. It joins the session of key when that is tracked.
 func (t *FreeSWITCH) raw(dst []Output, e *feed.Event, rule, key, box string, at time.Time, sys string) []Output {
-	x := ev{rule: rule, at: at, box: box, raw: copyRaw(eslBody(e.Raw)), status: etsi.StatusUnknown, trigger: etsi.TriggerUnknown}
+	x := ev{rule: rule, at: at, box: box, raw: rawBytes(eslBody(e.Raw)), status: etsi.StatusUnknown, trigger: etsi.TriggerUnknown}
 	if key == "" && box != "" {
 		key = t.boxes[box]
 	}

@@ -76,7 +76,7 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 	if ce.Category == nil {
 		x.rule += ".raw"
 		x.status, x.trigger, x.props = etsi.StatusUnknown, etsi.TriggerUnknown, nil
-		x.raw = copyRaw(e.Raw)
+		x.raw = rawBytes(e.Raw)
 	}
 	x.key = ce.Session
 	x.boundary = boundaryOf(ce)
@@ -106,11 +106,12 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 	return append(dst, o)
 }
 
-// Canonical reads e into a canonical event (flattening the JSON when the transport has
-// not, then applying the profile).
+// Canonical reads e into a canonical event: the raw JSON is flattened by the canonical
+// rules (arrays by index, SCHEMA.md) whatever the transport made of it, then the
+// profile applies. Headers are used only for an event without raw bytes.
 func (t *Generic) Canonical(e *feed.Event) (*canonical.Event, error) {
 	fields := e.Headers
-	if len(fields) == 0 {
+	if len(e.Raw) > 0 || len(fields) == 0 {
 		var err error
 		if fields, err = canonical.Flatten(e.Raw); err != nil {
 			return nil, err
@@ -153,7 +154,6 @@ func boundaryOf(ce *canonical.Event) record.Boundary {
 	}
 	return record.Continue
 }
-
 
 // Expire implements Translator; Generic keeps no per-call state.
 func (t *Generic) Expire(dst []Output, _ time.Time) []Output { return dst }

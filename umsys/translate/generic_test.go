@@ -10,6 +10,7 @@ import (
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/umsys/canonical"
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/jsonfeed"
 	"github.com/umli/umli/umsys/translate"
 )
 
@@ -164,6 +165,7 @@ func TestGenericRejects(t *testing.T) {
 		{"long pincode", `{"event":"pin-change","property":{"pincode":"123456789012345678901234567890123"},"box":"1"}`, "pincode"},
 		{"bad category", `{"category":"mail","event":"deposit","box":"1"}`, `field "category"`},
 		{"content url scheme", `{"event":"deposit","content":{"url":"file:///etc/passwd"},"box":"1"}`, "content.url"},
+		{"long source", `{"event":"deposit","source":"a-very-long-network-element","box":"1"}`, `field "source"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -184,5 +186,24 @@ func TestGenericDropsEventsAboutNobody(t *testing.T) {
 	out := tr.Translate(nil, &feed.Event{Dialect: feed.JSON, Raw: []byte(`{"event":"heartbeat","uptime":"3600"}`)})
 	if len(out) != 0 {
 		t.Errorf("event without identities produced %v", summaries(out))
+	}
+}
+
+// TestGenericWithTransportHeaders: the JSON transports flatten arrays differently (as
+// JSON text); the translator reads the raw bytes by the canonical rules regardless.
+func TestGenericWithTransportHeaders(t *testing.T) {
+	raw := mustRead(t, "testdata/json/cisco-cumi.jsonl")
+	line := raw[:bytes.IndexByte(raw, '\n')]
+	hs, err := jsonfeed.Flatten(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := translate.NewGeneric(translate.Config{}, loadProfile(t, "cisco-cumi"))
+	out := tr.Translate(nil, &feed.Event{Dialect: feed.JSON, Headers: hs, Raw: line})
+	if len(out) != 1 || out[0].Err != nil {
+		t.Fatalf("%+v", out)
+	}
+	if !hasIdentity(out[0].Record, record.IdentityE164, "+14085551234") || !hasPriority(out, etsi.PriorityHigh) {
+		t.Errorf("array fields lost: identities %v properties %+v", out[0].Record.Identities, out[0].Record.MessagingIRI.Properties)
 	}
 }

@@ -133,12 +133,14 @@ func idleClose(sys, box string) *etsi.MessagingIRI {
 	return iri
 }
 
-// copyRaw keeps the raw bytes independent of the transport's buffers.
-func copyRaw(b []byte) []byte {
+// rawBytes is the event's raw bytes for original-message. Transports hand over events
+// that own their bytes (feed.Event.Raw is kept for exactly this), so no copy is made;
+// nil becomes empty so an untranslated IRI always carries the element.
+func rawBytes(b []byte) []byte {
 	if b == nil {
 		return []byte{}
 	}
-	return append([]byte(nil), b...)
+	return b
 }
 
 // dropAnonymous removes the outputs from index from on that name no identity: they

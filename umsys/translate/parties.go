@@ -15,6 +15,9 @@ type who struct {
 }
 
 func (w *who) addID(k record.IdentityKind, v string) {
+	if w.ids == nil {
+		w.ids = make([]record.Identity, 0, 4)
+	}
 	for _, id := range w.ids {
 		if id.Kind == k && id.Value == v {
 			return
@@ -24,12 +27,16 @@ func (w *who) addID(k record.IdentityKind, v string) {
 }
 
 func (w *who) add(q etsi.MessagingPartyQualifier, id etsi.MessagingPartyIdentity) {
+	if w.parties == nil {
+		// Sized for the usual caller + box (+ directory) so appends do not regrow.
+		w.parties = make([]etsi.MessagingPartyInformation, 0, 4)
+	}
 	w.parties = append(w.parties, etsi.MessagingPartyInformation{Qualifier: q, Identity: id})
 }
 
 // usable reports whether a vendor field carries a real value.
 func usable(v string) bool {
-	return v != "" && v != "_undef_" && !strings.EqualFold(v, "anonymous") && !strings.EqualFold(v, "unknown") && !strings.EqualFold(v, "null")
+	return v != "" && v != "_undef_" && v != "<unknown>" && !strings.EqualFold(v, "anonymous") && !strings.EqualFold(v, "unknown") && !strings.EqualFold(v, "null")
 }
 
 // number adds a calling/called number: e164-format when it is international

@@ -36,15 +36,29 @@ func Need(tb testing.TB, bin string) string {
 // Dovecot is a running Dovecot with IMAP and POP3 on free loopback ports.
 type Dovecot struct {
 	IMAPAddr, POP3Addr string
-	dir                string
-	uid, gid           int
-	cmd                *exec.Cmd
+	// IMAPSAddr and POP3SAddr are the implicit-TLS listeners (StartDovecotTLS only).
+	IMAPSAddr, POP3SAddr string
+	dir                  string
+	uid, gid             int
+	cmd                  *exec.Cmd
 }
 
 // StartDovecot runs Dovecot in the foreground with a configuration under a temp dir:
 // passwd-file users (plaintext passwords), maildir mail, no TLS. As root the mail
 // processes run as nobody; otherwise Dovecot runs as the current user.
 func StartDovecot(tb testing.TB, users map[string]string) *Dovecot {
+	tb.Helper()
+	return startDovecot(tb, users, nil)
+}
+
+// StartDovecotTLS is StartDovecot with STARTTLS/STLS offered and implicit-TLS
+// listeners, all presenting cert.
+func StartDovecotTLS(tb testing.TB, users map[string]string, cert *Cert) *Dovecot {
+	tb.Helper()
+	return startDovecot(tb, users, cert)
+}
+
+func startDovecot(tb testing.TB, users map[string]string, cert *Cert) *Dovecot {
 	tb.Helper()
 	bin := Need(tb, "dovecot")
 	dir := tb.TempDir()
@@ -78,12 +92,18 @@ func StartDovecot(tb testing.TB, users map[string]string) *Dovecot {
 	}
 	writeFile(tb, filepath.Join(dir, "users"), pw.String())
 	imapPort, pop3Port := freePort(tb), freePort(tb)
+	imapsPort, pop3sPort := 0, 0
+	ssl := "ssl = no"
+	if cert != nil {
+		imapsPort, pop3sPort = freePort(tb), freePort(tb)
+		ssl = fmt.Sprintf("ssl = yes\nssl_cert = <%s\nssl_key = <%s", cert.CertFile, cert.KeyFile)
+	}
 	conf := fmt.Sprintf(`base_dir = %[1]s/run
 state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
 protocols = imap pop3
 listen = 127.0.0.1
-ssl = no
+%[7]s
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:%[1]s/mail/%%u
@@ -104,7 +124,7 @@ service imap-login {
     port = %[4]d
   }
   inet_listener imaps {
-    port = 0
+    port = %[8]d
   }
 }
 service pop3-login {
@@ -113,13 +133,13 @@ service pop3-login {
     port = %[5]d
   }
   inet_listener pop3s {
-    port = 0
+    port = %[9]d
   }
 }
 service anvil {
   chroot =
 }
-`, dir, d.uid, d.gid, imapPort, pop3Port, extra)
+`, dir, d.uid, d.gid, imapPort, pop3Port, extra, ssl, imapsPort, pop3sPort)
 	confPath := filepath.Join(dir, "dovecot.conf")
 	writeFile(tb, confPath, conf)
 	d.cmd = exec.Command(bin, "-F", "-c", confPath)
@@ -139,6 +159,10 @@ service anvil {
 	})
 	d.IMAPAddr = fmt.Sprintf("127.0.0.1:%d", imapPort)
 	d.POP3Addr = fmt.Sprintf("127.0.0.1:%d", pop3Port)
+	if cert != nil {
+		d.IMAPSAddr = fmt.Sprintf("127.0.0.1:%d", imapsPort)
+		d.POP3SAddr = fmt.Sprintf("127.0.0.1:%d", pop3sPort)
+	}
 	for _, a := range []string{d.IMAPAddr, d.POP3Addr} {
 		if err := waitGreeting(a); err != nil {
 			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))

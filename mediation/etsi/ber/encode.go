@@ -41,7 +41,7 @@ func lengthOctets(n int) int {
 // placeholder. len(dst) right after Begin is the mark to hand to End; what is appended in
 // between becomes the element's content:
 //
-//	dst = ber.Begin(dst, ber.Sequence)
+//	dst = ber.Begin(dst, ber.Sequence())
 //	m := len(dst)
 //	dst = ber.AppendInteger(dst, ber.Ctx(0), 1)
 //	dst = ber.End(dst, m)

@@ -80,7 +80,7 @@ func TestAppendOID(t *testing.T) {
 func TestBeginEndLongContent(t *testing.T) {
 	for _, n := range []int{0, 1, 127, 128, 255, 256, 65535, 65536, 1 << 24} {
 		dst := []byte{0xAA}
-		dst = Begin(dst, Sequence)
+		dst = Begin(dst, Sequence())
 		m := len(dst)
 		dst = append(dst, bytes.Repeat([]byte{7}, n)...)
 		dst = End(dst, m)

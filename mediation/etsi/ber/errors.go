@@ -36,6 +36,7 @@ type Error struct {
 	Detail string
 }
 
+// Error formats the offset, the sentinel and the detail.
 func (e *Error) Error() string {
 	if e.Detail != "" {
 		return fmt.Sprintf("offset %d: %v: %s", e.Offset, e.Err, e.Detail)

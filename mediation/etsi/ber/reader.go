@@ -61,7 +61,7 @@ func (r *Reader) PeekTag() (Tag, error) {
 // Next consumes and returns the next element.
 func (r *Reader) Next() (Element, error) {
 	// Fast path: low tag number, short definite length, the bulk of every ETSI PDU.
-	if b := r.data; len(b) >= 2 && b[0]&shortTagMask != highTagForm && b[1] < lengthLongForm && b[0] != 0 && r.depth <= r.maxDepth {
+	if b := r.data; len(b) >= 2 && b[0]&shortTagMask != highTagForm && b[1] < lengthLongForm && b[0]&^constructedBit != 0 && r.depth <= r.maxDepth {
 		if l := int(b[1]); l <= len(b)-2 {
 			e := Element{
 				Tag:           Tag{Class: Class(b[0] & classMask), Constructed: b[0]&constructedBit != 0, Number: uint32(b[0] & shortTagMask)},
@@ -86,7 +86,7 @@ func (r *Reader) Next() (Element, error) {
 }
 
 // Children returns a reader over a constructed element's content, one level deeper.
-func (e Element) Children() (Reader, error) {
+func (e *Element) Children() (Reader, error) {
 	if !e.Tag.Constructed {
 		return Reader{}, errAt(e.Offset, ErrConstructed, "expected a constructed element")
 	}
@@ -199,14 +199,14 @@ func parseElement(b []byte, off, depth, maxDepth int) (Element, int, error) {
 }
 
 // Expect checks the element's tag.
-func (e Element) Expect(t Tag) error {
+func (e *Element) Expect(t Tag) error {
 	if e.Tag != t {
 		return errAt(e.Offset, ErrValue, "expected tag "+t.String()+", found "+e.Tag.String())
 	}
 	return nil
 }
 
-func (e Element) primitive() error {
+func (e *Element) primitive() error {
 	if e.Tag.Constructed {
 		return errAt(e.Offset, ErrConstructed, "expected a primitive element")
 	}
@@ -214,7 +214,7 @@ func (e Element) primitive() error {
 }
 
 // Int64 decodes INTEGER or ENUMERATED content.
-func (e Element) Int64() (int64, error) {
+func (e *Element) Int64() (int64, error) {
 	if err := e.primitive(); err != nil {
 		return 0, err
 	}
@@ -233,7 +233,7 @@ func (e Element) Int64() (int64, error) {
 }
 
 // Uint64 decodes a non-negative INTEGER up to 2^64-1.
-func (e Element) Uint64() (uint64, error) {
+func (e *Element) Uint64() (uint64, error) {
 	if err := e.primitive(); err != nil {
 		return 0, err
 	}
@@ -258,7 +258,7 @@ func (e Element) Uint64() (uint64, error) {
 }
 
 // Uint32 decodes an INTEGER (0..4294967295).
-func (e Element) Uint32() (uint32, error) {
+func (e *Element) Uint32() (uint32, error) {
 	v, err := e.Int64()
 	if err != nil {
 		return 0, err
@@ -270,7 +270,7 @@ func (e Element) Uint32() (uint32, error) {
 }
 
 // Bool decodes a BOOLEAN (any non-zero octet is TRUE, as BER allows).
-func (e Element) Bool() (bool, error) {
+func (e *Element) Bool() (bool, error) {
 	if err := e.primitive(); err != nil {
 		return false, err
 	}
@@ -281,7 +281,7 @@ func (e Element) Bool() (bool, error) {
 }
 
 // Null checks a NULL.
-func (e Element) Null() error {
+func (e *Element) Null() error {
 	if err := e.primitive(); err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (e Element) Null() error {
 
 // Bytes returns the content of a string type as a new slice (its size is bounded by the
 // input). A constructed (segmented) string is reassembled from its primitive segments.
-func (e Element) Bytes() ([]byte, error) {
+func (e *Element) Bytes() ([]byte, error) {
 	if !e.Tag.Constructed {
 		out := make([]byte, len(e.Content))
 		copy(out, e.Content)
@@ -309,7 +309,7 @@ func (e Element) Bytes() ([]byte, error) {
 	return out, nil
 }
 
-func (e Element) appendSegments(out *[]byte) error {
+func (e *Element) appendSegments(out *[]byte) error {
 	r, err := e.Children()
 	if err != nil {
 		return err
@@ -334,7 +334,7 @@ func (e Element) appendSegments(out *[]byte) error {
 }
 
 // Text returns the content as a string; utf8 demands valid UTF-8 (UTF8String).
-func (e Element) Text(utf8Required bool) (string, error) {
+func (e *Element) Text(utf8Required bool) (string, error) {
 	var b []byte
 	if e.Tag.Constructed {
 		var err error
@@ -351,11 +351,11 @@ func (e Element) Text(utf8Required bool) (string, error) {
 }
 
 // OID decodes an OBJECT IDENTIFIER into arcs (each below 2^32).
-func (e Element) OID() ([]uint32, error) { return e.AppendOID(nil) }
+func (e *Element) OID() ([]uint32, error) { return e.AppendOID(nil) }
 
 // AppendOID decodes an OBJECT IDENTIFIER and appends its arcs to dst, so a caller can keep
 // the arcs of many OIDs in one backing array.
-func (e Element) AppendOID(dst []uint32) ([]uint32, error) {
+func (e *Element) AppendOID(dst []uint32) ([]uint32, error) {
 	start := len(dst)
 	dst, err := e.appendArcs(dst)
 	if err != nil {
@@ -378,10 +378,10 @@ func (e Element) AppendOID(dst []uint32) ([]uint32, error) {
 }
 
 // RelativeOID decodes a RELATIVE-OID into arcs.
-func (e Element) RelativeOID() ([]uint32, error) { return e.appendArcs(nil) }
+func (e *Element) RelativeOID() ([]uint32, error) { return e.appendArcs(nil) }
 
 // AppendRelativeOID decodes a RELATIVE-OID and appends its arcs to dst.
-func (e Element) AppendRelativeOID(dst []uint32) ([]uint32, error) {
+func (e *Element) AppendRelativeOID(dst []uint32) ([]uint32, error) {
 	start := len(dst)
 	dst, err := e.appendArcs(dst)
 	if err != nil {
@@ -390,7 +390,7 @@ func (e Element) AppendRelativeOID(dst []uint32) ([]uint32, error) {
 	return dst, nil
 }
 
-func (e Element) appendArcs(out []uint32) ([]uint32, error) {
+func (e *Element) appendArcs(out []uint32) ([]uint32, error) {
 	if err := e.primitive(); err != nil {
 		return out, err
 	}
@@ -422,7 +422,7 @@ func (e Element) appendArcs(out []uint32) ([]uint32, error) {
 }
 
 // Time decodes a GeneralizedTime.
-func (e Element) Time() (time.Time, error) {
+func (e *Element) Time() (time.Time, error) {
 	if err := e.primitive(); err != nil {
 		return time.Time{}, err
 	}

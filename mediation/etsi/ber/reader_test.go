@@ -106,13 +106,13 @@ func TestReaderDepth(t *testing.T) {
 }
 
 func TestElementValues(t *testing.T) {
-	el := func(h string) Element {
+	el := func(h string) *Element {
 		r := NewReader(mustHex(t, h), 0, 0)
 		e, err := r.Next()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return e
+		return &e
 	}
 	if v, err := el("0201ff").Int64(); err != nil || v != -1 {
 		t.Errorf("int -1: %d %v", v, err)

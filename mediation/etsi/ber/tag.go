@@ -59,8 +59,8 @@ func CtxC(n uint32) Tag { return Tag{Class: Context, Constructed: true, Number: 
 // Univ is a primitive universal tag.
 func Univ(n uint32) Tag { return Tag{Class: Universal, Number: n} }
 
-// Sequence is the universal constructed SEQUENCE tag (0x30).
-var Sequence = Tag{Class: Universal, Constructed: true, Number: TagSequence}
+// Sequence is the universal constructed SEQUENCE (and SEQUENCE OF) tag, 0x30.
+func Sequence() Tag { return Tag{Class: Universal, Constructed: true, Number: TagSequence} }
 
 // String renders the tag in ASN.1 notation, e.g. "[3]", "[UNIVERSAL 16]", "[3] constructed".
 func (t Tag) String() string {

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/pducheck"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/simulators/lemf"
+)
+
+// buildUMLI compiles this command into a temp dir.
+func buildUMLI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "umli")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer collects a process's stderr.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// umliProc is one running umli with records fed on stdin.
+type umliProc struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stderr *syncBuffer
+	done   chan error
+}
+
+func startUMLI(t *testing.T, bin, cfg string) *umliProc {
+	t.Helper()
+	p := &umliProc{cmd: exec.Command(bin, "run", "--config", cfg, "--records", "-"), stderr: &syncBuffer{}, done: make(chan error, 1)}
+	p.cmd.Stderr = p.stderr
+	var err error
+	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		p.done <- nil
+	})
+	return p
+}
+
+// records writes JSON record lines round robin over sessions until n are written,
+// stop closes, or the pipe breaks (the process died). It returns how many it wrote.
+func writeRecords(w io.Writer, sessions, n, first int, stop <-chan struct{}) int {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	id := []record.Identity{{Kind: record.IdentityE164, Value: "+491701234567"}}
+	for k := first; k < first+n; k++ {
+		select {
+		case <-stop:
+			_ = bw.Flush()
+			return k - first
+		default:
+		}
+		r := record.Record{Identities: id, Source: "um-kill", CorrelationKey: fmt.Sprintf("sess-%d", k%sessions),
+			Boundary: record.Continue, EventKey: fmt.Sprintf("m%d", k/sessions/4), Time: time.Unix(1_800_000_000, int64(k)*1000).UTC()}
+		if (k/sessions)%2 == 0 {
+			ev := etsi.EventDeposit
+			r.MessagingIRI = &etsi.MessagingIRI{SystemType: etsi.SystemUnifiedMessaging, Category: &etsi.MessagingEventCategory{Message: &ev},
+				Status: etsi.StatusOperationSucceeded, Trigger: etsi.TriggerUser}
+		} else {
+			cid, seq := uint32(1), uint32(k)
+			r.MessagingCC = &etsi.MessagingCC{ContentIdentifier: &cid, SequenceNumber: &seq, ContentType: "audio/PCMU", Content: bytes.Repeat([]byte{0x7f}, 160)}
+		}
+		if err := enc.Encode(&r); err != nil {
+			return k - first
+		}
+		if k%16 == 0 && bw.Flush() != nil {
+			return k - first
+		}
+	}
+	if bw.Flush() != nil {
+		return 0
+	}
+	return n
+}
+
+// TestSIGKILLMidRun kills a real umli process with SIGKILL while it numbers and queues
+// records under load, starts it again with the same configuration, and feeds more records
+// of the same sequences. The LEMF must then hold every PDU whose numbers were allocated:
+// per (LIID, CIN, IRI|CC) the numbers 0..n-1 without a gap, and a number seen twice only
+// as the very same PDU (a replay, not a reuse).
+func TestSIGKILLMidRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the umli binary")
+	}
+	bin := buildUMLI(t)
+	srv := testredis.Start(t)
+	dir := t.TempDir()
+	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lemfDone := make(chan error, 1)
+	go func() { lemfDone <- lm.Run(context.Background()) }()
+	hi2, hi3 := lm.Addrs()
+	cfgPath := filepath.Join(dir, "umli.yaml")
+	cfg := fmt.Sprintf(`instance: kill-1
+operator: OP-KILL
+redis: {addrs: ["%s"]}
+sessions: {idleTimeout: 10m}
+queue: {size: 500, workers: 4}
+handover: {keepAlive: 1s, keepAliveTimeout: 2s}
+destinations:
+  - {name: lea, hi2: "%s", hi3: "%s"}
+warrants:
+  - {liid: KILL-A, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+491701234567"}]}
+  - {liid: KILL-B, destination: lea, scope: iri, start: 2020-01-01T00:00:00Z, targets: [{e164: "491701234567"}]}
+`, srv.Addr, hi2, hi3)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const sessions = 5
+
+	// Phase 1: load, then SIGKILL once the LEMF is receiving.
+	p1 := startUMLI(t, bin, cfgPath)
+	stop := make(chan struct{})
+	wrote := make(chan int, 1)
+	go func() { wrote <- writeRecords(p1.stdin, sessions, 1_000_000, 0, stop) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := lm.WaitPDUs(ctx, 300, 100); err != nil {
+		t.Fatalf("%v\numli stderr:\n%s", err, p1.stderr.String())
+	}
+	if err := p1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p1.done
+	p1.done <- nil
+	close(stop)
+	n1 := <-wrote
+
+	// Phase 2: same configuration and instance, the same sequences continue.
+	p2 := startUMLI(t, bin, cfgPath)
+	const n2 = 400
+	if got := writeRecords(p2.stdin, sessions, n2, n1, nil); got != n2 {
+		t.Fatalf("wrote %d of %d records to the restarted umli\n%s", got, n2, p2.stderr.String())
+	}
+	_ = p2.stdin.Close()
+
+	// Once the input is consumed and the journal is empty, Redis knows exactly how many
+	// numbers each stream got.
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	waitUntil(t, "input consumed and journal empty", func() bool {
+		return strings.Contains(p2.stderr.String(), "records input done") &&
+			rdb.HLen(ctx, "umli:{um-kill}:j:kill-1").Val() == 0
+	})
+	want := map[pducheck.Stream]int{}
+	for s := range sessions {
+		h := rdb.HGetAll(ctx, fmt.Sprintf("umli:{um-kill}:s:sess-%d", s)).Val()
+		var cin uint32
+		fmt.Sscan(h["cin"], &cin)
+		for _, f := range []struct {
+			field string
+			st    pducheck.Stream
+		}{{"i:KILL-A", pducheck.Stream{LIID: "KILL-A"}}, {"c:KILL-A", pducheck.Stream{LIID: "KILL-A", CC: true}}, {"i:KILL-B", pducheck.Stream{LIID: "KILL-B"}}} {
+			var n int
+			fmt.Sscan(h[f.field], &n)
+			st := f.st
+			st.NE, st.CIN = "um-kill", cin
+			want[st] = n
+		}
+	}
+	waitUntil(t, "LEMF holding every allocated number", func() bool {
+		sum := lm.Summary()
+		have := map[string]uint32{}
+		for _, l := range sum.LIIDs {
+			for _, c := range l.CINs {
+				if c.CIN != nil {
+					have[fmt.Sprintf("%s/%d/IRI", l.LIID, *c.CIN)] = c.IRI.Highest + 1
+					have[fmt.Sprintf("%s/%d/CC", l.LIID, *c.CIN)] = c.CC.Highest + 1
+				}
+			}
+		}
+		for st, n := range want {
+			k := "IRI"
+			if st.CC {
+				k = "CC"
+			}
+			if have[fmt.Sprintf("%s/%d/%s", st.LIID, st.CIN, k)] != uint32(n) {
+				return false
+			}
+		}
+		return true
+	})
+	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-p2.done; err != nil {
+		t.Errorf("umli after SIGTERM: %v\n%s", err, p2.stderr.String())
+	}
+	p2.done <- nil
+	if err := lm.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-lemfDone
+
+	got, err := pducheck.Read(filepath.Join(dir, "lemf", "hi2.ber"), filepath.Join(dir, "lemf", "hi3.ber"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Reused) > 0 {
+		t.Fatalf("sequence numbers reused with different content: %v", got.Reused[:min(5, len(got.Reused))])
+	}
+	if g := got.Gaps(); len(g) > 0 {
+		t.Fatalf("%d gaps, first %v", len(g), g[:min(5, len(g))])
+	}
+	total := 0
+	for st, n := range want {
+		if got.Count(st) != n {
+			t.Errorf("%v: LEMF holds %d distinct numbers, Redis allocated %d", st, got.Count(st), n)
+		}
+		total += n
+	}
+	if len(got.PDUs) != len(want) {
+		t.Errorf("LEMF has %d streams, want %d", len(got.PDUs), len(want))
+	}
+	replayed := "0"
+	for _, line := range strings.Split(p2.stderr.String(), "\n") {
+		if strings.Contains(line, "re-delivering journal") {
+			var m map[string]any
+			if json.Unmarshal([]byte(line), &m) == nil {
+				replayed = fmt.Sprint(m["entries"])
+			}
+		}
+	}
+	t.Logf("records written: %d before SIGKILL, %d after; numbers allocated %d; PDUs received %d (with resends); journal entries replayed after the kill: %s",
+		n1, n2, total, got.Total, replayed)
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting: %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,144 @@
+// Command umsim runs the UM platform simulator.
+//
+//	umsim um --esl 127.0.0.1:8021 --ami 127.0.0.1:5038 --password ClueCon \
+//	         --scenario all --content-dir /tmp/um [--wait-esl 1] [--wait-ami 0] [--exit]
+//	umsim transcript --vendor freeswitch|asterisk [--content-dir DIR] NAME
+//	umsim list
+//
+// `um` serves a FreeSWITCH event socket and an Asterisk manager interface, waits for
+// the requested number of subscribers, plays the scenario(s) and keeps serving until
+// interrupted (or exits with --exit). `transcript` prints the exact bytes a subscriber
+// receives for one scenario.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/simulators/umsim"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "umsim:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: umsim um|transcript|list [flags]")
+	}
+	switch args[0] {
+	case "um":
+		return runUM(args[1:], stdout, stderr)
+	case "transcript":
+		return runTranscript(args[1:], stdout)
+	case "list":
+		s, err := umsim.LoadScript()
+		if err != nil {
+			return err
+		}
+		for _, sc := range s.FreeSWITCH.Scenarios {
+			fmt.Fprintf(stdout, "freeswitch\t%s\t%s\n", sc.Name, sc.Description)
+		}
+		for _, sc := range s.Asterisk.Scenarios {
+			fmt.Fprintf(stdout, "asterisk\t%s\t%s\n", sc.Name, sc.Description)
+		}
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q (want um, transcript or list)", args[0])
+	}
+}
+
+func runUM(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("um", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	eslAddr := fs.String("esl", "127.0.0.1:8021", "event socket listen address")
+	amiAddr := fs.String("ami", "127.0.0.1:5038", "manager interface listen address")
+	password := fs.String("password", "ClueCon", "event socket password (also the AMI secret unless --ami-secret)")
+	amiUser := fs.String("ami-user", "umli", "AMI username")
+	amiSecret := fs.String("ami-secret", "", "AMI secret (default: --password)")
+	scenario := fs.String("scenario", "all", "scenario name or all")
+	contentDir := fs.String("content-dir", "", "directory for message and greeting audio (required)")
+	waitESL := fs.Int("wait-esl", 1, "ESL subscribers to wait for before playing")
+	waitAMI := fs.Int("wait-ami", 0, "AMI subscribers to wait for before playing")
+	exit := fs.Bool("exit", false, "exit after playing instead of serving on")
+	chunk := fs.Int("write-chunk", 0, "0 frame per write, n>0 n-byte writes, -1 whole scenario per write")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *contentDir == "" {
+		return errors.New("um: --content-dir is required")
+	}
+	log := zerolog.New(stderr).With().Timestamp().Str("cmd", "umsim").Logger()
+	um, err := umsim.NewUM(umsim.Config{
+		ESLAddr: *eslAddr, AMIAddr: *amiAddr, Password: *password,
+		AMIUser: *amiUser, AMISecret: *amiSecret, ContentDir: *contentDir,
+		AMIAuthFailDelay: time.Second, WriteChunk: *chunk, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- um.Run(ctx) }()
+	a := um.Addrs()
+	fmt.Fprintf(stdout, "esl %s\nami %s\n", a.ESL, a.AMI)
+	log.Info().Str("esl", a.ESL).Str("ami", a.AMI).Int("wait_esl", *waitESL).Int("wait_ami", *waitAMI).Msg("waiting for subscribers")
+	if err := um.WaitSubscribers(ctx, *waitESL, *waitAMI); err != nil {
+		stop()
+		<-done
+		return err
+	}
+	if err := um.Play(ctx, *scenario); err != nil {
+		stop()
+		<-done
+		return err
+	}
+	log.Info().Str("scenario", *scenario).Msg("played")
+	if *exit {
+		stop()
+	}
+	return <-done
+}
+
+func runTranscript(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("transcript", flag.ContinueOnError)
+	vendor := fs.String("vendor", "freeswitch", "freeswitch or asterisk")
+	contentDir := fs.String("content-dir", umsim.DefaultFSContentDir, "content dir the FreeSWITCH events name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("transcript: want exactly one scenario name")
+	}
+	s, err := umsim.LoadScript()
+	if err != nil {
+		return err
+	}
+	var b []byte
+	switch *vendor {
+	case "freeswitch":
+		b, err = s.FSTranscript(fs.Arg(0), *contentDir)
+	case "asterisk":
+		b, err = s.AMITranscript(fs.Arg(0))
+	default:
+		return fmt.Errorf("transcript: unknown vendor %q", *vendor)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(b)
+	return err
+}

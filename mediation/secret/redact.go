@@ -1,0 +1,162 @@
+package secret
+
+import (
+	"encoding/json"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+)
+
+// Redacted replaces every registered secret in log output.
+const Redacted = "[redacted]"
+
+// minSecretLen keeps very short strings (a "1" PIN digit, say) from redacting every
+// number in a log line; shorter secrets are registered but padded out of matching.
+const minSecretLen = 3
+
+// Redactor is an io.Writer (and zerolog.LevelWriter) for zerolog that replaces every
+// registered secret with "[redacted]" before the line reaches the underlying writer.
+// zerolog hands a whole event to one Write, so a secret is never split across calls.
+// Matching ignores ASCII case, so "Alice@Example.NET" is caught by "alice@example.net".
+// Register target identities when a task is activated and PINs/passwords when read.
+type Redactor struct {
+	out  io.Writer
+	mu   sync.Mutex
+	set  map[string]struct{}
+	list atomic.Pointer[[]string]
+}
+
+var _ zerolog.LevelWriter = (*Redactor)(nil)
+
+// NewRedactor wraps out.
+func NewRedactor(out io.Writer) *Redactor {
+	r := &Redactor{out: out, set: make(map[string]struct{})}
+	r.list.Store(new([]string))
+	return r
+}
+
+// Add registers secrets. Each is also registered in the spellings a log line could carry
+// it in: JSON-escaped, and an E.164 number with '+', without it and with "00".
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		for _, v := range variants(s) {
+			if len(v) >= minSecretLen {
+				r.set[v] = struct{}{}
+			}
+		}
+	}
+	r.rebuild()
+}
+
+// Remove forgets secrets registered with Add (e.g. when a task is deactivated and its
+// identities leave the target list).
+func (r *Redactor) Remove(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		for _, v := range variants(s) {
+			delete(r.set, v)
+		}
+	}
+	r.rebuild()
+}
+
+// Len is the number of registered spellings.
+func (r *Redactor) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.set)
+}
+
+func (r *Redactor) rebuild() {
+	ss := make([]string, 0, len(r.set))
+	for s := range r.set {
+		ss = append(ss, s)
+	}
+	sort.Strings(ss)
+	r.list.Store(&ss)
+}
+
+func variants(s string) []string {
+	vs := []string{lowerASCII(s)}
+	if q, err := json.Marshal(s); err == nil {
+		vs = append(vs, lowerASCII(string(q[1:len(q)-1])))
+	}
+	if strings.HasPrefix(s, "+") {
+		vs = append(vs, s[1:], "00"+s[1:])
+	}
+	if strings.HasPrefix(s, "tel:+") {
+		vs = append(vs, s[5:], s[4:])
+	}
+	return vs
+}
+
+// lowerASCII lower-cases ASCII letters only, so byte offsets stay the same.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// Redact returns p with every registered secret replaced.
+func (r *Redactor) Redact(p []byte) []byte {
+	list := *r.list.Load()
+	if len(list) == 0 {
+		return p
+	}
+	low := lowerASCII(string(p))
+	// mask[i] marks bytes inside some secret; overlapping secrets merge.
+	var mask []bool
+	for _, s := range list {
+		for off := 0; ; {
+			i := strings.Index(low[off:], s)
+			if i < 0 {
+				break
+			}
+			if mask == nil {
+				mask = make([]bool, len(p))
+			}
+			for j := off + i; j < off+i+len(s); j++ {
+				mask[j] = true
+			}
+			off += i + 1
+		}
+	}
+	if mask == nil {
+		return p
+	}
+	out := make([]byte, 0, len(p))
+	for i := 0; i < len(p); {
+		if !mask[i] {
+			out = append(out, p[i])
+			i++
+			continue
+		}
+		out = append(out, Redacted...)
+		for i < len(p) && mask[i] {
+			i++
+		}
+	}
+	return out
+}
+
+// Write redacts p and writes it whole. It reports len(p) on success, as zerolog expects.
+func (r *Redactor) Write(p []byte) (int, error) {
+	if _, err := r.out.Write(r.Redact(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// WriteLevel implements zerolog.LevelWriter.
+func (r *Redactor) WriteLevel(_ zerolog.Level, p []byte) (int, error) { return r.Write(p) }

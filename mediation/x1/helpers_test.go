@@ -1,0 +1,217 @@
+package x1
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/audit"
+	"github.com/umli/umli/mediation/secret"
+)
+
+// sharedDir finds /work/shared: $UMLI_SHARED, else ../shared beside the repo root.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("UMLI_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("repo root (go.mod) not found; set UMLI_SHARED")
+		}
+		dir = parent
+	}
+}
+
+// validateXSD runs xmllint --schema over doc and fails the test when it does not validate.
+func validateXSD(t testing.TB, doc []byte) {
+	t.Helper()
+	bin, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Fatalf("xmllint not found (apt-get install libxml2-utils): %v", err)
+	}
+	xsd := filepath.Join(sharedDir(t), "x1", "TS_103_221_01.xsd")
+	if _, err := os.Stat(xsd); err != nil {
+		t.Fatalf("X1 schema: %v", err)
+	}
+	cmd := exec.Command(bin, "--noout", "--nonet", "--schema", xsd, "-")
+	cmd.Stdin = bytes.NewReader(doc)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("document does not validate against TS_103_221_01.xsd: %v\n%s\n--- document ---\n%s", err, out, doc)
+	}
+}
+
+// pki is a throw-away CA with server and client certificates.
+type pki struct {
+	ca       *x509.Certificate
+	caKey    *ecdsa.PrivateKey
+	pool     *x509.CertPool
+	server   tls.Certificate
+	client   tls.Certificate
+	expired  tls.Certificate
+	stranger tls.Certificate // signed by another CA
+	serverOnly tls.Certificate // right CA, but no clientAuth usage
+}
+
+func newCA(t testing.TB, cn string) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := x509.ParseCertificate(der)
+	return c, key
+}
+
+func leaf(t testing.TB, ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, usage x509.ExtKeyUsage, notAfter time.Time) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: cn, Organization: []string{"umli test"}},
+		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: notAfter,
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+func newPKI(t testing.TB) *pki {
+	t.Helper()
+	p := &pki{}
+	p.ca, p.caKey = newCA(t, "umli test CA")
+	p.pool = x509.NewCertPool()
+	p.pool.AddCert(p.ca)
+	later := time.Now().Add(12 * time.Hour)
+	p.server = leaf(t, p.ca, p.caKey, "umli-x1", x509.ExtKeyUsageServerAuth, later)
+	p.client = leaf(t, p.ca, p.caKey, "admf-1", x509.ExtKeyUsageClientAuth, later)
+	p.expired = leaf(t, p.ca, p.caKey, "admf-old", x509.ExtKeyUsageClientAuth, time.Now().Add(-time.Hour))
+	p.serverOnly = leaf(t, p.ca, p.caKey, "not-a-client", x509.ExtKeyUsageServerAuth, later)
+	other, otherKey := newCA(t, "rogue CA")
+	p.stranger = leaf(t, other, otherKey, "admf-rogue", x509.ExtKeyUsageClientAuth, later)
+	return p
+}
+
+func (p *pki) clientTLS(cert *tls.Certificate) *tls.Config {
+	c := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: p.pool}
+	if cert != nil {
+		c.Certificates = []tls.Certificate{*cert}
+	}
+	return c
+}
+
+const testKeyring = "enc k1 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\nmac m1 QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl8="
+
+// env is a running X1 server over a real redis-server and a real TLS listener.
+type env struct {
+	rdb       redis.UniversalClient
+	store     *Store
+	server    *Server
+	auditPath string
+	audit     *audit.Log
+	pki       *pki
+	url       string
+	logs      *bytes.Buffer
+	redactor  *secret.Redactor
+}
+
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	srv := testredis.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	t.Cleanup(func() { rdb.Close() })
+	keys, err := secret.ParseKeyring(testKeyring, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{rdb: rdb, pki: newPKI(t), logs: &bytes.Buffer{}}
+	e.store = NewStore(rdb, keys, StoreOptions{})
+	e.auditPath = filepath.Join(t.TempDir(), "audit.jsonl")
+	e.audit, err = audit.Open(e.auditPath, audit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.audit.Close() })
+	e.redactor = secret.NewRedactor(&lockedWriter{w: e.logs})
+	log := zerolog.New(e.redactor)
+	e.server = NewServer(e.store, e.audit, log, ServerOptions{Redactor: e.redactor})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsConf := NewServerTLSConfig(e.pki.server, e.pki.pool, e.server.AuditRefusal, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.server.Serve(ctx, ln, tlsConf) }()
+	t.Cleanup(func() { cancel(); <-done })
+	e.url = "https://" + ln.Addr().String() + "/X1/NE"
+	return e
+}
+
+func (e *env) client(t *testing.T, cert *tls.Certificate) *Client {
+	t.Helper()
+	c := NewClient(e.url, e.pki.clientTLS(cert), ClientOptions{})
+	t.Cleanup(c.Close)
+	return c
+}
+
+// auditEntries reads the audit file, verifying it.
+func (e *env) auditLines(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(e.auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := audit.Verify(bytes.NewReader(b)); err != nil {
+		t.Fatalf("audit log does not verify: %v", err)
+	}
+	return string(b)
+}
+
+func lastLine(s string) string {
+	ls := strings.Split(strings.TrimSpace(s), "\n")
+	return ls[len(ls)-1]
+}

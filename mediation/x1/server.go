@@ -1,0 +1,362 @@
+package x1
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/mediation/audit"
+	"github.com/umli/umli/mediation/secret"
+)
+
+// ServerOptions are the optional parts of NewServer.
+type ServerOptions struct {
+	// NEIdentifier is umli's neIdentifier in responses (default "umli").
+	NEIdentifier string
+	// ADMFIdentifier, when set, is the only admfIdentifier accepted.
+	ADMFIdentifier string
+	// Limits bound request documents (default DefaultLimits).
+	Limits Limits
+	// Now is the server's clock (default time.Now).
+	Now func() time.Time
+	// Redactor, when set, learns target identities as tasks are provisioned.
+	Redactor *secret.Redactor
+}
+
+// Server answers X1 requests. It is an http.Handler; Serve runs it over mutual TLS.
+type Server struct {
+	store *Store
+	audit *audit.Log
+	log   zerolog.Logger
+	opt   ServerOptions
+}
+
+// NewServer returns an X1 server over store, recording every request in auditLog.
+func NewServer(store *Store, auditLog *audit.Log, log zerolog.Logger, opt ServerOptions) *Server {
+	if opt.NEIdentifier == "" {
+		opt.NEIdentifier = "umli"
+	}
+	if opt.Limits == (Limits{}) {
+		opt.Limits = DefaultLimits
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Server{store: store, audit: auditLog, log: log, opt: opt}
+}
+
+// AuditRefusal records a TLS client the server refused; pass it to ServerTLSConfig.
+func (s *Server) AuditRefusal(r ClientRefusal) {
+	actor := r.Subject
+	if actor == "" {
+		actor = "unauthenticated"
+	}
+	s.record(actor, "TLSHandshake", map[string]string{"remote": r.Remote, "reason": r.Reason}, "refused")
+	s.log.Warn().Str("remote", r.Remote).Str("reason", r.Reason).Msg("x1: client refused")
+}
+
+// Serve runs the server on ln with tlsConf (from ServerTLSConfig) until ctx ends.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config) error {
+	hs := &http.Server{
+		Handler:           s,
+		TLSConfig:         tlsConf,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		// Handshake failures are audited through AuditRefusal; the stdlib's own line
+		// would only repeat them.
+		ErrorLog: nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ServeTLS(ln, "", "") }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+		<-errc
+		return ctx.Err()
+	case err := <-errc:
+		return fmt.Errorf("x1: serve: %w", err)
+	}
+}
+
+func (s *Server) record(actor, action string, detail map[string]string, result string) {
+	if s.audit == nil {
+		return
+	}
+	if _, err := s.audit.Append(actor, action, detail, result); err != nil {
+		// An unaudited act is a compliance failure; it is loud in the log, and the
+		// request itself has already been answered.
+		s.log.Error().Err(err).Str("action", action).Msg("x1: audit append failed")
+	}
+}
+
+// ServeHTTP answers one X1 request document.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	actor := peerSubject(r.TLS)
+	if r.Method != http.MethodPost {
+		s.record(actor, "X1Request", map[string]string{"remote": r.RemoteAddr, "method": r.Method}, "refused: method")
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "X1 requests are POSTed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(s.opt.Limits.MaxBytes)))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		msg := "reading request body"
+		status := http.StatusBadRequest
+		if errors.As(err, &mbe) {
+			msg, status = fmt.Sprintf("request over %d bytes", s.opt.Limits.MaxBytes), http.StatusRequestEntityTooLarge
+		}
+		s.topLevelError(w, actor, r.RemoteAddr, status, msg)
+		return
+	}
+	req, err := DecodeRequest(body, s.opt.Limits)
+	if err != nil {
+		_, msg := codeOf(err)
+		s.topLevelError(w, actor, r.RemoteAddr, http.StatusBadRequest, msg)
+		return
+	}
+	resp := &Response{Messages: make([]Message, 0, len(req.Messages))}
+	for i := range req.Messages {
+		resp.Messages = append(resp.Messages, s.handle(r.Context(), actor, &req.Messages[i]))
+	}
+	out, err := EncodeResponse(resp)
+	if err != nil {
+		s.log.Error().Err(err).Msg("x1: encoding response")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = w.Write(out)
+}
+
+func (s *Server) topLevelError(w http.ResponseWriter, actor, remote string, status int, msg string) {
+	s.record(actor, "X1Request", map[string]string{"remote": remote, "error": msg}, "rejected")
+	s.log.Warn().Str("actor", actor).Str("error", msg).Msg("x1: request rejected")
+	out, err := EncodeTopLevelError(&TopLevelError{Header: s.header("")})
+	if err != nil {
+		http.Error(w, msg, status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+// token reduces s to a valid xs:token (no leading, trailing or doubled white space).
+func token(s, fallback string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" || len(s) > 256 {
+		return fallback
+	}
+	return s
+}
+
+func (s *Server) header(admf string) Header {
+	return Header{
+		AdmfIdentifier:   token(admf, "unknown"),
+		NeIdentifier:     s.opt.NEIdentifier,
+		MessageTimestamp: FormatTime(s.opt.Now()),
+		Version:          Version,
+	}
+}
+
+// handle answers one request message and audits it.
+func (s *Server) handle(ctx context.Context, actor string, m *Message) Message {
+	txid := strings.TrimSpace(m.X1TransactionID)
+	if !ValidUUID(txid) {
+		txid = "00000000-0000-0000-0000-000000000000"
+	}
+	name := localType(m.TypeIn)
+	rt, known := parseRequestType(name)
+	detail := map[string]string{"transactionId": txid}
+	resp, err := s.dispatch(ctx, rt, known, m, detail)
+	resp.Header = s.header(m.AdmfIdentifier)
+	resp.X1TransactionID = txid
+	action := strings.TrimSuffix(name, "Request")
+	if action == "" {
+		action = "X1RequestMessage"
+	}
+	if err != nil {
+		code, msg := codeOf(err)
+		rmt, ok := schemaRequestType(strings.TrimSuffix(name, "Request"))
+		if !ok {
+			rmt = "ExtendedRequestMessageType"
+		}
+		resp = Message{TypeOut: "ErrorResponse", Header: resp.Header, X1TransactionID: txid,
+			RequestMessageType: rmt, ErrorInformation: &ErrorInformation{ErrorCode: int(code), ErrorDescription: describe(err)}}
+		detail["error"] = msg
+		detail["code"] = itoa(int(code))
+		s.record(actor, token(action, "X1RequestMessage"), detail, "error")
+		s.log.Warn().Str("actor", actor).Str("request", action).Int("code", int(code)).Str("error", msg).Msg("x1: request failed")
+		return resp
+	}
+	s.record(actor, string(rt), detail, "ok")
+	s.log.Info().Str("actor", actor).Str("request", string(rt)).Msg("x1: request done")
+	return resp
+}
+
+// describe is the errorDescription sent back to the ADMF: the message and, for syntax
+// errors, the parser's detail.
+func describe(err error) string {
+	var xe *Error
+	if errors.As(err, &xe) {
+		if xe.Code == CodeSyntax && xe.Err != nil {
+			return xe.Msg + ": " + xe.Err.Error()
+		}
+		return xe.Msg
+	}
+	return "internal error"
+}
+
+func (s *Server) checkHeader(m *Message) error {
+	if !versionRE.MatchString(strings.TrimSpace(m.Version)) {
+		return errorf(CodeVersion, "version must look like v1.N.N")
+	}
+	if !ValidUUID(strings.TrimSpace(m.X1TransactionID)) {
+		return errorf(CodeBadIdentifier, "x1TransactionId is not a lower-case UUID")
+	}
+	if s.opt.ADMFIdentifier != "" && strings.TrimSpace(m.AdmfIdentifier) != s.opt.ADMFIdentifier {
+		return errorf(CodeSyntax, "admfIdentifier is not the configured ADMF")
+	}
+	if ne := strings.TrimSpace(m.NeIdentifier); ne != s.opt.NEIdentifier {
+		return errorf(CodeSyntax, "neIdentifier %q is not this NE (%s)", token(ne, ""), s.opt.NEIdentifier)
+	}
+	if len(m.Unknown) > 0 {
+		return errorf(CodeSyntax, "element %s not expected in a request message", m.Unknown[0].XMLName.Local)
+	}
+	return nil
+}
+
+func (s *Server) dispatch(ctx context.Context, rt RequestType, known bool, m *Message, detail map[string]string) (Message, error) {
+	if !known {
+		return Message{}, errorf(CodeUnsupportedRequest, "request type %q is not supported", token(localType(m.TypeIn), ""))
+	}
+	if err := s.checkHeader(m); err != nil {
+		return Message{}, err
+	}
+	ok := Message{TypeOut: rt.ResponseXSIType(), OK: "AcknowledgedAndCompleted"}
+	switch rt {
+	case ActivateTask, ModifyTask:
+		t, err := ParseTask(m.TaskDetails)
+		if m.TaskDetails != nil && ValidUUID(m.TaskDetails.XID) {
+			detail["xId"] = m.TaskDetails.XID
+		}
+		if err != nil {
+			return Message{}, err
+		}
+		detail["liids"] = strings.Join(t.LIIDs(), ",")
+		detail["targets"] = itoa(len(t.Targets))
+		if s.opt.Redactor != nil {
+			for _, tg := range t.Targets {
+				s.opt.Redactor.Add(tg.Value)
+			}
+		}
+		if rt == ActivateTask {
+			err = s.store.ActivateTask(ctx, t)
+		} else {
+			err = s.store.ModifyTask(ctx, t)
+		}
+		return ok, err
+	case DeactivateTask:
+		xid := strings.TrimSpace(m.XID)
+		if err := checkUUID("xId", xid); err != nil {
+			return Message{}, err
+		}
+		detail["xId"] = xid
+		liids, err := s.store.DeactivateTask(ctx, xid)
+		detail["liids"] = strings.Join(liids, ",")
+		return ok, err
+	case DeactivateAllTasks:
+		n, err := s.store.DeactivateAllTasks(ctx)
+		detail["tasks"] = itoa(n)
+		return ok, err
+	case GetTaskDetails:
+		xid := strings.TrimSpace(m.XID)
+		if err := checkUUID("xId", xid); err != nil {
+			return Message{}, err
+		}
+		detail["xId"] = xid
+		t, err := s.store.Task(ctx, xid)
+		if err != nil {
+			return Message{}, err
+		}
+		trd := taskResponse(t)
+		return Message{TypeOut: rt.ResponseXSIType(), TaskResponseDetails: &trd}, nil
+	case GetAllDetails:
+		snap, err := s.store.Snapshot(ctx)
+		if err != nil {
+			return Message{}, err
+		}
+		resp := Message{TypeOut: rt.ResponseXSIType(), NeStatusDetails: &NeStatusDetails{NeStatus: "OK"},
+			ListOfTaskResponseDetails: &ListOfTaskResponseDetails{}, ListOfDestinationResponseDetails: &ListOfDestinationResponseDetails{}}
+		for _, t := range snap.Tasks {
+			resp.ListOfTaskResponseDetails.Tasks = append(resp.ListOfTaskResponseDetails.Tasks, taskResponse(t))
+		}
+		for _, d := range snap.Destinations {
+			resp.ListOfDestinationResponseDetails.Destinations = append(resp.ListOfDestinationResponseDetails.Destinations, destResponse(d))
+		}
+		detail["tasks"], detail["destinations"] = itoa(len(snap.Tasks)), itoa(len(snap.Destinations))
+		return resp, nil
+	case CreateDestination, ModifyDestination:
+		d, err := ParseDestination(m.DestinationDetails)
+		if m.DestinationDetails != nil && ValidUUID(m.DestinationDetails.DID) {
+			detail["dId"] = m.DestinationDetails.DID
+		}
+		if err != nil {
+			return Message{}, err
+		}
+		if rt == CreateDestination {
+			err = s.store.CreateDestination(ctx, d)
+		} else {
+			err = s.store.ModifyDestination(ctx, d)
+		}
+		return ok, err
+	case RemoveDestination:
+		did := strings.TrimSpace(m.DID)
+		if err := checkUUID("dId", did); err != nil {
+			return Message{}, err
+		}
+		detail["dId"] = did
+		return ok, s.store.RemoveDestination(ctx, did)
+	case GetDestinationDetails:
+		did := strings.TrimSpace(m.DID)
+		if err := checkUUID("dId", did); err != nil {
+			return Message{}, err
+		}
+		detail["dId"] = did
+		d, err := s.store.Destination(ctx, did)
+		if err != nil {
+			return Message{}, err
+		}
+		drd := destResponse(d)
+		return Message{TypeOut: rt.ResponseXSIType(), DestinationResponseDetails: &drd}, nil
+	case Ping, Keepalive:
+		return ok, nil
+	default:
+		return Message{}, errorf(CodeUnsupportedRequest, "request type %s is not supported", rt)
+	}
+}
+
+func taskResponse(t *Task) TaskResponseDetails {
+	n := t.Modifications
+	return TaskResponseDetails{TaskDetails: t.Details(), TaskStatus: TaskStatus{
+		ProvisioningStatus: "complete", TimeOfLastModification: FormatTime(t.Modified), NumberOfModifications: &n,
+	}}
+}
+
+func destResponse(d *Destination) DestinationResponseDetails {
+	return DestinationResponseDetails{DestinationDetails: d.Details(), DestinationStatus: DestinationStatus{DestinationDeliveryStatus: "activeAndWorking"}}
+}

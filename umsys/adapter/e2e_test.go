@@ -1,0 +1,278 @@
+package adapter_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/umsim"
+	"github.com/umli/umli/umsys/adapter"
+	"github.com/umli/umli/umsys/ami"
+	"github.com/umli/umli/umsys/content"
+	"github.com/umli/umli/umsys/esl"
+)
+
+// e2eConfig puts the simulator's target box under an IRI+CC warrant.
+func e2eConfig(hi2, hi3 string) string {
+	return fmt.Sprintf(`instance: e2e-um
+operator: OP-TEST
+networkElement: ne-default
+sessions: {idleTimeout: 1m, sweepInterval: 100ms}
+handover: {keepAlive: 1s, keepAliveTimeout: 1s}
+destinations:
+  - {name: lea, hi2: "%s", hi3: "%s", version: ver20}
+warrants:
+  - liid: UM-TARGET
+    destination: lea
+    scope: iri+cc
+    start: 2020-01-01T00:00:00Z
+    targets: [{boxID: "1000@um.example.net"}]
+`, hi2, hi3)
+}
+
+// TestEndToEnd drives the UM simulator over real TCP (ESL, then AMI), through the
+// transports, the adapter, mediation with a real redis-server and handover, to the
+// LEMF simulator, and checks what the LEMF received: one CIN per call, each from
+// iRI-Begin to iRI-End, the events each scenario is about, and the message audio as
+// complete CC linked to its IRI. The dialects run on separate systems because the
+// LEMF summary keys CINs by number only, and CINs are unique per network element.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	t.Run("freeswitch", func(t *testing.T) {
+		cins := runE2E(t, true)
+		checkCalls(t, cins, [][]string{
+			{"message-box:connect", "message-box:greeting-play", "message:deposit", "message-box:disconnect"},
+			{"message-box:connect", "message-box:greeting-play", "message:deposit", "message-box:disconnect"},
+			{"message-box:connect", "message-box:greeting-play", "message:slamdown", "message-box:disconnect"},
+			{"message-box:connect", "message-box:login", "message-box:login", "message-box:login", "message-box:logout"},
+			{"message-box:login", "message:retrieve", "message:retrieve", "message:retrieve", "message:retrieve", "message:delete", "message-box:logout"},
+			{"message-box:login", "message-box:greeting-record", "message-box:greeting-change", "message-box:logout"},
+			{"message-box:login", "message-box:greeting-delete", "message-box:logout"},
+			{"message-box:login", "message-box:pin-change", "message-box:logout"},
+			{"message:deposit", "message-notification:email", "message-box:disconnect"},
+			{"message-box:login", "message-box:logout"},
+			{"message-box:login", "message-box:disconnect"},
+		})
+		var deposits int
+		for _, c := range cins {
+			for _, e := range c.Events {
+				if e.Category == "message:deposit" && e.EventIdentifier != nil && hasContent(c, *e.EventIdentifier) {
+					deposits++
+				}
+			}
+		}
+		if deposits != 3 {
+			t.Errorf("%d deposits with their audio as CC, want 3", deposits)
+		}
+	})
+	t.Run("asterisk", func(t *testing.T) {
+		cins := runE2E(t, false)
+		checkCalls(t, cins, [][]string{
+			{"message-box:connect", "message:deposit", "message-box:disconnect"},
+			{"message-box:connect", "message:slamdown", "message-box:disconnect"},
+			{"message-box:connect", "message-box:pin-change", "message-box:logout"},
+			{"message-box:connect", "message-box:logout"},
+			{"message-box:connect", "message-box:disconnect"},
+		})
+	})
+}
+
+// runE2E plays every scenario of one dialect and returns the CINs the LEMF saw once
+// every call has ended there.
+func runE2E(t *testing.T, fs bool) []lemf.CINSummary {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	run := func(f func(context.Context) error) {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = f(ctx) }()
+	}
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
+
+	lm, err := lemf.New(lemf.Config{OutDir: t.TempDir(), Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lm.Close() })
+	run(lm.Run)
+	hi2, hi3 := lm.Addrs()
+
+	srv := testredis.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	t.Cleanup(func() { rdb.Close() })
+	cfg, err := config.Parse("e2e.yaml", []byte(e2eConfig(hi2.String(), hi3.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := mediation.HandoverConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	ho, err := handover.New(hc, rdb, reg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(ho.Run)
+	run(med.Run)
+
+	contentDir := t.TempDir()
+	um, err := umsim.NewUM(umsim.Config{ContentDir: contentDir, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(um.Run)
+	fetch, err := content.New(content.Config{Roots: []content.Root{{Prefix: contentDir}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fetch.Close() })
+	ad, err := adapter.New(adapter.Config{Content: fetch, Logger: log, Registry: reg}, med)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(ad.Run)
+	calls := len(um.Script().Asterisk.Scenarios)
+	nESL, nAMI := 0, 1
+	if fs {
+		calls, nESL, nAMI = len(um.Script().FreeSWITCH.Scenarios), 1, 0
+		ec, err := esl.NewClient(esl.Config{Addr: um.Addrs().ESL, Password: "ClueCon", Source: "fs-um-1", Logger: log}, ad.Handler(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(ec.Run)
+	} else {
+		ac, err := ami.NewClient(ami.Config{Addr: um.Addrs().AMI, Username: "umli", Secret: "ClueCon", Source: "ast-um-1", Logger: log}, ad.Handler(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(ac.Run)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := um.WaitSubscribers(wctx, nESL, nAMI); err != nil {
+		t.Fatal(err)
+	}
+	if err := um.Play(wctx, "all"); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		var cins []lemf.CINSummary
+		ended := 0
+		for _, l := range lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				cins = append(cins, c)
+				if n := len(c.Events); n > 0 && c.Events[n-1].IRIType == "iRI-End" && allComplete(c) {
+					ended++
+				}
+			}
+		}
+		if ended >= calls {
+			if len(cins) != calls {
+				t.Errorf("%d CINs for %d calls", len(cins), calls)
+			}
+			return cins
+		}
+		select {
+		case <-wctx.Done():
+			t.Fatalf("%d of %d calls ended at the LEMF: %+v", ended, calls, cins)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// checkCalls: every CIN runs iRI-Begin … iRI-End with complete, typed, linked CC, and
+// each expected call shows its events in order in a CIN of its own.
+func checkCalls(t *testing.T, cins []lemf.CINSummary, want [][]string) {
+	t.Helper()
+	var sigs [][]string
+	for _, c := range cins {
+		var sig []string
+		for i, e := range c.Events {
+			w := "iRI-Continue"
+			switch i {
+			case 0:
+				w = "iRI-Begin"
+			case len(c.Events) - 1:
+				w = "iRI-End"
+			}
+			if e.IRIType != w {
+				t.Errorf("CIN %d event %d (%s) is %s, want %s", *c.CIN, i, e.Category, e.IRIType, w)
+			}
+			sig = append(sig, e.Category)
+		}
+		if c.IRI.Gaps != 0 || c.IRI.Duplicates != 0 {
+			t.Errorf("CIN %d IRI sequence: %+v", *c.CIN, c.IRI)
+		}
+		sigs = append(sigs, sig)
+		for _, cc := range c.Content {
+			if !cc.Complete || cc.ContentType != "audio/wav" || cc.EventIdentifier == nil || !hasEventID(c, *cc.EventIdentifier) {
+				t.Errorf("CIN %d content %+v", *c.CIN, cc)
+			}
+		}
+	}
+	for _, w := range want {
+		i := slices.IndexFunc(sigs, func(s []string) bool { return subsequence(s, w) })
+		if i < 0 {
+			t.Errorf("no call shows %s in %v", strings.Join(w, " → "), sigs)
+			continue
+		}
+		sigs = slices.Delete(sigs, i, i+1)
+	}
+}
+
+func subsequence(have, want []string) bool {
+	i := 0
+	for _, h := range have {
+		if i < len(want) && h == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
+
+func hasEventID(c lemf.CINSummary, id uint32) bool {
+	for _, e := range c.Events {
+		if e.EventIdentifier != nil && *e.EventIdentifier == id {
+			return true
+		}
+	}
+	return false
+}
+
+func hasContent(c lemf.CINSummary, id uint32) bool {
+	for _, cc := range c.Content {
+		if cc.EventIdentifier != nil && *cc.EventIdentifier == id && cc.Complete {
+			return true
+		}
+	}
+	return false
+}
+
+func allComplete(c lemf.CINSummary) bool {
+	for _, cc := range c.Content {
+		if !cc.Complete {
+			return false
+		}
+	}
+	return true
+}

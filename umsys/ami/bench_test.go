@@ -1,0 +1,64 @@
+package ami_test
+
+import (
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/umli/umli/simulators/umsim"
+	"github.com/umli/umli/umsys/ami"
+	"github.com/umli/umli/umsys/feed"
+)
+
+// BenchmarkAMIParse streams every Asterisk scenario (channel-snapshot events of
+// 300-500 bytes) through Stream in 64 KiB reads and builds the feed.Event for each
+// Event block, as Serve does.
+func BenchmarkAMIParse(b *testing.B) {
+	s, err := umsim.LoadScript()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var data []byte
+	for range 20 {
+		for _, sc := range s.Asterisk.Scenarios {
+			t, err := s.AMITranscript(sc.Name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			data = append(data, t...)
+		}
+	}
+	var events int
+	now := time.Now()
+	cpu0 := cpuTime()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		st := ami.NewStream(ami.Limits{}, false)
+		rest := data
+		for len(rest) > 0 {
+			n := min(64<<10, len(rest))
+			if err := st.Write(rest[:n], func(bl *ami.Block) error {
+				if bl.Err != nil || bl.Kind != ami.KindEvent {
+					b.Fatalf("block %v %v", bl.Kind, bl.Err)
+				}
+				_ = &feed.Event{Dialect: feed.Asterisk, Source: "bench", Headers: bl.Headers, Raw: bl.Raw, Received: now}
+				events++
+				return nil
+			}); err != nil {
+				b.Fatal(err)
+			}
+			rest = rest[n:]
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
