@@ -83,8 +83,8 @@ func fuzzMachine(t *testing.T, proto Protocol, data []byte) {
 			if len(lines[i].buf) > opts.MaxLine {
 				t.Fatalf("line buffer %d bytes", len(lines[i].buf))
 			}
-			if len(s.cc[i]) > opts.CCChunk {
-				t.Fatalf("exchange buffer %d bytes", len(s.cc[i]))
+			if s.cc[i].len() > opts.CCChunk {
+				t.Fatalf("exchange buffer %d bytes", s.cc[i].len())
 			}
 		}
 	})

@@ -115,7 +115,7 @@ func (m *IMAPMachine) End(now time.Time) {
 		m.serverMsg = nil
 	}
 	if m.cred != nil && !m.opaque {
-		m.credOutcome(m.cred, etsi.EmailLogonAttempt)
+		m.credOutcome(m.cred, outcomeUnseen)
 	}
 	m.finish(now)
 }
@@ -347,11 +347,7 @@ func (m *IMAPMachine) response(line string) {
 	switch c.verb {
 	case "LOGIN", "AUTHENTICATE":
 		if c == m.cred {
-			ev := etsi.EmailLogon
-			if !ok {
-				ev = etsi.EmailLogonFailure
-			}
-			m.credOutcome(c, ev)
+			m.credOutcome(c, outcomeOf(ok))
 			return
 		}
 	case "FETCH", "UID FETCH":
@@ -389,7 +385,7 @@ func (m *IMAPMachine) response(line string) {
 }
 
 // credOutcome reports LOGIN or AUTHENTICATE with IMAPAAAInformation.
-func (m *IMAPMachine) credOutcome(c *imapCmd, ev etsi.EmailEvent) {
+func (m *IMAPMachine) credOutcome(c *imapCmd, outcome logonOutcome) {
 	aaa := &etsi.IMAPAAAInformation{Username: c.user, Password: c.pass}
 	if c.sasl != nil {
 		aaa.Username = c.sasl.user
@@ -398,22 +394,15 @@ func (m *IMAPMachine) credOutcome(c *imapCmd, ev etsi.EmailEvent) {
 		}
 		m.login = c.sasl.user
 	}
-	switch ev {
-	case etsi.EmailLogon:
-		aaa.Result = aaaResult(true)
-	case etsi.EmailLogonFailure:
-		aaa.Result = aaaResult(false)
-	default:
-		aaa.Result = ptr(etsi.AAAResultUnknown)
-	}
+	aaa.Result = ptr(outcome.result())
 	m.cred, m.authCmd = nil, nil
 	info := &etsi.AAAInformation{IMAP: aaa}
 	ids := m.identities()
-	if ev == etsi.EmailLogon {
+	if outcome == outcomeAccepted {
 		m.logon(c.key, c.since, info, ids)
 		return
 	}
-	m.logonFailed(ev, c.key, c.since, info, ids)
+	m.logonFailed(outcome.event(), c.key, c.since, info, ids)
 }
 
 // messageEvent reports a FETCH (download, partial download) or APPEND (upload), with

@@ -135,7 +135,8 @@ func fetchIsFull(items string) bool {
 // section (BODY[...], BINARY[...], RFC822, RFC822.HEADER, RFC822.TEXT), so the literal
 // is message content rather than, say, an ENVELOPE string.
 func messageSection(before string) bool {
-	u := strings.ToUpper(strings.TrimSpace(before))
+	// literal8 ("~{n}", RFC 3516) marks binary content.
+	u := strings.ToUpper(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(before), "~")))
 	for _, item := range []string{"RFC822", "RFC822.HEADER", "RFC822.TEXT"} {
 		if strings.HasSuffix(u, " "+item) || strings.HasSuffix(u, "("+item) {
 			return true

@@ -94,9 +94,12 @@ func (d *dotStream) feed(p []byte, out func([]byte)) (n int, done bool) {
 			}
 			d.atLineStart = false
 		}
-		i := bytes.IndexByte(p[n:], '\n')
+		// Only a line starting with '.' needs a look; pass everything up to the next
+		// "\n." in one piece.
+		i := bytes.Index(p[n:], []byte("\n."))
 		if i < 0 {
 			out(p[n:])
+			d.atLineStart = p[len(p)-1] == '\n'
 			return len(p), false
 		}
 		out(p[n : n+i+1])

@@ -17,7 +17,7 @@ type message struct {
 	key  string
 	dir  etsi.PayloadDirection
 	ids  []record.Identity
-	buf  []byte
+	buf  ccBuffer
 	size int64
 
 	header    []byte
@@ -42,13 +42,13 @@ func (m *message) write(p []byte) {
 		m.scanHeader(p)
 	}
 	for len(p) > 0 {
-		room := m.s.opts.CCChunk - len(m.buf)
+		room := m.s.opts.CCChunk - m.buf.len()
 		if room <= 0 {
 			m.flush()
 			continue
 		}
 		take := min(room, len(p))
-		m.buf = append(m.buf, p[:take]...)
+		m.buf.add(p[:take], m.s.opts.CCChunk)
 		p = p[take:]
 	}
 }
@@ -144,8 +144,9 @@ func (m *message) flush() {
 		// Computed late: pipelined RCPT replies may arrive after DATA was parsed.
 		ids = m.s.identities()
 	}
-	m.s.emitCC(record.Continue, m.key, m.dir, m.buf, ids)
-	m.buf = m.buf[:0]
+	if m.buf.len() > 0 {
+		m.s.emitCC(record.Continue, m.key, m.dir, m.buf.take(m.s.opts.CCChunk), ids)
+	}
 }
 
 // apply copies what the header said into an IRI.

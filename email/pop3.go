@@ -100,7 +100,7 @@ func (m *POP3Machine) Feed(dir Direction, p []byte, now time.Time) {
 func (m *POP3Machine) End(now time.Time) {
 	m.now = now
 	if m.cred != nil && !m.opaque {
-		m.credOutcome(m.cred, etsi.EmailLogonAttempt)
+		m.credOutcome(m.cred, outcomeUnseen)
 	}
 	m.finish(now)
 }
@@ -201,11 +201,7 @@ func (m *POP3Machine) response(line string) {
 	switch c.verb {
 	case "PASS", "APOP", "AUTH":
 		if c == m.cred {
-			ev := etsi.EmailLogon
-			if !ok {
-				ev = etsi.EmailLogonFailure
-			}
-			m.credOutcome(c, ev)
+			m.credOutcome(c, outcomeOf(ok))
 			return
 		}
 	case "QUIT":
@@ -222,7 +218,7 @@ func (m *POP3Machine) response(line string) {
 }
 
 // credOutcome reports a logon, logon failure or logon attempt with POP3AAAInformation.
-func (m *POP3Machine) credOutcome(c *pop3Cmd, ev etsi.EmailEvent) {
+func (m *POP3Machine) credOutcome(c *pop3Cmd, outcome logonOutcome) {
 	aaa := &etsi.POP3AAAInformation{Username: m.user}
 	if m.auth != nil {
 		aaa.Username = m.auth.user
@@ -233,22 +229,15 @@ func (m *POP3Machine) credOutcome(c *pop3Cmd, ev etsi.EmailEvent) {
 	} else {
 		aaa.Password = ptr(m.pass)
 	}
-	switch ev {
-	case etsi.EmailLogon:
-		aaa.Result = aaaResult(true)
-	case etsi.EmailLogonFailure:
-		aaa.Result = aaaResult(false)
-	default:
-		aaa.Result = ptr(etsi.AAAResultUnknown)
-	}
+	aaa.Result = ptr(outcome.result())
 	info := &etsi.AAAInformation{POP3: aaa}
 	m.cred, m.auth, m.pass = nil, nil, ""
 	ids := m.identities()
-	if ev == etsi.EmailLogon {
+	if outcome == outcomeAccepted {
 		m.logon(c.key, c.since, info, ids)
 		return
 	}
-	m.logonFailed(ev, c.key, c.since, info, ids)
+	m.logonFailed(outcome.event(), c.key, c.since, info, ids)
 }
 
 // bodyDone ends a multi-line response: RETR is a download, TOP a partial download.

@@ -139,8 +139,43 @@ func oauthUser(b []byte) string {
 
 // aaaResult maps a known outcome.
 func aaaResult(ok bool) *etsi.AAAResult {
+	return ptr(outcomeOf(ok).result())
+}
+
+// logonOutcome is what became of credentials a client sent.
+type logonOutcome int
+
+const (
+	outcomeUnseen   logonOutcome = iota // no answer seen: e-mail-logon-attempt
+	outcomeAccepted                     // e-mail-logon
+	outcomeRefused                      // e-mail-logon-failure
+)
+
+func outcomeOf(ok bool) logonOutcome {
 	if ok {
-		return ptr(etsi.AAASucceeded)
+		return outcomeAccepted
 	}
-	return ptr(etsi.AAAFailed)
+	return outcomeRefused
+}
+
+// result is the AAAResult of the outcome.
+func (o logonOutcome) result() etsi.AAAResult {
+	switch o {
+	case outcomeAccepted:
+		return etsi.AAASucceeded
+	case outcomeRefused:
+		return etsi.AAAFailed
+	}
+	return etsi.AAAResultUnknown
+}
+
+// event is the E-mail-Event reporting the outcome.
+func (o logonOutcome) event() etsi.EmailEvent {
+	switch o {
+	case outcomeAccepted:
+		return etsi.EmailLogon
+	case outcomeRefused:
+		return etsi.EmailLogonFailure
+	}
+	return etsi.EmailLogonAttempt
 }

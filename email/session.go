@@ -35,7 +35,7 @@ type session struct {
 	events int
 
 	// cc holds the raw bytes of the current exchange per direction (client, server).
-	cc [2][]byte
+	cc [2]ccBuffer
 	// ccKey is the event key partial exchange flushes use.
 	ccKey string
 	now   time.Time
@@ -73,13 +73,13 @@ func (s *session) count(dir Direction, n int, now time.Time) {
 func (s *session) keep(dir Direction, p []byte) {
 	i := dirIndex(dir)
 	for len(p) > 0 {
-		room := s.opts.CCChunk - len(s.cc[i])
+		room := s.opts.CCChunk - s.cc[i].len()
 		if room <= 0 {
 			s.flushDir(i, s.ccKey, nil)
 			continue
 		}
 		take := min(room, len(p))
-		s.cc[i] = append(s.cc[i], p[:take]...)
+		s.cc[i].add(p[:take], s.opts.CCChunk)
 		p = p[take:]
 	}
 }
@@ -178,7 +178,8 @@ func (s *session) emitIRI(b record.Boundary, key string, iri *etsi.EmailIRI, ids
 	})
 }
 
-// emitCC hands over one EmailCC record in application format.
+// emitCC hands over one EmailCC record in application format. The record owns
+// content from here on: callers pass a buffer they no longer touch.
 func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirection, content []byte, ids []record.Identity) {
 	if len(content) == 0 || s.opts.OmitApplicationCC {
 		return
@@ -192,7 +193,7 @@ func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirectio
 		Time:           s.now,
 		EmailCC: &etsi.EmailCC{
 			Format:  etsi.EmailFormatApplication,
-			Content: append([]byte(nil), content...),
+			Content: content,
 		},
 		Direction: dir,
 	})
@@ -201,7 +202,7 @@ func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirectio
 // flushDir emits the buffered bytes of one direction; before a logon nothing is
 // delivered (clauses B.5, C.3: sessions extend from the login on).
 func (s *session) flushDir(i int, key string, ids []record.Identity) {
-	if s.open && len(s.cc[i]) > 0 {
+	if s.open && s.cc[i].len() > 0 {
 		if ids == nil {
 			ids = s.identities()
 		}
@@ -213,9 +214,9 @@ func (s *session) flushDir(i int, key string, ids []record.Identity) {
 		if i == 1 {
 			dir = etsi.DirectionToTarget
 		}
-		s.emitCC(record.Continue, key, dir, s.cc[i], ids)
+		s.emitCC(record.Continue, key, dir, s.cc[i].take(s.opts.CCChunk), ids)
 	}
-	s.cc[i] = s.cc[i][:0]
+	s.cc[i].reset()
 }
 
 // flushExchange delivers the finished command/response as CC, client bytes first.
@@ -228,16 +229,15 @@ func (s *session) flushExchange(key string, ids []record.Identity) {
 // flushStandalone delivers a failed logon's exchange as CC in its own sequence.
 func (s *session) flushStandalone(key string, ids []record.Identity) {
 	for i, dir := range []etsi.PayloadDirection{etsi.DirectionFromTarget, etsi.DirectionToTarget} {
-		s.emitCC(record.Standalone, key, dir, s.cc[i], ids)
-		s.cc[i] = s.cc[i][:0]
+		s.emitCC(record.Standalone, key, dir, s.cc[i].take(s.opts.CCChunk), ids)
 	}
 	s.ccKey = ""
 }
 
 // discardExchange drops buffered bytes of an exchange not delivered (before logon).
 func (s *session) discardExchange() {
-	s.cc[0] = s.cc[0][:0]
-	s.cc[1] = s.cc[1][:0]
+	s.cc[0].reset()
+	s.cc[1].reset()
 }
 
 // logon reports a successful logon and opens the sequence; a second logon in the same

@@ -131,3 +131,23 @@ func BenchmarkWriterTLS(b *testing.B) { benchWriter(b, true) }
 
 // BenchmarkBareConnTLS: one tls.Conn Write per PDU.
 func BenchmarkBareConnTLS(b *testing.B) { benchBare(b, true) }
+
+// BenchmarkEnqueue: one Enqueue call per 100 PDUs of 300 bytes into a real redis-server
+// (appendonly, appendfsync always, as internal/testredis runs it).
+func BenchmarkEnqueue(b *testing.B) {
+	srv := testredis.Start(b)
+	rdb := testRedis(b, srv)
+	in := newInstance(b, testConfig(testDestination("lea1", "127.0.0.1:1", "")), rdb)
+	batch := make([][]byte, 100)
+	for i := range batch {
+		batch[i] = testPDU(uint64(i), testPDUSize)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(len(batch) * testPDUSize))
+	b.ResetTimer()
+	for range b.N {
+		if err := in.h.Enqueue(ctx, "lea1", HI2, batch...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -56,9 +56,11 @@ type Destination struct {
 	KeepAlive func() []byte
 	// IsKeepAliveResponse recognises a keep-aliveResponse among the PDUs the LEMF sends.
 	IsKeepAliveResponse func(pdu []byte) bool
-	// KeepAliveInterval is the idle time after which a keep-alive is sent.
+	// KeepAliveInterval is how often a keep-alive is sent, busy or idle; each response
+	// confirms that the LEMF read everything before it, which is when PDUs may be trimmed.
 	KeepAliveInterval time.Duration
-	// KeepAliveTimeout is how long to wait for the response before redialling.
+	// KeepAliveTimeout is how long to wait for the response before redialling (default:
+	// the interval).
 	KeepAliveTimeout time.Duration
 	// DialTimeout bounds TCP connect plus TLS handshake.
 	DialTimeout time.Duration
@@ -66,8 +68,8 @@ type Destination struct {
 	WriteTimeout time.Duration
 	// Backoff paces redials and Redis retries.
 	Backoff Backoff
-	// ResendWindow is how many already-written PDUs are kept and replayed after a reconnect.
-	// Zero keeps the default; a negative value keeps none.
+	// ResendWindow is how many confirmed (with keep-alives) or written (without) PDUs are
+	// kept and replayed after a reconnect. Zero keeps the default; negative keeps none.
 	ResendWindow int
 	// MaxBufferedAge drops undelivered PDUs older than this (0: no age cap).
 	MaxBufferedAge time.Duration

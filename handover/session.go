@@ -93,7 +93,7 @@ func (s *stream) session(ctx context.Context, conn net.Conn) error {
 		}
 		if ss.confirm != nil {
 			if err := ss.trimConfirmed(ctx); err != nil {
-				if errors.Is(err, errLeaseLost) {
+				if errors.Is(err, errLeaseLost) || ctx.Err() != nil {
 					return err
 				}
 				ss.warnRedis(err)

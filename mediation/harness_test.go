@@ -178,11 +178,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func (s *system) received() *pducheck.Set {
 	s.t.Helper()
 	s.stop()
-	var files []string
-	for _, d := range s.lmDirs {
-		files = append(files, filepath.Join(d, "hi2.ber"), filepath.Join(d, "hi3.ber"))
-	}
-	set, err := pducheck.Read(files...)
+	set, err := pducheck.ReadLEMF(s.lmDirs...)
 	if err != nil {
 		s.t.Fatal(err)
 	}

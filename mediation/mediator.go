@@ -268,39 +268,74 @@ func (m *Mediator) waitRedis(ctx context.Context) error {
 	}
 }
 
+// maxBatch is the most queued records one session step numbers together. Batches form
+// only from records already waiting, so an idle system adds no latency.
+const maxBatch = 64
+
 func (m *Mediator) worker(ctx context.Context, jobs chan *job) {
+	batch := make([]*job, 0, maxBatch)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case j := <-jobs:
-			m.handle(ctx, j)
-			m.pending.Add(-1)
+			batch = append(batch[:0], j)
 		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-jobs:
+				batch = append(batch, j)
+			default:
+				break fill
+			}
+		}
+		// One script call covers one network element (one hash slot).
+		for start := 0; start < len(batch); {
+			end := start + 1
+			for end < len(batch) && batch[end].ne == batch[start].ne {
+				end++
+			}
+			m.handle(ctx, batch[start:end])
+			start = end
+		}
+		m.pending.Add(-int64(len(batch)))
+		clear(batch)
 	}
 }
 
-// handle numbers one record (retrying while Redis is unreachable) and delivers it.
-func (m *Mediator) handle(ctx context.Context, j *job) {
-	st := &session.Step{
-		NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
-		EventKey: j.r.EventKey, LIIDs: j.liids, ID: m.store.NewID(), Blob: j.blob,
-		CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: m.now(),
+// handle numbers records of one network element (retrying while Redis is unreachable)
+// and delivers them.
+func (m *Mediator) handle(ctx context.Context, jobs []*job) {
+	steps := make([]*session.Step, len(jobs))
+	now := m.now()
+	for i, j := range jobs {
+		steps[i] = &session.Step{
+			NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
+			EventKey: j.r.EventKey, LIIDs: j.liids, ID: m.store.NewID(), Blob: j.blob,
+			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now,
+		}
 	}
-	var n session.Numbers
+	var ns []session.Numbers
 	err := m.retry(ctx, "session_step", func() error {
 		t0 := time.Now()
 		var err error
-		n, err = m.store.Step(ctx, st)
+		ns, err = m.store.StepBatch(ctx, steps)
 		m.met.redis.WithLabelValues("session_step").Observe(time.Since(t0).Seconds())
-		st.Retry = true
+		steps[0].Retry = true
 		return err
 	})
 	if err != nil {
-		return // ctx ended; if the step ran, the journal has it for the next start
+		return // ctx ended; what the step numbered is in the journal for the next start
 	}
-	if m.deliver(ctx, session.Entry{NE: j.ne, ID: st.ID, Numbers: n}, &j.r, false) {
-		m.markDone(ctx, j.ne, st.ID)
+	d := m.newDelivery()
+	for i, j := range jobs {
+		d.add(session.Entry{NE: j.ne, ID: steps[i].ID, Numbers: ns[i]}, &j.r, false)
+	}
+	if d.flush(ctx) {
+		for _, st := range steps {
+			m.markDone(ctx, st.NE, st.ID)
+		}
 	}
 }
 
@@ -312,19 +347,36 @@ func (m *Mediator) markDone(ctx context.Context, ne, id string) {
 	}
 }
 
-// deliver builds the PDUs of one numbered record and queues them per destination and
-// interface. It reports false when ctx ended first (the journal entry must then stay).
+// deliver builds and queues the PDUs of one numbered record. It reports false when ctx
+// ended first (the journal entry must then stay).
 func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Record, synthesized bool) bool {
+	d := m.newDelivery()
+	d.add(e, r, synthesized)
+	return d.flush(ctx)
+}
+
+// delivery collects the PDUs of several numbered records per destination and interface,
+// in order, so that each goes to handover in one Enqueue.
+type delivery struct {
+	m      *Mediator
+	groups []*pduGroup
+}
+
+type pduGroup struct {
+	dest string
+	hi   handover.HI
+	pdus [][]byte
+}
+
+func (m *Mediator) newDelivery() *delivery { return &delivery{m: m} }
+
+// add builds the PDUs of one numbered record, one per LIID.
+func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
+	m := d.m
 	at := r.Time
 	if synthesized || at.IsZero() {
 		at = e.At
 	}
-	type group struct {
-		dest string
-		hi   handover.HI
-		pdus [][]byte
-	}
-	var groups []*group
 	for _, ls := range e.Seqs {
 		w := m.table.Warrant(ls.LIID)
 		if w == nil {
@@ -334,8 +386,8 @@ func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Recor
 		if synthesized && !w.Active(at) {
 			continue // the warrant ended while the sequence idled
 		}
-		d := m.cfg.Destinations[w.Destination]
-		pdu, hi, downs, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: d, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		dest := m.cfg.Destinations[w.Destination]
+		pdu, hi, downs, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
 		if err != nil {
 			// Submit encoded this record already; only a changed destination version can
 			// get here. Loud, because a sequence number is now missing.
@@ -343,26 +395,32 @@ func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Recor
 			continue
 		}
 		if len(downs) > 0 {
-			m.met.downgrades.WithLabelValues(d.Name).Add(float64(len(downs)))
+			m.met.downgrades.WithLabelValues(dest.Name).Add(float64(len(downs)))
 		}
-		var g *group
-		for _, x := range groups {
-			if x.dest == d.Name && x.hi == hi {
+		var g *pduGroup
+		for _, x := range d.groups {
+			if x.dest == dest.Name && x.hi == hi {
 				g = x
 			}
 		}
 		if g == nil {
-			g = &group{dest: d.Name, hi: hi}
-			groups = append(groups, g)
+			g = &pduGroup{dest: dest.Name, hi: hi}
+			d.groups = append(d.groups, g)
 		}
 		g.pdus = append(g.pdus, pdu)
 	}
-	for _, g := range groups {
+}
+
+// flush queues every group in handover, retrying while handover refuses (Redis down,
+// buffer full). It reports false when ctx ended first.
+func (d *delivery) flush(ctx context.Context) bool {
+	m := d.m
+	for _, g := range d.groups {
 		err := m.retry(ctx, "handover_enqueue", func() error {
 			return m.queue.Enqueue(ctx, g.dest, g.hi, g.pdus...)
 		})
 		if err != nil {
-			return false // ctx ended: the journal entry stays and is replayed at the next start
+			return false // the journal entries stay and are replayed at the next start
 		}
 		m.met.queued.WithLabelValues(g.dest, g.hi.String()).Add(float64(len(g.pdus)))
 	}

@@ -15,7 +15,7 @@ import (
 
 // benchLegs is the load the issue asks for: 2,000 concurrent G.711 legs, 100 packets/s
 // each, about 200k packets/s.
-var benchLegs = 2000
+const benchLegs = 2000
 
 // countingSink takes records without keeping them, counting delivered payload bytes of
 // the first party's view so the benchmark can check nothing was lost.

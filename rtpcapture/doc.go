@@ -1,3 +1,36 @@
 // Package rtpcapture captures the SIP/RTP legs of calls to the UM system and turns their
-// media into MessagingCC intercept records (TS 102 232-2 Table 6).
+// media into MessagingCC intercept records (TS 102 232-2 clause 8.1, Table 6).
+//
+// In: RTP datagrams of negotiated flows, from the recording endpoint (siprec) or a
+// passive capture (passive), plus what SIP said about the call (CallInfo). Out:
+// record.Record values handed to a record.Sink (mediation); DTMF key presses to a
+// DTMFHandler (the UM translation). Nothing here sees BER, LIIDs or CINs.
+//
+// The path of one stream is a Leg: pion/rtp Unmarshal, a small reorder buffer
+// (reordering, duplicates, loss, SSRC change, sequence restarts), then chunks of
+// Chunk (200 ms) of media by RTP timestamp, one MessagingCC each, sequence-number from
+// 0 and end-of-sequence on the last chunk (BYE, CANCEL or media timeout). A change of
+// payload type starts a new chunk, so every chunk has one content-type (audio/PCMU,
+// audio/PCMA, audio/G722, audio/G729, audio/opus, audio/AMR, audio/telephone-event…).
+//
+// Table 6 mapping. A call has candidate targets (Party): in a deposit the caller and the
+// box owner, in a retrieval the box owner calling in. Every chunk is submitted once per
+// candidate with that candidate's Identities; mediation keeps only those a warrant names.
+// For a candidate, a leg it sends is fromTarget (content-identifier 0), a leg it
+// receives is toTarget (1): a caller depositing into the target's box is toTarget for
+// the box owner, a target calling in to listen sends fromTarget.
+//
+// Correlation contract with the UM feed: CorrelationKey is the platform call UUID
+// (FreeSWITCH channel UUID from X-FS-UUID/X-UUID or rs-metadata) when known, else
+// "sip:"+Call-ID (CorrelationKeyFor), as the UM translators use. MessagingCC records use
+// Boundary Continue and EventKey "connect", so mediation gives them the CIN and the
+// event-identifier of the session's connect IRI. With ConnectOpen (the default) a
+// Session also submits that connect itself (message-box connect, operation-succeeded,
+// trigger user, Boundary Open, EventKey "connect", CloseEvent disconnect/unknown): if
+// the feed emits its connect too, mediation turns the second Open into a continue of the
+// same sequence, so the CC still links to one event-identifier; the cost is one extra
+// iRI-Continue. ConnectNone leaves connect and disconnect to the feed.
+//
+// Minimization: identities, key presses and SIP messages are never logged; logs carry
+// correlation keys, addresses of media sources and counts.
 package rtpcapture

@@ -241,7 +241,7 @@ warrants:
 	}
 	<-lemfDone
 
-	got, err := pducheck.Read(filepath.Join(dir, "lemf", "hi2.ber"), filepath.Join(dir, "lemf", "hi3.ber"))
+	got, err := pducheck.ReadLEMF(filepath.Join(dir, "lemf"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,8 @@ func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
 		lvl, _ = zerolog.ParseLevel(cfg.Log.Level) // checked by config
 	}
 	log := zerolog.New(stderr).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
+	// go-redis has one process-wide logger; this is the process's entry point.
+	redis.SetLogger(redisLogger{log})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, cfg, *records, stdin, log); err != nil {
@@ -131,7 +133,8 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	wg.Add(2)
 	go func() { defer wg.Done(); errc <- ho.Run(runCtx) }()
 	go func() { defer wg.Done(); errc <- med.Run(runCtx) }()
-	log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).Msg("umli running")
+	log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).
+		Strs("redis", cfg.Redis.Addrs).Msg("umli running")
 
 	if records != "" {
 		go func() {

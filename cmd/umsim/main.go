@@ -74,6 +74,7 @@ func runUM(args []string, stdout, stderr io.Writer) error {
 	waitAMI := fs.Int("wait-ami", 0, "AMI subscribers to wait for before playing")
 	exit := fs.Bool("exit", false, "exit after playing instead of serving on")
 	chunk := fs.Int("write-chunk", 0, "0 frame per write, n>0 n-byte writes, -1 whole scenario per write")
+	heartbeat := fs.Duration("heartbeat", 20*time.Second, "HEARTBEAT interval for ESL subscribers (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func runUM(args []string, stdout, stderr io.Writer) error {
 	um, err := umsim.NewUM(umsim.Config{
 		ESLAddr: *eslAddr, AMIAddr: *amiAddr, Password: *password,
 		AMIUser: *amiUser, AMISecret: *amiSecret, ContentDir: *contentDir,
-		AMIAuthFailDelay: time.Second, WriteChunk: *chunk, Logger: log,
+		AMIAuthFailDelay: time.Second, WriteChunk: *chunk, Heartbeat: *heartbeat, Logger: log,
 	})
 	if err != nil {
 		return err

@@ -10,9 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/email/internal/testmail"
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -52,25 +53,39 @@ func benchProxy(b *testing.B, upstream string, proto email.Protocol) string {
 	return ln.Addr().String()
 }
 
+// compare runs op against the direct and the proxied address alternately, so load
+// drift on a shared machine hits both alike, and reports both throughputs and their
+// ratio (proxy-% is the figure the issue asks for: >= 80).
+func compare(b *testing.B, size int, direct, proxied string, op func(addr string) error) {
+	var dDirect, dProxy time.Duration
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, leg := range []struct {
+			addr string
+			d    *time.Duration
+		}{{direct, &dDirect}, {proxied, &dProxy}} {
+			start := time.Now()
+			if err := op(leg.addr); err != nil {
+				b.Fatal(err)
+			}
+			*leg.d += time.Since(start)
+		}
+	}
+	mb := float64(size) * float64(b.N) / 1e6
+	b.ReportMetric(mb/dDirect.Seconds(), "direct-MB/s")
+	b.ReportMetric(mb/dProxy.Seconds(), "proxy-MB/s")
+	b.ReportMetric(100*dDirect.Seconds()/dProxy.Seconds(), "proxy-%")
+}
+
 // BenchmarkSMTPData10MB sends a 10 MB message with net/smtp to a go-smtp server,
 // directly and through the proxy, in one run.
 func BenchmarkSMTPData10MB(b *testing.B) {
 	srv := testmail.StartSMTP(b, testmail.SMTPOptions{Users: map[string]string{"alice": "pw"}, MaxMessageBytes: 32 << 20})
 	msg := []byte(bigMessage())
-	for _, mode := range []string{"direct", "proxy"} {
-		b.Run(mode, func(b *testing.B) {
-			addr := srv.Addr
-			if mode == "proxy" {
-				addr = benchProxy(b, srv.Addr, email.SMTP)
-			}
-			b.SetBytes(int64(len(msg)))
-			for b.Loop() {
-				if err := smtp.SendMail(addr, nil, "alice@example.org", []string{"bob@example.net"}, msg); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	proxied := benchProxy(b, srv.Addr, email.SMTP)
+	compare(b, len(msg), srv.Addr, proxied, func(addr string) error {
+		return smtp.SendMail(addr, nil, "alice@example.org", []string{"bob@example.net"}, msg)
+	})
 }
 
 // BenchmarkIMAPFetch10MB fetches a 10 MB message from Dovecot, directly and through
@@ -79,20 +94,14 @@ func BenchmarkIMAPFetch10MB(b *testing.B) {
 	dc := testmail.StartDovecot(b, map[string]string{"mrc": "secret"})
 	msg := bigMessage()
 	dc.Deliver(b, "mrc", "1700000000.M1P1.big", msg)
-	for _, mode := range []string{"direct", "proxy"} {
-		b.Run(mode, func(b *testing.B) {
-			addr := dc.IMAPAddr
-			if mode == "proxy" {
-				addr = benchProxy(b, dc.IMAPAddr, email.IMAP)
-			}
-			b.SetBytes(int64(len(msg)))
-			for b.Loop() {
-				if n, err := imapFetch(addr); err != nil || n != len(msg) {
-					b.Fatalf("fetched %d bytes: %v", n, err)
-				}
-			}
-		})
-	}
+	proxied := benchProxy(b, dc.IMAPAddr, email.IMAP)
+	compare(b, len(msg), dc.IMAPAddr, proxied, func(addr string) error {
+		n, err := imapFetch(addr)
+		if err == nil && n != len(msg) {
+			err = fmt.Errorf("fetched %d of %d bytes", n, len(msg))
+		}
+		return err
+	})
 }
 
 // imapFetch logs in, fetches message 1 whole and logs out; it returns the literal size.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/email/internal/testmail"
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )

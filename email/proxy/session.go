@@ -55,7 +55,7 @@ func (p *Proxy) handle(ctx context.Context, client net.Conn) {
 	encrypted := p.cfg.ImplicitTLS && p.cfg.TLS == nil
 	if p.cfg.ImplicitTLS && p.cfg.TLS != nil {
 		if client, server, err = p.terminate(ctx, client, server); err != nil {
-			log.Warn().Err(err).Msg("email proxy: implicit TLS")
+			log.Warn().Str("error", errKind(err)).Msg("email proxy: implicit TLS")
 			return
 		}
 		defer client.Close()
@@ -164,7 +164,7 @@ func (s *tapSession) clientToServer(ctx context.Context) {
 					return
 				case u := <-s.upgrade:
 					if u.err != nil {
-						s.log.Warn().Err(u.err).Msg("email proxy: STARTTLS termination failed")
+						s.log.Warn().Str("error", errKind(u.err)).Msg("email proxy: STARTTLS termination failed")
 						return
 					}
 					src, dst = u.client, u.server
@@ -173,7 +173,7 @@ func (s *tapSession) clientToServer(ctx context.Context) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				s.log.Debug().Err(err).Msg("email proxy: client read")
+				s.log.Debug().Str("error", errKind(err)).Msg("email proxy: client read")
 			}
 			return
 		}
@@ -222,7 +222,7 @@ func (s *tapSession) serverToClient(ctx context.Context) {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				s.log.Debug().Err(err).Msg("email proxy: server read")
+				s.log.Debug().Str("error", errKind(err)).Msg("email proxy: server read")
 			}
 			return
 		}

@@ -9,7 +9,8 @@ import (
 
 // AppendBER appends the definite-length BER encoding of p for a destination speaking v.
 // Nil object identifiers get the version's defaults: li-psDomainId {0 4 0 2 2 5 1 v.Header},
-// payload obj ids {5 2 v.Email n}. Optional fields that v does not have are omitted; an
+// payload obj ids {5 2 v.Email n}; non-nil ones (e.g. from a decoded PDU) are written as
+// they are. Optional fields that v does not have are omitted; an
 // enumeration value or CHOICE alternative that v lacks is an *EncodeError naming the field
 // (use ForVersion first to downgrade on purpose). On error dst is returned unchanged.
 func (p *PSPDU) AppendBER(dst []byte, v Version) ([]byte, error) {

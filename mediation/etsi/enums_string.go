@@ -33,7 +33,7 @@ func (v MessagingSystemType) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-System-Type has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-System-Type has v (see version_table.go).
 func (v MessagingSystemType) sinceEmail() uint32 {
 	switch v {
 	case SystemUnifiedMessaging:
@@ -93,7 +93,7 @@ func (v MessagingEvent) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Event has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Event has v (see version_table.go).
 func (v MessagingEvent) sinceEmail() uint32 {
 	switch v {
 	case EventCalendar, EventContact:
@@ -255,7 +255,7 @@ func (v MessagingBoxEvent) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Box-Event has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Box-Event has v (see version_table.go).
 func (v MessagingBoxEvent) sinceEmail() uint32 {
 	switch v {
 	case BoxUnknown, BoxPersonalOperatorAdd, BoxPersonalOperatorChange, BoxPersonalOperatorRemove, BoxAdditionalDestinationAdd, BoxAdditionalDestinationChange, BoxAdditionalDestinationRemove, BoxAutoPlayEnable, BoxAutoPlayDisable, BoxHeaderPlayEnable, BoxHeaderPlayDisable:
@@ -321,7 +321,7 @@ func (v MessagingNotificationEvent) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Notification-Event has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Notification-Event has v (see version_table.go).
 func (v MessagingNotificationEvent) sinceEmail() uint32 {
 	switch v {
 	case NotificationMMS, NotificationGeneric:
@@ -359,7 +359,7 @@ func (v MessagingCallEvent) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Call-Event has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Call-Event has v (see version_table.go).
 func (v MessagingCallEvent) sinceEmail() uint32 {
 	switch v {
 	case CallCallout:
@@ -419,7 +419,7 @@ func (v MessagingStatus) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Status has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Status has v (see version_table.go).
 func (v MessagingStatus) sinceEmail() uint32 {
 	switch v {
 	case StatusOperationLost:
@@ -469,7 +469,7 @@ func (v MessagingPartyQualifier) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Party-Qualifier has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Party-Qualifier has v (see version_table.go).
 func (v MessagingPartyQualifier) sinceEmail() uint32 {
 	switch v {
 	case PartyUnknown, PartyOriginating, PartyTerminating, PartyAssociated:
@@ -513,7 +513,7 @@ func (v MessagingPartyValidity) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Party-Validity has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Party-Validity has v (see version_table.go).
 func (v MessagingPartyValidity) sinceEmail() uint32 {
 	switch v {
 	case ValidityUnknown, ValidityTrusted, ValidityUntrusted:
@@ -561,7 +561,7 @@ func (v MessagingCopyQualifier) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Copy-Qualifier has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Copy-Qualifier has v (see version_table.go).
 func (v MessagingCopyQualifier) sinceEmail() uint32 {
 	switch v {
 	case CopyUnknown, CopyNone, CopyCC, CopyBCC:
@@ -613,7 +613,7 @@ func (v MessagingTrigger) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Trigger has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Trigger has v (see version_table.go).
 func (v MessagingTrigger) sinceEmail() uint32 {
 	switch v {
 	case TriggerUnknown, TriggerUser, TriggerUserAgent, TriggerSystem, TriggerSystemOperator:
@@ -661,7 +661,7 @@ func (v MessagingPriority) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Property-Priority has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Property-Priority has v (see version_table.go).
 func (v MessagingPriority) sinceEmail() uint32 {
 	switch v {
 	case PriorityLow, PriorityMedium, PriorityHigh, PriorityPrivate:
@@ -713,7 +713,7 @@ func (v MessagingGreetingType) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Property-Greeting-Type has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Property-Greeting-Type has v (see version_table.go).
 func (v MessagingGreetingType) sinceEmail() uint32 {
 	switch v {
 	case GreetingGeneral, GreetingName, GreetingPersonal, GreetingAbsence, GreetingNumber:
@@ -793,7 +793,7 @@ func (v MessagingNotificationType) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Property-Notification-Type has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Property-Notification-Type has v (see version_table.go).
 func (v MessagingNotificationType) sinceEmail() uint32 {
 	switch v {
 	case NotifyMessageToEmail, NotifyReadReport, NotifyDeliveryReport, NotifyAllowDeliveryReport, NotifyDenyDeliveryReport, NotifyMessageWaiting, NotifyVoiceToText, NotifyNewMessageSMS, NotifyNewMessageOutcall, NotifyNewMessageReminder:
@@ -871,7 +871,7 @@ func (v MessagingMessageStatus) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Property-Message-Status has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Property-Message-Status has v (see version_table.go).
 func (v MessagingMessageStatus) sinceEmail() uint32 {
 	switch v {
 	case MessageIndeterminate, MessageExpired, MessageRetrieved, MessageRejected, MessageDeferred, MessageForwarded, MessageUnrecognized, MessageUnreachable, MessageRead, MessageDeletedWithoutBeingRead, MessageDeliveryConditionNotMet:
@@ -919,7 +919,7 @@ func (v MessagingRequestedReports) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Messaging-Property-Requested-Reports has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Messaging-Property-Requested-Reports has v (see version_table.go).
 func (v MessagingRequestedReports) sinceEmail() uint32 {
 	switch v {
 	case ReportsNone, ReportsDelivery, ReportsRead, ReportsDeliveryAndRead:
@@ -959,7 +959,7 @@ func (v EmailFormat) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose Email-Format has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose Email-Format has v (see version_table.go).
 func (v EmailFormat) sinceEmail() uint32 {
 	switch v {
 	case EmailFormatIPPacket, EmailFormatApplication:
@@ -1027,7 +1027,7 @@ func (v EmailEvent) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose E-mail-Event has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose E-mail-Event has v (see version_table.go).
 func (v EmailEvent) sinceEmail() uint32 {
 	switch v {
 	case EmailSend, EmailReceive, EmailDownload, EmailLogonAttempt, EmailLogon, EmailLogonFailure, EmailLogoff, EmailPartialDownload, EmailUpload:
@@ -1079,7 +1079,7 @@ func (v EmailProtocol) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose E-mail-Protocol has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose E-mail-Protocol has v (see version_table.go).
 func (v EmailProtocol) sinceEmail() uint32 {
 	switch v {
 	case ProtocolWebmail:
@@ -1125,7 +1125,7 @@ func (v EmailStatus) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose E-mail-Status has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose E-mail-Status has v (see version_table.go).
 func (v EmailStatus) sinceEmail() uint32 {
 	switch v {
 	case EmailStatusUnknown, EmailStatusFailed, EmailStatusSucceeded:
@@ -1165,7 +1165,7 @@ func (v EmailSenderValidity) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose e-mail-Sender-Validity has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose e-mail-Sender-Validity has v (see version_table.go).
 func (v EmailSenderValidity) sinceEmail() uint32 {
 	switch v {
 	case SenderValidated, SenderNonValidated:
@@ -1209,7 +1209,7 @@ func (v AAAResult) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose AAAResult has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose AAAResult has v (see version_table.go).
 func (v AAAResult) sinceEmail() uint32 {
 	switch v {
 	case AAAResultUnknown, AAAFailed, AAASucceeded:
@@ -1253,7 +1253,7 @@ func (v AAAAuthMethod) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose AAAauthMethod has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose AAAauthMethod has v (see version_table.go).
 func (v AAAAuthMethod) sinceEmail() uint32 {
 	switch v {
 	case AuthMethodUndefined, AuthMethodCRAMMD5, AuthMethodDigestMD5:
@@ -1301,7 +1301,7 @@ func (v IRIType) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose IRIType has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose IRIType has v (see version_table.go).
 func (v IRIType) sinceEmail() uint32 {
 	switch v {
 	case IRIBegin, IRIEnd, IRIContinue, IRIReport:
@@ -1349,7 +1349,7 @@ func (v TimeStampQualifier) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose TimeStampQualifier has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose TimeStampQualifier has v (see version_table.go).
 func (v TimeStampQualifier) sinceEmail() uint32 {
 	switch v {
 	case TimeStampUnknown, TimeStampOfInterception, TimeStampOfMediation, TimeStampOfAggregation:
@@ -1401,7 +1401,7 @@ func (v PayloadDirection) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose PayloadDirection has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose PayloadDirection has v (see version_table.go).
 func (v PayloadDirection) sinceEmail() uint32 {
 	switch v {
 	case DirectionFromTarget, DirectionToTarget, DirectionIndeterminate, DirectionCombined, DirectionNotApplicable:
@@ -1461,7 +1461,7 @@ func (v TRIKind) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose TRIPayload has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose TRIPayload has v (see version_table.go).
 func (v TRIKind) sinceEmail() uint32 {
 	switch v {
 	case TRITest, TRIPadding, TRIKeepAlive, TRIKeepAliveResponse, TRIFirstSegment, TRILastSegment, TRICINReset:
@@ -1501,7 +1501,7 @@ func (v IPType) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose iP-type has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose iP-type has v (see version_table.go).
 func (v IPType) sinceEmail() uint32 {
 	switch v {
 	case IPv4, IPv6:
@@ -1545,7 +1545,7 @@ func (v IPAssignment) valid() bool {
 	return false
 }
 
-// sinceEmail is the first EmailPDU version whose iP-assignment has v (see versions.go).
+// sinceEmail is the first EmailPDU version whose iP-assignment has v (see version_table.go).
 func (v IPAssignment) sinceEmail() uint32 {
 	switch v {
 	case IPStatic, IPDynamic, IPNotKnown:

@@ -5,10 +5,14 @@
 package pducheck
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/umli/umli/mediation/etsi"
 )
@@ -38,7 +42,7 @@ type Set struct {
 	Total int
 }
 
-// Read adds the PDUs of files to a new Set.
+// Read adds the PDUs of files (PS-PDUs back to back) to a new Set.
 func Read(files ...string) (*Set, error) {
 	s := &Set{PDUs: map[Stream]map[uint32][]byte{}}
 	for _, f := range files {
@@ -47,33 +51,90 @@ func Read(files ...string) (*Set, error) {
 			return nil, err
 		}
 		for off := 0; off < len(b); {
-			p, n, err := etsi.DecodePSPDU(b[off:])
+			n, err := s.add(b[off:])
 			if err != nil {
 				return nil, fmt.Errorf("%s at %d: %w", f, off, err)
 			}
-			raw := b[off : off+n]
 			off += n
-			if p.Payload.TRI != nil {
-				continue
-			}
-			st := Stream{LIID: p.Header.LIID, NE: p.Header.CommunicationIdentifier.NetworkIdentifier.NetworkElementIdentifier, CC: p.Payload.CC != nil}
-			if c := p.Header.CommunicationIdentifier.CIN; c != nil {
-				st.CIN = *c
-			}
-			m := s.PDUs[st]
-			if m == nil {
-				m = map[uint32][]byte{}
-				s.PDUs[st] = m
-			}
-			seq := p.Header.SequenceNumber
-			if prev, ok := m[seq]; ok && !bytes.Equal(prev, raw) {
-				s.Reused = append(s.Reused, fmt.Sprintf("%v seq %d", st, seq))
-			}
-			m[seq] = append([]byte(nil), raw...)
-			s.Total++
 		}
 	}
 	return s, nil
+}
+
+// ReadLEMF adds the PDUs a LEMF accepted, per output directory: records.jsonl names the
+// offset of every accepted PDU in hi2.ber or hi3.ber. Bytes the LEMF kept but could not
+// decode (a frame cut off when a connection dropped) are skipped, as the LEMF skipped them.
+func ReadLEMF(dirs ...string) (*Set, error) {
+	s := &Set{PDUs: map[Stream]map[uint32][]byte{}}
+	for _, dir := range dirs {
+		ber := map[string][]byte{}
+		for _, hi := range []string{"HI2", "HI3"} {
+			b, err := os.ReadFile(filepath.Join(dir, strings.ToLower(hi)+".ber"))
+			if err != nil {
+				return nil, err
+			}
+			ber[hi] = b
+		}
+		f, err := os.Open(filepath.Join(dir, "records.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for sc.Scan() {
+			var r struct {
+				HI     string `json:"hi"`
+				Offset int64  `json:"offset"`
+				Error  string `json:"error"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s/records.jsonl: %w", dir, err)
+			}
+			b := ber[r.HI]
+			if r.Error != "" || r.Offset < 0 || r.Offset >= int64(len(b)) {
+				continue
+			}
+			if _, err := s.add(b[r.Offset:]); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s %s at %d: %w", dir, r.HI, r.Offset, err)
+			}
+		}
+		err = sc.Err()
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// add decodes the first PDU of b into the set and returns its length.
+func (s *Set) add(b []byte) (int, error) {
+	p, n, err := etsi.DecodePSPDU(b)
+	if err != nil {
+		return 0, err
+	}
+	raw := b[:n]
+	if p.Payload.TRI != nil {
+		return n, nil
+	}
+	st := Stream{LIID: p.Header.LIID, NE: p.Header.CommunicationIdentifier.NetworkIdentifier.NetworkElementIdentifier, CC: p.Payload.CC != nil}
+	if c := p.Header.CommunicationIdentifier.CIN; c != nil {
+		st.CIN = *c
+	}
+	m := s.PDUs[st]
+	if m == nil {
+		m = map[uint32][]byte{}
+		s.PDUs[st] = m
+	}
+	seq := p.Header.SequenceNumber
+	if prev, ok := m[seq]; ok && !bytes.Equal(prev, raw) {
+		s.Reused = append(s.Reused, fmt.Sprintf("%v seq %d", st, seq))
+	}
+	m[seq] = append([]byte(nil), raw...)
+	s.Total++
+	return n, nil
 }
 
 // Gaps lists, per stream, sequence numbers missing below the highest one seen (numbering

@@ -2,13 +2,13 @@ package session
 
 import "github.com/redis/go-redis/v9"
 
-// stepLua numbers one record.
+// stepLua numbers a batch of records of one network element, in order.
 //
-// KEYS: 1 CIN counter, 2 session hash, 3 idle zset, 4 journal hash.
-// ARGV: 1 journal id, 2 now (ms), 3 session TTL (ms), 4 kind (i|c), 5 boundary (0..3),
-// 6 event key, 7 correlation key, 8 activity refresh interval (ms), 9 record blob,
-// 10 explicit close blob, 11 generic close blob, 12 retry flag ("1" on a retry),
-// 13.. LIIDs.
+// KEYS: 1 CIN counter, 2 idle zset, 3 journal hash, 3+i session hash of record i.
+// ARGV: 1 now (ms), 2 session TTL (ms), 3 activity refresh interval (ms), 4 retry flag
+// ("1" on a retry), then per record: journal id, kind (i|c), boundary (0..3), event key,
+// correlation key, record blob, explicit close blob, generic close blob, LIID count,
+// LIIDs.
 //
 // Session fields: cin; t (last activity, ms); b (an IRI was sent: the next Open/Continue
 // is iRI-Continue); n (event counter); e:<event key>; i:<liid> and c:<liid> (IRI/CC PDUs so
@@ -18,81 +18,93 @@ import "github.com/redis/go-redis/v9"
 // three: one HMGET reads everything, one HSET writes everything back (the script is
 // atomic, so read-modify-write is safe), one HSET journals. The idle zset score and the
 // session TTL are refreshed only when older than the refresh interval; the field t is
-// exact and the idle close trusts it, not the score.
+// exact and the idle close trusts it, not the score. Records of one sequence in one batch
+// see each other's effects: each iteration reads what the previous one wrote.
 //
-// The reply, also the first line of the journal entry, is
+// The reply has one string per record, also the first line of its journal entry:
 // "cin iRIType eventId now liid=seq …" (iRIType 0 for CC).
 const stepLua = `
-if ARGV[12] == '1' then
-  local prev = redis.call('HGET', KEYS[4], ARGV[1])
-  if prev then
-    return string.sub(prev, 1, string.find(prev, '\n', 1, true) - 1)
+local now = ARGV[1]
+local out = {}
+local a = 5
+local r = 0
+while a <= #ARGV do
+  r = r + 1
+  local jid, kind, bnd, ekey, ck = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local blob, zb, gb = ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
+  local n = tonumber(ARGV[a + 8])
+  local l0 = a + 8
+  a = a + 9 + n
+  local skey = KEYS[3 + r]
+  local res
+  if ARGV[4] == '1' then
+    local prev = redis.call('HGET', KEYS[3], jid)
+    if prev then res = string.sub(prev, 1, string.find(prev, '\n', 1, true) - 1) end
   end
-end
-local kind = ARGV[4]
-local iri = kind == 'i'
-local bnd = ARGV[5]
-local ekey = ARGV[6]
-local n = #ARGV - 12
-local parts
-local function own()
-  parts = {redis.call('INCR', KEYS[1]), iri and '4' or '0', ekey ~= '' and '1' or '0', ARGV[2]}
-  for i = 1, n do parts[4 + i] = ARGV[12 + i] .. '=0' end
-end
-if bnd == '0' then
-  own()
-else
-  local f = {'cin', 'b', 't', 'n', 'e:' .. ekey}
-  for i = 1, n do f[5 + i] = kind .. ':' .. ARGV[12 + i] end
-  local cur = redis.call('HMGET', KEYS[2], unpack(f))
-  local open = cur[1]
-  if iri and bnd == '3' and not open then
-    own()
-  else
-    local set = {'t', ARGV[2]}
-    local cin = open
-    if not open then
-      cin = redis.call('INCR', KEYS[1])
-      set[#set + 1] = 'cin'; set[#set + 1] = cin
+  if not res then
+    local iri = kind == 'i'
+    local parts
+    local function own()
+      parts = {redis.call('INCR', KEYS[1]), iri and '4' or '0', ekey ~= '' and '1' or '0', now}
+      for i = 1, n do parts[4 + i] = ARGV[l0 + i] .. '=0' end
     end
-    local itype = '0'
-    if iri then
-      if bnd == '3' then itype = '2'
-      elseif cur[2] then itype = '3'
-      else itype = '1'; set[#set + 1] = 'b'; set[#set + 1] = '1' end
-    end
-    local ev = '0'
-    if ekey ~= '' then
-      ev = cur[5]
-      if not ev then
-        ev = (tonumber(cur[4]) or 0) + 1
-        set[#set + 1] = 'n'; set[#set + 1] = ev
-        set[#set + 1] = f[5]; set[#set + 1] = ev
-      end
-    end
-    parts = {cin, itype, ev, ARGV[2]}
-    for i = 1, n do
-      local seq = cur[5 + i] or '0'
-      parts[4 + i] = ARGV[12 + i] .. '=' .. seq
-      set[#set + 1] = f[5 + i]; set[#set + 1] = seq + 1
-    end
-    if iri and bnd == '3' then
-      redis.call('DEL', KEYS[2])
-      redis.call('ZREM', KEYS[3], ARGV[7])
+    if bnd == '0' then
+      own()
     else
-      if ARGV[10] ~= '' then set[#set + 1] = 'z'; set[#set + 1] = ARGV[10] end
-      if ARGV[11] ~= '' then set[#set + 1] = 'g'; set[#set + 1] = ARGV[11] end
-      redis.call('HSET', KEYS[2], unpack(set))
-      if not open or not cur[3] or ARGV[2] - cur[3] >= tonumber(ARGV[8]) then
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        redis.call('ZADD', KEYS[3], ARGV[2], ARGV[7])
+      local f = {'cin', 'b', 't', 'n', 'e:' .. ekey}
+      for i = 1, n do f[5 + i] = kind .. ':' .. ARGV[l0 + i] end
+      local cur = redis.call('HMGET', skey, unpack(f))
+      local open = cur[1]
+      if iri and bnd == '3' and not open then
+        own()
+      else
+        local set = {'t', now}
+        local cin = open
+        if not open then
+          cin = redis.call('INCR', KEYS[1])
+          set[#set + 1] = 'cin'; set[#set + 1] = cin
+        end
+        local itype = '0'
+        if iri then
+          if bnd == '3' then itype = '2'
+          elseif cur[2] then itype = '3'
+          else itype = '1'; set[#set + 1] = 'b'; set[#set + 1] = '1' end
+        end
+        local ev = '0'
+        if ekey ~= '' then
+          ev = cur[5]
+          if not ev then
+            ev = (tonumber(cur[4]) or 0) + 1
+            set[#set + 1] = 'n'; set[#set + 1] = ev
+            set[#set + 1] = f[5]; set[#set + 1] = ev
+          end
+        end
+        parts = {cin, itype, ev, now}
+        for i = 1, n do
+          local seq = cur[5 + i] or '0'
+          parts[4 + i] = ARGV[l0 + i] .. '=' .. seq
+          set[#set + 1] = f[5 + i]; set[#set + 1] = seq + 1
+        end
+        if iri and bnd == '3' then
+          redis.call('DEL', skey)
+          redis.call('ZREM', KEYS[2], ck)
+        else
+          if zb ~= '' then set[#set + 1] = 'z'; set[#set + 1] = zb end
+          if gb ~= '' then set[#set + 1] = 'g'; set[#set + 1] = gb end
+          redis.call('HSET', skey, unpack(set))
+          if not open or not cur[3] or now - cur[3] >= tonumber(ARGV[3]) then
+            redis.call('PEXPIRE', skey, ARGV[2])
+            redis.call('ZADD', KEYS[2], now, ck)
+          end
+        end
       end
     end
+    res = table.concat(parts, ' ')
+    redis.call('HSET', KEYS[3], jid, res .. '\n' .. blob)
   end
+  out[r] = res
 end
-local res = table.concat(parts, ' ')
-redis.call('HSET', KEYS[4], ARGV[1], res .. '\n' .. ARGV[9])
-return res
+return out
 `
 
 // closeIdleLua closes one sequence if it is still idle, and journals its synthesized

@@ -144,45 +144,87 @@ type Step struct {
 	// GenericCloseBlob is the fallback end built from this IRI; used when no explicit
 	// close event was set.
 	GenericCloseBlob []byte
-	Now              time.Time
+	// Now is mediation's clock at the step (the first step's in a batch).
+	Now time.Time
 	// Retry marks a repeated attempt (the previous reply was lost): the script then first
-	// looks for the journal entry under ID.
+	// looks for the journal entry under ID. A batch takes the first step's flag.
 	Retry bool
 }
 
 // Step allocates CIN, iRIType, event-identifier and sequence numbers for one record and
 // journals it, in one round trip.
 func (s *Store) Step(ctx context.Context, st *Step) (Numbers, error) {
-	if !ValidNE(st.NE) {
-		return Numbers{}, ErrBadNE
-	}
-	if err := s.register(ctx, st.NE); err != nil {
+	ns, err := s.StepBatch(ctx, []*Step{st})
+	if err != nil {
 		return Numbers{}, err
 	}
-	keys := []string{s.cinKey(st.NE), s.sessionKey(st.NE, st.CorrelationKey), s.idleKey(st.NE), s.journalKey(st.NE)}
+	return ns[0], nil
+}
+
+// maxBatchArgs bounds one script call; larger batches are split.
+const maxBatchArgs = 4096
+
+// StepBatch numbers several records of one network element in one round trip, in order
+// (records of one sequence see each other's effects). Now and Retry are taken from the
+// first step.
+func (s *Store) StepBatch(ctx context.Context, steps []*Step) ([]Numbers, error) {
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	ne := steps[0].NE
+	if !ValidNE(ne) {
+		return nil, ErrBadNE
+	}
+	if err := s.register(ctx, ne); err != nil {
+		return nil, err
+	}
 	retry := ""
-	if st.Retry {
+	if steps[0].Retry {
 		retry = "1"
 	}
-	args := make([]any, 0, 12+len(st.LIIDs))
-	args = append(args, st.ID, st.Now.UnixMilli(), s.sessionTTL().Milliseconds(), string(rune(st.Kind)),
-		int(st.Boundary), st.EventKey, st.CorrelationKey, s.refreshInterval().Milliseconds(),
-		st.Blob, st.CloseBlob, st.GenericCloseBlob, retry)
-	for _, l := range st.LIIDs {
-		args = append(args, l)
+	keys := make([]string, 3, 3+len(steps))
+	keys[0], keys[1], keys[2] = s.cinKey(ne), s.idleKey(ne), s.journalKey(ne)
+	args := make([]any, 0, 4+11*len(steps))
+	args = append(args, steps[0].Now.UnixMilli(), s.sessionTTL().Milliseconds(), s.refreshInterval().Milliseconds(), retry)
+	for _, st := range steps {
+		if st.NE != ne {
+			return nil, fmt.Errorf("session: batch mixes network elements")
+		}
+		keys = append(keys, s.sessionKey(ne, st.CorrelationKey))
+		args = append(args, st.ID, string(rune(st.Kind)), int(st.Boundary), st.EventKey, st.CorrelationKey,
+			st.Blob, st.CloseBlob, st.GenericCloseBlob, len(st.LIIDs))
+		for _, l := range st.LIIDs {
+			args = append(args, l)
+		}
 	}
-	res, err := s.scripts.step.Run(ctx, s.rdb, keys, args...).Text()
+	if len(args) > maxBatchArgs && len(steps) > 1 {
+		half := len(steps) / 2
+		a, err := s.StepBatch(ctx, steps[:half])
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.StepBatch(ctx, steps[half:])
+		return append(a, b...), err
+	}
+	res, err := s.scripts.step.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
-		return Numbers{}, fmt.Errorf("session: step: %w", err)
+		return nil, fmt.Errorf("session: step: %w", err)
 	}
-	n, err := parseNumbers(res)
-	if err != nil {
-		return n, err
+	if len(res) != len(steps) {
+		return nil, fmt.Errorf("%w: %d replies for %d records", ErrBadEntry, len(res), len(steps))
 	}
-	if len(n.Seqs) != len(st.LIIDs) {
-		return n, fmt.Errorf("%w: %d sequence numbers for %d LIIDs", ErrBadEntry, len(n.Seqs), len(st.LIIDs))
+	out := make([]Numbers, len(steps))
+	for i, r := range res {
+		n, err := parseNumbers(r)
+		if err != nil {
+			return nil, err
+		}
+		if len(n.Seqs) != len(steps[i].LIIDs) {
+			return nil, fmt.Errorf("%w: %d sequence numbers for %d LIIDs", ErrBadEntry, len(n.Seqs), len(steps[i].LIIDs))
+		}
+		out[i] = n
 	}
-	return n, nil
+	return out, nil
 }
 
 // sessionTTL outlives the idle timeout so the sweeper, not expiry, normally ends a

@@ -218,9 +218,15 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 		kind Kind
 		seq  uint32
 	}
+	type evKey struct {
+		cin uint32
+		key string
+	}
 	var mu sync.Mutex
 	seen := map[key]bool{}
 	cinOf := map[uint32]string{}
+	evOf := map[evKey]uint32{}
+	keyOfEv := map[evKey]string{} // (cin, id as string) -> event key
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*workers)
 	for si, s := range stores {
@@ -238,8 +244,9 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 						if r%3 == 2 {
 							kind = CC
 						}
+						ek := fmt.Sprintf("e%d", r/3)
 						n, err := s.Step(ctx, &Step{NE: "ne", CorrelationKey: ck, Boundary: record.Continue, Kind: kind,
-							EventKey: fmt.Sprintf("e%d", r/3), LIIDs: []string{"A", "B"}, ID: s.NewID(), Blob: []byte{byte(si)}, Now: time.Now()})
+							EventKey: ek, LIIDs: []string{"A", "B"}, ID: s.NewID(), Blob: []byte{byte(si)}, Now: time.Now()})
 						if err != nil {
 							errs <- err
 							return
@@ -251,6 +258,20 @@ func TestTwoInstancesShareRedis(t *testing.T) {
 							return
 						}
 						cinOf[n.CIN] = ck
+						// One event-identifier per (CIN, event key), distinct keys distinct ids.
+						if id, ok := evOf[evKey{n.CIN, ek}]; ok && id != n.EventID {
+							mu.Unlock()
+							errs <- fmt.Errorf("CIN %d event key %s got ids %d and %d", n.CIN, ek, id, n.EventID)
+							return
+						}
+						evOf[evKey{n.CIN, ek}] = n.EventID
+						idk := evKey{n.CIN, fmt.Sprint(n.EventID)}
+						if other, ok := keyOfEv[idk]; ok && other != ek {
+							mu.Unlock()
+							errs <- fmt.Errorf("CIN %d event id %d given to keys %s and %s", n.CIN, n.EventID, other, ek)
+							return
+						}
+						keyOfEv[idk] = ek
 						for _, ls := range n.Seqs {
 							k := key{ls.LIID, n.CIN, kind, ls.Seq}
 							if seen[k] {

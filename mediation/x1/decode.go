@@ -74,6 +74,9 @@ func scan(b []byte, lim Limits) error {
 	if roots == 0 {
 		return errorf(CodeSyntax, "no root element")
 	}
+	if depth != 0 {
+		return errorf(CodeSyntax, "document ends inside an element")
+	}
 	return nil
 }
 

@@ -91,3 +91,22 @@ func TestRequestsValidate(t *testing.T) {
 		t.Fatalf("destination round trip: %+v %v", d, err)
 	}
 }
+
+// TestSchemaCheckBites makes sure the xmllint check rejects what it should, so a pass
+// above means something.
+func TestSchemaCheckBites(t *testing.T) {
+	td := sampleTask(xidA, "LIID with spaces that is far too long for the pattern", didA)
+	m := Message{TypeOut: "ActivateTaskRequest", Header: header(), X1TransactionID: NewUUID(), TaskDetails: &td}
+	doc, err := EncodeRequest(&Request{Messages: []Message{m}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xsdErr(t, doc) == nil {
+		t.Fatal("xmllint accepted an over-long LIID")
+	}
+	m = Message{TypeOut: "PingRequest", Header: header(), X1TransactionID: "NOT-A-UUID"}
+	doc, _ = EncodeRequest(&Request{Messages: []Message{m}})
+	if xsdErr(t, doc) == nil {
+		t.Fatal("xmllint accepted a bad transaction id")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
@@ -51,6 +52,14 @@ func sharedDir(t testing.TB) string {
 // validateXSD runs xmllint --schema over doc and fails the test when it does not validate.
 func validateXSD(t testing.TB, doc []byte) {
 	t.Helper()
+	if err := xsdErr(t, doc); err != nil {
+		t.Fatalf("%v\n--- document ---\n%s", err, doc)
+	}
+}
+
+// xsdErr validates doc against TS_103_221_01.xsd with xmllint.
+func xsdErr(t testing.TB, doc []byte) error {
+	t.Helper()
 	bin, err := exec.LookPath("xmllint")
 	if err != nil {
 		t.Fatalf("xmllint not found (apt-get install libxml2-utils): %v", err)
@@ -63,19 +72,20 @@ func validateXSD(t testing.TB, doc []byte) {
 	cmd.Stdin = bytes.NewReader(doc)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("document does not validate against TS_103_221_01.xsd: %v\n%s\n--- document ---\n%s", err, out, doc)
+		return fmt.Errorf("document does not validate against TS_103_221_01.xsd: %v\n%s", err, out)
 	}
+	return nil
 }
 
 // pki is a throw-away CA with server and client certificates.
 type pki struct {
-	ca       *x509.Certificate
-	caKey    *ecdsa.PrivateKey
-	pool     *x509.CertPool
-	server   tls.Certificate
-	client   tls.Certificate
-	expired  tls.Certificate
-	stranger tls.Certificate // signed by another CA
+	ca         *x509.Certificate
+	caKey      *ecdsa.PrivateKey
+	pool       *x509.CertPool
+	server     tls.Certificate
+	client     tls.Certificate
+	expired    tls.Certificate
+	stranger   tls.Certificate // signed by another CA
 	serverOnly tls.Certificate // right CA, but no clientAuth usage
 }
 
@@ -137,7 +147,9 @@ func newPKI(t testing.TB) *pki {
 func (p *pki) clientTLS(cert *tls.Certificate) *tls.Config {
 	c := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: p.pool}
 	if cert != nil {
-		c.Certificates = []tls.Certificate{*cert}
+		// Always present the certificate, even when its CA is not among those the server
+		// names, so the server's own verification is what refuses it.
+		c.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return cert, nil }
 	}
 	return c
 }
@@ -156,7 +168,6 @@ type env struct {
 	logs      *bytes.Buffer
 	redactor  *secret.Redactor
 }
-
 
 func newEnv(t *testing.T) *env {
 	t.Helper()

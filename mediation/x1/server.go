@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	stdlog "log"
 	"net"
 	"net/http"
 	"strings"
@@ -73,9 +74,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    16 << 10,
-		// Handshake failures are audited through AuditRefusal; the stdlib's own line
-		// would only repeat them.
-		ErrorLog: nil,
+		// The stdlib's connection-level errors go to our logger, not to stderr.
+		ErrorLog: stdlog.New(s.log.With().Str("component", "x1-http").Logger(), "", 0),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ServeTLS(ln, "", "") }()

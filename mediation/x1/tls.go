@@ -122,4 +122,3 @@ func peerSubject(cs *tls.ConnectionState) string {
 	}
 	return cs.PeerCertificates[0].Subject.String()
 }
-

@@ -5,6 +5,9 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -264,5 +267,28 @@ func waitEnded(ctx context.Context, t *testing.T, sink *numberingSink, id record
 			t.Fatalf("legs of %v did not end: %d of %d", id, ended, n)
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+func TestRunCommand(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	sink := &numberingSink{store: newStore(t)}
+	srs := startSRS(t, "udp", sink, nil)
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	err := sipsim.RunCommand(ctx, []string{"--srs", srs, "--mode", "deposit", "--duration", "400ms", "--uuid", "u-1", "--wav-dir", dir}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "deposit\t") || !strings.Contains(out.String(), "uuid=u-1") || !strings.Contains(out.String(), "caller_bytes=3200") {
+		t.Errorf("output = %q", out.String())
+	}
+	wav, err := os.ReadFile(filepath.Join(dir, "deposit-caller.wav"))
+	if err != nil || len(wav) != 58+3200 || string(wav[:4]) != "RIFF" || wav[20] != 7 {
+		t.Errorf("caller WAV: %d bytes, %v", len(wav), err)
+	}
+	if err := sipsim.RunCommand(ctx, []string{"--mode", "sing"}, &out, &errOut); err == nil {
+		t.Error("--mode sing accepted")
 	}
 }

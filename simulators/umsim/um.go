@@ -30,6 +30,9 @@ type Config struct {
 	// writes of at most n bytes (fragmentation), -1 a whole scenario in one write
 	// (joined frames).
 	WriteChunk int
+	// Heartbeat, if set, sends HEARTBEAT events at this interval to ESL sessions
+	// subscribed to them (FreeSWITCH: every 20 s).
+	Heartbeat time.Duration
 	// Logger receives session logs (no passwords).
 	Logger zerolog.Logger
 }
@@ -124,6 +127,10 @@ func (u *UM) Run(ctx context.Context) error {
 	})
 	defer stop()
 	wg.Add(2)
+	if u.cfg.Heartbeat > 0 {
+		wg.Add(1)
+		go func() { defer wg.Done(); u.heartbeats(ctx, u.cfg.Heartbeat) }()
+	}
 	go func() { defer wg.Done(); u.accept(ctx, u.eslLn, u.serveESL) }()
 	go func() { defer wg.Done(); u.accept(ctx, u.amiLn, u.serveAMI) }()
 	wg.Wait()

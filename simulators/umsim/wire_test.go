@@ -255,3 +255,42 @@ func TestScenarioFileRules(t *testing.T) {
 		}
 	}
 }
+
+func TestESLHeartbeat(t *testing.T) {
+	um, err := NewUM(Config{ContentDir: t.TempDir(), Heartbeat: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { um.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	p := dialPeer(t, um.Addrs().ESL)
+	p.expect("Content-Type: auth/request\n\n")
+	p.send("auth ClueCon\n\nevent plain HEARTBEAT\n\n")
+	p.expect("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
+	p.expect("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n")
+	s := esl.NewStream(esl.Limits{})
+	var seqs []string
+	buf := make([]byte, 4096)
+	for len(seqs) < 2 {
+		n, err := p.r.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Write(buf[:n], func(f *esl.Frame) error {
+			ev, err := esl.EventFromFrame(f, "t", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Value("Event-Name") != "HEARTBEAT" || ev.Value("FreeSWITCH-IPv6") != "::1" {
+				t.Fatalf("event %q", ev.Headers)
+			}
+			seqs = append(seqs, ev.Value("Event-Sequence"))
+			return nil
+		})
+	}
+	if seqs[0] == seqs[1] {
+		t.Errorf("Event-Sequence not increasing: %v", seqs)
+	}
+}

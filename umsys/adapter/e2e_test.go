@@ -39,7 +39,7 @@ warrants:
     destination: lea
     scope: iri+cc
     start: 2020-01-01T00:00:00Z
-    targets: [{boxID: "1000@um.example.net"}]
+    targets: [{boxID: "1000@um.example.net"}, {boxID: "1000@example.net"}]
 `, hi2, hi3)
 }
 
@@ -77,8 +77,14 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 		if deposits != 3 {
+			for _, c := range cins {
+				t.Logf("CIN %d: %+v content %+v", *c.CIN, c.Events, c.Content)
+			}
 			t.Errorf("%d deposits with their audio as CC, want 3", deposits)
 		}
+	})
+	t.Run("json", func(t *testing.T) {
+		testJSONEndToEnd(t)
 	})
 	t.Run("asterisk", func(t *testing.T) {
 		cins := runE2E(t, false)
@@ -92,9 +98,17 @@ func TestEndToEnd(t *testing.T) {
 	})
 }
 
-// runE2E plays every scenario of one dialect and returns the CINs the LEMF saw once
-// every call has ended there.
-func runE2E(t *testing.T, fs bool) []lemf.CINSummary {
+// e2eSystem is LEMF, redis, handover and mediation, running until the test ends.
+type e2eSystem struct {
+	ctx context.Context
+	run func(func(context.Context) error)
+	log zerolog.Logger
+	lm  *lemf.LEMF
+	med *mediation.Mediator
+	reg *prometheus.Registry
+}
+
+func startE2E(t *testing.T) *e2eSystem {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
@@ -134,7 +148,14 @@ func runE2E(t *testing.T, fs bool) []lemf.CINSummary {
 	}
 	run(ho.Run)
 	run(med.Run)
+	return &e2eSystem{ctx: ctx, run: run, log: log, lm: lm, med: med, reg: reg}
+}
 
+// runE2E plays every scenario of one dialect and returns the CINs the LEMF saw once
+// every call has ended there.
+func runE2E(t *testing.T, fs bool) []lemf.CINSummary {
+	sys := startE2E(t)
+	ctx, run, log, lm, med, reg := sys.ctx, sys.run, sys.log, sys.lm, sys.med, sys.reg
 	contentDir := t.TempDir()
 	um, err := umsim.NewUM(umsim.Config{ContentDir: contentDir, Logger: zerolog.Nop()})
 	if err != nil {
@@ -185,6 +206,9 @@ func runE2E(t *testing.T, fs bool) []lemf.CINSummary {
 					ended++
 				}
 			}
+		}
+		if ended >= calls && testing.Verbose() {
+			t.Logf("calls %d ended %d cins %d", calls, ended, len(cins))
 		}
 		if ended >= calls {
 			if len(cins) != calls {

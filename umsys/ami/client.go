@@ -157,7 +157,8 @@ type Conn struct {
 	pending []*Block
 	readErr error // a stream error met after blocks still pending
 	buf     []byte
-	Version string // from the banner, e.g. "11.0.0"
+	// Version is the AMI version from the banner, e.g. "11.0.0".
+	Version string
 	wmu     sync.Mutex
 }
 

@@ -232,7 +232,8 @@ func parseBlock(raw []byte, offset int64) *Block {
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok {
-			blk.Err = fmt.Errorf("line %q at offset %d has no colon: %w", clip(line), offset+int64(pos), ErrMalformed)
+			// The line is not quoted: event content may identify a subscriber.
+			blk.Err = fmt.Errorf("line at offset %d (%d bytes) has no colon: %w", offset+int64(pos), len(line), ErrMalformed)
 			return blk
 		}
 		headers = append(headers, feed.Header{Name: name, Value: strings.TrimLeft(value, " \t")})

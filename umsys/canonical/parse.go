@@ -20,7 +20,10 @@ type FieldError struct {
 	Err   error
 }
 
+// Error names the field and what is wrong with it.
 func (e *FieldError) Error() string { return fmt.Sprintf("field %q: %v", e.Field, e.Err) }
+
+// Unwrap returns the reason.
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // Parse reads canonical fields (already flattened and, for a vendor, mapped by a

@@ -45,7 +45,8 @@ func ParseEventPlain(b []byte) ([]feed.Header, []byte, error) {
 		}
 		colon := strings.IndexByte(line, ':')
 		if colon <= 0 {
-			return nil, nil, fmt.Errorf("event header line %q at body offset %d has no name: %w", clipString(line), pos, ErrMalformed)
+			// The line is not quoted: event content may identify a subscriber.
+			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, len(line), ErrMalformed)
 		}
 		name, value := line[:colon], trimBlanks(line[colon+1:])
 		switch {

@@ -29,10 +29,12 @@ type LineError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *LineError) Error() string {
 	return fmt.Sprintf("jsonfeed: connection %s line %d: %v", e.Conn, e.Line, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *LineError) Unwrap() error { return e.Err }
 
 // LineConfig configures a JSON-lines TCP server.

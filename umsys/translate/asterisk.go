@@ -27,13 +27,13 @@ type amiSession struct {
 	// key is the correlation key (Uniqueid); tkey the table key, which adds the source
 	// because Uniqueids are unique per Asterisk server only.
 	key, tkey, source, system string
-	check               bool // VoiceMailMain rather than VoiceMail
-	box                 string
-	caller              string
-	closed, deposited   bool
-	failed              bool
-	seq                 int
-	last                time.Time
+	check                     bool // VoiceMailMain rather than VoiceMail
+	box                       string
+	caller                    string
+	closed, deposited         bool
+	failed                    bool
+	seq                       int
+	last                      time.Time
 }
 
 type amiEvent struct {

@@ -34,7 +34,8 @@ const (
 	fsModeCheck          // the subscriber in the TUI
 )
 
-// tuiAction is a save or delete the subscriber keyed in, awaiting confirmation.
+// tuiAction is a save or delete the subscriber keyed in, awaiting confirmation;
+// eventKey links its started and settling records and the CC.
 type tuiAction struct {
 	save     bool
 	file     string

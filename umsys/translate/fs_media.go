@@ -76,8 +76,10 @@ func (t *FreeSWITCH) retrieveEnd(dst []Output, s *fsSession, st etsi.MessagingSt
 }
 
 // dtmf: keys pressed during or after a message's playback choose save, delete or
-// undelete per the key map. Keys outside that window (PIN entry, menus) are ignored and
-// never kept.
+// undelete per the key map. A choice is reported at once as operation-started with the
+// message as CC — FreeSWITCH purges a deleted file before the confirming
+// MESSAGE_WAITING arrives — and settled later under the same event key. Keys outside
+// that window (PIN entry, menus) are ignored and never kept.
 func (t *FreeSWITCH) dtmf(dst []Output, f *fsEvent, at time.Time) []Output {
 	s := t.sessions.get(f.uniqueID, t.seen)
 	if s == nil || s.mode != fsModeCheck {
@@ -95,37 +97,55 @@ func (t *FreeSWITCH) dtmf(dst []Output, f *fsEvent, at time.Time) []Output {
 	case k.Save, k.Delete:
 		save := f.dtmf == k.Save
 		for i, a := range s.pending {
-			if a.file == s.current {
-				s.pending[i].save = save
+			if a.file != s.current {
+				continue
+			}
+			if a.save == save {
 				return dst
 			}
+			// Changed mind: the earlier choice is cancelled, the new one starts.
+			dst = t.tuiResult(dst, s, a, etsi.StatusOperationCancelled, "fs.tui-changed", at)
+			s.pending = append(s.pending[:i], s.pending[i+1:]...)
+			break
 		}
-		s.pending = append(s.pending, tuiAction{save: save, file: s.current, eventKey: s.currentKey})
+		a := tuiAction{save: save, file: s.current, eventKey: s.nextKey("tui")}
+		s.pending = append(s.pending, a)
+		return t.tuiStart(dst, s, a, at)
 	case k.Undelete:
 		for i, a := range s.pending {
 			if a.file == s.current && !a.save {
 				s.pending = append(s.pending[:i], s.pending[i+1:]...)
-				break
+				return t.tuiResult(dst, s, a, etsi.StatusOperationCancelled, "fs.tui-undelete", at)
 			}
 		}
 	}
 	return dst
 }
 
-// tuiResult emits save or delete for a key press, with the message as CC.
+// tuiStart reports a save or delete key press with the message as CC.
+func (t *FreeSWITCH) tuiStart(dst []Output, s *fsSession, a tuiAction, at time.Time) []Output {
+	x := t.tuiIRI(s, a, etsi.StatusOperationStarted, "fs.tui-key", at)
+	x.content = &ContentRef{Location: a.file, Direction: etsi.DirectionToTarget}
+	return t.emit(dst, s, &x)
+}
+
+// tuiResult settles a save or delete under the key press's event key.
 func (t *FreeSWITCH) tuiResult(dst []Output, s *fsSession, a tuiAction, st etsi.MessagingStatus, rule string, at time.Time) []Output {
+	x := t.tuiIRI(s, a, st, rule, at)
+	return t.emit(dst, s, &x)
+}
+
+func (t *FreeSWITCH) tuiIRI(s *fsSession, a tuiAction, st etsi.MessagingStatus, rule string, at time.Time) ev {
 	x := t.base(s, rule, at)
 	if a.save {
 		x.rule, x.cat = rule+".save", catMessage(etsi.EventSave)
 	} else {
 		x.rule, x.cat = rule+".delete", catMessage(etsi.EventDelete)
 	}
-	x.status = st
-	x.eventKey = s.nextKey("tui")
+	x.status, x.eventKey = st, a.eventKey
 	x.props = append(x.props, propMessageID(messageID(a.file)))
-	x.content = &ContentRef{Location: a.file, Direction: etsi.DirectionToTarget}
 	t.parties(&x.who, s)
-	return t.emit(dst, s, &x)
+	return x
 }
 
 // messageID is the message's uuid from msg_<uuid>.<ext>.

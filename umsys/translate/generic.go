@@ -150,6 +150,18 @@ func boundaryOf(ce *canonical.Event) record.Boundary {
 			return record.Open
 		case etsi.BoxLogout, etsi.BoxDisconnect:
 			return record.Close
+		case etsi.BoxUnknown, etsi.BoxLogin, etsi.BoxLock, etsi.BoxUnlock, etsi.BoxActivate,
+			etsi.BoxDeactivate, etsi.BoxDelete, etsi.BoxPinChange, etsi.BoxGreetingRecord,
+			etsi.BoxGreetingChange, etsi.BoxGreetingDelete, etsi.BoxGreetingEnable,
+			etsi.BoxGreetingDisable, etsi.BoxNotificationEnable, etsi.BoxNotificationDisable,
+			etsi.BoxGreetingPlay, etsi.BoxLanguageChange, etsi.BoxPinSecurityEnable,
+			etsi.BoxPinSecurityDisable, etsi.BoxPersonalOperatorAdd, etsi.BoxPersonalOperatorChange,
+			etsi.BoxPersonalOperatorRemove, etsi.BoxAdditionalDestinationAdd,
+			etsi.BoxAdditionalDestinationChange, etsi.BoxAdditionalDestinationRemove,
+			etsi.BoxAutoPlayEnable, etsi.BoxAutoPlayDisable, etsi.BoxHeaderPlayEnable,
+			etsi.BoxHeaderPlayDisable:
+			// Operations inside the session: login opens it if connect was not seen,
+			// which Continue does by itself.
 		}
 	}
 	return record.Continue

@@ -82,27 +82,34 @@ func TestFreeSWITCHRules(t *testing.T) {
 			vm("folder-summary", "u1", "VM-Total-New-Messages: 1", "VM-Total-Saved-Messages: 0"), playStart, playStop("done"), dtmf("7"), mwi("0/0")},
 			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded", "fs.raw.folder-summary raw unknown",
 				"fs.retrieve.start message:retrieve operation-started", "fs.retrieve.end message:retrieve operation-succeeded",
-				"fs.tui-confirmed.delete message:delete operation-succeeded", "fs.raw.message-waiting raw unknown",
+				"fs.tui-key.delete message:delete operation-started", "fs.tui-confirmed.delete message:delete operation-succeeded", "fs.raw.message-waiting raw unknown",
 				"fs.disconnect box:disconnect operation-succeeded"}},
 		{"delete not confirmed when count stays", translate.Config{}, []*feed.Event{checkCall, loginOK,
 			vm("folder-summary", "u1", "VM-Total-New-Messages: 1", "VM-Total-Saved-Messages: 0"), playStart, playStop("done"), dtmf("7"), mwi("0/1")},
 			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded", "fs.raw.folder-summary raw unknown",
 				"fs.retrieve.start message:retrieve operation-started", "fs.retrieve.end message:retrieve operation-succeeded",
-				"fs.tui-confirmed.delete message:delete unknown", "fs.raw.message-waiting raw unknown",
+				"fs.tui-key.delete message:delete operation-started", "fs.tui-confirmed.delete message:delete unknown", "fs.raw.message-waiting raw unknown",
 				"fs.disconnect box:disconnect operation-succeeded"}},
 		{"undelete withdraws the delete", translate.Config{}, []*feed.Event{checkCall, loginOK, playStart, playStop("done"), dtmf("7"), dtmf("8"), mwi("1/0")},
 			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded",
 				"fs.retrieve.start message:retrieve operation-started", "fs.retrieve.end message:retrieve operation-succeeded",
+				"fs.tui-key.delete message:delete operation-started", "fs.tui-undelete.delete message:delete operation-cancelled",
 				"fs.raw.message-waiting raw unknown", "fs.disconnect box:disconnect operation-succeeded"}},
 		{"save unconfirmed at hangup", translate.Config{}, []*feed.Event{checkCall, loginOK, playStart, playStop("done"), dtmf("2"), hangupAll},
 			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded",
 				"fs.retrieve.start message:retrieve operation-started", "fs.retrieve.end message:retrieve operation-succeeded",
-				"fs.tui-unconfirmed.save message:save unknown", "fs.disconnect box:disconnect operation-succeeded"}},
+				"fs.tui-key.save message:save operation-started", "fs.tui-unconfirmed.save message:save unknown", "fs.disconnect box:disconnect operation-succeeded"}},
 		{"configured key map", translate.Config{Keys: translate.KeyMap{Save: "9", Delete: "3"}}, []*feed.Event{checkCall, loginOK, playStart, playStop("done"), dtmf("7"), dtmf("3"), mwi("0/0")},
 			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded",
 				"fs.retrieve.start message:retrieve operation-started", "fs.retrieve.end message:retrieve operation-succeeded",
-				"fs.tui-confirmed.delete message:delete operation-succeeded", "fs.raw.message-waiting raw unknown",
+				"fs.tui-key.delete message:delete operation-started", "fs.tui-confirmed.delete message:delete operation-succeeded", "fs.raw.message-waiting raw unknown",
 				"fs.disconnect box:disconnect operation-succeeded"}},
+		{"changing delete to save cancels the delete", translate.Config{}, []*feed.Event{checkCall, loginOK, playStart, playStop("done"), dtmf("7"), dtmf("2"), mwi("0/1")},
+			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded",
+				"fs.retrieve.start message:retrieve operation-started", "fs.retrieve.end message:retrieve operation-succeeded",
+				"fs.tui-key.delete message:delete operation-started", "fs.tui-changed.delete message:delete operation-cancelled",
+				"fs.tui-key.save message:save operation-started", "fs.tui-confirmed.save message:save operation-succeeded",
+				"fs.raw.message-waiting raw unknown", "fs.disconnect box:disconnect operation-succeeded"}},
 		{"keys before any message are not save/delete", translate.Config{}, []*feed.Event{checkCall, dtmf("2"), dtmf("7"), loginOK, mwi("1/0")},
 			[]string{"fs.connect box:connect operation-succeeded", "fs.login box:login operation-succeeded",
 				"fs.raw.message-waiting raw unknown", "fs.disconnect box:disconnect operation-succeeded"}},
@@ -211,6 +218,12 @@ func TestFreeSWITCHRecordDetails(t *testing.T) {
 	}
 	if len(starts) != 2 || len(ends) != 2 || starts[0].Record.EventKey != ends[0].Record.EventKey || starts[0].Record.EventKey == starts[1].Record.EventKey || starts[0].Content == nil || ends[0].Content != nil {
 		t.Errorf("retrieve event keys/content wrong")
+	}
+	// The delete key press carries the CC (the file is purged before confirmation);
+	// its confirmation shares the event key.
+	key, conf := find(t, out, "fs.tui-key.delete"), find(t, out, "fs.tui-confirmed.delete")
+	if key.Content == nil || conf.Content != nil || key.Record.EventKey != conf.Record.EventKey || key.Record.EventKey == starts[1].Record.EventKey {
+		t.Errorf("delete: key content %v, confirmation content %v, keys %q/%q", key.Content, conf.Content, key.Record.EventKey, conf.Record.EventKey)
 	}
 }
 

@@ -26,10 +26,12 @@ type Element struct {
 	maxDepth   int
 }
 
-// Reader walks the elements of one level of BER input.
+// Reader walks the elements of one level of BER input. It only advances an index into a
+// fixed slice, so stepping costs no pointer writes (and no GC write barriers).
 type Reader struct {
-	data     []byte
-	off      int // absolute offset of data[0]
+	b        []byte
+	pos      int // next element is b[pos:]
+	base     int // absolute offset of b[0]
 	depth    int
 	maxDepth int
 }
@@ -40,48 +42,46 @@ func NewReader(b []byte, off, maxDepth int) Reader {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	return Reader{data: b, off: off, maxDepth: maxDepth}
+	return Reader{b: b, base: off, maxDepth: maxDepth}
 }
 
 // Empty reports whether the reader has no more elements.
-func (r *Reader) Empty() bool { return len(r.data) == 0 }
+func (r *Reader) Empty() bool { return r.pos >= len(r.b) }
 
 // Offset is the absolute offset of the next element.
-func (r *Reader) Offset() int { return r.off }
+func (r *Reader) Offset() int { return r.base + r.pos }
 
 // Rest returns the unread bytes.
-func (r *Reader) Rest() []byte { return r.data }
+func (r *Reader) Rest() []byte { return r.b[r.pos:] }
 
 // PeekTag returns the tag of the next element without consuming it.
 func (r *Reader) PeekTag() (Tag, error) {
-	t, _, err := parseTag(r.data, r.off)
+	t, _, err := parseTag(r.b[r.pos:], r.Offset())
 	return t, err
 }
 
 // Next consumes and returns the next element.
 func (r *Reader) Next() (Element, error) {
 	// Fast path: low tag number, short definite length, the bulk of every ETSI PDU.
-	if b := r.data; len(b) >= 2 && b[0]&shortTagMask != highTagForm && b[1] < lengthLongForm && b[0]&^constructedBit != 0 && r.depth <= r.maxDepth {
+	if b := r.b[r.pos:]; len(b) >= 2 && b[0]&shortTagMask != highTagForm && b[1] < lengthLongForm && b[0]&^constructedBit != 0 && r.depth <= r.maxDepth {
 		if l := int(b[1]); l <= len(b)-2 {
-			e := Element{
+			off := r.base + r.pos
+			r.pos += 2 + l
+			return Element{
 				Tag:           Tag{Class: Class(b[0] & classMask), Constructed: b[0]&constructedBit != 0, Number: uint32(b[0] & shortTagMask)},
-				Offset:        r.off,
-				ContentOffset: r.off + 2,
+				Offset:        off,
+				ContentOffset: off + 2,
 				Content:       b[2 : 2+l],
 				depth:         r.depth,
 				maxDepth:      r.maxDepth,
-			}
-			r.data = b[2+l:]
-			r.off += 2 + l
-			return e, nil
+			}, nil
 		}
 	}
-	e, n, err := parseElement(r.data, r.off, r.depth, r.maxDepth)
+	e, n, err := parseElement(r.b[r.pos:], r.Offset(), r.depth, r.maxDepth)
 	if err != nil {
 		return Element{}, err
 	}
-	r.data = r.data[n:]
-	r.off += n
+	r.pos += n
 	return e, nil
 }
 
@@ -90,7 +90,7 @@ func (e *Element) Children() (Reader, error) {
 	if !e.Tag.Constructed {
 		return Reader{}, errAt(e.Offset, ErrConstructed, "expected a constructed element")
 	}
-	return Reader{data: e.Content, off: e.ContentOffset, depth: e.depth + 1, maxDepth: e.maxDepth}, nil
+	return Reader{b: e.Content, base: e.ContentOffset, depth: e.depth + 1, maxDepth: e.maxDepth}, nil
 }
 
 func parseTag(b []byte, off int) (Tag, int, error) {

@@ -22,10 +22,12 @@ type Error struct {
 	Err    error
 }
 
+// Error names the line, offset and reason.
 func (e *Error) Error() string {
 	return fmt.Sprintf("line %d (offset %d): %v", e.Line, e.Offset, e.Err)
 }
 
+// Unwrap returns the reason.
 func (e *Error) Unwrap() error { return e.Err }
 
 func errAt(data []byte, off int64, err error) *Error {

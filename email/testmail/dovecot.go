@@ -105,7 +105,7 @@ protocols = imap pop3
 listen = 127.0.0.1
 %[7]s
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login apop
 mail_location = maildir:%[1]s/mail/%%u
 first_valid_uid = 0
 pop3_uidl_format = %%08Xu%%08Xv

@@ -1,0 +1,33 @@
+package email
+
+// ccBuffer accumulates CC content up to one chunk. Small contents are copied out at
+// their size and the buffer reused; a full chunk is handed over without copying, and
+// the next one starts at full size, so bulk transfers (100 MB DATA) copy each byte once
+// while idle sessions keep only small buffers.
+type ccBuffer struct {
+	b    []byte
+	bulk bool // the last content taken was a whole chunk
+}
+
+func (c *ccBuffer) len() int { return len(c.b) }
+
+func (c *ccBuffer) add(p []byte, chunk int) {
+	if c.b == nil && c.bulk {
+		c.b = make([]byte, 0, chunk)
+	}
+	c.b = append(c.b, p...)
+}
+
+// take returns the content, owned by the caller, and empties the buffer.
+func (c *ccBuffer) take(chunk int) []byte {
+	if len(c.b) >= chunk {
+		out := c.b
+		c.b, c.bulk = nil, true
+		return out
+	}
+	out := append([]byte(nil), c.b...)
+	c.b, c.bulk = c.b[:0], false
+	return out
+}
+
+func (c *ccBuffer) reset() { c.b = c.b[:0] }
