@@ -13,8 +13,9 @@
 // Sequences: one TCP session is one correlation key, so one CIN. A logon is Open
 // (iRI-Begin; SMTP reports HELO/EHLO and again AUTH), downloads, uploads and sends are
 // Continue, the logoff is Close; a session that ends without one is closed with status
-// unknown. A logon failure or logon attempt before any logon is Standalone (Report),
-// with the failed exchange as Standalone CC under the same EventKey.
+// unknown. A logon failure or logon attempt before any logon is Standalone (Report, a
+// CIN of its own); its exchange is CC of the TCP session's sequence (Continue), which a
+// later logon in the same session continues.
 //
 // CC: after every finished command/response (Annexes B.5, C.3) the exchange's client
 // bytes (from-target) and server bytes (to-target) are delivered in application

@@ -98,6 +98,8 @@ func FuzzSMTP(f *testing.F) {
 		c("Message-ID: <1@b>\r\n\r\n..x\r\n.\r\n"), s("250 ok\r\n"), c("QUIT\r\n"), s("221 bye\r\n")}))
 	f.Add(encodeFrames([]step{s("220 hi\r\n"), c("EHLO x\r\nAUTH LOGIN\r\n"), s("250 ok\r\n334 VXNlcm5hbWU6\r\n"),
 		c("%%%\r\n"), s("501 bad\r\n"), c("BDAT 5 LAST\r\nabcde"), s("250 ok\r\n"), c("STARTTLS\r\n"), s("220 go\r\n"), c("\x16\x03")}))
+	f.Add(encodeFrames([]step{s("220 hi\r\n"), c("EHLO x\r\nMAIL FROM:<a>\r\nRCPT TO:<b>\r\nRSET\r\nDATA\r\n"),
+		s("250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n"), c("x\r\n.\r\nQUIT\r\n"), s("250 ok\r\n221 bye\r\n")}))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzMachine(t, SMTP, data) })
 }
 

@@ -74,33 +74,7 @@ func (m *IMAPMachine) ResumePlain() {
 
 // Feed implements Machine.
 func (m *IMAPMachine) Feed(dir Direction, p []byte, now time.Time) {
-	m.now = now
-	if m.opaque || m.ended {
-		m.count(dir, len(p), now)
-		return
-	}
-	for len(p) > 0 {
-		if m.opaque {
-			// The rest of the chunk is TLS: counted, not parsed.
-			m.count(dir, len(p), now)
-			return
-		}
-		var n int
-		var act func()
-		if dir == FromClient {
-			n, act = m.client(p)
-		} else {
-			n, act = m.server(p)
-		}
-		// Consumed bytes join the exchange before the step acts on them, so the
-		// exchange CC of a completed response includes its last line.
-		m.count(dir, n, now)
-		m.keep(dir, p[:n])
-		p = p[n:]
-		if act != nil {
-			act()
-		}
-	}
+	m.feed(dir, p, now, m.client, m.server)
 }
 
 // End implements Machine.

@@ -109,8 +109,9 @@ func TestIMAPEvents(t *testing.T) {
 			steps: []step{greet, c("a1 LOGIN joe wrong\r\n"), s("a1 NO [AUTHENTICATIONFAILED] no\r\n")},
 			want:  []string{iriq(record.Standalone, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
 			check: func(t *testing.T, recs []*record.Record) {
-				// The failed exchange is delivered as CC with the failure.
-				if len(recs) != 3 || recs[1].Boundary != record.Standalone || recs[1].EventKey != recs[0].EventKey {
+				// The failed exchange is delivered as CC of the TCP session's sequence.
+				if len(recs) != 3 || recs[1].Boundary != record.Continue || recs[1].EventKey != recs[0].EventKey ||
+					string(recs[1].EmailCC.Content) != "a1 LOGIN joe wrong\r\n" {
 					t.Errorf("records %q", describeAll(recs))
 				}
 			},

@@ -62,6 +62,35 @@ func dirIndex(d Direction) int {
 	return 0
 }
 
+// stepFunc consumes the start of p for one direction: it returns how many bytes it
+// took and, when they completed something, what to do once they are counted and kept.
+type stepFunc func(p []byte) (int, func())
+
+// feed drives one chunk through a machine's steps. Consumed bytes are counted and
+// join the exchange before the step acts on them, so the CC of a completed response
+// includes its last line and per-operation octet counts include it.
+func (s *session) feed(dir Direction, p []byte, now time.Time, client, server stepFunc) {
+	s.now = now
+	step := client
+	if dir == FromServer {
+		step = server
+	}
+	for len(p) > 0 {
+		if s.opaque || s.ended {
+			// TLS (or a finished session): counted, not parsed.
+			s.count(dir, len(p), now)
+			return
+		}
+		n, act := step(p)
+		s.count(dir, n, now)
+		s.keep(dir, p[:n])
+		p = p[n:]
+		if act != nil {
+			act()
+		}
+	}
+}
+
 // count adds received bytes to the session totals.
 func (s *session) count(dir Direction, n int, now time.Time) {
 	s.octets[dirIndex(dir)] += int64(n)
@@ -226,10 +255,14 @@ func (s *session) flushExchange(key string, ids []record.Identity) {
 	s.ccKey = ""
 }
 
-// flushStandalone delivers a failed logon's exchange as CC in its own sequence.
-func (s *session) flushStandalone(key string, ids []record.Identity) {
+// flushFailedLogon delivers a refused logon's exchange, before any logon, as CC of the
+// TCP session's sequence (Continue): the IRI is a Report with a CIN of its own, the CC
+// joins the CIN a later logon in the same session will use.
+func (s *session) flushFailedLogon(key string, ids []record.Identity) {
 	for i, dir := range []etsi.PayloadDirection{etsi.DirectionFromTarget, etsi.DirectionToTarget} {
-		s.emitCC(record.Standalone, key, dir, s.cc[i].take(s.opts.CCChunk), ids)
+		if s.cc[i].len() > 0 {
+			s.emitCC(record.Continue, key, dir, s.cc[i].take(s.opts.CCChunk), ids)
+		}
 	}
 	s.ccKey = ""
 }
@@ -265,7 +298,7 @@ func (s *session) logonFailed(ev etsi.EmailEvent, key string, since [2]int64, aa
 		return
 	}
 	s.emitIRI(record.Standalone, key, iri, ids)
-	s.flushStandalone(key, ids)
+	s.flushFailedLogon(key, ids)
 }
 
 // logoff closes the sequence. The exchange CC goes first: after the Close record a CC

@@ -104,36 +104,13 @@ func (m *SMTPMachine) End(now time.Time) {
 
 // Feed implements Machine.
 func (m *SMTPMachine) Feed(dir Direction, p []byte, now time.Time) {
-	m.now = now
-	if m.opaque || m.ended {
-		m.count(dir, len(p), now)
-		return
-	}
-	for len(p) > 0 {
-		if m.opaque {
-			// The rest of the chunk is TLS: counted, not parsed.
-			m.count(dir, len(p), now)
-			return
-		}
-		var n int
-		var act func()
-		if dir == FromClient {
-			n, act = m.client(p)
-		} else {
-			n, act = m.server(p)
-		}
-		// Consumed bytes join the exchange before the step acts on them, so the
-		// exchange CC of a completed response includes its last line.
-		m.count(dir, n, now)
-		m.keep(dir, p[:n])
-		p = p[n:]
-		if act != nil {
-			act()
-		}
-	}
+	m.feed(dir, p, now, m.client, m.server)
 }
 
 func (m *SMTPMachine) client(p []byte) (int, func()) {
+	if (m.mode == smtpData || m.mode == smtpBDAT) && (m.tx == nil || m.tx.msg == nil) {
+		m.mode = smtpCommands // defensive: content without a transaction is parsed as commands
+	}
 	switch m.mode {
 	case smtpData:
 		n, done := m.data.feed(p, m.tx.msg.write)
@@ -181,6 +158,10 @@ func (m *SMTPMachine) command(line string) {
 		m.ccKey = c.key
 	}
 	switch verb {
+	case "RSET":
+		// Cleared on the command, not the reply: a pipelined DATA may already have
+		// started the next transaction.
+		m.tx, m.extra = nil, nil
 	case "MAIL":
 		// The transaction starts with the command: with PIPELINING, DATA may be parsed
 		// before MAIL's reply arrives.
@@ -320,8 +301,6 @@ func (m *SMTPMachine) reply(code int, text string) {
 			m.dataDone(c, code)
 			return
 		}
-	case "RSET":
-		m.tx, m.extra = nil, nil
 	case "QUIT":
 		m.logoff(c.key, etsi.EmailStatusSucceeded)
 		return

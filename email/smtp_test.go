@@ -194,6 +194,30 @@ func TestSMTPEvents(t *testing.T) {
 			},
 		},
 		{
+			name: "RSET pipelined before DATA",
+			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRSET\r\nMAIL FROM:<b@x>\r\nRCPT TO:<c@y>\r\nDATA\r\n"),
+				s("250 ok\r\n250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n"), c("\r\nhi\r\n.\r\n"), s("250 ok\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
+			check: func(t *testing.T, iri []*record.Record) {
+				if *iri[1].EmailIRI.Sender != "b@x" || iri[1].EmailIRI.Recipients[0] != "c@y" {
+					t.Errorf("send IRI %+v", iri[1].EmailIRI)
+				}
+			},
+		},
+		{
+			name: "RSET reply after DATA parsed",
+			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRCPT TO:<c@y>\r\nRSET\r\nDATA\r\n"),
+				s("250 ok\r\n250 ok\r\n250 reset\r\n503 need MAIL\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+			},
+		},
+		{
 			name: "BDAT chunking",
 			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nBDAT 17\r\nMessage-ID: <"),
 				c("b>\r\nBDAT 6 LAST\r\n\r\nbody"), s("250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n")),

@@ -23,6 +23,7 @@ const (
 	DefaultResendWindow      = 1000
 	DefaultMaxInboundFrame   = 64 << 10
 	maxDestinationNameLength = 128
+	maxResendWindow          = 1_000_000
 )
 
 // Config configures a Handover: shared settings and one entry per LEA destination.
@@ -219,6 +220,9 @@ func (d *Destination) validate() error {
 	}
 	if d.MaxBufferedAge < 0 || d.MaxBufferedBytes < 0 {
 		return fmt.Errorf("max buffered age and bytes must not be negative")
+	}
+	if d.ResendWindow > maxResendWindow {
+		return fmt.Errorf("resend window %d is above %d PDUs", d.ResendWindow, maxResendWindow)
 	}
 	if d.MaxInboundFrame < 16 {
 		return fmt.Errorf("max inbound frame %d is below 16 bytes", d.MaxInboundFrame)

@@ -27,6 +27,7 @@ func TestConfigValidate(t *testing.T) {
 		{"jitter too big", func(c *Config) { c.Destinations[0].Backoff.Jitter = 2 }, "jitter"},
 		{"tls without CA", func(c *Config) { c.Destinations[0].TLS = &TLSConfig{CertFile: "c", KeyFile: "k"} }, "CA file not set"},
 		{"negative age", func(c *Config) { c.Destinations[0].MaxBufferedAge = -time.Second }, "must not be negative"},
+		{"huge resend window", func(c *Config) { c.Destinations[0].ResendWindow = 2_000_000 }, "resend window"},
 		{"short lease", func(c *Config) { c.LeaseTTL = time.Millisecond }, "lease TTL"},
 	}
 	for _, tc := range tests {

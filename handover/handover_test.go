@@ -3,6 +3,7 @@ package handover
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/umli/umli/internal/testredis"
@@ -86,5 +87,27 @@ func TestEnqueueRejects(t *testing.T) {
 	l, err := rdb.XLen(ctx, streamKeys("t:", "lea1", HI2).stream).Result()
 	if err != nil || l != 5 {
 		t.Fatalf("stream length %d (%v), want 5", l, err)
+	}
+}
+
+// Without keep-alives nothing confirms delivery: trimming follows the written position.
+func TestTrimWithoutKeepAlives(t *testing.T) {
+	for _, window := range []int{-1, 10} {
+		t.Run(fmt.Sprintf("window %d", window), func(t *testing.T) {
+			srv := testredis.Start(t)
+			rdb := testRedis(t, srv)
+			lemf := newPeer(t, nil)
+			d := testDestination("lea1", lemf.addr, "")
+			d.KeepAliveInterval, d.KeepAlive, d.IsKeepAliveResponse = 0, nil, nil
+			d.ResendWindow = window
+			in := newInstance(t, testConfig(d), rdb).run(t)
+			enqueueRange(t, in.h, "lea1", HI2, 0, 200, 20)
+			waitFor(t, "delivery", func() bool { _, err := checkComplete(lemf.state().seqs, 200); return err == nil })
+			want := int64(max(window, 0))
+			waitFor(t, "stream trimmed to the window", func() bool {
+				l, err := rdb.XLen(context.Background(), streamKeys("t:", "lea1", HI2).stream).Result()
+				return err == nil && l == want
+			})
+		})
 	}
 }

@@ -53,7 +53,10 @@ func (e writeError) Unwrap() error { return e.err }
 func (s *stream) newSession(conn net.Conn) *session {
 	ss := &session{
 		s: s, conn: conn, in: startInbound(conn, s.h.framer, s.dest),
-		bw: bufio.NewWriterSize(conn, writeBufferSize), ring: newIDRing(s.dest.window()),
+		bw: bufio.NewWriterSize(conn, writeBufferSize),
+	}
+	if s.dest.KeepAliveInterval <= 0 { // trims follow written ids only without keep-alives
+		ss.ring = newIDRing(s.dest.window())
 	}
 	// With keep-alives, the first one goes out at once and nothing else is sent before it
 	// is answered: a TLS 1.3 server refuses a client certificate only after the client
@@ -155,12 +158,26 @@ func (ss *session) warnRedis(err error) {
 	}
 }
 
+// busyKeepAlive: while PDUs flow, keep-alives go out at least this often, because their
+// responses are what lets delivered PDUs leave Redis.
+const busyKeepAlive = time.Second
+
+// keepAliveDue is the gap after the last keep-alive at which the next one is due.
+func (ss *session) keepAliveDue() time.Duration {
+	d := ss.s.dest.KeepAliveInterval
+	if ss.lastPDU.After(ss.lastKA) {
+		return min(d, busyKeepAlive)
+	}
+	return d
+}
+
 // keepAliveGrace: while PDU writes keep succeeding, a late keep-aliveResponse is tolerated
 // up to this many timeouts (a busy LEMF answers after reading what came before); a LEMF
 // that stops reading is caught by the write timeout.
 const keepAliveGrace = 10
 
-// keepAlive sends a keep-alive every KeepAliveInterval, busy or idle, and tears the
+// keepAlive sends a keep-alive every KeepAliveInterval (at least every second while PDUs
+// flow) and tears the
 // connection down when its response is late. A response proves the LEMF has read every
 // byte before the keep-alive, which is what lets the stream be trimmed (see trimConfirmed).
 func (ss *session) keepAlive(now time.Time) error {
@@ -182,7 +199,7 @@ func (ss *session) keepAlive(now time.Time) error {
 			return errKeepAliveTimeout
 		}
 	}
-	if ss.kaSent.IsZero() && now.Sub(ss.lastKA) >= d.KeepAliveInterval {
+	if ss.kaSent.IsZero() && now.Sub(ss.lastKA) >= ss.keepAliveDue() {
 		_ = ss.conn.SetWriteDeadline(now.Add(d.WriteTimeout))
 		if _, err := ss.bw.Write(d.KeepAlive()); err != nil {
 			return writeError{err}
@@ -202,7 +219,7 @@ func (ss *session) untilKeepAliveDuty(now time.Time) time.Duration {
 		return time.Hour
 	}
 	if ss.kaSent.IsZero() {
-		return max(ss.lastKA.Add(d.KeepAliveInterval).Sub(now), time.Millisecond)
+		return max(ss.lastKA.Add(ss.keepAliveDue()).Sub(now), time.Millisecond)
 	}
 	due := ss.kaSent.Add(d.KeepAliveTimeout)
 	if now.After(due) { // in the grace period
@@ -248,7 +265,9 @@ func (ss *session) write(msgs []redis.XMessage) error {
 		} else if _, err := ss.bw.WriteString(p); err != nil {
 			return writeError{err}
 		}
-		ss.ring.push(id)
+		if ss.ring != nil {
+			ss.ring.push(id)
+		}
 		if ss.sent.less(id) {
 			fresh++
 		} else {

@@ -4,14 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/warrant"
 )
 
 // TestDeliveryRules runs records through mediation, handover and a LEMF over TCP and
@@ -213,21 +221,25 @@ func TestLEMFOutageUnderLoad(t *testing.T) {
 	if err := s.med.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// Each stream is delivered in order: once its last PDU arrived, all earlier ones did.
 	total := 0
 	for i := range iri {
 		total += 2*iri[i] + cc[i] // A-CC and B-IRI get IRI, A-CC gets CC
 	}
+	// Each stream is delivered in order: once its last number arrived, every earlier one
+	// did (to the first LEMF or the second).
 	waitFor(t, "LEMF catching up", func() bool {
-		sum := s.lm.Summary()
-		for _, l := range sum.LIIDs {
+		n := 0
+		for _, l := range s.lm.Summary().LIIDs {
 			for _, c := range l.CINs {
-				if len(c.Events) == 0 || c.Events[len(c.Events)-1].IRIType != "iRI-End" {
-					return false
+				if c.IRI.PDUs > 0 {
+					n += int(c.IRI.Highest) + 1
+				}
+				if c.CC.PDUs > 0 {
+					n += int(c.CC.Highest) + 1
 				}
 			}
 		}
-		return len(sum.LIIDs) == 2 && len(sum.LIIDs[0].CINs) == len(iri) && len(sum.LIIDs[1].CINs) == len(iri)
+		return n == total
 	})
 	got := s.received()
 	if len(got.Reused) > 0 {
@@ -286,5 +298,194 @@ func TestRedisOutage(t *testing.T) {
 	a := pducheck.Stream{LIID: "A-CC", NE: "um-1", CIN: 1}
 	if got.Count(a) != 22 {
 		t.Fatalf("A-CC got %d PDUs, want 22", got.Count(a))
+	}
+}
+
+// TestSetWarrants swaps the warrant set at run time: a new target is intercepted from
+// then on, a removed one no longer, and a warrant naming an unknown destination is
+// refused by LIID while the rest take effect.
+func TestSetWarrants(t *testing.T) {
+	s := startSystem(t, time.Minute)
+	carol := record.Identity{Kind: record.IdentityEmail, Value: "carol@example.net"}
+	start := time.Now().Add(-time.Minute)
+	err := s.med.SetWarrants([]*warrant.Warrant{
+		{LIID: "NEW-1", Destination: "lea", Scope: warrant.ScopeIRI, Start: start, Targets: []record.Identity{carol}},
+		{LIID: "BAD-DEST", Destination: "nowhere", Scope: warrant.ScopeIRI, Start: start, Targets: []record.Identity{carol}},
+	})
+	if err == nil || !strings.Contains(err.Error(), "warrant BAD-DEST: destination \"nowhere\" is not configured") {
+		t.Fatalf("err = %v", err)
+	}
+	if s.med.Warrants().Len() != 1 {
+		t.Fatalf("%d warrants in force", s.med.Warrants().Len())
+	}
+	r := rec(carol, "c1", record.Standalone, "")
+	r.MessagingIRI = msgIRI(etsi.EventDeposit)
+	s.submit(r)
+	old := rec(aliceID, "a1", record.Standalone, "") // alice's warrants are gone
+	old.MessagingIRI = msgIRI(etsi.EventDeposit)
+	s.submit(old)
+	if err := s.med.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "LEMF", func() bool { return s.lm.Summary().HI2.PDUs-s.lm.Summary().HI2.KeepAlives >= 1 })
+	if d := s.metric("umli_mediation_records_dropped_total", "reason", "no_target"); d != 1 {
+		t.Errorf("alice's record: dropped %v, want 1", d)
+	}
+	got := s.received()
+	if got.Count(pducheck.Stream{LIID: "NEW-1", NE: "um-1", CIN: 1}) != 1 || len(got.PDUs) != 1 {
+		t.Fatalf("streams %v", keys(got))
+	}
+}
+
+// TestQueueFull: with nothing numbering records (Run not started, as while Redis is
+// away), Submit fills the bounded queue and then refuses with ErrQueueFull once its
+// context ends.
+func TestQueueFull(t *testing.T) {
+	srv := testredis.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	cfg, err := config.Parse("q.yaml", []byte(testConfig("127.0.0.1:1", "127.0.0.1:2", time.Minute, time.Now().Add(-time.Hour))+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Queue.Size, cfg.Queue.Workers = 4, 1
+	med, err := mediation.New(cfg, rdb, nil, zerolog.Nop(), mediation.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := 0
+	for {
+		r := rec(aliceID, "q", record.Continue, "")
+		r.MessagingIRI = msgIRI(etsi.EventDeposit)
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		err := med.Submit(ctx, r)
+		cancel()
+		if err != nil {
+			if !errors.Is(err, mediation.ErrQueueFull) {
+				t.Fatalf("err = %v", err)
+			}
+			break
+		}
+		taken++
+	}
+	if taken != 4 || med.Pending() != 4 {
+		t.Fatalf("took %d records (pending %d), queue size 4", taken, med.Pending())
+	}
+}
+
+// TestTwoInstances: two umli instances (mediation + handover each, own instance id)
+// share one Redis and take records of the same sequences concurrently. The LEMF must get
+// every number exactly once per (LIID, CIN, IRI|CC): no CIN given to two sequences, no
+// sequence number twice, none missing, event-identifiers consistent.
+func TestTwoInstances(t *testing.T) {
+	s := startSystem(t, time.Minute)
+	cfg2, err := config.Parse("two.yaml", []byte(strings.Replace(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour)), "instance: it-1", "instance: it-2", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := mediation.HandoverConfig(cfg2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ho2, err := handover.New(hc, s.rdb, nil, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	med2, err := mediation.New(cfg2, s.rdb, ho2, zerolog.Nop(), mediation.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, run := range []func(context.Context) error{ho2.Run, med2.Run} {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = run(ctx) }()
+	}
+	defer func() { cancel(); wg.Wait() }()
+
+	const sessions, perSession = 6, 60
+	meds := []*mediation.Mediator{s.med, med2}
+	var iri, cc [sessions]int
+	var mu sync.Mutex
+	var sw sync.WaitGroup
+	for i := range sessions {
+		for w := range 2 {
+			sw.Add(1)
+			go func() {
+				defer sw.Done()
+				for k := range perSession {
+					r := rec(aliceID, fmt.Sprintf("two-%d", i), record.Continue, fmt.Sprintf("m%d", k/6))
+					if k%3 == 2 {
+						r.MessagingCC = audio(k)
+					} else {
+						r.MessagingIRI = msgIRI(etsi.EventRetrieve)
+					}
+					if err := meds[(w+k)%2].Submit(context.Background(), r); err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					if r.MessagingCC != nil {
+						cc[i]++
+					} else {
+						iri[i]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	sw.Wait()
+	for _, m := range meds {
+		if err := m.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for i := range sessions {
+		total += 2*iri[i] + cc[i]
+	}
+	waitFor(t, "LEMF", func() bool {
+		n := 0
+		for _, l := range s.lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				n += c.IRI.PDUs - c.IRI.Duplicates + c.CC.PDUs - c.CC.Duplicates
+			}
+		}
+		return n >= total
+	})
+	got := s.received()
+	if len(got.Reused) > 0 || len(got.Gaps()) > 0 {
+		t.Fatalf("reused %v gaps %v", got.Reused, got.Gaps())
+	}
+	distinct := 0
+	cins := map[uint32]bool{}
+	for st := range got.PDUs {
+		distinct += got.Count(st)
+		cins[st.CIN] = true
+	}
+	if distinct != total || len(cins) != sessions {
+		t.Fatalf("%d distinct PDUs over %d CINs; want %d over %d", distinct, len(cins), total, sessions)
+	}
+	// event-identifier: one per (CIN, event key); IRI and CC of a key agree.
+	for st, m := range got.PDUs {
+		if st.LIID != "A-CC" {
+			continue
+		}
+		for q := range m {
+			p, err := got.Decoded(st, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ev uint32
+			if st.CC {
+				ev = p.Payload.CC[0].Contents.MessagingCC.EventIdentifier
+			} else {
+				ev = *p.Payload.IRI[0].Contents.MessagingIRI.EventIdentifier
+			}
+			if ev < 1 || ev > perSession/6 {
+				t.Fatalf("%v seq %d: event id %d out of 1..%d", st, q, ev, perSession/6)
+			}
+		}
 	}
 }

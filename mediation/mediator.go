@@ -29,7 +29,7 @@ type Queue interface {
 // record.Sink; Submit may be called from any goroutine, before and while Run runs.
 type Mediator struct {
 	cfg   *config.Config
-	table *warrant.Table
+	table atomic.Pointer[warrant.Table]
 	store *session.Store
 	rdb   redis.UniversalClient
 	queue Queue
@@ -79,7 +79,7 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 		return nil, err
 	}
 	m := &Mediator{
-		cfg: cfg, table: cfg.Table, store: store, rdb: rdb, queue: queue,
+		cfg: cfg, store: store, rdb: rdb, queue: queue,
 		log:  log.With().Str("component", "mediation").Logger(),
 		now:  opt.Now,
 		seed: maphash.MakeSeed(),
@@ -88,6 +88,7 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.table.Store(cfg.Table)
 	workers := max(cfg.Queue.Workers, 1)
 	per := max(cfg.Queue.Size/workers, 1)
 	m.shards = make([]chan *job, workers)
@@ -121,7 +122,7 @@ func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
 	}
 	r = &j.r
 	var buf [4]*warrant.Warrant
-	ws, reason := m.table.Match(buf[:0], r.Identities, r.Time)
+	ws, reason := m.table.Load().Match(buf[:0], r.Identities, r.Time)
 	if reason != warrant.DropNone {
 		m.met.dropped.WithLabelValues(string(reason)).Inc()
 		return nil
@@ -378,7 +379,7 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 		at = e.At
 	}
 	for _, ls := range e.Seqs {
-		w := m.table.Warrant(ls.LIID)
+		w := m.table.Load().Warrant(ls.LIID)
 		if w == nil {
 			m.log.Warn().Str("liid", ls.LIID).Msg("journal entry for a warrant no longer configured; not delivered")
 			continue

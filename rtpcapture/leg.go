@@ -77,12 +77,15 @@ type Leg struct {
 	reorder     Reorder
 	stats       LegStats
 
-	s         *Session
-	sender    Side
-	views     []legView
-	dtmfID    []record.Identity
-	pts       PayloadTypes
-	capHint   int
+	s       *Session
+	sender  Side
+	views   []legView
+	dtmfID  []record.Identity
+	pts     PayloadTypes
+	capHint int
+	// spare and crs are the buffers reused with SessionConfig.ReuseBuffers.
+	spare     []byte
+	crs       []ccRecord
 	seq       uint32
 	dtmf      dtmfState
 	dtmfClock uint32
@@ -197,10 +200,16 @@ func (l *Leg) out(p *Packet) {
 		if clock == 0 {
 			clock = 8000
 		}
+		var content []byte
+		if l.s.cfg.ReuseBuffers {
+			content = l.spare[:0]
+		} else {
+			content = make([]byte, 0, l.capHint)
+		}
 		l.cur = chunk{
 			open: true, pt: p.PayloadType, ct: l.lastCT, startTS: p.Timestamp, at: p.Arrival,
 			ticks:   uint32(uint64(clock) * uint64(l.s.cfg.Chunk) / uint64(time.Second)),
-			content: make([]byte, 0, l.capHint),
+			content: content,
 		}
 		if l.cur.ticks == 0 {
 			l.cur.ticks = 1
@@ -237,10 +246,19 @@ func (l *Leg) flush(eos bool) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	for _, v := range l.views {
-		// One allocation per record: the record, its MessagingCC and the numbers it
-		// points to live together.
-		cr := &ccRecord{cid: v.cid, seq: seq}
+	// One allocation for all views of the chunk: each record, its MessagingCC and the
+	// numbers it points to live together. With ReuseBuffers the leg's own are reused.
+	crs := l.crs
+	if !l.s.cfg.ReuseBuffers || crs == nil {
+		crs = make([]ccRecord, len(l.views))
+	}
+	if l.s.cfg.ReuseBuffers {
+		l.crs = crs
+		defer func() { l.spare = content[:0] }()
+	}
+	for i, v := range l.views {
+		cr := &crs[i]
+		cr.cid, cr.seq = v.cid, seq
 		cr.cc = etsi.MessagingCC{
 			ContentIdentifier: &cr.cid,
 			SequenceNumber:    &cr.seq,

@@ -247,3 +247,41 @@ func TestContentType(t *testing.T) {
 		}
 	}
 }
+
+// copyingSink serializes what it needs before Submit returns, like a durable journal:
+// the contract ReuseBuffers relies on.
+type copyingSink struct{ content map[uint32][]byte }
+
+func (s *copyingSink) Submit(_ context.Context, r *record.Record) error {
+	if r.MessagingCC != nil && r.Identities[0] == boxID {
+		cid := *r.MessagingCC.ContentIdentifier
+		s.content[cid] = append(s.content[cid], r.MessagingCC.Content...)
+	}
+	return nil
+}
+
+func TestLegReuseBuffers(t *testing.T) {
+	ctx := context.Background()
+	sink := &copyingSink{content: map[uint32][]byte{}}
+	s, err := rtpcapture.NewSession(ctx, rtpcapture.SessionConfig{
+		Source: "srs-test", CorrelationKey: "k", Sink: sink, ReuseBuffers: true,
+		Parties: []rtpcapture.Party{{Side: rtpcapture.SideUM, Identities: []record.Identity{boxID}}},
+	}, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leg := s.NewLeg(rtpcapture.SideCaller, nil)
+	var want []byte
+	for i := 0; i < 57; i++ {
+		want = append(want, tone(i)...)
+		if err := leg.Push(ctx, rtpPacket(t, 1, uint16(i), uint32(i*160), 0, tone(i)), time.Unix(1, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := leg.Close(ctx); st.Chunks != 6 {
+		t.Errorf("chunks = %d, want 6", st.Chunks)
+	}
+	if !bytes.Equal(sink.content[rtpcapture.ContentToTarget], want) {
+		t.Errorf("content with reused buffers differs: %d bytes, want %d", len(sink.content[1]), len(want))
+	}
+}

@@ -70,9 +70,14 @@ type SessionConfig struct {
 	// Chunk is the media duration per MessagingCC (DefaultChunk when zero).
 	Chunk time.Duration
 	// Window is the reorder window in packets (DefaultWindow when zero).
-	Window  int
-	Metrics *Metrics
-	Log     zerolog.Logger
+	Window int
+	// ReuseBuffers lets each leg reuse its chunk buffer and records once Submit has
+	// returned. Set it only for a Sink that keeps neither the record nor its content
+	// after Submit returns (one that serializes them into its journal, as mediation's
+	// durable queue does); the default hands every chunk over in fresh memory.
+	ReuseBuffers bool
+	Metrics      *Metrics
+	Log          zerolog.Logger
 }
 
 // Session is one captured call: it emits the connect IRI and hands out legs.

@@ -14,7 +14,8 @@ import (
 	"github.com/umli/umli/email"
 )
 
-// relayBuf is the read size of one relay direction.
+// relayBuf is the read size of one relay direction: 128 KiB per session, as IMAP
+// clients keep sessions open (IDLE) for hours.
 const relayBuf = 64 << 10
 
 // tapSession is one proxied connection: two relay directions sharing one state machine.
@@ -127,19 +128,27 @@ func (s *tapSession) relay(ctx context.Context) {
 	}
 }
 
-// feed hands a chunk to the machine and reports its TLS state afterwards.
-func (s *tapSession) feed(dir email.Direction, b []byte) email.TLSState {
+// feed hands a chunk to the machine. From the client, change=true says the chunk
+// asked for TLS the proxy terminates: the client direction then waits for the answer.
+// From the server, change=true says the chunk answered it, st saying how. The
+// decision is taken under one lock with the feed, so it reflects this very chunk.
+func (s *tapSession) feed(dir email.Direction, b []byte) (st email.TLSState, change bool) {
 	if s.m == nil {
-		return email.TLSNone
+		return email.TLSNone, false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m.Feed(dir, b, s.p.cfg.Now())
-	st := s.m.TLS()
-	if dir == email.FromClient && st == email.TLSRequested && s.p.cfg.TLS != nil {
+	st = s.m.TLS()
+	switch {
+	case dir == email.FromClient && st == email.TLSRequested && s.p.cfg.TLS != nil && !s.waiting:
 		s.waiting = true
+		change = true
+	case dir == email.FromServer && s.waiting && st != email.TLSRequested:
+		s.waiting = false
+		change = true
 	}
-	return st
+	return st, change
 }
 
 func (s *tapSession) clientToServer(ctx context.Context) {
@@ -151,10 +160,7 @@ func (s *tapSession) clientToServer(ctx context.Context) {
 		if n > 0 {
 			// Parse before forwarding: the server's answer to a STARTTLS cannot arrive
 			// before the machine knows it was asked.
-			s.feed(email.FromClient, buf[:n])
-			s.mu.Lock()
-			wait := s.waiting
-			s.mu.Unlock()
+			_, wait := s.feed(email.FromClient, buf[:n])
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
@@ -197,17 +203,14 @@ func (s *tapSession) serverToClient(ctx context.Context) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
-			st := s.feed(email.FromServer, buf[:n])
+			// Parse, then forward: the client's next bytes depend on this answer (the
+			// end of an AUTH exchange, a refused DATA, TLS after STARTTLS), so the
+			// machine must have seen it before the client can react.
+			st, decided := s.feed(email.FromServer, buf[:n])
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
-			s.mu.Lock()
-			wait := s.waiting && st != email.TLSRequested
-			if wait {
-				s.waiting = false
-			}
-			s.mu.Unlock()
-			if wait {
+			if decided {
 				// Refused: carry on in clear with the same connections.
 				u := upgradeResult{client: s.client, server: s.server}
 				if st == email.TLSAccepted {

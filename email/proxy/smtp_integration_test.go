@@ -30,19 +30,21 @@ func TestSMTPThroughProxySwaks(t *testing.T) {
 	swaks := testmail.Need(t, "swaks")
 	srv := testmail.StartSMTP(t, testmail.SMTPOptions{Users: map[string]string{"alice": "pw"}})
 	tests := []struct {
-		auth   string
-		method etsi.AAAAuthMethod
+		name, auth string
+		method     etsi.AAAAuthMethod
+		extra      []string
 	}{
-		{"PLAIN", etsi.AuthMethodUndefined},
-		{"LOGIN", etsi.AuthMethodUndefined},
-		{"CRAM-MD5", etsi.AuthMethodCRAMMD5},
+		{"PLAIN", "PLAIN", etsi.AuthMethodUndefined, nil},
+		{"LOGIN", "LOGIN", etsi.AuthMethodUndefined, nil},
+		{"CRAM-MD5", "CRAM-MD5", etsi.AuthMethodCRAMMD5, nil},
+		{"PLAIN pipelined", "PLAIN", etsi.AuthMethodUndefined, []string{"--pipeline"}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.auth, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			sink := newCollectSink()
 			addr, _ := startProxy(t, Config{Upstream: srv.Addr, Protocol: email.SMTP}, sink, email.HandoffConfig{})
 			before := len(srv.Messages())
-			run(t, swaks, swaksArgs(addr, tc.auth)...)
+			run(t, swaks, swaksArgs(addr, tc.auth, tc.extra...)...)
 			if len(srv.Messages()) != before+1 {
 				t.Fatal("the server did not receive the mail")
 			}

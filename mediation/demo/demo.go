@@ -24,7 +24,8 @@ import (
 type Options struct {
 	// OutDir receives what the LEMF writes (hi2.ber, hi3.ber, records.jsonl, content/).
 	OutDir string
-	// Scenarios run one after the other; nil means BuiltinUM alone.
+	// Scenarios run one after the other, each drained before the next starts (so CINs
+	// come out in scenario order); nil means BuiltinUM then BuiltinMail.
 	Scenarios []Scenario
 	// Out receives the summary.
 	Out io.Writer
@@ -84,7 +85,7 @@ warrants:
 // the LEMF saw a sequence gap.
 func Run(ctx context.Context, opt Options) (err error) {
 	if opt.Scenarios == nil {
-		opt.Scenarios = []Scenario{BuiltinUM()}
+		opt.Scenarios = []Scenario{BuiltinUM(), BuiltinMail()}
 	}
 	if opt.IdleTimeout == 0 {
 		opt.IdleTimeout = 2 * time.Second
@@ -157,9 +158,9 @@ func Run(ctx context.Context, opt Options) (err error) {
 		if err := sc.Run(ctx, med); err != nil {
 			return fmt.Errorf("demo: scenario %q: %w", sc.Name, err)
 		}
-	}
-	if err := med.Drain(ctx); err != nil {
-		return err
+		if err := med.Drain(ctx); err != nil {
+			return err
+		}
 	}
 	// Sequences the scenarios left open end by idle timeout; wait for that.
 	if err := waitIdleClosed(ctx, rdb); err != nil {

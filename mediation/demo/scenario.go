@@ -32,16 +32,21 @@ const (
 	MailSource = UMSource
 )
 
-// BuiltinUM is the built-in record generator: a voicemail session of the target
-// (connect, login, a deposit with its audio as MessagingCC, retrieve, delete, logout), an
-// e-mail sent by the target whose SMTP session is left open (mediation closes it after
-// the idle timeout with a synthesized end), and a login by a non-target that must be
-// dropped.
+// BuiltinUM is the built-in UM record generator: a voicemail session of the target
+// (connect, login, a deposit with its audio as MessagingCC, retrieve, delete, logout) and
+// a login by a non-target that must be dropped.
 func BuiltinUM() Scenario {
-	return Scenario{Name: "built-in UM and e-mail records", Run: runBuiltin}
+	return Scenario{Name: "built-in UM records (voicemail session of the target, one non-target)", Run: runBuiltinUM}
 }
 
-func runBuiltin(ctx context.Context, sink record.Sink) error {
+// BuiltinMail is the built-in e-mail record generator: a mail sent by the target whose
+// SMTP session the source never closes; mediation closes it after the idle timeout with a
+// synthesized end.
+func BuiltinMail() Scenario {
+	return Scenario{Name: "built-in e-mail records (the target sends a mail)", Run: runBuiltinMail}
+}
+
+func runBuiltinUM(ctx context.Context, sink record.Sink) error {
 	t := time.Now().UTC()
 	tick := func() time.Time { t = t.Add(20 * time.Millisecond); return t }
 	target := []record.Identity{{Kind: record.IdentityE164, Value: TargetMSISDN}, {Kind: record.IdentityBoxID, Value: TargetBox}}
@@ -92,19 +97,26 @@ func runBuiltin(ctx context.Context, sink record.Sink) error {
 		etsi.MessagingPartyInformation{Qualifier: etsi.PartyTerminating, Identity: etsi.MessagingPartyIdentity{E164: NonTargetMSISDN[1:]}})
 	recs = append(recs, &record.Record{Identities: []record.Identity{{Kind: record.IdentityE164, Value: NonTargetMSISDN}},
 		Source: UMSource, CorrelationKey: "um-session-0002", Boundary: record.Open, Time: tick(), MessagingIRI: nonTarget})
+	return submitAll(ctx, sink, recs)
+}
 
-	// The target sends a mail; the SMTP session is never closed by the source.
+func runBuiltinMail(ctx context.Context, sink record.Sink) error {
+	t := time.Now().UTC()
+	tick := func() time.Time { t = t.Add(20 * time.Millisecond); return t }
 	mailTarget := []record.Identity{{Kind: record.IdentityEmail, Value: "Alice@Example.NET"}}
 	sender := TargetEmail
 	const smtp = "192.0.2.10:51000-198.51.100.25:25"
-	recs = append(recs,
-		&record.Record{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Open, Time: tick(),
+	return submitAll(ctx, sink, []*record.Record{
+		{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Open, Time: tick(),
 			EmailIRI: &etsi.EmailIRI{EventType: etsi.EmailSend, ProtocolID: etsi.ProtocolSMTP, Sender: &sender,
 				Recipients: []string{"bob@example.org"}, Status: etsi.EmailStatusSucceeded, ClientOctetsSent: 120}},
-		&record.Record{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Continue, Time: tick(),
+		{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Continue, Time: tick(),
 			Direction: etsi.DirectionFromTarget,
 			EmailCC:   &etsi.EmailCC{Format: etsi.EmailFormatApplication, Content: []byte("From: alice@example.net\r\nTo: bob@example.org\r\nSubject: demo\r\n\r\nHello Bob.\r\n")}},
-	)
+	})
+}
+
+func submitAll(ctx context.Context, sink record.Sink, recs []*record.Record) error {
 	for i, r := range recs {
 		if err := sink.Submit(ctx, r); err != nil {
 			return fmt.Errorf("record %d: %w", i+1, err)

@@ -203,3 +203,23 @@ func BenchmarkRedact100Secrets(b *testing.B) {
 		_ = r.Redact(line)
 	}
 }
+
+func FuzzParseKeyring(f *testing.F) {
+	f.Add("enc k1 " + keyA + "\nmac m1 " + keyC)
+	f.Add("enc k2 " + keyB + ";enc k1 " + keyA)
+	f.Add("# comment only\n")
+	f.Add("enc k1 AAAA")
+	f.Fuzz(func(t *testing.T, text string) {
+		k, err := ParseKeyring(text, "fuzz")
+		if err != nil {
+			return
+		}
+		s, err := k.Seal([]byte("x"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pt, err := k.Open(s, nil); err != nil || string(pt) != "x" {
+			t.Fatalf("round trip under parsed keyring: %q %v", pt, err)
+		}
+	})
+}

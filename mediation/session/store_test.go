@@ -356,3 +356,39 @@ func FuzzParseEntry(f *testing.F) {
 		}
 	})
 }
+
+// TestStepBatch: records of one sequence inside one batch see each other's effects, and
+// a retried batch returns the journaled numbers.
+func TestStepBatch(t *testing.T) {
+	srv := testredis.Start(t)
+	s := newStore(t, srv.Addr, "a", time.Minute)
+	ctx := context.Background()
+	mk := func(ck string, b record.Boundary, k Kind, ek string) *Step {
+		return &Step{NE: "ne", CorrelationKey: ck, Boundary: b, Kind: k, EventKey: ek, LIIDs: []string{"L"}, ID: s.NewID(), Blob: []byte("x"), Now: time.Now()}
+	}
+	batch := []*Step{
+		mk("a", record.Open, IRI, ""), mk("b", record.Open, IRI, ""), mk("a", record.Continue, IRI, "e"),
+		mk("a", record.Continue, CC, "e"), mk("a", record.Close, IRI, ""), mk("a", record.Continue, IRI, ""),
+		mk("b", record.Standalone, IRI, ""),
+	}
+	ns, err := s.StepBatch(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, n := range ns {
+		got += fmt.Sprintf("%d/%d/%d/%d ", n.CIN, n.IRIType, n.EventID, n.Seqs[0].Seq)
+	}
+	const want = "1/1/0/0 2/1/0/0 1/3/1/1 1/0/1/0 1/2/0/2 3/1/0/0 4/4/0/0 "
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	batch[0].Retry = true
+	again, err := s.StepBatch(ctx, batch)
+	if err != nil || fmt.Sprint(again) != fmt.Sprint(ns) {
+		t.Fatalf("retry: %v %v", again, err)
+	}
+	if _, err := s.StepBatch(ctx, []*Step{mk("a", record.Open, IRI, ""), {NE: "other", ID: "x", Kind: IRI}}); err == nil {
+		t.Fatal("batch across network elements accepted")
+	}
+}

@@ -33,6 +33,9 @@ func NewTable(ws []*Warrant) (*Table, error) {
 	t := &Table{byKey: make(map[string][]*Warrant), byLIID: make(map[string]*Warrant, len(ws))}
 	var keys []string
 	for _, w := range ws {
+		if !ValidLIID(w.LIID) {
+			return nil, fmt.Errorf("warrant %q: LIID must be 1..25 printable ASCII characters without spaces", w.LIID)
+		}
 		if _, dup := t.byLIID[w.LIID]; dup {
 			return nil, fmt.Errorf("warrant %s: LIID defined twice", w.LIID)
 		}
@@ -51,6 +54,20 @@ func NewTable(ws []*Warrant) (*Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// ValidLIID reports whether liid can be a lawfulInterceptionIdentifier here: 1..25
+// printable ASCII characters without spaces (mediation's journal separates by spaces).
+func ValidLIID(liid string) bool {
+	if len(liid) < 1 || len(liid) > 25 {
+		return false
+	}
+	for i := 0; i < len(liid); i++ {
+		if liid[i] <= ' ' || liid[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // Warrant returns the warrant with the given LIID, or nil.

@@ -68,6 +68,12 @@ func TestNewTableRefuses(t *testing.T) {
 	if _, err := NewTable([]*Warrant{{LIID: "X", Targets: id}, {LIID: "X", Targets: id}}); err == nil {
 		t.Fatal("duplicate LIID accepted")
 	}
+	if _, err := NewTable([]*Warrant{{LIID: "has space", Targets: id}}); err == nil {
+		t.Fatal("LIID with a space accepted")
+	}
+	if _, err := NewTable([]*Warrant{{LIID: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", Targets: id}}); err == nil {
+		t.Fatal("26-octet LIID accepted")
+	}
 	_, err := NewTable([]*Warrant{{LIID: "Y", Targets: []record.Identity{{Kind: record.IdentityEmail, Value: "secret-target"}}}})
 	if err == nil {
 		t.Fatal("bad identity accepted")

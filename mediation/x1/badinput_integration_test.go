@@ -2,6 +2,7 @@ package x1
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -109,6 +110,7 @@ func TestBadRequestsGetErrorResponse(t *testing.T) {
 		}), CodeBadMediation, "ActivateTask"},
 		{"bad time", task(func(td *TaskDetails) { td.MediationDetails.Details[0].StartTime = "yesterday" }), CodeBadMediation, "ActivateTask"},
 		{"bad LIID", task(func(td *TaskDetails) { td.MediationDetails.Details[0].LIID = "has space" }), CodeBadMediation, "ActivateTask"},
+		{"hex LIID over 25", task(func(td *TaskDetails) { td.MediationDetails.Details[0].LIID = strings.Repeat("ab", 15) }), CodeBadMediation, "ActivateTask"},
 		{"two destinations", task(func(td *TaskDetails) { td.ListOfDIDs.DIDs = []string{didA, didB} }), CodeBadMediation, "ActivateTask"},
 		{"upper-case XId", task(func(td *TaskDetails) { td.XID = "ABCDEF11-2222-4333-8444-555555555555" }), CodeBadIdentifier, "ActivateTask"},
 		{"modify unknown", strings.Replace(task(func(*TaskDetails) {}), "ActivateTaskRequest", "ModifyTaskRequest", 1), CodeXIDUnknown, "ModifyTask"},
@@ -188,3 +190,24 @@ func TestMixedBatchAnsweredPerMessage(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCheckDestinationHook(t *testing.T) {
+	e := newEnvWith(t, func(o *ServerOptions) {
+		o.CheckDestination = func(d *Destination) error {
+			if d.FriendlyName != "lea-a" {
+				return fmt.Errorf("friendlyName %q is not a configured destination", d.FriendlyName)
+			}
+			return nil
+		}
+	})
+	c := e.client(t, &e.pki.client)
+	ctx := context.Background()
+	if err := c.CreateDestination(ctx, sampleDest(didA, "lea-a")); err != nil {
+		t.Fatal(err)
+	}
+	err := c.CreateDestination(ctx, sampleDest(didB, "nowhere"))
+	var re *ResponseError
+	if !asResponseError(err, &re) || re.Code != CodeBadDestination || !strings.Contains(re.Description, `"nowhere" is not a configured destination`) {
+		t.Fatalf("unconfigured destination accepted or wrong error: %v", err)
+	}
+}

@@ -57,6 +57,7 @@ type ResponseError struct {
 	Description string
 }
 
+// Error implements error.
 func (e *ResponseError) Error() string {
 	return fmt.Sprintf("x1: %s refused: error %d: %s", e.RequestType, e.Code, e.Description)
 }

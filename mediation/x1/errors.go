@@ -40,6 +40,7 @@ type Error struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("x1 error %d: %s: %v", e.Code, e.Msg, e.Err)
@@ -47,6 +48,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("x1 error %d: %s", e.Code, e.Msg)
 }
 
+// Unwrap returns the underlying cause, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
 func errorf(code Code, format string, args ...any) *Error {

@@ -171,6 +171,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with server options adjusted by opt.
+func newEnvWith(t *testing.T, opt func(*ServerOptions)) *env {
+	t.Helper()
 	srv := testredis.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	t.Cleanup(func() { rdb.Close() })
@@ -188,7 +194,11 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { e.audit.Close() })
 	e.redactor = secret.NewRedactor(&lockedWriter{w: e.logs})
 	log := zerolog.New(e.redactor)
-	e.server = NewServer(e.store, e.audit, log, ServerOptions{Redactor: e.redactor})
+	so := ServerOptions{Redactor: e.redactor}
+	if opt != nil {
+		opt(&so)
+	}
+	e.server = NewServer(e.store, e.audit, log, so)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,10 @@ type ServerOptions struct {
 	Now func() time.Time
 	// Redactor, when set, learns target identities as tasks are provisioned.
 	Redactor *secret.Redactor
+	// CheckDestination, when set, vets a destination before it is stored; umli run
+	// uses it to require that friendlyName names a configured destination. Its error
+	// becomes an X1 error 3004.
+	CheckDestination func(*Destination) error
 }
 
 // Server answers X1 requests. It is an http.Handler; Serve runs it over mutual TLS.
@@ -317,6 +321,11 @@ func (s *Server) dispatch(ctx context.Context, rt RequestType, known bool, m *Me
 		}
 		if err != nil {
 			return Message{}, err
+		}
+		if s.opt.CheckDestination != nil {
+			if err := s.opt.CheckDestination(d); err != nil {
+				return Message{}, &Error{Code: CodeBadDestination, Msg: err.Error()}
+			}
 		}
 		if rt == CreateDestination {
 			err = s.store.CreateDestination(ctx, d)

@@ -341,19 +341,30 @@ func (s *Store) Task(ctx context.Context, xid string) (*Task, error) {
 
 func (s *Store) storedTasks(ctx context.Context, c redis.Cmdable) ([]*storedTask, error) {
 	xids, err := c.SMembers(ctx, s.k("tasks")).Result()
-	if err != nil {
+	if err != nil || len(xids) == 0 {
 		return nil, err
 	}
 	sort.Strings(xids)
+	keys := make([]string, len(xids))
+	for i, xid := range xids {
+		keys[i] = s.k("task", xid)
+	}
+	// One MGET: every key shares the hash tag, so this also works on Cluster.
+	vals, err := c.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*storedTask, 0, len(xids))
-	for _, xid := range xids {
-		st, err := s.getTask(ctx, c, xid)
-		if err != nil {
-			return nil, err
+	for i, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue // removed between SMEMBERS and MGET
 		}
-		if st != nil {
-			out = append(out, st)
+		var st storedTask
+		if err := json.Unmarshal([]byte(str), &st); err != nil {
+			return nil, fmt.Errorf("task %s: stored record corrupt: %w", xids[i], err)
 		}
+		out = append(out, &st)
 	}
 	return out, nil
 }

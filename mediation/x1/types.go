@@ -19,7 +19,7 @@ const (
 	Keepalive             RequestType = "Keepalive"
 )
 
-// requestTypes maps xsi:type names to request types.
+// parseRequestType maps an xsi:type name to the request type umli implements.
 func parseRequestType(xsiType string) (RequestType, bool) {
 	switch xsiType {
 	case "ActivateTaskRequest":
@@ -57,7 +57,7 @@ func (t RequestType) RequestXSIType() string { return string(t) + "Request" }
 // ResponseXSIType is the xsi:type of the successful response message.
 func (t RequestType) ResponseXSIType() string { return string(t) + "Response" }
 
-// knownRequestTypes lists the schema's RequestMessageType values, so an ErrorResponse
+// schemaRequestType checks a name against the schema's RequestMessageType values, so an ErrorResponse
 // for a request type umli does not implement still names a valid type.
 func schemaRequestType(name string) (string, bool) {
 	switch name {

@@ -21,7 +21,6 @@ const (
 
 var (
 	uuidRE    = regexp.MustCompile(`^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`)
-	liidRE    = regexp.MustCompile(`^(?:[!-~]{1,25}|[0-9a-f]{26,50})$`)
 	e164RE    = regexp.MustCompile(`^[0-9]{1,15}$`)
 	versionRE = regexp.MustCompile(`^v1\.\d+\.\d+$`)
 	nameRE    = regexp.MustCompile(`^[^\s{}|]{1,128}$`)
@@ -192,8 +191,9 @@ func parseMediation(md *MediationDetails, n int, t *Task) (Mediation, *Error) {
 		return Mediation{}, errorf(CodeSyntax, "%s: element %s not supported", at, md.Unknown[0].XMLName.Local)
 	}
 	m := Mediation{LIID: strings.TrimSpace(md.LIID), Delivery: md.DeliveryType}
-	if !liidRE.MatchString(m.LIID) {
-		return Mediation{}, errorf(CodeBadMediation, "%s: LIID must be 1-25 printable ASCII characters or 26-50 lower-case hex digits", at)
+	if !warrant.ValidLIID(m.LIID) {
+		// The schema also allows 26-50 hex digits, but a PS-PDU's LIID is at most 25 octets.
+		return Mediation{}, errorf(CodeBadMediation, "%s: LIID must be 1-25 printable ASCII characters without spaces", at)
 	}
 	switch md.DeliveryType {
 	case "HI2Only":
@@ -250,6 +250,7 @@ func parseTime(s string) (time.Time, error) {
 
 type constError string
 
+// Error implements error.
 func (e constError) Error() string { return string(e) }
 
 const errBadTime = constError("not a date-time like 2026-01-02T15:04:05.000000Z")

@@ -86,15 +86,15 @@ func (w *Watcher) Load(ctx context.Context) (ws []*warrant.Warrant, changed bool
 }
 
 // Run calls apply with the warrant set at start and after every change until ctx ends.
-// A failing apply is logged and retried at the next change or poll. Redis errors are
-// logged and retried; Run returns only ctx's error.
+// An apply error is logged once for that version (mediation's SetWarrants applies the
+// warrants it can and reports the rest, which retrying would not change). Redis errors
+// are logged and retried at the next poll; Run returns only ctx's error.
 func (w *Watcher) Run(ctx context.Context, apply func(ws []*warrant.Warrant, version int64) error) error {
 	sub := w.store.rdb.Subscribe(ctx, w.store.Channel())
 	defer sub.Close()
 	notes := sub.Channel()
 	tick := time.NewTicker(w.opt.Poll)
 	defer tick.Stop()
-	pending := false
 	for {
 		ws, changed, err := w.Load(ctx)
 		switch {
@@ -102,17 +102,11 @@ func (w *Watcher) Run(ctx context.Context, apply func(ws []*warrant.Warrant, ver
 			if ctx.Err() == nil {
 				w.log.Warn().Err(err).Msg("x1 watcher: reading task store")
 			}
-		case changed || pending:
-			if changed {
-				pending = true
-			} else {
-				ws, _, _ = w.Current()
-			}
+		case changed:
 			_, _, v := w.Current()
 			if err := apply(ws, v); err != nil {
-				w.log.Error().Err(err).Int64("version", v).Msg("x1 watcher: applying warrant set")
+				w.log.Error().Err(err).Int64("version", v).Msg("x1 watcher: warrant set applied in part")
 			} else {
-				pending = false
 				w.log.Info().Int64("version", v).Int("warrants", len(ws)).Msg("x1 watcher: warrant set applied")
 			}
 		}

@@ -11,7 +11,8 @@ import (
 
 // Config configures a Capture.
 type Config struct {
-	// Source names the capture point as network element in the records.
+	// Source is the network element the records name: the Source the UM feed uses
+	// for the platform whose calls are captured, so CC shares the feed's CINs.
 	Source string
 	Sink   record.Sink
 	DTMF   rtpcapture.DTMFHandler

@@ -32,13 +32,9 @@ func NewWriter(w io.Writer) (*Writer, error) {
 	return &Writer{pw: pw, buf: gopacket.NewSerializeBuffer()}, nil
 }
 
-var (
-	macA = net.HardwareAddr{0x02, 0, 0, 0, 0, 0x0a}
-	macB = net.HardwareAddr{0x02, 0, 0, 0, 0, 0x0b}
-)
-
 func (w *Writer) write(at time.Time, src, dst netip.AddrPort, transport gopacket.SerializableLayer, payload []byte) error {
-	eth := &layers.Ethernet{SrcMAC: macA, DstMAC: macB}
+	// Locally administered MACs: the captures stand for no real hosts.
+	eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 0x0a}, DstMAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 0x0b}}
 	var ip gopacket.NetworkLayer
 	var ipLayer gopacket.SerializableLayer
 	proto := layers.IPProtocolUDP

@@ -85,8 +85,9 @@ func (c *call) start(ctx context.Context, fresh map[int]*stream) {
 		if s, ok := fresh[st.Index]; ok {
 			side, known := sipcall.SideOf(st, pos, c.md)
 			if !known {
-				// Metadata says nobody sends it: nothing of a party to capture.
-				s.close()
+				// Metadata says nobody sends it: nothing of a party to capture. Its reader
+				// never started, so only the socket goes.
+				_ = s.conn.Close()
 			} else {
 				leg := c.sess.NewLeg(side, st.PayloadTypes)
 				c.streams[st.Index] = s

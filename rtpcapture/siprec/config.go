@@ -12,9 +12,14 @@ import (
 
 // Config configures an Endpoint.
 type Config struct {
-	// Source names this endpoint as network element in the records.
+	// Source is the network element the records name. Mediation allocates CINs per
+	// (Source, CorrelationKey), so for CC to share the CIN of the UM feed's events it
+	// must be the Source the feed uses for the platform (e.g. "fs-um-1").
 	Source string
-	Sink   record.Sink
+	// SourceByAddr overrides Source per SRC signalling address, for an endpoint that
+	// records several UM platforms.
+	SourceByAddr map[netip.Addr]string
+	Sink         record.Sink
 	// DTMF receives key presses of a party (optional).
 	DTMF rtpcapture.DTMFHandler
 	// Pilots are the user parts of the voicemail access numbers (see CallInfo.Classify).
@@ -25,6 +30,9 @@ type Config struct {
 	PortMin, PortMax int
 	// MediaTimeout closes a stream that carried no packet for this long (default 30 s).
 	MediaTimeout time.Duration
+	// MinSessionExpires is the floor for an SRC's Session-Expires (RFC 4028 Min-SE,
+	// default 90 s); a session not refreshed in time is ended with a BYE.
+	MinSessionExpires time.Duration
 	// MaxCalls bounds concurrent calls; more are refused with 486 (default 4096).
 	MaxCalls int
 	Connect  rtpcapture.ConnectPolicy
@@ -49,6 +57,9 @@ func (c *Config) defaults() error {
 	}
 	if c.MediaTimeout <= 0 {
 		c.MediaTimeout = 30 * time.Second
+	}
+	if c.MinSessionExpires <= 0 {
+		c.MinSessionExpires = 90 * time.Second
 	}
 	if c.MaxCalls <= 0 {
 		c.MaxCalls = 4096

@@ -49,7 +49,6 @@ func newTestSRC(t *testing.T) *testSRC {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = srv.ServeUDP(pc) }()
 	s := &testSRC{cli: cli, byes: make(chan struct{}, 4)}
 	s.dua = sipgo.DialogUA{Client: cli, ContactHDR: sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "src", Host: "127.0.0.1",
 		Port: pc.LocalAddr().(*net.UDPAddr).Port}}}
@@ -57,6 +56,7 @@ func newTestSRC(t *testing.T) *testSRC {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil))
 		s.byes <- struct{}{}
 	})
+	go func() { _ = srv.ServeUDP(pc) }()
 	t.Cleanup(func() {
 		_ = pc.Close()
 		_ = cli.Close()
@@ -70,7 +70,7 @@ func offer(media netip.AddrPort) string {
 		media.Addr(), media.Addr(), media.Port())
 }
 
-func (s *testSRC) invite(ctx context.Context, srs, body string) (*sipgo.DialogClientSession, error) {
+func (s *testSRC) invite(ctx context.Context, srs, body string, headers ...sip.Header) (*sipgo.DialogClientSession, error) {
 	host, port, _ := net.SplitHostPort(srs)
 	var p int
 	fmt.Sscan(port, &p)
@@ -80,6 +80,9 @@ func (s *testSRC) invite(ctx context.Context, srs, body string) (*sipgo.DialogCl
 	req.AppendHeader(from)
 	req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: "2000", Host: "um.example"}, Params: sip.NewParams()})
 	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	for _, h := range headers {
+		req.AppendHeader(h)
+	}
 	req.SetBody([]byte(body))
 	dlg, err := s.dua.WriteInvite(ctx, req)
 	if err != nil {
@@ -245,5 +248,40 @@ func TestRefusesBadOffers(t *testing.T) {
 	}
 	if n := len(sink.Records()); n != 0 {
 		t.Errorf("%d records for refused offers", n)
+	}
+}
+
+func TestSessionTimerLapseEndsCall(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sink := capturetest.NewSink()
+	_, srs := startEndpoint(t, ctx, Config{Source: "srs-t", Sink: sink, MinSessionExpires: time.Second})
+	src := newTestSRC(t)
+	dlg, err := src.invite(ctx, srs, offer(netip.MustParseAddrPort("127.0.0.1:40000")),
+		sip.NewHeader("Session-Expires", "1"), sip.NewHeader("Supported", "timer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := dlg.InviteResponse.GetHeader("Session-Expires"); h == nil || h.Value() != "1;refresher=uac" {
+		t.Fatalf("Session-Expires in answer = %v", h)
+	}
+	// A refresh (UPDATE) keeps the session; then the SRC falls silent and never refreshes.
+	res, err := dlg.Do(ctx, sip.NewRequest(sip.UPDATE, dlg.InviteResponse.Contact().Address))
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("UPDATE: %v %v", res, err)
+	}
+	select {
+	case <-src.byes:
+	case <-ctx.Done():
+		t.Fatal("no BYE after the session timer lapsed")
+	}
+	var connects int
+	for _, r := range sink.Records() {
+		if r.MessagingIRI != nil {
+			connects++
+		}
+	}
+	if connects != 2 {
+		t.Errorf("connect IRIs = %d, want one per party", connects)
 	}
 }

@@ -66,7 +66,9 @@ func TestSippInterop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	sink := capturetest.NewSink()
-	_, addr := startEndpoint(t, ctx, Config{Source: "srs-sipp", Sink: sink})
+	_, addr := startEndpoint(t, ctx, Config{Source: "srs-sipp", Sink: sink,
+		// sipp plays the UM platform "fs-um-1": its records must carry the feed's Source.
+		SourceByAddr: map[netip.Addr]string{netip.MustParseAddr("127.0.0.1"): "fs-um-1"}})
 
 	dir := t.TempDir()
 	var pcap bytes.Buffer
@@ -118,7 +120,7 @@ func TestSippInterop(t *testing.T) {
 		}
 		for i, r := range cc {
 			if r.MessagingCC.ContentType != "audio/PCMU" || r.Direction != v.dir || *r.MessagingCC.SequenceNumber != uint32(i) ||
-				r.EventKey != rtpcapture.ConnectEventKey || r.Source != "srs-sipp" || !strings.HasPrefix(r.CorrelationKey, "sip:") {
+				r.EventKey != rtpcapture.ConnectEventKey || r.Source != "fs-um-1" || !strings.HasPrefix(r.CorrelationKey, "sip:") {
 				t.Errorf("%v chunk %d: %+v %+v", v.id, i, r, r.MessagingCC)
 			}
 		}

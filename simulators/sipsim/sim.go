@@ -197,7 +197,6 @@ func run(ctx context.Context, cfg Config, m mode) (*Result, error) {
 		return nil, fmt.Errorf("sipsim: UM SIP socket: %w", err)
 	}
 	umSIP := umConn.LocalAddr().(*net.UDPAddr).AddrPort()
-	go func() { _ = umSrv.ServeUDP(umConn) }()
 	defer umConn.Close()
 
 	callerRTP, callerMedia, err := listenUDP(ip)
@@ -254,6 +253,9 @@ func run(ctx context.Context, cfg Config, m mode) (*Result, error) {
 		rec.close()
 		finished <- err
 	})
+
+	// Serve only once the handlers are in place.
+	go func() { _ = umSrv.ServeUDP(umConn) }()
 
 	// The caller's INVITE to the UM system.
 	toAOR := cfg.Box

@@ -54,7 +54,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	t.Run("freeswitch", func(t *testing.T) {
-		cins := runE2E(t, true)
+		cins := runE2E(t, true) // waits for the three deposits' audio too
 		checkCalls(t, cins, [][]string{
 			{"message-box:connect", "message-box:greeting-play", "message:deposit", "message-box:disconnect"},
 			{"message-box:connect", "message-box:greeting-play", "message:deposit", "message-box:disconnect"},
@@ -64,23 +64,12 @@ func TestEndToEnd(t *testing.T) {
 			{"message-box:login", "message-box:greeting-record", "message-box:greeting-change", "message-box:logout"},
 			{"message-box:login", "message-box:greeting-delete", "message-box:logout"},
 			{"message-box:login", "message-box:pin-change", "message-box:logout"},
-			{"message:deposit", "message-notification:email", "message-box:disconnect"},
+			{"message-box:connect", "message-box:greeting-play", "message:deposit", "message-notification:email", "message-box:disconnect"},
 			{"message-box:login", "message-box:logout"},
 			{"message-box:login", "message-box:disconnect"},
 		})
-		var deposits int
-		for _, c := range cins {
-			for _, e := range c.Events {
-				if e.Category == "message:deposit" && e.EventIdentifier != nil && hasContent(c, *e.EventIdentifier) {
-					deposits++
-				}
-			}
-		}
-		if deposits != 3 {
-			for _, c := range cins {
-				t.Logf("CIN %d: %+v content %+v", *c.CIN, c.Events, c.Content)
-			}
-			t.Errorf("%d deposits with their audio as CC, want 3", deposits)
+		if n := depositsWithCC(cins); n != 3 {
+			t.Errorf("%d deposits with their audio as CC, want 3", n)
 		}
 	})
 	t.Run("json", func(t *testing.T) {
@@ -207,10 +196,8 @@ func runE2E(t *testing.T, fs bool) []lemf.CINSummary {
 				}
 			}
 		}
-		if ended >= calls && testing.Verbose() {
-			t.Logf("calls %d ended %d cins %d", calls, ended, len(cins))
-		}
-		if ended >= calls {
+		// HI3 is a stream of its own: CC may arrive after the iRI-End on HI2.
+		if ended >= calls && (!fs || depositsWithCC(cins) >= 3) {
 			if len(cins) != calls {
 				t.Errorf("%d CINs for %d calls", len(cins), calls)
 			}
@@ -254,6 +241,9 @@ func checkCalls(t *testing.T, cins []lemf.CINSummary, want [][]string) {
 			}
 		}
 	}
+	// Most specific first, so a shorter pattern cannot take the call a longer one needs.
+	want = slices.Clone(want)
+	slices.SortStableFunc(want, func(a, b []string) int { return len(b) - len(a) })
 	for _, w := range want {
 		i := slices.IndexFunc(sigs, func(s []string) bool { return subsequence(s, w) })
 		if i < 0 {
@@ -262,6 +252,20 @@ func checkCalls(t *testing.T, cins []lemf.CINSummary, want [][]string) {
 		}
 		sigs = slices.Delete(sigs, i, i+1)
 	}
+}
+
+// depositsWithCC counts deposit IRIs whose audio arrived complete with their
+// event-identifier.
+func depositsWithCC(cins []lemf.CINSummary) int {
+	n := 0
+	for _, c := range cins {
+		for _, e := range c.Events {
+			if e.Category == "message:deposit" && e.EventIdentifier != nil && hasContent(c, *e.EventIdentifier) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func subsequence(have, want []string) bool {

@@ -160,7 +160,10 @@ func TestStreamHTTP(t *testing.T) {
 	srv := httptest.NewTLSServer(mux)
 	defer srv.Close()
 	defer close(release)
-	f := newFetcher(t, content.Config{Client: srv.Client(), ChunkBytes: 100, MaxBytes: 1000, HTTPTimeout: 300 * time.Millisecond})
+	// A generous timeout for the requests that must succeed (TLS under load is slow);
+	// a short one only where the timeout is the point.
+	f := newFetcher(t, content.Config{Client: srv.Client(), ChunkBytes: 100, MaxBytes: 1000, HTTPTimeout: time.Minute})
+	fSlow := newFetcher(t, content.Config{Client: srv.Client(), ChunkBytes: 100, MaxBytes: 1000, HTTPTimeout: 500 * time.Millisecond})
 
 	got, err := collect(t, f, srv.URL+"/msg.wav", nil, "")
 	if err != nil {
@@ -171,15 +174,16 @@ func TestStreamHTTP(t *testing.T) {
 	}
 	for _, c := range []struct {
 		path string
+		f    *content.Fetcher
 		want error
 	}{
-		{"/missing", content.ErrFetch},
-		{"/huge-declared", content.ErrTooLarge},
-		{"/huge-streamed", content.ErrTooLarge},
-		{"/slow", content.ErrTimeout},
+		{"/missing", f, content.ErrFetch},
+		{"/huge-declared", f, content.ErrTooLarge},
+		{"/huge-streamed", f, content.ErrTooLarge},
+		{"/slow", fSlow, content.ErrTimeout},
 	} {
 		t.Run(c.path, func(t *testing.T) {
-			got, err := collect(t, f, srv.URL+c.path, nil, "")
+			got, err := collect(t, c.f, srv.URL+c.path, nil, "")
 			if !errors.Is(err, c.want) {
 				t.Fatalf("error %v, want %v", err, c.want)
 			}

@@ -182,9 +182,9 @@ func (t *Asterisk) newexten(dst []Output, e *feed.Event, a *amiEvent, at time.Ti
 		s.last = at
 		return dst
 	}
-	s := &amiSession{key: a.uniqueID, tkey: a.tkey, source: e.Source, system: sys, check: app == "voicemailmain", last: at}
+	s := &amiSession{key: strings.Clone(a.uniqueID), tkey: a.tkey, source: e.Source, system: strings.Clone(sys), check: app == "voicemailmain", last: at}
 	if usable(a.callerNum) {
-		s.caller = a.callerNum
+		s.caller = strings.Clone(a.callerNum) // header strings view the event's buffer
 	}
 	if ev := t.sessions.put(a.tkey, s, t.seen); ev != nil {
 		dst = t.finalise(dst, ev, at)
@@ -220,6 +220,7 @@ func (t *Asterisk) setBox(s *amiSession, box string) {
 	if box == "" {
 		return
 	}
+	box = strings.Clone(box)
 	s.box = box
 	t.boxes[box] = s.tkey
 }

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,9 @@ type fsSession struct {
 	total               int // messages in the box, -1 unknown
 	seq                 int
 	last                time.Time
+	// pw caches the parties for pwCaller/pwBox.
+	pw              *who
+	pwBox, pwCaller string
 }
 
 // NewFreeSWITCH returns a FreeSWITCH translator.
@@ -115,7 +119,7 @@ func (t *FreeSWITCH) translate(dst []Output, e *feed.Event) []Output {
 		return t.playbackStop(dst, f, at)
 	case "RECORD_START":
 		if s := t.sessions.get(f.uniqueID, t.seen); s != nil && s.mode != fsModeCheck && isMessageFile(f.recordPath) {
-			s.recording = f.recordPath
+			s.recording = strings.Clone(f.recordPath)
 			s.last = at
 		}
 	case "DTMF":
@@ -147,9 +151,11 @@ func (t *FreeSWITCH) session(dst []Output, f *fsEvent, e *feed.Event, at time.Ti
 	if !create {
 		return nil, dst
 	}
-	s := &fsSession{key: f.uniqueID, source: e.Source, system: sys, total: -1, last: at}
+	s := &fsSession{key: strings.Clone(f.uniqueID), source: e.Source, system: strings.Clone(sys), total: -1, last: at}
 	if usable(f.chCallerNumber) {
-		s.caller, s.callerName = f.chCallerNumber, f.chCallerName
+		// Clones: header strings view the whole event's buffer, which a long-lived
+		// session must not keep alive.
+		s.caller, s.callerName = strings.Clone(f.chCallerNumber), strings.Clone(f.chCallerName)
 	}
 	if ev := t.sessions.put(f.uniqueID, s, t.seen); ev != nil {
 		dst = t.finalise(dst, ev, at)
@@ -167,10 +173,18 @@ func (t *FreeSWITCH) base(s *fsSession, rule string, at time.Time) ev {
 	return ev{rule: rule, key: s.key, boundary: record.Continue, at: at, box: s.box, trigger: etsi.TriggerUser}
 }
 
-// subscriberParties: the caller acts on the box; the box owner is the terminating party.
+// parties: the caller acts on the box; the box owner is the terminating party. Every
+// record of a session names the same parties, so they are built once per caller/box and
+// shared (clipped, so an append never writes into another record's slice).
 func (t *FreeSWITCH) parties(w *who, s *fsSession) {
-	w.number(etsi.PartyOriginating, s.caller)
-	w.box(etsi.PartyTerminating, s.box, true, t.cfg.Directory)
+	if s.pw == nil || s.pwBox != s.box || s.pwCaller != s.caller {
+		var c who
+		c.number(etsi.PartyOriginating, s.caller)
+		c.box(etsi.PartyTerminating, s.box, true, t.cfg.Directory)
+		c.parties, c.ids = slices.Clip(c.parties), slices.Clip(c.ids)
+		s.pw, s.pwBox, s.pwCaller = &c, s.box, s.caller
+	}
+	*w = *s.pw
 }
 
 func (t *FreeSWITCH) emit(dst []Output, s *fsSession, x *ev) []Output {
@@ -182,6 +196,7 @@ func (t *FreeSWITCH) setBox(s *fsSession, box string) {
 	if box == "" {
 		return
 	}
+	box = strings.Clone(box)
 	s.box = box
 	// A caller depositing into the box must not take MESSAGE_WAITING away from the
 	// owner's TUI session, which needs it to confirm save and delete.

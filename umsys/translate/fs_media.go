@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"strings"
 	"time"
 
 	"github.com/umli/umli/mediation/etsi"
@@ -20,7 +21,7 @@ func (t *FreeSWITCH) playbackStart(dst []Output, f *fsEvent, at time.Time) []Out
 		if s.playing != "" {
 			dst = t.retrieveEnd(dst, s, etsi.StatusOperationCancelled, at)
 		}
-		s.playing, s.interrupted = f.playbackPath, false
+		s.playing, s.interrupted = strings.Clone(f.playbackPath), false
 		s.playKey = s.nextKey("retrieve")
 		s.current, s.currentKey = s.playing, s.playKey
 		x := t.base(s, "fs.retrieve.start", at)

@@ -28,8 +28,8 @@ func (w *who) addID(k record.IdentityKind, v string) {
 
 func (w *who) add(q etsi.MessagingPartyQualifier, id etsi.MessagingPartyIdentity) {
 	if w.parties == nil {
-		// Sized for the usual caller + box (+ directory) so appends do not regrow.
-		w.parties = make([]etsi.MessagingPartyInformation, 0, 4)
+		// Sized for the usual caller + box: the element type is large.
+		w.parties = make([]etsi.MessagingPartyInformation, 0, 2)
 	}
 	w.parties = append(w.parties, etsi.MessagingPartyInformation{Qualifier: q, Identity: id})
 }

@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 type usageError struct{ msg string }
 
+// Error implements error.
 func (e usageError) Error() string { return e.msg }
 
 func command(ctx context.Context, cl *x1.Client, cmd string, args []string, stdout, stderr io.Writer) error {
@@ -259,7 +260,10 @@ func expandIPv6(s string) string {
 
 type multi []string
 
-func (m *multi) String() string     { return strings.Join(*m, ",") }
+// String implements flag.Value.
+func (m *multi) String() string { return strings.Join(*m, ",") }
+
+// Set implements flag.Value.
 func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 
 func taskFlags(cmd string, args []string, stderr io.Writer) (x1.TaskDetails, error) {

@@ -28,7 +28,7 @@ func TestCLIProvisions(t *testing.T) {
 	if err := os.WriteFile(targets, []byte("# target list\ne164 +4930123456\nemail alice@example.net\nsip sip:alice@um.example.net\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	conn := []string{"--url", x.URL, "--cert", x.CertFile, "--key", x.KeyFile, "--ca", x.CAFile}
+	conn := []string{"--url", x.URL, "--cert", x.PKI.ClientCert, "--key", x.PKI.ClientKey, "--ca", x.PKI.CA}
 	steps := []struct {
 		args   []string
 		rc     int
@@ -71,7 +71,7 @@ func TestCLIExpiredCertificate(t *testing.T) {
 	defer rdb.Close()
 	x := x1test.Start(t, rdb, x1test.Options{})
 	var out, errb bytes.Buffer
-	rc := run(context.Background(), []string{"--url", x.URL, "--cert", x.ExpiredCertFile, "--key", x.ExpiredKeyFile, "--ca", x.CAFile, "ping"}, &out, &errb)
+	rc := run(context.Background(), []string{"--url", x.URL, "--cert", x.PKI.ExpiredCert, "--key", x.PKI.ExpiredKey, "--ca", x.PKI.CA, "ping"}, &out, &errb)
 	if rc != 1 || !strings.Contains(errb.String(), "umli x1 ping:") {
 		t.Fatalf("expired certificate: rc %d stderr %s", rc, errb.String())
 	}

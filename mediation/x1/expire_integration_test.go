@@ -1,0 +1,70 @@
+package x1
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/audit"
+	"github.com/umli/umli/mediation/secret"
+)
+
+func TestExpirerDeactivatesEndedTasks(t *testing.T) {
+	srv := testredis.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	keys, _ := secret.ParseKeyring(testKeyring, "test")
+	store := NewStore(rdb, keys, StoreOptions{})
+	ctx := context.Background()
+	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
+	if err := store.CreateDestination(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	ending := sampleTask(xidA, "LIID-END", didA) // ends 2027-01-01
+	open := sampleTask(xidB, "LIID-OPEN", didA)
+	open.MediationDetails.Details[0].EndTime = "" // open-ended
+	for _, td := range []TaskDetails{ending, open} {
+		task, err := ParseTask(&td)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ActivateTask(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	al, err := audit.Open(path, audit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer al.Close()
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	e := NewExpirer(store, al, zerolog.Nop(), func() time.Time { return now })
+	if got, err := e.Sweep(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("sweep before EndTime: %v %v", got, err)
+	}
+	now = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) // exactly EndTime: the window [Start, End) is over
+	got, err := e.Sweep(ctx)
+	if err != nil || len(got) != 1 || got[0] != xidA {
+		t.Fatalf("sweep at EndTime: %v %v", got, err)
+	}
+	// A second instance sweeping the same moment finds nothing left to do.
+	if got, err := NewExpirer(store, al, zerolog.Nop(), func() time.Time { return now }).Sweep(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("second sweep: %v %v", got, err)
+	}
+	tasks, _ := store.Tasks(ctx)
+	if len(tasks) != 1 || tasks[0].XID != xidB {
+		t.Fatalf("tasks left: %+v", tasks)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"actor":"system","action":"TaskExpired","detail":{"liids":"LIID-END","xId":"`+xidA) {
+		t.Fatalf("expiry not audited: %s", b)
+	}
+}

@@ -1,0 +1,110 @@
+package adapter
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/umsys/canonical"
+	"github.com/umli/umli/umsys/content"
+	"github.com/umli/umli/umsys/translate"
+)
+
+// FileConfig is the translation part of umli's YAML configuration, for the binary to
+// embed (e.g. under `umsys:`); the feed connections themselves belong to the transports.
+//
+//	umsys:
+//	  systemID: um-platform-1
+//	  maxSessions: 10000
+//	  idleTimeout: 30m
+//	  keys: {save: "2", delete: "7", undelete: "8"}
+//	  directory:
+//	    "1000@um.example.net": {msisdn: "+4917012345678", email: bob@example.net}
+//	  profile: /etc/umli/profiles/cisco-cumi.yaml
+//	  content:
+//	    roots: [{prefix: /var/lib/freeswitch/storage, dir: /mnt/fs-storage}]
+//	    maxBytes: 67108864
+//	    chunkBytes: 65536
+//	    httpTimeout: 30s
+type FileConfig struct {
+	SystemID    string               `yaml:"systemID"`
+	MaxSessions int                  `yaml:"maxSessions"`
+	IdleTimeout time.Duration        `yaml:"idleTimeout"`
+	Keys        KeysFile             `yaml:"keys"`
+	Directory   map[string]OwnerFile `yaml:"directory"`
+	Profile     string               `yaml:"profile"`
+	Content     ContentFile          `yaml:"content"`
+	ExpireEvery time.Duration        `yaml:"expireEvery"`
+}
+
+// KeysFile is the TUI key map (FreeSWITCH voicemail.conf keys).
+type KeysFile struct {
+	Save     string `yaml:"save"`
+	Delete   string `yaml:"delete"`
+	Undelete string `yaml:"undelete"`
+}
+
+// OwnerFile is what the operator knows about a mailbox owner.
+type OwnerFile struct {
+	MSISDN string `yaml:"msisdn"`
+	Email  string `yaml:"email"`
+}
+
+// ContentFile configures content fetching; no roots and no URLs in events means no CC.
+type ContentFile struct {
+	Roots       []RootFile    `yaml:"roots"`
+	MaxBytes    int64         `yaml:"maxBytes"`
+	ChunkBytes  int           `yaml:"chunkBytes"`
+	HTTPTimeout time.Duration `yaml:"httpTimeout"`
+}
+
+// RootFile maps a platform path prefix to a local directory.
+type RootFile struct {
+	Prefix string `yaml:"prefix"`
+	Dir    string `yaml:"dir"`
+}
+
+// Build turns the file configuration into an adapter Config: it loads the profile and
+// opens the content roots. The returned Config's Content must be closed by the caller
+// (Content.Close) when the adapter is done.
+func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config, error) {
+	cfg := Config{
+		Translate: translate.Config{
+			SystemID:    f.SystemID,
+			MaxSessions: f.MaxSessions,
+			IdleTimeout: f.IdleTimeout,
+			Keys:        translate.KeyMap{Save: f.Keys.Save, Delete: f.Keys.Delete, Undelete: f.Keys.Undelete},
+		},
+		Logger:      log,
+		Registry:    reg,
+		ExpireEvery: f.ExpireEvery,
+	}
+	if f.Keys != (KeysFile{}) && (f.Keys.Save == "" || f.Keys.Delete == "") {
+		return Config{}, fmt.Errorf("umsys: keys: save and delete are both required when keys are given")
+	}
+	if len(f.Directory) > 0 {
+		cfg.Translate.Directory = make(map[string]translate.Owner, len(f.Directory))
+		for box, o := range f.Directory {
+			cfg.Translate.Directory[box] = translate.Owner{MSISDN: o.MSISDN, Email: o.Email}
+		}
+	}
+	if f.Profile != "" {
+		p, err := canonical.LoadProfile(f.Profile)
+		if err != nil {
+			return Config{}, fmt.Errorf("umsys: %w", err)
+		}
+		cfg.Profile = p
+	}
+	roots := make([]content.Root, 0, len(f.Content.Roots))
+	for _, r := range f.Content.Roots {
+		roots = append(roots, content.Root{Prefix: r.Prefix, Dir: r.Dir})
+	}
+	fetch, err := content.New(content.Config{Roots: roots, MaxBytes: f.Content.MaxBytes, ChunkBytes: f.Content.ChunkBytes, HTTPTimeout: f.Content.HTTPTimeout})
+	if err != nil {
+		return Config{}, fmt.Errorf("umsys: %w", err)
+	}
+	cfg.Content = fetch
+	return cfg, nil
+}
