@@ -67,3 +67,22 @@ func TestReorderCopiesPayload(t *testing.T) {
 		t.Fatalf("payloads = %v, want [[7] [1 2 3]]", got)
 	}
 }
+
+func TestReorderArenaGrowsKeepingHeldPayloads(t *testing.T) {
+	var got [][]byte
+	r := NewReorder(4, func(p *Packet) { got = append(got, slices.Clone(p.Payload)) })
+	small := []byte{1, 2, 3}
+	big := make([]byte, 1000)
+	for i := range big {
+		big[i] = byte(i)
+	}
+	// 3 and 2 are held (waiting for 1) while the arena has to grow for 2's payload.
+	r.Push(&Packet{SSRC: 1, Seq: 10, Payload: []byte{0}})
+	r.Push(&Packet{SSRC: 1, Seq: 13, Payload: small})
+	r.Push(&Packet{SSRC: 1, Seq: 12, Payload: big})
+	r.Push(&Packet{SSRC: 1, Seq: 11, Payload: []byte{9}})
+	r.Drain()
+	if len(got) != 4 || got[1][0] != 9 || !slices.Equal(got[2], big) || !slices.Equal(got[3], small) {
+		t.Fatalf("payloads after growth = %v", got)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,8 +142,10 @@ func TestSIGKILLMidRun(t *testing.T) {
 	go func() { lemfDone <- lm.Run(context.Background()) }()
 	hi2, hi3 := lm.Addrs()
 	cfgPath := filepath.Join(dir, "umli.yaml")
+	metricsAddr := freeAddr(t)
 	cfg := fmt.Sprintf(`instance: kill-1
 operator: OP-KILL
+metrics: {listen: "%s"}
 redis: {addrs: ["%s"]}
 sessions: {idleTimeout: 10m}
 queue: {size: 500, workers: 4}
@@ -151,7 +155,7 @@ destinations:
 warrants:
   - {liid: KILL-A, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+491701234567"}]}
   - {liid: KILL-B, destination: lea, scope: iri, start: 2020-01-01T00:00:00Z, targets: [{e164: "491701234567"}]}
-`, srv.Addr, hi2, hi3)
+`, metricsAddr, srv.Addr, hi2, hi3)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -229,6 +233,13 @@ warrants:
 		}
 		return true
 	})
+	// The restarted process reports on /metrics what it did.
+	metrics := httpGet(t, "http://"+metricsAddr+"/metrics")
+	for _, m := range []string{"umli_mediation_records_total", "umli_mediation_journal_replayed_total", "umli_mediation_pdus_queued_total{destination=\"lea\",hi=\"hi2\"}", "umli_mediation_redis_seconds_bucket"} {
+		if !strings.Contains(metrics, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
 	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -272,6 +283,30 @@ warrants:
 	}
 	t.Logf("records written: %d before SIGKILL, %d after; numbers allocated %d; PDUs received %d (with resends); journal entries replayed after the kill: %s",
 		n1, n2, total, got.Total, replayed)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return string(b)
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {

@@ -235,27 +235,11 @@ func destFlags(cmd string, args []string, stderr io.Writer) (x1.DestinationDetai
 	}
 	ip := x1.IPAddress{IPv4Address: host}
 	if strings.Contains(host, ":") {
-		ip = x1.IPAddress{IPv6Address: expandIPv6(host)}
+		ip = x1.IPAddress{IPv6Address: x1.ExpandIPv6(host)}
 	}
 	return x1.DestinationDetails{DID: *did, FriendlyName: *name, DeliveryType: *typ, DeliveryAddress: x1.DeliveryAddress{
 		IPAddressAndPort: &x1.IPAddressPort{Address: ip, Port: x1.Port{TCPPort: port}},
 	}}, nil
-}
-
-// expandIPv6 writes an IPv6 address in the schema's full form (8 groups of 4 hex digits).
-func expandIPv6(s string) string {
-	a := net.ParseIP(s)
-	if a == nil {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < 16; i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		fmt.Fprintf(&b, "%02x%02x", a[i], a[i+1])
-	}
-	return b.String()
 }
 
 type multi []string
@@ -333,7 +317,7 @@ func taskFlags(cmd string, args []string, stderr io.Writer) (x1.TaskDetails, err
 		case "ipv4":
 			ti.IPv4Address = v
 		case "ipv6":
-			ti.IPv6Address = expandIPv6(v)
+			ti.IPv6Address = x1.ExpandIPv6(v)
 		default:
 			return usageError{fmt.Sprintf("target kind %q: want e164, email, sip, tel, ipv4 or ipv6", kind)}
 		}
