@@ -20,7 +20,10 @@ type HandoffConfig struct {
 	// Retries is how often a failed Submit is retried before the record is dropped
 	// (default 3); the backoff starts at 50 ms and doubles.
 	Retries int
-	Logger  zerolog.Logger
+	// SubmitTimeout bounds one Submit (a sink that blocks while its own queue is full);
+	// default 5 s.
+	SubmitTimeout time.Duration
+	Logger        zerolog.Logger
 	// Registerer, when set, gets the umli_email_records_{queued,submitted,dropped}_total
 	// counters.
 	Registerer prometheus.Registerer
@@ -50,6 +53,9 @@ func NewHandoff(sink record.Sink, cfg HandoffConfig) *Handoff {
 	}
 	if cfg.Retries <= 0 {
 		cfg.Retries = 3
+	}
+	if cfg.SubmitTimeout <= 0 {
+		cfg.SubmitTimeout = 5 * time.Second
 	}
 	h := &Handoff{
 		sink:  sink,
@@ -121,7 +127,9 @@ func (h *Handoff) Run(ctx context.Context) error {
 func (h *Handoff) submit(ctx context.Context, r *record.Record) {
 	wait := 50 * time.Millisecond
 	for try := 0; ; try++ {
-		err := h.sink.Submit(ctx, r)
+		sctx, cancel := context.WithTimeout(ctx, h.cfg.SubmitTimeout)
+		err := h.sink.Submit(sctx, r)
+		cancel()
 		if err == nil {
 			h.submitted.Add(1)
 			h.mSubmitted.Inc()

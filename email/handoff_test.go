@@ -125,3 +125,40 @@ func gathered(t *testing.T, reg *prometheus.Registry, name, reason string) float
 	}
 	return -1
 }
+
+// blockingSink takes nothing until its context ends, like mediation with a full queue.
+type blockingSink struct{ calls chan struct{} }
+
+func (b blockingSink) Submit(ctx context.Context, _ *record.Record) error {
+	b.calls <- struct{}{}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestHandoffGivesUpOnBlockedSink: a sink that blocks is abandoned after the timeout
+// and retries, so the queue keeps moving and counts the drops.
+func TestHandoffGivesUpOnBlockedSink(t *testing.T) {
+	sink := blockingSink{calls: make(chan struct{}, 16)}
+	h := NewHandoff(sink, HandoffConfig{Retries: 1, SubmitTimeout: time.Millisecond})
+	h.Emit(ccRecord("a", 1))
+	h.Emit(ccRecord("b", 1))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = h.Run(ctx); close(done) }()
+	for range 4 { // two records, each tried twice
+		select {
+		case <-sink.calls:
+		case <-time.After(20 * time.Second):
+			t.Fatal("submit not retried")
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for h.Stats().Dropped < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	if st := h.Stats(); st.Dropped != 2 || st.Submitted != 0 || st.Pending != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}

@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"sync"
@@ -428,7 +429,14 @@ func (d *delivery) flush(ctx context.Context) bool {
 	return true
 }
 
-// retry runs op until it succeeds or ctx ends, backing off between attempts.
+// permanent reports errors that another attempt would repeat.
+func permanent(err error) bool {
+	return errors.Is(err, session.ErrBadEntry) || errors.Is(err, session.ErrBadNE) ||
+		errors.Is(err, handover.ErrBadPDU) || errors.Is(err, handover.ErrUnknownDestination)
+}
+
+// retry runs op until it succeeds, fails permanently, or ctx ends, backing off between
+// attempts.
 func (m *Mediator) retry(ctx context.Context, name string, op func() error) error {
 	b := backoff{min: 50 * time.Millisecond, max: 5 * time.Second}
 	for {
@@ -438,6 +446,10 @@ func (m *Mediator) retry(ctx context.Context, name string, op func() error) erro
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if permanent(err) {
+			m.log.Error().Err(err).Str("op", name).Msg("giving up: retrying cannot help; journal entries stay for the next start")
+			return err
 		}
 		m.met.retries.WithLabelValues(name).Inc()
 		wait := b.next()

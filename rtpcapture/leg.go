@@ -166,9 +166,7 @@ func (l *Leg) Push(ctx context.Context, raw []byte, at time.Time) error {
 		return ErrRTCP
 	}
 	l.stats.Accepted++
-	if l.ctx != ctx {
-		l.ctx = ctx
-	}
+	l.ctx = ctx
 	l.lastArrival = at.UnixNano()
 	in := &l.in
 	in.SSRC, in.Seq, in.Timestamp = pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp

@@ -42,6 +42,9 @@ type Config struct {
 	// IdleTimeout flushes sessions without packets for this long (capture time;
 	// default 10 minutes, the POP3 autologout minimum).
 	IdleTimeout time.Duration
+	// MaxSessions bounds the sessions tapped at once (default 100000); packets of
+	// further sessions are counted in Stats.UntappedStreams and not parsed.
+	MaxSessions int
 	// IPPacketCC also delivers every IP packet of an open session as EmailCC in
 	// ip-packet format (set Options.OmitApplicationCC for ip-packet format only).
 	IPPacketCC bool
@@ -53,6 +56,8 @@ type Stats struct {
 	Sessions                         int
 	// Gaps counts holes in reassembled streams (lost packets).
 	Gaps int
+	// UntappedStreams counts stream directions of sessions beyond MaxSessions.
+	UntappedStreams int
 }
 
 // PacketSource is what pcap and pcapng readers and live handles have in common.
@@ -147,6 +152,9 @@ func newTap(cfg Config) *tap {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 10 * time.Minute
 	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = 100000
+	}
 	t := &tap{cfg: cfg, log: cfg.Logger, sessions: map[sessionKey]*session{}}
 	pool := tcpassembly.NewStreamPool(t)
 	t.assembler = tcpassembly.NewAssembler(pool)
@@ -219,6 +227,11 @@ func (t *tap) New(netFlow, tcpFlow gopacket.Flow) tcpassembly.Stream {
 		key = sessionKey{client: dst, server: src}
 	}
 	s := t.sessions[key]
+	if s == nil && len(t.sessions) >= t.cfg.MaxSessions {
+		// Over the limit (a SYN flood): reassembled and dropped, never parsed.
+		t.stats.UntappedStreams++
+		return &half{s: &session{t: t, key: key, ended: true, halves: 1}, dir: email.FromClient}
+	}
 	if s == nil {
 		s = &session{t: t, key: key, proto: proto}
 		t.sessions[key] = s
@@ -304,5 +317,7 @@ func (h *half) ReassemblyComplete() {
 		return
 	}
 	s.end()
-	delete(s.t.sessions, s.key)
+	if s.t.sessions[s.key] == s {
+		delete(s.t.sessions, s.key)
+	}
 }

@@ -190,3 +190,24 @@ func TestCaptureIPPacketCC(t *testing.T) {
 		t.Fatalf("IRIs %q, %d packets", iris, packets)
 	}
 }
+
+// TestCaptureMaxSessions taps only as many sessions as configured.
+func TestCaptureMaxSessions(t *testing.T) {
+	var recs []*record.Record
+	st, err := ReadFile(context.Background(), "testdata/mixed.pcap", Config{MaxSessions: 1,
+		Emit: func(r *record.Record) { recs = append(recs, r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Sessions != 1 || st.UntappedStreams != 4 || len(keysOf(recs)) != 1 {
+		t.Fatalf("stats %+v, %d sessions in records", st, len(keysOf(recs)))
+	}
+}
+
+func keysOf(recs []*record.Record) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range recs {
+		out[r.CorrelationKey] = true
+	}
+	return out
+}

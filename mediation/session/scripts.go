@@ -21,9 +21,19 @@ import "github.com/redis/go-redis/v9"
 // exact and the idle close trusts it, not the score. Records of one sequence in one batch
 // see each other's effects: each iteration reads what the previous one wrote.
 //
+// CINs are communicationIdentityNumber, 32 bits: the counter wraps to 1 after 2^32-1.
+//
 // The reply has one string per record, also the first line of its journal entry:
 // "cin iRIType eventId now liid=seq …" (iRIType 0 for CC).
 const stepLua = `
+local function newcin()
+  local c = redis.call('INCR', KEYS[1])
+  if c > 4294967295 then
+    redis.call('SET', KEYS[1], 1)
+    c = 1
+  end
+  return c
+end
 local now = ARGV[1]
 local out = {}
 local a = 5
@@ -45,7 +55,7 @@ while a <= #ARGV do
     local iri = kind == 'i'
     local parts
     local function own()
-      parts = {redis.call('INCR', KEYS[1]), iri and '4' or '0', ekey ~= '' and '1' or '0', now}
+      parts = {newcin(), iri and '4' or '0', ekey ~= '' and '1' or '0', now}
       for i = 1, n do parts[4 + i] = ARGV[l0 + i] .. '=0' end
     end
     if bnd == '0' then
@@ -61,7 +71,7 @@ while a <= #ARGV do
         local set = {'t', now}
         local cin = open
         if not open then
-          cin = redis.call('INCR', KEYS[1])
+          cin = newcin()
           set[#set + 1] = 'cin'; set[#set + 1] = cin
         end
         local itype = '0'

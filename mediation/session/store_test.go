@@ -392,3 +392,25 @@ func TestStepBatch(t *testing.T) {
 		t.Fatal("batch across network elements accepted")
 	}
 }
+
+func TestCINWraps(t *testing.T) {
+	srv := testredis.Start(t)
+	s := newStore(t, srv.Addr, "a", time.Minute)
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	if err := rdb.Set(ctx, s.cinKey("ne"), 4294967294, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var cins []uint32
+	for range 3 {
+		n, err := s.Step(ctx, &Step{NE: "ne", Boundary: record.Standalone, Kind: IRI, LIIDs: []string{"L"}, ID: s.NewID(), Now: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cins = append(cins, n.CIN)
+	}
+	if fmt.Sprint(cins) != "[4294967295 1 2]" {
+		t.Fatalf("CINs %v", cins)
+	}
+}

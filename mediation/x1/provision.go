@@ -115,8 +115,9 @@ func DestinationFor(name, addr string, cc bool) DestinationDetails {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if a, perr := netip.ParseAddr(host); err == nil && perr == nil {
+		a = a.Unmap()
 		ip := IPAddress{IPv4Address: a.String()}
-		if a.Is6() && !a.Is4In6() {
+		if a.Is6() {
 			ip = IPAddress{IPv6Address: ExpandIPv6(a.String())}
 		}
 		dd.DeliveryAddress.IPAddressAndPort = &IPAddressPort{Address: ip, Port: Port{TCPPort: port}}

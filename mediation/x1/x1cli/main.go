@@ -8,6 +8,7 @@
 //	umli x1 [conn flags] deactivate --xid X | --all
 //	umli x1 [conn flags] list
 //	umli x1 [conn flags] get --xid X | --did D
+//	umli x1 keyring
 //
 // Connection flags (or UMLI_X1_URL, UMLI_X1_CERT, UMLI_X1_KEY, UMLI_X1_CA):
 // --url, --cert, --key, --ca, --admf, --ne. Targets are best given in a file
@@ -28,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/mediation/x1"
 )
 
@@ -41,6 +43,7 @@ commands:
   deactivate --xid UUID | --all
   list
   get --xid UUID | --did UUID
+  keyring                     print a fresh target-list keyring (no connection needed)
 `
 
 // Main runs `umli x1 ARGS…` and returns the process exit code: 0 done, 1 refused or
@@ -81,6 +84,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	if cmd == "keyring" {
+		// Needs no connection: prints a fresh target-list keyring for `umli run`.
+		text, err := secret.GenerateKeyring()
+		if err != nil {
+			fmt.Fprintf(stderr, "umli x1 keyring: %v\n", err)
+			return 1
+		}
+		fmt.Fprint(stdout, "# umli target-list keyring; keep mode 0600. See mediation/secret for rotation.\n"+text)
+		return 0
+	}
 	if c.cert == "" || c.key == "" || c.ca == "" {
 		fmt.Fprintln(stderr, "umli x1: --cert, --key and --ca are required (X1 runs over mutual TLS only)")
 		return 2

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/mediation/x1/x1test"
 )
 
@@ -88,6 +89,13 @@ func TestCLIUsage(t *testing.T) {
 	var out, errb bytes.Buffer
 	if rc := Main(nil, &out, &errb); rc != 2 || !strings.Contains(errb.String(), "usage: umli x1") {
 		t.Fatalf("rc %d: %s", rc, errb.String())
+	}
+	out.Reset()
+	if rc := Main([]string{"keyring"}, &out, &errb); rc != 0 || !strings.Contains(out.String(), "\nenc k1 ") || !strings.Contains(out.String(), "\nmac m1 ") {
+		t.Fatalf("keyring: rc %d: %s", rc, out.String())
+	}
+	if _, err := secret.ParseKeyring(out.String(), "stdout"); err != nil {
+		t.Fatalf("printed keyring does not parse: %v", err)
 	}
 	errb.Reset()
 	if rc := Main([]string{"ping"}, &out, &errb); rc != 2 || !strings.Contains(errb.String(), "mutual TLS") {
