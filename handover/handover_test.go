@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/umli/umli/internal/testredis"
@@ -41,8 +42,10 @@ func TestDeliversInOrderAndTrimsToWindow(t *testing.T) {
 			if st.Enqueued != int64(c.n) || st.Resent != 0 || st.Reconnects != 0 {
 				t.Errorf("stats %+v", st)
 			}
-			if got := in.metric(t, "umli_handover_pdus_sent_total", map[string]string{"destination": "lea1", "hi": c.hi.String()}); got != float64(c.n) {
-				t.Errorf("pdus_sent_total = %v, want %d", got, c.n)
+			for _, name := range []string{"umli_handover_pdus_sent_total", "umli_handover_pdus_enqueued_total"} {
+				if got := in.metric(t, name, map[string]string{"destination": "lea1", "hi": c.hi.String()}); got != float64(c.n) {
+					t.Errorf("%s = %v, want %d", name, got, c.n)
+				}
 			}
 			// Trimmed to the window once a keep-alive confirms the LEMF read everything.
 			key := streamKeys("t:", "lea1", c.hi).stream
@@ -109,5 +112,37 @@ func TestTrimWithoutKeepAlives(t *testing.T) {
 				return err == nil && l == want
 			})
 		})
+	}
+}
+
+// Concurrent producers (one per CIN, say) each keep their own order on the wire.
+func TestConcurrentProducersKeepTheirOrder(t *testing.T) {
+	srv := testredis.Start(t)
+	rdb := testRedis(t, srv)
+	lemf := newPeer(t, nil)
+	in := newInstance(t, testConfig(testDestination("lea1", lemf.addr, "")), rdb).run(t)
+	const producers, each = 4, 250
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Go(func() {
+			for i := range each {
+				// seq encodes (producer, index): producer in the high bits.
+				pdu := testPDU(uint64(p)<<32|uint64(i), testPDUSize)
+				if err := in.h.Enqueue(context.Background(), "lea1", HI2, pdu); err != nil {
+					t.Errorf("producer %d: %v", p, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	waitFor(t, "all PDUs", func() bool { return len(lemf.state().seqs) >= producers*each })
+	next := make([]uint64, producers)
+	for _, s := range lemf.state().seqs {
+		p, i := s>>32, s&0xffffffff
+		if i != next[p] {
+			t.Fatalf("producer %d: got index %d, want %d", p, i, next[p])
+		}
+		next[p]++
 	}
 }

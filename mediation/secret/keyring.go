@@ -37,11 +37,16 @@ type Keyring struct {
 func ParseKeyring(text, where string) (*Keyring, error) {
 	k := &Keyring{aeads: make(map[string]cipher.AEAD)}
 	var oldest []byte
-	lines := strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' })
-	for i, line := range lines {
+	// Comments run to the end of a line; ';' separates entries within a line (the
+	// environment-variable form).
+	var lines []string
+	for _, line := range strings.Split(text, "\n") {
 		if j := strings.IndexByte(line, '#'); j >= 0 {
 			line = line[:j]
 		}
+		lines = append(lines, strings.Split(line, ";")...)
+	}
+	for i, line := range lines {
 		f := strings.Fields(line)
 		if len(f) == 0 {
 			continue

@@ -116,6 +116,7 @@ func TestParseKeyringErrors(t *testing.T) {
 		{"dup", "enc k1 " + keyA + "\nenc k1 " + keyB, "defined twice"},
 		{"colon id", "enc k:1 " + keyA, "without ':'"},
 		{"two macs", "enc k1 " + keyA + ";mac a " + keyB + ";mac b " + keyC, "more than one mac"},
+		{"comment hides entry", "# enc k1 " + keyA + "; still comment", "no enc key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

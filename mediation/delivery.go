@@ -1,0 +1,89 @@
+package mediation
+
+import (
+	"context"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/session"
+)
+
+// deliver builds and queues the PDUs of one numbered record. It reports false when ctx
+// ended first (the journal entry must then stay).
+func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Record, synthesized bool) bool {
+	d := m.newDelivery()
+	d.add(e, r, synthesized)
+	return d.flush(ctx)
+}
+
+// delivery collects the PDUs of several numbered records per destination and interface,
+// in order, so that each goes to handover in one Enqueue.
+type delivery struct {
+	m      *Mediator
+	groups []*pduGroup
+}
+
+type pduGroup struct {
+	dest string
+	hi   handover.HI
+	pdus [][]byte
+}
+
+func (m *Mediator) newDelivery() *delivery { return &delivery{m: m} }
+
+// add builds the PDUs of one numbered record, one per LIID.
+func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
+	m := d.m
+	at := r.Time
+	if synthesized || at.IsZero() {
+		at = e.At
+	}
+	for _, ls := range e.Seqs {
+		w := m.table.Load().Warrant(ls.LIID)
+		if w == nil {
+			m.log.Warn().Str("liid", ls.LIID).Msg("journal entry for a warrant no longer configured; not delivered")
+			continue
+		}
+		if synthesized && !w.Active(at) {
+			continue // the warrant ended while the sequence idled
+		}
+		dest := m.cfg.Destinations[w.Destination]
+		pdu, hi, downs, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		if err != nil {
+			// Submit encoded this record already; only a changed destination version can
+			// get here. Loud, because a sequence number is now missing.
+			m.log.Error().Err(err).Str("liid", ls.LIID).Uint32("cin", e.CIN).Uint32("seq", ls.Seq).Msg("PDU cannot be encoded; sequence gap")
+			continue
+		}
+		if len(downs) > 0 {
+			m.met.downgrades.WithLabelValues(dest.Name).Add(float64(len(downs)))
+		}
+		var g *pduGroup
+		for _, x := range d.groups {
+			if x.dest == dest.Name && x.hi == hi {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &pduGroup{dest: dest.Name, hi: hi}
+			d.groups = append(d.groups, g)
+		}
+		g.pdus = append(g.pdus, pdu)
+	}
+}
+
+// flush queues every group in handover, retrying while handover refuses (Redis down,
+// buffer full). It reports false when ctx ended first.
+func (d *delivery) flush(ctx context.Context) bool {
+	m := d.m
+	for _, g := range d.groups {
+		err := m.retry(ctx, "handover_enqueue", func() error {
+			return m.queue.Enqueue(ctx, g.dest, g.hi, g.pdus...)
+		})
+		if err != nil {
+			return false // the journal entries stay and are replayed at the next start
+		}
+		m.met.queued.WithLabelValues(g.dest, g.hi.String()).Add(float64(len(g.pdus)))
+	}
+	return true
+}
