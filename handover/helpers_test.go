@@ -24,7 +24,7 @@ type instance struct {
 
 func testRedis(t testing.TB, srv *testredis.Server) redis.UniversalClient {
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: 1,
-		DialTimeout: 500 * time.Millisecond, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second})
+		DialTimeout: 500 * time.Millisecond, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second})
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }
@@ -41,8 +41,8 @@ func testDestination(name, hi2, hi3 string) Destination {
 }
 
 func testConfig(dests ...Destination) Config {
-	return Config{KeyPrefix: "t:", LeaseTTL: 3 * time.Second, BatchSize: 64, PurgeInterval: 50 * time.Millisecond,
-		EnqueueTimeout: time.Second, Destinations: dests}
+	return Config{KeyPrefix: "t:", LeaseTTL: 10 * time.Second, BatchSize: 64, PurgeInterval: 50 * time.Millisecond,
+		EnqueueTimeout: 5 * time.Second, Destinations: dests}
 }
 
 // newInstance builds a Handover; run starts it.

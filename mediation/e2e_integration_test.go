@@ -489,3 +489,21 @@ func TestTwoInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestSubmitDurable returns only once the PDUs are in the handover queue.
+func TestSubmitDurable(t *testing.T) {
+	s := startSystem(t, time.Minute)
+	r := rec(aliceID, "d1", record.Standalone, "")
+	r.MessagingIRI = msgIRI(etsi.EventDeposit)
+	if err := s.med.SubmitDurable(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if q := s.metric("umli_mediation_pdus_queued_total", "destination", "lea", "hi", "hi2"); q != 1 {
+		t.Fatalf("queued on lea hi2: %v, want 1 when SubmitDurable returns", q)
+	}
+	nt := rec(otherID, "d2", record.Standalone, "")
+	nt.MessagingIRI = msgIRI(etsi.EventDeposit)
+	if err := s.med.SubmitDurable(context.Background(), nt); err != nil {
+		t.Fatalf("non-target: %v", err)
+	}
+}

@@ -56,6 +56,10 @@ type job struct {
 	blob      []byte
 	closeBlob []byte
 	generic   []byte
+	// done, when set, is closed once the record's PDUs are in the handover queue (or
+	// numbering failed for good: then failed is set first).
+	done   chan struct{}
+	failed bool
 }
 
 type doneEntry struct{ ne, id string }
@@ -107,14 +111,39 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 // memory, in order per sequence, for its session step; Submit blocks while the queue is
 // full and returns ErrQueueFull when ctx ends first. r must not be modified afterwards.
 func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
+	_, err := m.submit(ctx, r, false)
+	return err
+}
+
+// SubmitDurable is Submit for sources that acknowledge upstream: it returns only once
+// the record is numbered and its PDUs are in the durable handover queue (or was dropped
+// as not targeted). When ctx ends first the record may still be delivered later.
+func (m *Mediator) SubmitDurable(ctx context.Context, r *record.Record) error {
+	j, err := m.submit(ctx, r, true)
+	if err != nil || j == nil {
+		return err
+	}
+	select {
+	case <-j.done:
+		if j.failed {
+			return fmt.Errorf("mediation: record numbered but not queued for handover (kept in the journal)")
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("mediation: waiting for the handover queue: %w", ctx.Err())
+	}
+}
+
+// submit does Submit's work; the job is returned when it was queued.
+func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool) (*job, error) {
 	m.met.in.Inc()
 	if m.stopped.Load() {
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	kind, err := contentKind(r)
 	if err != nil {
 		m.met.dropped.WithLabelValues("bad_record").Inc()
-		return err
+		return nil, err
 	}
 	j := &job{r: *r, kind: kind, ne: r.Source}
 	if j.r.Time.IsZero() {
@@ -125,14 +154,14 @@ func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
 	ws, reason := m.table.Load().Match(buf[:0], r.Identities, r.Time)
 	if reason != warrant.DropNone {
 		m.met.dropped.WithLabelValues(string(reason)).Inc()
-		return nil
+		return nil, nil
 	}
 	if j.ne == "" {
 		j.ne = m.cfg.NetworkElement
 	}
 	if !session.ValidNE(j.ne) {
 		m.met.dropped.WithLabelValues("bad_source").Inc()
-		return fmt.Errorf("%w: source name is not a network element (1..16 octets, no braces or spaces)", ErrBadRecord)
+		return nil, fmt.Errorf("%w: source name is not a network element (1..16 octets, no braces or spaces)", ErrBadRecord)
 	}
 	versions := make([]*config.Destination, 0, 2)
 	for _, w := range ws {
@@ -146,7 +175,7 @@ func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
 	}
 	if len(j.liids) == 0 {
 		m.met.dropped.WithLabelValues(string(warrant.DropCCNotInScope)).Inc()
-		return nil
+		return nil, nil
 	}
 	// Encode once with placeholder numbers: content that cannot be encoded is refused
 	// here, before numbers are allocated, so it can never leave a gap.
@@ -154,37 +183,40 @@ func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
 		n := session.Numbers{CIN: 1, IRIType: etsi.IRIReport, EventID: 1}
 		if _, _, _, err := m.buildPDU(nil, &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: r.Time}, r); err != nil {
 			m.met.dropped.WithLabelValues("bad_record").Inc()
-			return err
+			return nil, err
 		}
 	}
 	if j.blob, err = encodeBlob(r, false); err != nil {
-		return err
+		return nil, err
 	}
 	if kind == session.IRI && (r.Boundary == record.Open || r.Boundary == record.Continue) {
 		if r.Boundary == record.Open && r.CloseEvent != nil {
 			if j.closeBlob, err = encodeBlob(closeRecord(r, r.CloseEvent), true); err != nil {
-				return err
+				return nil, err
 			}
 		} else if c := closeRecord(r, nil); c != nil {
 			if j.generic, err = encodeBlob(c, true); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	shard := m.shards[maphash.String(m.seed, j.ne+"\x00"+r.CorrelationKey)%uint64(len(m.shards))]
+	if wait {
+		j.done = make(chan struct{})
+	}
 	m.pending.Add(1)
 	select {
 	case shard <- j:
-		return nil
+		return j, nil
 	default:
 	}
 	select {
 	case shard <- j:
-		return nil
+		return j, nil
 	case <-ctx.Done():
 		m.pending.Add(-1)
 		m.met.dropped.WithLabelValues("queue_full").Inc()
-		return fmt.Errorf("%w: %w", ErrQueueFull, ctx.Err())
+		return nil, fmt.Errorf("%w: %w", ErrQueueFull, ctx.Err())
 	}
 }
 
@@ -267,4 +299,9 @@ func (m *Mediator) waitRedis(ctx context.Context) error {
 			return fmt.Errorf("mediation: redis unreachable: %w", err)
 		}
 	}
+}
+
+// OpenSequences counts the sequences (CINs) still open in Redis, across all instances.
+func (m *Mediator) OpenSequences(ctx context.Context) (int64, error) {
+	return m.store.OpenSequences(ctx)
 }

@@ -65,15 +65,28 @@ func (m *Mediator) handle(ctx context.Context, jobs []*job) {
 		return err
 	})
 	if err != nil {
-		return // ctx ended; what the step numbered is in the journal for the next start
+		finish(jobs, true)
+		return // what the step numbered is in the journal for the next start
 	}
 	d := m.newDelivery()
 	for i, j := range jobs {
 		d.add(session.Entry{NE: j.ne, ID: steps[i].ID, Numbers: ns[i]}, &j.r, false)
 	}
-	if d.flush(ctx) {
+	ok := d.flush(ctx)
+	if ok {
 		for _, st := range steps {
 			m.markDone(ctx, st.NE, st.ID)
+		}
+	}
+	finish(jobs, !ok)
+}
+
+// finish wakes SubmitDurable callers.
+func finish(jobs []*job, failed bool) {
+	for _, j := range jobs {
+		if j.done != nil {
+			j.failed = failed
+			close(j.done)
 		}
 	}
 }

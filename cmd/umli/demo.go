@@ -34,7 +34,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := zerolog.New(stderr).Level(lvl).With().Timestamp().Logger()
-	if err := demo.Run(ctx, demo.Options{OutDir: *out, Out: stdout, Log: log}); err != nil {
+	if err := demo.Run(ctx, demo.Options{OutDir: *out, Out: stdout, Log: log, Scenarios: demoScenarios()}); err != nil {
 		fmt.Fprintf(stderr, "umli demo: %v\n", err)
 		return 1
 	}

@@ -12,6 +12,7 @@ import (
 // themselves, once, with context.
 type redisLogger struct{ log zerolog.Logger }
 
+// Printf implements go-redis's internal logging interface.
 func (l redisLogger) Printf(_ context.Context, format string, v ...any) {
 	l.log.Debug().Str("component", "go-redis").Msg(fmt.Sprintf(format, v...))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,6 +83,16 @@ func redisClient(cfg *config.Config) (redis.UniversalClient, error) {
 				return nil, fmt.Errorf("redis tls: %w", err)
 			}
 			tc.Certificates = []tls.Certificate{cert}
+		}
+		if t.CA != "" {
+			pem, err := os.ReadFile(t.CA)
+			if err != nil {
+				return nil, fmt.Errorf("redis tls ca: %w", err)
+			}
+			tc.RootCAs = x509.NewCertPool()
+			if !tc.RootCAs.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("redis tls ca %s: no PEM certificate", t.CA)
+			}
 		}
 		opt.TLSConfig = tc
 	}

@@ -68,6 +68,7 @@ type PacketSource interface {
 
 type ngSource struct{ *pcapgo.NgReader }
 
+// LinkType implements PacketSource.
 func (n ngSource) LinkType() layers.LinkType { return n.NgReader.LinkType() }
 
 // ReadFile taps every session in a pcap or pcapng file.

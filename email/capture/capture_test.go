@@ -87,6 +87,7 @@ func TestCaptureFiles(t *testing.T) {
 		{"pop3-b6.pcap", map[string][]string{"192.0.2.10": wantB6}},
 		{"imap-c4.pcap", map[string][]string{"192.0.2.11": wantC4}},
 		{"smtp.pcap", map[string][]string{"192.0.2.12": wantSMTP}},
+		{"imap-c4.pcapng", map[string][]string{"192.0.2.11": wantC4}},
 		{"mixed.pcap", map[string][]string{"192.0.2.10": wantB6, "192.0.2.11": wantC4, "192.0.2.12": wantSMTP}},
 	}
 	for _, tc := range tests {

@@ -11,7 +11,7 @@ import (
 
 // FuzzRead feeds arbitrary capture files: errors are fine, panics are not.
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"pop3-b6.pcap", "imap-c4.pcap", "smtp.pcap"} {
+	for _, name := range []string{"pop3-b6.pcap", "imap-c4.pcap", "smtp.pcap", "imap-c4.pcapng"} {
 		b, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

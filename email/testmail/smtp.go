@@ -87,6 +87,7 @@ func (s *SMTPServer) Messages() []Message {
 
 type backend struct{ s *SMTPServer }
 
+// NewSession implements smtp.Backend.
 func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
 
 type session struct {
@@ -95,8 +96,10 @@ type session struct {
 	msg  Message
 }
 
+// AuthMechanisms implements smtp.AuthSession.
 func (x *session) AuthMechanisms() []string { return []string{sasl.Plain, sasl.Login, "CRAM-MD5"} }
 
+// Auth implements smtp.AuthSession.
 func (x *session) Auth(mech string) (sasl.Server, error) {
 	check := func(u, p string) error {
 		if want, ok := x.s.Users[u]; !ok || want != p {
@@ -116,11 +119,13 @@ func (x *session) Auth(mech string) (sasl.Server, error) {
 	return nil, smtp.ErrAuthUnsupported
 }
 
+// Mail implements smtp.Session.
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	x.msg = Message{From: from, User: x.user}
 	return nil
 }
 
+// Rcpt implements smtp.Session; addresses starting with "reject" are refused.
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if strings.HasPrefix(to, "reject") {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
@@ -129,6 +134,7 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
+// Data implements smtp.Session.
 func (x *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -141,7 +147,10 @@ func (x *session) Data(r io.Reader) error {
 	return nil
 }
 
-func (x *session) Reset()        { x.msg = Message{} }
+// Reset implements smtp.Session.
+func (x *session) Reset() { x.msg = Message{} }
+
+// Logout implements smtp.Session.
 func (x *session) Logout() error { return nil }
 
 // loginServer is SASL LOGIN (not in go-sasl's server side).
@@ -151,6 +160,7 @@ type loginServer struct {
 	user, pass string
 }
 
+// Next implements sasl.Server.
 func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 	switch l.step {
 	case 0:
@@ -178,6 +188,7 @@ type cramServer struct {
 	challenge []byte
 }
 
+// Next implements sasl.Server.
 func (c *cramServer) Next(resp []byte) ([]byte, bool, error) {
 	if c.challenge == nil {
 		c.challenge = fmt.Appendf(nil, "<%d.%d@mx.test>", time.Now().UnixNano(), 42)

@@ -219,3 +219,25 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 }
+
+func TestDeliverySummary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.jsonl")
+	l, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := l.Delivery("LIID-1", 7, 1, 12, 12, "lea-a", "HI2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	want := map[string]string{"liid": "LIID-1", "cin": "7", "seq": "1-12", "pdus": "12", "destination": "lea-a", "hi": "HI2"}
+	for k, v := range want {
+		if e.Detail[k] != v {
+			t.Errorf("detail %s = %q, want %q", k, e.Detail[k], v)
+		}
+	}
+	if e.Actor != ActorSystem || e.Action != ActionDelivery || e.Result != "delivered" {
+		t.Fatalf("entry %+v", e)
+	}
+}

@@ -25,7 +25,7 @@ type Options struct {
 	// OutDir receives what the LEMF writes (hi2.ber, hi3.ber, records.jsonl, content/).
 	OutDir string
 	// Scenarios run one after the other, each drained before the next starts (so CINs
-	// come out in scenario order); nil means BuiltinUM then BuiltinMail.
+	// come out in scenario order); nil means Builtin().
 	Scenarios []Scenario
 	// Out receives the summary.
 	Out io.Writer
@@ -85,7 +85,7 @@ warrants:
 // the LEMF saw a sequence gap.
 func Run(ctx context.Context, opt Options) (err error) {
 	if opt.Scenarios == nil {
-		opt.Scenarios = []Scenario{BuiltinUM(), BuiltinMail()}
+		opt.Scenarios = Builtin()
 	}
 	if opt.IdleTimeout == 0 {
 		opt.IdleTimeout = 2 * time.Second
@@ -163,7 +163,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 		}
 	}
 	// Sequences the scenarios left open end by idle timeout; wait for that.
-	if err := waitIdleClosed(ctx, rdb); err != nil {
+	if err := waitIdleClosed(ctx, med); err != nil {
 		return err
 	}
 	if err := med.Drain(ctx); err != nil {
@@ -186,16 +186,12 @@ func Run(ctx context.Context, opt Options) (err error) {
 	return nil
 }
 
-// waitIdleClosed waits until no network element has an open sequence.
-func waitIdleClosed(ctx context.Context, rdb redis.UniversalClient) error {
+// waitIdleClosed waits until no sequence is open any more.
+func waitIdleClosed(ctx context.Context, med *mediation.Mediator) error {
 	for {
-		open := int64(0)
-		nes, err := rdb.SMembers(ctx, "umli:nes").Result()
+		open, err := med.OpenSequences(ctx)
 		if err != nil {
-			return fmt.Errorf("demo: list sessions: %w", err)
-		}
-		for _, ne := range nes {
-			open += rdb.ZCard(ctx, "umli:{"+ne+"}:idle").Val()
+			return fmt.Errorf("demo: %w", err)
 		}
 		if open == 0 {
 			return nil
@@ -215,6 +211,7 @@ type countingQueue struct {
 	hi2, hi3 atomic.Int64
 }
 
+// Enqueue passes the PDUs on and counts them once handover took them.
 func (c *countingQueue) Enqueue(ctx context.Context, dest string, hi handover.HI, pdus ...[]byte) error {
 	if err := c.q.Enqueue(ctx, dest, hi, pdus...); err != nil {
 		return err

@@ -32,6 +32,9 @@ const (
 	MailSource = UMSource
 )
 
+// Builtin is the built-in record generators: BuiltinUM, then BuiltinMail.
+func Builtin() []Scenario { return []Scenario{BuiltinUM(), BuiltinMail()} }
+
 // BuiltinUM is the built-in UM record generator: a voicemail session of the target
 // (connect, login, a deposit with its audio as MessagingCC, retrieve, delete, logout) and
 // a login by a non-target that must be dropped.

@@ -25,6 +25,7 @@ type Stream struct {
 	CC   bool
 }
 
+// String renders the stream as LIID/NE/CIN/IRI|CC.
 func (s Stream) String() string {
 	k := "IRI"
 	if s.CC {

@@ -3,8 +3,9 @@
 // IRI and for CC, the iRIType rules, idle closing, and a per-instance journal that makes
 // numbering and delivery one unit across crashes.
 //
-// One record costs one Redis round trip: a Lua script allocates the numbers and writes the
-// journal entry (the record plus its numbers) atomically. After the PDUs are in the
+// One record costs at most one Redis round trip: a Lua script allocates the numbers and
+// writes the journal entry (the record plus its numbers) atomically, for one record or for
+// a batch of waiting records of one network element. After the PDUs are in the
 // handover queue the entry is deleted; an instance replays what is left of its journal when
 // it starts, so a crash between numbering and queueing leaves no gap.
 //

@@ -329,3 +329,20 @@ func (s *Store) Done(ctx context.Context, done map[string][]string) error {
 	}
 	return nil
 }
+
+// OpenSequences counts the sequences still open across all network elements.
+func (s *Store) OpenSequences(ctx context.Context) (int64, error) {
+	nes, err := s.NetworkElements(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, ne := range nes {
+		c, err := s.rdb.ZCard(ctx, s.idleKey(ne)).Result()
+		if err != nil {
+			return 0, fmt.Errorf("session: count open sequences: %w", err)
+		}
+		n += c
+	}
+	return n, nil
+}

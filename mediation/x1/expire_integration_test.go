@@ -45,8 +45,12 @@ func TestExpirerDeactivatesEndedTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer al.Close()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) // before both StartTimes
 	e := NewExpirer(store, al, zerolog.Nop(), func() time.Time { return now })
+	if got, err := e.Sweep(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("sweep before StartTime: %v %v", got, err)
+	}
+	now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) // both windows open
 	if got, err := e.Sweep(ctx); err != nil || len(got) != 0 {
 		t.Fatalf("sweep before EndTime: %v %v", got, err)
 	}
@@ -64,7 +68,16 @@ func TestExpirerDeactivatesEndedTasks(t *testing.T) {
 		t.Fatalf("tasks left: %+v", tasks)
 	}
 	b, _ := os.ReadFile(path)
-	if !strings.Contains(string(b), `"actor":"system","action":"TaskExpired","detail":{"liids":"LIID-END","xId":"`+xidA) {
-		t.Fatalf("expiry not audited: %s", b)
+	for _, want := range []string{
+		`"actor":"system","action":"WindowOpened","detail":{"liid":"LIID-END","xId":"` + xidA,
+		`"actor":"system","action":"WindowOpened","detail":{"liid":"LIID-OPEN","xId":"` + xidB,
+		`"actor":"system","action":"TaskExpired","detail":{"liids":"LIID-END","xId":"` + xidA,
+	} {
+		if strings.Count(string(b), want) != 1 {
+			t.Errorf("audit log should hold exactly one %s:\n%s", want, b)
+		}
+	}
+	if _, err := audit.Verify(strings.NewReader(string(b))); err != nil {
+		t.Fatal(err)
 	}
 }

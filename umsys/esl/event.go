@@ -3,7 +3,6 @@ package esl
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -23,60 +22,74 @@ func ParseEventPlain(b []byte) ([]feed.Header, []byte, error) {
 		return nil, nil, nil
 	}
 	s := unsafe.String(unsafe.SliceData(b), len(b))
-	headers := make([]feed.Header, 0, bytes.Count(b, []byte{'\n'}))
-	var arena []byte // decoded values, back to back
-	var fix []int    // header index, arena start, arena end triples
+	headers := make([]feed.Header, 0, bytes.Count(b, []byte{'\n'})+1)
+	// Headers whose value needs decoding, and the encoded bytes they hold: decoding
+	// waits until the end so one arena of the exact size serves them all (decoding
+	// never lengthens a value). Most events fit the stack buffer.
+	var fixBuf [64]int32
+	fix := fixBuf[:0]
+	need := 0
 	clen := -1
 	pos := 0
-	for pos < len(s) {
-		nl := strings.IndexByte(s[pos:], '\n')
-		line := s[pos:]
-		next := len(s)
-		if nl >= 0 {
-			line = s[pos : pos+nl]
-			next = pos + nl + 1
-		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		if line == "" {
-			pos = next
-			break
-		}
-		colon := strings.IndexByte(line, ':')
-		if colon <= 0 {
+	for pos < len(b) {
+		// One pass per line: up to the colon (or line end), then up to a '%' (or line
+		// end); only a value with an escape needs a further search for its end.
+		colon := indexEither(b, pos, ':', '\n')
+		if colon == len(b) || b[colon] == '\n' {
+			end := colon
+			if end > pos && b[end-1] == '\r' {
+				end--
+			}
+			if end == pos {
+				pos = min(colon+1, len(b))
+				break
+			}
 			// The line is not quoted: event content may identify a subscriber.
-			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, len(line), ErrMalformed)
+			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, end-pos, ErrMalformed)
 		}
-		name, value := line[:colon], trimBlanks(line[colon+1:])
+		if colon == pos {
+			return nil, nil, fmt.Errorf("event header line at body offset %d has no name: %w", pos, ErrMalformed)
+		}
+		nl := indexEither(b, colon+1, '%', '\n')
+		escaped := nl < len(b) && b[nl] == '%'
+		if escaped {
+			nl = indexEither(b, nl+1, '\n', '\n')
+		}
+		next := min(nl+1, len(b))
+		end := nl
+		if b[end-1] == '\r' && end-1 > colon {
+			end--
+		}
+		name, value := s[pos:colon], trimBlanks(s[colon+1:end])
 		switch {
-		case name == "Content-Length":
-			n, ok := atoi([]byte(value))
+		case len(name) == len("Content-Length") && name == "Content-Length":
+			n, ok := atoi(unsafe.Slice(unsafe.StringData(value), len(value)))
 			if !ok {
 				return nil, nil, fmt.Errorf("event Content-Length %q at body offset %d: %w", clipString(value), pos, ErrMalformed)
 			}
 			clen = n
+			pos = next
+			continue
 		case value == undef:
-			headers = append(headers, feed.Header{Name: name})
-		case strings.IndexByte(value, '%') >= 0:
-			if arena == nil {
-				arena = make([]byte, 0, len(b)-pos)
-				fix = make([]int, 0, 3*32)
-			}
-			start := len(arena)
-			arena = appendURLDecoded(arena, value)
-			fix = append(fix, len(headers), start, len(arena))
-			headers = append(headers, feed.Header{Name: name})
-		default:
-			headers = append(headers, feed.Header{Name: name, Value: value})
+			value = ""
+		case escaped:
+			fix = append(fix, int32(len(headers)))
+			need += len(value)
 		}
+		headers = append(headers, feed.Header{Name: name, Value: value})
 		pos = next
 	}
-	if len(arena) > 0 {
-		// arena is never written again, so one string view serves every decoded value.
-		as := unsafe.String(unsafe.SliceData(arena), len(arena))
-		for i := 0; i < len(fix); i += 3 {
-			headers[fix[i]].Value = as[fix[i+1]:fix[i+2]]
+	if need > 0 {
+		// The arena is written once, here, and never again: the string views stay valid.
+		arena := make([]byte, 0, need)
+		for _, i := range fix {
+			start := len(arena)
+			arena = appendURLDecoded(arena, headers[i].Value)
+			if n := len(arena) - start; n > 0 {
+				headers[i].Value = unsafe.String(&arena[start], n)
+			} else {
+				headers[i].Value = ""
+			}
 		}
 	}
 	if clen < 0 {

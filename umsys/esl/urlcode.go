@@ -36,59 +36,49 @@ func AppendURLEncoded(dst []byte, s string) []byte {
 	return dst
 }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
+// hexVal maps a hex digit (either case) to its value and anything else to 0xFF, so
+// decoding tests two digits with one comparison.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xFF
 	}
-	return 0, false
-}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c-'a') + 10
+		t[c-'a'+'A'] = byte(c-'a') + 10
+	}
+	return t
+}()
 
 // URLDecode decodes every %XX (either case) like esl_url_decode; '+' stays '+'. A '%'
 // not followed by two hex digits is kept as is. Values without '%' are returned
 // without copying.
 func URLDecode(s string) string {
-	i := strings.IndexByte(s, '%')
-	if i < 0 {
+	if strings.IndexByte(s, '%') < 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:i])
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) {
-			hi, ok1 := unhex(s[i+1])
-			lo, ok2 := unhex(s[i+2])
-			if ok1 && ok2 {
-				b.WriteByte(hi<<4 | lo)
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
+	return string(appendURLDecoded(make([]byte, 0, len(s)), s))
 }
 
-// appendURLDecoded is URLDecode appending to dst.
+// appendURLDecoded is URLDecode appending to dst. It copies the runs between escapes
+// in bulk: values are mostly plain text with a few escapes.
 func appendURLDecoded(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) {
-			hi, ok1 := unhex(s[i+1])
-			lo, ok2 := unhex(s[i+2])
-			if ok1 && ok2 {
+	for {
+		i := strings.IndexByte(s, '%')
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		if i+2 < len(s) {
+			if hi, lo := hexVal[s[i+1]], hexVal[s[i+2]]; hi|lo < 16 {
 				dst = append(dst, hi<<4|lo)
-				i += 2
+				s = s[i+3:]
 				continue
 			}
 		}
-		dst = append(dst, c)
+		dst = append(dst, '%')
+		s = s[i+1:]
 	}
-	return dst
 }

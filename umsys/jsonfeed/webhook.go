@@ -16,6 +16,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/umsys/adapter"
 	"github.com/umli/umli/umsys/feed"
 )
 
@@ -43,7 +44,9 @@ type WebhookConfig struct {
 // Webhook is an http.Handler taking POSTed JSON events: one object or an array of
 // objects. It answers 2xx only after the feed.Handler accepted every event (the
 // handler is where the durable queue is reached), 503 otherwise so the sender retries;
-// delivery is therefore at-least-once and a retried batch may repeat events.
+// delivery is therefore at-least-once and a retried batch may repeat events. Events
+// the handler refuses as unreadable (adapter.ErrInvalidEvent) are answered with 422
+// and their batch indices once every other event was taken: retrying cannot fix them.
 type Webhook struct {
 	cfg       WebhookConfig
 	tokenHash [sha256.Size]byte
@@ -141,20 +144,49 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
+	var invalid []int
 	for i, ev := range events {
 		ev.Received = now
 		m.Events.WithLabelValues(dialect, src).Inc()
-		if err := w.h(ev); err != nil {
-			m.HandlerErrors.WithLabelValues(dialect, src).Inc()
-			log.Error().Err(err).Int("index", i).Int("events", len(events)).Msg("jsonfeed: webhook event not accepted; asking sender to retry")
-			rw.Header().Set("Retry-After", strconv.Itoa(int(w.cfg.RetryAfter/time.Second)))
-			w.fail(rw, http.StatusServiceUnavailable, "event not accepted, retry later")
-			return
+		err := w.h(ev)
+		if err == nil {
+			continue
 		}
+		m.HandlerErrors.WithLabelValues(dialect, src).Inc()
+		if errors.Is(err, adapter.ErrInvalidEvent) {
+			// Retrying cannot make a malformed event readable: note it and go on, so
+			// the valid events after it in the batch are still taken. The reason is
+			// not logged here: it may quote event content (the adapter logs it).
+			log.Warn().Int("index", i).Int("events", len(events)).Msg("jsonfeed: webhook event unreadable; not asking for a retry")
+			invalid = append(invalid, i)
+			continue
+		}
+		log.Error().Err(err).Int("index", i).Int("events", len(events)).Msg("jsonfeed: webhook event not accepted; asking sender to retry")
+		rw.Header().Set("Retry-After", strconv.Itoa(int(w.cfg.RetryAfter/time.Second)))
+		w.fail(rw, http.StatusServiceUnavailable, "event not accepted, retry later")
+		return
 	}
 	rw.Header().Set("Content-Type", "application/json")
+	if len(invalid) > 0 {
+		// 422, not 503: a sender must not retry these forever; the body says which.
+		rw.WriteHeader(http.StatusUnprocessableEntity)
+		fmt.Fprintf(rw, "{\"accepted\":%d,\"invalid\":%s}\n", len(events)-len(invalid), indexList(invalid))
+		return
+	}
 	rw.WriteHeader(http.StatusOK)
 	fmt.Fprintf(rw, "{\"accepted\":%d}\n", len(events))
+}
+
+// indexList renders batch indices as a JSON array.
+func indexList(idx []int) string {
+	b := []byte{'['}
+	for i, n := range idx {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return string(append(b, ']'))
 }
 
 // parse validates the whole body before anything reaches the handler, so a bad batch

@@ -1,7 +1,7 @@
 // Command mkpcap writes the pcap files the passive-capture tests read: the Annex B.6
 // POP3 and C.4 IMAP examples and an SMTP submission as synthetic TCP sessions
 // (handshake, MSS-sized segments, ACKs, FIN), one IMAP segment out of order and one
-// retransmitted, and all three interleaved in one file.
+// retransmitted, and all three interleaved in one file; the IMAP session also as pcapng.
 //
 //	go run ./email/capture/mkpcap -out email/capture/testdata
 package main
@@ -153,6 +153,30 @@ func write(path string, pkts []packet) error {
 	return f.Close()
 }
 
+// writeNg writes a pcapng file (one Ethernet interface).
+func writeNg(path string, pkts []packet) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer f.Close()
+	w, err := pcapgo.NewNgWriter(f, layers.LinkTypeEthernet)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	for _, p := range pkts {
+		// pcapng stores the interface's time resolution: microseconds by default.
+		ci := gopacket.CaptureInfo{Timestamp: p.at, CaptureLength: len(p.data), Length: len(p.data), InterfaceIndex: 0}
+		if err := w.WritePacket(ci, p.data); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
 func main() {
 	out := flag.String("out", "email/capture/testdata", "directory for the pcap files")
 	flag.Parse()
@@ -168,5 +192,9 @@ func main() {
 			fmt.Fprintln(os.Stderr, "mkpcap:", err)
 			os.Exit(1)
 		}
+	}
+	if err := writeNg(filepath.Join(*out, "imap-c4.pcapng"), imap); err != nil {
+		fmt.Fprintln(os.Stderr, "mkpcap:", err)
+		os.Exit(1)
 	}
 }
