@@ -17,7 +17,9 @@ const usage = `usage:
   umli check-config FILE                      check a configuration file and exit
   umli demo [--out DIR]                       run the whole system on embedded defaults
 
-See umli.example.yaml for a documented configuration.
+See umli.example.yaml for a documented configuration. --records feeds intercept records
+as JSON lines (mediation/record.Record with its Go field names; []byte as base64), for
+tests and replays; sources built into umli feed mediation directly.
 `
 
 func main() {

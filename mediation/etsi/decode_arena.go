@@ -25,6 +25,19 @@ type dec struct {
 	i64s   []int64
 	times  []time.Time
 	micros []MicroSecondTimeStamp
+	// Slabs for model structs behind pointers or in lists. The IRI/CC list slabs start
+	// inside dec (one payload per PDU is the rule); the others are pointed at a bundle
+	// allocated with the first EmailIRI or MessagingIRI, so a PDU of either kind costs
+	// one allocation for its typical sub-structures.
+	iris    []IRIPayload
+	ccs     []CCPayload
+	tris    []TRIPayload
+	ips     []IPAddress
+	cats    []MessagingEventCategory
+	parties []MessagingPartyInformation
+	aaas    []AAAInformation
+	pop3s   []POP3AAAInformation
+	imaps   []IMAPAAAInformation
 
 	// Sized for a typical PDU (li-psDomainId plus one object id; header and payload
 	// scalars); bigger PDUs continue in heap chunks.
@@ -34,6 +47,41 @@ type dec struct {
 	i64Buf   [2]int64
 	timeBuf  [2]time.Time
 	microBuf [1]MicroSecondTimeStamp
+	iriBuf   [1]IRIPayload
+	ccBuf    [1]CCPayload
+	triBuf   [1]TRIPayload
+}
+
+// emailBundle holds an EmailIRI with the sub-structures a typical one points to
+// (client and server address, one AAA record).
+type emailBundle struct {
+	iri  EmailIRI
+	ips  [2]IPAddress
+	aaa  [1]AAAInformation
+	pop3 [1]POP3AAAInformation
+	imap [1]IMAPAAAInformation
+}
+
+// messagingBundle holds a MessagingIRI with its category and first parties.
+type messagingBundle struct {
+	iri     MessagingIRI
+	cat     [1]MessagingEventCategory
+	parties [1]MessagingPartyInformation
+}
+
+// emailIRI returns a zero EmailIRI and points the slabs of its sub-structures at the
+// same allocation.
+func (d *dec) emailIRI() *EmailIRI {
+	b := new(emailBundle)
+	d.ips, d.aaas, d.pop3s, d.imaps = b.ips[:0], b.aaa[:0], b.pop3[:0], b.imap[:0]
+	return &b.iri
+}
+
+// messagingIRI is emailIRI for a MessagingIRI.
+func (d *dec) messagingIRI() *MessagingIRI {
+	b := new(messagingBundle)
+	d.cats, d.parties = b.cat[:0], b.parties[:0]
+	return &b.iri
 }
 
 func newDec(pdu []byte) *dec {
@@ -44,6 +92,9 @@ func newDec(pdu []byte) *dec {
 	d.i64s = d.i64Buf[:0]
 	d.times = d.timeBuf[:0]
 	d.micros = d.microBuf[:0]
+	d.iris = d.iriBuf[:0]
+	d.ccs = d.ccBuf[:0]
+	d.tris = d.triBuf[:0]
 	return d
 }
 
@@ -77,6 +128,18 @@ func take[T any](slab *[]T, v T, chunk int) *T {
 	}
 	*slab = append(*slab, v)
 	return &(*slab)[len(*slab)-1]
+}
+
+// carve returns an empty list with room for n elements from the slab, or from the heap
+// when the slab lacks room. The capacity is capped at n, so appending beyond it moves
+// the list rather than writing over its slab neighbours.
+func carve[T any](slab *[]T, n int) []T {
+	l := len(*slab)
+	if *slab == nil || n > cap(*slab)-l {
+		return make([]T, 0, n)
+	}
+	*slab = (*slab)[:l+n]
+	return (*slab)[l : l : l+n]
 }
 
 // enumPtr decodes an enumeration into the PDU's int slab. Every enum type's underlying

@@ -135,23 +135,25 @@ func decodeAAA(d *dec, e ber.Element) (*AAAInformation, error) {
 	if c.Tag.Class != ber.Context || !c.Tag.Constructed {
 		return nil, unexpected(c)
 	}
-	var a AAAInformation
 	switch c.Tag.Number {
 	case 0:
-		var x POP3AAAInformation
+		a := take(&d.aaas, AAAInformation{}, 1)
+		x := take(&d.pop3s, POP3AAAInformation{}, 1)
 		err = decodeUserPass(d, c, &x.Username, &x.Password, &x.Result)
-		a.POP3 = &x
-		return &a, wrapField(err, "pOP3AAAInformation", c)
+		a.POP3 = x
+		return a, wrapField(err, "pOP3AAAInformation", c)
 	case 1:
+		a := take(&d.aaas, AAAInformation{}, 1)
 		var x ASMTPAAAInformation
 		err = decodeASMTP(d, c, &x)
 		a.ASMTP = &x
-		return &a, wrapField(err, "aSMTPAAAInformation", c)
+		return a, wrapField(err, "aSMTPAAAInformation", c)
 	case 2:
-		var x IMAPAAAInformation
+		a := take(&d.aaas, AAAInformation{}, 1)
+		x := take(&d.imaps, IMAPAAAInformation{}, 1)
 		err = decodeUserPass(d, c, &x.Username, &x.Password, &x.Result)
-		a.IMAP = &x
-		return &a, wrapField(err, "iMAPAAAInformation", c)
+		a.IMAP = x
+		return a, wrapField(err, "iMAPAAAInformation", c)
 	}
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "AAAInformation alternative " + c.Tag.String()}
 }
@@ -327,7 +329,7 @@ func decodeIPAddress(d *dec, e ber.Element) (*IPAddress, error) {
 	if err := s.require(ipNames, 1, 2); err != nil {
 		return nil, err
 	}
-	return &a, nil
+	return take(&d.ips, a, 2), nil
 }
 
 func decodeIPValue(d *dec, e ber.Element, a *IPAddress) error {

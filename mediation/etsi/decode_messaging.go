@@ -75,20 +75,20 @@ func decodeCategory(d *dec, e ber.Element) (*MessagingEventCategory, error) {
 	if c.Tag.Class != ber.Context {
 		return nil, unexpected(c)
 	}
-	var cat MessagingEventCategory
+	cat := take(&d.cats, MessagingEventCategory{}, 1)
 	switch c.Tag.Number {
 	case 0:
 		cat.Message, err = enumPtr[MessagingEvent](d, c)
-		return &cat, wrapField(err, "message", c)
+		return cat, wrapField(err, "message", c)
 	case 1:
 		cat.MessageBox, err = enumPtr[MessagingBoxEvent](d, c)
-		return &cat, wrapField(err, "message-box", c)
+		return cat, wrapField(err, "message-box", c)
 	case 2:
 		cat.Notification, err = enumPtr[MessagingNotificationEvent](d, c)
-		return &cat, wrapField(err, "message-notification", c)
+		return cat, wrapField(err, "message-notification", c)
 	case 3:
 		cat.Call, err = enumPtr[MessagingCallEvent](d, c)
-		return &cat, wrapField(err, "call", c)
+		return cat, wrapField(err, "call", c)
 	}
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "Messaging-Event-Category alternative " + c.Tag.String()}
 }
@@ -101,7 +101,7 @@ func decodeParties(d *dec, e ber.Element) ([]MessagingPartyInformation, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]MessagingPartyInformation, 0, count(e))
+	out := carve(&d.parties, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {

@@ -281,7 +281,7 @@ func decodeIRISequence(d *dec, e ber.Element, p *Payload) error {
 	if err != nil {
 		return err
 	}
-	p.IRI = make([]IRIPayload, 0, count(e))
+	p.IRI = carve(&d.iris, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
@@ -303,7 +303,7 @@ func decodeCCSequence(d *dec, e ber.Element, p *Payload) error {
 	if err != nil {
 		return err
 	}
-	p.CC = make([]CCPayload, 0, count(e))
+	p.CC = carve(&d.ccs, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
@@ -341,12 +341,12 @@ func decodeTRIPayload(d *dec, e ber.Element) (*TRIPayload, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &TRIPayload{Kind: k, Padding: b}, nil
+		return take(&d.tris, TRIPayload{Kind: k, Padding: b}, 1), nil
 	case TRITest, TRIKeepAlive, TRIKeepAliveResponse, TRIFirstSegment, TRILastSegment, TRICINReset:
 		if err := c.Null(); err != nil {
 			return nil, err
 		}
-		return &TRIPayload{Kind: k}, nil
+		return take(&d.tris, TRIPayload{Kind: k}, 1), nil
 	}
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "TRIPayload alternative " + c.Tag.String()}
 }
@@ -408,10 +408,10 @@ func decodeIRIContents(d *dec, e ber.Element, ic *IRIContents) error {
 	if c.Tag.Class == ber.Context && c.Tag.Constructed {
 		switch c.Tag.Number {
 		case 1:
-			ic.EmailIRI = new(EmailIRI)
+			ic.EmailIRI = d.emailIRI()
 			return wrapField(decodeEmailIRI(d, c, ic.EmailIRI), "emailIRI", c)
 		case 14:
-			ic.MessagingIRI = new(MessagingIRI)
+			ic.MessagingIRI = d.messagingIRI()
 			return wrapField(decodeMessagingIRI(d, c, ic.MessagingIRI), "messagingIRI", c)
 		}
 	}

@@ -24,10 +24,21 @@ const minSecretLen = 3
 // Matching ignores ASCII case, so "Alice@Example.NET" is caught by "alice@example.net".
 // Register target identities when a task is activated and PINs/passwords when read.
 type Redactor struct {
-	out  io.Writer
-	mu   sync.Mutex
-	set  map[string]struct{}
-	list atomic.Pointer[[]string]
+	out io.Writer
+	mu  sync.Mutex
+	set map[string]struct{}
+	idx atomic.Pointer[index]
+}
+
+// keyLen bounds the prefix secrets are indexed by: long enough that thousands of
+// similar identities ("+4930…", "user…@") rarely share a key, so a log line costs a
+// few map lookups per byte however many secrets are registered.
+const keyLen = 8
+
+// index maps each secret's first min(len, keyLen) bytes to the secrets starting so.
+type index struct {
+	byKey map[string][]string
+	lens  []int // distinct key lengths present, longest first
 }
 
 var _ zerolog.LevelWriter = (*Redactor)(nil)
@@ -35,7 +46,7 @@ var _ zerolog.LevelWriter = (*Redactor)(nil)
 // NewRedactor wraps out.
 func NewRedactor(out io.Writer) *Redactor {
 	r := &Redactor{out: out, set: make(map[string]struct{})}
-	r.list.Store(new([]string))
+	r.idx.Store(&index{})
 	return r
 }
 
@@ -75,12 +86,18 @@ func (r *Redactor) Len() int {
 }
 
 func (r *Redactor) rebuild() {
-	ss := make([]string, 0, len(r.set))
+	ix := &index{byKey: make(map[string][]string, len(r.set))}
+	seen := map[int]bool{}
 	for s := range r.set {
-		ss = append(ss, s)
+		k := s[:min(len(s), keyLen)]
+		ix.byKey[k] = append(ix.byKey[k], s)
+		if !seen[len(k)] {
+			seen[len(k)] = true
+			ix.lens = append(ix.lens, len(k))
+		}
 	}
-	sort.Strings(ss)
-	r.list.Store(&ss)
+	sort.Sort(sort.Reverse(sort.IntSlice(ix.lens)))
+	r.idx.Store(ix)
 }
 
 func variants(s string) []string {
@@ -110,26 +127,29 @@ func lowerASCII(s string) string {
 
 // Redact returns p with every registered secret replaced.
 func (r *Redactor) Redact(p []byte) []byte {
-	list := *r.list.Load()
-	if len(list) == 0 {
+	ix := r.idx.Load()
+	if len(ix.lens) == 0 {
 		return p
 	}
 	low := lowerASCII(string(p))
 	// mask[i] marks bytes inside some secret; overlapping secrets merge.
 	var mask []bool
-	for _, s := range list {
-		for off := 0; ; {
-			i := strings.Index(low[off:], s)
-			if i < 0 {
-				break
+	for i := range low {
+		for _, kl := range ix.lens {
+			if i+kl > len(low) {
+				continue
 			}
-			if mask == nil {
-				mask = make([]bool, len(p))
+			for _, s := range ix.byKey[low[i:i+kl]] {
+				if !strings.HasPrefix(low[i:], s) {
+					continue
+				}
+				if mask == nil {
+					mask = make([]bool, len(p))
+				}
+				for j := i; j < i+len(s); j++ {
+					mask[j] = true
+				}
 			}
-			for j := off + i; j < off+i+len(s); j++ {
-				mask[j] = true
-			}
-			off += i + 1
 		}
 	}
 	if mask == nil {

@@ -211,3 +211,28 @@ func TestCheckDestinationHook(t *testing.T) {
 		t.Fatalf("unconfigured destination accepted or wrong error: %v", err)
 	}
 }
+
+// TestStoreDownGivesStorageError stops redis-server under a running X1 server: requests
+// that need the store get error 5001, Ping still answers, and nothing crashes.
+func TestStoreDownGivesStorageError(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t, &e.pki.client)
+	ctx := context.Background()
+	e.redis.Stop()
+	var re *ResponseError
+	if err := c.CreateDestination(ctx, sampleDest(didA, "lea-a")); !asResponseError(err, &re) || re.Code != CodeStorage {
+		t.Fatalf("create destination with Redis down: %v", err)
+	}
+	if _, err := c.GetAllDetails(ctx); !asResponseError(err, &re) || re.Code != CodeStorage {
+		t.Fatalf("GetAllDetails with Redis down: %v", err)
+	}
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("ping with Redis down: %v", err)
+	}
+	if line := lastLine(e.auditLines(t)); !strings.Contains(line, `"action":"Ping"`) {
+		t.Fatalf("last audit entry %s", line)
+	}
+	if !strings.Contains(e.auditLines(t), `"code":"5001"`) {
+		t.Fatal("storage failure not audited")
+	}
+}

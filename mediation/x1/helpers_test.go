@@ -158,6 +158,7 @@ const testKeyring = "enc k1 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\nmac m1
 
 // env is a running X1 server over a real redis-server and a real TLS listener.
 type env struct {
+	redis     *testredis.Server
 	rdb       redis.UniversalClient
 	store     *Store
 	server    *Server
@@ -184,7 +185,7 @@ func newEnvWith(t *testing.T, opt func(*ServerOptions)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{rdb: rdb, pki: newPKI(t), logs: &bytes.Buffer{}}
+	e := &env{redis: srv, rdb: rdb, pki: newPKI(t), logs: &bytes.Buffer{}}
 	e.store = NewStore(rdb, keys, StoreOptions{})
 	e.auditPath = filepath.Join(t.TempDir(), "audit.jsonl")
 	e.audit, err = audit.Open(e.auditPath, audit.Options{})

@@ -3,6 +3,7 @@ package esl
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -30,37 +31,32 @@ func ParseEventPlain(b []byte) ([]feed.Header, []byte, error) {
 	fix := fixBuf[:0]
 	need := 0
 	clen := -1
+	// pct is the next '%' at or after the current value, searched across lines so a
+	// value without one costs a comparison rather than a scan.
+	pct := -1
 	pos := 0
-	for pos < len(b) {
-		// One pass per line: up to the colon (or line end), then up to a '%' (or line
-		// end); only a value with an escape needs a further search for its end.
-		colon := indexEither(b, pos, ':', '\n')
-		if colon == len(b) || b[colon] == '\n' {
-			end := colon
-			if end > pos && b[end-1] == '\r' {
-				end--
-			}
-			if end == pos {
-				pos = min(colon+1, len(b))
-				break
-			}
+	for pos < len(s) {
+		rest := s[pos:]
+		next := len(s)
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line = rest[:nl]
+			next = pos + nl + 1
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if line == "" {
+			pos = next
+			break
+		}
+		colon := strings.IndexByte(line, ':')
+		if colon <= 0 {
 			// The line is not quoted: event content may identify a subscriber.
-			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, end-pos, ErrMalformed)
+			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, len(line), ErrMalformed)
 		}
-		if colon == pos {
-			return nil, nil, fmt.Errorf("event header line at body offset %d has no name: %w", pos, ErrMalformed)
-		}
-		nl := indexEither(b, colon+1, '%', '\n')
-		escaped := nl < len(b) && b[nl] == '%'
-		if escaped {
-			nl = indexEither(b, nl+1, '\n', '\n')
-		}
-		next := min(nl+1, len(b))
-		end := nl
-		if b[end-1] == '\r' && end-1 > colon {
-			end--
-		}
-		name, value := s[pos:colon], trimBlanks(s[colon+1:end])
+		name, value := line[:colon], trimBlanks(line[colon+1:])
+		vs := pos + len(line) - len(value) // value's offset in s
 		switch {
 		case len(name) == len("Content-Length") && name == "Content-Length":
 			n, ok := atoi(unsafe.Slice(unsafe.StringData(value), len(value)))
@@ -72,9 +68,17 @@ func ParseEventPlain(b []byte) ([]feed.Header, []byte, error) {
 			continue
 		case value == undef:
 			value = ""
-		case escaped:
-			fix = append(fix, int32(len(headers)))
-			need += len(value)
+		default:
+			if pct < vs {
+				pct = len(s)
+				if i := strings.IndexByte(s[vs:], '%'); i >= 0 {
+					pct = vs + i
+				}
+			}
+			if pct < vs+len(value) {
+				fix = append(fix, int32(len(headers)))
+				need += len(value)
+			}
 		}
 		headers = append(headers, feed.Header{Name: name, Value: value})
 		pos = next

@@ -1,0 +1,35 @@
+package chain
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/umli/umli/mediation/record"
+)
+
+// Target is the identity the proof warrant names; records about it are intercepted.
+var Target = record.Identity{Kind: record.IdentityE164, Value: "+491709990001"}
+
+// LIID is the single warrant's LIID: each record then yields exactly one PDU, so
+// "records submitted" and "PDUs expected" are the same number.
+const LIID = "PROOF-1"
+
+// ConfigYAML is a mediation configuration for instance delivering to hi2/hi3 with
+// micro-second time stamps (the load tool measures latency from them).
+func ConfigYAML(instance, hi2, hi3 string) string {
+	return fmt.Sprintf(`instance: %s
+operator: OP-PROOF
+networkElement: ne-default
+sessions: {idleTimeout: 10m, sweepInterval: 200ms}
+queue: {size: 20000, workers: 4}
+handover: {keepAlive: 1s, keepAliveTimeout: 2s}
+destinations:
+  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both}
+warrants:
+  - liid: %s
+    destination: lea
+    scope: iri+cc
+    start: %s
+    targets: [{e164: "%s"}]
+`, instance, hi2, hi3, LIID, time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), Target.Value)
+}

@@ -1,0 +1,71 @@
+package chain
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
+)
+
+// Node is one umli instance: mediation and handover sharing a Redis client.
+type Node struct {
+	Med    *mediation.Mediator
+	HO     *handover.Handover
+	Reg    *prometheus.Registry
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// StartNode runs an instance named instance delivering to lm; it stops when the test ends.
+func StartNode(tb testing.TB, instance string, rdb redis.UniversalClient, lm *LEMF, log zerolog.Logger) *Node {
+	tb.Helper()
+	cfg, err := config.Parse(instance+".yaml", []byte(ConfigYAML(instance, lm.HI2, lm.HI3)))
+	if err != nil {
+		tb.Fatalf("config: %v", err)
+	}
+	hc, err := mediation.HandoverConfig(cfg)
+	if err != nil {
+		tb.Fatalf("handover config: %v", err)
+	}
+	// Short redials: the fault scenarios bring the LEMF back after seconds.
+	for i := range hc.Destinations {
+		hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond}
+	}
+	n := &Node{Reg: prometheus.NewRegistry()}
+	if n.HO, err = handover.New(hc, rdb, n.Reg, log); err != nil {
+		tb.Fatalf("handover: %v", err)
+	}
+	if n.Med, err = mediation.New(cfg, rdb, n.HO, log, mediation.Options{Registry: n.Reg}); err != nil {
+		tb.Fatalf("mediation: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	for _, run := range []func(context.Context) error{n.HO.Run, n.Med.Run} {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				tb.Errorf("instance %s: %v", instance, err)
+			}
+		}()
+	}
+	tb.Cleanup(n.Stop)
+	return n
+}
+
+// Stop cancels the instance and waits for it.
+func (n *Node) Stop() {
+	if n.cancel != nil {
+		n.cancel()
+		n.wg.Wait()
+		n.cancel = nil
+	}
+}
