@@ -12,7 +12,8 @@ func decodeEmailIRI(d *dec, e ber.Element, x *EmailIRI) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,8 @@ func decodeNationalASN1(d *dec, e ber.Element) (*NationalEMASN1Parameters, error
 	}
 	var n NationalEMASN1Parameters
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +168,8 @@ func decodeUserPass(d *dec, e ber.Element, user *string, pass **string, res **AA
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -203,7 +206,8 @@ func decodeASMTP(d *dec, e ber.Element, x *ASMTPAAAInformation) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -244,7 +248,8 @@ func decodeEmailCC(d *dec, e ber.Element, x *EmailCC) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -281,7 +286,8 @@ func decodeIPAddress(d *dec, e ber.Element) (*IPAddress, error) {
 	}
 	var a IPAddress
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return nil, err
 		}

@@ -12,7 +12,8 @@ func decodeMessagingIRI(d *dec, e ber.Element, x *MessagingIRI) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -126,7 +127,8 @@ func decodeParty(d *dec, e ber.Element, p *MessagingPartyInformation) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -244,7 +246,8 @@ func decodeIPAddressAndPort(d *dec, e ber.Element) (*IPAddressAndPort, error) {
 	}
 	var x IPAddressAndPort
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +386,8 @@ func decodeMessagingCC(d *dec, e ber.Element, x *MessagingCC) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}

@@ -34,7 +34,8 @@ func decodePSPDU(d *dec, e ber.Element, p *PSPDU) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -72,7 +73,8 @@ func decodePSHeader(d *dec, e ber.Element, h *PSHeader) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -148,7 +150,8 @@ func decodeCommunicationIdentifier(d *dec, e ber.Element, ci *CommunicationIdent
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -185,7 +188,8 @@ func decodeNetworkIdentifier(d *dec, e ber.Element, n *NetworkIdentifier) error 
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -223,7 +227,8 @@ func decodeMicroSecondTimeStamp(d *dec, e ber.Element) (*MicroSecondTimeStamp, e
 	}
 	var ts MicroSecondTimeStamp
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return nil, err
 		}
@@ -359,7 +364,8 @@ func decodeIRIPayload(d *dec, e ber.Element, p *IRIPayload) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}
@@ -426,7 +432,8 @@ func decodeCCPayload(d *dec, e ber.Element, p *CCPayload) error {
 		return err
 	}
 	for {
-		c, ok, err := s.next()
+		var c ber.Element
+		ok, err := s.next(&c)
 		if err != nil {
 			return err
 		}

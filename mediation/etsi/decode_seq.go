@@ -25,28 +25,29 @@ func newSeq(e ber.Element, maxKnown uint32) (seq, error) {
 	return seq{r: r, end: e.Offset, last: -1, maxKnown: maxKnown}, nil
 }
 
-// next returns the next known field; ok is false at the end. Unknown extensions are skipped.
-func (s *seq) next() (ber.Element, bool, error) {
+// next reads the next known field into c; ok is false at the end. Unknown extensions
+// are skipped. c is filled in place rather than returned: an Element is copied for
+// every field, and the copies showed in profiles.
+func (s *seq) next(c *ber.Element) (bool, error) {
 	for !s.r.Empty() {
-		c, err := s.r.Next()
-		if err != nil {
-			return c, false, err
+		if err := s.r.NextInto(c); err != nil {
+			return false, err
 		}
 		if c.Tag.Class != ber.Context {
-			return c, false, &ber.Error{Offset: c.Offset, Err: ErrUnexpectedTag, Detail: "found " + c.Tag.String() + ", expected a context tag"}
+			return false, &ber.Error{Offset: c.Offset, Err: ErrUnexpectedTag, Detail: "found " + c.Tag.String() + ", expected a context tag"}
 		}
 		n := int(c.Tag.Number)
 		if n <= s.last {
-			return c, false, &ber.Error{Offset: c.Offset, Err: ErrUnexpectedTag, Detail: fmt.Sprintf("[%d] repeated or out of order after [%d]", n, s.last)}
+			return false, &ber.Error{Offset: c.Offset, Err: ErrUnexpectedTag, Detail: fmt.Sprintf("[%d] repeated or out of order after [%d]", n, s.last)}
 		}
 		s.last = n
 		if c.Tag.Number > s.maxKnown {
 			continue
 		}
 		s.seen |= 1 << c.Tag.Number
-		return c, true, nil
+		return true, nil
 	}
-	return ber.Element{}, false, nil
+	return false, nil
 }
 
 // require reports the first mandatory field (by tag, with names) that was not seen.

@@ -11,6 +11,9 @@ import (
 // inputs early.
 const DefaultMaxDepth = 32
 
+// maxDepthLimit caps any configured depth, far beyond what Go's stack and any PDU need.
+const maxDepthLimit = 1 << 14
+
 // Element is one decoded TLV. Content aliases the input; nothing is copied.
 type Element struct {
 	Tag Tag
@@ -22,8 +25,9 @@ type Element struct {
 	Content []byte
 	// Indefinite reports that the element used the indefinite length form.
 	Indefinite bool
-	depth      int
-	maxDepth   int
+	// int16 keeps Element at 56 bytes: decoders copy it for every field.
+	depth    int16
+	maxDepth int16
 }
 
 // Reader walks the elements of one level of BER input. It only advances an index into a
@@ -32,17 +36,17 @@ type Reader struct {
 	b        []byte
 	pos      int // next element is b[pos:]
 	base     int // absolute offset of b[0]
-	depth    int
-	maxDepth int
+	depth    int16
+	maxDepth int16
 }
 
 // NewReader reads b, whose first byte sits at absolute offset off, at nesting depth 0.
-// maxDepth <= 0 means DefaultMaxDepth.
+// maxDepth <= 0 means DefaultMaxDepth; above maxDepthLimit it is maxDepthLimit.
 func NewReader(b []byte, off, maxDepth int) Reader {
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
-	return Reader{b: b, base: off, maxDepth: maxDepth}
+	return Reader{b: b, base: off, maxDepth: int16(min(maxDepth, maxDepthLimit))}
 }
 
 // Empty reports whether the reader has no more elements.
@@ -62,27 +66,38 @@ func (r *Reader) PeekTag() (Tag, error) {
 
 // Next consumes and returns the next element.
 func (r *Reader) Next() (Element, error) {
+	var e Element
+	err := r.NextInto(&e)
+	return e, err
+}
+
+// NextInto is Next filling *e in place, for callers that step through many elements.
+// On error *e is the zero Element.
+func (r *Reader) NextInto(e *Element) error {
 	// Fast path: low tag number, short definite length, the bulk of every ETSI PDU.
 	if b := r.b[r.pos:]; len(b) >= 2 && b[0]&shortTagMask != highTagForm && b[1] < lengthLongForm && b[0]&^constructedBit != 0 && r.depth <= r.maxDepth {
 		if l := int(b[1]); l <= len(b)-2 {
 			off := r.base + r.pos
 			r.pos += 2 + l
-			return Element{
+			*e = Element{
 				Tag:           Tag{Class: Class(b[0] & classMask), Constructed: b[0]&constructedBit != 0, Number: uint32(b[0] & shortTagMask)},
 				Offset:        off,
 				ContentOffset: off + 2,
 				Content:       b[2 : 2+l],
 				depth:         r.depth,
 				maxDepth:      r.maxDepth,
-			}, nil
+			}
+			return nil
 		}
 	}
-	e, n, err := parseElement(r.b[r.pos:], r.Offset(), r.depth, r.maxDepth)
+	x, n, err := parseElement(r.b[r.pos:], r.Offset(), r.depth, r.maxDepth)
 	if err != nil {
-		return Element{}, err
+		*e = Element{}
+		return err
 	}
 	r.pos += n
-	return e, nil
+	*e = x
+	return nil
 }
 
 // Children returns a reader over a constructed element's content, one level deeper.
@@ -163,7 +178,7 @@ func parseHeader(b []byte, off int) (Tag, int, int, error) {
 }
 
 // parseElement parses the element at b[0]; it returns the element and its total size.
-func parseElement(b []byte, off, depth, maxDepth int) (Element, int, error) {
+func parseElement(b []byte, off int, depth, maxDepth int16) (Element, int, error) {
 	if depth > maxDepth {
 		return Element{}, 0, errAt(off, ErrTooDeep, "")
 	}

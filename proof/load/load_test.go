@@ -1,0 +1,92 @@
+package load_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/proof/chain"
+	"github.com/umli/umli/proof/load"
+)
+
+// runLoad drives one instance at rate for d and returns the submission result and the
+// LEMF's records, once every PDU has arrived.
+func runLoad(tb testing.TB, rate int, d time.Duration) (load.Result, *chain.LEMF) {
+	tb.Helper()
+	srv := testredis.Start(tb)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	tb.Cleanup(func() { _ = rdb.Close() })
+	lm := chain.StartLEMF(tb)
+	n := chain.StartNode(tb, "load-1", rdb, lm, zerolog.New(os.Stderr).Level(zerolog.ErrorLevel))
+	ctx := context.Background()
+	res, err := load.Run(ctx, load.Config{
+		Rate: rate, Duration: d, Sessions: 50, CCShare: 0.5, Source: "um-load", Target: chain.Target,
+		Sinks: []record.Sink{n.Med},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res.Errors > 0 {
+		tb.Fatalf("%d records refused, first: %v", res.Errors, res.FirstErr)
+	}
+	if err := chain.Drain(ctx, n.Med); err != nil {
+		tb.Fatal(err)
+	}
+	chain.WaitFor(tb, "every PDU at the LEMF", 2*time.Minute, func() bool { return lm.Distinct() >= res.Records })
+	return res, lm
+}
+
+// TestLoadDelivers runs the load tool at a modest rate and checks that the LEMF got every
+// record, gapless, and that the latency report is computed from the LEMF's records.
+func TestLoadDelivers(t *testing.T) {
+	res, lm := runLoad(t, 500, 2*time.Second)
+	dirs := lm.Dirs()
+	set, err := lm.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally, err := chain.Check(set, res.Records, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, err := load.Measure(dirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lat.PDUs != tally.Distinct {
+		t.Fatalf("latency over %d PDUs, LEMF holds %d", lat.PDUs, tally.Distinct)
+	}
+	if lat.P50 > lat.P99 || lat.P99 > lat.Max {
+		t.Fatalf("percentiles out of order: %v", lat)
+	}
+	t.Logf("%d records (%d IRI, %d CC): %v; %v", res.Records, res.IRI, res.CC, tally, lat)
+}
+
+// benchLoad runs b.N records at rate and reports event→LEMF percentiles. Use
+// -benchtime Nx to choose the record count (e.g. 20000x at 2k/s is ten seconds).
+func benchLoad(b *testing.B, rate int) {
+	d := time.Duration(float64(b.N) / float64(rate) * float64(time.Second))
+	res, lm := runLoad(b, rate, d)
+	b.StopTimer()
+	lat, err := load.Measure(lm.Dirs()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(res.Records)/res.Elapsed.Seconds(), "offered/s")
+	b.ReportMetric(lat.Throughput(), "delivered/s")
+	b.ReportMetric(float64(lat.P50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat.P99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lat.Max.Microseconds())/1000, "max-ms")
+}
+
+// BenchmarkLoad2k offers 2,000 UM records/s (half IRI, half CC) to one instance.
+func BenchmarkLoad2k(b *testing.B) { benchLoad(b, 2000) }
+
+// BenchmarkLoad10k offers 10,000 UM records/s (half IRI, half CC) to one instance.
+func BenchmarkLoad10k(b *testing.B) { benchLoad(b, 10000) }
