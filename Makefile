@@ -41,3 +41,13 @@ fuzz:
 
 clean:
 	rm -rf $(OUT) bench.txt
+
+.PHONY: faults bench-report
+
+## faults: the fault-injection and scale-out proof in long mode (60 s per fault)
+faults:
+	UMLI_FAULTS_LONG=1 $(GO) test -race -count=1 -timeout 60m -v -run . ./proof/faults/ ./proof/cluster/
+
+## bench-report: run the benchmarks that have baselines and write BENCHMARKS.md
+bench-report:
+	bash scripts/bench-report.sh BENCHMARKS.md

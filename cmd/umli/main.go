@@ -4,18 +4,28 @@
 //	umli run --config FILE [--records FILE|-]
 //	umli check-config FILE
 //	umli demo [--out DIR]
+//	umli x1 [conn flags] COMMAND ...
+//	umli audit verify FILE...
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/umli/umli/mediation/audit"
+	"github.com/umli/umli/mediation/x1/x1cli"
 )
 
 const usage = `usage:
   umli run --config FILE [--records FILE|-]   run mediation and handover
   umli check-config FILE                      check a configuration file and exit
   umli demo [--out DIR]                       run the whole system on embedded defaults
+  umli x1 [conn flags] COMMAND ...            provision umli over X1 (umli x1 --help)
+  umli audit verify FILE...                   verify hash-chained audit logs
+
+` + "`umli run`" + ` runs everything the configuration names: UM feeds (umsys), e-mail taps
+(email), the SIPREC endpoint (rtp), X1 provisioning (x1, audit), mediation and handover.
 
 See umli.example.yaml for a documented configuration. --records feeds intercept records
 as JSON lines (mediation/record.Record with its Go field names; []byte as base64), for
@@ -38,6 +48,14 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return checkConfigCmd(args[1:], stdout, stderr)
 	case "demo":
 		return demoCmd(args[1:], stdout, stderr)
+	case "x1":
+		return x1cli.Main(args[1:], stdout, stderr)
+	case "audit":
+		if len(args) < 2 || args[1] != "verify" {
+			fmt.Fprintln(stderr, "usage: umli audit verify FILE...")
+			return 2
+		}
+		return audit.VerifyMain(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -26,6 +26,7 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/mediation/secret"
 )
 
 // drainTimeout bounds how long a stopping umli spends numbering queued records.
@@ -52,12 +53,20 @@ func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
 	if cfg.Log.Level != "" {
 		lvl, _ = zerolog.ParseLevel(cfg.Log.Level) // checked by config
 	}
-	log := zerolog.New(stderr).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
+	// One redactor for the whole process: every log line passes it, and it knows every
+	// target identity (configured here, X1-provisioned as they arrive) and secret.
+	red := secret.NewRedactor(stderr)
+	for _, w := range cfg.Warrants {
+		for _, id := range w.Targets {
+			red.Add(id.Value)
+		}
+	}
+	log := zerolog.New(red).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
 	// go-redis has one process-wide logger; this is the process's entry point.
 	redis.SetLogger(redisLogger{log})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, cfg, *records, stdin, log); err != nil {
+	if err := serve(ctx, cfg, *records, stdin, red, log); err != nil {
 		log.Error().Err(err).Msg("umli stopped")
 		return 1
 	}
@@ -101,7 +110,10 @@ func redisClient(cfg *config.Config) (redis.UniversalClient, error) {
 
 // serve runs handover and mediation (and the records input, if any) until ctx ends,
 // then drains what mediation holds in memory.
-func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Reader, log zerolog.Logger) error {
+func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Reader, red *secret.Redactor, log zerolog.Logger) error {
+	// A source that fails ends the process the way a signal does (then exit status 1).
+	ctx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
 	rdb, err := redisClient(cfg)
 	if err != nil {
 		return err
@@ -144,6 +156,15 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	wg.Add(2)
 	go func() { defer wg.Done(); errc <- ho.Run(runCtx) }()
 	go func() { defer wg.Done(); errc <- med.Run(runCtx) }()
+	srcCtx, srcStop := context.WithCancel(ctx)
+	defer srcStop()
+	g := &group{fail: fail, log: log}
+	if err := startSources(srcCtx, g, cfg, med, reg, red, log); err != nil {
+		fail(err)
+	}
+	if cfg.X1 != nil {
+		startX1(srcCtx, g, cfg, rdb, med, red, log)
+	}
 	log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).
 		Strs("redis", cfg.Redis.Addrs).Msg("umli running")
 
@@ -167,6 +188,9 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 		}()
 	}
 	<-ctx.Done()
+	// Sources stop first, so nothing new arrives while mediation drains.
+	srcStop()
+	g.wg.Wait()
 	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
 	derr := med.Drain(dctx)
 	dcancel()
@@ -179,6 +203,9 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	}
 	if derr != nil {
 		errs = append(errs, derr)
+	}
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		errs = append(errs, cause)
 	}
 	return errors.Join(errs...)
 }

@@ -2,9 +2,9 @@ package main
 
 import "github.com/umli/umli/mediation/demo"
 
-// demoScenarios is what `umli demo` (and `make demo`) runs, in order. Each source plugs
-// its simulator in here as a demo.Scenario: a function that feeds records into mediation
-// (for example by driving its adapter against its simulator) and returns when done.
+// demoScenarios is what `umli demo` (and `make demo`) runs, in order: the UM platform
+// simulator through the ESL/AMI clients and the UM adapter, the e-mail proxy with the
+// mailsim examples, and a non-target record that must be dropped (see demo.Default).
 func demoScenarios() []demo.Scenario {
-	return demo.Builtin()
+	return demo.Default()
 }

@@ -227,6 +227,7 @@ func (c *Config) check(p *problems) {
 	}
 	c.checkDestinations(p)
 	c.checkWarrants(p)
+	c.checkSources(p)
 }
 
 func checkCountry(p *problems, key, v string) {

@@ -24,6 +24,16 @@ type File struct {
 	Handover     HandoverFile      `yaml:"handover"`
 	Destinations []DestinationFile `yaml:"destinations"`
 	Warrants     []WarrantFile     `yaml:"warrants"`
+
+	// Demo marks a demonstration or lab setup; it permits FreeSWITCH's well-known
+	// default ESL password, which is refused otherwise.
+	Demo bool `yaml:"demo"`
+	// The sources and the provisioning interface (sources.go).
+	UMSys *UMSysFile `yaml:"umsys"`
+	Email *EmailFile `yaml:"email"`
+	RTP   *RTPFile   `yaml:"rtp"`
+	X1    *X1File    `yaml:"x1"`
+	Audit AuditFile  `yaml:"audit"`
 }
 
 // LogFile configures logging.

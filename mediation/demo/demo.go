@@ -25,7 +25,7 @@ type Options struct {
 	// OutDir receives what the LEMF writes (hi2.ber, hi3.ber, records.jsonl, content/).
 	OutDir string
 	// Scenarios run one after the other, each drained before the next starts (so CINs
-	// come out in scenario order); nil means Builtin().
+	// come out in scenario order); nil means Default().
 	Scenarios []Scenario
 	// Out receives the summary.
 	Out io.Writer
@@ -36,8 +36,9 @@ type Options struct {
 	Timeout time.Duration
 }
 
-// Demo warrants: A gets events and content for the target's number and address, B gets
-// events only for the number. One record can so go to two LIIDs.
+// Demo warrants: A gets events and content for the target's number, box and addresses,
+// B gets events only for the number (written the international way). One record can so
+// go to two LIIDs.
 const (
 	LIIDA = "DEMO-LEA-A-0001"
 	LIIDB = "DEMO-LEA-B-0002"
@@ -70,6 +71,10 @@ warrants:
     start: %s
     targets:
       - e164: "%s"
+      - boxID: "%s"
+      - boxID: "%s"
+      - email: %s
+      - email: %s
       - email: %s
   - liid: %s
     destination: lemf
@@ -77,7 +82,8 @@ warrants:
     start: %s
     targets:
       - e164: "%s"
-`, idle, hi2, hi3, LIIDA, start, TargetMSISDN, TargetEmail, LIIDB, start, "00"+TargetMSISDN[1:])
+`, idle, hi2, hi3, LIIDA, start, TargetMSISDN, TargetBox, TargetBoxAsterisk, TargetEmail, TargetPOP3, TargetIMAP,
+		LIIDB, start, "00"+TargetMSISDN[1:])
 	return config.Parse("demo.yaml", []byte(doc))
 }
 
@@ -85,7 +91,7 @@ warrants:
 // the LEMF saw a sequence gap.
 func Run(ctx context.Context, opt Options) (err error) {
 	if opt.Scenarios == nil {
-		opt.Scenarios = Builtin()
+		opt.Scenarios = Default()
 	}
 	if opt.IdleTimeout == 0 {
 		opt.IdleTimeout = 2 * time.Second
@@ -155,7 +161,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 
 	for _, sc := range opt.Scenarios {
 		fmt.Fprintf(opt.Out, "scenario: %s\n", sc.Name)
-		if err := sc.Run(ctx, med); err != nil {
+		if err := sc.Run(ctx, Env{Sink: med, Log: opt.Log}); err != nil {
 			return fmt.Errorf("demo: scenario %q: %w", sc.Name, err)
 		}
 		if err := med.Drain(ctx); err != nil {

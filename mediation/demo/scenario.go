@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -13,27 +15,63 @@ import (
 type Scenario struct {
 	// Name appears in the demo output.
 	Name string
-	// Run feeds records into sink and returns when the scenario is over.
-	Run func(ctx context.Context, sink record.Sink) error
+	// Run feeds records into env.Sink and returns when they have all been submitted.
+	Run func(ctx context.Context, env Env) error
 }
 
-// Demo targets and parties. The target's number and address are in the demo warrants;
-// the non-target's are not, so its records must be dropped.
+// Env is what a scenario gets from the demo.
+type Env struct {
+	// Sink is mediation.
+	Sink record.Sink
+	// Log is the demo's logger (it must never see target identities).
+	Log zerolog.Logger
+}
+
+// Demo targets and parties. The UM target is the simulator's (simulators/umsim
+// scenarios.yaml), the e-mail targets are the users of the mailsim examples; all are in
+// the demo warrants. The non-target is in none, so its records must be dropped.
 const (
-	TargetMSISDN    = "+491701234567"
-	TargetEmail     = "alice@example.net"
-	TargetBox       = "1000@um.example.net"
+	TargetMSISDN = "+4917012345678"
+	TargetBox    = "1000@um.example.net"
+	// TargetBoxAsterisk is the same box as the Asterisk feed names it.
+	TargetBoxAsterisk = "1000@example.net"
+	// TargetEmail is the SMTP example's sender (AUTH PLAIN alice).
+	TargetEmail = "alice@example.org"
+	// TargetPOP3 and TargetIMAP are the Annex B.6 and C.4 users.
+	TargetPOP3      = "mrose@example.org"
+	TargetIMAP      = "mrc@example.org"
 	CallerMSISDN    = "+4930123456"
 	NonTargetMSISDN = "+4915199999999"
-	UMSource        = "demo-ne"
-	// MailSource is the same network element as UMSource for now: CINs are unique per
-	// network element, and the LEMF simulator keys sequences by (LIID, CIN) alone, so two
-	// elements' CIN 1 would look like one sequence there.
-	MailSource = UMSource
+	// UMSource and GeneratorMailSource are the built-in generators' network elements.
+	UMSource            = "demo-gen"
+	GeneratorMailSource = "demo-gen-mail"
+	// NonTargetSource is the network element of the non-target record.
+	NonTargetSource = "sbc-1"
 )
 
-// Builtin is the built-in record generators: BuiltinUM, then BuiltinMail.
+// Default is what `umli demo` runs: the UM platform simulator over ESL and AMI, the
+// e-mail proxy with the mailsim examples, then a non-target record that must be dropped.
+func Default() []Scenario { return []Scenario{UMPlatform(), Mail(), NonTarget()} }
+
+// Builtin is the built-in record generators: BuiltinUM, then BuiltinMail. They need no
+// sockets; the default demo uses the simulators instead.
 func Builtin() []Scenario { return []Scenario{BuiltinUM(), BuiltinMail()} }
+
+// NonTarget submits a login of a subscriber no warrant names; mediation must drop it
+// at once and store nothing about it.
+func NonTarget() Scenario {
+	return Scenario{Name: "a non-target logs into their box (must be dropped)", Run: runNonTarget}
+}
+
+func runNonTarget(ctx context.Context, env Env) error {
+	login := etsi.BoxLogin
+	m := &etsi.MessagingIRI{SystemType: etsi.SystemUnifiedMessaging, Category: &etsi.MessagingEventCategory{MessageBox: &login},
+		Status: etsi.StatusOperationSucceeded, Trigger: etsi.TriggerUser,
+		PartyInformation: []etsi.MessagingPartyInformation{{Qualifier: etsi.PartyTerminating,
+			Identity: etsi.MessagingPartyIdentity{E164: NonTargetMSISDN[1:]}}}}
+	return submitAll(ctx, env.Sink, []*record.Record{{Identities: []record.Identity{{Kind: record.IdentityE164, Value: NonTargetMSISDN}},
+		Source: NonTargetSource, CorrelationKey: "sbc-call-0001", Boundary: record.Open, Time: time.Now().UTC(), MessagingIRI: m}})
+}
 
 // BuiltinUM is the built-in UM record generator: a voicemail session of the target
 // (connect, login, a deposit with its audio as MessagingCC, retrieve, delete, logout) and
@@ -49,7 +87,7 @@ func BuiltinMail() Scenario {
 	return Scenario{Name: "built-in e-mail records (the target sends a mail)", Run: runBuiltinMail}
 }
 
-func runBuiltinUM(ctx context.Context, sink record.Sink) error {
+func runBuiltinUM(ctx context.Context, env Env) error {
 	t := time.Now().UTC()
 	tick := func() time.Time { t = t.Add(20 * time.Millisecond); return t }
 	target := []record.Identity{{Kind: record.IdentityE164, Value: TargetMSISDN}, {Kind: record.IdentityBoxID, Value: TargetBox}}
@@ -100,22 +138,22 @@ func runBuiltinUM(ctx context.Context, sink record.Sink) error {
 		etsi.MessagingPartyInformation{Qualifier: etsi.PartyTerminating, Identity: etsi.MessagingPartyIdentity{E164: NonTargetMSISDN[1:]}})
 	recs = append(recs, &record.Record{Identities: []record.Identity{{Kind: record.IdentityE164, Value: NonTargetMSISDN}},
 		Source: UMSource, CorrelationKey: "um-session-0002", Boundary: record.Open, Time: tick(), MessagingIRI: nonTarget})
-	return submitAll(ctx, sink, recs)
+	return submitAll(ctx, env.Sink, recs)
 }
 
-func runBuiltinMail(ctx context.Context, sink record.Sink) error {
+func runBuiltinMail(ctx context.Context, env Env) error {
 	t := time.Now().UTC()
 	tick := func() time.Time { t = t.Add(20 * time.Millisecond); return t }
-	mailTarget := []record.Identity{{Kind: record.IdentityEmail, Value: "Alice@Example.NET"}}
+	mailTarget := []record.Identity{{Kind: record.IdentityEmail, Value: "Alice@Example.ORG"}}
 	sender := TargetEmail
 	const smtp = "192.0.2.10:51000-198.51.100.25:25"
-	return submitAll(ctx, sink, []*record.Record{
-		{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Open, Time: tick(),
+	return submitAll(ctx, env.Sink, []*record.Record{
+		{Identities: mailTarget, Source: GeneratorMailSource, CorrelationKey: smtp, Boundary: record.Open, Time: tick(),
 			EmailIRI: &etsi.EmailIRI{EventType: etsi.EmailSend, ProtocolID: etsi.ProtocolSMTP, Sender: &sender,
 				Recipients: []string{"bob@example.org"}, Status: etsi.EmailStatusSucceeded, ClientOctetsSent: 120}},
-		{Identities: mailTarget, Source: MailSource, CorrelationKey: smtp, Boundary: record.Continue, Time: tick(),
+		{Identities: mailTarget, Source: GeneratorMailSource, CorrelationKey: smtp, Boundary: record.Continue, Time: tick(),
 			Direction: etsi.DirectionFromTarget,
-			EmailCC:   &etsi.EmailCC{Format: etsi.EmailFormatApplication, Content: []byte("From: alice@example.net\r\nTo: bob@example.org\r\nSubject: demo\r\n\r\nHello Bob.\r\n")}},
+			EmailCC:   &etsi.EmailCC{Format: etsi.EmailFormatApplication, Content: []byte("From: alice@example.org\r\nTo: bob@example.org\r\nSubject: demo\r\n\r\nHello Bob.\r\n")}},
 	})
 }
 

@@ -25,19 +25,13 @@ type dec struct {
 	i64s   []int64
 	times  []time.Time
 	micros []MicroSecondTimeStamp
-	// Slabs for model structs behind pointers or in lists. The IRI/CC list slabs start
-	// inside dec (one payload per PDU is the rule); the others are pointed at a bundle
-	// allocated with the first EmailIRI or MessagingIRI, so a PDU of either kind costs
-	// one allocation for its typical sub-structures.
-	iris    []IRIPayload
-	ccs     []CCPayload
-	tris    []TRIPayload
-	ips     []IPAddress
-	cats    []MessagingEventCategory
-	parties []MessagingPartyInformation
-	aaas    []AAAInformation
-	pop3s   []POP3AAAInformation
-	imaps   []IMAPAAAInformation
+	// The current EmailIRI or MessagingIRI bundle and how much of it is used: the model
+	// structs such an IRI typically points to come from one allocation. Counters rather
+	// than slab slices keep dec small, and dec is allocated for every PDU.
+	email                   *emailBundle
+	nIP, nAAA, nPOP3, nIMAP uint8
+	messaging               *messagingBundle
+	nCat, nParty            uint8
 
 	// Sized for a typical PDU (li-psDomainId plus one object id; header and payload
 	// scalars); bigger PDUs continue in heap chunks.
@@ -47,9 +41,6 @@ type dec struct {
 	i64Buf   [2]int64
 	timeBuf  [2]time.Time
 	microBuf [1]MicroSecondTimeStamp
-	iriBuf   [1]IRIPayload
-	ccBuf    [1]CCPayload
-	triBuf   [1]TRIPayload
 }
 
 // emailBundle holds an EmailIRI with the sub-structures a typical one points to
@@ -69,32 +60,119 @@ type messagingBundle struct {
 	parties [1]MessagingPartyInformation
 }
 
-// emailIRI returns a zero EmailIRI and points the slabs of its sub-structures at the
-// same allocation.
+// emailIRI returns a zero EmailIRI in a new bundle, which the IRI's sub-structures
+// are then taken from.
 func (d *dec) emailIRI() *EmailIRI {
-	b := new(emailBundle)
-	d.ips, d.aaas, d.pop3s, d.imaps = b.ips[:0], b.aaa[:0], b.pop3[:0], b.imap[:0]
-	return &b.iri
+	d.email = new(emailBundle)
+	d.nIP, d.nAAA, d.nPOP3, d.nIMAP = 0, 0, 0, 0
+	return &d.email.iri
 }
 
 // messagingIRI is emailIRI for a MessagingIRI.
 func (d *dec) messagingIRI() *MessagingIRI {
-	b := new(messagingBundle)
-	d.cats, d.parties = b.cat[:0], b.parties[:0]
-	return &b.iri
+	d.messaging = new(messagingBundle)
+	d.nCat, d.nParty = 0, 0
+	return &d.messaging.iri
+}
+
+// fromBundle returns the next free element of a bundle array, or a new one once the
+// bundle is absent or used up.
+func fromBundle[T any](arr []T, n *uint8) *T {
+	if int(*n) < len(arr) {
+		*n++
+		return &arr[*n-1]
+	}
+	return new(T)
+}
+
+func (d *dec) ipAddress() *IPAddress {
+	if d.email == nil {
+		return new(IPAddress)
+	}
+	return fromBundle(d.email.ips[:], &d.nIP)
+}
+
+func (d *dec) aaa() *AAAInformation {
+	if d.email == nil {
+		return new(AAAInformation)
+	}
+	return fromBundle(d.email.aaa[:], &d.nAAA)
+}
+
+func (d *dec) pop3() *POP3AAAInformation {
+	if d.email == nil {
+		return new(POP3AAAInformation)
+	}
+	return fromBundle(d.email.pop3[:], &d.nPOP3)
+}
+
+func (d *dec) imap() *IMAPAAAInformation {
+	if d.email == nil {
+		return new(IMAPAAAInformation)
+	}
+	return fromBundle(d.email.imap[:], &d.nIMAP)
+}
+
+func (d *dec) category() *MessagingEventCategory {
+	if d.messaging == nil {
+		return new(MessagingEventCategory)
+	}
+	return fromBundle(d.messaging.cat[:], &d.nCat)
+}
+
+// partyList returns an empty party list with room for n, from the bundle when it has
+// room (capacity capped, so appending beyond moves the list off the bundle).
+func (d *dec) partyList(n int) []MessagingPartyInformation {
+	if b := d.messaging; b != nil && n <= len(b.parties)-int(d.nParty) {
+		l := int(d.nParty)
+		d.nParty += uint8(n)
+		return b.parties[l : l : l+n]
+	}
+	return make([]MessagingPartyInformation, 0, n)
+}
+
+// decWith128 and its kin carry a small PDU's copy in the same allocation as its dec:
+// one allocation per PDU instead of two, at the cost of zeroing the unused tail.
+type decWith128 struct {
+	d   dec
+	buf [128]byte
+}
+
+type decWith256 struct {
+	d   dec
+	buf [256]byte
+}
+
+type decWith512 struct {
+	d   dec
+	buf [512]byte
 }
 
 func newDec(pdu []byte) *dec {
-	d := &dec{raw: append([]byte(nil), pdu...)}
+	var d *dec
+	switch n := len(pdu); {
+	case n <= 128:
+		x := new(decWith128)
+		d = &x.d
+		d.raw = x.buf[:n:n]
+	case n <= 256:
+		x := new(decWith256)
+		d = &x.d
+		d.raw = x.buf[:n:n]
+	case n <= 512:
+		x := new(decWith512)
+		d = &x.d
+		d.raw = x.buf[:n:n]
+	default:
+		d = &dec{raw: make([]byte, n)}
+	}
+	copy(d.raw, pdu)
 	d.arcs = d.arcBuf[:0]
 	d.ints = d.intBuf[:0]
 	d.u32s = d.u32Buf[:0]
 	d.i64s = d.i64Buf[:0]
 	d.times = d.timeBuf[:0]
 	d.micros = d.microBuf[:0]
-	d.iris = d.iriBuf[:0]
-	d.ccs = d.ccBuf[:0]
-	d.tris = d.triBuf[:0]
 	return d
 }
 
@@ -105,7 +183,7 @@ const maxPrealloc = 64
 
 // count returns how many elements e's content holds, at most maxPrealloc (0 on malformed
 // input, which the caller's own walk then reports).
-func count(e ber.Element) int {
+func count(e *ber.Element) int {
 	r, err := e.Children()
 	if err != nil {
 		return 0
@@ -130,22 +208,10 @@ func take[T any](slab *[]T, v T, chunk int) *T {
 	return &(*slab)[len(*slab)-1]
 }
 
-// carve returns an empty list with room for n elements from the slab, or from the heap
-// when the slab lacks room. The capacity is capped at n, so appending beyond it moves
-// the list rather than writing over its slab neighbours.
-func carve[T any](slab *[]T, n int) []T {
-	l := len(*slab)
-	if *slab == nil || n > cap(*slab)-l {
-		return make([]T, 0, n)
-	}
-	*slab = (*slab)[:l+n]
-	return (*slab)[l : l : l+n]
-}
-
 // enumPtr decodes an enumeration into the PDU's int slab. Every enum type's underlying
 // type is int (the enumType constraint), so *int and *T share one memory layout and the
 // conversion is the unsafe.Pointer rule (1) case.
-func enumPtr[T enumType](d *dec, c ber.Element) (*T, error) {
+func enumPtr[T enumType](d *dec, c *ber.Element) (*T, error) {
 	x, err := decEnum[T](c)
 	if err != nil {
 		return nil, err
@@ -153,7 +219,7 @@ func enumPtr[T enumType](d *dec, c ber.Element) (*T, error) {
 	return (*T)(unsafe.Pointer(take(&d.ints, int(x), 16))), nil
 }
 
-func (d *dec) u32p(c ber.Element) (*uint32, error) {
+func (d *dec) u32p(c *ber.Element) (*uint32, error) {
 	x, err := c.Uint32()
 	if err != nil {
 		return nil, err
@@ -161,7 +227,7 @@ func (d *dec) u32p(c ber.Element) (*uint32, error) {
 	return take(&d.u32s, x, 8), nil
 }
 
-func (d *dec) i64p(c ber.Element) (*int64, error) {
+func (d *dec) i64p(c *ber.Element) (*int64, error) {
 	x, err := c.Int64()
 	if err != nil {
 		return nil, err
@@ -169,7 +235,7 @@ func (d *dec) i64p(c ber.Element) (*int64, error) {
 	return take(&d.i64s, x, 4), nil
 }
 
-func (d *dec) timep(c ber.Element) (*time.Time, error) {
+func (d *dec) timep(c *ber.Element) (*time.Time, error) {
 	t, err := c.Time()
 	if err != nil {
 		return nil, err
@@ -178,7 +244,7 @@ func (d *dec) timep(c ber.Element) (*time.Time, error) {
 }
 
 // bytes returns a string-type field's content; empty decodes as nil (umli's "absent").
-func (d *dec) bytes(c ber.Element) ([]byte, error) {
+func (d *dec) bytes(c *ber.Element) ([]byte, error) {
 	if c.Tag.Constructed {
 		b, err := c.Bytes() // segmented string: reassembled, size bounded by the input
 		if len(b) == 0 {
@@ -195,7 +261,7 @@ func (d *dec) bytes(c ber.Element) ([]byte, error) {
 }
 
 // text returns a string-type field's content; utf8Required checks UTF8String content.
-func (d *dec) text(c ber.Element, utf8Required bool) (string, error) {
+func (d *dec) text(c *ber.Element, utf8Required bool) (string, error) {
 	if c.Tag.Constructed {
 		return c.Text(utf8Required)
 	}
@@ -211,7 +277,7 @@ func (d *dec) text(c ber.Element, utf8Required bool) (string, error) {
 }
 
 // nonEmpty is text for a field where an empty string would mean "absent" in the model.
-func (d *dec) nonEmpty(c ber.Element, utf8Required bool) (string, error) {
+func (d *dec) nonEmpty(c *ber.Element, utf8Required bool) (string, error) {
 	s, err := d.text(c, utf8Required)
 	if err != nil {
 		return "", err
@@ -222,7 +288,7 @@ func (d *dec) nonEmpty(c ber.Element, utf8Required bool) (string, error) {
 	return s, nil
 }
 
-func (d *dec) oid(c ber.Element) (OID, error) {
+func (d *dec) oid(c *ber.Element) (OID, error) {
 	start := len(d.arcs)
 	var err error
 	if d.arcs, err = c.AppendOID(d.arcs); err != nil {
@@ -231,7 +297,7 @@ func (d *dec) oid(c ber.Element) (OID, error) {
 	return OID(d.arcs[start:len(d.arcs):len(d.arcs)]), nil
 }
 
-func (d *dec) relOID(c ber.Element) (OID, error) {
+func (d *dec) relOID(c *ber.Element) (OID, error) {
 	start := len(d.arcs)
 	var err error
 	if d.arcs, err = c.AppendRelativeOID(d.arcs); err != nil {

@@ -6,7 +6,7 @@ import (
 
 var emailIRINames = map[uint32]string{0: "emailIRIObjId", 1: "eventType", 6: "server-Octets-Sent", 7: "client-Octets-Sent", 8: "protocol-ID", 11: "status"}
 
-func decodeEmailIRI(d *dec, e ber.Element, x *EmailIRI) error {
+func decodeEmailIRI(d *dec, e *ber.Element, x *EmailIRI) error {
 	s, err := newSeq(e, 17)
 	if err != nil {
 		return err
@@ -20,14 +20,14 @@ func decodeEmailIRI(d *dec, e ber.Element, x *EmailIRI) error {
 		if !ok {
 			break
 		}
-		if err := decodeEmailIRIField(d, c, x); err != nil {
+		if err := decodeEmailIRIField(d, &c, x); err != nil {
 			return err
 		}
 	}
 	return s.require(emailIRINames, 0, 1, 6, 7, 8, 11)
 }
 
-func decodeEmailIRIField(d *dec, c ber.Element, x *EmailIRI) error {
+func decodeEmailIRIField(d *dec, c *ber.Element, x *EmailIRI) error {
 	var err error
 	switch c.Tag.Number {
 	case 0:
@@ -96,7 +96,7 @@ func decodeEmailIRIField(d *dec, c ber.Element, x *EmailIRI) error {
 
 var nationalNames = map[uint32]string{1: "countryCode"}
 
-func decodeNationalASN1(d *dec, e ber.Element) (*NationalEMASN1Parameters, error) {
+func decodeNationalASN1(d *dec, e *ber.Element) (*NationalEMASN1Parameters, error) {
 	s, err := newSeq(e, 1)
 	if err != nil {
 		return nil, err
@@ -112,11 +112,11 @@ func decodeNationalASN1(d *dec, e ber.Element) (*NationalEMASN1Parameters, error
 			break
 		}
 		if c.Tag.Number == 1 {
-			if n.CountryCode, err = d.text(c, false); err == nil {
-				err = atOff(c, countryCode(n.CountryCode))
+			if n.CountryCode, err = d.text(&c, false); err == nil {
+				err = atOff(&c, countryCode(n.CountryCode))
 			}
 			if err != nil {
-				return nil, wrapField(err, "countryCode", c)
+				return nil, wrapField(err, "countryCode", &c)
 			}
 		}
 	}
@@ -126,7 +126,7 @@ func decodeNationalASN1(d *dec, e ber.Element) (*NationalEMASN1Parameters, error
 	return &n, nil
 }
 
-func decodeAAA(d *dec, e ber.Element) (*AAAInformation, error) {
+func decodeAAA(d *dec, e *ber.Element) (*AAAInformation, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -135,34 +135,34 @@ func decodeAAA(d *dec, e ber.Element) (*AAAInformation, error) {
 		return nil, err
 	}
 	if c.Tag.Class != ber.Context || !c.Tag.Constructed {
-		return nil, unexpected(c)
+		return nil, unexpected(&c)
 	}
 	switch c.Tag.Number {
 	case 0:
-		a := take(&d.aaas, AAAInformation{}, 1)
-		x := take(&d.pop3s, POP3AAAInformation{}, 1)
-		err = decodeUserPass(d, c, &x.Username, &x.Password, &x.Result)
+		a := d.aaa()
+		x := d.pop3()
+		err = decodeUserPass(d, &c, &x.Username, &x.Password, &x.Result)
 		a.POP3 = x
-		return a, wrapField(err, "pOP3AAAInformation", c)
+		return a, wrapField(err, "pOP3AAAInformation", &c)
 	case 1:
-		a := take(&d.aaas, AAAInformation{}, 1)
+		a := d.aaa()
 		var x ASMTPAAAInformation
-		err = decodeASMTP(d, c, &x)
+		err = decodeASMTP(d, &c, &x)
 		a.ASMTP = &x
-		return a, wrapField(err, "aSMTPAAAInformation", c)
+		return a, wrapField(err, "aSMTPAAAInformation", &c)
 	case 2:
-		a := take(&d.aaas, AAAInformation{}, 1)
-		x := take(&d.imaps, IMAPAAAInformation{}, 1)
-		err = decodeUserPass(d, c, &x.Username, &x.Password, &x.Result)
+		a := d.aaa()
+		x := d.imap()
+		err = decodeUserPass(d, &c, &x.Username, &x.Password, &x.Result)
 		a.IMAP = x
-		return a, wrapField(err, "iMAPAAAInformation", c)
+		return a, wrapField(err, "iMAPAAAInformation", &c)
 	}
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "AAAInformation alternative " + c.Tag.String()}
 }
 
 var userPassNames = map[uint32]string{0: "username"}
 
-func decodeUserPass(d *dec, e ber.Element, user *string, pass **string, res **AAAResult) error {
+func decodeUserPass(d *dec, e *ber.Element, user *string, pass **string, res **AAAResult) error {
 	s, err := newSeq(e, 2)
 	if err != nil {
 		return err
@@ -178,20 +178,20 @@ func decodeUserPass(d *dec, e ber.Element, user *string, pass **string, res **AA
 		}
 		switch c.Tag.Number {
 		case 0:
-			if *user, err = d.text(c, true); err == nil {
-				err = atOff(c, username(*user))
+			if *user, err = d.text(&c, true); err == nil {
+				err = atOff(&c, username(*user))
 			}
-			err = wrapField(err, "username", c)
+			err = wrapField(err, "username", &c)
 		case 1:
 			var p string
-			if p, err = d.text(c, true); err == nil {
-				err = atOff(c, username(p))
+			if p, err = d.text(&c, true); err == nil {
+				err = atOff(&c, username(p))
 				*pass = &p
 			}
-			err = wrapField(err, "password", c)
+			err = wrapField(err, "password", &c)
 		case 2:
-			*res, err = enumPtr[AAAResult](d, c)
-			err = wrapField(err, "aAAResult", c)
+			*res, err = enumPtr[AAAResult](d, &c)
+			err = wrapField(err, "aAAResult", &c)
 		}
 		if err != nil {
 			return err
@@ -200,7 +200,7 @@ func decodeUserPass(d *dec, e ber.Element, user *string, pass **string, res **AA
 	return s.require(userPassNames, 0)
 }
 
-func decodeASMTP(d *dec, e ber.Element, x *ASMTPAAAInformation) error {
+func decodeASMTP(d *dec, e *ber.Element, x *ASMTPAAAInformation) error {
 	s, err := newSeq(e, 4)
 	if err != nil {
 		return err
@@ -216,22 +216,22 @@ func decodeASMTP(d *dec, e ber.Element, x *ASMTPAAAInformation) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			if x.Username, err = d.text(c, true); err == nil {
-				err = atOff(c, username(x.Username))
+			if x.Username, err = d.text(&c, true); err == nil {
+				err = atOff(&c, username(x.Username))
 			}
-			err = wrapField(err, "username", c)
+			err = wrapField(err, "username", &c)
 		case 1:
-			x.AuthMethod, err = enumPtr[AAAAuthMethod](d, c)
-			err = wrapField(err, "authMethod", c)
+			x.AuthMethod, err = enumPtr[AAAAuthMethod](d, &c)
+			err = wrapField(err, "authMethod", &c)
 		case 2:
-			x.Challenge, err = d.bytes(c)
-			err = wrapField(err, "challenge", c)
+			x.Challenge, err = d.bytes(&c)
+			err = wrapField(err, "challenge", &c)
 		case 3:
-			x.Response, err = d.bytes(c)
-			err = wrapField(err, "response", c)
+			x.Response, err = d.bytes(&c)
+			err = wrapField(err, "response", &c)
 		case 4:
-			x.Result, err = enumPtr[AAAResult](d, c)
-			err = wrapField(err, "aAAResult", c)
+			x.Result, err = enumPtr[AAAResult](d, &c)
+			err = wrapField(err, "aAAResult", &c)
 		}
 		if err != nil {
 			return err
@@ -242,7 +242,7 @@ func decodeASMTP(d *dec, e ber.Element, x *ASMTPAAAInformation) error {
 
 var emailCCNames = map[uint32]string{0: "emailCCObjId", 1: "email-Format", 2: "content"}
 
-func decodeEmailCC(d *dec, e ber.Element, x *EmailCC) error {
+func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
 	s, err := newSeq(e, 2)
 	if err != nil {
 		return err
@@ -258,14 +258,14 @@ func decodeEmailCC(d *dec, e ber.Element, x *EmailCC) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			x.ObjID, err = d.relOID(c)
-			err = wrapField(err, "emailCCObjId", c)
+			x.ObjID, err = d.relOID(&c)
+			err = wrapField(err, "emailCCObjId", &c)
 		case 1:
-			x.Format, err = decEnum[EmailFormat](c)
-			err = wrapField(err, "email-Format", c)
+			x.Format, err = decEnum[EmailFormat](&c)
+			err = wrapField(err, "email-Format", &c)
 		case 2:
-			x.Content, err = d.bytes(c)
-			err = wrapField(err, "content", c)
+			x.Content, err = d.bytes(&c)
+			err = wrapField(err, "content", &c)
 		}
 		if err != nil {
 			return err
@@ -276,7 +276,7 @@ func decodeEmailCC(d *dec, e ber.Element, x *EmailCC) error {
 
 var ipNames = map[uint32]string{1: "iP-type", 2: "iP-value"}
 
-func decodeIPAddress(d *dec, e ber.Element) (*IPAddress, error) {
+func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -296,37 +296,37 @@ func decodeIPAddress(d *dec, e ber.Element) (*IPAddress, error) {
 		}
 		switch c.Tag.Number {
 		case 0:
-			err = unexpected(c)
+			err = unexpected(&c)
 		case 1:
-			a.Type, err = decEnum[IPType](c)
-			err = wrapField(err, "iP-type", c)
+			a.Type, err = decEnum[IPType](&c)
+			err = wrapField(err, "iP-type", &c)
 		case 2:
-			err = wrapField(decodeIPValue(d, c, &a), "iP-value", c)
+			err = wrapField(decodeIPValue(d, &c, &a), "iP-value", &c)
 		case 3:
-			a.Assignment, err = enumPtr[IPAssignment](d, c)
-			err = wrapField(err, "iP-assignment", c)
+			a.Assignment, err = enumPtr[IPAssignment](d, &c)
+			err = wrapField(err, "iP-assignment", &c)
 		case 4:
 			var n int64
 			if n, err = c.Int64(); err == nil {
 				if n < 1 || n > 128 {
-					err = atOff(c, ErrConstraint)
+					err = atOff(&c, ErrConstraint)
 				} else {
 					p := uint8(n)
 					a.V6PrefixLength = &p
 				}
 			}
-			err = wrapField(err, "iPv6PrefixLength", c)
+			err = wrapField(err, "iPv6PrefixLength", &c)
 		case 5:
-			if a.V4SubnetMask, err = d.bytes(c); err == nil {
-				err = atOff(c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), 4, 4))
+			if a.V4SubnetMask, err = d.bytes(&c); err == nil {
+				err = atOff(&c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), 4, 4))
 			}
-			err = wrapField(err, "iPv4SubnetMask", c)
+			err = wrapField(err, "iPv4SubnetMask", &c)
 		case 6:
 			var b bool
 			if b, err = c.Bool(); err == nil {
 				a.NATTranslated = &b
 			}
-			err = wrapField(err, "iP-NAT-translated", c)
+			err = wrapField(err, "iP-NAT-translated", &c)
 		}
 		if err != nil {
 			return nil, err
@@ -335,10 +335,12 @@ func decodeIPAddress(d *dec, e ber.Element) (*IPAddress, error) {
 	if err := s.require(ipNames, 1, 2); err != nil {
 		return nil, err
 	}
-	return take(&d.ips, a, 2), nil
+	p := d.ipAddress()
+	*p = a
+	return p, nil
 }
 
-func decodeIPValue(d *dec, e ber.Element, a *IPAddress) error {
+func decodeIPValue(d *dec, e *ber.Element, a *IPAddress) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -349,17 +351,17 @@ func decodeIPValue(d *dec, e ber.Element, a *IPAddress) error {
 	if c.Tag.Class == ber.Context && !c.Tag.Constructed {
 		switch c.Tag.Number {
 		case 1:
-			if a.Binary, err = d.bytes(c); err == nil {
-				err = atOff(c, sizeIn("iPBinaryAddress", len(a.Binary), 4, 16))
+			if a.Binary, err = d.bytes(&c); err == nil {
+				err = atOff(&c, sizeIn("iPBinaryAddress", len(a.Binary), 4, 16))
 			}
-			return wrapField(err, "iPBinaryAddress", c)
+			return wrapField(err, "iPBinaryAddress", &c)
 		case 2:
-			if a.Text, err = d.text(c, false); err == nil {
-				if err = atOff(c, sizeIn("iPTextAddress", len(a.Text), 7, 45)); err == nil {
-					err = atOff(c, ia5(a.Text))
+			if a.Text, err = d.text(&c, false); err == nil {
+				if err = atOff(&c, sizeIn("iPTextAddress", len(a.Text), 7, 45)); err == nil {
+					err = atOff(&c, ia5(a.Text))
 				}
 			}
-			return wrapField(err, "iPTextAddress", c)
+			return wrapField(err, "iPTextAddress", &c)
 		}
 	}
 	return &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "IP-value alternative " + c.Tag.String()}

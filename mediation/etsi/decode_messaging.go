@@ -6,7 +6,7 @@ import (
 
 var messagingIRINames = map[uint32]string{0: "messaging-iri-obj-id", 1: "system-type", 4: "status", 6: "trigger"}
 
-func decodeMessagingIRI(d *dec, e ber.Element, x *MessagingIRI) error {
+func decodeMessagingIRI(d *dec, e *ber.Element, x *MessagingIRI) error {
 	s, err := newSeq(e, 11)
 	if err != nil {
 		return err
@@ -22,41 +22,41 @@ func decodeMessagingIRI(d *dec, e ber.Element, x *MessagingIRI) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			x.ObjID, err = d.relOID(c)
-			err = wrapField(err, "messaging-iri-obj-id", c)
+			x.ObjID, err = d.relOID(&c)
+			err = wrapField(err, "messaging-iri-obj-id", &c)
 		case 1:
-			x.SystemType, err = decEnum[MessagingSystemType](c)
-			err = wrapField(err, "system-type", c)
+			x.SystemType, err = decEnum[MessagingSystemType](&c)
+			err = wrapField(err, "system-type", &c)
 		case 2:
-			x.SystemIdentifier, err = d.bytes(c)
-			err = wrapField(err, "system-identifier", c)
+			x.SystemIdentifier, err = d.bytes(&c)
+			err = wrapField(err, "system-identifier", &c)
 		case 3:
-			x.Category, err = decodeCategory(d, c)
-			err = wrapField(err, "category", c)
+			x.Category, err = decodeCategory(d, &c)
+			err = wrapField(err, "category", &c)
 		case 4:
-			x.Status, err = decEnum[MessagingStatus](c)
-			err = wrapField(err, "status", c)
+			x.Status, err = decEnum[MessagingStatus](&c)
+			err = wrapField(err, "status", &c)
 		case 5:
-			x.PartyInformation, err = decodeParties(d, c)
-			err = wrapField(err, "party-information", c)
+			x.PartyInformation, err = decodeParties(d, &c)
+			err = wrapField(err, "party-information", &c)
 		case 6:
-			x.Trigger, err = decEnum[MessagingTrigger](c)
-			err = wrapField(err, "trigger", c)
+			x.Trigger, err = decEnum[MessagingTrigger](&c)
+			err = wrapField(err, "trigger", &c)
 		case 7:
-			x.Properties, err = decodeProperties(d, c)
-			err = wrapField(err, "properties", c)
+			x.Properties, err = decodeProperties(d, &c)
+			err = wrapField(err, "properties", &c)
 		case 8:
-			x.EventIdentifier, err = d.u32p(c)
-			err = wrapField(err, "event-identifier", c)
+			x.EventIdentifier, err = d.u32p(&c)
+			err = wrapField(err, "event-identifier", &c)
 		case 9:
-			x.OriginalMessage, err = d.bytes(c)
-			err = wrapField(err, "original-message", c)
+			x.OriginalMessage, err = d.bytes(&c)
+			err = wrapField(err, "original-message", &c)
 		case 10:
-			x.BoxIdentifier, err = d.bytes(c)
-			err = wrapField(err, "box-identifier", c)
+			x.BoxIdentifier, err = d.bytes(&c)
+			err = wrapField(err, "box-identifier", &c)
 		case 11:
-			x.TotalRecipientCount, err = d.u32p(c)
-			err = wrapField(err, "total-recipient-count", c)
+			x.TotalRecipientCount, err = d.u32p(&c)
+			err = wrapField(err, "total-recipient-count", &c)
 		}
 		if err != nil {
 			return err
@@ -65,7 +65,7 @@ func decodeMessagingIRI(d *dec, e ber.Element, x *MessagingIRI) error {
 	return s.require(messagingIRINames, 0, 1, 4, 6)
 }
 
-func decodeCategory(d *dec, e ber.Element) (*MessagingEventCategory, error) {
+func decodeCategory(d *dec, e *ber.Element) (*MessagingEventCategory, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -74,27 +74,27 @@ func decodeCategory(d *dec, e ber.Element) (*MessagingEventCategory, error) {
 		return nil, err
 	}
 	if c.Tag.Class != ber.Context {
-		return nil, unexpected(c)
+		return nil, unexpected(&c)
 	}
-	cat := take(&d.cats, MessagingEventCategory{}, 1)
+	cat := d.category()
 	switch c.Tag.Number {
 	case 0:
-		cat.Message, err = enumPtr[MessagingEvent](d, c)
-		return cat, wrapField(err, "message", c)
+		cat.Message, err = enumPtr[MessagingEvent](d, &c)
+		return cat, wrapField(err, "message", &c)
 	case 1:
-		cat.MessageBox, err = enumPtr[MessagingBoxEvent](d, c)
-		return cat, wrapField(err, "message-box", c)
+		cat.MessageBox, err = enumPtr[MessagingBoxEvent](d, &c)
+		return cat, wrapField(err, "message-box", &c)
 	case 2:
-		cat.Notification, err = enumPtr[MessagingNotificationEvent](d, c)
-		return cat, wrapField(err, "message-notification", c)
+		cat.Notification, err = enumPtr[MessagingNotificationEvent](d, &c)
+		return cat, wrapField(err, "message-notification", &c)
 	case 3:
-		cat.Call, err = enumPtr[MessagingCallEvent](d, c)
-		return cat, wrapField(err, "call", c)
+		cat.Call, err = enumPtr[MessagingCallEvent](d, &c)
+		return cat, wrapField(err, "call", &c)
 	}
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "Messaging-Event-Category alternative " + c.Tag.String()}
 }
 
-func decodeParties(d *dec, e ber.Element) ([]MessagingPartyInformation, error) {
+func decodeParties(d *dec, e *ber.Element) ([]MessagingPartyInformation, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func decodeParties(d *dec, e ber.Element) ([]MessagingPartyInformation, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := carve(&d.parties, count(e))
+	out := d.partyList(count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
@@ -112,7 +112,7 @@ func decodeParties(d *dec, e ber.Element) ([]MessagingPartyInformation, error) {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
 		out = append(out, MessagingPartyInformation{})
-		if err := decodeParty(d, c, &out[i]); err != nil {
+		if err := decodeParty(d, &c, &out[i]); err != nil {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
 	}
@@ -121,7 +121,7 @@ func decodeParties(d *dec, e ber.Element) ([]MessagingPartyInformation, error) {
 
 var partyNames = map[uint32]string{0: "party-qualifier", 1: "party-identity"}
 
-func decodeParty(d *dec, e ber.Element, p *MessagingPartyInformation) error {
+func decodeParty(d *dec, e *ber.Element, p *MessagingPartyInformation) error {
 	s, err := newSeq(e, 3)
 	if err != nil {
 		return err
@@ -137,16 +137,16 @@ func decodeParty(d *dec, e ber.Element, p *MessagingPartyInformation) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			p.Qualifier, err = decEnum[MessagingPartyQualifier](c)
-			err = wrapField(err, "party-qualifier", c)
+			p.Qualifier, err = decEnum[MessagingPartyQualifier](&c)
+			err = wrapField(err, "party-qualifier", &c)
 		case 1:
-			err = wrapField(decodePartyIdentity(d, c, &p.Identity), "party-identity", c)
+			err = wrapField(decodePartyIdentity(d, &c, &p.Identity), "party-identity", &c)
 		case 2:
-			p.Validity, err = enumPtr[MessagingPartyValidity](d, c)
-			err = wrapField(err, "party-validity", c)
+			p.Validity, err = enumPtr[MessagingPartyValidity](d, &c)
+			err = wrapField(err, "party-validity", &c)
 		case 3:
-			p.CopyQualifier, err = enumPtr[MessagingCopyQualifier](d, c)
-			err = wrapField(err, "copy-qualifier", c)
+			p.CopyQualifier, err = enumPtr[MessagingCopyQualifier](d, &c)
+			err = wrapField(err, "copy-qualifier", &c)
 		}
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func decodeParty(d *dec, e ber.Element, p *MessagingPartyInformation) error {
 	return s.require(partyNames, 0, 1)
 }
 
-func decodePartyIdentity(d *dec, e ber.Element, id *MessagingPartyIdentity) error {
+func decodePartyIdentity(d *dec, e *ber.Element, id *MessagingPartyIdentity) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -166,10 +166,10 @@ func decodePartyIdentity(d *dec, e ber.Element, id *MessagingPartyIdentity) erro
 	if c.Tag.Class != ber.Context || c.Tag.Number >= uint32(len(identityNames)) {
 		return &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "Messaging-Party-Identity alternative " + c.Tag.String()}
 	}
-	return wrapField(decodeIdentityAlt(d, c, id), identityNames[c.Tag.Number], c)
+	return wrapField(decodeIdentityAlt(d, &c, id), identityNames[c.Tag.Number], &c)
 }
 
-func decodeIdentityAlt(d *dec, c ber.Element, id *MessagingPartyIdentity) error {
+func decodeIdentityAlt(d *dec, c *ber.Element, id *MessagingPartyIdentity) error {
 	var err error
 	n := c.Tag.Number
 	constructed := n == 2 || n == 3 || n == 5
@@ -239,7 +239,7 @@ func decodeIdentityAlt(d *dec, c ber.Element, id *MessagingPartyIdentity) error 
 
 var ipPortNames = map[uint32]string{0: "ip-address", 1: "port-number"}
 
-func decodeIPAddressAndPort(d *dec, e ber.Element) (*IPAddressAndPort, error) {
+func decodeIPAddressAndPort(d *dec, e *ber.Element) (*IPAddressAndPort, error) {
 	s, err := newSeq(e, 1)
 	if err != nil {
 		return nil, err
@@ -257,13 +257,13 @@ func decodeIPAddressAndPort(d *dec, e ber.Element) (*IPAddressAndPort, error) {
 		switch c.Tag.Number {
 		case 0:
 			var a *IPAddress
-			if a, err = decodeIPAddress(d, c); err == nil {
+			if a, err = decodeIPAddress(d, &c); err == nil {
 				x.Address = *a
 			}
-			err = wrapField(err, "ip-address", c)
+			err = wrapField(err, "ip-address", &c)
 		case 1:
 			x.Port, err = c.Int64()
-			err = wrapField(err, "port-number", c)
+			err = wrapField(err, "port-number", &c)
 		}
 		if err != nil {
 			return nil, err
@@ -276,7 +276,7 @@ func decodeIPAddressAndPort(d *dec, e ber.Element) (*IPAddressAndPort, error) {
 }
 
 // decodeAddressList reads E-mail-Address-List; a present empty list is a non-nil empty slice.
-func decodeAddressList(d *dec, e ber.Element) ([]string, error) {
+func decodeAddressList(d *dec, e *ber.Element) ([]string, error) {
 	r, err := e.Children()
 	if err != nil {
 		return nil, err
@@ -290,22 +290,22 @@ func decodeAddressList(d *dec, e ber.Element) ([]string, error) {
 		if c.Tag.Class != ber.Universal || c.Tag.Number != ber.TagUTF8String {
 			return nil, decIdx(&ber.Error{Offset: c.Offset, Err: ErrUnexpectedTag, Detail: c.Tag.String() + ", expected UTF8String"}, "", i, c.Offset)
 		}
-		a, err := d.text(c, true)
+		a, err := d.text(&c, true)
 		if err == nil {
-			err = atOff(c, addressCheck(a))
+			err = atOff(&c, addressCheck(a))
 		}
 		if err != nil {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
 		out = append(out, a)
 		if len(out) > 1023 {
-			return nil, decIdx(atOff(c, ErrConstraint), "", i, c.Offset)
+			return nil, decIdx(atOff(&c, ErrConstraint), "", i, c.Offset)
 		}
 	}
 	return out, nil
 }
 
-func decodeProperties(d *dec, e ber.Element) ([]MessagingProperty, error) {
+func decodeProperties(d *dec, e *ber.Element) ([]MessagingProperty, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -323,14 +323,14 @@ func decodeProperties(d *dec, e ber.Element) ([]MessagingProperty, error) {
 			return nil, decIdx(&ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "Messaging-Property alternative " + c.Tag.String()}, "", i, c.Offset)
 		}
 		out = append(out, MessagingProperty{})
-		if err := decodeProperty(d, c, &out[i]); err != nil {
-			return nil, decIdx(wrapField(err, propertyNames[c.Tag.Number], c), "", i, c.Offset)
+		if err := decodeProperty(d, &c, &out[i]); err != nil {
+			return nil, decIdx(wrapField(err, propertyNames[c.Tag.Number], &c), "", i, c.Offset)
 		}
 	}
 	return out, nil
 }
 
-func decodeProperty(d *dec, c ber.Element, p *MessagingProperty) error {
+func decodeProperty(d *dec, c *ber.Element, p *MessagingProperty) error {
 	if err := form(c, false); err != nil {
 		return err
 	}
@@ -380,7 +380,7 @@ func decodeProperty(d *dec, c ber.Element, p *MessagingProperty) error {
 
 var messagingCCNames = map[uint32]string{0: "messaging-cc-obj-id", 1: "event-identifier", 5: "content-type", 6: "content"}
 
-func decodeMessagingCC(d *dec, e ber.Element, x *MessagingCC) error {
+func decodeMessagingCC(d *dec, e *ber.Element, x *MessagingCC) error {
 	s, err := newSeq(e, 7)
 	if err != nil {
 		return err
@@ -396,29 +396,29 @@ func decodeMessagingCC(d *dec, e ber.Element, x *MessagingCC) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			x.ObjID, err = d.relOID(c)
-			err = wrapField(err, "messaging-cc-obj-id", c)
+			x.ObjID, err = d.relOID(&c)
+			err = wrapField(err, "messaging-cc-obj-id", &c)
 		case 1:
 			x.EventIdentifier, err = c.Uint32()
-			err = wrapField(err, "event-identifier", c)
+			err = wrapField(err, "event-identifier", &c)
 		case 2:
-			x.ContentIdentifier, err = d.u32p(c)
-			err = wrapField(err, "content-identifier", c)
+			x.ContentIdentifier, err = d.u32p(&c)
+			err = wrapField(err, "content-identifier", &c)
 		case 3:
-			x.SequenceNumber, err = d.u32p(c)
-			err = wrapField(err, "sequence-number", c)
+			x.SequenceNumber, err = d.u32p(&c)
+			err = wrapField(err, "sequence-number", &c)
 		case 4:
 			x.EndOfSequence, err = c.Bool()
-			err = wrapField(err, "end-of-sequence", c)
+			err = wrapField(err, "end-of-sequence", &c)
 		case 5:
-			x.ContentType, err = d.text(c, false)
-			err = wrapField(err, "content-type", c)
+			x.ContentType, err = d.text(&c, false)
+			err = wrapField(err, "content-type", &c)
 		case 6:
-			x.Content, err = d.bytes(c)
-			err = wrapField(err, "content", c)
+			x.Content, err = d.bytes(&c)
+			err = wrapField(err, "content", &c)
 		case 7:
-			x.ContentTransferEncoding, err = d.text(c, false)
-			err = wrapField(err, "content-transfer-encoding", c)
+			x.ContentTransferEncoding, err = d.text(&c, false)
+			err = wrapField(err, "content-transfer-encoding", &c)
 		}
 		if err != nil {
 			return err

@@ -20,7 +20,7 @@ func DecodePSPDU(b []byte) (PSPDU, int, error) {
 		return p, 0, decWrap(err, "PS-PDU", 0)
 	}
 	d := newDec(b[:r.Offset()])
-	if err := decodePSPDU(d, e, &p); err != nil {
+	if err := decodePSPDU(d, &e, &p); err != nil {
 		return PSPDU{}, 0, decWrap(err, "PS-PDU", e.Offset)
 	}
 	return p, r.Offset(), nil
@@ -28,7 +28,7 @@ func DecodePSPDU(b []byte) (PSPDU, int, error) {
 
 var psPDUNames = map[uint32]string{1: "pSHeader", 2: "payload"}
 
-func decodePSPDU(d *dec, e ber.Element, p *PSPDU) error {
+func decodePSPDU(d *dec, e *ber.Element, p *PSPDU) error {
 	s, err := newSeq(e, 2)
 	if err != nil {
 		return err
@@ -44,27 +44,27 @@ func decodePSPDU(d *dec, e ber.Element, p *PSPDU) error {
 		}
 		switch c.Tag.Number {
 		case 1:
-			if err := decodePSHeader(d, c, &p.Header); err != nil {
+			if err := decodePSHeader(d, &c, &p.Header); err != nil {
 				return decWrap(err, "pSHeader", c.Offset)
 			}
 		case 2:
-			if err := decodePayload(d, c, &p.Payload); err != nil {
+			if err := decodePayload(d, &c, &p.Payload); err != nil {
 				return decWrap(err, "payload", c.Offset)
 			}
 		default:
-			return unexpected(c)
+			return unexpected(&c)
 		}
 	}
 	return s.require(psPDUNames, 1, 2)
 }
 
-func unexpected(c ber.Element) error {
+func unexpected(c *ber.Element) error {
 	return &ber.Error{Offset: c.Offset, Err: ErrUnexpectedTag, Detail: c.Tag.String()}
 }
 
 var headerNames = map[uint32]string{0: "li-psDomainId", 1: "lawfulInterceptionIdentifier", 3: "communicationIdentifier", 4: "sequenceNumber"}
 
-func decodePSHeader(d *dec, e ber.Element, h *PSHeader) error {
+func decodePSHeader(d *dec, e *ber.Element, h *PSHeader) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -81,14 +81,14 @@ func decodePSHeader(d *dec, e ber.Element, h *PSHeader) error {
 		if !ok {
 			break
 		}
-		if err := decodeHeaderField(d, c, h); err != nil {
+		if err := decodeHeaderField(d, &c, h); err != nil {
 			return err
 		}
 	}
 	return s.require(headerNames, 0, 1, 3, 4)
 }
 
-func decodeHeaderField(d *dec, c ber.Element, h *PSHeader) error {
+func decodeHeaderField(d *dec, c *ber.Element, h *PSHeader) error {
 	var err error
 	switch c.Tag.Number {
 	case 0:
@@ -132,7 +132,7 @@ func decodeHeaderField(d *dec, c ber.Element, h *PSHeader) error {
 	return unexpected(c)
 }
 
-func wrapField(err error, name string, c ber.Element) error {
+func wrapField(err error, name string, c *ber.Element) error {
 	if err == nil {
 		return nil
 	}
@@ -141,7 +141,7 @@ func wrapField(err error, name string, c ber.Element) error {
 
 var commIDNames = map[uint32]string{0: "networkIdentifier"}
 
-func decodeCommunicationIdentifier(d *dec, e ber.Element, ci *CommunicationIdentifier) error {
+func decodeCommunicationIdentifier(d *dec, e *ber.Element, ci *CommunicationIdentifier) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -160,15 +160,15 @@ func decodeCommunicationIdentifier(d *dec, e ber.Element, ci *CommunicationIdent
 		}
 		switch c.Tag.Number {
 		case 0:
-			err = wrapField(decodeNetworkIdentifier(d, c, &ci.NetworkIdentifier), "networkIdentifier", c)
+			err = wrapField(decodeNetworkIdentifier(d, &c, &ci.NetworkIdentifier), "networkIdentifier", &c)
 		case 1:
-			ci.CIN, err = d.u32p(c)
-			err = wrapField(err, "communicationIdentityNumber", c)
+			ci.CIN, err = d.u32p(&c)
+			err = wrapField(err, "communicationIdentityNumber", &c)
 		case 2:
-			if ci.DeliveryCountryCode, err = d.text(c, false); err == nil {
-				err = atOff(c, countryCode(ci.DeliveryCountryCode))
+			if ci.DeliveryCountryCode, err = d.text(&c, false); err == nil {
+				err = atOff(&c, countryCode(ci.DeliveryCountryCode))
 			}
-			err = wrapField(err, "deliveryCountryCode", c)
+			err = wrapField(err, "deliveryCountryCode", &c)
 		}
 		if err != nil {
 			return err
@@ -179,7 +179,7 @@ func decodeCommunicationIdentifier(d *dec, e ber.Element, ci *CommunicationIdent
 
 var netIDNames = map[uint32]string{0: "operatorIdentifier"}
 
-func decodeNetworkIdentifier(d *dec, e ber.Element, n *NetworkIdentifier) error {
+func decodeNetworkIdentifier(d *dec, e *ber.Element, n *NetworkIdentifier) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -198,15 +198,15 @@ func decodeNetworkIdentifier(d *dec, e ber.Element, n *NetworkIdentifier) error 
 		}
 		switch c.Tag.Number {
 		case 0:
-			if n.OperatorIdentifier, err = d.text(c, false); err == nil {
-				err = atOff(c, sizeIn("operatorIdentifier", len(n.OperatorIdentifier), 1, 16))
+			if n.OperatorIdentifier, err = d.text(&c, false); err == nil {
+				err = atOff(&c, sizeIn("operatorIdentifier", len(n.OperatorIdentifier), 1, 16))
 			}
-			err = wrapField(err, "operatorIdentifier", c)
+			err = wrapField(err, "operatorIdentifier", &c)
 		case 1:
-			if n.NetworkElementIdentifier, err = d.text(c, false); err == nil {
-				err = atOff(c, sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), 1, 16))
+			if n.NetworkElementIdentifier, err = d.text(&c, false); err == nil {
+				err = atOff(&c, sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), 1, 16))
 			}
-			err = wrapField(err, "networkElementIdentifier", c)
+			err = wrapField(err, "networkElementIdentifier", &c)
 		}
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func decodeNetworkIdentifier(d *dec, e ber.Element, n *NetworkIdentifier) error 
 
 var microNames = map[uint32]string{0: "seconds", 1: "microSeconds"}
 
-func decodeMicroSecondTimeStamp(d *dec, e ber.Element) (*MicroSecondTimeStamp, error) {
+func decodeMicroSecondTimeStamp(d *dec, e *ber.Element) (*MicroSecondTimeStamp, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -238,14 +238,14 @@ func decodeMicroSecondTimeStamp(d *dec, e ber.Element) (*MicroSecondTimeStamp, e
 		switch c.Tag.Number {
 		case 0:
 			ts.Seconds, err = c.Uint64()
-			err = wrapField(err, "seconds", c)
+			err = wrapField(err, "seconds", &c)
 		case 1:
 			var us uint32
 			if us, err = c.Uint32(); err == nil && us > 999999 {
-				err = atOff(c, ErrConstraint)
+				err = atOff(&c, ErrConstraint)
 			}
 			ts.MicroSeconds = us
-			err = wrapField(err, "microSeconds", c)
+			err = wrapField(err, "microSeconds", &c)
 		}
 		if err != nil {
 			return nil, err
@@ -257,7 +257,7 @@ func decodeMicroSecondTimeStamp(d *dec, e ber.Element) (*MicroSecondTimeStamp, e
 	return take(&d.micros, ts, 4), nil
 }
 
-func decodePayload(d *dec, e ber.Element, p *Payload) error {
+func decodePayload(d *dec, e *ber.Element, p *Payload) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -266,27 +266,27 @@ func decodePayload(d *dec, e ber.Element, p *Payload) error {
 		return err
 	}
 	if c.Tag.Class != ber.Context {
-		return unexpected(c)
+		return unexpected(&c)
 	}
 	switch c.Tag.Number {
 	case 0:
-		return wrapField(decodeIRISequence(d, c, p), "iRIPayloadSequence", c)
+		return wrapField(decodeIRISequence(d, &c, p), "iRIPayloadSequence", &c)
 	case 1:
-		return wrapField(decodeCCSequence(d, c, p), "cCPayloadSequence", c)
+		return wrapField(decodeCCSequence(d, &c, p), "cCPayloadSequence", &c)
 	case 2:
-		t, err := decodeTRIPayload(d, c)
+		t, err := decodeTRIPayload(d, &c)
 		p.TRI = t
-		return wrapField(err, "tRIPayload", c)
+		return wrapField(err, "tRIPayload", &c)
 	}
 	return &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "Payload alternative " + c.Tag.String()}
 }
 
-func decodeIRISequence(d *dec, e ber.Element, p *Payload) error {
+func decodeIRISequence(d *dec, e *ber.Element, p *Payload) error {
 	r, err := e.Children()
 	if err != nil {
 		return err
 	}
-	p.IRI = carve(&d.iris, count(e))
+	p.IRI = make([]IRIPayload, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
@@ -296,19 +296,19 @@ func decodeIRISequence(d *dec, e ber.Element, p *Payload) error {
 			return decIdx(err, "", i, c.Offset)
 		}
 		p.IRI = append(p.IRI, IRIPayload{})
-		if err := decodeIRIPayload(d, c, &p.IRI[i]); err != nil {
+		if err := decodeIRIPayload(d, &c, &p.IRI[i]); err != nil {
 			return decIdx(err, "", i, c.Offset)
 		}
 	}
 	return nil
 }
 
-func decodeCCSequence(d *dec, e ber.Element, p *Payload) error {
+func decodeCCSequence(d *dec, e *ber.Element, p *Payload) error {
 	r, err := e.Children()
 	if err != nil {
 		return err
 	}
-	p.CC = carve(&d.ccs, count(e))
+	p.CC = make([]CCPayload, 0, count(e))
 	for i := 0; !r.Empty(); i++ {
 		c, err := r.Next()
 		if err != nil {
@@ -318,14 +318,14 @@ func decodeCCSequence(d *dec, e ber.Element, p *Payload) error {
 			return decIdx(err, "", i, c.Offset)
 		}
 		p.CC = append(p.CC, CCPayload{})
-		if err := decodeCCPayload(d, c, &p.CC[i]); err != nil {
+		if err := decodeCCPayload(d, &c, &p.CC[i]); err != nil {
 			return decIdx(err, "", i, c.Offset)
 		}
 	}
 	return nil
 }
 
-func decodeTRIPayload(d *dec, e ber.Element) (*TRIPayload, error) {
+func decodeTRIPayload(d *dec, e *ber.Element) (*TRIPayload, error) {
 	if err := form(e, true); err != nil {
 		return nil, err
 	}
@@ -334,31 +334,31 @@ func decodeTRIPayload(d *dec, e ber.Element) (*TRIPayload, error) {
 		return nil, err
 	}
 	if c.Tag.Class != ber.Context {
-		return nil, unexpected(c)
+		return nil, unexpected(&c)
 	}
 	k := TRIKind(c.Tag.Number)
 	switch k {
 	case TRIPadding:
-		if err := form(c, false); err != nil {
+		if err := form(&c, false); err != nil {
 			return nil, err
 		}
-		b, err := d.bytes(c)
+		b, err := d.bytes(&c)
 		if err != nil {
 			return nil, err
 		}
-		return take(&d.tris, TRIPayload{Kind: k, Padding: b}, 1), nil
+		return &TRIPayload{Kind: k, Padding: b}, nil
 	case TRITest, TRIKeepAlive, TRIKeepAliveResponse, TRIFirstSegment, TRILastSegment, TRICINReset:
 		if err := c.Null(); err != nil {
 			return nil, err
 		}
-		return take(&d.tris, TRIPayload{Kind: k}, 1), nil
+		return &TRIPayload{Kind: k}, nil
 	}
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "TRIPayload alternative " + c.Tag.String()}
 }
 
 var iriNames = map[uint32]string{2: "iRIContents"}
 
-func decodeIRIPayload(d *dec, e ber.Element, p *IRIPayload) error {
+func decodeIRIPayload(d *dec, e *ber.Element, p *IRIPayload) error {
 	s, err := newSeq(e, 6)
 	if err != nil {
 		return err
@@ -374,27 +374,27 @@ func decodeIRIPayload(d *dec, e ber.Element, p *IRIPayload) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			p.IRIType, err = enumPtr[IRIType](d, c)
-			err = wrapField(err, "iRIType", c)
+			p.IRIType, err = enumPtr[IRIType](d, &c)
+			err = wrapField(err, "iRIType", &c)
 		case 1:
-			if err = form(c, false); err == nil {
-				p.TimeStamp, err = d.timep(c)
+			if err = form(&c, false); err == nil {
+				p.TimeStamp, err = d.timep(&c)
 			}
-			err = wrapField(err, "timeStamp", c)
+			err = wrapField(err, "timeStamp", &c)
 		case 2:
-			err = wrapField(decodeIRIContents(d, c, &p.Contents), "iRIContents", c)
+			err = wrapField(decodeIRIContents(d, &c, &p.Contents), "iRIContents", &c)
 		case 3:
-			p.MicroSecondTimeStamp, err = decodeMicroSecondTimeStamp(d, c)
-			err = wrapField(err, "microSecondTimeStamp", c)
+			p.MicroSecondTimeStamp, err = decodeMicroSecondTimeStamp(d, &c)
+			err = wrapField(err, "microSecondTimeStamp", &c)
 		case 4:
-			p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, c)
-			err = wrapField(err, "timeStampQualifier", c)
+			p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
+			err = wrapField(err, "timeStampQualifier", &c)
 		case 5:
-			p.SessionDirection, err = enumPtr[PayloadDirection](d, c)
-			err = wrapField(err, "sessionDirection", c)
+			p.SessionDirection, err = enumPtr[PayloadDirection](d, &c)
+			err = wrapField(err, "sessionDirection", &c)
 		case 6:
-			p.PayloadDirection, err = enumPtr[PayloadDirection](d, c)
-			err = wrapField(err, "payloadDirection", c)
+			p.PayloadDirection, err = enumPtr[PayloadDirection](d, &c)
+			err = wrapField(err, "payloadDirection", &c)
 		}
 		if err != nil {
 			return err
@@ -403,7 +403,7 @@ func decodeIRIPayload(d *dec, e ber.Element, p *IRIPayload) error {
 	return s.require(iriNames, 2)
 }
 
-func decodeIRIContents(d *dec, e ber.Element, ic *IRIContents) error {
+func decodeIRIContents(d *dec, e *ber.Element, ic *IRIContents) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -415,10 +415,10 @@ func decodeIRIContents(d *dec, e ber.Element, ic *IRIContents) error {
 		switch c.Tag.Number {
 		case 1:
 			ic.EmailIRI = d.emailIRI()
-			return wrapField(decodeEmailIRI(d, c, ic.EmailIRI), "emailIRI", c)
+			return wrapField(decodeEmailIRI(d, &c, ic.EmailIRI), "emailIRI", &c)
 		case 14:
 			ic.MessagingIRI = d.messagingIRI()
-			return wrapField(decodeMessagingIRI(d, c, ic.MessagingIRI), "messagingIRI", c)
+			return wrapField(decodeMessagingIRI(d, &c, ic.MessagingIRI), "messagingIRI", &c)
 		}
 	}
 	return &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "IRIContents alternative " + c.Tag.String()}
@@ -426,7 +426,7 @@ func decodeIRIContents(d *dec, e ber.Element, ic *IRIContents) error {
 
 var ccNames = map[uint32]string{2: "cCContents"}
 
-func decodeCCPayload(d *dec, e ber.Element, p *CCPayload) error {
+func decodeCCPayload(d *dec, e *ber.Element, p *CCPayload) error {
 	s, err := newSeq(e, 4)
 	if err != nil {
 		return err
@@ -442,21 +442,21 @@ func decodeCCPayload(d *dec, e ber.Element, p *CCPayload) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			p.PayloadDirection, err = enumPtr[PayloadDirection](d, c)
-			err = wrapField(err, "payloadDirection", c)
+			p.PayloadDirection, err = enumPtr[PayloadDirection](d, &c)
+			err = wrapField(err, "payloadDirection", &c)
 		case 1:
-			if err = form(c, false); err == nil {
-				p.TimeStamp, err = d.timep(c)
+			if err = form(&c, false); err == nil {
+				p.TimeStamp, err = d.timep(&c)
 			}
-			err = wrapField(err, "timeStamp", c)
+			err = wrapField(err, "timeStamp", &c)
 		case 2:
-			err = wrapField(decodeCCContents(d, c, &p.Contents), "cCContents", c)
+			err = wrapField(decodeCCContents(d, &c, &p.Contents), "cCContents", &c)
 		case 3:
-			p.MicroSecondTimeStamp, err = decodeMicroSecondTimeStamp(d, c)
-			err = wrapField(err, "microSecondTimeStamp", c)
+			p.MicroSecondTimeStamp, err = decodeMicroSecondTimeStamp(d, &c)
+			err = wrapField(err, "microSecondTimeStamp", &c)
 		case 4:
-			p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, c)
-			err = wrapField(err, "timeStampQualifier", c)
+			p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
+			err = wrapField(err, "timeStampQualifier", &c)
 		}
 		if err != nil {
 			return err
@@ -465,7 +465,7 @@ func decodeCCPayload(d *dec, e ber.Element, p *CCPayload) error {
 	return s.require(ccNames, 2)
 }
 
-func decodeCCContents(d *dec, e ber.Element, cc *CCContents) error {
+func decodeCCContents(d *dec, e *ber.Element, cc *CCContents) error {
 	if err := form(e, true); err != nil {
 		return err
 	}
@@ -477,10 +477,10 @@ func decodeCCContents(d *dec, e ber.Element, cc *CCContents) error {
 		switch c.Tag.Number {
 		case 1:
 			cc.EmailCC = new(EmailCC)
-			return wrapField(decodeEmailCC(d, c, cc.EmailCC), "emailCC", c)
+			return wrapField(decodeEmailCC(d, &c, cc.EmailCC), "emailCC", &c)
 		case 14:
 			cc.MessagingCC = new(MessagingCC)
-			return wrapField(decodeMessagingCC(d, c, cc.MessagingCC), "messagingCC", c)
+			return wrapField(decodeMessagingCC(d, &c, cc.MessagingCC), "messagingCC", &c)
 		}
 	}
 	return &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "CCContents alternative " + c.Tag.String()}

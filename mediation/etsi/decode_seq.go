@@ -17,7 +17,7 @@ type seq struct {
 	seen     uint64
 }
 
-func newSeq(e ber.Element, maxKnown uint32) (seq, error) {
+func newSeq(e *ber.Element, maxKnown uint32) (seq, error) {
 	r, err := e.Children()
 	if err != nil {
 		return seq{}, err
@@ -61,7 +61,7 @@ func (s *seq) require(names map[uint32]string, tags ...uint32) error {
 }
 
 // form checks primitive/constructed for a field.
-func form(c ber.Element, constructed bool) error {
+func form(c *ber.Element, constructed bool) error {
 	if c.Tag.Constructed != constructed {
 		want := "primitive"
 		if constructed {
@@ -73,7 +73,7 @@ func form(c ber.Element, constructed bool) error {
 }
 
 // only returns the single child of a CHOICE wrapper, rejecting zero or several.
-func only(e ber.Element) (ber.Element, error) {
+func only(e *ber.Element) (ber.Element, error) {
 	r, err := e.Children()
 	if err != nil {
 		return ber.Element{}, err
@@ -96,7 +96,7 @@ type enumType interface {
 	valid() bool
 }
 
-func decEnum[T enumType](c ber.Element) (T, error) {
+func decEnum[T enumType](c *ber.Element) (T, error) {
 	n, err := c.Int64()
 	if err != nil {
 		return 0, err
@@ -109,7 +109,7 @@ func decEnum[T enumType](c ber.Element) (T, error) {
 }
 
 // atOff attaches c's offset to a plain error (constraint checks shared with the encoder).
-func atOff(c ber.Element, err error) error {
+func atOff(c *ber.Element, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -72,9 +72,12 @@ type Record struct {
 	CloseEvent *etsi.MessagingIRI
 }
 
-// Sink receives records from a source. Submit returns once mediation has taken
-// responsibility for the record (matched and queued durably, or dropped as not
-// targeted); an error means the record was not taken and the source may retry.
+// Sink receives records from a source. Submit returns once the record is matched and in
+// mediation's bounded in-memory queue (or dropped as not targeted); it is not yet durable,
+// so a crash before numbering loses it. Sources that acknowledge upstream (a webhook's
+// 2xx, a SIPREC BYE answered only after the last chunk) must wait for durability with
+// the mediator's SubmitDurable, which returns once the PDUs are in the durable handover
+// queue. An error means the record was not taken and the source may retry.
 type Sink interface {
 	Submit(ctx context.Context, r *Record) error
 }

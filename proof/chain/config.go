@@ -10,6 +10,10 @@ import (
 // Target is the identity the proof warrant names; records about it are intercepted.
 var Target = record.Identity{Kind: record.IdentityE164, Value: "+491709990001"}
 
+// UMBoxes are the mailbox of umsim's target as FreeSWITCH and Asterisk name it; the
+// proof warrant names them too, so the simulator's calls are intercepted.
+var UMBoxes = [2]string{"1000@um.example.net", "1000@example.net"}
+
 // LIID is the single warrant's LIID: each record then yields exactly one PDU, so
 // "records submitted" and "PDUs expected" are the same number.
 const LIID = "PROOF-1"
@@ -30,6 +34,6 @@ warrants:
     destination: lea
     scope: iri+cc
     start: %s
-    targets: [{e164: "%s"}]
-`, instance, hi2, hi3, LIID, time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), Target.Value)
+    targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
+`, instance, hi2, hi3, LIID, time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), Target.Value, UMBoxes[0], UMBoxes[1])
 }

@@ -126,3 +126,67 @@ func Listen(tb testing.TB, addrs ...string) []net.Listener {
 	}
 	return out
 }
+
+// Received counts the PDUs the running LEMF accepted, resends included and keep-alives
+// excluded. Unlike Distinct it is right when several network elements share CIN
+// numbers (the LEMF summary keys CINs by number only).
+func (l *LEMF) Received() int {
+	lm := l.Current()
+	if lm == nil {
+		return 0
+	}
+	s := lm.Summary()
+	return s.HI2.PDUs - s.HI2.KeepAlives + s.HI3.PDUs - s.HI3.KeepAlives
+}
+
+// Progress is the number of PDUs delivered so far across every lifetime, counting each
+// (LIID, CIN, IRI|CC) stream as its highest sequence number + 1: handover delivers a
+// stream in order, so once its highest number arrived every earlier one did (to this
+// lifetime or an earlier one). It is a wait condition only; Check is the proof. One
+// network element only (the LEMF summary keys CINs by number).
+func (l *LEMF) Progress() (int, error) {
+	dirs := l.Dirs()
+	high := map[pducheck.Stream]uint32{}
+	l.mu.Lock()
+	cur := l.cur
+	l.mu.Unlock()
+	if cur != nil {
+		dirs = dirs[:len(dirs)-1] // the running lifetime's files are still being written
+	}
+	if len(dirs) > 0 {
+		set, err := pducheck.ReadLEMF(dirs...)
+		if err != nil {
+			return 0, err
+		}
+		for st, m := range set.PDUs {
+			for q := range m {
+				high[pducheck.Stream{LIID: st.LIID, CIN: st.CIN, CC: st.CC}] = max(high[pducheck.Stream{LIID: st.LIID, CIN: st.CIN, CC: st.CC}], q+1)
+			}
+		}
+	}
+	if cur != nil {
+		for _, li := range cur.Summary().LIIDs {
+			for _, c := range li.CINs {
+				if c.CIN == nil {
+					continue
+				}
+				for _, cc := range []bool{false, true} {
+					s := c.IRI
+					if cc {
+						s = c.CC
+					}
+					if s.PDUs == 0 {
+						continue
+					}
+					k := pducheck.Stream{LIID: li.LIID, CIN: *c.CIN, CC: cc}
+					high[k] = max(high[k], s.Highest+1)
+				}
+			}
+		}
+	}
+	n := 0
+	for _, h := range high {
+		n += int(h)
+	}
+	return n, nil
+}

@@ -30,3 +30,16 @@ func Drain(ctx context.Context, meds ...*mediation.Mediator) error {
 	}
 	return nil
 }
+
+// Await is WaitFor without failing: it reports whether cond held before limit, so the
+// caller can go on to name what is missing.
+func Await(limit time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}

@@ -48,7 +48,12 @@ func Start(tb testing.TB, n int) *Cluster {
 			"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
 			"--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
 			"--protected-mode", "no", "--loglevel", "warning")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		// Redis logs go to the node directory: cluster chatter would drown the test output.
+		logf, err := os.Create(filepath.Join(dir, "redis.log"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
 			tb.Fatalf("start redis-server %s: %v", addr, err)
 		}

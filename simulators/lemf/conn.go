@@ -88,7 +88,8 @@ func (l *LEMF) handle(ctx context.Context, h hi, conn net.Conn) {
 func (l *LEMF) accept(log zerolog.Logger, h hi, frame []byte, p *etsi.PSPDU) (keepAlive bool) {
 	received := l.cfg.Now()
 	js, jsErr := p.JSON()
-	ck := cinKey{liid: p.Header.LIID, cin: optional(p.Header.CommunicationIdentifier.CIN)}
+	ci := &p.Header.CommunicationIdentifier
+	ck := cinKey{liid: p.Header.LIID, ne: ci.NetworkIdentifier.NetworkElementIdentifier, cin: optional(ci.CIN)}
 
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -54,14 +54,16 @@ func (o optU32) String() string {
 	return strconv.FormatUint(uint64(o.v), 10)
 }
 
-// cinKey is one communication session of one interception.
+// cinKey is one communication session of one interception: CINs are unique per network
+// element only, so the element is part of the key.
 type cinKey struct {
 	liid string
+	ne   string
 	cin  optU32
 }
 
-// streamKey names one content stream: MessagingCC per (LIID, CIN, event-identifier,
-// content-identifier), EmailCC per (LIID, CIN, format).
+// streamKey names one content stream: MessagingCC per (LIID, NE, CIN, event-identifier,
+// content-identifier), EmailCC per (LIID, NE, CIN, format).
 type streamKey struct {
 	cinKey
 	email   bool
@@ -336,7 +338,7 @@ func (s *contentStream) summary() ContentSummary {
 	return c
 }
 
-// byCIN groups the stream summaries per (LIID, CIN), in file order.
+// byCIN groups the stream summaries per (LIID, NE, CIN), in file order.
 func (cs *contentStore) byCIN() map[cinKey][]ContentSummary {
 	out := map[cinKey][]ContentSummary{}
 	for _, s := range cs.order {

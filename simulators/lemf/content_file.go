@@ -25,10 +25,14 @@ func (b bufferedFile) Seek(off int64, whence int) (int64, error) {
 	return b.f.Seek(off, whence)
 }
 
-// fileName builds LIID_CIN_event_content.ext (LIID_CIN_email.ext for EmailCC), made
+// fileName builds LIID_NE_CIN_event_content.ext (LIID_NE_CIN_email.ext for EmailCC), made
 // safe for a file system and unique within the directory.
 func (cs *contentStore) fileName(k streamKey, ext string) string {
-	base := sanitize(k.liid) + "_" + k.cin.String()
+	ne := k.ne
+	if ne == "" {
+		ne = "none"
+	}
+	base := sanitize(k.liid) + "_" + sanitize(ne) + "_" + k.cin.String()
 	if k.email {
 		base += "_email"
 		if k.format != etsi.EmailFormatApplication {
@@ -73,6 +77,9 @@ func fileKind(contentType string) (uint16, string) {
 		return wavFormatMuLaw, ".wav"
 	case "audio/pcma":
 		return wavFormatALaw, ".wav"
+	case "audio/wav", "audio/wave", "audio/x-wav", "audio/vnd.wave":
+		// Already a WAV file (a UM platform's message file): kept byte for byte.
+		return 0, ".wav"
 	case "text/plain":
 		return 0, ".txt"
 	case "message/rfc822":

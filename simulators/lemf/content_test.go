@@ -32,17 +32,17 @@ func TestContentReassembly(t *testing.T) {
 	}{
 		{"PCMU out of order", "LI-1", "audio/PCMU", []chunk{
 			{u32(2), true, "\x05\x06"}, {u32(0), false, "\x01\x02"}, {u32(1), false, "\x03\x04"},
-		}, "LI-1_7_3_1.wav", "\x01\x02\x03\x04\x05\x06", wavFormatMuLaw, true, 0, 0},
+		}, "LI-1_fs-um-1_7_3_1.wav", "\x01\x02\x03\x04\x05\x06", wavFormatMuLaw, true, 0, 0},
 		{"PCMA with parameters and repeat", "LI-1", "audio/pcma; rate=8000", []chunk{
 			{u32(0), false, "\xd5"}, {u32(0), false, "\xd5"}, {u32(1), true, "\x55\x2a"}, {u32(2), false, "late"},
-		}, "LI-1_7_3_1.wav", "\xd5\x55\x2a", wavFormatALaw, true, 0, 2},
+		}, "LI-1_fs-um-1_7_3_1.wav", "\xd5\x55\x2a", wavFormatALaw, true, 0, 2},
 		{"text without sequence numbers", "LI-1", "text/plain;charset=utf-8", []chunk{{nil, false, "hello"}},
-			"LI-1_7_3_1.txt", "hello", 0, true, 0, 0},
+			"LI-1_fs-um-1_7_3_1.txt", "hello", 0, true, 0, 0},
 		{"missing chunk flushed at shutdown", "a/../b", "message/rfc822", []chunk{
 			{u32(0), false, "A"}, {u32(2), false, "C"}, {u32(3), true, "D"},
-		}, "a____b_7_3_1.eml", "ACD", 0, false, 1, 0},
+		}, "a____b_fs-um-1_7_3_1.eml", "ACD", 0, false, 1, 0},
 		{"unknown type, no end", "LI 2", "image/png", []chunk{{u32(1), false, "B"}, {u32(0), false, "A"}},
-			"LI_2_7_3_1.bin", "AB", 0, false, 0, 0},
+			"LI_2_fs-um-1_7_3_1.bin", "AB", 0, false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +51,7 @@ func TestContentReassembly(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ck := cinKey{liid: tt.liid, cin: optU32{v: 7, ok: true}}
+			ck := cinKey{liid: tt.liid, ne: "fs-um-1", cin: optU32{v: 7, ok: true}}
 			for _, c := range tt.chunks {
 				m := &etsi.MessagingCC{EventIdentifier: 3, ContentIdentifier: u32(1), SequenceNumber: c.seq,
 					EndOfSequence: c.end, ContentType: tt.contentType, Content: []byte(c.data)}
@@ -109,7 +109,7 @@ func TestContentEmailAppendedInArrivalOrder(t *testing.T) {
 	if err := cs.flush(); err != nil {
 		t.Fatal(err)
 	}
-	for file, want := range map[string]string{"LI-9_none_email.eml": "From: a\r\n\r\nbody\r\n", "LI-9_none_email-ip.bin": "\x45\x00"} {
+	for file, want := range map[string]string{"LI-9_none_none_email.eml": "From: a\r\n\r\nbody\r\n", "LI-9_none_none_email-ip.bin": "\x45\x00"} {
 		b, err := os.ReadFile(filepath.Join(dir, file))
 		if err != nil {
 			t.Fatal(err)

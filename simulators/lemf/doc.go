@@ -8,21 +8,26 @@
 //	hi2.ber, hi3.ber   every byte received on each interface, exactly as received
 //	records.jsonl      one line per PDU: {"hi","offset","received","pdu"[,"duplicate"]}
 //	content/           MessagingCC and EmailCC content reassembled per stream
-//	summary.json       per LIID and CIN: events, CC bytes, sequence gaps and duplicates
+//	summary.json       per LIID, NE and CIN: events, CC bytes, sequence gaps and duplicates
 //
-// Sequence numbers are tracked per (LIID, CIN, IRI|CC); TRI PDUs (keep-alives) are not
+// CINs are unique per network element only, so everything below is keyed by (LIID,
+// networkElementIdentifier, CIN): two elements' CIN 1 are two sessions, and content
+// files are named LIID_NE_CIN_….
+//
+// Sequence numbers are tracked per (LIID, NE, CIN, IRI|CC); TRI PDUs (keep-alives) are not
 // counted. A duplicate is a sequence number seen before (a handover replaying its resend
 // window after a reconnect); it stays in records.jsonl marked "duplicate":true and is not
 // reassembled twice. A gap is a sequence number missing between the lowest and highest
 // seen.
 //
-// MessagingCC content is keyed by (LIID, CIN, event-identifier, content-identifier) and
+// MessagingCC content is keyed by (LIID, NE, CIN, event-identifier, content-identifier) and
 // ordered by its sequence-number; a stream is finalized at end-of-sequence or at shutdown.
 // audio/PCMU and audio/PCMA are written as WAV files that keep the G.711 bytes unchanged
 // (WAVE_FORMAT_MULAW 7 / WAVE_FORMAT_ALAW 6, 8 kHz, mono, 8 bits per sample): the LEMF
 // keeps the evidence bit-exact and every common player decodes G.711 itself.
-// text/plain becomes .txt, message/rfc822 .eml, anything else .bin. EmailCC is appended
-// per (LIID, CIN) in arrival order to .eml (application format) or .bin (ip-packet).
+// audio/wav (a platform's message file) is kept byte for byte as .wav, text/plain
+// becomes .txt, message/rfc822 .eml, anything else .bin. EmailCC is appended per
+// (LIID, NE, CIN) in arrival order to .eml (application format) or .bin (ip-packet).
 //
 // Bad input closes only its own connection: the bytes are kept in the .ber file, an
 // error line with the file offset goes to records.jsonl, and the other connections carry

@@ -53,7 +53,7 @@ func (h hi) String() string {
 	return "HI3"
 }
 
-// seqKey is one sequence-number space: (LIID, CIN, IRI|CC).
+// seqKey is one sequence-number space: (LIID, NE, CIN, IRI|CC).
 type seqKey struct {
 	cinKey
 	cc bool
@@ -254,7 +254,7 @@ func (l *LEMF) summaryLocked() Summary {
 	get := func(k cinKey) *CINSummary {
 		c, ok := cins[k]
 		if !ok {
-			c = &CINSummary{CIN: k.cin.ptr(), Events: []Event{}, Content: []ContentSummary{}}
+			c = &CINSummary{NE: k.ne, CIN: k.cin.ptr(), Events: []Event{}, Content: []ContentSummary{}}
 			cins[k] = c
 		}
 		return c
@@ -283,6 +283,9 @@ func (l *LEMF) summaryLocked() Summary {
 		a, b := keys[i], keys[j]
 		if a.liid != b.liid {
 			return a.liid < b.liid
+		}
+		if a.ne != b.ne {
+			return a.ne < b.ne
 		}
 		if a.cin.ok != b.cin.ok {
 			return !a.cin.ok

@@ -148,7 +148,7 @@ func TestPCMUReassembledOverHI3(t *testing.T) {
 	}
 	l.waitPDUs(t, 1, 3)
 	// end-of-sequence finalized the file already; no shutdown needed to read it.
-	name := filepath.Join(l.dir, ContentDir, "LIID-V_11_42_0.wav")
+	name := filepath.Join(l.dir, ContentDir, "LIID-V_um-1_11_42_0.wav")
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestEmailCCAppendedOverHI3(t *testing.T) {
 	}
 	l.waitPDUs(t, 0, 3)
 	l.shutdown(t)
-	b, err := os.ReadFile(filepath.Join(l.dir, ContentDir, "LIID-E_4_email.eml"))
+	b, err := os.ReadFile(filepath.Join(l.dir, ContentDir, "LIID-E_um-1_4_email.eml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 )
 
-// Summary is what one LEMF received: per interface totals and, per LIID and CIN, the
+// Summary is what one LEMF received: per interface totals and, per LIID, network element
+// and CIN, the
 // IRI events, the reassembled content and the sequence-number accounting.
 type Summary struct {
 	HI2   InterfaceStats `json:"hi2"`
@@ -37,8 +38,11 @@ type LIIDSummary struct {
 	CINs []CINSummary `json:"cins"`
 }
 
-// CINSummary is everything received for one communication identity number.
+// CINSummary is everything received for one communication identity number of one
+// network element (CINs are unique per element only).
 type CINSummary struct {
+	// NE is the networkElementIdentifier; empty when the PDUs carried none.
+	NE string `json:"ne,omitempty"`
 	// CIN is nil when the PDUs carried no communicationIdentityNumber.
 	CIN     *uint32          `json:"cin,omitempty"`
 	Events  []Event          `json:"events"`
@@ -119,7 +123,11 @@ func (s Summary) Format(w io.Writer) error {
 			if c.CIN != nil {
 				cin = fmt.Sprint(*c.CIN)
 			}
-			fmt.Fprintf(&b, "  CIN %s\n", cin)
+			ne := c.NE
+			if ne == "" {
+				ne = "(none)"
+			}
+			fmt.Fprintf(&b, "  NE %s CIN %s\n", ne, cin)
 			formatSeq(&b, "IRI", c.IRI)
 			formatSeq(&b, "CC", c.CC)
 			for _, e := range c.Events {

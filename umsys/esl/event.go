@@ -124,12 +124,18 @@ func EventFromFrame(f *Frame, source string, received time.Time) (*feed.Event, e
 	if err != nil {
 		return nil, fmt.Errorf("event frame at offset %d: %w", f.Offset, err)
 	}
-	return &feed.Event{
+	e := &f.ev
+	if f.evUsed {
+		e = new(feed.Event)
+	}
+	f.evUsed = true
+	*e = feed.Event{
 		Dialect:  feed.FreeSWITCH,
 		Source:   source,
 		Headers:  h,
 		Body:     body,
 		Raw:      f.Raw,
 		Received: received,
-	}, nil
+	}
+	return e, nil
 }

@@ -3,6 +3,8 @@ package esl
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/umli/umli/umsys/feed"
 )
 
 // Default limits: FreeSWITCH itself caps command bodies at 16 MiB; channel events are a
@@ -46,6 +48,10 @@ type Frame struct {
 	Raw []byte
 	// Offset is the stream offset of the frame's first byte.
 	Offset int64
+	// ev is where the first EventFromFrame of this frame builds its event: the two
+	// share one allocation (an event keeps its frame's Raw alive anyway).
+	ev     feed.Event
+	evUsed bool
 }
 
 // Stream splits a byte stream into Frames. Feed it whatever chunks TCP delivers; it

@@ -62,23 +62,19 @@ func URLDecode(s string) string {
 	return string(appendURLDecoded(make([]byte, 0, len(s)), s))
 }
 
-// appendURLDecoded is URLDecode appending to dst. It copies the runs between escapes
-// in bulk: values are mostly plain text with a few escapes.
+// appendURLDecoded is URLDecode appending to dst. A plain byte loop: escaped values
+// are short and dense with escapes (dates, addresses), where searching for each '%'
+// costs more than it skips.
 func appendURLDecoded(dst []byte, s string) []byte {
-	for {
-		i := strings.IndexByte(s, '%')
-		if i < 0 {
-			return append(dst, s...)
-		}
-		dst = append(dst, s[:i]...)
-		if i+2 < len(s) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) {
 			if hi, lo := hexVal[s[i+1]], hexVal[s[i+2]]; hi|lo < 16 {
-				dst = append(dst, hi<<4|lo)
-				s = s[i+3:]
-				continue
+				c = hi<<4 | lo
+				i += 2
 			}
 		}
-		dst = append(dst, '%')
-		s = s[i+1:]
+		dst = append(dst, c)
 	}
+	return dst
 }

@@ -79,14 +79,17 @@ func (r *Reader) NextInto(e *Element) error {
 		if l := int(b[1]); l <= len(b)-2 {
 			off := r.base + r.pos
 			r.pos += 2 + l
-			*e = Element{
-				Tag:           Tag{Class: Class(b[0] & classMask), Constructed: b[0]&constructedBit != 0, Number: uint32(b[0] & shortTagMask)},
-				Offset:        off,
-				ContentOffset: off + 2,
-				Content:       b[2 : 2+l],
-				depth:         r.depth,
-				maxDepth:      r.maxDepth,
-			}
+			// Field by field: a composite literal is built on the stack and block-copied,
+			// and that copy stalls on store forwarding (it showed in profiles).
+			e.Tag.Class = Class(b[0] & classMask)
+			e.Tag.Constructed = b[0]&constructedBit != 0
+			e.Tag.Number = uint32(b[0] & shortTagMask)
+			e.Offset = off
+			e.ContentOffset = off + 2
+			e.Content = b[2 : 2+l]
+			e.Indefinite = false
+			e.depth = r.depth
+			e.maxDepth = r.maxDepth
 			return nil
 		}
 	}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/email"
+	"github.com/umli/umli/email/proxy"
+	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/secret"
+	"github.com/umli/umli/rtpcapture/siprec"
+	"github.com/umli/umli/umsys/adapter"
+	"github.com/umli/umli/umsys/ami"
+	"github.com/umli/umli/umsys/esl"
+	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/jsonfeed"
+)
+
+// durableKey marks a context whose records must be durable before Submit returns:
+// the transport acknowledges upstream (webhook 2xx) once the handler returns.
+type durableKey struct{}
+
+// mediationSink is the record.Sink every source gets: Submit (bounded in-memory queue)
+// by default, SubmitDurable for contexts marked with durableKey.
+type mediationSink struct{ m *mediation.Mediator }
+
+// Submit implements record.Sink.
+func (s mediationSink) Submit(ctx context.Context, r *record.Record) error {
+	if ctx.Value(durableKey{}) != nil {
+		return s.m.SubmitDurable(ctx, r)
+	}
+	return s.m.Submit(ctx, r)
+}
+
+// group runs the sources; the first failure of one cancels the process context
+// (through fail) so umli stops loudly rather than running half-blind.
+type group struct {
+	wg   sync.WaitGroup
+	fail context.CancelCauseFunc
+	log  zerolog.Logger
+}
+
+func (g *group) go_(ctx context.Context, name string, run func(context.Context) error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		err := run(ctx)
+		if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+			g.fail(fmt.Errorf("%s: %w", name, err))
+		}
+	}()
+}
+
+// readSecret reads a password or token file; surrounding white space is dropped. The
+// value is registered with the redactor so it can never reach the log.
+func readSecret(name string, red *secret.Redactor) (string, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("read secret: %w", err)
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "", fmt.Errorf("secret file %s is empty", name)
+	}
+	red.Add(s)
+	return s, nil
+}
+
+// startSources builds and starts every configured source. Listeners are bound here so a
+// taken port fails the start, not some later moment.
+func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediation.Mediator, reg *prometheus.Registry, red *secret.Redactor, log zerolog.Logger) error {
+	sink := mediationSink{med}
+	if u := cfg.UMSys; u != nil {
+		if err := startUMSys(ctx, g, cfg, u, sink, reg, red, log); err != nil {
+			return err
+		}
+	}
+	if e := cfg.Email; e != nil {
+		if err := startEmail(ctx, g, e, sink, reg, log); err != nil {
+			return err
+		}
+	}
+	if r := cfg.RTP; r != nil && r.SIPREC != nil {
+		if err := startSIPREC(ctx, g, r.SIPREC, sink, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMSysFile, sink record.Sink, reg *prometheus.Registry, red *secret.Redactor, log zerolog.Logger) error {
+	acfg, err := u.FileConfig.Build(log, reg)
+	if err != nil {
+		return err
+	}
+	ad, err := adapter.New(acfg, sink)
+	if err != nil {
+		return err
+	}
+	fm, err := feed.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	g.go_(ctx, "umsys adapter", func(ctx context.Context) error {
+		err := ad.Run(ctx)
+		if acfg.Content != nil {
+			acfg.Content.Close()
+		}
+		return err
+	})
+	h := ad.Handler(ctx)
+	for _, e := range u.ESL {
+		pw, err := readSecret(e.PasswordFile, red)
+		if err != nil {
+			return fmt.Errorf("umsys esl %s: %w", e.Source, err)
+		}
+		if pw == config.FreeSWITCHDefaultPassword && !cfg.Demo {
+			return fmt.Errorf("umsys esl %s: FreeSWITCH's default password is refused outside demo mode", e.Source)
+		}
+		c, err := esl.NewClient(esl.Config{Addr: e.Addr, Password: pw, Source: e.Source, IdleTimeout: e.IdleTimeout, Logger: log, Metrics: fm}, h)
+		if err != nil {
+			return fmt.Errorf("umsys esl %s: %w", e.Source, err)
+		}
+		g.go_(ctx, "esl "+e.Source, c.Run)
+	}
+	for _, a := range u.AMI {
+		sec, err := readSecret(a.SecretFile, red)
+		if err != nil {
+			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
+		}
+		c, err := ami.NewClient(ami.Config{Addr: a.Addr, Username: a.Username, Secret: sec, Source: a.Source, Logger: log, Metrics: fm}, h)
+		if err != nil {
+			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
+		}
+		g.go_(ctx, "ami "+a.Source, c.Run)
+	}
+	for _, l := range u.JSONLines {
+		s, err := jsonfeed.NewLineServer(jsonfeed.LineConfig{Source: l.Source, IdleTimeout: l.IdleTimeout, Logger: log, Metrics: fm}, h)
+		if err != nil {
+			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
+		}
+		ln, err := net.Listen("tcp", l.Listen)
+		if err != nil {
+			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
+		}
+		log.Info().Str("source", l.Source).Str("listen", ln.Addr().String()).Msg("umsys: JSON lines listening")
+		g.go_(ctx, "jsonLines "+l.Source, func(ctx context.Context) error { return s.Serve(ctx, ln) })
+	}
+	// A webhook answers 2xx once the handler returned: its records must be in the
+	// durable handover queue by then, not just in memory.
+	durable := context.WithValue(ctx, durableKey{}, true)
+	dh := func(e *feed.Event) error { return ad.Handle(durable, e) }
+	for _, w := range u.Webhooks {
+		if err := startWebhook(ctx, g, w, dh, fm, red, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Handler, fm *feed.Metrics, red *secret.Redactor, log zerolog.Logger) error {
+	tok, err := readSecret(w.TokenFile, red)
+	if err != nil {
+		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
+	}
+	wh, err := jsonfeed.NewWebhook(jsonfeed.WebhookConfig{Token: tok, Source: w.Source, Logger: log, Metrics: fm}, h)
+	if err != nil {
+		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
+	}
+	mux := http.NewServeMux()
+	p := w.Path
+	if p == "" {
+		p = "/"
+	}
+	mux.Handle(p, wh)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	ln, err := net.Listen("tcp", w.Listen)
+	if err != nil {
+		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
+	}
+	if w.TLS != nil {
+		cert, err := tls.LoadX509KeyPair(w.TLS.Cert, w.TLS.Key)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("umsys webhook %s: tls: %w", w.Source, err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}})
+	}
+	log.Info().Str("source", w.Source).Str("listen", ln.Addr().String()).Bool("tls", w.TLS != nil).Msg("umsys: webhook listening")
+	g.go_(ctx, "webhook "+w.Source, func(ctx context.Context) error {
+		stop := context.AfterFunc(ctx, func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		})
+		defer stop()
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	return nil
+}
+
+var protocols = map[string]email.Protocol{"smtp": email.SMTP, "pop3": email.POP3, "imap": email.IMAP}
+
+func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.Sink, reg *prometheus.Registry, log zerolog.Logger) error {
+	ho := email.NewHandoff(sink, email.HandoffConfig{Logger: log, Registerer: reg})
+	g.go_(ctx, "email handoff", ho.Run)
+	for _, x := range e.Proxies {
+		pc := proxy.Config{Upstream: x.Upstream, Protocol: protocols[x.Protocol], Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log}
+		if t := x.TLS; t != nil {
+			if t.Cert != "" {
+				cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
+				if err != nil {
+					return fmt.Errorf("email proxy %s: tls: %w", x.Source, err)
+				}
+				pc.TLS = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+			}
+			if t.CA != "" || t.ServerName != "" {
+				pc.UpstreamTLS = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+				if t.CA != "" {
+					pem, err := os.ReadFile(t.CA)
+					if err != nil {
+						return fmt.Errorf("email proxy %s: tls ca: %w", x.Source, err)
+					}
+					pc.UpstreamTLS.RootCAs = x509.NewCertPool()
+					if !pc.UpstreamTLS.RootCAs.AppendCertsFromPEM(pem) {
+						return fmt.Errorf("email proxy %s: tls ca %s: no PEM certificate", x.Source, t.CA)
+					}
+				}
+			}
+		}
+		p, err := proxy.New(pc)
+		if err != nil {
+			return fmt.Errorf("email proxy %s: %w", x.Source, err)
+		}
+		ln, err := net.Listen("tcp", x.Listen)
+		if err != nil {
+			return fmt.Errorf("email proxy %s: %w", x.Source, err)
+		}
+		log.Info().Str("source", x.Source).Str("protocol", x.Protocol).Str("listen", ln.Addr().String()).Msg("email: proxy listening")
+		g.go_(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
+	}
+	if c := e.Capture; c != nil {
+		g.go_(ctx, "email capture "+c.Interface, func(ctx context.Context) error {
+			return captureLive(ctx, c.Interface, c.Source, ho.Emit, log)
+		})
+	}
+	return nil
+}
+
+func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink record.Sink, log zerolog.Logger) error {
+	ep, err := siprec.New(siprec.Config{Source: s.Source, Sink: sink, Pilots: s.Pilots,
+		MediaAddr: netip.MustParseAddr(s.MediaAddr), PortMin: s.PortMin, PortMax: s.PortMax, Log: log})
+	if err != nil {
+		return err
+	}
+	nets := []string{"udp", "tcp"}
+	if s.Transport == "udp" || s.Transport == "tcp" {
+		nets = []string{s.Transport}
+	}
+	var wg sync.WaitGroup
+	for _, n := range nets {
+		wg.Add(1)
+		g.go_(ctx, "siprec "+n, func(ctx context.Context) error {
+			defer wg.Done()
+			return ep.ListenAndServe(ctx, n, s.Listen)
+		})
+	}
+	// Close ends open calls with BYE and flushes their last chunks once serving stopped.
+	g.go_(ctx, "siprec", func(ctx context.Context) error {
+		<-ctx.Done()
+		wg.Wait()
+		return ep.Close()
+	})
+	log.Info().Str("source", s.Source).Str("listen", s.Listen).Strs("transports", nets).Msg("rtp: SIPREC endpoint listening")
+	return nil
+}

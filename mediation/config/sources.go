@@ -1,0 +1,263 @@
+package config
+
+import (
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/umli/umli/umsys/adapter"
+)
+
+// FreeSWITCHDefaultPassword is mod_event_socket's shipped password; anyone who read the
+// FreeSWITCH documentation knows it, so it is refused unless Demo is set.
+const FreeSWITCHDefaultPassword = "ClueCon"
+
+// UMSysFile configures the UM platform feeds: the translation (adapter.FileConfig,
+// inline) and the transports that bring events in.
+type UMSysFile struct {
+	adapter.FileConfig `yaml:",inline"`
+	// ESL lists FreeSWITCH event-socket connections umli opens.
+	ESL []ESLFile `yaml:"esl"`
+	// AMI lists Asterisk manager connections umli opens.
+	AMI []AMIFile `yaml:"ami"`
+	// JSONLines lists TCP listeners taking one JSON event per line.
+	JSONLines []JSONLinesFile `yaml:"jsonLines"`
+	// Webhooks lists HTTP listeners taking POSTed JSON events.
+	Webhooks []WebhookFile `yaml:"webhooks"`
+}
+
+// ESLFile is one FreeSWITCH mod_event_socket connection.
+type ESLFile struct {
+	Source string `yaml:"source"`
+	Addr   string `yaml:"addr"`
+	// PasswordFile holds the event_socket password (never inline, never on the command line).
+	PasswordFile string `yaml:"passwordFile"`
+	// IdleTimeout drops a silent session (add HEARTBEAT to the events; about 1m).
+	IdleTimeout time.Duration `yaml:"idleTimeout"`
+}
+
+// AMIFile is one Asterisk manager connection.
+type AMIFile struct {
+	Source     string `yaml:"source"`
+	Addr       string `yaml:"addr"`
+	Username   string `yaml:"username"`
+	SecretFile string `yaml:"secretFile"`
+}
+
+// JSONLinesFile is one JSON-lines TCP listener.
+type JSONLinesFile struct {
+	Source      string        `yaml:"source"`
+	Listen      string        `yaml:"listen"`
+	IdleTimeout time.Duration `yaml:"idleTimeout"`
+}
+
+// WebhookFile is one HTTP(S) webhook listener.
+type WebhookFile struct {
+	Source string `yaml:"source"`
+	Listen string `yaml:"listen"`
+	// Path is the URL path events are POSTed to (default /).
+	Path string `yaml:"path"`
+	// TokenFile holds the bearer token senders present.
+	TokenFile string `yaml:"tokenFile"`
+	// TLS, with cert and key, serves HTTPS.
+	TLS *TLSFile `yaml:"tls"`
+}
+
+// EmailFile configures the e-mail taps.
+type EmailFile struct {
+	Proxies []EmailProxyFile `yaml:"proxies"`
+	// Capture, when set, taps mail traffic passively on a network interface.
+	Capture *EmailCaptureFile `yaml:"capture"`
+}
+
+// EmailProxyFile is one tapping proxy in front of a mail server.
+type EmailProxyFile struct {
+	Source   string `yaml:"source"`
+	Protocol string `yaml:"protocol"` // smtp, pop3 or imap
+	Listen   string `yaml:"listen"`
+	Upstream string `yaml:"upstream"`
+	// ImplicitTLS: the service speaks TLS from the first byte (465, 993, 995).
+	ImplicitTLS bool `yaml:"implicitTLS"`
+	// TLS (cert, key) terminates client TLS so encrypted sessions stay parsable; ca,
+	// when set, verifies the upstream server instead of the system roots.
+	TLS *TLSFile `yaml:"tls"`
+}
+
+// EmailCaptureFile is passive capture on an interface.
+type EmailCaptureFile struct {
+	Interface string `yaml:"interface"`
+	Source    string `yaml:"source"`
+}
+
+// RTPFile configures content capture from the UM platform's media.
+type RTPFile struct {
+	SIPREC *SIPRECFile `yaml:"siprec"`
+}
+
+// SIPRECFile is the SIPREC recording endpoint (SRS).
+type SIPRECFile struct {
+	// Listen is the SIP address; Transport is udp, tcp or both (default both).
+	Listen    string `yaml:"listen"`
+	Transport string `yaml:"transport"`
+	// Source must equal the UM feed's source for the platform, so CC shares its CINs.
+	Source string `yaml:"source"`
+	// MediaAddr is announced in SDP answers; PortMin..PortMax bound RTP ports.
+	MediaAddr string   `yaml:"mediaAddr"`
+	PortMin   int      `yaml:"portMin"`
+	PortMax   int      `yaml:"portMax"`
+	Pilots    []string `yaml:"pilots"`
+}
+
+// X1File configures the X1 provisioning interface (ETSI TS 103 221-1).
+type X1File struct {
+	// Listen is the X1 address; empty follows the store without serving X1.
+	Listen   string `yaml:"listen"`
+	Cert     string `yaml:"cert"`
+	Key      string `yaml:"key"`
+	ClientCA string `yaml:"clientCA"`
+	// KeyringFile (mode 0600) seals the target list in Redis (mediation/secret).
+	KeyringFile    string `yaml:"keyringFile"`
+	NEIdentifier   string `yaml:"neIdentifier"`
+	ADMFIdentifier string `yaml:"admfIdentifier"`
+}
+
+// AuditFile configures the hash-chained audit log.
+type AuditFile struct {
+	File string `yaml:"file"`
+}
+
+// checkSources checks the source, X1 and audit sections.
+func (c *Config) checkSources(p *problems) {
+	f := &c.File
+	src := func(at []any, what, s string) {
+		switch {
+		case s == "":
+			p.addf(append(at, "source"), "%s: source required (names the network element)", what)
+		case len(s) > 16:
+			p.addf(append(at, "source"), "%s: source %q: at most 16 octets (NetworkElementIdentifier)", what, s)
+		}
+	}
+	addr := func(at []any, key, what, a string, listen bool) {
+		if a == "" {
+			p.addf(append(at, key), "%s: %s required", what, key)
+		} else if err := checkAddr(a, listen); err != nil {
+			p.addf(append(at, key), "%s: %s: %v", what, key, err)
+		}
+	}
+	file := func(at []any, key, what, name string, required bool) {
+		if name == "" {
+			if required {
+				p.addf(append(at, key), "%s: %s required", what, key)
+			}
+			return
+		}
+		if _, err := os.Stat(name); err != nil {
+			p.addf(append(at, key), "%s.%s: %v", what, key, err)
+		}
+	}
+	if u := f.UMSys; u != nil {
+		for i, e := range u.ESL {
+			at, what := path("umsys", "esl", i), "umsys.esl["+strconv.Itoa(i)+"]"
+			src(at, what, e.Source)
+			addr(at, "addr", what, e.Addr, false)
+			file(at, "passwordFile", what, e.PasswordFile, true)
+			if e.PasswordFile != "" && !f.Demo {
+				if b, err := os.ReadFile(e.PasswordFile); err == nil && strings.TrimSpace(string(b)) == FreeSWITCHDefaultPassword {
+					p.addf(append(at, "passwordFile"), "%s: passwordFile holds FreeSWITCH's default password; set a real event_socket password (allowed only with demo: true)", what)
+				}
+			}
+		}
+		for i, a := range u.AMI {
+			at, what := path("umsys", "ami", i), "umsys.ami["+strconv.Itoa(i)+"]"
+			src(at, what, a.Source)
+			addr(at, "addr", what, a.Addr, false)
+			if a.Username == "" {
+				p.addf(append(at, "username"), "%s: username required", what)
+			}
+			file(at, "secretFile", what, a.SecretFile, true)
+		}
+		for i, l := range u.JSONLines {
+			at, what := path("umsys", "jsonLines", i), "umsys.jsonLines["+strconv.Itoa(i)+"]"
+			src(at, what, l.Source)
+			addr(at, "listen", what, l.Listen, true)
+		}
+		for i, w := range u.Webhooks {
+			at, what := path("umsys", "webhooks", i), "umsys.webhooks["+strconv.Itoa(i)+"]"
+			src(at, what, w.Source)
+			addr(at, "listen", what, w.Listen, true)
+			file(at, "tokenFile", what, w.TokenFile, true)
+			if w.Path != "" && !strings.HasPrefix(w.Path, "/") {
+				p.addf(append(at, "path"), "%s: path %q must start with /", what, w.Path)
+			}
+			if w.TLS != nil {
+				if w.TLS.Cert == "" || w.TLS.Key == "" {
+					p.addf(append(at, "tls"), "%s: tls: cert and key required", what)
+				}
+				checkTLS(p, append(at, "tls"), w.TLS, false)
+			}
+		}
+		if u.MaxSessions < 0 || u.IdleTimeout < 0 || u.ExpireEvery < 0 {
+			p.addf(path("umsys"), "umsys: maxSessions, idleTimeout and expireEvery must not be negative")
+		}
+	}
+	if e := f.Email; e != nil {
+		for i, x := range e.Proxies {
+			at, what := path("email", "proxies", i), "email.proxies["+strconv.Itoa(i)+"]"
+			src(at, what, x.Source)
+			addr(at, "listen", what, x.Listen, true)
+			addr(at, "upstream", what, x.Upstream, false)
+			switch x.Protocol {
+			case "smtp", "pop3", "imap":
+			default:
+				p.addf(append(at, "protocol"), "%s: protocol %q: want smtp, pop3 or imap", what, x.Protocol)
+			}
+			if x.TLS != nil {
+				if (x.TLS.Cert == "") != (x.TLS.Key == "") {
+					p.addf(append(at, "tls"), "%s: tls: cert and key go together", what)
+				}
+				checkTLS(p, append(at, "tls"), x.TLS, false)
+			}
+		}
+		if cp := e.Capture; cp != nil {
+			at := path("email", "capture")
+			src(at, "email.capture", cp.Source)
+			if cp.Interface == "" {
+				p.addf(append(at, "interface"), "email.capture: interface required")
+			}
+		}
+	}
+	if r := f.RTP; r != nil && r.SIPREC != nil {
+		s, at, what := r.SIPREC, path("rtp", "siprec"), "rtp.siprec"
+		src(at, what, s.Source)
+		addr(at, "listen", what, s.Listen, true)
+		switch s.Transport {
+		case "", "both", "udp", "tcp":
+		default:
+			p.addf(append(at, "transport"), "%s: transport %q: want udp, tcp or both", what, s.Transport)
+		}
+		if a, err := netip.ParseAddr(s.MediaAddr); err != nil || a.IsUnspecified() {
+			p.addf(append(at, "mediaAddr"), "%s: mediaAddr %q: want the IP address answers announce", what, s.MediaAddr)
+		}
+		if s.PortMin < 0 || s.PortMax > 65535 || s.PortMin > s.PortMax {
+			p.addf(append(at, "portMin"), "%s: want 0 <= portMin <= portMax <= 65535", what)
+		}
+	}
+	if x := f.X1; x != nil {
+		at := path("x1")
+		if x.Listen != "" {
+			if err := checkAddr(x.Listen, true); err != nil {
+				p.addf(append(at, "listen"), "x1.listen: %v", err)
+			}
+			// X1 carries target identities: never in clear, never without client certificates.
+			file(at, "cert", "x1", x.Cert, true)
+			file(at, "key", "x1", x.Key, true)
+			file(at, "clientCA", "x1", x.ClientCA, true)
+		}
+		file(at, "keyringFile", "x1", x.KeyringFile, true)
+		if f.Audit.File == "" {
+			p.addf(at, "x1: audit.file required (provisioning is audited)")
+		}
+	}
+}

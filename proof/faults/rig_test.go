@@ -1,0 +1,110 @@
+package faults_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/proof/chain"
+	"github.com/umli/umli/proof/load"
+)
+
+// long reports whether the 60-second versions were asked for.
+func long() bool { return os.Getenv("UMLI_FAULTS_LONG") == "1" }
+
+// timing of one scenario: load before, during and after the fault.
+type timing struct{ warm, outage, after time.Duration }
+
+func scenarioTiming() timing {
+	if long() {
+		return timing{warm: 5 * time.Second, outage: 60 * time.Second, after: 10 * time.Second}
+	}
+	return timing{warm: time.Second, outage: 2 * time.Second, after: 1500 * time.Millisecond}
+}
+
+// rig is one umli instance on a real redis-server delivering to an in-process LEMF.
+type rig struct {
+	t    *testing.T
+	srv  *testredis.Server
+	rdb  *redis.Client
+	lm   *chain.LEMF
+	node *chain.Node
+	tm   timing
+}
+
+func newRig(t *testing.T) *rig {
+	r := &rig{t: t, srv: testredis.Start(t), tm: scenarioTiming()}
+	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
+	t.Cleanup(func() { _ = r.rdb.Close() })
+	r.lm = chain.StartLEMF(t)
+	r.node = chain.StartNode(t, "faults-1", r.rdb, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel))
+	return r
+}
+
+const sessions = 20
+
+// underLoad runs the load generator for warm+outage+after, calls fault after warm
+// (fault returns when the fault is over), then checks the LEMF's records: every record
+// delivered exactly once as a distinct PDU (resends allowed, identical bytes), no gap per
+// (LIID, CIN, IRI|CC), one CIN per session. Records generated after the fault prove
+// umli still serves.
+func (r *rig) underLoad(fault func()) chain.Tally {
+	t := r.t
+	rate := 200
+	if long() {
+		rate = 1000
+	}
+	ctx := context.Background()
+	type out struct {
+		res load.Result
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		res, err := load.Run(ctx, load.Config{
+			Rate: rate, Duration: r.tm.warm + r.tm.outage + r.tm.after, Sessions: sessions, CCShare: 0.5,
+			Source: "um-faults", Target: chain.Target, Sinks: []record.Sink{r.node.Med},
+			BeforeClose: func(ctx context.Context) error { return r.node.Med.Drain(ctx) },
+		})
+		done <- out{res, err}
+	}()
+	time.Sleep(r.tm.warm)
+	fault()
+	o := <-done
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	if o.res.Errors > 0 {
+		t.Fatalf("%d records refused, first: %v", o.res.Errors, o.res.FirstErr)
+	}
+	if err := r.node.Med.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	chain.WaitFor(t, "every PDU at the LEMF", 3*time.Minute, func() bool { return r.delivered() >= o.res.Records })
+	r.node.Stop()
+	set, err := r.lm.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally, err := chain.Check(set, o.res.Records, sessions)
+	if err != nil {
+		t.Fatalf("%d records (%d IRI, %d CC): %v", o.res.Records, o.res.IRI, o.res.CC, err)
+	}
+	t.Logf("%d records (%d IRI, %d CC) at %d/s, fault %v: %v", o.res.Records, o.res.IRI, o.res.CC, rate, r.tm.outage, tally)
+	return tally
+}
+
+// delivered is how many PDUs all LEMF lifetimes hold so far (see chain.LEMF.Progress).
+func (r *rig) delivered() int {
+	n, err := r.lm.Progress()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return n
+}
