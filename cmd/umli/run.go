@@ -61,6 +61,12 @@ func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
 			red.Add(id.Value)
 		}
 	}
+	if cfg.UMSys != nil {
+		// The directory names subscribers who may not be targets: none of them is logged.
+		for box, o := range cfg.UMSys.Directory {
+			red.Add(box, o.MSISDN, o.Email)
+		}
+	}
 	log := zerolog.New(red).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
 	// go-redis has one process-wide logger; this is the process's entry point.
 	redis.SetLogger(redisLogger{log})
@@ -161,12 +167,14 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	g := &group{fail: fail, log: log}
 	if err := startSources(srcCtx, g, cfg, med, reg, red, log); err != nil {
 		fail(err)
-	}
-	if cfg.X1 != nil {
+	} else if cfg.X1 != nil {
 		startX1(srcCtx, g, cfg, rdb, med, red, log)
 	}
-	log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).
-		Strs("redis", cfg.Redis.Addrs).Msg("umli running")
+	if ctx.Err() == nil {
+		log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).
+			Strs("redis", cfg.Redis.Addrs).Bool("umsys", cfg.UMSys != nil).Bool("email", cfg.Email != nil).
+			Bool("siprec", cfg.RTP != nil && cfg.RTP.SIPREC != nil).Bool("x1", cfg.X1 != nil).Msg("umli running")
+	}
 
 	if records != "" {
 		go func() {

@@ -309,3 +309,12 @@ func hasCompleteContent(c lemf.CINSummary, id uint32) bool {
 	}
 	return false
 }
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

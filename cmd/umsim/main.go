@@ -2,13 +2,20 @@
 //
 //	umsim um --esl 127.0.0.1:8021 --ami 127.0.0.1:5038 --password ClueCon \
 //	         --scenario all --content-dir /tmp/um [--wait-esl 1] [--wait-ami 0] [--exit]
+//	umsim mail [--serve-smtp ADDR] [--serve-pop3 ADDR] [--serve-imap ADDR] \
+//	           [--smtp ADDR] [--pop3 ADDR] [--imap ADDR]
+//	umsim sip --srs 127.0.0.1:5080 [--transport udp|tcp] [--mode deposit|retrieve|both] ...
 //	umsim transcript --vendor freeswitch|asterisk [--content-dir DIR] NAME
 //	umsim list
 //
 // `um` serves a FreeSWITCH event socket and an Asterisk manager interface, waits for
 // the requested number of subscribers, plays the scenario(s) and keeps serving until
 // interrupted (or exits with --exit). `transcript` prints the exact bytes a subscriber
-// receives for one scenario.
+// receives for one scenario. `mail` serves the scripted server side of the SMTP
+// submission and the TS 102 232-2 Annex B.6 (POP3) and C.4 (IMAP4) examples (--serve-*)
+// and/or plays their client side against servers, usually umli's e-mail proxy (see
+// simulators/mailsim). `sip` places simulated deposit/retrieval calls whose SIPREC
+// client forks the media to a recording endpoint (see simulators/sipsim).
 package main
 
 import (
@@ -24,6 +31,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/simulators/sipsim"
 	"github.com/umli/umli/simulators/umsim"
 )
 
@@ -36,11 +44,18 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: umsim um|transcript|list [flags]")
+		return errors.New("usage: umsim um|mail|sip|transcript|list [flags]")
 	}
 	switch args[0] {
 	case "um":
 		return runUM(args[1:], stdout, stderr)
+	case "mail", "sip":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if args[0] == "mail" {
+			return runMail(ctx, args[1:], stdout, stderr)
+		}
+		return sipsim.RunCommand(ctx, args[1:], stdout, stderr)
 	case "transcript":
 		return runTranscript(args[1:], stdout)
 	case "list":
@@ -56,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (want um, transcript or list)", args[0])
+		return fmt.Errorf("unknown command %q (want um, mail, sip, transcript or list)", args[0])
 	}
 }
 

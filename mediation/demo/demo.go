@@ -47,7 +47,9 @@ const (
 // Config returns the demo configuration for a LEMF at hi2/hi3, as YAML through the same
 // checks as a configuration file.
 func Config(hi2, hi3 string, idle time.Duration) (*config.Config, error) {
-	start := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	// The simulators' scripted calls carry their own (past) event times, so the
+	// warrants start well before them.
+	const start = "2020-01-01T00:00:00Z"
 	doc := fmt.Sprintf(`instance: demo-1
 operator: UMLI-DEMO
 networkElement: demo
@@ -188,6 +190,29 @@ func Run(ctx context.Context, opt Options) (err error) {
 	fmt.Fprintf(opt.Out, "\nsequence gaps: %d\n", s.Gaps)
 	if s.Gaps != 0 {
 		return fmt.Errorf("demo: the LEMF saw %d sequence gaps", s.Gaps)
+	}
+	return checkNotDelivered(opt.Out, opt.Scenarios, s)
+}
+
+// checkNotDelivered reports, per scenario with a non-target element, that nothing of
+// that element reached the LEMF.
+func checkNotDelivered(out io.Writer, scenarios []Scenario, s lemf.Summary) error {
+	for _, sc := range scenarios {
+		if sc.MustNotDeliver == "" {
+			continue
+		}
+		n := 0
+		for _, l := range s.LIIDs {
+			for _, c := range l.CINs {
+				if c.NE == sc.MustNotDeliver {
+					n++
+				}
+			}
+		}
+		if n != 0 {
+			return fmt.Errorf("demo: %d sessions of non-target element %s reached the LEMF", n, sc.MustNotDeliver)
+		}
+		fmt.Fprintf(out, "non-target (%s): dropped, nothing delivered\n", sc.MustNotDeliver)
 	}
 	return nil
 }

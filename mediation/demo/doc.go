@@ -1,8 +1,20 @@
 // Package demo runs the whole system in one process tree without external services: an
 // embedded Redis (miniredis), an in-process LEMF writing to a directory, umli's mediation
-// and handover with demo warrants, and scripted scenarios feeding intercept records. It
-// ends with the LEMF's summary. `make demo` runs it through `umli demo`.
+// and handover with demo warrants, and the real sources driven by their simulators over
+// loopback sockets. It ends with the LEMF's summary. `make demo` runs it through
+// `umli demo`.
 //
-// Sources plug their simulators in as a Scenario: a function that feeds records into a
-// record.Sink (mediation) and returns when done.
+// Default scenarios, run one after the other:
+//
+//	UMPlatform    umsim serves ESL and AMI; umli's esl and ami clients feed the UM
+//	              adapter (sources fs-um-1, ast-um-1); deposits' audio becomes MessagingCC
+//	SIPRecording  sipsim deposits into the target's box; its SIPREC client forks the RTP
+//	              to umli's recording endpoint (source fs-um-1, the platform's CINs)
+//	Mail          mailsim client → email proxy → mailsim server: SMTP submission, Annex
+//	              B.6 POP3, Annex C.4 IMAP4 (source mail-1), via email.Handoff
+//	NonTarget     one record of a subscriber no warrant names (source sbc-1): dropped
+//
+// Sources plug in as a Scenario: a function that feeds records into Env.Sink
+// (mediation) and returns once they have all been submitted. Builtin has socket-free
+// record generators.
 package demo

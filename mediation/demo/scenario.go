@@ -17,6 +17,9 @@ type Scenario struct {
 	Name string
 	// Run feeds records into env.Sink and returns when they have all been submitted.
 	Run func(ctx context.Context, env Env) error
+	// MustNotDeliver names a network element whose records no warrant covers: the demo
+	// fails if anything of it reaches the LEMF.
+	MustNotDeliver string
 }
 
 // Env is what a scenario gets from the demo.
@@ -51,7 +54,7 @@ const (
 
 // Default is what `umli demo` runs: the UM platform simulator over ESL and AMI, the
 // e-mail proxy with the mailsim examples, then a non-target record that must be dropped.
-func Default() []Scenario { return []Scenario{UMPlatform(), Mail(), NonTarget()} }
+func Default() []Scenario { return []Scenario{UMPlatform(), SIPRecording(), Mail(), NonTarget()} }
 
 // Builtin is the built-in record generators: BuiltinUM, then BuiltinMail. They need no
 // sockets; the default demo uses the simulators instead.
@@ -60,7 +63,7 @@ func Builtin() []Scenario { return []Scenario{BuiltinUM(), BuiltinMail()} }
 // NonTarget submits a login of a subscriber no warrant names; mediation must drop it
 // at once and store nothing about it.
 func NonTarget() Scenario {
-	return Scenario{Name: "a non-target logs into their box (must be dropped)", Run: runNonTarget}
+	return Scenario{Name: "a non-target logs into their box (must be dropped)", Run: runNonTarget, MustNotDeliver: NonTargetSource}
 }
 
 func runNonTarget(ctx context.Context, env Env) error {

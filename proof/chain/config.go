@@ -2,7 +2,6 @@ package chain
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/umli/umli/mediation/record"
 )
@@ -33,7 +32,7 @@ warrants:
   - liid: %s
     destination: lea
     scope: iri+cc
-    start: %s
+    start: 2020-01-01T00:00:00Z
     targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
-`, instance, hi2, hi3, LIID, time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), Target.Value, UMBoxes[0], UMBoxes[1])
+`, instance, hi2, hi3, LIID, Target.Value, UMBoxes[0], UMBoxes[1])
 }

@@ -3,6 +3,7 @@ package faults_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -115,7 +116,9 @@ func umFeedFault(t *testing.T, junk []byte) {
 		t.Fatal(err)
 	}
 	calls := len(um.Script().FreeSWITCH.Scenarios)
-	chain.WaitFor(t, "a clean round after the cut", time.Minute, func() bool { return endedCalls(r) >= before+calls })
+	if !chain.Await(time.Minute, func() bool { return endedCalls(r) >= before+calls }) {
+		t.Fatalf("a clean round after the cut: %d calls ended before it, %d now, want +%d; %s", before, endedCalls(r), calls, describe(r))
+	}
 	if err := r.node.Med.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +127,7 @@ func umFeedFault(t *testing.T, junk []byte) {
 		queued = int(chain.Sum(r.node.Reg, "umli_mediation_pdus_queued_total"))
 		return r.delivered() >= queued
 	})
+	after := endedCalls(r) - before
 	r.node.Stop()
 	set, err := r.lm.Read()
 	if err != nil {
@@ -133,7 +137,7 @@ func umFeedFault(t *testing.T, junk []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d cut(s), %d calls ended after them: %v", faults, endedCalls(r)-before, tally)
+	t.Logf("%d cut(s), %d calls ended after them: %v", faults, after, tally)
 }
 
 // endedCalls counts CINs whose last IRI so far is an iRI-End.
@@ -151,4 +155,21 @@ func endedCalls(r *rig) int {
 		}
 	}
 	return n
+}
+
+// describe renders the LEMF's CINs and mediation's counters for a failure message.
+func describe(r *rig) string {
+	out := fmt.Sprintf("records %v, dropped %v, queued PDUs %v;", chain.Sum(r.node.Reg, "umli_mediation_records_total"),
+		chain.Sum(r.node.Reg, "umli_mediation_records_dropped_total"), chain.Sum(r.node.Reg, "umli_mediation_pdus_queued_total"))
+	if lm := r.lm.Current(); lm != nil {
+		for _, l := range lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				out += fmt.Sprintf(" %d:", *c.CIN)
+				for _, e := range c.Events {
+					out += e.IRIType[4:5]
+				}
+			}
+		}
+	}
+	return out
 }

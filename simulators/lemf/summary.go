@@ -131,7 +131,11 @@ func (s Summary) Format(w io.Writer) error {
 			formatSeq(&b, "IRI", c.IRI)
 			formatSeq(&b, "CC", c.CC)
 			for _, e := range c.Events {
-				fmt.Fprintf(&b, "    %s %s %s %s", e.Payload, e.IRIType, e.Category, e.Status)
+				cat := e.Category
+				if cat == "" {
+					cat = "(no category)"
+				}
+				fmt.Fprintf(&b, "    %s %s %s %s", e.Payload, e.IRIType, cat, e.Status)
 				if e.EventIdentifier != nil {
 					fmt.Fprintf(&b, " event %d", *e.EventIdentifier)
 				}

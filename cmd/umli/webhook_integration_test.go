@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/pducheck"
+	"github.com/umli/umli/simulators/lemf"
+)
+
+// TestRunWebhookDurable posts a JSON deposit event (with inline content and a PIN) to a
+// webhook of `umli run`, SIGKILLs umli the moment the 2xx arrives and starts it again: the
+// 2xx promised the records were durable, so the LEMF must still get the IRI and the CC.
+// Requests without the bearer token are refused, and the PIN never reaches the log.
+func TestRunWebhookDurable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the umli binary")
+	}
+	bin := buildUMLI(t)
+	srv := testredis.Start(t)
+	dir := t.TempDir()
+	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lemfDone := make(chan error, 1)
+	go func() { lemfDone <- lm.Run(context.Background()) }()
+	t.Cleanup(func() { _ = lm.Close() })
+	hi2, hi3 := lm.Addrs()
+	tokenFile := filepath.Join(dir, "token")
+	const token = "tok-9f8e7d6c5b4a"
+	writeFile(t, tokenFile, token+"\n")
+	hook := freeAddr(t)
+	cfgPath := filepath.Join(dir, "umli.yaml")
+	writeFile(t, cfgPath, fmt.Sprintf(`instance: hook-1
+operator: OP-HOOK
+log: {level: debug}
+redis: {addrs: ["%s"]}
+handover: {keepAlive: 1s, keepAliveTimeout: 2s}
+destinations:
+  - {name: lea, hi2: "%s", hi3: "%s"}
+warrants:
+  - {liid: HOOK-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{boxID: "2000@um.example.net"}]}
+umsys:
+  systemID: um-hook
+  webhooks:
+    - {source: hook-um-1, listen: "%s", path: /events, tokenFile: "%s"}
+`, srv.Addr, hi2, hi3, hook, tokenFile))
+
+	start := func() (*exec.Cmd, *syncBuffer, chan error) {
+		cmd := exec.Command(bin, "run", "--config", cfgPath)
+		stderr := &syncBuffer{}
+		cmd.Stderr = stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		t.Cleanup(func() { _ = cmd.Process.Kill(); <-done; done <- nil })
+		return cmd, stderr, done
+	}
+	url := "http://" + hook + "/events"
+	post := func(auth, body string) (int, error) {
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	p1, log1, done1 := start()
+	waitUntil(t, "webhook listening", func() bool {
+		code, err := post("", "{}")
+		return err == nil && code == http.StatusUnauthorized
+	})
+	if code, err := post("Bearer wrong-token", "{}"); err != nil || code != http.StatusUnauthorized {
+		t.Fatalf("wrong token: %d %v", code, err)
+	}
+	event := `[{"session": "hook-s1", "box": "2000@um.example.net", "time": "2026-11-23T09:00:00Z", "event": "connect", "status": "operation-succeeded"},
+ {"session": "hook-s1", "box": "2000@um.example.net", "time": "2026-11-23T09:00:01Z", "event": "pin-change", "status": "operation-succeeded", "property": {"pincode": "4711"}},
+ {"session": "hook-s1", "box": "2000@um.example.net", "time": "2026-11-23T09:00:02Z", "event": "deposit", "status": "operation-succeeded", "content": {"text": "call me back"}}]`
+	code, err := post("Bearer "+token, event)
+	if err != nil || code/100 != 2 {
+		t.Fatalf("POST events: %d %v\n%s", code, err, log1.String())
+	}
+	// The 2xx says the records are in the durable handover queue: kill at once.
+	if err := p1.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-done1
+	done1 <- nil
+
+	p2, log2, done2 := start()
+	waitUntil(t, "restarted umli running", func() bool { return strings.Contains(log2.String(), "umli running") })
+	waitUntil(t, "deposit IRI and its CC at the LEMF after the restart", func() bool {
+		for _, l := range lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				for _, e := range c.Events {
+					if e.Category == "message:deposit" && e.EventIdentifier != nil && hasCompleteContent(c, *e.EventIdentifier) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
+	if err := p2.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done2; err != nil {
+		t.Errorf("umli after SIGTERM: %v\n%s", err, log2.String())
+	}
+	done2 <- nil
+	if err := lm.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-lemfDone
+	got, err := pducheck.ReadLEMF(filepath.Join(dir, "lemf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := got.Gaps(); len(g) > 0 {
+		t.Errorf("%d gaps, first %v", len(g), g[:min(5, len(g))])
+	}
+	pin := regexp.MustCompile(`(^|[^0-9])4711([^0-9]|$)`)
+	for i, l := range []string{log1.String(), log2.String()} {
+		for _, bad := range []string{token, "2000@um.example.net"} {
+			if strings.Contains(l, bad) {
+				t.Errorf("umli run %d logged %q", i+1, bad)
+			}
+		}
+		if m := pin.FindString(l); m != "" {
+			t.Errorf("umli run %d logged the PIN: %q", i+1, m)
+		}
+	}
+}
