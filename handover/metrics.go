@@ -1,8 +1,8 @@
 package handover
 
 import (
-	"errors"
 	"fmt"
+	"github.com/umli/umli/internal/promreg"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -56,14 +56,10 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C, errp *error
 	if *errp != nil {
 		return c
 	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
+	got, err := promreg.Register(reg, c)
+	if err != nil {
 		*errp = fmt.Errorf("register handover metrics: %w", err)
+		return c
 	}
-	return c
+	return got
 }

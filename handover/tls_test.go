@@ -1,70 +1,30 @@
 package handover
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/umli/umli/internal/testcert"
 	"github.com/umli/umli/internal/testredis"
 )
 
 // testCA issues certificates for one test.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
+type testCA struct{ *testcert.CA }
 
-func newTestCA(t testing.TB, name string) *testCA {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
+func newTestCA(t testing.TB, name string) *testCA { return &testCA{testcert.NewCA(t, name)} }
 
 // issue returns a leaf certificate and key as PEM.
 func (ca *testCA) issue(t testing.TB, cn string, server bool) (certPEM, keyPEM []byte) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	u := testcert.Client
 	if server {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
-	} else {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+		u = testcert.Server
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
+	l := ca.Issue(t, cn, u)
+	return l.CertPEM, l.KeyPEM
 }
 
 // tlsSetup is a LEMF server config requiring client certificates from ca, and umli
@@ -84,11 +44,11 @@ func tlsSetup(t testing.TB, ca, clientCA *testCA) (*tls.Config, *TLSConfig) {
 		t.Fatal(err)
 	}
 	pool := x509.NewCertPool()
-	pool.AddCert(ca.cert)
+	pool.AddCert(ca.Cert)
 	server := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{pair},
 		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
 	ccert, ckey := clientCA.issue(t, "umli", false)
-	return server, &TLSConfig{CertFile: write("c.pem", ccert), KeyFile: write("k.pem", ckey), CAFile: write("ca.pem", ca.pem)}
+	return server, &TLSConfig{CertFile: write("c.pem", ccert), KeyFile: write("k.pem", ckey), CAFile: write("ca.PEM", ca.PEM)}
 }
 
 func TestTLSMutualAuth(t *testing.T) {
@@ -124,7 +84,7 @@ func TestTLSMutualAuth(t *testing.T) {
 		serverCfg, clientCfg := tlsSetup(t, ca, ca)
 		lemf := newPeer(t, serverCfg)
 		pool := x509.NewCertPool()
-		pool.AddCert(ca.cert)
+		pool.AddCert(ca.Cert)
 		c, err := tls.Dial("tcp", lemf.addr, &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: pool})
 		if err == nil {
 			_, _ = c.Write(testPDU(0, 300))

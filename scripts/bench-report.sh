@@ -13,7 +13,6 @@ GO=${GO:-go}
 OUT=${1:-BENCHMARKS.md}
 BT=${BENCHTIME:-1s}
 RAW=bench-raw.txt
-: >"$RAW"
 
 run() { # package, benchmark regexp, benchtime
 	echo "== $1 $2" >&2
@@ -22,6 +21,8 @@ run() { # package, benchmark regexp, benchtime
 	fi
 }
 
+if [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from bench-raw.txt
+: >"$RAW"
 run ./mediation/etsi 'EncodeMessagingIRI|DecodeMixed' "$BT"
 run ./mediation/session 'SessionStep' "$BT"
 run ./mediation 'BenchmarkMediation$' "$BT"
@@ -31,23 +32,35 @@ run ./umsys/translate 'ParseTranslateESL|ParseTranslateAMI|ParseOnlyESL|Translat
 run ./email/proxy '.' 3x
 run ./proof/load 'Load2k$' "${LOADN2K:-10000x}"
 run ./proof/load 'Load10k$' "${LOADN10K:-30000x}"
+fi
 
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" <<'PY'
 import re, sys
 raw, out, ncpu, cpu, date, gover = sys.argv[1:7]
-res, failed, pkg = {}, [], ""
+res, failed, pkg, pending = {}, [], "", None
+def parse(name, rest):
+    rest = rest.split()
+    res[name] = (pkg, {rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
 for line in open(raw):
     if line.startswith("pkg: "):
         pkg = line.split()[1].replace("github.com/umli/umli/", "")
     if line.startswith("FAILED:") or line.startswith("--- FAIL"):
         failed.append(line.strip())
     m = re.match(r"^(Benchmark\S+?)(-\d+)?\s+(\d+)\s+(.*)$", line)
-    if not m:
+    if m:
+        parse(m.group(1), m.group(4))
+        pending = None
         continue
-    name, rest = m.group(1), m.group(4).split()
-    vals = {rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)}
-    res[name] = (pkg, vals)
+    # A benchmark whose setup logged (redis-server) has its figures on a later line.
+    m = re.match(r"^(Benchmark\S+?)(-\d+)?\s", line)
+    if m and "FAIL" not in line:
+        pending = m.group(1)
+        continue
+    m = re.match(r"^\s*\d+\s+([\d.]+ \S+.*)$", line)
+    if m and pending:
+        parse(pending, m.group(1))
+        pending = None
 
 def get(name, unit):
     v = res.get(name)
@@ -64,16 +77,18 @@ def fmt(x, unit):
 
 # figure, unit, baseline, unit, higher-is-better, target
 pairs = [
-    ("BenchmarkEncodeMessagingIRI", "ns/op", "BenchmarkEncodeMessagingIRIGoASN1BER", "ns/op", False, "≤ 1 µs"),
+    ("BenchmarkEncodeMessagingIRI/AppendBER", "ns/op", "BenchmarkEncodeMessagingIRIGoASN1BER", "ns/op", False, "≤ 1 µs"),
+    ("BenchmarkEncodeMessagingIRI/HeaderTemplate", "ns/op", "BenchmarkEncodeMessagingIRIGoASN1BER", "ns/op", False, "≤ 1 µs"),
     ("BenchmarkDecodeMixed", "ns/op", "BenchmarkDecodeMixedGoASN1BER", "ns/op", False, ""),
     ("BenchmarkSessionStep/single", "records/s", "BenchmarkSessionStep/single", "incr/s", True, "≥ 70% of incr"),
     ("BenchmarkSessionStep/batched", "records/s", "BenchmarkSessionStep/batched", "incr/s", True, "≥ 50k/s with Redis"),
     ("BenchmarkWriterTCP", "MB/s", "BenchmarkBareConnTCP", "MB/s", True, "≥ 80% of raw TCP"),
     ("BenchmarkWriterTLS", "MB/s", "BenchmarkBareConnTLS", "MB/s", True, ""),
-    ("BenchmarkRTPPath/ratio", "pipeline_pkts/s", "BenchmarkRTPPath/ratio", "bare_pkts/s", True, "≥ 2,000 G.711 legs/core"),
-    ("BenchmarkParseTranslateESL", "events/s", "BenchmarkParseOnlyESL", "events/s", True, "≥ 200k/s/core"),
-    ("BenchmarkParseTranslateAMI", "events/s", None, None, True, "≥ 200k/s/core"),
-    ("BenchmarkMediation", "records/s", None, None, True, ""),
+    ("BenchmarkRTPPath/ratio", "pipeline_pkts/s", "BenchmarkRTPPath/ratio", "bare_pkts/s", True, "≥ 2,000 G.711 legs/core (100k pkts/s)"),
+    ("BenchmarkRTPPath/ratio-reuse", "pipeline_pkts/s", "BenchmarkRTPPath/ratio-reuse", "bare_pkts/s", True, "≥ 2,000 G.711 legs/core (100k pkts/s)"),
+    ("BenchmarkParseTranslateESL", "events/cpu-s", "BenchmarkParseOnlyESL", "events/cpu-s", True, "≥ 200k/s/core"),
+    ("BenchmarkParseTranslateAMI", "events/cpu-s", None, None, True, "≥ 200k/s/core"),
+    ("BenchmarkMediation", "records/s", None, None, True, "≥ 50k/s with Redis"),
 ]
 for n in sorted(res):
     if n.startswith("BenchmarkSMTPData") or n.startswith("BenchmarkIMAPFetch"):

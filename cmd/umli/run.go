@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	stdlog "log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -68,8 +70,14 @@ func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
 		}
 	}
 	log := zerolog.New(red).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
-	// go-redis has one process-wide logger; this is the process's entry point.
+	// go-redis, the standard log package and log/slog (used by sipgo and others) have
+	// process-wide loggers; this is the process's entry point. All of them go through the
+	// redactor too.
 	redis.SetLogger(redisLogger{log})
+	lib := log.With().Str("component", "lib").Logger()
+	stdlog.SetFlags(0)
+	stdlog.SetOutput(lib)
+	slog.SetDefault(slog.New(slog.NewTextHandler(lib, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, cfg, *records, stdin, red, log); err != nil {
@@ -164,7 +172,7 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	go func() { defer wg.Done(); errc <- med.Run(runCtx) }()
 	srcCtx, srcStop := context.WithCancel(ctx)
 	defer srcStop()
-	g := &group{fail: fail, log: log}
+	g := &group{fail: fail}
 	if err := startSources(srcCtx, g, cfg, med, reg, red, log); err != nil {
 		fail(err)
 	} else if cfg.X1 != nil {

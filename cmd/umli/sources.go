@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	stdlog "log"
 	"net"
 	"net/http"
 	"net/netip"
@@ -52,10 +53,10 @@ func (s mediationSink) Submit(ctx context.Context, r *record.Record) error {
 type group struct {
 	wg   sync.WaitGroup
 	fail context.CancelCauseFunc
-	log  zerolog.Logger
 }
 
-func (g *group) go_(ctx context.Context, name string, run func(context.Context) error) {
+// run starts one source; name prefixes its error.
+func (g *group) run(ctx context.Context, name string, run func(context.Context) error) {
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
@@ -116,7 +117,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 	if err != nil {
 		return err
 	}
-	g.go_(ctx, "umsys adapter", func(ctx context.Context) error {
+	g.run(ctx, "umsys adapter", func(ctx context.Context) error {
 		err := ad.Run(ctx)
 		if acfg.Content != nil {
 			acfg.Content.Close()
@@ -136,7 +137,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys esl %s: %w", e.Source, err)
 		}
-		g.go_(ctx, "esl "+e.Source, c.Run)
+		g.run(ctx, "esl "+e.Source, c.Run)
 	}
 	for _, a := range u.AMI {
 		sec, err := readSecret(a.SecretFile, red)
@@ -147,7 +148,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
 		}
-		g.go_(ctx, "ami "+a.Source, c.Run)
+		g.run(ctx, "ami "+a.Source, c.Run)
 	}
 	for _, l := range u.JSONLines {
 		s, err := jsonfeed.NewLineServer(jsonfeed.LineConfig{Source: l.Source, IdleTimeout: l.IdleTimeout, Logger: log, Metrics: fm}, h)
@@ -159,7 +160,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
 		log.Info().Str("source", l.Source).Str("listen", ln.Addr().String()).Msg("umsys: JSON lines listening")
-		g.go_(ctx, "jsonLines "+l.Source, func(ctx context.Context) error { return s.Serve(ctx, ln) })
+		g.run(ctx, "jsonLines "+l.Source, func(ctx context.Context) error { return s.Serve(ctx, ln) })
 	}
 	// A webhook answers 2xx once the handler returned: its records must be in the
 	// durable handover queue by then, not just in memory.
@@ -188,7 +189,9 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 		p = "/"
 	}
 	mux.Handle(p, wh)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	// net/http's own complaints (TLS handshakes, bad requests) go through the redacted log.
+	errLog := stdlog.New(log.With().Str("component", "webhook-http").Str("source", w.Source).Logger(), "", 0)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 	ln, err := net.Listen("tcp", w.Listen)
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
@@ -202,7 +205,7 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 		ln = tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}})
 	}
 	log.Info().Str("source", w.Source).Str("listen", ln.Addr().String()).Bool("tls", w.TLS != nil).Msg("umsys: webhook listening")
-	g.go_(ctx, "webhook "+w.Source, func(ctx context.Context) error {
+	g.run(ctx, "webhook "+w.Source, func(ctx context.Context) error {
 		stop := context.AfterFunc(ctx, func() {
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -221,7 +224,7 @@ var protocols = map[string]email.Protocol{"smtp": email.SMTP, "pop3": email.POP3
 
 func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.Sink, reg *prometheus.Registry, log zerolog.Logger) error {
 	ho := email.NewHandoff(sink, email.HandoffConfig{Logger: log, Registerer: reg})
-	g.go_(ctx, "email handoff", ho.Run)
+	g.run(ctx, "email handoff", ho.Run)
 	for _, x := range e.Proxies {
 		pc := proxy.Config{Upstream: x.Upstream, Protocol: protocols[x.Protocol], Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log}
 		if t := x.TLS; t != nil {
@@ -255,10 +258,10 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 			return fmt.Errorf("email proxy %s: %w", x.Source, err)
 		}
 		log.Info().Str("source", x.Source).Str("protocol", x.Protocol).Str("listen", ln.Addr().String()).Msg("email: proxy listening")
-		g.go_(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
+		g.run(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
 	}
 	if c := e.Capture; c != nil {
-		g.go_(ctx, "email capture "+c.Interface, func(ctx context.Context) error {
+		g.run(ctx, "email capture "+c.Interface, func(ctx context.Context) error {
 			return captureLive(ctx, c.Interface, c.Source, ho.Emit, log)
 		})
 	}
@@ -278,13 +281,13 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 	var wg sync.WaitGroup
 	for _, n := range nets {
 		wg.Add(1)
-		g.go_(ctx, "siprec "+n, func(ctx context.Context) error {
+		g.run(ctx, "siprec "+n, func(ctx context.Context) error {
 			defer wg.Done()
 			return ep.ListenAndServe(ctx, n, s.Listen)
 		})
 	}
 	// Close ends open calls with BYE and flushes their last chunks once serving stopped.
-	g.go_(ctx, "siprec", func(ctx context.Context) error {
+	g.run(ctx, "siprec", func(ctx context.Context) error {
 		<-ctx.Done()
 		wg.Wait()
 		return ep.Close()

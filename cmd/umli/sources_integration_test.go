@@ -189,6 +189,15 @@ func TestRunWholeSystem(t *testing.T) {
 		t.Errorf("dest-create naming lea: exit %d: %s", code, out)
 	}
 
+	// A warrant provisioned over X1 (on the caller of the deposit) joins the configured
+	// one: mediation matches it once the watcher applied it.
+	targets := filepath.Join(s.dir, "targets")
+	writeFile(t, targets, "e164 493012345678\n")
+	if code, out := s.x1(t, "activate", "--liid", "X1-CALLER", "--did", "9d5e6a2c-3c4b-4b8e-8d7e-6f0a1b2c3d4f", "--targets-file", targets, "--delivery", "hi2"); code != 0 {
+		t.Fatalf("activate: exit %d: %s", code, out)
+	}
+	waitUntil(t, "X1 warrant applied", func() bool { return strings.Contains(s.stderr.String(), `"x1":1,"config":1`) })
+
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	if err := s.um.Play(ctx, "deposit"); err != nil {
@@ -215,6 +224,18 @@ func TestRunWholeSystem(t *testing.T) {
 	if deposit.IRI.Gaps != 0 || deposit.CC.Gaps != 0 || deposit.IRI.Duplicates != 0 {
 		t.Errorf("deposit CIN sequences: IRI %+v CC %+v", deposit.IRI, deposit.CC)
 	}
+	waitUntil(t, "the X1 warrant's deposit IRI at the LEMF", func() bool {
+		for _, l := range s.lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				for _, e := range c.Events {
+					if l.LIID == "X1-CALLER" && e.Category == "message:deposit" && len(c.Content) == 0 {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
 	s.stop(t)
 
 	got, err := pducheck.ReadLEMF(filepath.Join(s.dir, "lemf"))
@@ -229,7 +250,7 @@ func TestRunWholeSystem(t *testing.T) {
 	}
 	var iri, cc int
 	for st := range got.PDUs {
-		if st.LIID != "WHOLE-1" || st.NE != "fs-um-1" {
+		if (st.LIID != "WHOLE-1" && st.LIID != "X1-CALLER") || st.NE != "fs-um-1" || (st.LIID == "X1-CALLER" && st.CC) {
 			t.Errorf("unexpected stream %v", st)
 		}
 		if st.CC {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +22,8 @@ import (
 // TestRunWebhookDurable posts a JSON deposit event (with inline content and a PIN) to a
 // webhook of `umli run`, SIGKILLs umli the moment the 2xx arrives and starts it again: the
 // 2xx promised the records were durable, so the LEMF must still get the IRI and the CC.
-// Requests without the bearer token are refused, and the PIN never reaches the log.
+// Requests without the bearer token are refused, and the PIN never reaches the log. A
+// JSON-lines feed configured beside it delivers too.
 func TestRunWebhookDurable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the umli binary")
@@ -40,7 +42,7 @@ func TestRunWebhookDurable(t *testing.T) {
 	tokenFile := filepath.Join(dir, "token")
 	const token = "tok-9f8e7d6c5b4a"
 	writeFile(t, tokenFile, token+"\n")
-	hook := freeAddr(t)
+	hook, lines := freeAddr(t), freeAddr(t)
 	cfgPath := filepath.Join(dir, "umli.yaml")
 	writeFile(t, cfgPath, fmt.Sprintf(`instance: hook-1
 operator: OP-HOOK
@@ -55,7 +57,9 @@ umsys:
   systemID: um-hook
   webhooks:
     - {source: hook-um-1, listen: "%s", path: /events, tokenFile: "%s"}
-`, srv.Addr, hi2, hi3, hook, tokenFile))
+  jsonLines:
+    - {source: lines-um-1, listen: "%s"}
+`, srv.Addr, hi2, hi3, hook, tokenFile, lines))
 
 	start := func() (*exec.Cmd, *syncBuffer, chan error) {
 		cmd := exec.Command(bin, "run", "--config", cfgPath)
@@ -110,18 +114,28 @@ umsys:
 
 	p2, log2, done2 := start()
 	waitUntil(t, "restarted umli running", func() bool { return strings.Contains(log2.String(), "umli running") })
-	waitUntil(t, "deposit IRI and its CC at the LEMF after the restart", func() bool {
+	// The JSON-lines feed of the same process takes the same event schema.
+	lc, err := net.Dial("tcp", lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.Write([]byte(`{"session": "line-s1", "box": "2000@um.example.net", "time": "2026-11-23T09:05:00Z", "event": "deposit", "status": "operation-succeeded", "content": {"text": "second"}}` + "\n")); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "both deposits' IRI and CC at the LEMF after the restart", func() bool {
+		n := 0
 		for _, l := range lm.Summary().LIIDs {
 			for _, c := range l.CINs {
 				for _, e := range c.Events {
 					if e.Category == "message:deposit" && e.EventIdentifier != nil && hasCompleteContent(c, *e.EventIdentifier) {
-						return true
+						n++
 					}
 				}
 			}
 		}
-		return false
+		return n >= 2
 	})
+	lc.Close()
 	if err := p2.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +153,13 @@ umsys:
 	}
 	if g := got.Gaps(); len(g) > 0 {
 		t.Errorf("%d gaps, first %v", len(g), g[:min(5, len(g))])
+	}
+	nes := map[string]bool{}
+	for st := range got.PDUs {
+		nes[st.NE] = true
+	}
+	if !nes["hook-um-1"] || !nes["lines-um-1"] || len(nes) != 2 {
+		t.Errorf("LEMF streams from network elements %v, want hook-um-1 and lines-um-1", nes)
 	}
 	pin := regexp.MustCompile(`(^|[^0-9])4711([^0-9]|$)`)
 	for i, l := range []string{log1.String(), log2.String()} {

@@ -40,7 +40,7 @@ func startX1(ctx context.Context, g *group, cfg *config.Config, rdb redis.Univer
 		}
 		return nil
 	}
-	g.go_(ctx, "x1", func(ctx context.Context) error {
+	g.run(ctx, "x1", func(ctx context.Context) error {
 		err := x1.RunService(ctx, sc, rdb, log, red, apply)
 		if errors.Is(err, context.Canceled) {
 			return nil

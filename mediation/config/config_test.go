@@ -130,6 +130,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("destinations: [{name: x, version: {header: 0}}]"))
+	f.Add([]byte(base + "umsys:\n  systemID: u\n  esl: [{source: fs, addr: 'h:1', passwordFile: /dev/null}]\n  webhooks: [{source: w, listen: ':0', path: /e, tokenFile: /dev/null, tls: {cert: a}}]\n"))
+	f.Add([]byte(base + "email: {proxies: [{source: m, protocol: smtp, listen: ':0', upstream: 'h:25'}], capture: {interface: lo}}\nrtp: {siprec: {listen: ':5060', mediaAddr: 192.0.2.1, portMin: 9, portMax: 1}}\n"))
+	f.Add([]byte(base + "x1: {listen: ':1', keyringFile: /dev/null}\naudit: {file: a}\ndemo: true\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Parse("f.yaml", b)
 		if err == nil && (c.Table == nil || c.Instance == "") {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,12 +19,14 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/mediation/session"
 	"github.com/umli/umli/simulators/lemf"
 )
 
 // Options configures a demo run.
 type Options struct {
-	// OutDir receives what the LEMF writes (hi2.ber, hi3.ber, records.jsonl, content/).
+	// OutDir receives what the LEMF writes (hi2.ber, hi3.ber, records.jsonl, content/);
+	// a content/ left by an earlier run is removed first, so it shows this run only.
 	OutDir string
 	// Scenarios run one after the other, each drained before the next starts (so CINs
 	// come out in scenario order); nil means Default().
@@ -112,6 +116,9 @@ func Run(ctx context.Context, opt Options) (err error) {
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
 
+	if err := os.RemoveAll(filepath.Join(opt.OutDir, lemf.ContentDir)); err != nil {
+		return fmt.Errorf("demo: clear earlier content: %w", err)
+	}
 	lm, err := lemf.New(lemf.Config{OutDir: opt.OutDir, Logger: opt.Log.With().Str("component", "lemf").Logger()})
 	if err != nil {
 		return fmt.Errorf("demo: lemf: %w", err)
@@ -132,6 +139,11 @@ func Run(ctx context.Context, opt Options) (err error) {
 	if err != nil {
 		_ = lm.Close()
 		return fmt.Errorf("demo: handover: %w", err)
+	}
+	journal, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.Sessions.IdleTimeout})
+	if err != nil {
+		_ = lm.Close()
+		return fmt.Errorf("demo: session store: %w", err)
 	}
 	cq := &countingQueue{q: ho}
 	med, err := mediation.New(cfg, rdb, cq, opt.Log, mediation.Options{Registry: reg})
@@ -163,7 +175,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 
 	for _, sc := range opt.Scenarios {
 		fmt.Fprintf(opt.Out, "scenario: %s\n", sc.Name)
-		if err := sc.Run(ctx, Env{Sink: med, Log: opt.Log}); err != nil {
+		if err := sc.Run(ctx, Env{Sink: med, Log: opt.Log, Drain: med.Drain}); err != nil {
 			return fmt.Errorf("demo: scenario %q: %w", sc.Name, err)
 		}
 		if err := med.Drain(ctx); err != nil {
@@ -175,6 +187,12 @@ func Run(ctx context.Context, opt Options) (err error) {
 		return err
 	}
 	if err := med.Drain(ctx); err != nil {
+		return err
+	}
+	// The sweeper queues a synthesized end after taking its sequence off the open set;
+	// its journal entry goes once it is queued, so an empty journal means every PDU
+	// has been counted.
+	if err := waitJournalEmpty(ctx, journal); err != nil {
 		return err
 	}
 	if err := lm.WaitPDUs(ctx, int(cq.hi2.Load()), int(cq.hi3.Load())); err != nil {
@@ -231,6 +249,25 @@ func waitIdleClosed(ctx context.Context, med *mediation.Mediator) error {
 		case <-ctx.Done():
 			return fmt.Errorf("demo: %d sequences still open: %w", open, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// waitJournalEmpty waits until mediation's journal holds no entry: every record and
+// synthesized end has been handed to handover.
+func waitJournalEmpty(ctx context.Context, st *session.Store) error {
+	for {
+		entries, bad, err := st.Journal(ctx)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if len(entries) == 0 && len(bad) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("demo: %d journal entries not delivered: %w", len(entries)+len(bad), ctx.Err())
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }

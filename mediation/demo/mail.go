@@ -64,18 +64,37 @@ func runMail(ctx context.Context, env Env) error {
 		goRun(func(ctx context.Context) error { return p.Serve(ctx, pln) })
 		front[proto] = pln.Addr().String()
 	}
-	if err := mailsim.Run(ctx, mailsim.Config{SMTP: front[email.SMTP], POP3: front[email.POP3], IMAP: front[email.IMAP], Logger: log}); err != nil {
-		return err
-	}
-	// The client is done; wait until each proxy session has ended (its records are
-	// emitted then) and the handoff has submitted them all.
-	for {
-		done := true
-		for _, p := range proxies {
-			done = done && p.Finished() >= 1
+	// One session at a time, each submitted and numbered before the next, so CINs
+	// follow the order of the sessions.
+	for i, proto := range protos {
+		cfg := mailsim.Config{Logger: log}
+		switch proto {
+		case email.SMTP:
+			cfg.SMTP = front[proto]
+		case email.POP3:
+			cfg.POP3 = front[proto]
+		case email.IMAP:
+			cfg.IMAP = front[proto]
 		}
+		if err := mailsim.Run(ctx, cfg); err != nil {
+			return err
+		}
+		if err := waitSubmitted(ctx, ho, proxies[i]); err != nil {
+			return err
+		}
+		if err := env.drain(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitSubmitted waits until the proxy's session has ended (its records are emitted
+// then) and the handoff has submitted every record.
+func waitSubmitted(ctx context.Context, ho *email.Handoff, p *proxy.Proxy) error {
+	for {
 		st := ho.Stats()
-		if done && st.Submitted+st.Dropped >= st.Queued {
+		if p.Finished() >= 1 && st.Submitted+st.Dropped >= st.Queued {
 			if st.Dropped > 0 {
 				return fmt.Errorf("e-mail handoff dropped %d records", st.Dropped)
 			}

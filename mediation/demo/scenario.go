@@ -28,6 +28,17 @@ type Env struct {
 	Sink record.Sink
 	// Log is the demo's logger (it must never see target identities).
 	Log zerolog.Logger
+	// Drain waits until mediation has numbered everything submitted so far; scenarios
+	// call it between calls so CINs follow the order the calls were made in.
+	Drain func(ctx context.Context) error
+}
+
+// drain calls Drain when the demo provides one.
+func (e Env) drain(ctx context.Context) error {
+	if e.Drain == nil {
+		return nil
+	}
+	return e.Drain(ctx)
 }
 
 // Demo targets and parties. The UM target is the simulator's (simulators/umsim

@@ -55,33 +55,54 @@ func runUMPlatform(ctx context.Context, env Env) (err error) {
 		return fmt.Errorf("UM adapter: %w", err)
 	}
 	runCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { stop(); wg.Wait() }()
+	goRun := func(f func(context.Context) error) {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = f(runCtx) }()
+	}
+	// Running the simulator at once also closes its listeners on every way out.
+	goRun(um.Run)
+	goRun(ad.Run)
 	ec, err := esl.NewClient(esl.Config{Addr: um.Addrs().ESL, Password: "ClueCon", Source: FreeSWITCHSource, Logger: log}, ad.Handler(runCtx))
 	if err != nil {
-		stop()
 		return err
 	}
 	ac, err := ami.NewClient(ami.Config{Addr: um.Addrs().AMI, Username: "umli", Secret: "ClueCon", Source: AsteriskSource, Logger: log}, ad.Handler(runCtx))
 	if err != nil {
-		stop()
 		return err
 	}
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{um.Run, ad.Run, ec.Run, ac.Run} {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(runCtx) }()
-	}
-	defer func() { stop(); wg.Wait() }()
+	goRun(ec.Run)
+	goRun(ac.Run)
 
 	if err := um.WaitSubscribers(ctx, 1, 1); err != nil {
 		return fmt.Errorf("waiting for the ESL and AMI clients: %w", err)
 	}
-	if err := um.Play(ctx, "all"); err != nil {
-		return err
+	// One scenario at a time, each call's end awaited before the next is played: the
+	// platform rewrites its audio files per scenario, and the adapter must have fetched
+	// the previous call's content by then. Play returns once the bytes are on the
+	// sockets; every call ends with a record closing its sequence.
+	script := um.Script()
+	fs, ast := 0, 0
+	for _, name := range um.Scenarios() {
+		if err := um.Play(ctx, name); err != nil {
+			return err
+		}
+		if _, _, ok := script.FSScenario(name); ok {
+			fs++
+		}
+		if _, ok := script.AMIScenario(name); ok {
+			ast++
+		}
+		if err := sink.wait(ctx, FreeSWITCHSource, fs); err != nil {
+			return fmt.Errorf("scenario %s: %w", name, err)
+		}
+		if err := sink.wait(ctx, AsteriskSource, ast); err != nil {
+			return fmt.Errorf("scenario %s: %w", name, err)
+		}
+		if err := env.drain(ctx); err != nil {
+			return err
+		}
 	}
-	// Play returns once the bytes are on the sockets; every call ends with a record
-	// closing its sequence, so wait for one per call and platform.
-	if err := sink.wait(ctx, FreeSWITCHSource, len(um.Script().FreeSWITCH.Scenarios)); err != nil {
-		return err
-	}
-	return sink.wait(ctx, AsteriskSource, len(um.Script().Asterisk.Scenarios))
+	return nil
 }

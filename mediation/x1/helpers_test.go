@@ -3,14 +3,11 @@ package x1
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
-	"math/big"
+	"github.com/umli/umli/internal/testcert"
 	"net"
 	"os"
 	"os/exec"
@@ -79,8 +76,6 @@ func xsdErr(t testing.TB, doc []byte) error {
 
 // pki is a throw-away CA with server and client certificates.
 type pki struct {
-	ca         *x509.Certificate
-	caKey      *ecdsa.PrivateKey
 	pool       *x509.CertPool
 	server     tls.Certificate
 	client     tls.Certificate
@@ -89,58 +84,21 @@ type pki struct {
 	serverOnly tls.Certificate // right CA, but no clientAuth usage
 }
 
-func newCA(t testing.TB, cn string) (*x509.Certificate, *ecdsa.PrivateKey) {
+func leaf(t testing.TB, ca *testcert.CA, cn string, u testcert.Usage, notAfter time.Time) tls.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := x509.ParseCertificate(der)
-	return c, key
-}
-
-func leaf(t testing.TB, ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, usage x509.ExtKeyUsage, notAfter time.Time) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial, Subject: pkix.Name{CommonName: cn, Organization: []string{"umli test"}},
-		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: notAfter,
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	return ca.IssueSubject(t, pkix.Name{CommonName: cn, Organization: []string{"umli test"}}, u, notAfter).TLS
 }
 
 func newPKI(t testing.TB) *pki {
 	t.Helper()
-	p := &pki{}
-	p.ca, p.caKey = newCA(t, "umli test CA")
-	p.pool = x509.NewCertPool()
-	p.pool.AddCert(p.ca)
+	ca := testcert.NewCA(t, "umli test CA")
+	p := &pki{pool: ca.Pool}
 	later := time.Now().Add(12 * time.Hour)
-	p.server = leaf(t, p.ca, p.caKey, "umli-x1", x509.ExtKeyUsageServerAuth, later)
-	p.client = leaf(t, p.ca, p.caKey, "admf-1", x509.ExtKeyUsageClientAuth, later)
-	p.expired = leaf(t, p.ca, p.caKey, "admf-old", x509.ExtKeyUsageClientAuth, time.Now().Add(-time.Hour))
-	p.serverOnly = leaf(t, p.ca, p.caKey, "not-a-client", x509.ExtKeyUsageServerAuth, later)
-	other, otherKey := newCA(t, "rogue CA")
-	p.stranger = leaf(t, other, otherKey, "admf-rogue", x509.ExtKeyUsageClientAuth, later)
+	p.server = leaf(t, ca, "umli-x1", testcert.Server, later)
+	p.client = leaf(t, ca, "admf-1", testcert.Client, later)
+	p.expired = leaf(t, ca, "admf-old", testcert.Client, time.Now().Add(-time.Hour))
+	p.serverOnly = leaf(t, ca, "not-a-client", testcert.Server, later)
+	p.stranger = leaf(t, testcert.NewCA(t, "rogue CA"), "admf-rogue", testcert.Client, later)
 	return p
 }
 

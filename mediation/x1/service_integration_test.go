@@ -1,13 +1,12 @@
 package x1_test
 
 import (
-	"bytes"
 	"context"
+	"github.com/umli/umli/internal/testlog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,23 +20,6 @@ import (
 	"github.com/umli/umli/mediation/x1"
 	"github.com/umli/umli/mediation/x1/x1test"
 )
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRunService wires the whole X1 side the way `umli run` would: two instances on one
 // Redis, one serving X1; both see a task provisioned through the other.
@@ -60,7 +42,7 @@ func TestRunService(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	var logs lockedBuf
+	var logs testlog.Buffer
 	type inst struct {
 		ch   chan []*warrant.Warrant
 		done chan error

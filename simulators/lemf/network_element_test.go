@@ -55,7 +55,8 @@ func TestSameCINFromTwoElements(t *testing.T) {
 	if err := s.Format(&text); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"NE ast-um-1 CIN 1\n", "NE fs-um-1 CIN 1\n"} {
+	for _, want := range []string{"NE ast-um-1 CIN 1\n", "NE fs-um-1 CIN 1\n",
+		"MessagingCC event 5 content-id 0 text/plain 8 bytes in 1 chunks, complete -> " + filepath.Join(ContentDir, "LIID-NE_ast-um-1_1_5_0.txt") + "\n"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("formatted summary lacks %q:\n%s", want, text.String())
 		}

@@ -146,8 +146,15 @@ func (s Summary) Format(w io.Writer) error {
 				if !ct.Complete {
 					state = fmt.Sprintf("incomplete (%d chunks missing)", ct.MissingChunks)
 				}
-				fmt.Fprintf(&b, "    %s %s %d bytes in %d chunks, %s -> %s\n",
-					ct.Payload, ct.ContentType, ct.Bytes, ct.Chunks, state, ct.File)
+				ids := ""
+				if ct.EventIdentifier != nil {
+					ids += fmt.Sprintf(" event %d", *ct.EventIdentifier)
+				}
+				if ct.ContentIdentifier != nil {
+					ids += fmt.Sprintf(" content-id %d", *ct.ContentIdentifier)
+				}
+				fmt.Fprintf(&b, "    %s%s %s %d bytes in %d chunks, %s -> %s\n",
+					ct.Payload, ids, ct.ContentType, ct.Bytes, ct.Chunks, state, ct.File)
 			}
 		}
 	}

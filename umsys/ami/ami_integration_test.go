@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/internal/testmetric"
+	"github.com/umli/umli/internal/testnet"
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/simulators/umsim"
@@ -33,36 +34,11 @@ func startUM(t *testing.T, chunk int) *umsim.UM {
 	return um
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func counterValue(c prometheus.Counter) float64 {
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		return -1
-	}
-	return m.GetCounter().GetValue()
-}
-
 type runner struct {
 	events chan *feed.Event
 	ready  chan struct{}
 	m      *feed.Metrics
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 }
 
 func runClient(t *testing.T, addr string, mod func(*ami.Config)) *runner {
@@ -71,7 +47,7 @@ func runClient(t *testing.T, addr string, mod func(*ami.Config)) *runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{events: make(chan *feed.Event, 1024), ready: make(chan struct{}, 16), m: m, logs: &syncBuffer{}}
+	r := &runner{events: make(chan *feed.Event, 1024), ready: make(chan struct{}, 16), m: m, logs: &testlog.Buffer{}}
 	cfg := ami.Config{
 		Addr: addr, Username: "li", Secret: "s3cret", Source: "ast-test", Metrics: m,
 		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
@@ -211,7 +187,7 @@ func TestPingTimeoutReconnects(t *testing.T) {
 	if !strings.Contains(r.logs.String(), "ping timeout") {
 		t.Errorf("no ping-timeout log: %s", r.logs.String())
 	}
-	if n := counterValue(r.m.Reconnects.WithLabelValues("asterisk", "ast-test")); n < 1 {
+	if n := testmetric.Counter(r.m.Reconnects.WithLabelValues("asterisk", "ast-test")); n < 1 {
 		t.Errorf("reconnects %v", n)
 	}
 	// The new session works.
@@ -241,34 +217,20 @@ func TestPingTimeoutReconnects(t *testing.T) {
 // the client reconnects.
 func TestFeedDropsMidPacket(t *testing.T) {
 	ctx := testCtx(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.Write([]byte("Asterisk Call Manager/11.0.0\r\n"))
-				buf := make([]byte, 4096)
-				c.Read(buf) // Login
-				c.Write([]byte("Response: Success\r\nActionID: umli-login\r\nMessage: Authentication accepted\r\n\r\n"))
-				c.Write([]byte("Event: Hangup\r\nPrivilege: call,all\r\nCause: 16\r\n\r\nEvent: MessageWaiting\r\nPrivilege: call,all\r\nMailbox: 10"))
-			}()
-		}
-	}()
-	r := runClient(t, ln.Addr().String(), nil)
+	addr := testnet.Serve(t, func(c net.Conn) {
+		c.Write([]byte("Asterisk Call Manager/11.0.0\r\n"))
+		buf := make([]byte, 4096)
+		c.Read(buf) // Login
+		c.Write([]byte("Response: Success\r\nActionID: umli-login\r\nMessage: Authentication accepted\r\n\r\n"))
+		c.Write([]byte("Event: Hangup\r\nPrivilege: call,all\r\nCause: 16\r\n\r\nEvent: MessageWaiting\r\nPrivilege: call,all\r\nMailbox: 10"))
+	})
+	r := runClient(t, addr, nil)
 	r.waitReady(t, ctx)
 	if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "Hangup" || e.Value("Cause") != "16" {
 		t.Fatalf("event %q", e.Headers)
 	}
 	r.waitReady(t, ctx)
-	if n := counterValue(r.m.PartialFrames.WithLabelValues("asterisk", "ast-test")); n < 1 {
+	if n := testmetric.Counter(r.m.PartialFrames.WithLabelValues("asterisk", "ast-test")); n < 1 {
 		t.Errorf("partial metric %v", n)
 	}
 	if !strings.Contains(r.logs.String(), "partial packet discarded") {

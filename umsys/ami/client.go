@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/wire"
 )
 
 // DefaultEvents is the Login event mask: MessageWaiting/Hangup/Newchannel (call),
@@ -105,58 +105,19 @@ func NewClient(cfg Config, h feed.Handler) (*Client, error) {
 // Run logs in and delivers events until ctx ends, reconnecting after every failure.
 // It returns nil when ctx is cancelled.
 func (c *Client) Run(ctx context.Context) error {
-	log := c.cfg.Logger.With().Str("source", c.cfg.Source).Str("addr", c.cfg.Addr).Logger()
-	var n int
-	for attempt := 0; ; attempt++ {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if attempt > 0 {
-			c.cfg.Metrics.Reconnects.WithLabelValues(string(feed.Asterisk), c.cfg.Source).Inc()
-		}
-		conn, err := dial(ctx, &c.cfg)
-		if err == nil {
-			n = 0
-			log.Info().Msg("ami: logged in")
-			if c.cfg.OnReady != nil {
-				c.cfg.OnReady()
-			}
-			err = conn.Serve(ctx, c.h)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		wait := backoff(c.cfg.BackoffMin, c.cfg.BackoffMax, n)
-		n++
-		log.Warn().Err(err).Dur("retry_in", wait).Msg("ami: session ended")
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-// backoff is exponential with jitter in [ceiling/2, ceiling].
-func backoff(lo, hi time.Duration, n int) time.Duration {
-	c := lo
-	for i := 0; i < n && c < hi; i++ {
-		c *= 2
-	}
-	c = min(c, hi)
-	return c/2 + rand.N(c/2+1)
+	r := feed.Redial{Dialect: feed.Asterisk, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "ami", Ready: "logged in",
+		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax},
+		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
+	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
+	return nil
 }
 
 // Conn is one logged-in manager session.
 type Conn struct {
-	cfg     *Config
-	nc      net.Conn
-	stream  *Stream
-	pending []*Block
-	readErr error // a stream error met after blocks still pending
-	buf     []byte
+	cfg    *Config
+	nc     net.Conn
+	stream *Stream
+	r      *wire.Reader[Block]
 	// Version is the AMI version from the banner, e.g. "11.0.0".
 	Version string
 	wmu     sync.Mutex
@@ -177,7 +138,8 @@ func dial(ctx context.Context, cfg *Config) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ami: dial %s: %w", cfg.Addr, err)
 	}
-	c := &Conn{cfg: cfg, nc: nc, stream: NewStream(cfg.Limits, true), buf: make([]byte, 64<<10)}
+	st := NewStream(cfg.Limits, true)
+	c := &Conn{cfg: cfg, nc: nc, stream: st, r: wire.NewReader(nc, st.Write)}
 	if err := c.login(ctx); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("ami: %s: %w", cfg.Addr, err)
@@ -186,16 +148,12 @@ func dial(ctx context.Context, cfg *Config) (*Conn, error) {
 }
 
 func (c *Conn) login(ctx context.Context) error {
-	deadline := time.Now().Add(c.cfg.DialTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if err := c.nc.SetDeadline(deadline); err != nil {
+	stop, err := wire.BoundHandshake(ctx, c.nc, c.cfg.DialTimeout)
+	if err != nil {
 		return err
 	}
-	b, err := c.nextBlock()
+	defer stop()
+	b, err := c.r.Next()
 	if err != nil {
 		return fmt.Errorf("waiting for banner: %w", err)
 	}
@@ -210,7 +168,7 @@ func (c *Conn) login(ctx context.Context) error {
 		return fmt.Errorf("sending Login: %w", err)
 	}
 	for {
-		b, err := c.nextBlock()
+		b, err := c.r.Next()
 		if err != nil {
 			return fmt.Errorf("waiting for Login response: %w", err)
 		}
@@ -225,31 +183,6 @@ func (c *Conn) login(ctx context.Context) error {
 		}
 		return c.nc.SetDeadline(time.Time{})
 	}
-}
-
-func (c *Conn) nextBlock() (*Block, error) {
-	for len(c.pending) == 0 {
-		if c.readErr != nil {
-			return nil, c.readErr
-		}
-		n, err := c.nc.Read(c.buf)
-		if n > 0 {
-			if werr := c.stream.Write(c.buf[:n], func(b *Block) error {
-				c.pending = append(c.pending, b)
-				return nil
-			}); werr != nil {
-				// Blocks completed before the bad bytes are still delivered.
-				c.readErr = werr
-				continue
-			}
-		}
-		if err != nil && len(c.pending) == 0 {
-			return nil, err
-		}
-	}
-	b := c.pending[0]
-	c.pending = c.pending[1:]
-	return b, nil
 }
 
 // Close closes the connection.
@@ -310,18 +243,18 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 		}
 		return nil
 	}
-	for _, b := range c.pending {
+	for _, b := range c.r.Pending {
 		handle(b)
 	}
-	c.pending = nil
-	if c.readErr != nil {
+	c.r.Pending = nil
+	if c.r.Err != nil {
 		m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
-		return fmt.Errorf("ami: %s: %w", c.cfg.Addr, c.readErr)
+		return fmt.Errorf("ami: %s: %w", c.cfg.Addr, c.r.Err)
 	}
 	for {
-		n, err := c.nc.Read(c.buf)
+		n, err := c.nc.Read(c.r.Buf)
 		if n > 0 {
-			if werr := c.stream.Write(c.buf[:n], handle); werr != nil {
+			if werr := c.stream.Write(c.r.Buf[:n], handle); werr != nil {
 				m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
 				return fmt.Errorf("ami: %s: %w", c.cfg.Addr, werr)
 			}

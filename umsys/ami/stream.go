@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/wire"
 )
 
 // Default limits: AMI lines are bounded by Asterisk's 1 KiB input buffer on the
@@ -70,11 +71,8 @@ func (b *Block) Get(name string) string {
 // Stream splits AMI bytes into Blocks.
 type Stream struct {
 	lim    Limits
-	banner bool // the next line is the greeting banner
-	buf    []byte
-	off    int64
-	scan   int // start of the first unexamined line of the current block
-	broken error
+	banner bool        // the next line is the greeting banner
+	w      wire.Buffer // Scan: start of the first unexamined line of the current block
 }
 
 // NewStream returns a Stream; with banner set the first line is read as the
@@ -85,50 +83,13 @@ func NewStream(lim Limits, banner bool) *Stream {
 
 // Pending is the number of buffered bytes not yet part of a complete block, not
 // counting empty lines between blocks.
-func (s *Stream) Pending() int { return len(bytes.TrimLeft(s.buf, "\r\n")) }
+func (s *Stream) Pending() int { return len(bytes.TrimLeft(s.w.Buf, "\r\n")) }
 
 // Write appends p and calls emit for every complete block. Framing errors (a line or
 // block over the limits) are fatal for the stream; parse errors of one block are
 // reported in Block.Err.
 func (s *Stream) Write(p []byte, emit func(*Block) error) error {
-	if s.broken != nil {
-		return s.broken
-	}
-	s.buf = append(s.buf, p...)
-	start := 0
-	defer func() { s.compact(start) }()
-	for {
-		b, n, err := s.next(start)
-		if err != nil {
-			s.broken = err
-			return err
-		}
-		start += n
-		if b == nil {
-			if n > 0 {
-				s.scan = start
-				continue
-			}
-			return nil
-		}
-		s.scan = start
-		if err := emit(b); err != nil {
-			return err
-		}
-	}
-}
-
-func (s *Stream) compact(start int) {
-	if start == 0 {
-		return
-	}
-	rest := copy(s.buf, s.buf[start:])
-	s.buf = s.buf[:rest]
-	s.off += int64(start)
-	s.scan = max(0, s.scan-start)
-	if rest == 0 && cap(s.buf) > 1<<20 {
-		s.buf = nil
-	}
+	return wire.Split(&s.w, p, s.next, emit)
 }
 
 // hasKindPrefix reports whether line starts a packet (Event: or Response:).
@@ -142,7 +103,7 @@ func hasFoldPrefix(b []byte, p string) bool {
 
 // next finds one block at buf[start:].
 func (s *Stream) next(start int) (*Block, int, error) {
-	b := s.buf[start:]
+	b := s.w.Buf[start:]
 	skip := 0
 	if !s.banner {
 		for skip < len(b) && (b[skip] == '\n' || b[skip] == '\r') {
@@ -154,7 +115,7 @@ func (s *Stream) next(start int) (*Block, int, error) {
 		// Consume the blanks now so a long run of them is not rescanned per Write.
 		return nil, skip, nil
 	}
-	offset := s.off + int64(start+skip)
+	offset := s.w.Off + int64(start+skip)
 	if s.banner {
 		nl := bytes.IndexByte(body, '\n')
 		if nl < 0 {
@@ -172,7 +133,7 @@ func (s *Stream) next(start int) (*Block, int, error) {
 		return &Block{Kind: KindBanner, Raw: raw, Offset: offset, Headers: []feed.Header{{Name: "", Value: line}}}, skip + nl + 1, nil
 	}
 	// Walk the lines of the block from where the last Write stopped.
-	pos := max(0, s.scan-start-skip)
+	pos := max(0, s.w.Scan-start-skip)
 	end, next := -1, -1
 	for pos < len(body) {
 		nl := bytes.IndexByte(body[pos:], '\n')
@@ -202,7 +163,7 @@ func (s *Stream) next(start int) (*Block, int, error) {
 		}
 	}
 	if end < 0 {
-		s.scan = start + skip + pos
+		s.w.Scan = start + skip + pos
 		return nil, 0, nil
 	}
 	raw := bytes.Clone(body[:end])

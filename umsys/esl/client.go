@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/wire"
 )
 
 // DefaultEvents are the non-CUSTOM events the UM inference needs: the TUI/application
@@ -136,47 +137,19 @@ func NewClient(cfg Config, h feed.Handler) (*Client, error) {
 // Run connects, authenticates, subscribes and delivers events until ctx ends,
 // reconnecting after every failure. It returns nil when ctx is cancelled.
 func (c *Client) Run(ctx context.Context) error {
-	log := c.cfg.Logger.With().Str("source", c.cfg.Source).Str("addr", c.cfg.Addr).Logger()
-	bo := Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax}
-	for attempt := 0; ; attempt++ {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if attempt > 0 {
-			c.cfg.Metrics.Reconnects.WithLabelValues(string(feed.FreeSWITCH), c.cfg.Source).Inc()
-		}
-		conn, err := dial(ctx, &c.cfg)
-		if err == nil {
-			bo.Reset()
-			log.Info().Msg("esl: subscribed")
-			if c.cfg.OnReady != nil {
-				c.cfg.OnReady()
-			}
-			err = conn.Serve(ctx, c.h)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		wait := bo.Next()
-		log.Warn().Err(err).Dur("retry_in", wait).Msg("esl: session ended")
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-	}
+	r := feed.Redial{Dialect: feed.FreeSWITCH, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "esl", Ready: "subscribed",
+		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax},
+		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
+	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
+	return nil
 }
 
 // Conn is one authenticated, subscribed event-socket session.
 type Conn struct {
-	cfg     *Config
-	nc      net.Conn
-	stream  *Stream
-	pending []*Frame
-	readErr error // a stream error met after frames still pending
-	buf     []byte
+	cfg    *Config
+	nc     net.Conn
+	stream *Stream
+	r      *wire.Reader[Frame]
 }
 
 // Dial connects to cfg.Addr, authenticates and subscribes. ErrAuthFailed means the
@@ -194,7 +167,8 @@ func dial(ctx context.Context, cfg *Config) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("esl: dial %s: %w", cfg.Addr, err)
 	}
-	c := &Conn{cfg: cfg, nc: nc, stream: NewStream(cfg.Limits), buf: make([]byte, 64<<10)}
+	st := NewStream(cfg.Limits)
+	c := &Conn{cfg: cfg, nc: nc, stream: st, r: wire.NewReader(nc, st.Write)}
 	if err := c.handshake(ctx); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("esl: %s: %w", cfg.Addr, err)
@@ -203,16 +177,12 @@ func dial(ctx context.Context, cfg *Config) (*Conn, error) {
 }
 
 func (c *Conn) handshake(ctx context.Context) error {
-	deadline := time.Now().Add(c.cfg.DialTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if err := c.nc.SetDeadline(deadline); err != nil {
+	stop, err := wire.BoundHandshake(ctx, c.nc, c.cfg.DialTimeout)
+	if err != nil {
 		return err
 	}
-	f, err := c.nextFrame()
+	defer stop()
+	f, err := c.r.Next()
 	if err != nil {
 		return fmt.Errorf("waiting for auth/request: %w", err)
 	}
@@ -250,7 +220,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 // the subscription is active, but a disconnect notice ends the session).
 func (c *Conn) nextReply() (*Frame, error) {
 	for {
-		f, err := c.nextFrame()
+		f, err := c.r.Next()
 		if err != nil {
 			return nil, err
 		}
@@ -261,32 +231,6 @@ func (c *Conn) nextReply() (*Frame, error) {
 			return nil, ErrDisconnected
 		}
 	}
-}
-
-// nextFrame reads until one frame is complete (handshake only; Serve streams).
-func (c *Conn) nextFrame() (*Frame, error) {
-	for len(c.pending) == 0 {
-		if c.readErr != nil {
-			return nil, c.readErr
-		}
-		n, err := c.nc.Read(c.buf)
-		if n > 0 {
-			if werr := c.stream.Write(c.buf[:n], func(f *Frame) error {
-				c.pending = append(c.pending, f)
-				return nil
-			}); werr != nil {
-				// Frames completed before the bad bytes are still delivered.
-				c.readErr = werr
-				continue
-			}
-		}
-		if err != nil && len(c.pending) == 0 {
-			return nil, err
-		}
-	}
-	f := c.pending[0]
-	c.pending = c.pending[1:]
-	return f, nil
 }
 
 // Close closes the connection.
@@ -332,15 +276,15 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 		}
 		return nil
 	}
-	for _, f := range c.pending {
+	for _, f := range c.r.Pending {
 		if err := handle(f); err != nil {
 			return err
 		}
 	}
-	c.pending = nil
-	if c.readErr != nil {
+	c.r.Pending = nil
+	if c.r.Err != nil {
 		m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
-		return fmt.Errorf("esl: %s: %w", c.cfg.Addr, c.readErr)
+		return fmt.Errorf("esl: %s: %w", c.cfg.Addr, c.r.Err)
 	}
 	for {
 		if c.cfg.IdleTimeout > 0 {
@@ -348,9 +292,9 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 				return fmt.Errorf("esl: %s: %w", c.cfg.Addr, err)
 			}
 		}
-		n, err := c.nc.Read(c.buf)
+		n, err := c.nc.Read(c.r.Buf)
 		if n > 0 {
-			if werr := c.stream.Write(c.buf[:n], handle); werr != nil {
+			if werr := c.stream.Write(c.r.Buf[:n], handle); werr != nil {
 				if notice != nil {
 					return notice
 				}

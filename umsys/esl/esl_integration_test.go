@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/internal/testmetric"
+	"github.com/umli/umli/internal/testnet"
 	"net"
 	"os"
 	"slices"
@@ -41,7 +44,7 @@ type runner struct {
 	ready  chan struct{}
 	reg    *prometheus.Registry
 	m      *feed.Metrics
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 }
 
 // runClient runs an esl.Client against addr until the test ends.
@@ -52,7 +55,7 @@ func runClient(t *testing.T, addr string, mod func(*esl.Config)) *runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{events: make(chan *feed.Event, 4096), ready: make(chan struct{}, 16), reg: reg, m: m, logs: &syncBuffer{}}
+	r := &runner{events: make(chan *feed.Event, 4096), ready: make(chan struct{}, 16), reg: reg, m: m, logs: &testlog.Buffer{}}
 	cfg := esl.Config{
 		Addr: addr, Password: "s3cret", Source: "fs-test", Metrics: m,
 		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
@@ -258,7 +261,7 @@ func TestDisconnectNoticeThenReconnect(t *testing.T) {
 	if !bytes.Equal(got[len(got)-1].Raw, want[len(want)-1].Frame) {
 		t.Fatal("last event after reconnect differs")
 	}
-	if n := counterValue(r.m.Reconnects.WithLabelValues("freeswitch", "fs-test")); n < 1 {
+	if n := testmetric.Counter(r.m.Reconnects.WithLabelValues("freeswitch", "fs-test")); n < 1 {
 		t.Errorf("reconnects metric %v", n)
 	}
 	if !strings.Contains(r.logs.String(), "disconnect notice") {
@@ -271,40 +274,26 @@ func TestDisconnectNoticeThenReconnect(t *testing.T) {
 // the client reconnects.
 func TestFeedDropsMidFrame(t *testing.T) {
 	ctx := testCtx(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	frame := esl.AppendFrame(nil, esl.TypeEventPlain, esl.AppendEventPlain(nil, []feed.Header{{Name: "Event-Name", Value: "HEARTBEAT"}}, nil))
 	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			go func() {
-				defer c.Close()
-				c.Write([]byte("Content-Type: auth/request\n\n"))
-				buf := make([]byte, 4096)
-				c.Read(buf) // auth
-				c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK accepted\n\n"))
-				c.Read(buf) // event plain …
-				c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n"))
-				c.Write(frame)
-				c.Write(frame[:len(frame)-5])
-			}()
-		}
-	}()
-	r := runClient(t, ln.Addr().String(), nil)
+	addr := testnet.Serve(t, func(c net.Conn) {
+		accepted.Add(1)
+		c.Write([]byte("Content-Type: auth/request\n\n"))
+		buf := make([]byte, 4096)
+		c.Read(buf) // auth
+		c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK accepted\n\n"))
+		c.Read(buf) // event plain …
+		c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n"))
+		c.Write(frame)
+		c.Write(frame[:len(frame)-5])
+	})
+	r := runClient(t, addr, nil)
 	r.waitReady(t, ctx)
 	if e := r.take(t, ctx, 1)[0]; e.Value("Event-Name") != "HEARTBEAT" {
 		t.Fatalf("event %q", e.Value("Event-Name"))
 	}
 	r.waitReady(t, ctx) // reconnected
-	if n := counterValue(r.m.PartialFrames.WithLabelValues("freeswitch", "fs-test")); n < 1 {
+	if n := testmetric.Counter(r.m.PartialFrames.WithLabelValues("freeswitch", "fs-test")); n < 1 {
 		t.Errorf("partial frames metric %v", n)
 	}
 	if !strings.Contains(r.logs.String(), "partial frame discarded") {
@@ -316,34 +305,20 @@ func TestFeedDropsMidFrame(t *testing.T) {
 // connection reset with an error naming the offset.
 func TestOversizedHeaderResetsConnection(t *testing.T) {
 	ctx := testCtx(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.Write([]byte("Content-Type: auth/request\n\n"))
-				buf := make([]byte, 4096)
-				c.Read(buf)
-				c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK accepted\n\n"))
-				c.Read(buf)
-				c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n"))
-				c.Write(bytes.Repeat([]byte("X-Flood: aaaaaaaaaaaaaaaaaaaaaaaaaaa\n"), 200))
-				c.Read(buf) // until the client resets
-			}()
-		}
-	}()
-	r := runClient(t, ln.Addr().String(), func(c *esl.Config) { c.Limits.MaxHeaderBytes = 1024 })
+	addr := testnet.Serve(t, func(c net.Conn) {
+		c.Write([]byte("Content-Type: auth/request\n\n"))
+		buf := make([]byte, 4096)
+		c.Read(buf)
+		c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK accepted\n\n"))
+		c.Read(buf)
+		c.Write([]byte("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n"))
+		c.Write(bytes.Repeat([]byte("X-Flood: aaaaaaaaaaaaaaaaaaaaaaaaaaa\n"), 200))
+		c.Read(buf) // until the client resets
+	})
+	r := runClient(t, addr, func(c *esl.Config) { c.Limits.MaxHeaderBytes = 1024 })
 	r.waitReady(t, ctx)
 	r.waitReady(t, ctx)
-	if n := counterValue(r.m.FrameErrors.WithLabelValues("freeswitch", "fs-test", "framing")); n < 1 {
+	if n := testmetric.Counter(r.m.FrameErrors.WithLabelValues("freeswitch", "fs-test", "framing")); n < 1 {
 		t.Errorf("framing errors metric %v", n)
 	}
 	handshake := len("Content-Type: auth/request\n\n") + len("Content-Type: command/reply\nReply-Text: +OK accepted\n\n") +

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/wire"
 )
 
 // Default limits: FreeSWITCH itself caps command bodies at 16 MiB; channel events are a
@@ -58,11 +59,8 @@ type Frame struct {
 // keeps the incomplete remainder. It is the framing layer only: event bodies are
 // parsed by ParseEventPlain.
 type Stream struct {
-	lim    Limits
-	buf    []byte
-	off    int64 // stream offset of buf[0]
-	scan   int   // where to resume looking for the end of the header block
-	broken error
+	lim Limits
+	w   wire.Buffer // Scan: where to resume looking for the end of the header block
 	// A frame whose headers are parsed but whose body is still arriving, so a large
 	// body read in many small pieces does not re-parse its headers every time.
 	hdr          *Frame
@@ -77,60 +75,19 @@ func NewStream(lim Limits) *Stream {
 }
 
 // Pending is the number of buffered bytes of a frame not yet complete.
-func (s *Stream) Pending() int { return len(s.buf) }
+func (s *Stream) Pending() int { return len(s.w.Buf) }
 
 // Write appends p and calls emit for every frame it completes, in order. After an
 // error (oversized or malformed framing) the stream cannot resynchronise: every later
 // Write returns the same error and the connection should be reset. An error returned
 // by emit stops Write and is returned as is.
 func (s *Stream) Write(p []byte, emit func(*Frame) error) error {
-	if s.broken != nil {
-		return s.broken
-	}
-	s.buf = append(s.buf, p...)
-	start := 0
-	defer func() { s.compact(start) }()
-	for {
-		f, n, err := s.next(start)
-		if err != nil {
-			s.broken = err
-			return err
-		}
-		start += n
-		if f == nil {
-			if n > 0 {
-				s.scan = start
-				continue
-			}
-			return nil
-		}
-		s.scan = start
-		if err := emit(f); err != nil {
-			return err
-		}
-	}
-}
-
-func (s *Stream) compact(start int) {
-	if start == 0 {
-		return
-	}
-	rest := copy(s.buf, s.buf[start:])
-	s.buf = s.buf[:rest]
-	s.off += int64(start)
-	s.scan -= start
-	if s.scan < 0 {
-		s.scan = 0
-	}
-	// Drop a large backing array once it is no longer needed.
-	if rest == 0 && cap(s.buf) > 1<<20 {
-		s.buf = nil
-	}
+	return wire.Split(&s.w, p, s.next, emit)
 }
 
 // next parses one frame at buf[start:]; nil frame means more bytes are needed.
 func (s *Stream) next(start int) (*Frame, int, error) {
-	b := s.buf[start:]
+	b := s.w.Buf[start:]
 	if s.hdr != nil {
 		return s.finish(b)
 	}
@@ -144,7 +101,7 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 		return nil, skip, nil
 	}
 	hb := b[skip:]
-	from := s.scan - start - skip
+	from := s.w.Scan - start - skip
 	if from < 0 {
 		from = 0
 	}
@@ -153,16 +110,16 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 		// +1: the '\r' of a CRLF terminator may already be here, and it does not count
 		// towards the header block once complete (so any split gives the same verdict).
 		if len(hb) > s.lim.MaxHeaderBytes+1 {
-			return nil, 0, fmt.Errorf("header block at offset %d exceeds %d bytes: %w", s.off+int64(start+skip), s.lim.MaxHeaderBytes, ErrFrameTooLarge)
+			return nil, 0, fmt.Errorf("header block at offset %d exceeds %d bytes: %w", s.w.Off+int64(start+skip), s.lim.MaxHeaderBytes, ErrFrameTooLarge)
 		}
 		// Resume the search a little before the end: the terminator may straddle writes.
-		s.scan = start + skip + max(0, len(hb)-2)
+		s.w.Scan = start + skip + max(0, len(hb)-2)
 		return nil, 0, nil
 	}
 	if hend > s.lim.MaxHeaderBytes {
-		return nil, 0, fmt.Errorf("header block at offset %d exceeds %d bytes: %w", s.off+int64(start+skip), s.lim.MaxHeaderBytes, ErrFrameTooLarge)
+		return nil, 0, fmt.Errorf("header block at offset %d exceeds %d bytes: %w", s.w.Off+int64(start+skip), s.lim.MaxHeaderBytes, ErrFrameTooLarge)
 	}
-	f := &Frame{Offset: s.off + int64(start+skip)}
+	f := &Frame{Offset: s.w.Off + int64(start+skip)}
 	clen := -1
 	for pos := 0; pos < hend; {
 		nl := bytes.IndexByte(hb[pos:hend], '\n')

@@ -1,8 +1,8 @@
 package feed
 
 import (
-	"errors"
 	"fmt"
+	"github.com/umli/umli/internal/promreg"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -47,18 +47,9 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 }
 
 func counter(reg *prometheus.Registry, name, help string, labels ...string) (*prometheus.CounterVec, error) {
-	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
-	if reg == nil {
-		return c, nil
-	}
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
-				return existing, nil
-			}
-		}
-		return nil, fmt.Errorf("feed metrics: register %s: %w", name, err)
+	c, err := promreg.CounterVec(reg, name, help, labels...)
+	if err != nil {
+		return nil, fmt.Errorf("feed metrics: %w", err)
 	}
 	return c, nil
 }

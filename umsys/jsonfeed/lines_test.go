@@ -2,47 +2,21 @@ package jsonfeed
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/internal/testmetric"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/umsys/feed"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func counterValue(c prometheus.Counter) float64 {
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		return -1
-	}
-	return m.GetCounter().GetValue()
-}
 
 // logLines parses zerolog JSON output.
 func logLines(t *testing.T, s string) []map[string]any {
@@ -62,7 +36,7 @@ func logLines(t *testing.T, s string) []map[string]any {
 func TestLineServerErrorsNameConnectionAndLine(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // hang guard
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	m, err := feed.NewMetrics(prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -142,10 +116,10 @@ func TestLineServerErrorsNameConnectionAndLine(t *testing.T) {
 			t.Errorf("unexpected error log %q", msg)
 		}
 	}
-	if n := counterValue(m.FrameErrors.WithLabelValues("json", "json-test", "json")); n != 3 {
+	if n := testmetric.Counter(m.FrameErrors.WithLabelValues("json", "json-test", "json")); n != 3 {
 		t.Errorf("json errors %v, want 3", n)
 	}
-	if n := counterValue(m.PartialFrames.WithLabelValues("json", "json-test")); n != 1 {
+	if n := testmetric.Counter(m.PartialFrames.WithLabelValues("json", "json-test")); n != 1 {
 		t.Errorf("partial frames %v, want 1", n)
 	}
 	cancel()

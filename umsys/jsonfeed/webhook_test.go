@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/umli/umli/internal/testlog"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -56,7 +57,7 @@ func TestWebhookAnswers2xxOnlyWhenQueued(t *testing.T) {
 	rs := testredis.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr, MaxRetries: -1})
 	defer rdb.Close()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	wh, err := NewWebhook(WebhookConfig{Token: "tok-123", Source: "hook", MaxBodyBytes: 1024, Logger: zerolog.New(logs)}, queueHandler(rdb))
 	if err != nil {
 		t.Fatal(err)

@@ -369,22 +369,10 @@ func (t *Asterisk) finalise(dst []Output, s *amiSession, at time.Time) []Output 
 
 // Expire implements Translator.
 func (t *Asterisk) Expire(dst []Output, now time.Time) []Output {
-	n := len(dst)
-	for _, s := range t.sessions.expire(now) {
-		dst = t.finalise(dst, s, now)
-	}
-	return dropAnonymous(dst, n)
+	return expireSessions(dst, t.sessions, now, t.finalise)
 }
 
 // Flush implements Translator.
 func (t *Asterisk) Flush(dst []Output, now time.Time) []Output {
-	n := len(dst)
-	for _, s := range t.sessions.drain() {
-		at := now
-		if at.IsZero() {
-			at = s.last
-		}
-		dst = t.finalise(dst, s, at)
-	}
-	return dropAnonymous(dst, n)
+	return flushSessions(dst, t.sessions, now, func(s *amiSession) time.Time { return s.last }, t.finalise)
 }

@@ -319,24 +319,12 @@ func (t *FreeSWITCH) settle(dst []Output, s *fsSession, at time.Time) []Output {
 
 // Expire implements Translator.
 func (t *FreeSWITCH) Expire(dst []Output, now time.Time) []Output {
-	n := len(dst)
-	for _, s := range t.sessions.expire(now) {
-		dst = t.finalise(dst, s, now)
-	}
-	return dropAnonymous(dst, n)
+	return expireSessions(dst, t.sessions, now, t.finalise)
 }
 
 // Flush implements Translator.
 func (t *FreeSWITCH) Flush(dst []Output, now time.Time) []Output {
-	n := len(dst)
-	for _, s := range t.sessions.drain() {
-		at := now
-		if at.IsZero() {
-			at = s.last
-		}
-		dst = t.finalise(dst, s, at)
-	}
-	return dropAnonymous(dst, n)
+	return flushSessions(dst, t.sessions, now, func(s *fsSession) time.Time { return s.last }, t.finalise)
 }
 
 // raw is the untranslatable-event rule: status and trigger unknown, no category, the

@@ -1,0 +1,54 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestBackoffBounds(t *testing.T) {
+	b := Backoff{Min: 8 * time.Millisecond, Max: 64 * time.Millisecond}
+	ceil := b.Min
+	for i := range 10 {
+		w := b.Next()
+		if w < b.Min/2 || w > ceil {
+			t.Fatalf("wait %d = %v, want in [%v, %v]", i, w, b.Min/2, ceil)
+		}
+		ceil = min(ceil*2, b.Max)
+	}
+	b.Reset()
+	if w := b.Next(); w > b.Min {
+		t.Fatalf("after Reset wait %v > Min", w)
+	}
+}
+
+// TestReconnect: failed sessions are retried, a connected one resets the backoff,
+// and cancelling ctx ends the loop.
+func TestReconnect(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bo := Backoff{Min: time.Millisecond, Max: 4 * time.Millisecond}
+	var attempts []int
+	var ended []error
+	boom := errors.New("boom")
+	Reconnect(ctx, &bo, func(ctx context.Context, attempt int) (bool, error) {
+		attempts = append(attempts, attempt)
+		if attempt == 3 {
+			cancel()
+			return true, ctx.Err()
+		}
+		return attempt == 1, boom
+	}, func(err error, wait time.Duration) {
+		ended = append(ended, err)
+		if wait <= 0 {
+			t.Errorf("wait %v", wait)
+		}
+	})
+	if len(attempts) != 4 || attempts[3] != 3 {
+		t.Fatalf("attempts %v", attempts)
+	}
+	if len(ended) != 3 || !errors.Is(ended[0], boom) {
+		t.Fatalf("ended %v: the cancelled session must not be reported", ended)
+	}
+}
