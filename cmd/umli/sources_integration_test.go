@@ -23,7 +23,7 @@ import (
 )
 
 // wholeSystem is one `umli run` with every part it needs running for real: redis-server,
-// the LEMF simulator, the UM simulator (FreeSWITCH ESL), X1 over mutual TLS.
+// the LEMF simulator, the UM simulator (FreeSWITCH ESL and Asterisk AMI), X1 over mutual TLS.
 type wholeSystem struct {
 	bin, dir, cfgPath, x1URL, auditPath string
 	pki                                 *x1.DemoPKI
@@ -98,6 +98,8 @@ umsys:
   content: {roots: [{prefix: "%s"}]}
   esl:
     - {source: fs-um-1, addr: "%s", passwordFile: "%s"}
+  ami:
+    - {source: ast-um-1, addr: "%s", username: umli, secretFile: "%s"}
 x1:
   listen: "%s"
   cert: "%s"
@@ -106,7 +108,7 @@ x1:
   keyringFile: "%s"
   neIdentifier: umli-test
 audit: {file: "%s"}
-`, srv.Addr, hi2, hi3, contentDir, s.um.Addrs().ESL, pwFile, x1Addr,
+`, srv.Addr, hi2, hi3, contentDir, s.um.Addrs().ESL, pwFile, s.um.Addrs().AMI, pwFile, x1Addr,
 		s.pki.ServerCert, s.pki.ServerKey, s.pki.CA, keyring, s.auditPath))
 
 	s.stderr = &syncBuffer{}
@@ -124,8 +126,8 @@ audit: {file: "%s"}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := s.um.WaitSubscribers(ctx, 1, 0); err != nil {
-		t.Fatalf("umli did not subscribe over ESL: %v\n%s", err, s.stderr.String())
+	if err := s.um.WaitSubscribers(ctx, 1, 1); err != nil {
+		t.Fatalf("umli did not subscribe over ESL and AMI: %v\n%s", err, s.stderr.String())
 	}
 	return s
 }
@@ -169,7 +171,7 @@ func writeFile(t *testing.T, name, content string) {
 }
 
 // TestRunWholeSystem runs `umli run` from a configuration alone: the deposit scenario
-// comes in over ESL from the UM simulator and must reach the LEMF as IRI (with the
+// comes in over ESL (and AMI) from the UM simulator and must reach the LEMF as IRI (with the
 // deposit event) and its audio as complete CC, without a gap in any sequence. X1 is
 // served by the same process and its provisioning is audited.
 func TestRunWholeSystem(t *testing.T) {
@@ -249,8 +251,10 @@ func TestRunWholeSystem(t *testing.T) {
 		t.Fatalf("sequence numbers reused: %v", got.Reused[:min(5, len(got.Reused))])
 	}
 	var iri, cc int
+	nes := map[string]bool{}
 	for st := range got.PDUs {
-		if (st.LIID != "WHOLE-1" && st.LIID != "X1-CALLER") || st.NE != "fs-um-1" || (st.LIID == "X1-CALLER" && st.CC) {
+		nes[st.NE] = true
+		if (st.LIID != "WHOLE-1" && st.LIID != "X1-CALLER") || (st.NE != "fs-um-1" && st.NE != "ast-um-1") || (st.LIID == "X1-CALLER" && st.CC) {
 			t.Errorf("unexpected stream %v", st)
 		}
 		if st.CC {
@@ -261,6 +265,9 @@ func TestRunWholeSystem(t *testing.T) {
 	}
 	if iri == 0 || cc == 0 {
 		t.Errorf("LEMF holds %d IRI and %d CC PDUs, want both", iri, cc)
+	}
+	if !nes["fs-um-1"] || !nes["ast-um-1"] {
+		t.Errorf("LEMF streams from %v, want the ESL (fs-um-1) and AMI (ast-um-1) feeds", nes)
 	}
 
 	// The provisioning above is in the audit log, and the chain verifies.

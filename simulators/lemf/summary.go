@@ -61,6 +61,9 @@ type Event struct {
 	Category        string  `json:"category"`
 	Status          string  `json:"status"`
 	EventIdentifier *uint32 `json:"eventIdentifier,omitempty"`
+	// RawBytes is the size of original-message: the vendor's raw event, sent when the
+	// platform's event has no ETSI translation (TS 102 232-2 clause 8).
+	RawBytes int `json:"rawBytes,omitempty"`
 }
 
 // newEvent reduces an IRIPayload to an Event; ok is false for empty contents.
@@ -76,6 +79,7 @@ func newEvent(p *etsi.IRIPayload) (Event, bool) {
 		e.Category = category(m.Category)
 		e.Status = fmt.Sprint(m.Status)
 		e.EventIdentifier = m.EventIdentifier
+		e.RawBytes = len(m.OriginalMessage)
 	case p.Contents.EmailIRI != nil:
 		m := p.Contents.EmailIRI
 		e.Payload = "EmailIRI"
@@ -134,6 +138,9 @@ func (s Summary) Format(w io.Writer) error {
 				cat := e.Category
 				if cat == "" {
 					cat = "(no category)"
+					if e.RawBytes > 0 {
+						cat = fmt.Sprintf("raw-event(original-message %d bytes)", e.RawBytes)
+					}
 				}
 				fmt.Fprintf(&b, "    %s %s %s %s", e.Payload, e.IRIType, cat, e.Status)
 				if e.EventIdentifier != nil {

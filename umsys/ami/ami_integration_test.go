@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testmetric"
 	"github.com/umli/umli/internal/testnet"
+	"github.com/umli/umli/umsys/feed/feedtest"
 	"net"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/simulators/umsim"
 	"github.com/umli/umli/umsys/ami"
@@ -34,71 +31,29 @@ func startUM(t *testing.T, chunk int) *umsim.UM {
 	return um
 }
 
-type runner struct {
-	events chan *feed.Event
-	ready  chan struct{}
-	m      *feed.Metrics
-	logs   *testlog.Buffer
-}
-
-func runClient(t *testing.T, addr string, mod func(*ami.Config)) *runner {
+// runClient runs a ami.Client against addr until the test ends.
+func runClient(t *testing.T, addr string, mod func(*ami.Config)) *feedtest.Runner {
 	t.Helper()
-	m, err := feed.NewMetrics(prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &runner{events: make(chan *feed.Event, 1024), ready: make(chan struct{}, 16), m: m, logs: &testlog.Buffer{}}
+	r := feedtest.NewRunner(t, 1024)
 	cfg := ami.Config{
-		Addr: addr, Username: "li", Secret: "s3cret", Source: "ast-test", Metrics: m,
+		Addr: addr, Username: "li", Secret: "s3cret", Source: "ast-test", Metrics: r.M,
 		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
-		Logger: zerolog.New(r.logs), OnReady: func() { r.ready <- struct{}{} },
+		Logger: r.Logger, OnReady: r.OnReady,
 	}
 	if mod != nil {
 		mod(&cfg)
 	}
-	c, err := ami.NewClient(cfg, func(e *feed.Event) error { r.events <- e; return nil })
+	c, err := ami.NewClient(cfg, r.Handle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { c.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	r.Run(t, c.Run)
 	return r
-}
-
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second) // hang guard only
-	t.Cleanup(cancel)
-	return ctx
-}
-
-func (r *runner) waitReady(t *testing.T, ctx context.Context) {
-	t.Helper()
-	select {
-	case <-r.ready:
-	case <-ctx.Done():
-		t.Fatal("client never logged in")
-	}
-}
-
-func (r *runner) take(t *testing.T, ctx context.Context, n int) []*feed.Event {
-	t.Helper()
-	var out []*feed.Event
-	for len(out) < n {
-		select {
-		case e := <-r.events:
-			out = append(out, e)
-		case <-ctx.Done():
-			t.Fatalf("got %d of %d events", len(out), n)
-		}
-	}
-	return out
 }
 
 func TestDialAuthFailed(t *testing.T) {
 	um := startUM(t, 0)
-	_, err := ami.Dial(testCtx(t), ami.Config{Addr: um.Addrs().AMI, Username: "li", Secret: "nope"})
+	_, err := ami.Dial(feedtest.Ctx(t), ami.Config{Addr: um.Addrs().AMI, Username: "li", Secret: "nope"})
 	if !errors.Is(err, ami.ErrAuthFailed) || strings.Contains(err.Error(), "nope") {
 		t.Fatalf("err %v", err)
 	}
@@ -106,7 +61,7 @@ func TestDialAuthFailed(t *testing.T) {
 
 func TestDialReadsBannerVersion(t *testing.T) {
 	um := startUM(t, 0)
-	c, err := ami.Dial(testCtx(t), ami.Config{Addr: um.Addrs().AMI, Username: "li", Secret: "s3cret"})
+	c, err := ami.Dial(feedtest.Ctx(t), ami.Config{Addr: um.Addrs().AMI, Username: "li", Secret: "s3cret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,11 +79,11 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 		chunk int
 	}{{"block-per-write", 0}, {"joined", -1}, {"one-byte-writes", 1}} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := testCtx(t)
+			ctx := feedtest.Ctx(t)
 			um := startUM(t, tc.chunk)
 			r := runClient(t, um.Addrs().AMI, nil)
-			r.waitReady(t, ctx)
-			if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "FullyBooted" {
+			r.WaitReady(t, ctx)
+			if e := r.Take(t, ctx, 1)[0]; e.Value("Event") != "FullyBooted" {
 				t.Fatalf("first event %q", e.Value("Event"))
 			}
 			for _, sc := range um.Script().Asterisk.Scenarios {
@@ -139,7 +94,7 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 				if err := um.Play(ctx, sc.Name); err != nil {
 					t.Fatal(err)
 				}
-				got := r.take(t, ctx, len(want))
+				got := r.Take(t, ctx, len(want))
 				for i := range want {
 					if !bytes.Equal(got[i].Raw, want[i].Block) || !slices.Equal(got[i].Headers, want[i].Headers) {
 						t.Fatalf("%s event %d differs", sc.Name, i)
@@ -156,16 +111,16 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 // TestEventMaskNeedsEveryClass: without "user" in the mask, VoicemailPasswordChange
 // (system,user) is not delivered, as manager.c requires all class bits.
 func TestEventMaskNeedsEveryClass(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	um := startUM(t, 0)
 	r := runClient(t, um.Addrs().AMI, func(c *ami.Config) { c.Events = "call,system,dialplan" })
-	r.waitReady(t, ctx)
-	r.take(t, ctx, 1) // FullyBooted
+	r.WaitReady(t, ctx)
+	r.Take(t, ctx, 1) // FullyBooted
 	all, _ := um.Script().RenderAMI("pin-change")
 	if err := um.Play(ctx, "pin-change"); err != nil {
 		t.Fatal(err)
 	}
-	got := r.take(t, ctx, len(all)-1)
+	got := r.Take(t, ctx, len(all)-1)
 	for _, e := range got {
 		if e.Value("Event") == "VoicemailPasswordChange" {
 			t.Fatal("VoicemailPasswordChange delivered without the user class")
@@ -174,20 +129,20 @@ func TestEventMaskNeedsEveryClass(t *testing.T) {
 }
 
 func TestPingTimeoutReconnects(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	um := startUM(t, 0)
 	r := runClient(t, um.Addrs().AMI, func(c *ami.Config) {
 		c.PingInterval = 20 * time.Millisecond
 		c.PingTimeout = 50 * time.Millisecond
 	})
-	r.waitReady(t, ctx)
+	r.WaitReady(t, ctx)
 	um.MuteAMIPings(true)
-	r.waitReady(t, ctx) // reconnected after the missed Pong
+	r.WaitReady(t, ctx) // reconnected after the missed Pong
 	um.MuteAMIPings(false)
-	if !strings.Contains(r.logs.String(), "ping timeout") {
-		t.Errorf("no ping-timeout log: %s", r.logs.String())
+	if !strings.Contains(r.Logs.String(), "ping timeout") {
+		t.Errorf("no ping-timeout log: %s", r.Logs.String())
 	}
-	if n := testmetric.Counter(r.m.Reconnects.WithLabelValues("asterisk", "ast-test")); n < 1 {
+	if n := testmetric.Counter(r.M.Reconnects.WithLabelValues("asterisk", "ast-test")); n < 1 {
 		t.Errorf("reconnects %v", n)
 	}
 	// The new session works.
@@ -201,7 +156,7 @@ func TestPingTimeoutReconnects(t *testing.T) {
 	// Skip the FullyBooted of every session (how many depends on scheduling).
 	var got []*feed.Event
 	for len(got) < len(want) {
-		if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "FullyBooted" {
+		if e := r.Take(t, ctx, 1)[0]; e.Value("Event") != "FullyBooted" {
 			got = append(got, e)
 		}
 	}
@@ -216,7 +171,7 @@ func TestPingTimeoutReconnects(t *testing.T) {
 // the next, then dies: the half packet is discarded with a log line and a metric, and
 // the client reconnects.
 func TestFeedDropsMidPacket(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	addr := testnet.Serve(t, func(c net.Conn) {
 		c.Write([]byte("Asterisk Call Manager/11.0.0\r\n"))
 		buf := make([]byte, 4096)
@@ -225,15 +180,15 @@ func TestFeedDropsMidPacket(t *testing.T) {
 		c.Write([]byte("Event: Hangup\r\nPrivilege: call,all\r\nCause: 16\r\n\r\nEvent: MessageWaiting\r\nPrivilege: call,all\r\nMailbox: 10"))
 	})
 	r := runClient(t, addr, nil)
-	r.waitReady(t, ctx)
-	if e := r.take(t, ctx, 1)[0]; e.Value("Event") != "Hangup" || e.Value("Cause") != "16" {
+	r.WaitReady(t, ctx)
+	if e := r.Take(t, ctx, 1)[0]; e.Value("Event") != "Hangup" || e.Value("Cause") != "16" {
 		t.Fatalf("event %q", e.Headers)
 	}
-	r.waitReady(t, ctx)
-	if n := testmetric.Counter(r.m.PartialFrames.WithLabelValues("asterisk", "ast-test")); n < 1 {
+	r.WaitReady(t, ctx)
+	if n := testmetric.Counter(r.M.PartialFrames.WithLabelValues("asterisk", "ast-test")); n < 1 {
 		t.Errorf("partial metric %v", n)
 	}
-	if !strings.Contains(r.logs.String(), "partial packet discarded") {
-		t.Errorf("no log line: %s", r.logs.String())
+	if !strings.Contains(r.Logs.String(), "partial packet discarded") {
+		t.Errorf("no log line: %s", r.Logs.String())
 	}
 }

@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testmetric"
 	"github.com/umli/umli/internal/testnet"
+	"github.com/umli/umli/umsys/feed/feedtest"
 	"net"
 	"os"
 	"slices"
@@ -15,9 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/simulators/umsim"
 	"github.com/umli/umli/umsys/esl"
@@ -39,76 +36,29 @@ func startUM(t *testing.T, chunk int) (*umsim.UM, string) {
 	return um, dir
 }
 
-type runner struct {
-	events chan *feed.Event
-	ready  chan struct{}
-	reg    *prometheus.Registry
-	m      *feed.Metrics
-	logs   *testlog.Buffer
-}
-
-// runClient runs an esl.Client against addr until the test ends.
-func runClient(t *testing.T, addr string, mod func(*esl.Config)) *runner {
+// runClient runs a esl.Client against addr until the test ends.
+func runClient(t *testing.T, addr string, mod func(*esl.Config)) *feedtest.Runner {
 	t.Helper()
-	reg := prometheus.NewRegistry()
-	m, err := feed.NewMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &runner{events: make(chan *feed.Event, 4096), ready: make(chan struct{}, 16), reg: reg, m: m, logs: &testlog.Buffer{}}
+	r := feedtest.NewRunner(t, 4096)
 	cfg := esl.Config{
-		Addr: addr, Password: "s3cret", Source: "fs-test", Metrics: m,
+		Addr: addr, Password: "s3cret", Source: "fs-test", Metrics: r.M,
 		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
-		Logger:  zerolog.New(r.logs),
-		OnReady: func() { r.ready <- struct{}{} },
+		Logger: r.Logger, OnReady: r.OnReady,
 	}
 	if mod != nil {
 		mod(&cfg)
 	}
-	c, err := esl.NewClient(cfg, func(e *feed.Event) error { r.events <- e; return nil })
+	c, err := esl.NewClient(cfg, r.Handle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { c.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	r.Run(t, c.Run)
 	return r
-}
-
-func testCtx(t *testing.T) context.Context {
-	// A guard against a hung test, not a timing assertion.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-func (r *runner) waitReady(t *testing.T, ctx context.Context) {
-	t.Helper()
-	select {
-	case <-r.ready:
-	case <-ctx.Done():
-		t.Fatal("client never became ready")
-	}
-}
-
-func (r *runner) take(t *testing.T, ctx context.Context, n int) []*feed.Event {
-	t.Helper()
-	out := make([]*feed.Event, 0, n)
-	for len(out) < n {
-		select {
-		case e := <-r.events:
-			out = append(out, e)
-		case <-ctx.Done():
-			t.Fatalf("got %d of %d events", len(out), n)
-		}
-	}
-	return out
 }
 
 func TestDialAuthFailed(t *testing.T) {
 	um, _ := startUM(t, 0)
-	_, err := esl.Dial(testCtx(t), esl.Config{Addr: um.Addrs().ESL, Password: "wrong"})
+	_, err := esl.Dial(feedtest.Ctx(t), esl.Config{Addr: um.Addrs().ESL, Password: "wrong"})
 	if !errors.Is(err, esl.ErrAuthFailed) {
 		t.Fatalf("err %v, want ErrAuthFailed", err)
 	}
@@ -119,7 +69,7 @@ func TestDialAuthFailed(t *testing.T) {
 
 func TestDialAuthOK(t *testing.T) {
 	um, _ := startUM(t, 0)
-	c, err := esl.Dial(testCtx(t), esl.Config{Addr: um.Addrs().ESL, Password: "s3cret"})
+	c, err := esl.Dial(feedtest.Ctx(t), esl.Config{Addr: um.Addrs().ESL, Password: "s3cret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,10 +90,10 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 		{"one-byte-writes", 1, []string{"deposit", "pin-change"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := testCtx(t)
+			ctx := feedtest.Ctx(t)
 			um, dir := startUM(t, tc.chunk)
 			r := runClient(t, um.Addrs().ESL, nil)
-			r.waitReady(t, ctx)
+			r.WaitReady(t, ctx)
 			if err := um.WaitSubscribers(ctx, 1, 0); err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +108,7 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 				if err := um.Play(ctx, sc.Name); err != nil {
 					t.Fatal(err)
 				}
-				got := r.take(t, ctx, len(want))
+				got := r.Take(t, ctx, len(want))
 				for i := range want {
 					if !bytes.Equal(got[i].Raw, want[i].Frame) {
 						t.Fatalf("%s event %d: raw differs", sc.Name, i)
@@ -172,7 +122,7 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 				}
 			}
 			select {
-			case e := <-r.events:
+			case e := <-r.Events:
 				t.Fatalf("extra event %q", e.Value("Event-Name"))
 			default:
 			}
@@ -181,16 +131,16 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 }
 
 func TestDepositWritesAudioNamedByEvent(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	um, dir := startUM(t, 0)
 	r := runClient(t, um.Addrs().ESL, nil)
-	r.waitReady(t, ctx)
+	r.WaitReady(t, ctx)
 	want, _, _ := um.Script().RenderFS("deposit", dir)
 	if err := um.Play(ctx, "deposit"); err != nil {
 		t.Fatal(err)
 	}
 	var path, secs string
-	for _, e := range r.take(t, ctx, len(want)) {
+	for _, e := range r.Take(t, ctx, len(want)) {
 		if e.Value("VM-Action") == "leave-message" {
 			path, secs = e.Value("VM-File-Path"), e.Value("VM-Message-Len")
 		}
@@ -208,13 +158,13 @@ func TestDepositWritesAudioNamedByEvent(t *testing.T) {
 }
 
 func TestSubscriptionFilterCustomRule(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	um, dir := startUM(t, 0)
 	r := runClient(t, um.Addrs().ESL, func(c *esl.Config) {
 		c.Events = []string{"MESSAGE_WAITING"}
 		c.Subclasses = []string{"vm::maintenance"}
 	})
-	r.waitReady(t, ctx)
+	r.WaitReady(t, ctx)
 	all, _, _ := um.Script().RenderFS("retrieve-delete", dir)
 	var want []umsim.FSEventOut
 	for _, e := range all {
@@ -228,7 +178,7 @@ func TestSubscriptionFilterCustomRule(t *testing.T) {
 	if err := um.Play(ctx, "retrieve-delete"); err != nil {
 		t.Fatal(err)
 	}
-	got := r.take(t, ctx, len(want))
+	got := r.Take(t, ctx, len(want))
 	for i := range want {
 		if !bytes.Equal(got[i].Raw, want[i].Frame) {
 			t.Fatalf("event %d: got %q", i, got[i].Value("Event-Name"))
@@ -238,18 +188,18 @@ func TestSubscriptionFilterCustomRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	// deposit's first matching event must come next: nothing else leaked through.
-	if e := r.take(t, ctx, 1)[0]; e.Value("Event-Subclass") != "vm::maintenance" || e.Value("VM-Action") != "leave-message" {
+	if e := r.Take(t, ctx, 1)[0]; e.Value("Event-Subclass") != "vm::maintenance" || e.Value("VM-Action") != "leave-message" {
 		t.Fatalf("unexpected event %q %q", e.Value("Event-Name"), e.Value("VM-Action"))
 	}
 }
 
 func TestDisconnectNoticeThenReconnect(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	um, dir := startUM(t, 0)
 	r := runClient(t, um.Addrs().ESL, nil)
-	r.waitReady(t, ctx)
+	r.WaitReady(t, ctx)
 	um.DisconnectESL()
-	r.waitReady(t, ctx)
+	r.WaitReady(t, ctx)
 	if err := um.WaitSubscribers(ctx, 1, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -257,15 +207,15 @@ func TestDisconnectNoticeThenReconnect(t *testing.T) {
 	if err := um.Play(ctx, "logout"); err != nil {
 		t.Fatal(err)
 	}
-	got := r.take(t, ctx, len(want))
+	got := r.Take(t, ctx, len(want))
 	if !bytes.Equal(got[len(got)-1].Raw, want[len(want)-1].Frame) {
 		t.Fatal("last event after reconnect differs")
 	}
-	if n := testmetric.Counter(r.m.Reconnects.WithLabelValues("freeswitch", "fs-test")); n < 1 {
+	if n := testmetric.Counter(r.M.Reconnects.WithLabelValues("freeswitch", "fs-test")); n < 1 {
 		t.Errorf("reconnects metric %v", n)
 	}
-	if !strings.Contains(r.logs.String(), "disconnect notice") {
-		t.Errorf("no log line for the disconnect notice: %s", r.logs.String())
+	if !strings.Contains(r.Logs.String(), "disconnect notice") {
+		t.Errorf("no log line for the disconnect notice: %s", r.Logs.String())
 	}
 }
 
@@ -273,7 +223,7 @@ func TestDisconnectNoticeThenReconnect(t *testing.T) {
 // middle of an event frame: the partial frame is discarded, logged and counted, and
 // the client reconnects.
 func TestFeedDropsMidFrame(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	frame := esl.AppendFrame(nil, esl.TypeEventPlain, esl.AppendEventPlain(nil, []feed.Header{{Name: "Event-Name", Value: "HEARTBEAT"}}, nil))
 	var accepted atomic.Int32
 	addr := testnet.Serve(t, func(c net.Conn) {
@@ -288,23 +238,23 @@ func TestFeedDropsMidFrame(t *testing.T) {
 		c.Write(frame[:len(frame)-5])
 	})
 	r := runClient(t, addr, nil)
-	r.waitReady(t, ctx)
-	if e := r.take(t, ctx, 1)[0]; e.Value("Event-Name") != "HEARTBEAT" {
+	r.WaitReady(t, ctx)
+	if e := r.Take(t, ctx, 1)[0]; e.Value("Event-Name") != "HEARTBEAT" {
 		t.Fatalf("event %q", e.Value("Event-Name"))
 	}
-	r.waitReady(t, ctx) // reconnected
-	if n := testmetric.Counter(r.m.PartialFrames.WithLabelValues("freeswitch", "fs-test")); n < 1 {
+	r.WaitReady(t, ctx) // reconnected
+	if n := testmetric.Counter(r.M.PartialFrames.WithLabelValues("freeswitch", "fs-test")); n < 1 {
 		t.Errorf("partial frames metric %v", n)
 	}
-	if !strings.Contains(r.logs.String(), "partial frame discarded") {
-		t.Errorf("no log line: %s", r.logs.String())
+	if !strings.Contains(r.Logs.String(), "partial frame discarded") {
+		t.Errorf("no log line: %s", r.Logs.String())
 	}
 }
 
 // TestOversizedHeaderResetsConnection: a peer sending an endless header block gets the
 // connection reset with an error naming the offset.
 func TestOversizedHeaderResetsConnection(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	addr := testnet.Serve(t, func(c net.Conn) {
 		c.Write([]byte("Content-Type: auth/request\n\n"))
 		buf := make([]byte, 4096)
@@ -316,27 +266,27 @@ func TestOversizedHeaderResetsConnection(t *testing.T) {
 		c.Read(buf) // until the client resets
 	})
 	r := runClient(t, addr, func(c *esl.Config) { c.Limits.MaxHeaderBytes = 1024 })
-	r.waitReady(t, ctx)
-	r.waitReady(t, ctx)
-	if n := testmetric.Counter(r.m.FrameErrors.WithLabelValues("freeswitch", "fs-test", "framing")); n < 1 {
+	r.WaitReady(t, ctx)
+	r.WaitReady(t, ctx)
+	if n := testmetric.Counter(r.M.FrameErrors.WithLabelValues("freeswitch", "fs-test", "framing")); n < 1 {
 		t.Errorf("framing errors metric %v", n)
 	}
 	handshake := len("Content-Type: auth/request\n\n") + len("Content-Type: command/reply\nReply-Text: +OK accepted\n\n") +
 		len("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n")
-	if want := fmt.Sprintf("header block at offset %d exceeds 1024 bytes", handshake); !strings.Contains(r.logs.String(), want) {
-		t.Errorf("log does not name limit and offset: %s", r.logs.String())
+	if want := fmt.Sprintf("header block at offset %d exceeds 1024 bytes", handshake); !strings.Contains(r.Logs.String(), want) {
+		t.Errorf("log does not name limit and offset: %s", r.Logs.String())
 	}
 }
 
 // TestIdleTimeoutReconnects: a platform that stays silent past IdleTimeout is treated
 // as gone and the client reconnects.
 func TestIdleTimeoutReconnects(t *testing.T) {
-	ctx := testCtx(t)
+	ctx := feedtest.Ctx(t)
 	um, _ := startUM(t, 0)
 	r := runClient(t, um.Addrs().ESL, func(c *esl.Config) { c.IdleTimeout = 30 * time.Millisecond })
-	r.waitReady(t, ctx)
-	r.waitReady(t, ctx)
-	if !strings.Contains(r.logs.String(), "i/o timeout") {
-		t.Errorf("no idle-timeout log: %s", r.logs.String())
+	r.WaitReady(t, ctx)
+	r.WaitReady(t, ctx)
+	if !strings.Contains(r.Logs.String(), "i/o timeout") {
+		t.Errorf("no idle-timeout log: %s", r.Logs.String())
 	}
 }

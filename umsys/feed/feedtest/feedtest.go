@@ -1,0 +1,87 @@
+// Package feedtest runs a feed client (ami, esl) in a test and collects what it
+// delivers, so the dialect tests share one harness.
+package feedtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/umsys/feed"
+)
+
+// Runner collects a client's events, ready signals, metrics and logs.
+type Runner struct {
+	// Events receives every delivered event, in order.
+	Events chan *feed.Event
+	// Ready receives one value per session that came up (wire it to OnReady).
+	Ready chan struct{}
+	Reg   *prometheus.Registry
+	M     *feed.Metrics
+	// Logs captures the client's log output (wire Logger in).
+	Logs   *testlog.Buffer
+	Logger zerolog.Logger
+}
+
+// NewRunner makes a Runner with its own registry and an events buffer of size buf.
+func NewRunner(tb testing.TB, buf int) *Runner {
+	tb.Helper()
+	reg := prometheus.NewRegistry()
+	m, err := feed.NewMetrics(reg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	logs := &testlog.Buffer{}
+	return &Runner{Events: make(chan *feed.Event, buf), Ready: make(chan struct{}, 16), Reg: reg, M: m, Logs: logs, Logger: zerolog.New(logs)}
+}
+
+// Handle is the feed.Handler to give the client.
+func (r *Runner) Handle(e *feed.Event) error { r.Events <- e; return nil }
+
+// OnReady is the OnReady callback to give the client.
+func (r *Runner) OnReady() { r.Ready <- struct{}{} }
+
+// Run runs the client's Run until the test ends.
+func (r *Runner) Run(tb testing.TB, run func(context.Context) error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { run(ctx); close(done) }()
+	tb.Cleanup(func() { cancel(); <-done })
+}
+
+// Ctx is a per-test context; its 60 s timeout guards against a hung test and is
+// not a timing assertion.
+func Ctx(tb testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+// WaitReady waits for the next session to come up.
+func (r *Runner) WaitReady(tb testing.TB, ctx context.Context) {
+	tb.Helper()
+	select {
+	case <-r.Ready:
+	case <-ctx.Done():
+		tb.Fatal("client never became ready")
+	}
+}
+
+// Take waits for the next n events.
+func (r *Runner) Take(tb testing.TB, ctx context.Context, n int) []*feed.Event {
+	tb.Helper()
+	out := make([]*feed.Event, 0, n)
+	for len(out) < n {
+		select {
+		case e := <-r.Events:
+			out = append(out, e)
+		case <-ctx.Done():
+			tb.Fatalf("got %d of %d events", len(out), n)
+		}
+	}
+	return out
+}
