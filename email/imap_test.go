@@ -5,27 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/umli/umli/email/annex"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
-
-const c4Header = "Date: Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\r\n" +
-	"From: Terry Gray <gray@cac.washington.edu>\r\n" +
-	"Subject: IMAP4rev1 WG mtg summary and minutes\r\n" +
-	"To: imap@cac.washington.edu\r\n" +
-	"cc: minutes@CNRI.Reston.VA.US, John Klensin <KLENSIN@MIT.EDU>\r\n" +
-	"Message-Id: <B27397-0100000@cac.washington.edu>\r\n" +
-	"MIME-Version: 1.0\r\n" +
-	"Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n" +
-	"\r\n"
-
-const c4Full = `* 12 FETCH (FLAGS (\Seen) INTERNALDATE "17-Jul-1996 02:44:25 -0700" ` +
-	`RFC822.SIZE 4286 ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" ` +
-	`"IMAP4rev1 WG mtg summary and minutes" (("Terry Gray" NIL "gray" "cac.washington.edu")) ` +
-	`(("Terry Gray" NIL "gray" "cac.washington.edu")) (("Terry Gray" NIL "gray" "cac.washington.edu")) ` +
-	`((NIL NIL "imap" "cac.washington.edu")) ((NIL NIL "minutes" "CNRI.Reston.VA.US") ` +
-	`("John Klensin" NIL "KLENSIN" "INFOODS.MIT.EDU")) NIL NIL ` +
-	`"<B27397-0100000@cac.washington.edu>") BODY ("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 3028 92))` + "\r\n"
 
 // c4Transcript is the Annex C.4 example (RFC 3501 clause 8) as client and server chunks.
 func c4Transcript() []step {
@@ -39,10 +22,10 @@ func c4Transcript() []step {
 		c("a002 select inbox\r\n"),
 		s(selectResp),
 		c("a003 fetch 12 full\r\n"),
-		s(c4Full + "a003 OK FETCH completed\r\n"),
+		s(annex.C4FetchFull + "a003 OK FETCH completed\r\n"),
 		c("a004 fetch 12 body[header]\r\n"),
-		s(fmt.Sprintf("* 12 FETCH (BODY[HEADER] {%d}\r\n", len(c4Header))),
-		s(c4Header[:100]), s(c4Header[100:]),
+		s(fmt.Sprintf("* 12 FETCH (BODY[HEADER] {%d}\r\n", len(annex.C4Header))),
+		s(annex.C4Header[:100]), s(annex.C4Header[100:]),
 		s(")\r\na004 OK FETCH completed\r\n"),
 		c("a005 store 12 +flags \\deleted\r\n"),
 		s("* 12 FETCH (FLAGS (\\Seen \\Deleted))\r\na005 OK +FLAGS completed\r\n"),
@@ -66,10 +49,10 @@ func TestIMAPAnnexC4(t *testing.T) {
 		iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a003 fetch 12 full\r\n"),
 		ccq(record.Continue, to, tr[6].data),
-		ccq(record.Continue, to, c4Header),
+		ccq(record.Continue, to, annex.C4Header),
 		iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a004 fetch 12 body[header]\r\n"),
-		ccq(record.Continue, to, tr[8].data+c4Header+")\r\na004 OK FETCH completed\r\n"),
+		ccq(record.Continue, to, tr[8].data+annex.C4Header+")\r\na004 OK FETCH completed\r\n"),
 		ccq(record.Continue, from, "a005 store 12 +flags \\deleted\r\n"),
 		ccq(record.Continue, to, tr[13].data),
 		ccq(record.Continue, from, "a006 logout\r\n"),

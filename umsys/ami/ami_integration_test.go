@@ -2,7 +2,6 @@ package ami_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"github.com/umli/umli/internal/testmetric"
 	"github.com/umli/umli/internal/testnet"
@@ -24,14 +23,11 @@ func startUM(t *testing.T, chunk int) *umsim.UM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { um.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	feedtest.Background(t, um.Run)
 	return um
 }
 
-// runClient runs a ami.Client against addr until the test ends.
+// runClient runs an ami.Client against addr until the test ends.
 func runClient(t *testing.T, addr string, mod func(*ami.Config)) *feedtest.Runner {
 	t.Helper()
 	r := feedtest.NewRunner(t, 1024)

@@ -1,7 +1,7 @@
 package ami_test
 
 import (
-	"syscall"
+	"github.com/umli/umli/internal/benchcpu"
 	"testing"
 	"time"
 
@@ -30,7 +30,7 @@ func BenchmarkAMIParse(b *testing.B) {
 	}
 	var events int
 	now := time.Now()
-	cpu0 := cpuTime()
+	cpu0 := benchcpu.Used()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -52,13 +52,5 @@ func BenchmarkAMIParse(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(events)/(benchcpu.Used()-cpu0).Seconds(), "events/cpu-s")
 }

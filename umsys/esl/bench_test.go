@@ -1,9 +1,9 @@
 package esl_test
 
 import (
+	"github.com/umli/umli/internal/benchcpu"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,7 +17,7 @@ func benchParse(b *testing.B, data []byte) {
 	b.Helper()
 	var events int
 	now := time.Now()
-	cpu0 := cpuTime()
+	cpu0 := benchcpu.Used()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -39,16 +39,7 @@ func benchParse(b *testing.B, data []byte) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	// On a shared machine wall time understates one core; CPU time does not.
-	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-}
-
-// cpuTime is the process's user+system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(events)/(benchcpu.Used()-cpu0).Seconds(), "events/cpu-s")
 }
 
 // BenchmarkESLParse: channel-bearing events as umsim plays them (~2.9 KB, ~90

@@ -2,7 +2,6 @@ package esl_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"github.com/umli/umli/internal/testmetric"
@@ -29,14 +28,11 @@ func startUM(t *testing.T, chunk int) (*umsim.UM, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { um.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	feedtest.Background(t, um.Run)
 	return um, dir
 }
 
-// runClient runs a esl.Client against addr until the test ends.
+// runClient runs an esl.Client against addr until the test ends.
 func runClient(t *testing.T, addr string, mod func(*esl.Config)) *feedtest.Runner {
 	t.Helper()
 	r := feedtest.NewRunner(t, 4096)

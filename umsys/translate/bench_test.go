@@ -1,6 +1,7 @@
 package translate_test
 
 import (
+	"github.com/umli/umli/internal/benchcpu"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,7 +55,7 @@ func BenchmarkParseTranslateESL(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := benchcpu.Used()
 	for i := 0; i < b.N; i++ {
 		st := esl.NewStream(esl.Limits{})
 		for off := 0; off < len(data); off += 4096 {
@@ -86,7 +87,7 @@ func BenchmarkParseTranslateAMI(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := benchcpu.Used()
 	for i := 0; i < b.N; i++ {
 		st := ami.NewStream(ami.Limits{}, false)
 		for off := 0; off < len(data); off += 4096 {
@@ -115,7 +116,7 @@ func BenchmarkTranslateESL(b *testing.B) {
 	var outs []translate.Output
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := benchcpu.Used()
 	for i := 0; i < b.N; i++ {
 		for _, e := range evs {
 			outs = tr.Translate(outs[:0], e)
@@ -140,7 +141,7 @@ func BenchmarkParseOnlyESL(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := benchcpu.Used()
 	for i := 0; i < b.N; i++ {
 		st := esl.NewStream(esl.Limits{})
 		for off := 0; off < len(data); off += 4096 {
@@ -155,7 +156,7 @@ func BenchmarkParseOnlyESL(b *testing.B) {
 // reportRates reports events per wall-clock second and per CPU second.
 func reportRates(b *testing.B, events int, cpu0 time.Duration) {
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := benchcpu.Used() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
 	}
 }

@@ -46,7 +46,11 @@ func (r *Runner) Handle(e *feed.Event) error { r.Events <- e; return nil }
 func (r *Runner) OnReady() { r.Ready <- struct{}{} }
 
 // Run runs the client's Run until the test ends.
-func (r *Runner) Run(tb testing.TB, run func(context.Context) error) {
+func (r *Runner) Run(tb testing.TB, run func(context.Context) error) { Background(tb, run) }
+
+// Background runs run (a client's or a simulator's Run) until the test ends, then
+// cancels it and waits for it to return.
+func Background(tb testing.TB, run func(context.Context) error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { run(ctx); close(done) }()
