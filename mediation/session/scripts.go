@@ -12,7 +12,9 @@ import "github.com/redis/go-redis/v9"
 //
 // Session fields: cin; t (last activity, ms); b (an IRI was sent: the next Open/Continue
 // is iRI-Continue); n (event counter); e:<event key>; i:<liid> and c:<liid> (IRI/CC PDUs so
-// far = next sequence number); z (explicit close IRI); g (generic close IRI).
+// far = next sequence number); z (explicit close IRI); g (generic close IRI);
+// s:<event key> (CIN of a standalone event with content) and s:<event key>:<i|c>:<liid>
+// (its sequence numbers), so that a standalone IRI and its CC share one CIN.
 //
 // Lua costs about as much per redis.call as the command itself, so a busy sequence costs
 // three: one HMGET reads everything, one HSET writes everything back (the script is
@@ -58,7 +60,28 @@ while a <= #ARGV do
       parts = {newcin(), iri and '4' or '0', ekey ~= '' and '1' or '0', now}
       for i = 1, n do parts[4 + i] = ARGV[l0 + i] .. '=0' end
     end
-    if bnd == '0' then
+    if bnd == '0' and ekey ~= '' then
+      -- A standalone event with content: its IRI (iRI-Report) and its CC share one CIN,
+      -- remembered under s:<event key> in the session hash without opening a sequence.
+      local sf = 's:' .. ekey
+      local f = {sf}
+      for i = 1, n do f[1 + i] = sf .. ':' .. kind .. ':' .. ARGV[l0 + i] end
+      local cur = redis.call('HMGET', skey, unpack(f))
+      local cin = cur[1]
+      local set = {}
+      if not cin then
+        cin = newcin()
+        set[1] = sf; set[2] = cin
+      end
+      parts = {cin, iri and '4' or '0', '1', now}
+      for i = 1, n do
+        local seq = cur[1 + i] or '0'
+        parts[4 + i] = ARGV[l0 + i] .. '=' .. seq
+        set[#set + 1] = f[1 + i]; set[#set + 1] = seq + 1
+      end
+      redis.call('HSET', skey, unpack(set))
+      if redis.call('PTTL', skey) < tonumber(ARGV[2]) then redis.call('PEXPIRE', skey, ARGV[2]) end
+    elseif bnd == '0' then
       own()
     else
       local f = {'cin', 'b', 't', 'n', 'e:' .. ekey}

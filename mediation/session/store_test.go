@@ -55,8 +55,11 @@ func TestIRITypeRules(t *testing.T) {
 		{"s2", record.Continue, CC, "x", 4, 0, 1, 0},                  // CC opens a sequence silently
 		{"s2", record.Open, IRI, "x", 4, etsi.IRIBegin, 1, 0},         // first IRI in it is begin
 		{"s3", record.Standalone, IRI, "ev", 5, etsi.IRIReport, 1, 0}, // standalone with event key: id 1
-		{"s3", record.Close, CC, "", 6, 0, 0, 0},                      // CC never closes: opens s3
-		{"s3", record.Close, IRI, "", 6, etsi.IRIEnd, 0, 0},           // so this close ends it
+		{"s3", record.Standalone, CC, "ev", 5, 0, 1, 0},               // its content: same CIN, own CC seq
+		{"s3", record.Standalone, CC, "ev", 5, 0, 1, 1},               //
+		{"s3", record.Standalone, IRI, "e2", 6, etsi.IRIReport, 1, 0}, // another standalone event: own CIN
+		{"s3", record.Close, CC, "", 7, 0, 0, 0},                      // CC never closes: opens s3
+		{"s3", record.Close, IRI, "", 7, etsi.IRIEnd, 0, 0},           // so this close ends it
 	}
 	var cins []uint32
 	for i, st := range steps {
