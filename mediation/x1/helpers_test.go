@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"github.com/umli/umli/internal/testcert"
+	"github.com/umli/umli/internal/testlog"
 	"net"
 	"os"
 	"os/exec"
@@ -124,7 +125,7 @@ type env struct {
 	audit     *audit.Log
 	pki       *pki
 	url       string
-	logs      *bytes.Buffer
+	logs      *testlog.Buffer
 	redactor  *secret.Redactor
 }
 
@@ -143,7 +144,7 @@ func newEnvWith(t *testing.T, opt func(*ServerOptions)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{redis: srv, rdb: rdb, pki: newPKI(t), logs: &bytes.Buffer{}}
+	e := &env{redis: srv, rdb: rdb, pki: newPKI(t), logs: &testlog.Buffer{}}
 	e.store = NewStore(rdb, keys, StoreOptions{})
 	e.auditPath = filepath.Join(t.TempDir(), "audit.jsonl")
 	e.audit, err = audit.Open(e.auditPath, audit.Options{})
@@ -151,7 +152,7 @@ func newEnvWith(t *testing.T, opt func(*ServerOptions)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.audit.Close() })
-	e.redactor = secret.NewRedactor(&lockedWriter{w: e.logs})
+	e.redactor = secret.NewRedactor(e.logs)
 	log := zerolog.New(e.redactor)
 	so := ServerOptions{Redactor: e.redactor}
 	if opt != nil {

@@ -3,8 +3,7 @@ package ami
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
+	"github.com/umli/umli/umsys/feed/feedtest"
 	"strings"
 	"testing"
 
@@ -28,25 +27,8 @@ func collect(t testing.TB, data []byte, n int, banner bool, lim Limits) ([]*Bloc
 	return out, s, nil
 }
 
-func torture(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join("testdata", "torture", dir, "*.ami"))
-	if len(files) == 0 {
-		t.Fatalf("no torture files in %s", dir)
-	}
-	out := map[string][]byte{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(f)] = b
-	}
-	return out
-}
-
 func TestStreamValidTortureAnySplit(t *testing.T) {
-	for name, data := range torture(t, "valid") {
+	for name, data := range feedtest.Torture(t, "valid", "ami") {
 		banner := strings.HasPrefix(string(data), "Asterisk Call Manager/")
 		t.Run(name, func(t *testing.T) {
 			whole, s, err := collect(t, data, 0, banner, Limits{})
@@ -79,7 +61,7 @@ func TestStreamValidTortureAnySplit(t *testing.T) {
 }
 
 func TestStreamGoami2MessageWaiting(t *testing.T) {
-	data := torture(t, "valid")["messagewaiting-goami2.ami"]
+	data := feedtest.Torture(t, "valid", "ami")["messagewaiting-goami2.ami"]
 	blocks, _, err := collect(t, data, 7, false, Limits{})
 	if err != nil || len(blocks) != 1 {
 		t.Fatalf("%d blocks, err %v", len(blocks), err)
@@ -101,7 +83,7 @@ func TestStreamGoami2MessageWaiting(t *testing.T) {
 }
 
 func TestStreamJoinedBySingleCRLF(t *testing.T) {
-	data := torture(t, "valid")["joined-single-crlf.ami"]
+	data := feedtest.Torture(t, "valid", "ami")["joined-single-crlf.ami"]
 	blocks, _, err := collect(t, data, 1, false, Limits{})
 	if err != nil || len(blocks) != 2 {
 		t.Fatalf("%d blocks, err %v", len(blocks), err)
@@ -115,7 +97,7 @@ func TestStreamJoinedBySingleCRLF(t *testing.T) {
 }
 
 func TestStreamBannerSession(t *testing.T) {
-	data := torture(t, "valid")["session.ami"]
+	data := feedtest.Torture(t, "valid", "ami")["session.ami"]
 	blocks, _, err := collect(t, data, 1, true, Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +120,7 @@ func TestStreamBannerSession(t *testing.T) {
 }
 
 func TestStreamInvalid(t *testing.T) {
-	files := torture(t, "invalid")
+	files := feedtest.Torture(t, "invalid", "ami")
 	tests := []struct {
 		file  string
 		check func(t *testing.T, blocks []*Block, s *Stream, err error)

@@ -3,8 +3,7 @@ package esl
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
+	"github.com/umli/umli/umsys/feed/feedtest"
 	"testing"
 )
 
@@ -28,25 +27,8 @@ func collect(t testing.TB, data []byte, n int, lim Limits) ([]*Frame, error) {
 	return frames, nil
 }
 
-func readTorture(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "torture", dir, "*.esl"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no torture files in %s: %v", dir, err)
-	}
-	out := map[string][]byte{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(f)] = b
-	}
-	return out
-}
-
 func TestStreamValidTortureAnySplit(t *testing.T) {
-	for name, data := range readTorture(t, "valid") {
+	for name, data := range feedtest.Torture(t, "valid", "esl") {
 		t.Run(name, func(t *testing.T) {
 			whole, err := collect(t, data, 0, Limits{})
 			if err != nil {
@@ -86,7 +68,7 @@ func TestStreamValidTortureAnySplit(t *testing.T) {
 }
 
 func TestStreamSessionFrames(t *testing.T) {
-	data := readTorture(t, "valid")["session.esl"]
+	data := feedtest.Torture(t, "valid", "esl")["session.esl"]
 	frames, err := collect(t, data, 1, Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +112,7 @@ func TestStreamInvalid(t *testing.T) {
 		{file: "inner-body-short.esl", streamOK: true},
 		{file: "truncated.esl", partial: true},
 	}
-	files := readTorture(t, "invalid")
+	files := feedtest.Torture(t, "invalid", "esl")
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data, ok := files[tt.file]

@@ -4,6 +4,8 @@ package feedtest
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -86,6 +88,25 @@ func (r *Runner) Take(tb testing.TB, ctx context.Context, n int) []*feed.Event {
 		case <-ctx.Done():
 			tb.Fatalf("got %d of %d events", len(out), n)
 		}
+	}
+	return out
+}
+
+// Torture reads testdata/torture/<dir>/*.<ext> (the dialect's captured and
+// hand-made wire samples) by file name; it fails the test when there are none.
+func Torture(tb testing.TB, dir, ext string) map[string][]byte {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "torture", dir, "*."+ext))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no torture files in %s: %v", dir, err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[filepath.Base(f)] = b
 	}
 	return out
 }
