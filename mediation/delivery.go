@@ -6,6 +6,7 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
+	"github.com/umli/umli/mediation/warrant"
 )
 
 // deliver builds and queues the PDUs of one numbered record. It reports false when ctx
@@ -21,6 +22,9 @@ func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Recor
 type delivery struct {
 	m      *Mediator
 	groups []*pduGroup
+	// ended, when set, is the warrant whose window just closed: the delivery carries
+	// its iRI-End, which no longer is in the table or active.
+	ended *warrant.Warrant
 }
 
 type pduGroup struct {
@@ -39,13 +43,19 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 		at = e.At
 	}
 	for _, ls := range e.Seqs {
-		w := m.table.Load().Warrant(ls.LIID)
-		if w == nil {
-			m.log.Warn().Str("liid", ls.LIID).Msg("journal entry for a warrant no longer configured; not delivered")
-			continue
-		}
-		if synthesized && !w.Active(at) {
-			continue // the warrant ended while the sequence idled
+		w := d.ended
+		if w == nil || w.LIID != ls.LIID {
+			if m.isClosed(ls.LIID) {
+				continue // its window closed: its iRI-End went out, nothing follows
+			}
+			w = m.table.Load().Warrant(ls.LIID)
+			if w == nil {
+				m.log.Warn().Str("liid", ls.LIID).Msg("journal entry for a warrant no longer configured; not delivered")
+				continue
+			}
+			if synthesized && !w.Active(at) {
+				continue // the warrant ended while the sequence idled
+			}
 		}
 		dest := m.cfg.Destinations[w.Destination]
 		pdu, hi, downs, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
@@ -43,6 +44,12 @@ type Mediator struct {
 	done    chan doneEntry
 	stopped atomic.Bool
 	started atomic.Bool
+
+	// Warrant windows (window.go).
+	audit       *audit.Log
+	winMu       sync.Mutex
+	win         windows
+	closedLIIDs atomic.Pointer[map[string]bool]
 }
 
 var _ record.Sink = (*Mediator)(nil)
@@ -70,6 +77,8 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Now is mediation's clock (default time.Now).
 	Now func() time.Time
+	// Audit, when set, records every warrant window mediation closes.
+	Audit *audit.Log
 }
 
 // New builds a Mediator for the loaded configuration. rdb holds the sessions; queue takes
@@ -84,8 +93,8 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 	}
 	m := &Mediator{
 		cfg: cfg, store: store, rdb: rdb, queue: queue,
-		log:  log.With().Str("component", "mediation").Logger(),
-		now:  opt.Now,
+		log: log.With().Str("component", "mediation").Logger(),
+		now: opt.Now, audit: opt.Audit,
 		seed: maphash.MakeSeed(),
 		done: make(chan doneEntry, 4096),
 	}
@@ -93,6 +102,7 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 		m.now = time.Now
 	}
 	m.table.Store(cfg.Table)
+	m.setWindows(cfg.Warrants)
 	workers := max(cfg.Queue.Workers, 1)
 	per := max(cfg.Queue.Size/workers, 1)
 	m.shards = make([]chan *job, workers)

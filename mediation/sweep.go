@@ -15,6 +15,7 @@ func (m *Mediator) sweeper(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			m.closeWindows(ctx)
 			m.sweep(ctx)
 		}
 	}

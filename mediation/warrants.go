@@ -11,7 +11,8 @@ import (
 // configuration's warrants by the caller). Records submitted afterwards are matched
 // against the new set; open sequences keep their CINs and numbers. Warrants naming a
 // destination that is not configured are left out and reported in the error (by LIID);
-// the others take effect.
+// the others take effect. A warrant that leaves the set gets no further PDU, and its
+// open sequences get their iRI-End at the next sweep.
 func (m *Mediator) SetWarrants(ws []*warrant.Warrant) error {
 	var errs []error
 	ok := make([]*warrant.Warrant, 0, len(ws))
@@ -32,6 +33,7 @@ func (m *Mediator) SetWarrants(ws []*warrant.Warrant) error {
 		return errors.Join(append(errs, err)...) // the old set stays
 	}
 	m.table.Store(t)
+	m.setWindows(ok) // a warrant that left the set gets its open CINs ended by the sweeper
 	return errors.Join(errs...)
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/session"
+	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/simulators/lemf"
 )
 
@@ -145,8 +146,38 @@ func Run(ctx context.Context, opt Options) (err error) {
 		_ = lm.Close()
 		return fmt.Errorf("demo: session store: %w", err)
 	}
+	// Mediation starts with no warrant: the demo's come over X1 (below).
+	provision := cfg.Warrants
+	if cfg.Table, err = warrant.NewTable(nil); err != nil {
+		_ = lm.Close()
+		return err
+	}
+	cfg.Warrants = nil
+	auditPath := filepath.Join(opt.OutDir, AuditFile)
+	al, err := openAudit(auditPath)
+	if err != nil {
+		_ = lm.Close()
+		return err
+	}
+	// Runs last, once mediation and X1 stopped writing to the log.
+	defer func() {
+		cerr := al.Close()
+		if err != nil {
+			return
+		}
+		if cerr != nil {
+			err = cerr
+			return
+		}
+		res, verr := verifyAudit(auditPath)
+		if verr != nil {
+			err = verr
+			return
+		}
+		fmt.Fprintf(opt.Out, "audit: %d entries, chain verified (%s)\n", res.Entries, auditPath)
+	}()
 	cq := &countingQueue{q: ho}
-	med, err := mediation.New(cfg, rdb, cq, opt.Log, mediation.Options{Registry: reg})
+	med, err := mediation.New(cfg, rdb, cq, opt.Log, mediation.Options{Registry: reg, Audit: al})
 	if err != nil {
 		_ = lm.Close()
 		return fmt.Errorf("demo: mediation: %w", err)
@@ -172,6 +203,19 @@ func Run(ctx context.Context, opt Options) (err error) {
 			err = errors.Join(err, e)
 		}
 	}()
+
+	// The warrants come over X1, as in production: the watcher's first (empty) set
+	// replaces the configuration's, then the demo ADMF provisions them.
+	xd, err := startX1(ctx, rdb, al, opt.Log, withBoxes(provision, med.SetWarrants))
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, xd.stop()) }()
+	tasks, err := xd.provision(ctx, x1Warrants(provision), hi2.String())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opt.Out, "x1: %d tasks activated over mutual TLS by the demo ADMF, %d warrants in force\n", tasks, med.Warrants().Len())
 
 	for _, sc := range opt.Scenarios {
 		fmt.Fprintf(opt.Out, "scenario: %s\n", sc.Name)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+	"github.com/umli/umli/internal/slogzero"
 )
 
 // Endpoint is the recording endpoint. Serve it on one or more transports, then Close.
@@ -31,13 +32,14 @@ type Endpoint struct {
 	ready  map[string]chan struct{}            // closed once a call's session exists
 }
 
-// New builds an endpoint. sipgo's own logging is discarded: it would write SIP
-// messages, and with them target identities, into logs.
+// New builds an endpoint. sipgo logs into cfg.Log (warnings and errors only), through
+// slogzero, which drops every attribute that could carry a SIP message and with it
+// target identities.
 func New(cfg Config) (*Endpoint, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	quiet := slog.New(slog.DiscardHandler)
+	quiet := slogzero.New(cfg.Log.With().Str("component", "sipgo").Logger(), slog.LevelWarn, nil)
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("umli-srs"),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(quiet)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(quiet)))

@@ -14,6 +14,8 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 	"github.com/google/uuid"
+	"github.com/rs/zerolog"
+	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/rtpcapture/sdpinfo"
 )
 
@@ -43,8 +45,10 @@ type party struct {
 	cli *sipgo.Client
 }
 
-func newParty(name string, ip netip.Addr) (*party, error) {
-	quiet := slog.New(slog.DiscardHandler)
+// newParty builds a user agent whose sipgo logging goes to log (warnings and errors,
+// attributes that could carry SIP content dropped).
+func newParty(name string, ip netip.Addr, log zerolog.Logger) (*party, error) {
+	quiet := slogzero.New(log.With().Str("component", "sipgo").Str("party", name).Logger(), slog.LevelWarn, nil)
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent(name), sipgo.WithUserAgentHostname(ip.String()),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(quiet)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(quiet)))
@@ -172,23 +176,23 @@ func run(ctx context.Context, cfg Config, m mode) (*Result, error) {
 		res.Keys = cfg.Keys
 	}
 
-	um, err := newParty("sipsim-um", ip)
+	um, err := newParty("sipsim-um", ip, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
 	defer um.close()
-	src, err := newParty("sipsim-src", ip)
+	src, err := newParty("sipsim-src", ip, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
 	defer src.close()
-	caller, err := newParty("sipsim-caller", ip)
+	caller, err := newParty("sipsim-caller", ip, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
 	defer caller.close()
 
-	umSrv, err := sipgo.NewServer(um.ua, sipgo.WithServerLogger(slog.New(slog.DiscardHandler)))
+	umSrv, err := sipgo.NewServer(um.ua, sipgo.WithServerLogger(slogzero.New(cfg.Log.With().Str("component", "sipgo").Logger(), slog.LevelWarn, nil)))
 	if err != nil {
 		return nil, fmt.Errorf("sipsim: UM server: %w", err)
 	}
