@@ -26,6 +26,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/secret"
@@ -77,7 +78,9 @@ func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
 	lib := log.With().Str("component", "lib").Logger()
 	stdlog.SetFlags(0)
 	stdlog.SetOutput(lib)
-	slog.SetDefault(slog.New(slog.NewTextHandler(lib, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	// slogzero keeps only attributes that name no party (sipgo puts whole SIP messages
+	// in others).
+	slog.SetDefault(slogzero.New(lib, slog.LevelWarn, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, cfg, *records, stdin, red, log); err != nil {

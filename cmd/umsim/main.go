@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -31,11 +32,15 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/simulators/sipsim"
 	"github.com/umli/umli/simulators/umsim"
 )
 
 func main() {
+	// sipgo logs some transport warnings through the process-wide slog logger; route it to
+	// zerolog with only party-free attributes, like umli does.
+	slog.SetDefault(slogzero.New(zerolog.New(os.Stderr).With().Timestamp().Str("cmd", "umsim").Logger(), slog.LevelWarn, nil))
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "umsim:", err)
 		os.Exit(1)

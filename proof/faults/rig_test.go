@@ -43,7 +43,11 @@ func newRig(t *testing.T) *rig {
 	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
 	t.Cleanup(func() { _ = r.rdb.Close() })
 	r.lm = chain.StartLEMF(t)
-	r.node = chain.StartNode(t, "faults-1", r.rdb, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel))
+	level := zerolog.ErrorLevel
+	if l, err := zerolog.ParseLevel(os.Getenv("UMLI_PROOF_LOG")); err == nil && l != zerolog.NoLevel {
+		level = l // e.g. UMLI_PROOF_LOG=info to see handover's connections
+	}
+	r.node = chain.StartNode(t, "faults-1", r.rdb, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(level))
 	return r
 }
 

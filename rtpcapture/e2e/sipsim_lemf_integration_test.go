@@ -220,28 +220,24 @@ func depositThroughMediationToLEMF(t *testing.T, transport string) {
 	// UM system's prompt plays into the owner's box side, fromTarget.
 	want := map[uint32][]byte{rtpcapture.ContentToTarget: res.CallerAudio, rtpcapture.ContentFromTarget: res.UMAudio}
 
-	// Wait until both legs ended at the LEMF (end-of-sequence with nothing missing).
-	var cin lemf.CINSummary
+	// Wait until the LEMF has the connect IRI and both legs ended (end-of-sequence with
+	// nothing missing): HI2 and HI3 are separate connections, so either may be first.
 	for {
 		sum := s.lm.Summary()
-		complete := 0
+		complete, connected := 0, false
 		for _, l := range sum.LIIDs {
-			if l.LIID != liid {
-				continue
-			}
 			for _, c := range l.CINs {
-				n := 0
 				for _, cs := range c.Content {
 					if cs.Complete {
-						n++
+						complete++
 					}
 				}
-				if n > complete {
-					complete, cin = n, c
+				for _, e := range c.Events {
+					connected = connected || e.Category == "message-box:connect"
 				}
 			}
 		}
-		if complete >= len(want) {
+		if connected && complete >= len(want) {
 			break
 		}
 		select {
@@ -255,10 +251,10 @@ func depositThroughMediationToLEMF(t *testing.T, transport string) {
 	}
 	s.stop(t) // flushes the WAVs
 	sum := s.lm.Summary()
-	if len(sum.LIIDs) != 1 || len(sum.LIIDs[0].CINs) != 1 || sum.Gaps != 0 || sum.Duplicates != 0 {
+	if len(sum.LIIDs) != 1 || sum.LIIDs[0].LIID != liid || len(sum.LIIDs[0].CINs) != 1 || sum.Gaps != 0 || sum.Duplicates != 0 {
 		t.Fatalf("want one LIID with one CIN, no gaps or duplicates: %+v", sum)
 	}
-	cin = sum.LIIDs[0].CINs[0]
+	cin := sum.LIIDs[0].CINs[0]
 	if cin.NE != srsName || cin.CIN == nil {
 		t.Fatalf("CIN %+v: want NE %q and a CIN", cin, srsName)
 	}
