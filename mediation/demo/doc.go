@@ -4,6 +4,14 @@
 // loopback sockets. It ends with the LEMF's summary. `make demo` runs it through
 // `umli demo`.
 //
+// The warrants come over X1, as in production: mediation starts with none, an
+// in-process X1 server (mutual TLS, a throw-away PKI, tasks in the embedded Redis)
+// receives them from the demo ADMF (x1.ProvisionWarrants, client certificate
+// CN=admf-demo), and the X1 watcher hands them to mediation before the first scenario.
+// X1 has no target type for a mailbox id, so the configured box ids are added back to
+// the warrants X1 carries (withBoxes). Every X1 request and window close goes to the
+// hash-chained OUT/audit.jsonl, verified at the end.
+//
 // Default scenarios, run one after the other:
 //
 //	UMPlatform    umsim serves ESL and AMI; umli's esl and ami clients feed the UM
