@@ -9,7 +9,9 @@ import (
 
 // TestCheck: the checker the proofs rely on names each broken property.
 func TestCheck(t *testing.T) {
-	st := func(cin uint32, cc bool) pducheck.Stream { return pducheck.Stream{LIID: "L", NE: "ne", CIN: cin, CC: cc} }
+	st := func(cin uint32, cc bool) pducheck.Stream {
+		return pducheck.Stream{LIID: "L", NE: "ne", CIN: cin, CC: cc}
+	}
 	seqs := func(qs ...uint32) map[uint32][]byte {
 		m := map[uint32][]byte{}
 		for _, q := range qs {
