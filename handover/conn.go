@@ -35,11 +35,11 @@ func (s *stream) dial(ctx context.Context) (net.Conn, error) {
 // inbound reads what the LEMF sends on a connection: keep-aliveResponses are noted, any
 // other PDU is ignored (counted, never logged by content).
 type inbound struct {
-	done         chan struct{}
-	err          error         // valid after done is closed
-	resp         chan struct{} // signalled (without blocking) on each keep-aliveResponse
-	lastResponse atomic.Int64  // unix nanos of the last keep-aliveResponse
-	others       atomic.Int64  // PDUs that were not keep-aliveResponses
+	done      chan struct{}
+	err       error         // valid after done is closed
+	resp      chan struct{} // signalled (without blocking) on each keep-aliveResponse
+	responses atomic.Int64  // keep-aliveResponses read so far; the nth answers the nth keep-alive
+	others    atomic.Int64  // PDUs that were not keep-aliveResponses
 }
 
 func startInbound(conn net.Conn, f framer, d *Destination) *inbound {
@@ -48,7 +48,7 @@ func startInbound(conn net.Conn, f framer, d *Destination) *inbound {
 		defer close(in.done)
 		in.err = readFrames(conn, f, d.MaxInboundFrame, func(pdu []byte) {
 			if d.IsKeepAliveResponse != nil && d.IsKeepAliveResponse(pdu) {
-				in.lastResponse.Store(time.Now().UnixNano())
+				in.responses.Add(1)
 				select {
 				case in.resp <- struct{}{}:
 				default:

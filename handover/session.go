@@ -38,6 +38,7 @@ type session struct {
 	lastPDU time.Time // last PDU write
 	lastKA  time.Time // last keep-alive write
 	kaSent  time.Time // keep-alive awaiting its response; zero when none
+	kaWant  int64     // response count that answers the outstanding keep-alive
 	written *streamID // last id written on this connection
 	kaMark  *streamID // last id written before the outstanding keep-alive
 	confirm *streamID // the LEMF has read up to here; trim to the window below it
@@ -188,7 +189,9 @@ func (ss *session) keepAlive(now time.Time) error {
 	if !ss.kaSent.IsZero() {
 		late := now.Sub(ss.kaSent)
 		switch {
-		case ss.in.lastResponse.Load() >= ss.kaSent.UnixNano():
+		// Count, not time: an answer to the previous keep-alive can arrive after the loop
+		// read its clock, and must not also confirm PDUs written before the next one.
+		case ss.in.responses.Load() >= ss.kaWant:
 			ss.kaSent = time.Time{}
 			if ss.kaMark != nil {
 				ss.confirm, ss.kaMark = ss.kaMark, nil
@@ -200,6 +203,8 @@ func (ss *session) keepAlive(now time.Time) error {
 		}
 	}
 	if ss.kaSent.IsZero() && now.Sub(ss.lastKA) >= ss.keepAliveDue() {
+		// Counted before the write, so a stray response read earlier is not taken as its answer.
+		want := ss.in.responses.Load() + 1
 		_ = ss.conn.SetWriteDeadline(now.Add(d.WriteTimeout))
 		if _, err := ss.bw.Write(d.KeepAlive()); err != nil {
 			return writeError{err}
@@ -207,7 +212,7 @@ func (ss *session) keepAlive(now time.Time) error {
 		if err := ss.bw.Flush(); err != nil {
 			return writeError{err}
 		}
-		ss.kaSent, ss.lastKA, ss.kaMark = now, now, ss.written
+		ss.kaSent, ss.lastKA, ss.kaMark, ss.kaWant = now, now, ss.written, want
 	}
 	return nil
 }

@@ -13,7 +13,8 @@ import "github.com/redis/go-redis/v9"
 // Session fields: cin; t (last activity, ms); b (an IRI was sent: the next Open/Continue
 // is iRI-Continue); n (event counter); e:<event key>; i:<liid> and c:<liid> (IRI/CC PDUs so
 // far = next sequence number); z (explicit close IRI); g (generic close IRI);
-// s:<event key> (CIN of a standalone event with content) and s:<event key>:<i|c>:<liid>
+// x:<liid> (the LIID's window closed: it already had its iRI-End, counters are kept so a
+// re-activated LIID never reuses a number); s:<event key> (CIN of a standalone event with content) and s:<event key>:<i|c>:<liid>
 // (its sequence numbers), so that a standalone IRI and its CC share one CIN.
 //
 // Lua costs about as much per redis.call as the command itself, so a busy sequence costs
@@ -85,8 +86,15 @@ while a <= #ARGV do
       own()
     else
       local f = {'cin', 'b', 't', 'n', 'e:' .. ekey}
-      for i = 1, n do f[5 + i] = kind .. ':' .. ARGV[l0 + i] end
+      for i = 1, n do
+        f[5 + i] = kind .. ':' .. ARGV[l0 + i]
+        f[5 + n + i] = 'x:' .. ARGV[l0 + i]
+      end
       local cur = redis.call('HMGET', skey, unpack(f))
+      for i = 1, n do
+        -- the LIID's window had closed in this sequence and it is back: its numbers go on
+        if cur[5 + n + i] then redis.call('HDEL', skey, f[5 + n + i]) end
+      end
       local open = cur[1]
       if iri and bnd == '3' and not open then
         own()
@@ -164,14 +172,19 @@ redis.call('ZREM', KEYS[1], ARGV[2])
 local h = redis.call('HGETALL', KEYS[2])
 redis.call('DEL', KEYS[2])
 local cin, z, g
-local parts = {}
+local seqs, closed = {}, {}
 for i = 1, #h, 2 do
   local f = h[i]
   if f == 'cin' then cin = h[i + 1]
   elseif f == 'z' then z = h[i + 1]
   elseif f == 'g' then g = h[i + 1]
-  elseif string.sub(f, 1, 2) == 'i:' then parts[#parts + 1] = string.sub(f, 3) .. '=' .. h[i + 1]
+  elseif string.sub(f, 1, 2) == 'i:' then seqs[string.sub(f, 3)] = h[i + 1]
+  elseif string.sub(f, 1, 2) == 'x:' then closed[string.sub(f, 3)] = true
   end
+end
+local parts = {}
+for liid, seq in pairs(seqs) do
+  if not closed[liid] then parts[#parts + 1] = liid .. '=' .. seq end
 end
 local blob = z or g
 if not cin or not blob or #parts == 0 then return false end
