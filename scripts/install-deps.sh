@@ -46,7 +46,8 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# With recommends: swaks needs its TLS and SASL perl modules (recommended, not required).
+apt-get install -y -qq "${missing[@]}" >/dev/null
 # Debian starts redis-server as a service on install; tests start their own on free ports.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop redis-server >/dev/null 2>&1 || true; fi
 # Likewise Dovecot: the e-mail tests run their own with a throwaway configuration.
