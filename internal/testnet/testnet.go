@@ -19,9 +19,10 @@ func Serve(tb testing.TB, handle func(c net.Conn)) string {
 		tb.Fatalf("testnet: listen: %v", err)
 	}
 	var (
-		mu    sync.Mutex
-		conns = map[net.Conn]struct{}{}
-		wg    sync.WaitGroup
+		mu     sync.Mutex
+		conns  = map[net.Conn]struct{}{}
+		closed bool
+		wg     sync.WaitGroup
 	)
 	wg.Go(func() {
 		for {
@@ -30,6 +31,13 @@ func Serve(tb testing.TB, handle func(c net.Conn)) string {
 				return
 			}
 			mu.Lock()
+			if closed {
+				// Accepted just before cleanup closed the listener: cleanup
+				// has already swept conns, so this one must not start a handler.
+				mu.Unlock()
+				c.Close()
+				return
+			}
 			conns[c] = struct{}{}
 			mu.Unlock()
 			wg.Go(func() {
@@ -46,6 +54,7 @@ func Serve(tb testing.TB, handle func(c net.Conn)) string {
 	tb.Cleanup(func() {
 		ln.Close()
 		mu.Lock()
+		closed = true
 		for c := range conns {
 			c.Close()
 		}

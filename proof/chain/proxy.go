@@ -17,6 +17,7 @@ type Proxy struct {
 	mu       sync.Mutex
 	cut      chan []byte // armed: the next read is forwarded half, then junk, then close
 	conns    map[net.Conn]net.Conn
+	closed   bool // set by Close: a connection accepted afterwards is dropped
 	wg       sync.WaitGroup
 }
 
@@ -47,6 +48,12 @@ func (p *Proxy) accept() {
 			continue
 		}
 		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			_ = c.Close()
+			_ = u.Close()
+			return
+		}
 		p.conns[c] = u
 		p.mu.Unlock()
 		p.wg.Add(2)
@@ -98,6 +105,7 @@ func (p *Proxy) Armed() bool { return len(p.cut) > 0 }
 func (p *Proxy) Close() {
 	_ = p.ln.Close()
 	p.mu.Lock()
+	p.closed = true
 	for c, u := range p.conns {
 		_ = c.Close()
 		_ = u.Close()
