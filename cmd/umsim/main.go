@@ -5,6 +5,8 @@
 //	umsim mail [--serve-smtp ADDR] [--serve-pop3 ADDR] [--serve-imap ADDR] \
 //	           [--smtp ADDR] [--pop3 ADDR] [--imap ADDR]
 //	umsim sip --srs 127.0.0.1:5080 [--transport udp|tcp] [--mode deposit|retrieve|both] ...
+//	umsim load [--rate 20] [--duration 10s] [--mix um=80,sip=10,mail=10,imap=10] [--non-target 0.2] \
+//	           [--um-json ADDR] [--siprec ADDR] [--mail-smtp ADDR] [--mail-imap ADDR] [--lemf-dir DIR]...
 //	umsim transcript --vendor freeswitch|asterisk [--content-dir DIR] NAME
 //	umsim list
 //
@@ -15,7 +17,10 @@
 // submission and the TS 102 232-2 Annex B.6 (POP3) and C.4 (IMAP4) examples (--serve-*)
 // and/or plays their client side against servers, usually umli's e-mail proxy (see
 // simulators/mailsim). `sip` places simulated deposit/retrieval calls whose SIPREC
-// client forks the media to a recording endpoint (see simulators/sipsim).
+// client forks the media to a recording endpoint (see simulators/sipsim). `load` drives
+// a running umli with a rate and mix of UM, SIP and mail sessions, prints a progress line
+// each second and reports throughput and event→LEMF latency from the LEMF's records
+// (see simulators/loadgen).
 package main
 
 import (
@@ -49,16 +54,19 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: umsim um|mail|sip|transcript|list [flags]")
+		return errors.New("usage: umsim um|mail|sip|load|transcript|list [flags]")
 	}
 	switch args[0] {
 	case "um":
 		return runUM(args[1:], stdout, stderr)
-	case "mail", "sip":
+	case "mail", "sip", "load":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if args[0] == "mail" {
+		switch args[0] {
+		case "mail":
 			return runMail(ctx, args[1:], stdout, stderr)
+		case "load":
+			return runLoad(ctx, args[1:], stdout, stderr)
 		}
 		return sipsim.RunCommand(ctx, args[1:], stdout, stderr)
 	case "transcript":
@@ -76,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (want um, mail, sip, transcript or list)", args[0])
+		return fmt.Errorf("unknown command %q (want um, mail, sip, load, transcript or list)", args[0])
 	}
 }
 

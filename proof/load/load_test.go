@@ -62,8 +62,28 @@ func TestLoadDelivers(t *testing.T) {
 	if lat.PDUs != tally.Distinct {
 		t.Fatalf("latency over %d PDUs, LEMF holds %d", lat.PDUs, tally.Distinct)
 	}
-	if lat.P50 > lat.P99 || lat.P99 > lat.Max {
+	if lat.P50 > lat.P90 || lat.P90 > lat.P99 || lat.P99 > lat.Max {
 		t.Fatalf("percentiles out of order: %v", lat)
+	}
+	// The LEMF is idle now: Settle sees the same PDUs, and every sample names the run's
+	// network element and a UM payload.
+	n, err := load.Settle(context.Background(), 200*time.Millisecond, dirs...)
+	if err != nil || n != lat.PDUs {
+		t.Fatalf("Settle = %d, %v; want %d", n, err, lat.PDUs)
+	}
+	samples, err := load.Samples(dirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, s := range samples {
+		if s.NE != "um-load" || s.LIID == "" {
+			t.Fatalf("sample %+v", s)
+		}
+		kinds[s.Payload]++
+	}
+	if kinds["MessagingIRI"] != res.IRI || kinds["MessagingCC"] != res.CC || len(kinds) != 2 {
+		t.Fatalf("payloads %v, submitted %d IRI and %d CC", kinds, res.IRI, res.CC)
 	}
 	t.Logf("%d records (%d IRI, %d CC): %v; %v", res.Records, res.IRI, res.CC, tally, lat)
 }
