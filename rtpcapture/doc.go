@@ -12,6 +12,10 @@
 // 0 and end-of-sequence on the last chunk (BYE, CANCEL or media timeout). A change of
 // payload type starts a new chunk, so every chunk has one content-type (audio/PCMU,
 // audio/PCMA, audio/G722, audio/G729, audio/opus, audio/AMR, audio/telephone-event…).
+// An in-order packet costs one cache line of leg state and a copy of its payload into
+// the chunk. Chunks go to the Sink in fresh memory, or, when the Sink is a
+// record.ReleaseSink, in the memory of chunks it released; SessionConfig.ReuseBuffers
+// reuses it once Submit returns, for sinks that keep nothing.
 //
 // Table 6 mapping. A call has candidate targets (Party): in a deposit the caller and the
 // box owner, in a retrieval the box owner calling in. Every chunk is submitted once per

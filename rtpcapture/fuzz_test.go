@@ -1,6 +1,7 @@
 package rtpcapture_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -58,19 +59,30 @@ func FuzzRTPPath(f *testing.F) {
 			t.Fatal(err)
 		}
 		leg := s.NewLeg(rtpcapture.SideCaller, rtpcapture.PayloadTypes{101: {Name: "telephone-event", ClockRate: 8000}})
+		// ref is the reorder buffer alone, fed what the leg accepted: the leg's content
+		// and counts must be its output, whatever shortcuts the leg takes.
+		var want []byte
+		ref := rtpcapture.NewReorder(4, func(p *rtpcapture.Packet) { want = append(want, p.Payload...) })
 		var accepted int
 		for i, p := range packets(data) {
 			if err := leg.Push(ctx, p, time.Unix(int64(i), 0)); err == nil {
 				var pk rtp.Packet
 				if pk.Unmarshal(p) == nil {
 					accepted += len(pk.Payload)
+					ref.Push(&rtpcapture.Packet{SSRC: pk.SSRC, Seq: pk.SequenceNumber, Timestamp: pk.Timestamp,
+						PayloadType: pk.PayloadType, Marker: pk.Marker, Payload: pk.Payload})
 				}
 			}
 			if i%7 == 6 {
-				leg.Tick(ctx, time.Unix(int64(i)+10, 0))
+				leg.Tick(ctx, time.Unix(int64(i)+10, 0)) // 10 s idle: drains the buffer
+				ref.Drain()
 			}
 		}
-		leg.Close(ctx)
+		st := leg.Close(ctx)
+		ref.Drain()
+		if st.Reorder != ref.Stats {
+			t.Fatalf("leg reorder stats %+v, reorder buffer alone %+v", st.Reorder, ref.Stats)
+		}
 		cc := capturetest.CC(sink.Records(), record.Identity{Kind: record.IdentityE164, Value: "1234"}, rtpcapture.ContentFromTarget)
 		var delivered int
 		for i, r := range cc {
@@ -84,6 +96,13 @@ func FuzzRTPPath(f *testing.F) {
 		}
 		if delivered > accepted {
 			t.Fatalf("delivered %d bytes, accepted only %d", delivered, accepted)
+		}
+		var got []byte
+		for _, r := range cc {
+			got = append(got, r.MessagingCC.Content...)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("leg delivered %d bytes, the reorder buffer alone releases %d, or they differ", len(got), len(want))
 		}
 	})
 }

@@ -49,48 +49,68 @@ type ccRecord struct {
 	cid, seq uint32
 }
 
-type chunk struct {
-	open    bool
-	pt      uint8
-	ct      string
-	startTS uint32
-	ticks   uint32
-	at      int64 // Unix nanoseconds of the first packet
-	content []byte
-}
-
 // Leg is one RTP stream (one direction) of a session, from packets to MessagingCC chunks.
 // It is not safe for concurrent use: the goroutine reading the stream owns it, pushes
 // its packets, ticks it while idle and closes it.
 type Leg struct {
-	// Hot state first, in the order the per-packet path touches it, so that a packet
-	// costs as few cache lines as possible when thousands of legs are live.
-	closed      bool
-	dtmfOn      bool
-	lastPT      int
-	lastArrival int64 // Unix nanoseconds of the last accepted packet, for Tick
-	ctx         context.Context
-	in          Packet
-	cur         chunk
-	lastCT      string // lastCodec.ContentType(), computed once per payload type change
-	lastCodec   Codec
-	reorder     Reorder
-	stats       LegStats
+	// The first 64 bytes are all of the leg that an in-order packet touches (besides the
+	// chunk's content), so that with thousands of legs live a packet costs one cache
+	// line of leg state; the rest is touched per chunk or on the reorder path.
+	closed  bool
+	dtmfOn  bool
+	lastTE  bool // lastCodec is telephone-event
+	fastOn  bool // the reorder buffer holds nothing: fastSSRC and fastNext are valid
+	curOpen bool // a chunk is open: curPT, curStart, curTicks, content describe it
+	curPT   uint8
+	// fastNext is the sequence number that passes the reorder buffer untouched.
+	fastNext    uint16
+	lastPT      int32 // payload type of lastCodec, -1 before the first packet
+	fastSSRC    uint32
+	curStart    uint32 // RTP timestamp of the chunk's first packet
+	curTicks    uint32 // chunk duration in RTP timestamp units
+	content     []byte // the open chunk's media
+	lastArrival int64  // Unix nanoseconds of the last accepted packet, for Tick
+	// fastRun counts the packets that passed since the reorder buffer last heard of
+	// them (commitFast tells it).
+	fastRun uint64
 
-	s       *Session
-	sender  Side
-	views   []legView
-	dtmfID  []record.Identity
-	pts     PayloadTypes
-	capHint int
+	// Then what opening and flushing a chunk touches, together.
+	curAt      int64  // Unix nanoseconds of the chunk's first packet
+	curCT      string // content-type of the open chunk
+	lastCT     string // lastCodec.ContentType(), computed once per payload type change
+	chunkTicks uint32 // a chunk's duration in lastCodec's RTP timestamp units
+	seq        uint32
+	reuse      bool // SessionConfig.ReuseBuffers
+	s          *Session
+	sink       record.Sink
+	views      []legView
+	capHint    int
 	// spare and crs are the buffers reused with SessionConfig.ReuseBuffers.
-	spare     []byte
-	crs       []ccRecord
-	seq       uint32
+	spare []byte
+	crs   []ccRecord
+	// rs is the sink when it releases records; curR is the memory of the open chunk
+	// then, and free holds the chunks it released.
+	rs    record.ReleaseSink
+	curR  *recycled
+	free  *freeList
+	stats LegStats
+	m     legMetrics
+
+	// The rest: the reorder path, DTMF, payload type changes, setup.
+	fastDone  uint64 // packets that passed the reorder buffer untouched, committed
+	accepted  uint64 // packets accepted on the reorder path
+	lastCodec Codec
+	// ctx is the context of the Push, Tick or Close that released packets from the
+	// reorder buffer; the in-order path passes its own and never stores it.
+	ctx       context.Context
+	in        Packet
+	reorder   Reorder
+	sender    Side
+	dtmfID    []record.Identity
+	pts       PayloadTypes
 	dtmf      dtmfState
 	dtmfClock uint32
 	folded    LegStats
-	m         legMetrics
 }
 
 type legMetrics struct {
@@ -102,7 +122,7 @@ type legMetrics struct {
 // negotiated for it. Each candidate party sees the leg as fromTarget when it sends it and
 // toTarget otherwise (content-identifier 0 and 1).
 func (s *Session) NewLeg(sender Side, pts PayloadTypes) *Leg {
-	l := &Leg{s: s, sender: sender, pts: pts, lastPT: -1}
+	l := &Leg{s: s, sink: s.cfg.Sink, reuse: s.cfg.ReuseBuffers, sender: sender, pts: pts, lastPT: -1}
 	for _, p := range s.parties {
 		v := legView{identities: p.Identities, dir: etsi.DirectionToTarget, cid: ContentToTarget}
 		if p.Side == sender {
@@ -112,6 +132,9 @@ func (s *Session) NewLeg(sender Side, pts PayloadTypes) *Leg {
 		l.views = append(l.views, v)
 	}
 	l.reorder.init(s.cfg.Window, l.out)
+	if l.rs = releaseSink(&s.cfg); l.rs != nil {
+		l.free = new(freeList)
+	}
 	l.dtmfOn = s.cfg.DTMF != nil && len(l.dtmfID) > 0
 	if m := s.cfg.Metrics; m != nil {
 		src := s.cfg.Source
@@ -136,7 +159,9 @@ func (l *Leg) SetPayloadTypes(pts PayloadTypes) {
 // Stats returns the leg's counts so far.
 func (l *Leg) Stats() LegStats {
 	st := l.stats
+	st.Accepted = l.accepted + l.fastDone + l.fastRun
 	st.Reorder = l.reorder.Stats
+	st.Reorder.Released += l.fastRun
 	return st
 }
 
@@ -150,14 +175,11 @@ func (l *Leg) Push(ctx context.Context, raw []byte, at time.Time) error {
 		l.stats.Oversize++
 		return fmt.Errorf("%w: %d bytes", ErrOversize, len(raw))
 	}
-	var pkt rtp.Packet
-	if err := pkt.Unmarshal(raw); err != nil {
-		l.stats.Malformed++
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if pkt.Version != 2 {
-		l.stats.Malformed++
-		return fmt.Errorf("%w: version %d", ErrMalformed, pkt.Version)
+	var pkt Packet
+	if !readPlain(raw, &pkt) {
+		if err := l.unmarshal(raw, &pkt); err != nil {
+			return err
+		}
 	}
 	// RTCP multiplexed on the RTP port (RFC 5761): packet types 200-204 read as
 	// marker + payload type 72-76.
@@ -165,72 +187,115 @@ func (l *Leg) Push(ctx context.Context, raw []byte, at time.Time) error {
 		l.stats.RTCP++
 		return ErrRTCP
 	}
-	l.stats.Accepted++
-	l.ctx = ctx
 	l.lastArrival = at.UnixNano()
-	in := &l.in
-	in.SSRC, in.Seq, in.Timestamp = pkt.SSRC, pkt.SequenceNumber, pkt.Timestamp
-	in.PayloadType, in.Marker, in.Arrival, in.Payload = pkt.PayloadType, pkt.Marker, l.lastArrival, pkt.Payload
+	pkt.Arrival = l.lastArrival
+	if l.fastOn && pkt.Seq == l.fastNext && pkt.SSRC == l.fastSSRC {
+		// The next packet in order while the reorder buffer holds nothing: straight to
+		// the chunk, without a copy, as Reorder.Push would pass it.
+		l.fastNext++
+		l.fastRun++
+		l.deliver(ctx, &pkt)
+		return nil
+	}
+	l.accepted++
+	l.ctx = ctx
+	l.in = pkt
+	l.commitFast()
 	l.reorder.Push(&l.in)
+	l.mirrorFast()
+	return nil
+}
+
+// unmarshal reads any other packet with pion/rtp, whose general header (CSRCs,
+// extensions, padding) stays off the common path.
+func (l *Leg) unmarshal(raw []byte, pkt *Packet) error {
+	var rp rtp.Packet
+	if err := rp.Unmarshal(raw); err != nil {
+		l.stats.Malformed++
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if rp.Version != 2 {
+		l.stats.Malformed++
+		return fmt.Errorf("%w: version %d", ErrMalformed, rp.Version)
+	}
+	*pkt = Packet{
+		SSRC: rp.SSRC, Seq: rp.SequenceNumber, Timestamp: rp.Timestamp,
+		PayloadType: rp.PayloadType, Marker: rp.Marker, Payload: rp.Payload,
+	}
 	return nil
 }
 
 // out receives packets from the reorder buffer in sequence order.
-func (l *Leg) out(p *Packet) {
-	if int(p.PayloadType) != l.lastPT {
-		l.lastPT = int(p.PayloadType)
-		l.lastCodec = l.pts.Lookup(p.PayloadType)
-		l.lastCT = l.lastCodec.ContentType()
+func (l *Leg) out(p *Packet) { l.deliver(l.ctx, p) }
+
+// deliver adds a packet, in sequence order, to the open chunk, flushing the chunk first
+// when the packet does not belong to it.
+func (l *Leg) deliver(ctx context.Context, p *Packet) {
+	if int32(p.PayloadType) != l.lastPT {
+		l.setCodec(p.PayloadType)
 	}
-	c := &l.lastCodec
-	if l.dtmfOn && c.IsTelephoneEvent() {
-		l.dtmfClock = c.ClockRate
-		if ev, ok := l.dtmf.observe(p, c.ClockRate); ok {
-			l.reportDTMF(ev)
-		}
-	}
-	if l.cur.open && (p.PayloadType != l.cur.pt || p.Timestamp-l.cur.startTS >= l.cur.ticks ||
-		len(l.cur.content)+len(p.Payload) > maxChunkBytes) {
-		l.flush(false)
-	}
-	if !l.cur.open {
-		clock := c.ClockRate
-		if clock == 0 {
-			clock = 8000
-		}
-		var content []byte
-		if l.s.cfg.ReuseBuffers {
-			content = l.spare[:0]
-		} else {
-			content = make([]byte, 0, l.capHint)
-		}
-		l.cur = chunk{
-			open: true, pt: p.PayloadType, ct: l.lastCT, startTS: p.Timestamp, at: p.Arrival,
-			ticks:   uint32(uint64(clock) * uint64(l.s.cfg.Chunk) / uint64(time.Second)),
-			content: content,
-		}
-		if l.cur.ticks == 0 {
-			l.cur.ticks = 1
+	if l.dtmfOn && l.lastTE {
+		l.dtmfClock = l.lastCodec.ClockRate
+		if ev, ok := l.dtmf.observe(p, l.lastCodec.ClockRate); ok {
+			l.reportDTMF(ctx, ev)
 		}
 	}
-	l.cur.content = append(l.cur.content, p.Payload...)
+	if l.curOpen && (p.PayloadType != l.curPT || p.Timestamp-l.curStart >= l.curTicks ||
+		len(l.content)+len(p.Payload) > maxChunkBytes) {
+		l.flush(ctx, false)
+	}
+	if !l.curOpen {
+		l.open(p)
+	}
+	l.content = append(l.content, p.Payload...)
 }
 
-func (l *Leg) reportDTMF(ev DTMFEvent) {
+// setCodec caches what the chunking needs to know about a new payload type.
+func (l *Leg) setCodec(pt uint8) {
+	l.lastPT = int32(pt)
+	l.lastCodec = l.pts.Lookup(pt)
+	l.lastCT = l.lastCodec.ContentType()
+	l.lastTE = l.lastCodec.IsTelephoneEvent()
+	clock := l.lastCodec.ClockRate
+	if clock == 0 {
+		clock = 8000
+	}
+	l.chunkTicks = max(uint32(uint64(clock)*uint64(l.s.cfg.Chunk)/uint64(time.Second)), 1)
+}
+
+// open starts a chunk at p.
+func (l *Leg) open(p *Packet) {
+	var content []byte
+	switch {
+	case l.reuse:
+		content = l.spare[:0]
+	case l.rs != nil:
+		l.curR = l.takeRecycled()
+		content = l.curR.content[:0]
+	default:
+		content = make([]byte, 0, l.capHint)
+	}
+	l.curOpen, l.curPT, l.curStart, l.curAt = true, p.PayloadType, p.Timestamp, p.Arrival
+	l.curTicks = l.chunkTicks
+	l.content = content
+	l.curCT = l.lastCT
+}
+
+func (l *Leg) reportDTMF(ctx context.Context, ev DTMFEvent) {
 	ev.Source = l.s.cfg.Source
 	ev.CorrelationKey = l.s.cfg.CorrelationKey
 	ev.Identities = l.dtmfID
-	l.s.cfg.DTMF.DTMF(l.ctx, ev)
+	l.s.cfg.DTMF.DTMF(ctx, ev)
 }
 
 // flush hands the open chunk (or, at the end, an empty final one) to the sink, once per
 // candidate party with that party's direction.
-func (l *Leg) flush(eos bool) {
-	if !l.cur.open && !eos {
+func (l *Leg) flush(ctx context.Context, eos bool) {
+	if !l.curOpen && !eos {
 		return
 	}
-	ct, content, at := l.cur.ct, l.cur.content, time.Unix(0, l.cur.at)
-	if !l.cur.open {
+	ct, content, at := l.curCT, l.content, time.Unix(0, l.curAt)
+	if !l.curOpen {
 		// Nothing pending: the end-of-sequence marker travels in an empty chunk.
 		ct, content, at = l.lastCT, []byte{}, time.Unix(0, l.lastArrival)
 	}
@@ -239,20 +304,31 @@ func (l *Leg) flush(eos bool) {
 	}
 	seq := l.seq
 	l.seq++
-	l.cur = chunk{}
-	ctx := l.ctx
+	rc := l.curR
+	l.curOpen, l.content, l.curR = false, nil, nil
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	// One allocation for all views of the chunk: each record, its MessagingCC and the
-	// numbers it points to live together. With ReuseBuffers the leg's own are reused.
-	crs := l.crs
-	if !l.s.cfg.ReuseBuffers || crs == nil {
-		crs = make([]ccRecord, len(l.views))
-	}
-	if l.s.cfg.ReuseBuffers {
-		l.crs = crs
+	// numbers it points to live together. With ReuseBuffers the leg's own are reused;
+	// with a ReleaseSink, those of a chunk it released.
+	var crs []ccRecord
+	switch {
+	case rc != nil:
+		crs = rc.crs
+		rc.content = content[:0] // appends may have moved it
+		// A hold per view and one for the loop below, so that a view released at once
+		// cannot hand the chunk back while later views still use it.
+		rc.pending.Store(int32(len(l.views)) + 1)
+		defer rc.done()
+	case l.reuse:
+		if l.crs == nil {
+			l.crs = make([]ccRecord, len(l.views))
+		}
+		crs = l.crs
 		defer func() { l.spare = content[:0] }()
+	default:
+		crs = make([]ccRecord, len(l.views))
 	}
 	for i, v := range l.views {
 		cr := &crs[i]
@@ -274,7 +350,15 @@ func (l *Leg) flush(eos bool) {
 			Direction:      v.dir,
 			MessagingCC:    &cr.cc,
 		}
-		if err := submit(ctx, l.s.cfg.Sink, &cr.rec); err != nil {
+		var err error
+		if rc != nil {
+			if err = submitRelease(ctx, l.rs, &cr.rec, rc.release); err != nil {
+				rc.done() // not taken, so never released by the sink
+			}
+		} else {
+			err = submit(ctx, l.sink, &cr.rec)
+		}
+		if err != nil {
 			l.stats.SubmitErrors++
 			l.s.cfg.Log.Warn().Err(err).Str("correlation", l.s.cfg.CorrelationKey).
 				Uint32("sequence", seq).Msg("mediation refused a MessagingCC chunk")
@@ -292,8 +376,10 @@ func (l *Leg) Tick(ctx context.Context, now time.Time) {
 		return
 	}
 	l.ctx = ctx
+	l.commitFast()
 	l.reorder.Drain()
-	l.flush(false)
+	l.mirrorFast()
+	l.flush(ctx, false)
 }
 
 // Close drains the reorder buffer and sends the last chunk with end-of-sequence set
@@ -303,12 +389,14 @@ func (l *Leg) Close(ctx context.Context) LegStats {
 		return l.Stats()
 	}
 	l.ctx = ctx
+	l.commitFast()
 	l.reorder.Drain()
+	l.mirrorFast()
 	if ev, ok := l.dtmf.flush(l.dtmfClock); ok && l.s.cfg.DTMF != nil {
-		l.reportDTMF(ev)
+		l.reportDTMF(ctx, ev)
 	}
-	if l.cur.open || l.seq > 0 {
-		l.flush(true)
+	if l.curOpen || l.seq > 0 {
+		l.flush(ctx, true)
 	}
 	l.closed = true
 	l.fold()

@@ -84,17 +84,12 @@ func (r *Reorder) Push(p *Packet) {
 		r.Stats.SSRCChanges++
 		r.start(p)
 	}
-	w := int64(len(r.slots))
-	ext := r.next + int64(int16(p.Seq-uint16(r.next)))
-	if ext == r.next && r.held == 0 && r.released {
-		// Fast path, the common case: the next packet in order with nothing held is
-		// handed on without being copied.
-		r.farOld = 0
-		r.next++
-		r.Stats.Released++
+	if r.inOrder(p.SSRC, p.Seq) {
 		r.out(p)
 		return
 	}
+	w := int64(len(r.slots))
+	ext := r.next + int64(int16(p.Seq-uint16(r.next)))
 	switch {
 	case ext < r.next:
 		if r.next-ext > 4*w {
@@ -114,6 +109,15 @@ func (r *Reorder) Push(p *Packet) {
 		r.advance(ext - w + 1)
 	}
 	r.farOld = 0
+	if ext == r.next && r.released {
+		// The packet the held ones wait for: it goes on at once, uncopied (its slot is
+		// empty, or releasePrefix would have emitted it), then those it unblocks.
+		r.next++
+		r.Stats.Released++
+		r.out(p)
+		r.releasePrefix()
+		return
+	}
 	r.store(p, ext)
 	if !r.released && r.held >= len(r.slots)/2 {
 		// Priming is over: start at the lowest packet held. Nothing was released yet,
@@ -123,6 +127,27 @@ func (r *Reorder) Push(p *Packet) {
 		}
 	}
 	r.releasePrefix()
+}
+
+// inOrder is the fast path, the common case: a packet of the current stream that is
+// the next in order while nothing is held passes without being copied. It reports
+// whether that is so and then counts the packet as released; the caller hands it on.
+func (r *Reorder) inOrder(ssrc uint32, seq uint16) bool {
+	if !r.released || r.held != 0 || ssrc != r.ssrc || seq != uint16(r.next) {
+		return false
+	}
+	r.farOld = 0
+	r.next++
+	r.Stats.Released++
+	return true
+}
+
+// passed counts n packets that the owner handed on itself while inOrder would have held
+// for each: it keeps that check in its own state and tells the buffer in batches.
+func (r *Reorder) passed(n uint64) {
+	r.farOld = 0
+	r.next += int64(n)
+	r.Stats.Released += n
 }
 
 // start primes the window so that the first packet sits in its middle: packets that

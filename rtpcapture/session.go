@@ -73,8 +73,10 @@ type SessionConfig struct {
 	Window int
 	// ReuseBuffers lets each leg reuse its chunk buffer and records once Submit has
 	// returned. Set it only for a Sink that keeps neither the record nor its content
-	// after Submit returns (one that serializes them into its journal, as mediation's
-	// durable queue does); the default hands every chunk over in fresh memory.
+	// after Submit returns. mediation.Mediator is not one: its workers build the PDUs
+	// from the record after Submit returned. Without it a leg hands every chunk over in
+	// fresh memory, or, when the Sink is a record.ReleaseSink, in memory the sink
+	// released.
 	ReuseBuffers bool
 	Metrics      *Metrics
 	Log          zerolog.Logger
@@ -211,9 +213,24 @@ outer:
 const submitAttempts = 3
 
 func submit(ctx context.Context, sink record.Sink, r *record.Record) error {
+	return submitTo(ctx, sink, nil, r, nil)
+}
+
+// submitRelease is submit through SubmitRelease: release is called once if the record
+// was taken (on any attempt), never if it was not.
+func submitRelease(ctx context.Context, rs record.ReleaseSink, r *record.Record, release func()) error {
+	return submitTo(ctx, nil, rs, r, release)
+}
+
+func submitTo(ctx context.Context, sink record.Sink, rs record.ReleaseSink, r *record.Record, release func()) error {
 	var err error
 	for i := 0; i < submitAttempts; i++ {
-		if err = sink.Submit(ctx, r); err == nil {
+		if rs != nil {
+			err = rs.SubmitRelease(ctx, r, release)
+		} else {
+			err = sink.Submit(ctx, r)
+		}
+		if err == nil {
 			return nil
 		}
 		if ctx.Err() != nil {
