@@ -91,6 +91,8 @@ pairs = [
     ("BenchmarkWriterTLS", "MB/s", "BenchmarkBareConnTLS", "MB/s", True, ""),
     ("BenchmarkRTPPath/ratio", "pipeline_pkts/s", "BenchmarkRTPPath/ratio", "bare_pkts/s", True, "≥ 2,000 G.711 legs/core (100k pkts/s)"),
     ("BenchmarkRTPPath/ratio-reuse", "pipeline_pkts/s", "BenchmarkRTPPath/ratio-reuse", "bare_pkts/s", True, "≥ 2,000 G.711 legs/core (100k pkts/s)"),
+    ("BenchmarkRTPPath/ratio-release", "pipeline_pkts/s", "BenchmarkRTPPath/ratio-release", "bare_pkts/s", True, "≥ 50% of bare pion/rtp"),
+    ("BenchmarkRTPPath/ratio-floor", "floor_pkts/s", "BenchmarkRTPPath/ratio-floor", "bare_pkts/s", True, "ceiling: payload copy only"),
     ("BenchmarkParseTranslateESL", "events/cpu-s", "BenchmarkParseOnlyESL", "events/cpu-s", True, "≥ 200k/s/core"),
     ("BenchmarkParseTranslateAMI", "events/cpu-s", None, None, True, "≥ 200k/s/core"),
     ("BenchmarkMediation", "records/s", None, None, True, "≥ 50k/s with Redis"),
