@@ -284,7 +284,7 @@ func TestESLHeartbeat(t *testing.T) {
 				t.Fatal(err)
 			}
 			if ev.Value("Event-Name") != "HEARTBEAT" || ev.Value("FreeSWITCH-IPv6") != "::1" {
-				t.Fatalf("event %q", ev.Headers)
+				t.Fatalf("event %q", ev.HeaderList())
 			}
 			seqs = append(seqs, ev.Value("Event-Sequence"))
 			return nil

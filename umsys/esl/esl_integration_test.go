@@ -109,7 +109,7 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 					if !bytes.Equal(got[i].Raw, want[i].Frame) {
 						t.Fatalf("%s event %d: raw differs", sc.Name, i)
 					}
-					if !slices.Equal(got[i].Headers, want[i].Headers) {
+					if !slices.Equal(got[i].HeaderList(), want[i].Headers) {
 						t.Fatalf("%s event %d: headers differ", sc.Name, i)
 					}
 					if got[i].Dialect != feed.FreeSWITCH || got[i].Source != "fs-test" || got[i].Received.IsZero() {

@@ -1,7 +1,6 @@
 package esl
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -15,59 +14,74 @@ import (
 // a Content-Length, that many bytes of event body. The inner Content-Length is framing
 // and is not returned as a header.
 //
-// The returned strings share memory with b (names and plain values) or with one arena
-// of decoded values: b must not be modified afterwards. Frames and Events own their
-// bytes, so this holds for everything a Stream produces.
+// Names and plain values share memory with b, which must not be modified afterwards;
+// decoded values are copies. Frames and Events own their bytes, so this holds for
+// everything a Stream produces.
 func ParseEventPlain(b []byte) ([]feed.Header, []byte, error) {
-	if len(b) == 0 {
-		return nil, nil, nil
+	spans, body, err := parseEvent(b, nil)
+	if err != nil || len(spans) == 0 {
+		return nil, body, err
 	}
-	s := unsafe.String(unsafe.SliceData(b), len(b))
-	headers := make([]feed.Header, 0, bytes.Count(b, []byte{'\n'})+1)
-	// Headers whose value needs decoding, and the encoded bytes they hold: decoding
-	// waits until the end so one arena of the exact size serves them all (decoding
-	// never lengthens a value). Most events fit the stack buffer.
-	var fixBuf [64]int32
-	fix := fixBuf[:0]
-	need := 0
+	p := feed.Packed{Data: b, Spans: spans}
+	e := feed.Event{Packed: p}
+	return e.HeaderList(), body, nil
+}
+
+// parseEvent is ParseEventPlain into spans over b, appended to spans; values to be
+// decoded are marked feed.Encoded. Spans, not strings: the result is pointer-free, so
+// an event of 100+ headers costs the garbage collector nothing to scan and no write
+// barriers to build.
+func parseEvent(b []byte, spans []feed.Span) ([]feed.Span, []byte, error) {
+	if len(b) == 0 {
+		return spans, nil, nil
+	}
+	if len(b) >= feed.Encoded {
+		// Far beyond any Limits; spans could not address it.
+		return nil, nil, fmt.Errorf("event body of %d bytes: %w", len(b), ErrFrameTooLarge)
+	}
+	// Values that need decoding are marked Encoded and decoded only when read: a channel
+	// event has a dozen or more, and a translator reads few of them.
 	clen := -1
+	s := unsafe.String(unsafe.SliceData(b), len(b))
 	// pct is the next '%' at or after the current value, searched across lines so a
 	// value without one costs a comparison rather than a scan.
 	pct := -1
 	pos := 0
 	for pos < len(s) {
-		rest := s[pos:]
-		next := len(s)
-		line := rest
-		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
-			line = rest[:nl]
-			next = pos + nl + 1
+		end, next := len(s), len(s)
+		if nl := strings.IndexByte(s[pos:], '\n'); nl >= 0 {
+			end = pos + nl
+			next = end + 1
 		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
+		if end > pos && s[end-1] == '\r' {
+			end--
 		}
-		if line == "" {
-			pos = next
+		if end == pos {
+			pos = next // a blank line ends the headers
 			break
 		}
-		colon := strings.IndexByte(line, ':')
+		colon := strings.IndexByte(s[pos:end], ':')
 		if colon <= 0 {
 			// The line is not quoted: event content may identify a subscriber.
-			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, len(line), ErrMalformed)
+			return nil, nil, fmt.Errorf("event header line at body offset %d (%d bytes) has no name: %w", pos, end-pos, ErrMalformed)
 		}
-		name, value := line[:colon], trimBlanks(line[colon+1:])
-		vs := pos + len(line) - len(value) // value's offset in s
+		c := pos + colon
+		vs := c + 1
+		for vs < end && (s[vs] == ' ' || s[vs] == '\t') {
+			vs++
+		}
+		sp := feed.Span{NameStart: uint32(pos), NameEnd: uint32(c), ValueStart: uint32(vs), ValueEnd: uint32(end)}
 		switch {
-		case len(name) == len("Content-Length") && name == "Content-Length":
-			n, ok := atoi(unsafe.Slice(unsafe.StringData(value), len(value)))
+		case colon == len("Content-Length") && s[pos:c] == "Content-Length":
+			n, ok := atoi(b[vs:end])
 			if !ok {
-				return nil, nil, fmt.Errorf("event Content-Length %q at body offset %d: %w", clipString(value), pos, ErrMalformed)
+				return nil, nil, fmt.Errorf("event Content-Length %q at body offset %d: %w", clip(b[vs:end]), pos, ErrMalformed)
 			}
 			clen = n
 			pos = next
 			continue
-		case value == undef:
-			value = ""
+		case end-vs == len(undef) && s[vs:end] == undef:
+			sp.ValueStart, sp.ValueEnd = 0, 0
 		default:
 			if pct < vs {
 				pct = len(s)
@@ -75,44 +89,29 @@ func ParseEventPlain(b []byte) ([]feed.Header, []byte, error) {
 					pct = vs + i
 				}
 			}
-			if pct < vs+len(value) {
-				fix = append(fix, int32(len(headers)))
-				need += len(value)
+			if pct < end {
+				sp.ValueStart |= feed.Encoded
 			}
 		}
-		headers = append(headers, feed.Header{Name: name, Value: value})
+		spans = append(spans, sp)
 		pos = next
 	}
-	if need > 0 {
-		// The arena is written once, here, and never again: the string views stay valid.
-		arena := make([]byte, 0, need)
-		for _, i := range fix {
-			start := len(arena)
-			arena = appendURLDecoded(arena, headers[i].Value)
-			if n := len(arena) - start; n > 0 {
-				headers[i].Value = unsafe.String(&arena[start], n)
-			} else {
-				headers[i].Value = ""
-			}
-		}
-	}
 	if clen < 0 {
-		return headers, nil, nil
+		return spans, nil, nil
 	}
 	if len(b)-pos < clen {
 		return nil, nil, fmt.Errorf("event body at body offset %d: Content-Length %d but %d bytes left: %w", pos, clen, len(b)-pos, ErrMalformed)
 	}
-	return headers, b[pos : pos+clen : pos+clen], nil
+	return spans, b[pos : pos+clen : pos+clen], nil
 }
 
-// trimBlanks drops leading spaces and tabs (strings.TrimLeft builds a set per call,
-// which shows in profiles at 100 headers per event).
-func trimBlanks(s string) string {
+// trimBlanks drops leading spaces and tabs (bytes.TrimLeft builds a set per call).
+func trimBlanks(b []byte) []byte {
 	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 		i++
 	}
-	return s[i:]
+	return b[i:]
 }
 
 // EventFromFrame turns a text/event-plain frame into a feed.Event.
@@ -120,9 +119,15 @@ func EventFromFrame(f *Frame, source string, received time.Time) (*feed.Event, e
 	if f.ContentType != TypeEventPlain {
 		return nil, fmt.Errorf("frame at offset %d has Content-Type %q, want %s: %w", f.Offset, clipString(f.ContentType), TypeEventPlain, ErrMalformed)
 	}
-	h, body, err := ParseEventPlain(f.Body)
+	// Headers are parsed into a stack buffer and copied out at their exact count.
+	var scratch [160]feed.Span
+	spans, body, err := parseEvent(f.Body, scratch[:0])
 	if err != nil {
 		return nil, fmt.Errorf("event frame at offset %d: %w", f.Offset, err)
+	}
+	var packed feed.Packed
+	if len(spans) > 0 {
+		packed = feed.Packed{Data: f.Body, Spans: append([]feed.Span(nil), spans...)}
 	}
 	e := &f.ev
 	if f.evUsed {
@@ -132,10 +137,10 @@ func EventFromFrame(f *Frame, source string, received time.Time) (*feed.Event, e
 	*e = feed.Event{
 		Dialect:  feed.FreeSWITCH,
 		Source:   source,
-		Headers:  h,
 		Body:     body,
 		Raw:      f.Raw,
 		Received: received,
+		Packed:   packed,
 	}
 	return e, nil
 }

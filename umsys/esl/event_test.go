@@ -123,8 +123,8 @@ func TestSerializeParseRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(ev.Headers, headers) || !bytes.Equal(ev.Body, body) || !bytes.Equal(ev.Raw, frame) {
-			t.Errorf("round trip: %q body %q", ev.Headers, ev.Body)
+		if !slices.Equal(ev.HeaderList(), headers) || !bytes.Equal(ev.Body, body) || !bytes.Equal(ev.Raw, frame) {
+			t.Errorf("round trip: %q body %q", ev.HeaderList(), ev.Body)
 		}
 		if ev.Dialect != feed.FreeSWITCH || ev.Source != "fs1" || !ev.Received.Equal(time0) {
 			t.Errorf("event metadata %+v", ev)

@@ -28,7 +28,8 @@ func parseChunks(data []byte, sizes []int) frameResult {
 				r.events = append(r.events, []string{"ERR " + err.Error()})
 			} else {
 				var hs []string
-				for _, h := range ev.Headers {
+				for i := range ev.Len() {
+					h := ev.Header(i)
 					hs = append(hs, h.Name, h.Value)
 				}
 				r.events = append(r.events, append(hs, "BODY", string(ev.Body)))

@@ -138,7 +138,7 @@ func (s *Stream) next(start int) (*Frame, int, error) {
 		if !ok {
 			return nil, 0, fmt.Errorf("header line %q at offset %d has no colon: %w", clip(line), f.Offset, ErrMalformed)
 		}
-		value = bytes.TrimLeft(value, " \t")
+		value = trimBlanks(value)
 		switch string(name) {
 		case "Content-Length":
 			n, ok := atoi(value)

@@ -1,6 +1,6 @@
 package esl
 
-import "strings"
+import "github.com/umli/umli/umsys/feed"
 
 // undef is what switch_event_serialize writes for an empty header value.
 const undef = "_undef_"
@@ -36,45 +36,7 @@ func AppendURLEncoded(dst []byte, s string) []byte {
 	return dst
 }
 
-// hexVal maps a hex digit (either case) to its value and anything else to 0xFF, so
-// decoding tests two digits with one comparison.
-var hexVal = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xFF
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = byte(c - '0')
-	}
-	for c := 'a'; c <= 'f'; c++ {
-		t[c] = byte(c-'a') + 10
-		t[c-'a'+'A'] = byte(c-'a') + 10
-	}
-	return t
-}()
-
 // URLDecode decodes every %XX (either case) like esl_url_decode; '+' stays '+'. A '%'
 // not followed by two hex digits is kept as is. Values without '%' are returned
-// without copying.
-func URLDecode(s string) string {
-	if strings.IndexByte(s, '%') < 0 {
-		return s
-	}
-	return string(appendURLDecoded(make([]byte, 0, len(s)), s))
-}
-
-// appendURLDecoded is URLDecode appending to dst. A plain byte loop: escaped values
-// are short and dense with escapes (dates, addresses), where searching for each '%'
-// costs more than it skips.
-func appendURLDecoded(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) {
-			if hi, lo := hexVal[s[i+1]], hexVal[s[i+2]]; hi|lo < 16 {
-				c = hi<<4 | lo
-				i += 2
-			}
-		}
-		dst = append(dst, c)
-	}
-	return dst
-}
+// without copying. Events decode their values the same way, when read.
+func URLDecode(s string) string { return feed.PercentDecode(s) }

@@ -31,7 +31,8 @@ type Event struct {
 	// Source names the platform connection the event came from (e.g. "fs-um-1").
 	Source string
 	// Headers in wire order. For JSON events the top-level scalar fields, flattened with
-	// dotted names for nested objects.
+	// dotted names for nested objects. Nil when the transport filled Packed instead (ESL):
+	// read headers through Len, Header, Get or HeaderList, which serve both forms.
 	Headers []Header
 	// Body is the ESL event body (after Content-Length of the event itself), if any.
 	Body []byte
@@ -40,11 +41,22 @@ type Event struct {
 	Raw []byte
 	// Received is when umli read the event.
 	Received time.Time
+	// Packed holds the headers in pointer-free form when Headers is nil.
+	Packed Packed
 }
 
 // Get returns the value of the first header named name (ASCII case-insensitive, as AMI
 // and FreeSWITCH header lookups are in practice) and whether it was present.
 func (e *Event) Get(name string) (string, bool) {
+	if e.packed() {
+		p := &e.Packed
+		for i := range p.Spans {
+			if strings.EqualFold(p.name(i), name) {
+				return p.value(i), true
+			}
+		}
+		return "", false
+	}
 	for _, h := range e.Headers {
 		if strings.EqualFold(h.Name, name) {
 			return h.Value, true

@@ -33,98 +33,102 @@ type fsEvent struct {
 }
 
 func (f *fsEvent) collect(e *feed.Event) {
-	for i := range e.Headers {
-		h := &e.Headers[i]
+	for i := range e.Len() {
+		name := e.Name(i)
 		// A third of a channel event is variable_* and none is read: skip them cheaply.
-		if len(h.Name) > 9 && h.Name[0] == 'v' && h.Name[8] == '_' {
+		if len(name) > 9 && name[0] == 'v' && name[8] == '_' {
 			continue
 		}
-		v := h.Value
-		switch h.Name {
+		// The value is read only for a header the rules use: reading may decode it.
+		var dst *string
+		switch name {
 		case "Event-Name":
-			f.name = v
+			dst = &f.name
 		case "Event-Subclass":
-			f.subclass = v
+			dst = &f.subclass
 		case "Unique-ID":
-			f.uniqueID = v
+			dst = &f.uniqueID
 		case "FreeSWITCH-Hostname":
-			f.hostname = v
+			dst = &f.hostname
 		case "Core-UUID":
-			f.coreUUID = v
+			dst = &f.coreUUID
 		case "Event-Date-Timestamp":
-			f.timestampUS = v
+			dst = &f.timestampUS
 		case "VM-Action":
-			f.action = v
+			dst = &f.action
 		case "VM-User":
-			f.user = v
+			dst = &f.user
 		case "VM-Domain":
-			f.domain = v
+			dst = &f.domain
 		case "VM-Auth-Result":
-			f.authResult = v
+			dst = &f.authResult
 		case "VM-Caller-ID-Name":
-			f.callerName = v
+			dst = &f.callerName
 		case "VM-Caller-ID-Number":
-			f.callerNumber = v
+			dst = &f.callerNumber
 		case "VM-File-Path":
-			f.filePath = v
+			dst = &f.filePath
 		case "VM-Flags":
-			f.flags = v
+			dst = &f.flags
 		case "VM-UUID":
-			f.vmUUID = v
+			dst = &f.vmUUID
 		case "VM-Timestamp":
-			f.vmTimestamp = v
+			dst = &f.vmTimestamp
 		case "VM-Greeting-Path":
-			f.greetingPath = v
+			dst = &f.greetingPath
 		case "VM-Name-Path":
-			f.namePath = v
+			dst = &f.namePath
 		case "VM-User-Password":
-			f.password, f.hasPassword = v, true
+			dst, f.hasPassword = &f.password, true
 		case "VM-Total-New-Messages":
-			f.totalNew = v
+			dst = &f.totalNew
 		case "VM-Total-Saved-Messages":
-			f.totalSaved = v
+			dst = &f.totalSaved
 		case "MWI-Message-Account":
-			f.mwiAccount = v
+			dst = &f.mwiAccount
 		case "MWI-Voice-Message":
-			f.mwiVoice = v
+			dst = &f.mwiVoice
 		case "Update-Reason":
-			f.updateReason = v
+			dst = &f.updateReason
 		case "Application":
-			f.application = v
+			dst = &f.application
 		case "Application-Data":
-			f.applicationData = v
+			dst = &f.applicationData
 		case "Playback-File-Path":
-			f.playbackPath = v
+			dst = &f.playbackPath
 		case "Playback-Status":
-			f.playbackStatus = v
+			dst = &f.playbackStatus
 		case "Record-File-Path":
-			f.recordPath = v
+			dst = &f.recordPath
 		case "DTMF-Digit":
-			f.dtmf = v
+			dst = &f.dtmf
 		case "Caller-Caller-ID-Number":
-			f.chCallerNumber = v
+			dst = &f.chCallerNumber
 		case "Caller-Caller-ID-Name":
-			f.chCallerName = v
+			dst = &f.chCallerName
 		case "Caller-Destination-Number":
-			f.chDestination = v
+			dst = &f.chDestination
 		case "Message-Type":
-			f.messageType = v
+			dst = &f.messageType
 		case "voicemail_account":
-			f.vmAccount = v
+			dst = &f.vmAccount
 		case "voicemail_domain":
-			f.vmDomain = v
+			dst = &f.vmDomain
 		case "voicemail_email":
-			f.vmEmail = v
+			dst = &f.vmEmail
 		case "voicemail_notify_email":
-			f.vmNotifyEmail = v
+			dst = &f.vmNotifyEmail
 		case "voicemail_uuid":
-			f.vmNotifyUUID = v
+			dst = &f.vmNotifyUUID
 		case "voicemail_file_path":
-			f.vmNotifyFile = v
+			dst = &f.vmNotifyFile
 		case "voicemail_caller_id_number":
-			f.vmNotifyCaller = v
+			dst = &f.vmNotifyCaller
 		case "voicemail_priority":
-			f.vmPriority = v
+			dst = &f.vmPriority
+		}
+		if dst != nil {
+			*dst = e.ValueAt(i)
 		}
 	}
 }

@@ -110,7 +110,7 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 // rules (arrays by index, SCHEMA.md) whatever the transport made of it, then the
 // profile applies. Headers are used only for an event without raw bytes.
 func (t *Generic) Canonical(e *feed.Event) (*canonical.Event, error) {
-	fields := e.Headers
+	fields := e.HeaderList()
 	if len(e.Raw) > 0 || len(fields) == 0 {
 		var err error
 		if fields, err = canonical.Flatten(e.Raw); err != nil {

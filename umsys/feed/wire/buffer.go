@@ -19,13 +19,22 @@ type Buffer struct {
 // consumed without a frame) and a framing error. Every frame goes to emit in order.
 // A framing error is sticky: every later Split returns it. An error from emit stops
 // Split and is returned as is.
+//
+// With nothing buffered, Buf is p itself while Split runs (frames in p are not copied
+// twice) and only the unfinished tail is kept: frames must not alias Buf.
 func Split[F any](b *Buffer, p []byte, next func(start int) (*F, int, error), emit func(*F) error) error {
 	if b.broken != nil {
 		return b.broken
 	}
-	b.Buf = append(b.Buf, p...)
 	start := 0
-	defer func() { b.compact(start) }()
+	if len(b.Buf) == 0 && len(p) > 0 {
+		own := b.Buf
+		b.Buf = p
+		defer func() { b.keep(own, start) }()
+	} else {
+		b.Buf = append(b.Buf, p...)
+		defer func() { b.compact(start) }()
+	}
 	for {
 		f, n, err := next(start)
 		if err != nil {
@@ -44,6 +53,18 @@ func Split[F any](b *Buffer, p []byte, next func(start int) (*F, int, error), em
 		if err := emit(f); err != nil {
 			return err
 		}
+	}
+}
+
+// keep ends a Split that framed the caller's p in place: the unconsumed tail moves
+// into own, the buffer kept between writes, as p may be reused by the caller.
+func (b *Buffer) keep(own []byte, start int) {
+	rest := b.Buf[start:]
+	b.Buf = append(own[:0], rest...)
+	b.Off += int64(start)
+	b.Scan = max(0, b.Scan-start)
+	if len(rest) == 0 && cap(b.Buf) > 1<<20 {
+		b.Buf = nil
 	}
 }
 

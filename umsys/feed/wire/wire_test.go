@@ -163,3 +163,25 @@ func joinSp(s []string) string {
 	}
 	return b.String()
 }
+
+// TestSplitCallerReusesBuffer: Split frames p in place when nothing is pending, so
+// the unfinished tail must be copied out before the caller reuses p.
+func TestSplitCallerReusesBuffer(t *testing.T) {
+	f := &lineFramer{max: 16}
+	var got []string
+	emit := func(s *string) error { got = append(got, *s); return nil }
+	p := []byte("one\ntw")
+	if err := f.Write(p, emit); err != nil {
+		t.Fatal(err)
+	}
+	copy(p, "XXXXXX") // the caller's next read lands in the same buffer
+	if err := f.Write([]byte("o\nthree\n"), emit); err != nil {
+		t.Fatal(err)
+	}
+	if joinSp(got) != "one two three" {
+		t.Fatalf("frames %q", got)
+	}
+	if f.b.Off != 14 || len(f.b.Buf) != 0 {
+		t.Fatalf("offset %d, %d bytes left", f.b.Off, len(f.b.Buf))
+	}
+}
