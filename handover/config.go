@@ -78,6 +78,10 @@ type Destination struct {
 	MaxBufferedBytes int64
 	// MaxInboundFrame caps a BER element read from the LEMF (default 64 KiB).
 	MaxInboundFrame int
+	// Written, when set, is called for each PDU once its batch is flushed to the LEMF's
+	// socket, in order, on the sender's goroutine (so it must not block). Written is not
+	// confirmed: a PDU replayed after a reconnect is reported again with replayed set.
+	Written func(hi HI, pdu string, replayed bool)
 }
 
 // Backoff is exponential backoff from Min to Max, each wait varied by ±Jitter (0..1).

@@ -19,7 +19,8 @@ const (
 	// ackInterval spaces progress records while the sender is behind: each is a Redis write
 	// (an fsync with appendfsync always), and PDUs written but not yet recorded are only
 	// sent again after a reconnect, which at-least-once allows. Once caught up, every batch
-	// is recorded at once.
+	// is recorded at once. Records run beside the writes (one at a time), so the next
+	// batch never waits for one.
 	ackInterval = 100 * time.Millisecond
 )
 
@@ -43,6 +44,12 @@ type session struct {
 	kaMark  *streamID // last id written before the outstanding keep-alive
 	confirm *streamID // the LEMF has read up to here; trim to the window below it
 	lastErr time.Time // last Redis warning, to keep logs readable during an outage
+
+	// acking is the id being recorded by the one progress record in flight (nil: none);
+	// its result arrives on ackDone. caughtUp: the last batch emptied the stream.
+	acking   *streamID
+	ackDone  chan error
+	caughtUp bool
 }
 
 // writeError marks a socket failure (as opposed to a Redis one).
@@ -54,7 +61,8 @@ func (e writeError) Unwrap() error { return e.err }
 func (s *stream) newSession(conn net.Conn) *session {
 	ss := &session{
 		s: s, conn: conn, in: startInbound(conn, s.h.framer, s.dest),
-		bw: bufio.NewWriterSize(conn, writeBufferSize),
+		bw:      bufio.NewWriterSize(conn, writeBufferSize),
+		ackDone: make(chan error, 1),
 	}
 	if s.dest.KeepAliveInterval <= 0 { // trims follow written ids only without keep-alives
 		ss.ring = newIDRing(s.dest.window())
@@ -78,6 +86,9 @@ func (s *stream) session(ctx context.Context, conn net.Conn) error {
 		_ = conn.Close()
 		<-ss.in.done
 		wg.Wait()
+		if ss.acking != nil {
+			ss.acked(<-ss.ackDone)
+		}
 		if ss.ack != nil { // record what was written before the end, even on shutdown
 			actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 			defer acancel()
@@ -118,6 +129,11 @@ func (s *stream) session(ctx context.Context, conn net.Conn) error {
 			return fmt.Errorf("read from LEMF: %w", ss.in.err)
 		case <-ss.in.resp:
 		case <-timer.C:
+		case err := <-ss.ackDone:
+			if err = ss.acked(err); err != nil {
+				return err
+			}
+			ss.startAck(ctx)
 		case f := <-feed:
 			if err := ss.handle(ctx, f); err != nil {
 				return err
@@ -141,15 +157,42 @@ func (ss *session) handle(ctx context.Context, f fetched) error {
 			return err
 		}
 	}
-	if ss.ack == nil || (!f.caughtUp && time.Since(ss.ackedAt) < ackInterval) {
+	ss.caughtUp = f.caughtUp
+	ss.startAck(ctx)
+	return nil
+}
+
+// startAck records progress beside the writes when due: at once when caught up, else
+// every ackInterval; one record at a time, its result comes back on ackDone.
+func (ss *session) startAck(ctx context.Context) {
+	if ss.ack == nil || ss.acking != nil || (!ss.caughtUp && time.Since(ss.ackedAt) < ackInterval) {
+		return
+	}
+	last, minID := ss.ackArgs()
+	ss.acking, ss.ack = &last, nil
+	go func() { ss.ackDone <- ss.recordAck(ctx, last, minID) }()
+}
+
+// acked takes the result of the progress record in flight. A Redis error leaves the id
+// pending (warned about, retried with the next batch); a lost lease ends the session.
+func (ss *session) acked(err error) error {
+	last := *ss.acking
+	ss.acking = nil
+	if err == nil {
+		ss.ackedAt = time.Now()
+		if ss.sent.less(last) {
+			ss.sent = last
+		}
 		return nil
 	}
-	err := ss.acknowledge(ctx)
-	if err != nil && !errors.Is(err, errLeaseLost) && ctx.Err() == nil {
-		ss.warnRedis(err)
-		return nil
+	if ss.ack == nil {
+		ss.ack = &last
 	}
-	return err
+	if errors.Is(err, errLeaseLost) {
+		return err
+	}
+	ss.warnRedis(err)
+	return nil
 }
 
 func (ss *session) warnRedis(err error) {
@@ -283,6 +326,9 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	if err := ss.bw.Flush(); err != nil {
 		return writeError{err}
 	}
+	if s.dest.Written != nil {
+		ss.reportWritten(msgs)
+	}
 	ss.lastPDU, ss.written = now, &last
 	s.sent.Add(fresh)
 	s.met.sent.Add(float64(fresh))
@@ -296,12 +342,35 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	return nil
 }
 
+// reportWritten hands each PDU of a flushed batch to Destination.Written. Ids were
+// checked by write; ss.sent still marks the replays (progress records move it later).
+func (ss *session) reportWritten(msgs []redis.XMessage) {
+	for _, m := range msgs {
+		p, ok := m.Values["p"].(string)
+		if !ok || p == "" {
+			continue
+		}
+		id, _ := parseStreamID(m.ID)
+		ss.s.dest.Written(ss.s.hi, p, !ss.sent.less(id))
+	}
+}
+
 // acknowledge records the pending last-written id and trims the stream to the resend
 // window, fenced by the lease. On a Redis error it stays pending.
 func (ss *session) acknowledge(ctx context.Context) error {
+	last, minID := ss.ackArgs()
+	if err := ss.recordAck(ctx, last, minID); err != nil {
+		return err
+	}
+	ss.ack, ss.ackedAt = nil, time.Now()
+	ss.sent = last
+	return nil
+}
+
+// ackArgs is the pending id to record and the MINID to trim to ("" for none).
+func (ss *session) ackArgs() (last streamID, minID string) {
 	s := ss.s
-	last := *ss.ack
-	minID := ""
+	last = *ss.ack
 	switch {
 	case s.dest.KeepAliveInterval > 0: // trimmed when the LEMF confirms (trimConfirmed)
 	case len(ss.ring.ids) == 0:
@@ -309,15 +378,20 @@ func (ss *session) acknowledge(ctx context.Context) error {
 	case ss.ring.full():
 		minID = ss.ring.oldest().String()
 	}
+	return last, minID
+}
+
+// recordAck records last as written and trims to minID, fenced by the lease. It touches
+// no session state, so it may run beside the write loop.
+func (ss *session) recordAck(ctx context.Context, last streamID, minID string) error {
+	s := ss.s
 	n, err := s.h.scripts.ack.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.sent, s.keys.stream},
 		s.h.owner, last.String(), minID, s.h.cfg.LeaseTTL.Milliseconds()).Int64()
 	if err != nil {
 		return fmt.Errorf("record progress in %s: %w", s.keys.sent, err)
 	}
-	ss.ack, ss.ackedAt = nil, time.Now()
 	if n < 0 {
 		return errLeaseLost
 	}
-	ss.sent = last
 	return nil
 }

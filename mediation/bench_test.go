@@ -3,6 +3,8 @@ package mediation_test
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/benchcpu"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
@@ -27,6 +30,8 @@ func BenchmarkMediation(b *testing.B) {
 	srv := testredis.Start(b)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64})
 	defer rdb.Close()
+	trips := &roundTrips{}
+	rdb.AddHook(trips)
 	ctx := context.Background()
 	if err := rdb.ConfigSet(ctx, "appendfsync", "everysec").Err(); err != nil {
 		b.Fatal(err)
@@ -56,6 +61,8 @@ func BenchmarkMediation(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
+	cpu0, rcpu0 := benchcpu.Used(), redisCPU(ctx, b, rdb)
+	trips0 := trips.n.Load()
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Add(1)
@@ -85,4 +92,46 @@ func BenchmarkMediation(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+	// CPU per record, this process and redis-server apart: on a shared machine the wall
+	// rate measures the neighbours too.
+	b.ReportMetric(float64((benchcpu.Used()-cpu0).Nanoseconds())/1000/float64(b.N), "go-cpu-µs/record")
+	b.ReportMetric(float64((redisCPU(ctx, b, rdb)-rcpu0).Nanoseconds())/1000/float64(b.N), "redis-cpu-µs/record")
+	b.ReportMetric(float64(trips.n.Load()-trips0)/float64(b.N), "round-trips/record")
+}
+
+// roundTrips counts Redis round trips: each command or pipeline the client sends.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// redisCPU is redis-server's CPU time so far (INFO cpu: used_cpu_sys + used_cpu_user).
+func redisCPU(ctx context.Context, tb testing.TB, rdb *redis.Client) time.Duration {
+	info, err := rdb.Info(ctx, "cpu").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var total float64
+	for _, line := range strings.Split(info, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				tb.Fatalf("INFO cpu %s: %v", k, err)
+			}
+			total += f
+		}
+	}
+	return time.Duration(total * float64(time.Second))
 }

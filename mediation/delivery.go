@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"context"
+	"errors"
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/mediation/record"
@@ -82,10 +83,19 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 	}
 }
 
+// batchQueue is a Queue that takes several queues' PDUs in one round trip
+// (*handover.Handover does).
+type batchQueue interface {
+	EnqueueBatches(ctx context.Context, batches []handover.Batch) []error
+}
+
 // flush queues every group in handover, retrying while handover refuses (Redis down,
 // buffer full). It reports false when ctx ended first.
 func (d *delivery) flush(ctx context.Context) bool {
 	m := d.m
+	if bq, ok := m.queue.(batchQueue); ok && len(d.groups) > 1 {
+		return d.flushBatches(ctx, bq)
+	}
 	for _, g := range d.groups {
 		err := m.retry(ctx, "handover_enqueue", func() error {
 			return m.queue.Enqueue(ctx, g.dest, g.hi, g.pdus...)
@@ -96,4 +106,30 @@ func (d *delivery) flush(ctx context.Context) bool {
 		m.met.queued.WithLabelValues(g.dest, g.hi.String()).Add(float64(len(g.pdus)))
 	}
 	return true
+}
+
+// flushBatches is flush in one round trip for all groups; a retry sends only the groups
+// that were refused.
+func (d *delivery) flushBatches(ctx context.Context, bq batchQueue) bool {
+	m := d.m
+	left := d.groups
+	bs := make([]handover.Batch, 0, len(left))
+	err := m.retry(ctx, "handover_enqueue", func() error {
+		bs = bs[:0]
+		for _, g := range left {
+			bs = append(bs, handover.Batch{Dest: g.dest, HI: g.hi, PDUs: g.pdus})
+		}
+		errs := bq.EnqueueBatches(ctx, bs)
+		failed, all := left[:0:0], []error(nil)
+		for i, g := range left {
+			if errs[i] != nil {
+				failed, all = append(failed, g), append(all, errs[i])
+				continue
+			}
+			m.met.queued.WithLabelValues(g.dest, g.hi.String()).Add(float64(len(g.pdus)))
+		}
+		left = failed
+		return errors.Join(all...)
+	})
+	return err == nil // else the journal entries stay and are replayed at the next start
 }

@@ -17,7 +17,9 @@
 //  3. One Redis round trip (package session) allocates CIN, iRIType, event-identifier and
 //     a sequence number per LIID, and writes a journal entry: the record and its numbers.
 //  4. The PDUs are built per destination (schema version, timestamp style) and queued in
-//     handover; then the journal entry is deleted (in batches).
+//     handover, every queue of a batch in one pipelined round trip; then the journal entry
+//     is deleted (in batches). Each worker numbers its next batch while the previous one
+//     is being queued, in order.
 //
 // A crash between 3 and 4 leaves the journal entry; the instance re-delivers its journal
 // when it starts, so numbers are never lost and never reused. A PDU may then reach the
@@ -25,4 +27,9 @@
 // number). Sequences that idle out are closed by a sweeper in every instance, exactly one
 // of which wins each close, with a synthesized iRI-End (the Open record's CloseEvent, or a
 // generic end built from the last IRI).
+//
+// Accountability: with an audit log, mediation records the warrant windows it closes,
+// and a DeliveryAudit installed into handover's configuration summarizes what handover
+// wrote to each LEMF (LIID, network element, CIN, sequence range, counts; never content)
+// into Delivery entries every audit.deliveryInterval.
 package mediation

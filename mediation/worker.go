@@ -12,6 +12,20 @@ import (
 const maxBatch = 64
 
 func (m *Mediator) worker(ctx context.Context, jobs chan *job) {
+	// Numbering and queueing overlap: while one batch's PDUs go to handover, the next
+	// batch is numbered. One deliverer per worker keeps the order of its batches.
+	numbered := make(chan *stepped, 1)
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		for st := range numbered {
+			m.deliverStepped(ctx, st)
+		}
+	}()
+	defer func() {
+		close(numbered)
+		<-delivered
+	}()
 	batch := make([]*job, 0, maxBatch)
 	for {
 		select {
@@ -35,17 +49,23 @@ func (m *Mediator) worker(ctx context.Context, jobs chan *job) {
 			for end < len(batch) && batch[end].ne == batch[start].ne {
 				end++
 			}
-			m.handle(ctx, batch[start:end])
+			numbered <- m.step(ctx, append([]*job(nil), batch[start:end]...))
 			start = end
 		}
-		m.pending.Add(-int64(len(batch)))
 		clear(batch)
 	}
 }
 
-// handle numbers records of one network element (retrying while Redis is unreachable)
-// and delivers them.
-func (m *Mediator) handle(ctx context.Context, jobs []*job) {
+// stepped is a batch of one network element's records after its session step.
+type stepped struct {
+	jobs  []*job
+	steps []*session.Step
+	ns    []session.Numbers
+	err   error
+}
+
+// step numbers records of one network element, retrying while Redis is unreachable.
+func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
 	steps := make([]*session.Step, len(jobs))
 	now := m.now()
 	for i, j := range jobs {
@@ -55,30 +75,37 @@ func (m *Mediator) handle(ctx context.Context, jobs []*job) {
 			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now,
 		}
 	}
-	var ns []session.Numbers
-	err := m.retry(ctx, "session_step", func() error {
+	st := &stepped{jobs: jobs, steps: steps}
+	st.err = m.retry(ctx, "session_step", func() error {
 		t0 := time.Now()
 		var err error
-		ns, err = m.store.StepBatch(ctx, steps)
+		st.ns, err = m.store.StepBatch(ctx, steps)
 		m.met.redis.WithLabelValues("session_step").Observe(time.Since(t0).Seconds())
 		steps[0].Retry = true
 		return err
 	})
-	if err != nil {
-		finish(jobs, true)
+	return st
+}
+
+// deliverStepped queues the PDUs of a numbered batch in handover and hands its journal
+// entries to the cleaner.
+func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
+	defer m.pending.Add(-int64(len(st.jobs)))
+	if st.err != nil {
+		finish(st.jobs, true)
 		return // what the step numbered is in the journal for the next start
 	}
 	d := m.newDelivery()
-	for i, j := range jobs {
-		d.add(session.Entry{NE: j.ne, ID: steps[i].ID, Numbers: ns[i]}, &j.r, false)
+	for i, j := range st.jobs {
+		d.add(session.Entry{NE: j.ne, ID: st.steps[i].ID, Numbers: st.ns[i]}, &j.r, false)
 	}
 	ok := d.flush(ctx)
 	if ok {
-		for _, st := range steps {
-			m.markDone(ctx, st.NE, st.ID)
+		for _, s := range st.steps {
+			m.markDone(ctx, s.NE, s.ID)
 		}
 	}
-	finish(jobs, !ok)
+	finish(st.jobs, !ok)
 }
 
 // finish wakes SubmitDurable callers.

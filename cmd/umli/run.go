@@ -28,6 +28,7 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/secret"
 )
@@ -139,15 +140,31 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	reg := prometheus.NewRegistry()
 	_ = reg.Register(collectors.NewGoCollector())
 	_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// One audit log for the process: X1 provisioning, warrant windows and delivery
+	// summaries share its hash chain.
+	var al *audit.Log
+	var deliveries *mediation.DeliveryAudit
+	if cfg.Audit.File != "" {
+		if al, err = audit.Open(cfg.Audit.File, audit.Options{}); err != nil {
+			return err
+		}
+		defer al.Close()
+		if deliveries, err = mediation.NewDeliveryAudit(al, log, cfg.Audit.DeliveryInterval); err != nil {
+			return err
+		}
+	}
 	hc, err := mediation.HandoverConfig(cfg)
 	if err != nil {
 		return err
+	}
+	if deliveries != nil {
+		deliveries.Install(&hc)
 	}
 	ho, err := handover.New(hc, rdb, reg, log)
 	if err != nil {
 		return err
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg, Audit: al})
 	if err != nil {
 		return err
 	}
@@ -173,13 +190,17 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	wg.Add(2)
 	go func() { defer wg.Done(); errc <- ho.Run(runCtx) }()
 	go func() { defer wg.Done(); errc <- med.Run(runCtx) }()
+	if deliveries != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = deliveries.Run(runCtx) }()
+	}
 	srcCtx, srcStop := context.WithCancel(ctx)
 	defer srcStop()
 	g := &group{fail: fail}
 	if err := startSources(srcCtx, g, cfg, med, reg, red, log); err != nil {
 		fail(err)
 	} else if cfg.X1 != nil {
-		startX1(srcCtx, g, cfg, rdb, med, red, log)
+		startX1(srcCtx, g, cfg, rdb, med, al, red, log)
 	}
 	if ctx.Err() == nil {
 		log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).
@@ -222,6 +243,12 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	}
 	if derr != nil {
 		errs = append(errs, derr)
+	}
+	// Handover has stopped: this records its last writes.
+	if deliveries != nil {
+		if err := deliveries.Flush(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		errs = append(errs, cause)

@@ -282,6 +282,8 @@ func TestRunWholeSystem(t *testing.T) {
 	if !bytes.Contains(b, []byte("9d5e6a2c-3c4b-4b8e-8d7e-6f0a1b2c3d4f")) {
 		t.Errorf("audit log lacks the destination provisioned over X1:\n%s", b)
 	}
+	// Every delivery, to the configured and the X1-provisioned warrant, is summarized there.
+	checkDeliveryAudit(t, s.auditPath, got, "4917012345678", "493012345678", "1000@um.example.net")
 }
 
 // TestRunLogsNoTargetData plays calls whose events carry the target's mailbox, MSISDN

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/mediation/warrant"
@@ -17,11 +18,11 @@ import (
 
 // startX1 runs the X1 service: provisioning over mutual TLS, expiry, and the watcher
 // that merges X1 warrants with the configuration's into mediation's warrant set.
-func startX1(ctx context.Context, g *group, cfg *config.Config, rdb redis.UniversalClient, med *mediation.Mediator, red *secret.Redactor, log zerolog.Logger) {
+func startX1(ctx context.Context, g *group, cfg *config.Config, rdb redis.UniversalClient, med *mediation.Mediator, al *audit.Log, red *secret.Redactor, log zerolog.Logger) {
 	x := cfg.X1
 	sc := x1.ServiceConfig{
 		Listen: x.Listen, CertFile: x.Cert, KeyFile: x.Key, ClientCAFile: x.ClientCA,
-		KeyringFile: x.KeyringFile, AuditFile: cfg.Audit.File,
+		KeyringFile:  x.KeyringFile,
 		NEIdentifier: x.NEIdentifier, ADMFIdentifier: x.ADMFIdentifier,
 		CheckDestination: checkX1Destination(cfg),
 	}
@@ -41,7 +42,7 @@ func startX1(ctx context.Context, g *group, cfg *config.Config, rdb redis.Univer
 		return nil
 	}
 	g.run(ctx, "x1", func(ctx context.Context) error {
-		err := x1.RunService(ctx, sc, rdb, log, red, apply)
+		err := x1.RunService(ctx, sc, al, rdb, log, red, apply)
 		if errors.Is(err, context.Canceled) {
 			return nil
 		}

@@ -1,6 +1,9 @@
 package audit
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Actions other components record, so that the log reads the same whichever wrote it.
 // X1 requests are recorded under their X1 request type (ActivateTask, …).
@@ -15,12 +18,45 @@ const (
 // ActorSystem is the actor of acts umli takes by itself (timers, deliveries).
 const ActorSystem = "system"
 
-// Delivery records a delivery summary: which LIID and CIN, the sequence-number range,
-// how many PDUs and to which destination and interface. Never content.
-func (l *Log) Delivery(liid string, cin uint64, firstSeq, lastSeq uint64, pdus int, destination, hi string) (Entry, error) {
-	return l.Append(ActorSystem, ActionDelivery, map[string]string{
-		"liid": liid, "cin": strconv.FormatUint(cin, 10),
-		"seq":  strconv.FormatUint(firstSeq, 10) + "-" + strconv.FormatUint(lastSeq, 10),
-		"pdus": strconv.Itoa(pdus), "destination": destination, "hi": hi,
-	}, "delivered")
+// DeliverySummary is what is audited of the PDUs of one sequence (LIID, network element,
+// CIN, kind) written to one destination's interface during one summary period: numbers
+// and counts, never content.
+type DeliverySummary struct {
+	LIID string
+	// NetworkElement is the PSHeader's networkElementIdentifier ("" when absent).
+	NetworkElement string
+	// CIN is the communicationIdentityNumber; HasCIN is false for PDUs without one.
+	CIN    uint64
+	HasCIN bool
+	// FirstSeq and LastSeq are the lowest and highest sequence numbers written.
+	FirstSeq, LastSeq uint64
+	// PDUs counts first writes; Replayed counts PDUs written again after a reconnect
+	// (at-least-once delivery), whose numbers are inside the range too.
+	PDUs, Replayed int
+	// Kind is the payload: "IRI" or "CC".
+	Kind string
+	// Destination and HI name the LEMF connection ("hi2", "hi3").
+	Destination, HI string
+	// Since is when the first of these PDUs was written.
+	Since time.Time
+}
+
+// Delivery records a delivery summary.
+func (l *Log) Delivery(s DeliverySummary) (Entry, error) {
+	d := map[string]string{
+		"liid": s.LIID, "kind": s.Kind,
+		"seq":  strconv.FormatUint(s.FirstSeq, 10) + "-" + strconv.FormatUint(s.LastSeq, 10),
+		"pdus": strconv.Itoa(s.PDUs), "replayed": strconv.Itoa(s.Replayed),
+		"destination": s.Destination, "hi": s.HI,
+	}
+	if s.NetworkElement != "" {
+		d["ne"] = s.NetworkElement
+	}
+	if s.HasCIN {
+		d["cin"] = strconv.FormatUint(s.CIN, 10)
+	}
+	if !s.Since.IsZero() {
+		d["since"] = s.Since.UTC().Format(time.RFC3339Nano)
+	}
+	return l.Append(ActorSystem, ActionDelivery, d, "delivered")
 }

@@ -221,23 +221,48 @@ func BenchmarkAppend(b *testing.B) {
 }
 
 func TestDeliverySummary(t *testing.T) {
+	since := time.Date(2026, 11, 23, 10, 0, 0, 5, time.UTC)
+	tests := []struct {
+		name   string
+		s      DeliverySummary
+		want   map[string]string
+		absent []string
+	}{
+		{"IRI with CIN", DeliverySummary{LIID: "LIID-1", NetworkElement: "um-1", CIN: 7, HasCIN: true, FirstSeq: 1, LastSeq: 12, PDUs: 12, Kind: "IRI", Destination: "lea-a", HI: "hi2", Since: since},
+			map[string]string{"liid": "LIID-1", "ne": "um-1", "cin": "7", "seq": "1-12", "pdus": "12", "replayed": "0", "kind": "IRI", "destination": "lea-a", "hi": "hi2", "since": "2026-11-23T10:00:00.000000005Z"}, nil},
+		{"CC replayed, no CIN", DeliverySummary{LIID: "L2", FirstSeq: 4294967290, LastSeq: 4294967295, PDUs: 0, Replayed: 6, Kind: "CC", Destination: "lea-b", HI: "hi3"},
+			map[string]string{"liid": "L2", "seq": "4294967290-4294967295", "pdus": "0", "replayed": "6", "kind": "CC", "hi": "hi3"}, []string{"cin", "since", "ne"}},
+	}
 	path := filepath.Join(t.TempDir(), "a.jsonl")
 	l, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := l.Delivery("LIID-1", 7, 1, 12, 12, "lea-a", "HI2")
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := l.Delivery(tc.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tc.want {
+				if e.Detail[k] != v {
+					t.Errorf("detail %s = %q, want %q", k, e.Detail[k], v)
+				}
+			}
+			for _, k := range tc.absent {
+				if _, ok := e.Detail[k]; ok {
+					t.Errorf("detail %s present: %q", k, e.Detail[k])
+				}
+			}
+			if e.Actor != ActorSystem || e.Action != ActionDelivery || e.Result != "delivered" {
+				t.Fatalf("entry %+v", e)
+			}
+		})
 	}
 	l.Close()
-	want := map[string]string{"liid": "LIID-1", "cin": "7", "seq": "1-12", "pdus": "12", "destination": "lea-a", "hi": "HI2"}
-	for k, v := range want {
-		if e.Detail[k] != v {
-			t.Errorf("detail %s = %q, want %q", k, e.Detail[k], v)
-		}
-	}
-	if e.Actor != ActorSystem || e.Action != ActionDelivery || e.Result != "delivered" {
-		t.Fatalf("entry %+v", e)
+	f, _ := os.Open(path)
+	defer f.Close()
+	if res, err := Verify(f); err != nil || res.Entries != uint64(len(tests)) {
+		t.Fatalf("verify: %+v %v", res, err)
 	}
 }

@@ -126,7 +126,13 @@ type X1File struct {
 // AuditFile configures the hash-chained audit log.
 type AuditFile struct {
 	File string `yaml:"file"`
+	// DeliveryInterval is how often the per-delivery summaries (LIID, CIN, sequence range,
+	// counts) are written; default DefaultDeliveryInterval.
+	DeliveryInterval time.Duration `yaml:"deliveryInterval"`
 }
+
+// DefaultDeliveryInterval is audit.deliveryInterval when the file leaves it out.
+const DefaultDeliveryInterval = 10 * time.Second
 
 // checkSources checks the source, X1 and audit sections.
 func (c *Config) checkSources(p *problems) {
@@ -259,5 +265,11 @@ func (c *Config) checkSources(p *problems) {
 		if f.Audit.File == "" {
 			p.addf(at, "x1: audit.file required (provisioning is audited)")
 		}
+	}
+	switch d := f.Audit.DeliveryInterval; {
+	case d == 0:
+		f.Audit.DeliveryInterval = DefaultDeliveryInterval
+	case d < 100*time.Millisecond:
+		p.addf(path("audit", "deliveryInterval"), "audit.deliveryInterval: at least 100ms")
 	}
 }

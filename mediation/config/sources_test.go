@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSourceConfigErrors: the source, X1 and audit sections are as strict as the rest —
@@ -32,6 +33,7 @@ func TestSourceConfigErrors(t *testing.T) {
 		{"rtp unknown key", "rtp:\n  siprec:\n    portmin: 1\n", []string{"c.yaml:16: field portmin not found"}},
 		{"x1 unknown key", "x1:\n  listen: ':1'\n  password: x\n", []string{"c.yaml:16: field password not found"}},
 		{"audit unknown key", "audit:\n  path: /x\n", []string{"c.yaml:15: field path not found"}},
+		{"audit interval too short", "audit:\n  file: /tmp/a\n  deliveryInterval: 10ms\n", []string{"c.yaml:16: audit.deliveryInterval: at least 100ms"}},
 		{"esl password missing", "umsys:\n  esl:\n    - {source: fs, addr: 'h:8021'}\n", []string{"c.yaml:16: umsys.esl[0]: passwordFile required"}},
 		{"esl password file absent", "umsys:\n  esl:\n    - {source: fs, addr: 'h:8021', passwordFile: /nonexistent/pw}\n", []string{"c.yaml:16: umsys.esl[0].passwordFile: stat /nonexistent/pw"}},
 		{"esl default password", "umsys:\n  esl:\n    - source: fs\n      addr: h:8021\n      passwordFile: " + clueCon + "\n", []string{"c.yaml:18: umsys.esl[0]: passwordFile holds FreeSWITCH's default password"}},
@@ -91,6 +93,9 @@ audit: {file: "` + filepath.Join(dir, "audit.log") + `"}
 	if c.UMSys.SystemID != "um-1" || len(c.UMSys.ESL) != 1 || c.UMSys.Webhooks[0].Path != "/events" || c.RTP.SIPREC.PortMax != 20100 || c.Email.Proxies[0].Protocol != "imap" {
 		t.Fatalf("parsed %+v %+v %+v", c.UMSys, c.RTP.SIPREC, c.Email)
 	}
+	if c.Audit.DeliveryInterval != DefaultDeliveryInterval {
+		t.Fatalf("audit.deliveryInterval %v, want the default %v", c.Audit.DeliveryInterval, DefaultDeliveryInterval)
+	}
 }
 
 // TestExampleSources loads umli.example.yaml with its commented source, X1 and audit
@@ -123,7 +128,7 @@ func TestExampleSources(t *testing.T) {
 	}
 	if c.UMSys == nil || len(c.UMSys.ESL) != 1 || len(c.UMSys.AMI) != 1 || len(c.UMSys.JSONLines) != 1 || len(c.UMSys.Webhooks) != 1 ||
 		c.Email == nil || len(c.Email.Proxies) != 1 || c.Email.Capture == nil || c.RTP == nil || c.RTP.SIPREC == nil ||
-		c.X1 == nil || c.X1.Listen == "" || c.Audit.File == "" || c.Demo || c.UMSys.Directory["1000@um.example.net"].MSISDN == "" {
+		c.X1 == nil || c.X1.Listen == "" || c.Audit.File == "" || c.Audit.DeliveryInterval != 10*time.Second || c.Demo || c.UMSys.Directory["1000@um.example.net"].MSISDN == "" {
 		t.Fatalf("example sections not all enabled: %+v", c.File)
 	}
 }

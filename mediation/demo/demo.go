@@ -130,29 +130,6 @@ func Run(ctx context.Context, opt Options) (err error) {
 		_ = lm.Close()
 		return fmt.Errorf("demo: config: %w", err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
-	if err != nil {
-		_ = lm.Close()
-		return err
-	}
-	reg := prometheus.NewRegistry()
-	ho, err := handover.New(hc, rdb, reg, opt.Log)
-	if err != nil {
-		_ = lm.Close()
-		return fmt.Errorf("demo: handover: %w", err)
-	}
-	journal, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.Sessions.IdleTimeout})
-	if err != nil {
-		_ = lm.Close()
-		return fmt.Errorf("demo: session store: %w", err)
-	}
-	// Mediation starts with no warrant: the demo's come over X1 (below).
-	provision := cfg.Warrants
-	if cfg.Table, err = warrant.NewTable(nil); err != nil {
-		_ = lm.Close()
-		return err
-	}
-	cfg.Warrants = nil
 	auditPath := filepath.Join(opt.OutDir, AuditFile)
 	al, err := openAudit(auditPath)
 	if err != nil {
@@ -176,6 +153,36 @@ func Run(ctx context.Context, opt Options) (err error) {
 		}
 		fmt.Fprintf(opt.Out, "audit: %d entries, chain verified (%s)\n", res.Entries, auditPath)
 	}()
+	// Delivery summaries go into the same audit log, as in umli run.
+	deliveries, err := mediation.NewDeliveryAudit(al, opt.Log, time.Second)
+	if err != nil {
+		_ = lm.Close()
+		return err
+	}
+	hc, err := mediation.HandoverConfig(cfg)
+	if err != nil {
+		_ = lm.Close()
+		return err
+	}
+	deliveries.Install(&hc)
+	reg := prometheus.NewRegistry()
+	ho, err := handover.New(hc, rdb, reg, opt.Log)
+	if err != nil {
+		_ = lm.Close()
+		return fmt.Errorf("demo: handover: %w", err)
+	}
+	journal, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.Sessions.IdleTimeout})
+	if err != nil {
+		_ = lm.Close()
+		return fmt.Errorf("demo: session store: %w", err)
+	}
+	// Mediation starts with no warrant: the demo's come over X1 (below).
+	provision := cfg.Warrants
+	if cfg.Table, err = warrant.NewTable(nil); err != nil {
+		_ = lm.Close()
+		return err
+	}
+	cfg.Warrants = nil
 	cq := &countingQueue{q: ho}
 	med, err := mediation.New(cfg, rdb, cq, opt.Log, mediation.Options{Registry: reg, Audit: al})
 	if err != nil {
@@ -185,8 +192,8 @@ func Run(ctx context.Context, opt Options) (err error) {
 
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	errs := make(chan error, 3)
-	for _, run := range []func(context.Context) error{lm.Run, ho.Run, med.Run} {
+	errs := make(chan error, 4)
+	for _, run := range []func(context.Context) error{lm.Run, ho.Run, med.Run, deliveries.Run} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -244,6 +251,11 @@ func Run(ctx context.Context, opt Options) (err error) {
 	}
 	stop()
 	wg.Wait()
+	// Handover has stopped: the last summaries are complete.
+	if err := deliveries.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opt.Out, "audit: %d delivery summaries (LIID, CIN, sequence range, counts; no content)\n", deliveries.Entries())
 	s := lm.Summary()
 	fmt.Fprintf(opt.Out, "\nLEMF output in %s (hi2.ber, hi3.ber, records.jsonl, content/)\n\n", opt.OutDir)
 	if err := s.Format(opt.Out); err != nil {

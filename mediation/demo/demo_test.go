@@ -151,6 +151,7 @@ func TestDemo(t *testing.T) {
 		t.Errorf("reused %v gaps %v", got.Reused, got.Gaps())
 	}
 	checkDecoder(t, files, got.Total)
+	checkDeliveryAudit(t, dir, text, got)
 
 	// Minimization: not one target identity, password or the PIN in any log line.
 	l := logs.String()

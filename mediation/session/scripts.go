@@ -18,11 +18,13 @@ import "github.com/redis/go-redis/v9"
 // (its sequence numbers), so that a standalone IRI and its CC share one CIN.
 //
 // Lua costs about as much per redis.call as the command itself, so a busy sequence costs
-// three: one HMGET reads everything, one HSET writes everything back (the script is
-// atomic, so read-modify-write is safe), one HSET journals. The idle zset score and the
+// two per record: one HMGET reads everything, one HSET writes everything back (the script
+// is atomic, so read-modify-write is safe); the batch's journal entries go out in one
+// HSET and its idle-score refreshes in one ZADD at the end. The idle zset score and the
 // session TTL are refreshed only when older than the refresh interval; the field t is
 // exact and the idle close trusts it, not the score. Records of one sequence in one batch
-// see each other's effects: each iteration reads what the previous one wrote.
+// see each other's effects: each iteration reads what the previous one wrote (a sequence
+// closed in the batch drops its pending score refresh).
 //
 // CINs are communicationIdentityNumber, 32 bits: the counter wraps to 1 after 2^32-1.
 //
@@ -39,6 +41,8 @@ local function newcin()
 end
 local now = ARGV[1]
 local out = {}
+local journal = {}
+local idle = {}
 local a = 5
 local r = 0
 while a <= #ARGV do
@@ -129,22 +133,31 @@ while a <= #ARGV do
         if iri and bnd == '3' then
           redis.call('DEL', skey)
           redis.call('ZREM', KEYS[2], ck)
+          idle[ck] = nil
         else
           if zb ~= '' then set[#set + 1] = 'z'; set[#set + 1] = zb end
           if gb ~= '' then set[#set + 1] = 'g'; set[#set + 1] = gb end
           redis.call('HSET', skey, unpack(set))
           if not open or not cur[3] or now - cur[3] >= tonumber(ARGV[3]) then
             redis.call('PEXPIRE', skey, ARGV[2])
-            redis.call('ZADD', KEYS[2], now, ck)
+            idle[ck] = now
           end
         end
       end
     end
     res = table.concat(parts, ' ')
-    redis.call('HSET', KEYS[3], jid, res .. '\n' .. blob)
+    journal[#journal + 1] = jid
+    journal[#journal + 1] = res .. '\n' .. blob
   end
   out[r] = res
 end
+if #journal > 0 then redis.call('HSET', KEYS[3], unpack(journal)) end
+local z = {}
+for ck, t in pairs(idle) do
+  z[#z + 1] = t
+  z[#z + 1] = ck
+end
+if #z > 0 then redis.call('ZADD', KEYS[2], unpack(z)) end
 return out
 `
 

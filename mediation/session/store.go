@@ -48,7 +48,8 @@ type Store struct {
 	idSeq   atomic.Uint64
 
 	mu    sync.Mutex
-	known map[string]bool // network elements registered in this process
+	known map[string]bool  // network elements registered in this process
+	lanes map[string]*lane // per network element: steps waiting for one script call
 }
 
 // Defaults.
@@ -79,6 +80,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Store, error) {
 		// Journal ids sort in creation order across restarts: start time, then a counter.
 		idBase: fmt.Sprintf("%013x", time.Now().UnixNano()/1000),
 		known:  make(map[string]bool),
+		lanes:  make(map[string]*lane),
 	}, nil
 }
 
@@ -100,7 +102,14 @@ func (s *Store) journalsKey() string { return s.cfg.Prefix + "journals:" + s.cfg
 
 // NewID returns a fresh journal entry id. Ids sort in creation order.
 func (s *Store) NewID() string {
-	return s.idBase + "-" + fmt.Sprintf("%010x", s.idSeq.Add(1))
+	var b [32]byte
+	n := append(append(b[:0], s.idBase...), "-0000000000"...)
+	hex := strconv.AppendUint(b[len(n):len(n)], s.idSeq.Add(1), 16)
+	if len(hex) >= 10 {
+		return string(append(n[:len(n)-10], hex...))
+	}
+	copy(n[len(n)-len(hex):], hex) // zero-padded to 10 digits, as %010x
+	return string(n)
 }
 
 // register records, once per process, that ne has sessions (for the idle sweeper of
@@ -164,28 +173,18 @@ func (s *Store) Step(ctx context.Context, st *Step) (Numbers, error) {
 // maxBatchArgs bounds one script call; larger batches are split.
 const maxBatchArgs = 4096
 
-// StepBatch numbers several records of one network element in one round trip, in order
-// (records of one sequence see each other's effects). Now and Retry are taken from the
-// first step.
-func (s *Store) StepBatch(ctx context.Context, steps []*Step) ([]Numbers, error) {
-	if len(steps) == 0 {
-		return nil, nil
-	}
-	ne := steps[0].NE
-	if !ValidNE(ne) {
-		return nil, ErrBadNE
-	}
-	if err := s.register(ctx, ne); err != nil {
-		return nil, err
-	}
-	retry := ""
-	if steps[0].Retry {
-		retry = "1"
+// runSteps numbers steps (one network element, checked and registered) in one script
+// call, split when the arguments get too many. Now is the first step's; retry marks the
+// whole call (a fresh step's id is simply not found in the journal).
+func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bool) ([]Numbers, error) {
+	retryArg := ""
+	if retry {
+		retryArg = "1"
 	}
 	keys := make([]string, 3, 3+len(steps))
 	keys[0], keys[1], keys[2] = s.cinKey(ne), s.idleKey(ne), s.journalKey(ne)
 	args := make([]any, 0, 4+11*len(steps))
-	args = append(args, steps[0].Now.UnixMilli(), s.sessionTTL().Milliseconds(), s.refreshInterval().Milliseconds(), retry)
+	args = append(args, steps[0].Now.UnixMilli(), s.sessionTTL().Milliseconds(), s.refreshInterval().Milliseconds(), retryArg)
 	for _, st := range steps {
 		if st.NE != ne {
 			return nil, fmt.Errorf("session: batch mixes network elements")
@@ -199,11 +198,11 @@ func (s *Store) StepBatch(ctx context.Context, steps []*Step) ([]Numbers, error)
 	}
 	if len(args) > maxBatchArgs && len(steps) > 1 {
 		half := len(steps) / 2
-		a, err := s.StepBatch(ctx, steps[:half])
+		a, err := s.runSteps(ctx, ne, steps[:half], retry)
 		if err != nil {
 			return nil, err
 		}
-		b, err := s.StepBatch(ctx, steps[half:])
+		b, err := s.runSteps(ctx, ne, steps[half:], retry)
 		return append(a, b...), err
 	}
 	res, err := s.scripts.step.Run(ctx, s.rdb, keys, args...).StringSlice()

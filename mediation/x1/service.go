@@ -16,7 +16,7 @@ import (
 )
 
 // ServiceConfig is what `umli run` needs to offer X1: where to listen, the TLS
-// material, the target-list keyring and the audit file.
+// material and the target-list keyring.
 type ServiceConfig struct {
 	// Listen is the X1 address (e.g. ":8443"); empty runs only the watcher and expirer,
 	// for instances that follow the store without serving X1 themselves.
@@ -24,9 +24,7 @@ type ServiceConfig struct {
 	CertFile, KeyFile, ClientCAFile string
 	// KeyringFile (mode 0600) or KeyringEnv names the target-list keyring; see
 	// mediation/secret for the format and rotation.
-	KeyringFile, KeyringEnv string
-	// AuditFile is the hash-chained audit log (created if missing, verified if present).
-	AuditFile                    string
+	KeyringFile, KeyringEnv      string
 	NEIdentifier, ADMFIdentifier string
 	// CheckDestination vets X1 destinations (see ServerOptions.CheckDestination).
 	CheckDestination func(*Destination) error
@@ -45,21 +43,18 @@ func (c *ServiceConfig) Keyring() (*secret.Keyring, error) {
 }
 
 // RunService serves X1 (when Listen is set), expires ended tasks and calls apply with
-// the warrant set at start and after every change, until ctx ends. redactor (optional)
-// learns every target identity. It returns the first component failure or ctx's error.
-func RunService(ctx context.Context, cfg ServiceConfig, rdb redis.UniversalClient, log zerolog.Logger, redactor *secret.Redactor, apply func([]*warrant.Warrant, int64) error) error {
+// the warrant set at start and after every change, until ctx ends. Provisioning is
+// recorded in al, which the caller opens and closes (umli run shares it with mediation).
+// redactor (optional) learns every target identity. It returns the first component
+// failure or ctx's error.
+func RunService(ctx context.Context, cfg ServiceConfig, al *audit.Log, rdb redis.UniversalClient, log zerolog.Logger, redactor *secret.Redactor, apply func([]*warrant.Warrant, int64) error) error {
 	keys, err := cfg.Keyring()
 	if err != nil {
 		return err
 	}
-	if cfg.AuditFile == "" {
-		return errors.New("x1: an audit file is required")
+	if al == nil {
+		return errors.New("x1: an audit log is required")
 	}
-	al, err := audit.Open(cfg.AuditFile, audit.Options{})
-	if err != nil {
-		return err
-	}
-	defer al.Close()
 	store := NewStore(rdb, keys, StoreOptions{})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

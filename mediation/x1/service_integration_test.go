@@ -35,6 +35,9 @@ func TestRunService(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(ring), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if err := x1.RunService(context.Background(), x1.ServiceConfig{KeyringFile: keyFile}, nil, nil, zerolog.Nop(), nil, nil); err == nil || !strings.Contains(err.Error(), "audit log is required") {
+		t.Fatalf("RunService without an audit log: %v", err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -54,9 +57,14 @@ func TestRunService(t *testing.T) {
 		red := secret.NewRedactor(&logs)
 		in := inst{ch: make(chan []*warrant.Warrant, 16), done: make(chan error, 1)}
 		cfg := x1.ServiceConfig{Listen: listen, CertFile: pki.ServerCert, KeyFile: pki.ServerKey, ClientCAFile: pki.CA,
-			KeyringFile: keyFile, AuditFile: auditFile}
+			KeyringFile: keyFile}
+		al, err := audit.Open(auditFile, audit.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { al.Close() })
 		go func() {
-			in.done <- x1.RunService(ctx, cfg, rdb, zerolog.New(red), red, func(ws []*warrant.Warrant, _ int64) error {
+			in.done <- x1.RunService(ctx, cfg, al, rdb, zerolog.New(red), red, func(ws []*warrant.Warrant, _ int64) error {
 				in.ch <- ws
 				return nil
 			})
