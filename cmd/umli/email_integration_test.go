@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/smtp"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -50,16 +48,8 @@ email:
   proxies:
     - {source: mail-1, protocol: smtp, listen: "%s", upstream: "%s"}
 `, srv.Addr, hi2, hi3, listen, mx.Addr))
-	cmd := exec.Command(bin, "run", "--config", cfgPath)
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-done; done <- nil })
-	waitUntil(t, "umli running", func() bool { return strings.Contains(stderr.String(), "umli running") })
+	umli := runConfig(t, bin, cfgPath)
+	stderr := umli.stderr
 
 	send := func(from, to, subject string) {
 		msg := "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\nhello\r\n"
@@ -86,13 +76,7 @@ email:
 		}
 		return false
 	})
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Errorf("umli after SIGTERM: %v\n%s", err, stderr.String())
-	}
-	done <- nil
+	umli.terminate(t)
 	for _, s := range []string{"alice@example.net", "carol@example.org", "dave@example.org"} {
 		if strings.Contains(stderr.String(), s) {
 			t.Errorf("umli logged %q", s)

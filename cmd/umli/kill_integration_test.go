@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
@@ -40,35 +40,17 @@ func buildUMLI(t *testing.T) string {
 	return bin
 }
 
-// syncBuffer collects a process's stderr.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // umliProc is one running umli with records fed on stdin.
 type umliProc struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
-	stderr *syncBuffer
+	stderr *testlog.Buffer
 	done   chan error
 }
 
 func startUMLI(t *testing.T, bin, cfg string) *umliProc {
 	t.Helper()
-	p := &umliProc{cmd: exec.Command(bin, "run", "--config", cfg, "--records", "-"), stderr: &syncBuffer{}, done: make(chan error, 1)}
+	p := &umliProc{cmd: exec.Command(bin, "run", "--config", cfg, "--records", "-"), stderr: &testlog.Buffer{}, done: make(chan error, 1)}
 	p.cmd.Stderr = p.stderr
 	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {

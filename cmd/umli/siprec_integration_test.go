@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -40,16 +39,7 @@ warrants:
 rtp:
   siprec: {source: fs-um-1, listen: "%s", transport: udp, mediaAddr: 127.0.0.1, portMin: 0, portMax: 0}
 `, srv.Addr, sipAddr))
-	cmd := exec.Command(bin, "run", "--config", cfgPath)
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-done; done <- nil })
-	waitUntil(t, "umli running", func() bool { return strings.Contains(stderr.String(), "umli running") })
+	umli := runConfig(t, bin, cfgPath)
 
 	c, err := net.Dial("udp", sipAddr)
 	if err != nil {
@@ -87,11 +77,5 @@ rtp:
 		t.Errorf("second umli on a taken SIP address: %v\n%s", err, out)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Errorf("umli after SIGTERM: %v\n%s", err, stderr.String())
-	}
-	done <- nil
+	umli.terminate(t)
 }

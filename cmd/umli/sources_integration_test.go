@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/x1"
@@ -31,7 +32,7 @@ type wholeSystem struct {
 	lm                                  *lemf.LEMF
 	lemfDone                            chan error
 	proc                                *exec.Cmd
-	stderr                              *syncBuffer
+	stderr                              *testlog.Buffer
 	done                                chan error
 }
 
@@ -111,7 +112,7 @@ audit: {file: "%s"}
 `, srv.Addr, hi2, hi3, contentDir, s.um.Addrs().ESL, pwFile, s.um.Addrs().AMI, pwFile, x1Addr,
 		s.pki.ServerCert, s.pki.ServerKey, s.pki.CA, keyring, s.auditPath))
 
-	s.stderr = &syncBuffer{}
+	s.stderr = &testlog.Buffer{}
 	s.proc = exec.Command(s.bin, "run", "--config", s.cfgPath)
 	s.proc.Stderr = s.stderr
 	if err := s.proc.Start(); err != nil {

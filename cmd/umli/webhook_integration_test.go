@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
@@ -61,9 +62,9 @@ umsys:
     - {source: lines-um-1, listen: "%s"}
 `, srv.Addr, hi2, hi3, hook, tokenFile, lines))
 
-	start := func() (*exec.Cmd, *syncBuffer, chan error) {
+	start := func() (*exec.Cmd, *testlog.Buffer, chan error) {
 		cmd := exec.Command(bin, "run", "--config", cfgPath)
-		stderr := &syncBuffer{}
+		stderr := &testlog.Buffer{}
 		cmd.Stderr = stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email/testmail"
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
@@ -44,7 +45,7 @@ func freeAddr(t testing.TB) string {
 }
 
 // startUMLI builds cmd/umli, writes cfg and runs `umli run` until it logs that it runs.
-func startUMLI(t testing.TB, cfg string) *syncBuffer {
+func startUMLI(t testing.TB, cfg string) *testlog.Buffer {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "umli")
@@ -57,7 +58,7 @@ func startUMLI(t testing.TB, cfg string) *syncBuffer {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
-	stderr := &syncBuffer{}
+	stderr := &testlog.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -97,7 +98,7 @@ type stack struct {
 	jsonAddr, sipAddr, smtpAddr, imapAddr string
 	imapPassFile                          string
 	mx                                    *testmail.SMTPServer
-	umliLog                               *syncBuffer
+	umliLog                               *testlog.Buffer
 }
 
 // args are the `umsim load` flags that point at the stack.
@@ -170,7 +171,7 @@ func TestLoadAgainstUMLI(t *testing.T) {
 	st := startStack(t)
 	dir, lemfDir, mx, umliLog := st.dir, st.lemfDir, st.mx, st.umliLog
 	reportPath := filepath.Join(dir, "report.json")
-	var stdout, stderr syncBuffer
+	var stdout, stderr testlog.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // hang guard
 	defer cancel()
 	err := runLoad(ctx, append([]string{"--rate", "10", "--duration", "2s", "--mix", "um=40,sip=20,mail=20,imap=20", "--non-target", "0.34",
@@ -255,7 +256,7 @@ func TestLoadAgainstUMLI(t *testing.T) {
 	}
 	// Sessions for a box no warrant names are not intercepted: the tool waits for their
 	// CINs up to --settle-timeout and then says what is missing.
-	var out2 syncBuffer
+	var out2 testlog.Buffer
 	err = runLoad(ctx, append([]string{"--rate", "5", "--duration", "600ms", "--mix", "um=1", "--non-target", "0",
 		"--target-box", "9999@um.example", "--um-source", "load-um-2", "--settle", "300ms", "--settle-timeout", "3s"}, st.args()...), &out2, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "fewer CINs than target sessions sent (um 0 of") {

@@ -2,32 +2,14 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/umli/umli/internal/testlog"
 )
-
-// syncBuffer is a bytes.Buffer safe for the command's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestMailServeAndPlay runs `umsim mail --serve-*` and plays all three client scripts
 // against it with a second `umsim mail`, over real TCP.
@@ -36,7 +18,7 @@ func TestMailServeAndPlay(t *testing.T) {
 	defer cancel()
 	sctx, stopServer := context.WithCancel(ctx)
 	pr, pw := io.Pipe()
-	var serverErr syncBuffer
+	var serverErr testlog.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- runMail(sctx, []string{"--serve-smtp", "127.0.0.1:0", "--serve-pop3", "127.0.0.1:0", "--serve-imap", "127.0.0.1:0"}, pw, &serverErr)
@@ -57,7 +39,7 @@ func TestMailServeAndPlay(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 
-	var clientErr syncBuffer
+	var clientErr testlog.Buffer
 	err := run([]string{"mail", "--smtp", addrs["smtp"], "--pop3", addrs["pop3"], "--imap", addrs["imap"],
 		"--pop3-password", "tanstaaf", "--imap-password", "s3cr3t-imap"}, io.Discard, &clientErr)
 	if err != nil {

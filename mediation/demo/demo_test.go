@@ -9,33 +9,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/umsim"
 )
-
-// lockedBuffer collects the demo's logs from many goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestDemo runs the default demo (UM platform simulator over ESL and AMI, a SIPREC
 // recorded deposit, the e-mail proxy with the mailsim examples, a non-target) and checks what the LEMF got: every
@@ -46,7 +28,7 @@ func (l *lockedBuffer) String() string {
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	err := Run(context.Background(), Options{OutDir: dir, Out: &out, Log: zerolog.New(&logs).Level(zerolog.DebugLevel)})
 	if err != nil {
 		t.Fatalf("%v\n%s\nlogs:\n%s", err, out.String(), logs.String())

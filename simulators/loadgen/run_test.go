@@ -11,27 +11,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email/testmail"
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/umsys/feed"
 	"github.com/umli/umli/umsys/jsonfeed"
 )
-
-// lockedBuffer collects progress lines written from another goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRunUMAndMail drives umsys's real JSON-lines server and a real SMTP server: every
 // session offered is sent, the events are canonical and in session order, and every
@@ -58,7 +41,7 @@ func TestRunUMAndMail(t *testing.T) {
 	go func() { served <- ls.Serve(ctx, ln) }()
 	mx := testmail.StartSMTP(t, testmail.SMTPOptions{})
 
-	var progress lockedBuffer
+	var progress testlog.Buffer
 	st, err := Run(context.Background(), Config{Rate: 20, Duration: 500 * time.Millisecond, Mix: Mix{UM: 1, Mail: 1}, NonTarget: 0.5,
 		UMJSON: ln.Addr().String(), UMConns: 2, UMSource: "ne-um", MailSMTP: mx.Addr, Progress: &progress, Log: zerolog.Nop()})
 	if err != nil {
