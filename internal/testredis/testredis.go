@@ -33,8 +33,22 @@ func Start(tb testing.TB) *Server {
 	s := &Server{dir: tb.TempDir()}
 	s.Addr = freeAddr(tb)
 	s.start(tb, bin)
-	tb.Cleanup(s.Stop)
+	tb.Cleanup(func() {
+		s.Stop()
+		if tb.Failed() {
+			tb.Logf("redis-server log:\n%s", s.log())
+		}
+	})
 	return s
+}
+
+// log is the server's log file, which keeps its chatter out of test and benchmark output.
+func (s *Server) log() string {
+	b, err := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }
 
 func (s *Server) start(tb testing.TB, bin string) {
@@ -43,9 +57,8 @@ func (s *Server) start(tb testing.TB, bin string) {
 	s.cmd = exec.Command(bin,
 		"--port", port, "--bind", "127.0.0.1", "--dir", s.dir,
 		"--save", "", "--appendonly", "yes", "--appendfsync", "always",
-		"--protected-mode", "no", "--loglevel", "warning")
-	s.cmd.Stdout = os.Stderr
-	s.cmd.Stderr = os.Stderr
+		"--protected-mode", "no", "--loglevel", "warning", "--logfile", filepath.Join(s.dir, "redis.log"))
+	s.cmd.Stderr = os.Stderr // a refused option is reported before the log file opens
 	if err := s.cmd.Start(); err != nil {
 		tb.Fatalf("start redis-server: %v", err)
 	}
@@ -56,7 +69,7 @@ func (s *Server) start(tb testing.TB, bin string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	tb.Fatalf("redis-server on %s did not answer PING within 10s", s.Addr)
+	tb.Fatalf("redis-server on %s did not answer PING within 10s; its log:\n%s", s.Addr, s.log())
 }
 
 // Stop kills the server; data written with appendonly stays in its directory.
