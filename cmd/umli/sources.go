@@ -24,6 +24,7 @@ import (
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/secret"
+	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/siprec"
 	"github.com/umli/umli/umsys/adapter"
 	"github.com/umli/umli/umsys/ami"
@@ -268,8 +269,19 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 	return nil
 }
 
+// connectPolicy maps rtp.siprec.events (validated by config) onto the endpoint's policy.
+func connectPolicy(events string) rtpcapture.ConnectPolicy {
+	switch events {
+	case "feed":
+		return rtpcapture.ConnectNone
+	case "connect+disconnect":
+		return rtpcapture.ConnectOpenClose
+	}
+	return rtpcapture.ConnectOpen
+}
+
 func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink record.Sink, log zerolog.Logger) error {
-	ep, err := siprec.New(siprec.Config{Source: s.Source, Sink: sink, Pilots: s.Pilots,
+	ep, err := siprec.New(siprec.Config{Source: s.Source, Sink: sink, Pilots: s.Pilots, Connect: connectPolicy(s.Events),
 		MediaAddr: netip.MustParseAddr(s.MediaAddr), PortMin: s.PortMin, PortMax: s.PortMax, Log: log})
 	if err != nil {
 		return err

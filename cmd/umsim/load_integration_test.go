@@ -20,6 +20,7 @@ import (
 	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/loadgen"
@@ -155,7 +156,7 @@ email:
     - {source: load-mail, protocol: smtp, listen: "%s", upstream: "%s"}
     - {source: load-imap, protocol: imap, listen: "%s", upstream: "%s"}
 rtp:
-  siprec: {source: load-sip, listen: "%s", transport: udp, mediaAddr: 127.0.0.1, portMin: 0, portMax: 0}
+  siprec: {source: load-sip, listen: "%s", transport: udp, mediaAddr: 127.0.0.1, portMin: 0, portMax: 0, events: connect+disconnect}
 `, srv.Addr, hi2, hi3, s.jsonAddr, s.smtpAddr, s.mx.Addr, s.imapAddr, dc.IMAPAddr, s.sipAddr))
 	return s
 }
@@ -233,6 +234,27 @@ func TestLoadAgainstUMLI(t *testing.T) {
 	}
 	if len(set.Reused) > 0 {
 		t.Errorf("sequence numbers reused: %v", set.Reused)
+	}
+	// No UM feed reports the SIP calls' end (events: connect+disconnect): each call's IRI
+	// sequence is closed by the endpoint's disconnect at BYE, not left to the idle timeout.
+	sipCINs := 0
+	for st, pdus := range set.PDUs {
+		if st.NE != "load-sip" || st.CC {
+			continue
+		}
+		sipCINs++
+		last, err := set.Decoded(st, uint32(len(pdus)-1))
+		if err != nil {
+			t.Fatalf("%v: %v", st, err)
+		}
+		iri := last.Payload.IRI[0]
+		m := iri.Contents.MessagingIRI
+		if iri.IRIType == nil || *iri.IRIType != etsi.IRIEnd || m == nil || m.Category.MessageBox == nil || *m.Category.MessageBox != etsi.BoxDisconnect {
+			t.Errorf("%v: last IRI %v %+v, want iRI-End message-box disconnect", st, iri.IRIType, m)
+		}
+	}
+	if int64(sipCINs) != rep.Stats.Kinds[loadgen.SIP].TargetSent {
+		t.Errorf("%d SIP IRI sequences, want %d", sipCINs, rep.Stats.Kinds[loadgen.SIP].TargetSent)
 	}
 	distinct, perNE := 0, map[string]int{}
 	for st, pdus := range set.PDUs {

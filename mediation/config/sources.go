@@ -108,6 +108,11 @@ type SIPRECFile struct {
 	PortMin   int      `yaml:"portMin"`
 	PortMax   int      `yaml:"portMax"`
 	Pilots    []string `yaml:"pilots"`
+	// Events says which connect/disconnect IRIs the endpoint reports itself: "connect"
+	// (default: a connect at the INVITE; the UM feed reports the end), "feed" (the UM feed
+	// reports both) or "connect+disconnect" (no UM feed: the endpoint also reports the
+	// disconnect at BYE, CANCEL or media timeout).
+	Events string `yaml:"events"`
 }
 
 // X1File configures the X1 provisioning interface (ETSI TS 103 221-1).
@@ -248,6 +253,11 @@ func (c *Config) checkSources(p *problems) {
 		}
 		if s.PortMin < 0 || s.PortMax > 65535 || s.PortMin > s.PortMax {
 			p.addf(append(at, "portMin"), "%s: want 0 <= portMin <= portMax <= 65535", what)
+		}
+		switch s.Events {
+		case "", "connect", "feed", "connect+disconnect":
+		default:
+			p.addf(append(at, "events"), "%s: events %q: want connect, feed or connect+disconnect", what, s.Events)
 		}
 	}
 	if x := f.X1; x != nil {

@@ -45,6 +45,7 @@ func TestSourceConfigErrors(t *testing.T) {
 		{"email capture no iface", "email:\n  capture: {source: m}\n", []string{"c.yaml:15: email.capture: interface required"}},
 		{"siprec media addr", "rtp:\n  siprec: {source: s, listen: ':5060', mediaAddr: 0.0.0.0}\n", []string{"c.yaml:15: rtp.siprec: mediaAddr \"0.0.0.0\""}},
 		{"siprec transport", "rtp:\n  siprec: {source: s, listen: ':5060', mediaAddr: 192.0.2.1, transport: sctp}\n", []string{"c.yaml:15: rtp.siprec: transport \"sctp\""}},
+		{"siprec events", "rtp:\n  siprec: {source: s, listen: ':5060', mediaAddr: 192.0.2.1, events: bye}\n", []string{"c.yaml:15: rtp.siprec: events \"bye\": want connect, feed or connect+disconnect"}},
 		{"x1 plain text", "x1:\n  listen: ':8443'\n  keyringFile: " + secret + "\naudit: {file: /tmp/a}\n", []string{"c.yaml:15: x1: cert required", "x1: key required", "x1: clientCA required"}},
 		{"x1 without audit", "x1:\n  keyringFile: " + secret + "\n", []string{"c.yaml:15: x1: audit.file required"}},
 		{"x1 without keyring", "x1: {}\naudit: {file: /tmp/a}\n", []string{"x1: keyringFile required"}},
