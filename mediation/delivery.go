@@ -46,10 +46,16 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 	for _, ls := range e.Seqs {
 		w := d.ended
 		if w == nil || w.LIID != ls.LIID {
-			if m.isClosed(ls.LIID) {
-				continue // its window closed: its iRI-End went out, nothing follows
+			closed := m.closedWarrant(ls.LIID)
+			if synthesized && closed != nil {
+				continue // its window closed: its own iRI-End ends its sequences
 			}
-			w = m.table.Load().Warrant(ls.LIID)
+			// A record numbered for a LIID before its window closed is delivered even
+			// when it comes late: its number is taken, skipping it is a gap. (Workers
+			// number nothing for a closed LIID; its iRI-End is numbered after this.)
+			if w = m.table.Load().Warrant(ls.LIID); w == nil {
+				w = closed
+			}
 			if w == nil {
 				m.log.Warn().Str("liid", ls.LIID).Msg("journal entry for a warrant no longer configured; not delivered")
 				continue

@@ -80,6 +80,12 @@ warrants:
 
 func startSystem(t *testing.T, idle time.Duration) *system {
 	t.Helper()
+	return startSystemWith(t, idle, nil)
+}
+
+// startSystemWith is startSystem with setup run on the mediator before it starts.
+func startSystemWith(t *testing.T, idle time.Duration, setup func(*mediation.Mediator)) *system {
+	t.Helper()
 	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
 	s.rdb = redis.NewClient(&redis.Options{Addr: s.redis.Addr})
 	t.Cleanup(func() { _ = s.rdb.Close() })
@@ -104,6 +110,9 @@ func startSystem(t *testing.T, idle time.Duration) *system {
 	s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(s.med)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

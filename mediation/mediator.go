@@ -49,10 +49,20 @@ type Mediator struct {
 	audit       *audit.Log
 	winMu       sync.Mutex
 	win         windows
-	closedLIIDs atomic.Pointer[map[string]bool]
+	closedLIIDs atomic.Pointer[map[string]*warrant.Warrant]
+
+	// hooks are test seams (nil in production).
+	hooks hooks
 }
 
-var _ record.Sink = (*Mediator)(nil)
+// hooks let tests hold the pipeline at fixed points to force an interleaving.
+type hooks struct {
+	beforeStep    func(jobs []*job) // in the worker, before a batch of records is numbered
+	beforeDeliver func(st *stepped) // in the deliverer, before a numbered batch is queued
+	endNumbered   func(liid string) // after a window-close iRI-End got its number
+}
+
+var _ record.ReleaseSink = (*Mediator)(nil)
 
 // job is one matched record waiting for its session step.
 type job struct {
@@ -67,6 +77,19 @@ type job struct {
 	// numbering failed for good: then failed is set first).
 	done   chan struct{}
 	failed bool
+	// ctl, when set, makes this a window-close step instead of a record (window.go).
+	ctl *windowStep
+	// release, when set, tells the source that r's memory is no longer read (the PDUs
+	// are built, or the record is in the journal only); releaseRecord calls it once.
+	release func()
+}
+
+// releaseRecord hands r's memory back to its source; nothing reads r afterwards.
+func (j *job) releaseRecord() {
+	if f := j.release; f != nil {
+		j.release = nil
+		f()
+	}
 }
 
 type doneEntry struct{ ne, id string }
@@ -121,7 +144,16 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 // memory, in order per sequence, for its session step; Submit blocks while the queue is
 // full and returns ErrQueueFull when ctx ends first. r must not be modified afterwards.
 func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
-	_, err := m.submit(ctx, r, false)
+	_, err := m.submit(ctx, r, false, nil)
+	return err
+}
+
+// SubmitRelease is Submit for sources that reuse record memory (record.ReleaseSink):
+// when it returns nil, release is called once nothing reads r or what it points to any
+// more (at once for a dropped record, else once its PDUs are built); when it returns an
+// error, never.
+func (m *Mediator) SubmitRelease(ctx context.Context, r *record.Record, release func()) error {
+	_, err := m.submit(ctx, r, false, release)
 	return err
 }
 
@@ -129,7 +161,7 @@ func (m *Mediator) Submit(ctx context.Context, r *record.Record) error {
 // the record is numbered and its PDUs are in the durable handover queue (or was dropped
 // as not targeted). When ctx ends first the record may still be delivered later.
 func (m *Mediator) SubmitDurable(ctx context.Context, r *record.Record) error {
-	j, err := m.submit(ctx, r, true)
+	j, err := m.submit(ctx, r, true, nil)
 	if err != nil || j == nil {
 		return err
 	}
@@ -144,8 +176,16 @@ func (m *Mediator) SubmitDurable(ctx context.Context, r *record.Record) error {
 	}
 }
 
-// submit does Submit's work; the job is returned when it was queued.
-func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool) (*job, error) {
+// submit does Submit's work; the job is returned when it was queued. release, if set,
+// is called at once when the record is dropped, by the worker when it was queued, and
+// never when an error is returned.
+func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, release func()) (*job, error) {
+	dropped := func() (*job, error) {
+		if release != nil {
+			release()
+		}
+		return nil, nil
+	}
 	m.met.in.Inc()
 	if m.stopped.Load() {
 		return nil, ErrClosed
@@ -164,7 +204,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool) (*jo
 	ws, reason := m.table.Load().Match(buf[:0], r.Identities, r.Time)
 	if reason != warrant.DropNone {
 		m.met.dropped.WithLabelValues(string(reason)).Inc()
-		return nil, nil
+		return dropped()
 	}
 	if j.ne == "" {
 		j.ne = m.cfg.NetworkElement
@@ -185,7 +225,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool) (*jo
 	}
 	if len(j.liids) == 0 {
 		m.met.dropped.WithLabelValues(string(warrant.DropCCNotInScope)).Inc()
-		return nil, nil
+		return dropped()
 	}
 	// Encode once with placeholder numbers: content that cannot be encoded is refused
 	// here, before numbers are allocated, so it can never leave a gap.
@@ -210,10 +250,12 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool) (*jo
 			}
 		}
 	}
-	shard := m.shards[maphash.String(m.seed, j.ne+"\x00"+r.CorrelationKey)%uint64(len(m.shards))]
+	shard := m.shardOf(j.ne, r.CorrelationKey)
 	if wait {
 		j.done = make(chan struct{})
 	}
+	// Set last: an error return must leave release uncalled.
+	j.release = release
 	m.pending.Add(1)
 	select {
 	case shard <- j:
@@ -225,6 +267,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool) (*jo
 		return j, nil
 	case <-ctx.Done():
 		m.pending.Add(-1)
+		j.release = nil
 		m.met.dropped.WithLabelValues("queue_full").Inc()
 		return nil, fmt.Errorf("%w: %w", ErrQueueFull, ctx.Err())
 	}
@@ -290,9 +333,28 @@ func (m *Mediator) Run(ctx context.Context) error {
 		m.sweeper(ctx)
 	}()
 	wg.Wait()
+	m.stopped.Store(true)
+	m.dropQueued()
 	close(m.done)
 	<-cleanerDone
 	return nil
+}
+
+// dropQueued finishes the records still queued when the workers stopped: they were
+// never numbered, so they are lost like any record in memory at shutdown, but their
+// sources get their memory back and SubmitDurable callers wake.
+func (m *Mediator) dropQueued() {
+	for _, sh := range m.shards {
+		for len(sh) > 0 {
+			j := <-sh
+			if j.ctl != nil {
+				continue
+			}
+			m.pending.Add(-1)
+			j.releaseRecord()
+			finish([]*job{j}, true)
+		}
+	}
 }
 
 // waitRedis pings until Redis answers, logging each failure with the next attempt time.

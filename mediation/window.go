@@ -2,8 +2,8 @@ package mediation
 
 import (
 	"context"
+	"maps"
 	"strconv"
-	"time"
 
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/warrant"
@@ -15,11 +15,13 @@ const (
 	windowEnded       = "ended"       // its EndTime passed
 )
 
-// windows tracks warrants whose window closed: their LIIDs get no further PDU, and
-// their open sequences are ended by the sweeper. Only the guarded fields change.
+// windows tracks warrants whose window closed: their LIIDs get no further number (what
+// was numbered before is still delivered), and their open sequences are ended by the
+// sweeper through the workers (windowclose.go). Only the guarded fields change.
 type windows struct {
-	// closed is copied on write so delivery reads it without a lock.
-	closed map[string]bool
+	// closed is copied on write so workers read it without a lock. It keeps the closed
+	// warrant: records numbered before the close still need its destination.
+	closed map[string]*warrant.Warrant
 	// pending are closed warrants whose open sequences are still to be ended.
 	pending []closing
 	// timed are the warrants in force that have an EndTime.
@@ -33,10 +35,16 @@ type closing struct {
 	reason string
 }
 
-// isClosed reports whether liid's window closed (no further PDU for it).
-func (m *Mediator) isClosed(liid string) bool {
+// isClosed reports whether liid's window closed (no further number for it).
+func (m *Mediator) isClosed(liid string) bool { return m.closedWarrant(liid) != nil }
+
+// closedWarrant is liid's warrant if its window closed, else nil.
+func (m *Mediator) closedWarrant(liid string) *warrant.Warrant {
 	c := m.closedLIIDs.Load()
-	return c != nil && (*c)[liid]
+	if c == nil {
+		return nil
+	}
+	return (*c)[liid]
 }
 
 // setWindows records the warrant set now in force: LIIDs of the previous set that ws
@@ -47,29 +55,29 @@ func (m *Mediator) setWindows(ws []*warrant.Warrant) {
 	now := m.now()
 	in := make(map[string]bool, len(ws))
 	m.win.timed = m.win.timed[:0]
-	closed := make(map[string]bool, len(m.win.closed))
-	for l := range m.win.closed {
-		closed[l] = true
+	closed := maps.Clone(m.win.closed)
+	if closed == nil {
+		closed = map[string]*warrant.Warrant{}
 	}
 	for _, w := range ws {
 		in[w.LIID] = true
 		if !w.End.IsZero() {
 			m.win.timed = append(m.win.timed, w)
 		}
-		if closed[w.LIID] && (w.End.IsZero() || w.End.After(now)) {
+		if closed[w.LIID] != nil && (w.End.IsZero() || w.End.After(now)) {
 			delete(closed, w.LIID)
 		}
 	}
 	for l, w := range m.win.all {
-		if !in[l] && !closed[l] {
-			closed[l] = true
+		if !in[l] && closed[l] == nil {
+			closed[l] = w
 			m.win.pending = append(m.win.pending, closing{w: w, reason: windowDeactivated})
 		}
 	}
 	// A window open again needs no end (the sequences keep it): drop it from the work.
 	pending := m.win.pending[:0]
 	for _, c := range m.win.pending {
-		if closed[c.w.LIID] {
+		if closed[c.w.LIID] != nil {
 			pending = append(pending, c)
 		}
 	}
@@ -90,17 +98,15 @@ func (m *Mediator) closeWindows(ctx context.Context) {
 	now := m.now()
 	var ended []*warrant.Warrant
 	for _, w := range m.win.timed {
-		if !w.End.After(now) && !m.win.closed[w.LIID] {
+		if !w.End.After(now) && m.win.closed[w.LIID] == nil {
 			ended = append(ended, w)
 		}
 	}
 	if len(ended) > 0 {
-		closed := make(map[string]bool, len(m.win.closed)+len(ended))
-		for l := range m.win.closed {
-			closed[l] = true
-		}
+		closed := make(map[string]*warrant.Warrant, len(m.win.closed)+len(ended))
+		maps.Copy(closed, m.win.closed)
 		for _, w := range ended {
-			closed[w.LIID] = true
+			closed[w.LIID] = w
 			m.win.pending = append(m.win.pending, closing{w: w, reason: windowEnded})
 		}
 		m.win.closed = closed
@@ -138,43 +144,4 @@ func (m *Mediator) closeWindows(ctx context.Context) {
 		m.win.pending = append(retry, m.win.pending...)
 		m.winMu.Unlock()
 	}
-}
-
-// endSequences delivers an iRI-End for w's LIID in every open sequence that carried IRI
-// for it and returns how many.
-func (m *Mediator) endSequences(ctx context.Context, w *warrant.Warrant, now time.Time) (int, error) {
-	nes, err := m.store.NetworkElements(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, ne := range nes {
-		cks, err := m.store.OpenCorrelationKeys(ctx, ne)
-		if err != nil {
-			return n, err
-		}
-		for _, ck := range cks {
-			e, ok, err := m.store.CloseLIID(ctx, ne, ck, w.LIID, m.store.NewID(), now.UnixMilli())
-			if err != nil {
-				return n, err
-			}
-			if !ok {
-				continue
-			}
-			jr, err := decodeBlob(e.Blob)
-			if err != nil {
-				m.log.Error().Err(err).Msg("window close record unreadable")
-				continue
-			}
-			d := m.newDelivery()
-			d.ended = w
-			d.add(e, &jr.Record, true)
-			if !d.flush(ctx) {
-				return n, ctx.Err()
-			}
-			m.markDone(ctx, ne, e.ID)
-			n++
-		}
-	}
-	return n, nil
 }

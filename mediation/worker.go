@@ -19,6 +19,9 @@ func (m *Mediator) worker(ctx context.Context, jobs chan *job) {
 	go func() {
 		defer close(delivered)
 		for st := range numbered {
+			if m.hooks.beforeDeliver != nil {
+				m.hooks.beforeDeliver(st)
+			}
 			m.deliverStepped(ctx, st)
 		}
 	}()
@@ -45,27 +48,51 @@ func (m *Mediator) worker(ctx context.Context, jobs chan *job) {
 		}
 		// One script call covers one network element (one hash slot).
 		for start := 0; start < len(batch); {
+			if batch[start].ctl != nil {
+				m.control(ctx, batch[start], numbered)
+				start++
+				continue
+			}
 			end := start + 1
-			for end < len(batch) && batch[end].ne == batch[start].ne {
+			for end < len(batch) && batch[end].ne == batch[start].ne && batch[end].ctl == nil {
 				end++
 			}
-			numbered <- m.step(ctx, append([]*job(nil), batch[start:end]...))
+			if st := m.step(ctx, append([]*job(nil), batch[start:end]...)); st != nil {
+				numbered <- st
+			}
 			start = end
 		}
 		clear(batch)
 	}
 }
 
-// stepped is a batch of one network element's records after its session step.
+// stepped is a batch of one network element's records after its session step, or a
+// window close's iRI-End (jobs[0].ctl set).
 type stepped struct {
 	jobs  []*job
 	steps []*session.Step
 	ns    []session.Numbers
 	err   error
+	// end is the journaled iRI-End of a window close; endOK is false when there was none.
+	end   session.Entry
+	endOK bool
 }
 
-// step numbers records of one network element, retrying while Redis is unreachable.
+// step numbers records of one network element, retrying while Redis is unreachable. It
+// returns nil when no record is left to number (their windows closed).
 func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
+	if m.hooks.beforeStep != nil {
+		m.hooks.beforeStep(jobs)
+	}
+	kept := jobs[:0]
+	for _, j := range jobs {
+		if !m.dropClosed(j) {
+			kept = append(kept, j)
+		}
+	}
+	if jobs = kept; len(jobs) == 0 {
+		return nil
+	}
 	steps := make([]*session.Step, len(jobs))
 	now := m.now()
 	for i, j := range jobs {
@@ -90,14 +117,25 @@ func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
 // deliverStepped queues the PDUs of a numbered batch in handover and hands its journal
 // entries to the cleaner.
 func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
+	if st.jobs[0].ctl != nil {
+		m.deliverEnd(ctx, st)
+		return
+	}
 	defer m.pending.Add(-int64(len(st.jobs)))
 	if st.err != nil {
+		for _, j := range st.jobs {
+			j.releaseRecord() // a replay reads the journal's copy
+		}
 		finish(st.jobs, true)
 		return // what the step numbered is in the journal for the next start
 	}
 	d := m.newDelivery()
 	for i, j := range st.jobs {
 		d.add(session.Entry{NE: j.ne, ID: st.steps[i].ID, Numbers: st.ns[i]}, &j.r, false)
+	}
+	// The PDUs are bytes of their own now; a retry or a replay never reads the record.
+	for _, j := range st.jobs {
+		j.releaseRecord()
 	}
 	ok := d.flush(ctx)
 	if ok {

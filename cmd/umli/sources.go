@@ -49,6 +49,20 @@ func (s mediationSink) Submit(ctx context.Context, r *record.Record) error {
 	return s.m.Submit(ctx, r)
 }
 
+// SubmitRelease implements record.ReleaseSink, so the RTP legs can reuse chunk memory
+// once mediation has built the PDUs. A durable submit has read the record once it returns
+// nil; on an error release is not called and the memory is simply not reused.
+func (s mediationSink) SubmitRelease(ctx context.Context, r *record.Record, release func()) error {
+	if ctx.Value(durableKey{}) != nil {
+		if err := s.m.SubmitDurable(ctx, r); err != nil {
+			return err
+		}
+		release()
+		return nil
+	}
+	return s.m.SubmitRelease(ctx, r, release)
+}
+
 // group runs the sources; the first failure of one cancels the process context
 // (through fail) so umli stops loudly rather than running half-blind.
 type group struct {
