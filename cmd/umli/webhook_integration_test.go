@@ -5,16 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
@@ -62,18 +59,6 @@ umsys:
     - {source: lines-um-1, listen: "%s"}
 `, srv.Addr, hi2, hi3, hook, tokenFile, lines))
 
-	start := func() (*exec.Cmd, *testlog.Buffer, chan error) {
-		cmd := exec.Command(bin, "run", "--config", cfgPath)
-		stderr := &testlog.Buffer{}
-		cmd.Stderr = stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		t.Cleanup(func() { _ = cmd.Process.Kill(); <-done; done <- nil })
-		return cmd, stderr, done
-	}
 	url := "http://" + hook + "/events"
 	post := func(auth, body string) (int, error) {
 		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
@@ -91,7 +76,8 @@ umsys:
 		resp.Body.Close()
 		return resp.StatusCode, nil
 	}
-	p1, log1, done1 := start()
+	p1 := startConfig(t, bin, cfgPath)
+	log1 := p1.stderr
 	waitUntil(t, "webhook listening", func() bool {
 		code, err := post("", "{}")
 		return err == nil && code == http.StatusUnauthorized
@@ -107,14 +93,10 @@ umsys:
 		t.Fatalf("POST events: %d %v\n%s", code, err, log1.String())
 	}
 	// The 2xx says the records are in the durable handover queue: kill at once.
-	if err := p1.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-done1
-	done1 <- nil
+	p1.kill(t)
 
-	p2, log2, done2 := start()
-	waitUntil(t, "restarted umli running", func() bool { return strings.Contains(log2.String(), "umli running") })
+	p2 := runConfig(t, bin, cfgPath)
+	log2 := p2.stderr
 	// The JSON-lines feed of the same process takes the same event schema.
 	lc, err := net.Dial("tcp", lines)
 	if err != nil {
@@ -137,13 +119,7 @@ umsys:
 		return n >= 2
 	})
 	lc.Close()
-	if err := p2.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done2; err != nil {
-		t.Errorf("umli after SIGTERM: %v\n%s", err, log2.String())
-	}
-	done2 <- nil
+	p2.terminate(t)
 	if err := lm.Close(); err != nil {
 		t.Fatal(err)
 	}
