@@ -14,43 +14,80 @@ import (
 // enumeration value or CHOICE alternative that v lacks is an *EncodeError naming the field
 // (use ForVersion first to downgrade on purpose). On error dst is returned unchanged.
 func (p *PSPDU) AppendBER(dst []byte, v Version) ([]byte, error) {
+	return p.AppendBERFraction(dst, v, TimeFractionTrimmed)
+}
+
+// TimeFraction fixes how a PS-PDU's GeneralizedTime time stamps (header and payload
+// timeStamp) write their fraction of a second, and the resolution of microSecondTimeStamp.
+// Widely used LEMF tooling (libwandder) reads the fraction as milliseconds and fails
+// without one, so a fixed precision is what LEAs accept.
+type TimeFraction uint8
+
+// Time fraction styles.
+const (
+	// TimeFractionTrimmed writes 0..9 digits with trailing zeros trimmed, none on a whole
+	// second (AppendBER's form); microSecondTimeStamp keeps its microseconds.
+	TimeFractionTrimmed TimeFraction = iota
+	// TimeFractionMilli writes exactly 3 digits (".000" on a whole second) and truncates
+	// microSecondTimeStamp to whole milliseconds.
+	TimeFractionMilli
+	// TimeFractionMicro writes exactly 6 digits.
+	TimeFractionMicro
+)
+
+// digits is the fixed fraction length, 0 for trimmed.
+func (f TimeFraction) digits() int {
+	switch f {
+	case TimeFractionMilli:
+		return 3
+	case TimeFractionMicro:
+		return 6
+	}
+	return 0
+}
+
+// AppendBERFraction is AppendBER with time stamps written in fraction style f.
+func (p *PSPDU) AppendBERFraction(dst []byte, v Version, f TimeFraction) ([]byte, error) {
 	if err := v.check(); err != nil {
 		return dst, &EncodeError{Path: "PS-PDU", Err: err}
 	}
+	if f > TimeFractionMicro {
+		return dst, &EncodeError{Path: "PS-PDU", Err: fmt.Errorf("%w: time fraction style %d", ErrConstraint, f)}
+	}
 	start := len(dst)
-	out, err := appendPSPDU(dst, p, nil, v)
+	out, err := appendPSPDU(dst, p, nil, v, f)
 	if err != nil {
 		return dst[:start], err
 	}
 	return out, nil
 }
 
-func appendPSPDU(dst []byte, p *PSPDU, tmpl *HeaderTemplate, v Version) ([]byte, error) {
+func appendPSPDU(dst []byte, p *PSPDU, tmpl *HeaderTemplate, v Version, f TimeFraction) ([]byte, error) {
 	var err error
 	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
 	if tmpl != nil {
 		dst, err = tmpl.appendHeader(dst, &p.Header)
 	} else {
-		dst, err = appendPSHeader(dst, &p.Header, v)
+		dst, err = appendPSHeader(dst, &p.Header, v, f)
 	}
 	if err != nil {
 		return dst, encWrap(err, "pSHeader")
 	}
-	if dst, err = appendPayload(dst, &p.Payload, v); err != nil {
+	if dst, err = appendPayload(dst, &p.Payload, v, f); err != nil {
 		return dst, encWrap(err, "payload")
 	}
 	return ber.End(dst, m), nil
 }
 
-func appendPSHeader(dst []byte, h *PSHeader, v Version) ([]byte, error) {
+func appendPSHeader(dst []byte, h *PSHeader, v Version, f TimeFraction) ([]byte, error) {
 	dst = ber.Begin(dst, ber.CtxC(1))
 	m := len(dst)
 	dst, err := appendHeaderFixed(dst, h, v)
 	if err != nil {
 		return dst, err
 	}
-	if dst, err = appendHeaderVariable(dst, h, h.InterceptionPointID, h.TimeStampQualifier); err != nil {
+	if dst, err = appendHeaderVariable(dst, h, h.InterceptionPointID, h.TimeStampQualifier, f); err != nil {
 		return dst, err
 	}
 	return ber.End(dst, m), nil
@@ -86,11 +123,11 @@ func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 }
 
 // appendHeaderVariable writes sequenceNumber .. timeStampQualifier.
-func appendHeaderVariable(dst []byte, h *PSHeader, ipid string, tsq *TimeStampQualifier) ([]byte, error) {
+func appendHeaderVariable(dst []byte, h *PSHeader, ipid string, tsq *TimeStampQualifier, f TimeFraction) ([]byte, error) {
 	var err error
 	dst = ber.AppendInteger(dst, ber.Ctx(4), int64(h.SequenceNumber))
 	if h.TimeStamp != nil {
-		if dst, err = ber.AppendGeneralizedTime(dst, ber.Ctx(5), *h.TimeStamp); err != nil {
+		if dst, err = appendTimeFraction(dst, ber.Ctx(5), h.TimeStamp, f); err != nil {
 			return dst, encWrap(err, "timeStamp")
 		}
 	}
@@ -101,7 +138,7 @@ func appendHeaderVariable(dst []byte, h *PSHeader, ipid string, tsq *TimeStampQu
 		dst = ber.AppendString(dst, ber.Ctx(6), ipid)
 	}
 	if h.MicroSecondTimeStamp != nil {
-		if dst, err = appendMicroSecondTimeStamp(dst, ber.CtxC(7), h.MicroSecondTimeStamp); err != nil {
+		if dst, err = appendMicroSecondTimeStamp(dst, ber.CtxC(7), h.MicroSecondTimeStamp, f); err != nil {
 			return dst, encWrap(err, "microSecondTimeStamp")
 		}
 	}
@@ -150,14 +187,18 @@ func appendCommunicationIdentifier(dst []byte, c *CommunicationIdentifier) ([]by
 	return ber.End(dst, m), nil
 }
 
-func appendMicroSecondTimeStamp(dst []byte, t ber.Tag, ts *MicroSecondTimeStamp) ([]byte, error) {
+func appendMicroSecondTimeStamp(dst []byte, t ber.Tag, ts *MicroSecondTimeStamp, f TimeFraction) ([]byte, error) {
 	if ts.MicroSeconds > 999999 {
 		return dst, fmt.Errorf("%w: microSeconds %d > 999999", ErrConstraint, ts.MicroSeconds)
+	}
+	us := ts.MicroSeconds
+	if f == TimeFractionMilli {
+		us -= us % 1000
 	}
 	dst = ber.Begin(dst, t)
 	m := len(dst)
 	dst = ber.AppendUnsigned(dst, ber.Ctx(0), ts.Seconds)
-	dst = ber.AppendInteger(dst, ber.Ctx(1), int64(ts.MicroSeconds))
+	dst = ber.AppendInteger(dst, ber.Ctx(1), int64(us))
 	return ber.End(dst, m), nil
 }
 
@@ -165,7 +206,40 @@ func appendTime(dst []byte, t ber.Tag, tm *time.Time) ([]byte, error) {
 	return ber.AppendGeneralizedTime(dst, t, *tm)
 }
 
-func appendPayload(dst []byte, p *Payload, v Version) ([]byte, error) {
+// appendTimeFraction writes a GeneralizedTime in fraction style f: YYYYMMDDHHMMSS.fffZ
+// with exactly 3 or 6 digits; fixed styles truncate (a time stamp never moves past the
+// instant it records).
+func appendTimeFraction(dst []byte, t ber.Tag, tm *time.Time, f TimeFraction) ([]byte, error) {
+	n := f.digits()
+	if n == 0 {
+		return ber.AppendGeneralizedTime(dst, t, *tm)
+	}
+	u := tm.UTC()
+	y, mo, d := u.Date()
+	if y < 0 || y > 9999 {
+		return dst, fmt.Errorf("%w: year %d", ber.ErrTime, y)
+	}
+	h, mi, s := u.Clock()
+	frac := u.Nanosecond()
+	for i := n; i < 9; i++ {
+		frac /= 10
+	}
+	dst = ber.AppendTag(dst, t)
+	dst = append(dst, byte(16+n),
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), byte('0'+d/10), byte('0'+d%10),
+		byte('0'+h/10), byte('0'+h%10), byte('0'+mi/10), byte('0'+mi%10),
+		byte('0'+s/10), byte('0'+s%10), '.')
+	var digits [9]byte
+	for i := n - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	dst = append(dst, digits[:n]...)
+	return append(dst, 'Z'), nil
+}
+
+func appendPayload(dst []byte, p *Payload, v Version, f TimeFraction) ([]byte, error) {
 	n := 0
 	if p.IRI != nil {
 		n++
@@ -187,7 +261,7 @@ func appendPayload(dst []byte, p *Payload, v Version) ([]byte, error) {
 		dst = ber.Begin(dst, ber.CtxC(0))
 		m2 := len(dst)
 		for i := range p.IRI {
-			if dst, err = appendIRIPayload(dst, &p.IRI[i], v); err != nil {
+			if dst, err = appendIRIPayload(dst, &p.IRI[i], v, f); err != nil {
 				return dst, encIdx(err, "iRIPayloadSequence", i)
 			}
 		}
@@ -197,7 +271,7 @@ func appendPayload(dst []byte, p *Payload, v Version) ([]byte, error) {
 		dst = ber.Begin(dst, ber.CtxC(1))
 		m2 := len(dst)
 		for i := range p.CC {
-			if dst, err = appendCCPayload(dst, &p.CC[i], v); err != nil {
+			if dst, err = appendCCPayload(dst, &p.CC[i], v, f); err != nil {
 				return dst, encIdx(err, "cCPayloadSequence", i)
 			}
 		}
@@ -228,7 +302,7 @@ func appendTRIPayload(dst []byte, t *TRIPayload) ([]byte, error) {
 	return ber.End(dst, m), nil
 }
 
-func appendIRIPayload(dst []byte, p *IRIPayload, v Version) ([]byte, error) {
+func appendIRIPayload(dst []byte, p *IRIPayload, v Version, f TimeFraction) ([]byte, error) {
 	var err error
 	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
@@ -239,7 +313,7 @@ func appendIRIPayload(dst []byte, p *IRIPayload, v Version) ([]byte, error) {
 		dst = ber.AppendEnumerated(dst, ber.Ctx(0), int64(*p.IRIType))
 	}
 	if p.TimeStamp != nil {
-		if dst, err = appendTime(dst, ber.Ctx(1), p.TimeStamp); err != nil {
+		if dst, err = appendTimeFraction(dst, ber.Ctx(1), p.TimeStamp, f); err != nil {
 			return dst, encWrap(err, "timeStamp")
 		}
 	}
@@ -260,7 +334,7 @@ func appendIRIPayload(dst []byte, p *IRIPayload, v Version) ([]byte, error) {
 		return dst, err
 	}
 	dst = ber.End(dst, m2)
-	if dst, err = appendTail(dst, p.MicroSecondTimeStamp, p.TimeStampQualifier); err != nil {
+	if dst, err = appendTail(dst, p.MicroSecondTimeStamp, p.TimeStampQualifier, f); err != nil {
 		return dst, err
 	}
 	if dst, err = appendDirection(dst, 5, p.SessionDirection); err != nil {
@@ -273,10 +347,10 @@ func appendIRIPayload(dst []byte, p *IRIPayload, v Version) ([]byte, error) {
 }
 
 // appendTail writes microSecondTimeStamp [3] and timeStampQualifier [4] of IRI/CC payloads.
-func appendTail(dst []byte, ts *MicroSecondTimeStamp, q *TimeStampQualifier) ([]byte, error) {
+func appendTail(dst []byte, ts *MicroSecondTimeStamp, q *TimeStampQualifier, f TimeFraction) ([]byte, error) {
 	var err error
 	if ts != nil {
-		if dst, err = appendMicroSecondTimeStamp(dst, ber.CtxC(3), ts); err != nil {
+		if dst, err = appendMicroSecondTimeStamp(dst, ber.CtxC(3), ts, f); err != nil {
 			return dst, encWrap(err, "microSecondTimeStamp")
 		}
 	}
@@ -306,7 +380,7 @@ func wrapIf(err error, seg string) error {
 	return encWrap(err, seg)
 }
 
-func appendCCPayload(dst []byte, p *CCPayload, v Version) ([]byte, error) {
+func appendCCPayload(dst []byte, p *CCPayload, v Version, f TimeFraction) ([]byte, error) {
 	var err error
 	dst = ber.Begin(dst, ber.Sequence())
 	m := len(dst)
@@ -314,7 +388,7 @@ func appendCCPayload(dst []byte, p *CCPayload, v Version) ([]byte, error) {
 		return dst, encWrap(err, "payloadDirection")
 	}
 	if p.TimeStamp != nil {
-		if dst, err = appendTime(dst, ber.Ctx(1), p.TimeStamp); err != nil {
+		if dst, err = appendTimeFraction(dst, ber.Ctx(1), p.TimeStamp, f); err != nil {
 			return dst, encWrap(err, "timeStamp")
 		}
 	}
@@ -335,7 +409,7 @@ func appendCCPayload(dst []byte, p *CCPayload, v Version) ([]byte, error) {
 		return dst, err
 	}
 	dst = ber.End(dst, m2)
-	if dst, err = appendTail(dst, p.MicroSecondTimeStamp, p.TimeStampQualifier); err != nil {
+	if dst, err = appendTail(dst, p.MicroSecondTimeStamp, p.TimeStampQualifier, f); err != nil {
 		return dst, err
 	}
 	return ber.End(dst, m), nil

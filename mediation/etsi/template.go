@@ -10,6 +10,7 @@ type HeaderTemplate struct {
 	ipid  string
 	tsq   *TimeStampQualifier
 	v     Version
+	frac  TimeFraction
 }
 
 // NewHeaderTemplate validates and pre-encodes h's per-session fields (li-psDomainId, LIID,
@@ -38,6 +39,13 @@ func NewHeaderTemplate(h PSHeader, v Version) (*HeaderTemplate, error) {
 	return t, nil
 }
 
+// WithTimeFraction returns a copy of t that writes time stamps in fraction style f.
+func (t *HeaderTemplate) WithTimeFraction(f TimeFraction) *HeaderTemplate {
+	c := *t
+	c.frac = f
+	return &c
+}
+
 // Version is the destination version the template was built for.
 func (t *HeaderTemplate) Version() Version { return t.v }
 
@@ -46,7 +54,7 @@ func (t *HeaderTemplate) Version() Version { return t.v }
 // On error dst is returned unchanged.
 func (t *HeaderTemplate) AppendBER(dst []byte, p *PSPDU) ([]byte, error) {
 	start := len(dst)
-	out, err := appendPSPDU(dst, p, t, t.v)
+	out, err := appendPSPDU(dst, p, t, t.v, t.frac)
 	if err != nil {
 		return dst[:start], err
 	}
@@ -57,7 +65,7 @@ func (t *HeaderTemplate) appendHeader(dst []byte, h *PSHeader) ([]byte, error) {
 	dst = ber.Begin(dst, ber.CtxC(1))
 	m := len(dst)
 	dst = append(dst, t.fixed...)
-	dst, err := appendHeaderVariable(dst, h, t.ipid, t.tsq)
+	dst, err := appendHeaderVariable(dst, h, t.ipid, t.tsq, t.frac)
 	if err != nil {
 		return dst, err
 	}
