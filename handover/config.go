@@ -52,26 +52,39 @@ type Destination struct {
 	HI2Addr, HI3Addr string
 	// TLS, when set, makes both connections TLS 1.3 with a client certificate.
 	TLS *TLSConfig
-	// KeepAlive builds the TS 102 232-1 keep-alive PDU (mediation encodes it); nil together
-	// with a zero KeepAliveInterval disables keep-alives.
-	KeepAlive func() []byte
-	// IsKeepAliveResponse recognises a keep-aliveResponse among the PDUs the LEMF sends.
+	// KeepAlive builds the TS 102 232-1 keep-alive PDU (mediation encodes it) with the
+	// connection's keep-alive sequence number (0 for the first keep-alive on each
+	// connection); nil together with a zero KeepAliveInterval disables keep-alives.
+	KeepAlive func(seq uint32) []byte
+	// IsKeepAliveResponse recognises a keep-aliveResponse among the PDUs the LEMF sends
+	// (may be nil with KeepAliveUnanswered).
 	IsKeepAliveResponse func(pdu []byte) bool
-	// KeepAliveInterval is how often a keep-alive is sent, busy or idle; each response
-	// confirms that the LEMF read everything before it, which is when PDUs may be trimmed.
+	// KeepAliveInterval is how often a keep-alive is sent (see KeepAliveIdleOnly).
 	KeepAliveInterval time.Duration
-	// KeepAliveTimeout is how long to wait for the response before redialling (default:
-	// the interval).
+	// KeepAliveTimeout is how long to wait for a response (default: the interval). The
+	// opening keep-alive of a connection unanswered within it: the connection delivers
+	// without confirmations (a LEMF that never answers); a later one: redial.
 	KeepAliveTimeout time.Duration
+	// KeepAliveUnanswered: the LEMF never answers keep-alives. They are sent, never waited
+	// for, and never hold delivery back; trimming follows the written position.
+	KeepAliveUnanswered bool
+	// KeepAliveIdleOnly sends keep-alives only when nothing was written for the interval
+	// (none while PDUs flow). Trimming then follows the written position, because a busy
+	// link would otherwise never confirm anything.
+	KeepAliveIdleOnly bool
 	// DialTimeout bounds TCP connect plus TLS handshake.
 	DialTimeout time.Duration
 	// WriteTimeout bounds one socket write; a LEMF that stops reading is redialled.
 	WriteTimeout time.Duration
 	// Backoff paces redials and Redis retries.
 	Backoff Backoff
-	// ResendWindow is how many confirmed (with keep-alives) or written (without) PDUs are
-	// kept and replayed after a reconnect. Zero keeps the default; negative keeps none.
+	// ResendWindow is how many confirmed (answered keep-alives every interval) or written
+	// (otherwise) PDUs are kept and replayed after a reconnect. Zero keeps the default;
+	// negative keeps none. Ignored when ResendBytes is set.
 	ResendWindow int
+	// ResendBytes, when positive, sizes the resend window in bytes instead of PDUs: the
+	// PDUs wholly inside the last ResendBytes bytes confirmed (or written) are kept.
+	ResendBytes int64
 	// MaxBufferedAge drops undelivered PDUs older than this (0: no age cap).
 	MaxBufferedAge time.Duration
 	// MaxBufferedBytes caps undelivered bytes: Enqueue refuses beyond it (0: no cap).
@@ -105,6 +118,23 @@ func (d *Destination) window() int {
 	}
 	return d.ResendWindow
 }
+
+// newRing is the written-position resend window of one connection.
+func (d *Destination) newRing() *idRing {
+	if d.ResendBytes > 0 {
+		return newByteRing(d.ResendBytes)
+	}
+	return newIDRing(d.window())
+}
+
+// confirming: trimming waits for keep-aliveResponses (they come at least every
+// interval, busy or idle); otherwise it follows the written position.
+func (d *Destination) confirming() bool {
+	return d.KeepAliveInterval > 0 && !d.KeepAliveUnanswered && !d.KeepAliveIdleOnly
+}
+
+// awaits: keep-aliveResponses are expected.
+func (d *Destination) awaits() bool { return d.KeepAliveInterval > 0 && !d.KeepAliveUnanswered }
 
 // withDefaults fills zero fields; validate checks the result.
 func (c Config) withDefaults() Config {
@@ -210,8 +240,11 @@ func (d *Destination) validate() error {
 	if d.KeepAliveInterval < 0 || d.KeepAliveTimeout < 0 {
 		return fmt.Errorf("keep-alive interval and timeout must not be negative")
 	}
-	if d.KeepAliveInterval > 0 && (d.KeepAlive == nil || d.IsKeepAliveResponse == nil) {
+	if d.KeepAliveInterval > 0 && (d.KeepAlive == nil || (d.IsKeepAliveResponse == nil && !d.KeepAliveUnanswered)) {
 		return fmt.Errorf("keep-alive interval set but KeepAlive or IsKeepAliveResponse is nil")
+	}
+	if d.ResendBytes < 0 {
+		return fmt.Errorf("resend bytes %d must not be negative", d.ResendBytes)
 	}
 	if d.DialTimeout < 0 || d.WriteTimeout < 0 {
 		return fmt.Errorf("dial and write timeouts must not be negative")

@@ -63,11 +63,37 @@ func TestStreamIDOrderAndRing(t *testing.T) {
 			t.Errorf("parseStreamID(%q) succeeded", bad)
 		}
 	}
-	r := newIDRing(3)
-	for i := uint64(1); i <= 5; i++ {
-		r.push(streamID{ms: i})
+}
+
+// TestResendRing: the window kept for replay after a reconnect is the last N PDUs or the
+// last N bytes written; "none" lets everything written go.
+func TestResendRing(t *testing.T) {
+	id := func(i uint64) streamID { return streamID{ms: i} }
+	tests := []struct {
+		name  string
+		ring  *idRing
+		sizes []int
+		want  streamID
+		trim  bool
+	}{
+		{"3 PDUs of 5", newIDRing(3), []int{1, 1, 1, 1, 1}, id(3), true},
+		{"3 PDUs of 3: full", newIDRing(3), []int{1, 1, 1}, id(1), true},
+		{"3 PDUs of 2: all kept", newIDRing(3), []int{1, 1}, streamID{}, false},
+		{"none", newIDRing(0), []int{1, 1}, id(2).next(), true},
+		{"250 bytes of 5x100", newByteRing(250), []int{100, 100, 100, 100, 100}, id(4), true},
+		{"300 bytes of 5x100", newByteRing(300), []int{100, 100, 100, 100, 100}, id(3), true},
+		{"1000 bytes of 5x100: all kept", newByteRing(1000), []int{100, 100, 100, 100, 100}, streamID{}, false},
+		{"PDU larger than the byte window", newByteRing(50), []int{100}, id(1).next(), true},
 	}
-	if !r.full() || r.oldest() != (streamID{ms: 3}) {
-		t.Fatalf("ring oldest %v, want 3-0", r.oldest())
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for i, n := range tc.sizes {
+				tc.ring.push(id(uint64(i+1)), n)
+			}
+			got, ok := tc.ring.trimBefore(id(uint64(len(tc.sizes))))
+			if ok != tc.trim || got != tc.want {
+				t.Fatalf("trimBefore = %v, %v; want %v, %v", got, ok, tc.want, tc.trim)
+			}
+		})
 	}
 }

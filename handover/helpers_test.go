@@ -32,7 +32,7 @@ func testRedis(t testing.TB, srv *testredis.Server) redis.UniversalClient {
 func testDestination(name, hi2, hi3 string) Destination {
 	return Destination{
 		Name: name, HI2Addr: hi2, HI3Addr: hi3,
-		KeepAlive: func() []byte { return testKeepAlive }, IsKeepAliveResponse: isTestKeepAliveResponse,
+		KeepAlive: func(uint32) []byte { return testKeepAlive }, IsKeepAliveResponse: isTestKeepAliveResponse,
 		KeepAliveInterval: 200 * time.Millisecond, KeepAliveTimeout: 2 * time.Second,
 		DialTimeout: time.Second, WriteTimeout: 2 * time.Second,
 		Backoff:      Backoff{Min: 20 * time.Millisecond, Max: 200 * time.Millisecond, Jitter: 0.2},

@@ -41,7 +41,7 @@ func TestRealLEMF(t *testing.T) {
 	_, hi3 := l.Addrs()
 
 	d := testDestination("lea-real", "", hi3.String())
-	d.KeepAlive = func() []byte { return etsiEncode(t, etsi.KeepAlivePDU(etsiHeader(0))) }
+	d.KeepAlive = func(seq uint32) []byte { return etsiEncode(t, etsi.KeepAlivePDU(etsiHeader(seq))) }
 	d.IsKeepAliveResponse = func(b []byte) bool {
 		p, _, err := etsi.DecodePSPDU(b)
 		return err == nil && p.Payload.TRI != nil && p.Payload.TRI.Kind == etsi.TRIKeepAliveResponse

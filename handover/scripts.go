@@ -71,6 +71,29 @@ if #r <= n then return 0 end
 return redis.call('XTRIM', KEYS[2], 'MINID', r[n][1])
 `)
 
+// confirmBytesLua trims entries up to the confirmed id, keeping those wholly inside the
+// last N bytes up to and including it (offsets in field m make this a walk back without
+// summing). KEYS: lease, stream. ARGV: owner, confirmed id, N bytes, id after the confirmed one.
+const confirmBytesLua = (luaField + `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local n = tonumber(ARGV[3])
+local c = redis.call('XREVRANGE', KEYS[2], ARGV[2], '-', 'COUNT', 1)
+if #c == 0 then return 0 end
+local co = meta(c[1][2])
+local e = co + string.len(field(c[1][2], 'p') or '')
+local keep = ARGV[4]
+local cursor = ARGV[2]
+while true do
+  local r = redis.call('XREVRANGE', KEYS[2], cursor, '-', 'COUNT', 256)
+  for _, en in ipairs(r) do
+    if e - (meta(en[2])) > n then return redis.call('XTRIM', KEYS[2], 'MINID', keep) end
+    keep = en[1]
+  end
+  if #r < 256 then return 0 end
+  cursor = '(' .. r[#r][1]
+end
+`)
+
 // purgeScript applies the age and size caps to undelivered entries (at most ARGV[4] per
 // call), trims written entries past the age, and reports depth.
 // KEYS: lease, sent, stream. ARGV: owner, max age ms (0 none), max bytes (0 none), limit.
@@ -134,16 +157,17 @@ return 0
 
 // scripts holds the loaded Lua scripts (per Handover: no package state).
 type scripts struct {
-	enqueue, ack, confirm, purge, acquire, release *redis.Script
+	enqueue, ack, confirm, confirmBytes, purge, acquire, release *redis.Script
 }
 
 func newScripts() scripts {
 	return scripts{
-		enqueue: redis.NewScript(enqueueLua),
-		ack:     redis.NewScript(ackLua),
-		confirm: redis.NewScript(confirmLua),
-		purge:   redis.NewScript(purgeLua),
-		acquire: redis.NewScript(acquireLua),
-		release: redis.NewScript(releaseLua),
+		enqueue:      redis.NewScript(enqueueLua),
+		ack:          redis.NewScript(ackLua),
+		confirm:      redis.NewScript(confirmLua),
+		confirmBytes: redis.NewScript(confirmBytesLua),
+		purge:        redis.NewScript(purgeLua),
+		acquire:      redis.NewScript(acquireLua),
+		release:      redis.NewScript(releaseLua),
 	}
 }

@@ -27,23 +27,27 @@ const (
 // session is one connection's life: the fetcher reads the stream, this loop writes it to
 // the socket, records progress, and keeps the connection alive.
 type session struct {
-	s       *stream
-	conn    net.Conn
-	in      *inbound
-	bw      *bufio.Writer
-	ring    *idRing
-	sent    streamID  // last id recorded as written; entries up to it are replays
-	ack     *streamID // written but not yet recorded in Redis
-	ackedAt time.Time
-	ready   bool      // the LEMF answered the opening keep-alive (or keep-alives are off)
-	lastPDU time.Time // last PDU write
-	lastKA  time.Time // last keep-alive write
-	kaSent  time.Time // keep-alive awaiting its response; zero when none
-	kaWant  int64     // response count that answers the outstanding keep-alive
-	written *streamID // last id written on this connection
-	kaMark  *streamID // last id written before the outstanding keep-alive
-	confirm *streamID // the LEMF has read up to here; trim to the window below it
-	lastErr time.Time // last Redis warning, to keep logs readable during an outage
+	s          *stream
+	conn       net.Conn
+	in         *inbound
+	bw         *bufio.Writer
+	ring       *idRing
+	sent       streamID  // last id recorded as written; entries up to it are replays
+	ack        *streamID // written but not yet recorded in Redis
+	ackedAt    time.Time
+	connected  time.Time // when this connection's session started
+	ready      bool      // the LEMF answered the opening keep-alive (or none is awaited)
+	confirming bool      // trimming waits for keep-aliveResponses (else: written position)
+	awaits     bool      // keep-aliveResponses are awaited on this connection
+	kaSeq      uint32    // keep-alives sent on this connection
+	lastPDU    time.Time // last PDU write
+	lastKA     time.Time // last keep-alive write
+	kaSent     time.Time // keep-alive awaiting its response; zero when none
+	kaWant     int64     // response count that answers the outstanding keep-alive
+	written    *streamID // last id written on this connection
+	kaMark     *streamID // last id written before the outstanding keep-alive
+	confirm    *streamID // the LEMF has read up to here; trim to the window below it
+	lastErr    time.Time // last Redis warning, to keep logs readable during an outage
 
 	// acking is the id being recorded by the one progress record in flight (nil: none);
 	// its result arrives on ackDone. caughtUp: the last batch emptied the stream.
@@ -62,15 +66,17 @@ func (s *stream) newSession(conn net.Conn) *session {
 	ss := &session{
 		s: s, conn: conn, in: startInbound(conn, s.h.framer, s.dest),
 		bw:      bufio.NewWriterSize(conn, writeBufferSize),
-		ackDone: make(chan error, 1),
+		ackDone: make(chan error, 1), connected: time.Now(),
 	}
-	if s.dest.KeepAliveInterval <= 0 { // trims follow written ids only without keep-alives
-		ss.ring = newIDRing(s.dest.window())
-	}
-	// With keep-alives, the first one goes out at once and nothing else is sent before it
-	// is answered: a TLS 1.3 server refuses a client certificate only after the client
-	// thinks the handshake is done, and PDUs written into such a connection would be lost.
-	ss.ready = s.dest.KeepAliveInterval <= 0
+	// The written-position window is kept even while confirming: a LEMF that leaves the
+	// opening keep-alive unanswered turns the connection into an unconfirmed one.
+	ss.ring = s.dest.newRing()
+	ss.confirming, ss.awaits = s.dest.confirming(), s.dest.awaits()
+	// With answered keep-alives, the first one goes out at once and nothing else is sent
+	// before it is answered or KeepAliveTimeout passes: a TLS 1.3 server refuses a client
+	// certificate only after the client thinks the handshake is done (the refusal ends the
+	// connection within that wait), and PDUs written into such a connection would be lost.
+	ss.ready = !ss.awaits
 	return ss
 }
 
@@ -202,17 +208,35 @@ func (ss *session) warnRedis(err error) {
 	}
 }
 
-// busyKeepAlive: while PDUs flow, keep-alives go out at least this often, because their
-// responses are what lets delivered PDUs leave Redis.
+// busyKeepAlive: while PDUs flow on a confirming connection, keep-alives go out at least
+// this often, because their responses are what lets delivered PDUs leave Redis.
 const busyKeepAlive = time.Second
 
-// keepAliveDue is the gap after the last keep-alive at which the next one is due.
-func (ss *session) keepAliveDue() time.Duration {
+// nextKeepAlive is when the next keep-alive is due: the interval after the last one (at
+// most busyKeepAlive while confirming a busy link), or with KeepAliveIdleOnly the
+// interval after the last write of any kind.
+func (ss *session) nextKeepAlive() time.Time {
 	d := ss.s.dest.KeepAliveInterval
-	if ss.lastPDU.After(ss.lastKA) {
-		return min(d, busyKeepAlive)
+	switch {
+	case ss.s.dest.KeepAliveIdleOnly && ss.lastKA.IsZero() && !ss.awaits:
+		// No opening keep-alive without a response to wait for: the first comes after an
+		// idle interval from the connect.
+		return ss.connected.Add(d)
+	case ss.s.dest.KeepAliveIdleOnly:
+		if ss.lastKA.IsZero() {
+			return ss.lastKA
+		}
+		last := ss.lastKA
+		if ss.lastPDU.After(last) {
+			last = ss.lastPDU
+		}
+		return last.Add(d)
+	case ss.confirming && ss.lastPDU.After(ss.lastKA):
+		return ss.lastKA.Add(min(d, busyKeepAlive))
+	case ss.lastKA.IsZero() && !ss.awaits:
+		return ss.connected.Add(d)
 	}
-	return d
+	return ss.lastKA.Add(d)
 }
 
 // keepAliveGrace: while PDU writes keep succeeding, a late keep-aliveResponse is tolerated
@@ -220,10 +244,11 @@ func (ss *session) keepAliveDue() time.Duration {
 // that stops reading is caught by the write timeout.
 const keepAliveGrace = 10
 
-// keepAlive sends a keep-alive every KeepAliveInterval (at least every second while PDUs
-// flow) and tears the
-// connection down when its response is late. A response proves the LEMF has read every
-// byte before the keep-alive, which is what lets the stream be trimmed (see trimConfirmed).
+// keepAlive sends keep-alives when due and, where responses are awaited, tears the
+// connection down when one is late. A response proves the LEMF has read every byte before
+// the keep-alive, which is what lets a confirming stream be trimmed (see trimConfirmed).
+// The opening keep-alive left unanswered means a LEMF that does not answer: the
+// connection then delivers unconfirmed (counted as a keep-alive timeout, warned once).
 func (ss *session) keepAlive(now time.Time) error {
 	d := ss.s.dest
 	if d.KeepAliveInterval <= 0 {
@@ -236,26 +261,36 @@ func (ss *session) keepAlive(now time.Time) error {
 		// read its clock, and must not also confirm PDUs written before the next one.
 		case ss.in.responses.Load() >= ss.kaWant:
 			ss.kaSent = time.Time{}
-			if ss.kaMark != nil {
-				ss.confirm, ss.kaMark = ss.kaMark, nil
+			if ss.kaMark != nil && ss.confirming {
+				ss.confirm = ss.kaMark
 			}
+			ss.kaMark = nil
+		case !ss.ready && late > d.KeepAliveTimeout:
+			ss.s.kaTimeouts.Add(1)
+			ss.s.met.kaTimeouts.Inc()
+			ss.s.log.Warn().Dur("waited", late).Msg("LEMF did not answer the opening keep-alive; delivering on this connection without keep-alive confirmations")
+			ss.kaSent, ss.kaMark, ss.awaits, ss.confirming, ss.ready = time.Time{}, nil, false, false, true
 		case late > d.KeepAliveTimeout && (!ss.lastPDU.After(ss.kaSent) || late > keepAliveGrace*d.KeepAliveTimeout):
 			ss.s.kaTimeouts.Add(1)
 			ss.s.met.kaTimeouts.Inc()
 			return errKeepAliveTimeout
 		}
 	}
-	if ss.kaSent.IsZero() && now.Sub(ss.lastKA) >= ss.keepAliveDue() {
+	if ss.kaSent.IsZero() && !now.Before(ss.nextKeepAlive()) {
 		// Counted before the write, so a stray response read earlier is not taken as its answer.
 		want := ss.in.responses.Load() + 1
 		_ = ss.conn.SetWriteDeadline(now.Add(d.WriteTimeout))
-		if _, err := ss.bw.Write(d.KeepAlive()); err != nil {
+		if _, err := ss.bw.Write(d.KeepAlive(ss.kaSeq)); err != nil {
 			return writeError{err}
 		}
 		if err := ss.bw.Flush(); err != nil {
 			return writeError{err}
 		}
-		ss.kaSent, ss.lastKA, ss.kaMark, ss.kaWant = now, now, ss.written, want
+		ss.kaSeq++
+		ss.lastKA = now
+		if ss.awaits {
+			ss.kaSent, ss.kaMark, ss.kaWant = now, ss.written, want
+		}
 	}
 	return nil
 }
@@ -267,10 +302,10 @@ func (ss *session) untilKeepAliveDuty(now time.Time) time.Duration {
 		return time.Hour
 	}
 	if ss.kaSent.IsZero() {
-		return max(ss.lastKA.Add(ss.keepAliveDue()).Sub(now), time.Millisecond)
+		return max(ss.nextKeepAlive().Sub(now), time.Millisecond)
 	}
 	due := ss.kaSent.Add(d.KeepAliveTimeout)
-	if now.After(due) { // in the grace period
+	if now.After(due) && ss.ready { // in the grace period
 		due = ss.kaSent.Add(keepAliveGrace * d.KeepAliveTimeout)
 	}
 	return max(due.Sub(now)+time.Millisecond, time.Millisecond)
@@ -282,8 +317,12 @@ func (ss *session) untilKeepAliveDuty(now time.Time) time.Duration {
 func (ss *session) trimConfirmed(ctx context.Context) error {
 	s := ss.s
 	c := *ss.confirm
-	n, err := s.h.scripts.confirm.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.stream},
-		s.h.owner, c.String(), s.dest.window(), c.next().String()).Int64()
+	script, window := s.h.scripts.confirm, int64(s.dest.window())
+	if s.dest.ResendBytes > 0 {
+		script, window = s.h.scripts.confirmBytes, s.dest.ResendBytes
+	}
+	n, err := script.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.stream},
+		s.h.owner, c.String(), window, c.next().String()).Int64()
 	if err != nil {
 		return fmt.Errorf("trim %s to the confirmed window: %w", s.keys.stream, err)
 	}
@@ -313,9 +352,7 @@ func (ss *session) write(msgs []redis.XMessage) error {
 		} else if _, err := ss.bw.WriteString(p); err != nil {
 			return writeError{err}
 		}
-		if ss.ring != nil {
-			ss.ring.push(id)
-		}
+		ss.ring.push(id, len(p))
 		if ss.sent.less(id) {
 			fresh++
 		} else {
@@ -369,14 +406,12 @@ func (ss *session) acknowledge(ctx context.Context) error {
 
 // ackArgs is the pending id to record and the MINID to trim to ("" for none).
 func (ss *session) ackArgs() (last streamID, minID string) {
-	s := ss.s
 	last = *ss.ack
-	switch {
-	case s.dest.KeepAliveInterval > 0: // trimmed when the LEMF confirms (trimConfirmed)
-	case len(ss.ring.ids) == 0:
-		minID = last.next().String()
-	case ss.ring.full():
-		minID = ss.ring.oldest().String()
+	if ss.confirming { // trimmed when the LEMF confirms (trimConfirmed)
+		return last, ""
+	}
+	if id, ok := ss.ring.trimBefore(last); ok {
+		minID = id.String()
 	}
 	return last, minID
 }

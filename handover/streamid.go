@@ -42,29 +42,55 @@ func (id streamID) next() streamID {
 	return streamID{id.ms, id.seq + 1}
 }
 
-// idRing keeps the ids of the last n PDUs written on a connection: the oldest is the
-// MINID that trims everything before the resend window.
+// idRing keeps the ids of the PDUs written on a connection that are still inside the
+// resend window (the last maxN PDUs, or the last maxBytes bytes): the oldest kept is the
+// MINID that trims everything before the window.
 type idRing struct {
-	ids   []streamID
-	start int
-	n     int
+	q        []ringEntry
+	head     int
+	maxN     int
+	maxBytes int64
+	bytes    int64
+	evicted  bool // something written on this connection left the window
 }
 
-func newIDRing(capacity int) *idRing { return &idRing{ids: make([]streamID, capacity)} }
-
-func (r *idRing) push(id streamID) {
-	if len(r.ids) == 0 {
-		return
-	}
-	if r.n < len(r.ids) {
-		r.ids[(r.start+r.n)%len(r.ids)] = id
-		r.n++
-		return
-	}
-	r.ids[r.start] = id
-	r.start = (r.start + 1) % len(r.ids)
+type ringEntry struct {
+	id   streamID
+	size int
 }
 
-func (r *idRing) full() bool { return r.n == len(r.ids) }
+// newIDRing keeps the last n ids (n == 0: none).
+func newIDRing(n int) *idRing { return &idRing{maxN: n} }
 
-func (r *idRing) oldest() streamID { return r.ids[r.start] }
+// newByteRing keeps the ids of the last maxBytes bytes written.
+func newByteRing(maxBytes int64) *idRing { return &idRing{maxBytes: maxBytes} }
+
+func (r *idRing) push(id streamID, size int) {
+	if r.maxN <= 0 && r.maxBytes <= 0 { // no window: everything written may leave
+		r.evicted = true
+		return
+	}
+	r.q = append(r.q, ringEntry{id, size})
+	r.bytes += int64(size)
+	for r.head < len(r.q) && ((r.maxN > 0 && len(r.q)-r.head > r.maxN) || (r.maxBytes > 0 && r.bytes > r.maxBytes)) {
+		r.bytes -= int64(r.q[r.head].size)
+		r.head++
+		r.evicted = true
+	}
+	if r.head >= 1024 && r.head*2 >= len(r.q) { // reuse the slice's front
+		r.q = append(r.q[:0], r.q[r.head:]...)
+		r.head = 0
+	}
+}
+
+// trimBefore is the MINID that trims what left the window (last: the newest written id),
+// or false while the whole window is still held.
+func (r *idRing) trimBefore(last streamID) (streamID, bool) {
+	switch {
+	case r.head < len(r.q) && (r.evicted || (r.maxN > 0 && len(r.q)-r.head == r.maxN)):
+		return r.q[r.head].id, true
+	case r.evicted:
+		return last.next(), true
+	}
+	return streamID{}, false
+}
