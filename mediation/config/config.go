@@ -37,6 +37,15 @@ type Destination struct {
 	Timestamps TimestampStyle
 	// Qualifier is the timeStampQualifier; nil means absent.
 	Qualifier *etsi.TimeStampQualifier
+
+	// Profile names the preset the settings below start from (profile.go).
+	Profile string
+	// Operator and the country codes written into every PDU of this destination.
+	Operator, CountryCode, DeliveryCountryCode string
+	// Precision is the fixed fraction style of every time stamp.
+	Precision etsi.TimeFraction
+	KeepAlive KeepAlivePolicy
+	Resend    Resend
 }
 
 // Config is a loaded, checked configuration.
@@ -323,13 +332,7 @@ func (c *Config) checkDestinations(p *problems) {
 		default:
 			p.addf(at("timestamps"), "destination %q: timestamps %q: want generalizedTime, microSecond or both", d.Name, d.Timestamps)
 		}
-		if d.TimeStampQualifier != "" {
-			q, ok := qualifiers[d.TimeStampQualifier]
-			if !ok {
-				p.addf(at("timeStampQualifier"), "destination %q: timeStampQualifier %q: want timeOfInterception, timeOfMediation, timeOfAggregation or unknown", d.Name, d.TimeStampQualifier)
-			}
-			r.Qualifier = &q
-		}
+		c.resolveProfile(p, at, &c.File.Destinations[i], r)
 		c.Destinations[d.Name] = r
 	}
 }

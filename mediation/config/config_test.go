@@ -23,7 +23,9 @@ func TestExampleConfig(t *testing.T) {
 	if a.Version != etsi.LatestVersion() || a.Timestamps != TimestampBoth || a.Qualifier == nil || *a.Qualifier != etsi.TimeStampOfInterception {
 		t.Fatalf("lea-a = %+v", a)
 	}
-	if b := c.Destinations["lea-b"]; b.Version != (etsi.Version{Header: 43, Email: 9}) || b.Qualifier != nil || b.HI3 != "" {
+	if b := c.Destinations["lea-b"]; b.Version != (etsi.Version{Header: 43, Email: 9}) || b.Qualifier == nil || *b.Qualifier != etsi.TimeStampOfInterception || b.HI3 != "" ||
+		b.Profile != "lemf-no-keepalive-answer" || b.KeepAlive.ResponseWait != 0 || b.KeepAlive.Interval != time.Minute ||
+		b.Operator != "EXAMPLE-AT" || b.CountryCode != "AT" || b.Resend != (Resend{PDUs: 500}) {
 		t.Fatalf("lea-b = %+v", b)
 	}
 	w := c.Table.Warrant("DE-LEA-A-0001")

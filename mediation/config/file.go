@@ -99,9 +99,38 @@ type DestinationFile struct {
 	Version VersionFile `yaml:"version"`
 	// Timestamps is generalizedTime, microSecond or both.
 	Timestamps string `yaml:"timestamps"`
-	// TimeStampQualifier is timeOfInterception, timeOfMediation, timeOfAggregation,
-	// unknown, or empty for absent.
+	// TimeStampQualifier is timeOfInterception (the default), timeOfMediation,
+	// timeOfAggregation, unknown, or none for absent.
 	TimeStampQualifier string `yaml:"timeStampQualifier"`
+
+	// The handover profile (profile.go): a preset and per-destination overrides.
+	Profile string `yaml:"profile"`
+	// TimestampPrecision is milli (default) or micro: fixed fraction digits.
+	TimestampPrecision  string         `yaml:"timestampPrecision"`
+	Operator            string         `yaml:"operator"`
+	CountryCode         string         `yaml:"countryCode"`
+	DeliveryCountryCode string         `yaml:"deliveryCountryCode"`
+	KeepAlive           *KeepAliveFile `yaml:"keepAlive"`
+	// Resend is none, N (PDUs), "N pdus", "N bytes", "N KiB" or "N MiB".
+	Resend string `yaml:"resend"`
+}
+
+// KeepAliveFile overrides a destination's keep-alive policy and header contents; absent
+// keys keep the profile's values.
+type KeepAliveFile struct {
+	// Interval between keep-alives; "off" (or a negative duration) disables them.
+	Interval *string `yaml:"interval"`
+	// ResponseWait is how long an answer is waited for; 0 means the LEMF never answers.
+	ResponseWait *time.Duration `yaml:"responseWait"`
+	// IdleOnly sends keep-alives only when nothing was sent for the interval.
+	IdleOnly *bool `yaml:"idleOnly"`
+	// Header contents of the keep-alive PDU.
+	LIID           *string `yaml:"liid"`
+	NetworkElement *string `yaml:"networkElement"`
+	// CIN is the communicationIdentityNumber; "none" leaves it out.
+	CIN *string `yaml:"cin"`
+	// CountryCodes writes the destination's authorization and delivery country codes.
+	CountryCodes *bool `yaml:"countryCodes"`
 }
 
 // WarrantFile is one warrant as written.
