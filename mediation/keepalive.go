@@ -3,44 +3,57 @@ package mediation
 import (
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 )
 
-// KeepAliveLIID is the LIID written into keep-alive PDUs: they belong to no warrant.
+// KeepAliveLIID is the default LIID of keep-alive PDUs: they belong to no warrant.
 const KeepAliveLIID = "keepalive"
 
 // KeepAlive returns a builder of TS 102 232-1 keep-alive PS-PDUs (TRIPayload keepAlive)
-// for one destination: operator and network element of this umli, the destination's
-// version and timestamp style, a sequence number counting keep-alives. The first PDU is
-// built at once, so a configuration that cannot produce one is an error here.
-func KeepAlive(cfg *config.Config, d *config.Destination) (func() []byte, error) {
-	var seq atomic.Uint32
-	var last []byte
-	build := func() ([]byte, error) {
+// for one destination, with the header its profile configures: LIID, network element,
+// CIN, country codes, the destination's operator, version, timestamp style and
+// precision; seq is the connection's keep-alive counter (handover keeps one per
+// connection). The first PDU is built at once, so a configuration that cannot produce
+// one is an error here.
+func KeepAlive(cfg *config.Config, d *config.Destination) (func(seq uint32) []byte, error) {
+	ka := d.KeepAlive
+	liid := ka.LIID
+	if liid == "" {
+		liid = KeepAliveLIID
+	}
+	ne := ka.NetworkElement
+	if ne == "" {
+		ne = cfg.NetworkElement
+	}
+	build := func(seq uint32) ([]byte, error) {
 		h := etsi.PSHeader{
-			LIID: KeepAliveLIID,
+			LIID: liid,
 			CommunicationIdentifier: etsi.CommunicationIdentifier{
-				NetworkIdentifier: etsi.NetworkIdentifier{OperatorIdentifier: cfg.Operator, NetworkElementIdentifier: cfg.NetworkElement},
+				NetworkIdentifier: etsi.NetworkIdentifier{OperatorIdentifier: d.Operator, NetworkElementIdentifier: ne},
+				CIN:               ka.CIN,
 			},
-			SequenceNumber:     seq.Add(1) - 1,
+			SequenceNumber:     seq,
 			TimeStampQualifier: d.Qualifier,
+		}
+		if ka.CountryCodes {
+			h.AuthorizationCountryCode = d.CountryCode
+			h.CommunicationIdentifier.DeliveryCountryCode = d.DeliveryCountryCode
 		}
 		h.TimeStamp, h.MicroSecondTimeStamp = stamps(d.Timestamps, time.Now())
 		p := etsi.KeepAlivePDU(h)
-		return p.AppendBER(nil, d.Version)
+		return p.AppendBERFraction(nil, d.Version, d.Precision)
 	}
-	first, err := build()
+	first, err := build(0)
 	if err != nil {
 		return nil, fmt.Errorf("mediation: keep-alive PDU for destination %q: %w", d.Name, err)
 	}
-	last = first
 	var mu sync.Mutex
-	return func() []byte {
-		b, err := build()
+	last := first
+	return func(seq uint32) []byte {
+		b, err := build(seq)
 		mu.Lock()
 		defer mu.Unlock()
 		if err == nil {

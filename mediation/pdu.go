@@ -54,11 +54,11 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 	cin := p.n.CIN
 	h := etsi.PSHeader{
 		LIID:                     p.liid,
-		AuthorizationCountryCode: m.cfg.CountryCode,
+		AuthorizationCountryCode: p.dest.CountryCode,
 		CommunicationIdentifier: etsi.CommunicationIdentifier{
-			NetworkIdentifier:   etsi.NetworkIdentifier{OperatorIdentifier: m.cfg.Operator, NetworkElementIdentifier: p.ne},
+			NetworkIdentifier:   etsi.NetworkIdentifier{OperatorIdentifier: p.dest.Operator, NetworkElementIdentifier: p.ne},
 			CIN:                 &cin,
-			DeliveryCountryCode: m.cfg.DeliveryCountryCode,
+			DeliveryCountryCode: p.dest.DeliveryCountryCode,
 		},
 		SequenceNumber:     p.seq,
 		TimeStampQualifier: p.dest.Qualifier,
@@ -74,7 +74,9 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 	switch {
 	case r.MessagingIRI != nil || r.EmailIRI != nil:
 		it := p.n.IRIType
-		payload := etsi.IRIPayload{IRIType: &it, TimeStamp: gt, MicroSecondTimeStamp: us}
+		// Payload time stamps are for aggregated payloads (TS 102 232-1 clause 6.2.3); one
+		// payload per PDU is stamped by the header alone.
+		payload := etsi.IRIPayload{IRIType: &it}
 		if r.MessagingIRI != nil {
 			mi := *r.MessagingIRI
 			mi.EventIdentifier = ev
@@ -86,7 +88,7 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 	default:
 		hi = handover.HI3
 		dir := r.Direction
-		payload := etsi.CCPayload{PayloadDirection: &dir, TimeStamp: gt, MicroSecondTimeStamp: us}
+		payload := etsi.CCPayload{PayloadDirection: &dir}
 		if r.MessagingCC != nil {
 			mc := *r.MessagingCC
 			if ev != nil {
@@ -99,7 +101,7 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 		pdu = etsi.CCPDU(h, payload)
 	}
 	pdu, downs := pdu.ForVersion(p.dest.Version)
-	out, err := pdu.AppendBER(dst, p.dest.Version)
+	out, err := pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
 	if err != nil {
 		return dst, hi, downs, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
 	}

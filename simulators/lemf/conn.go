@@ -69,7 +69,7 @@ func (l *LEMF) handle(ctx context.Context, h hi, conn net.Conn) {
 			l.reject(log, h, bad, off, fmt.Errorf("PDU at stream offset %d: %w", off, err))
 			return
 		}
-		if !l.accept(log, h, frame, &pdu) {
+		if !l.accept(log, h, frame, &pdu) || l.cfg.KeepAlive.Silent {
 			continue
 		}
 		if out, err = appendKeepAliveResponse(out[:0], &pdu); err != nil {

@@ -7,6 +7,13 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 )
 
+// KeepAlivePolicy is how the LEMF treats keep-alives.
+type KeepAlivePolicy struct {
+	// Silent never answers them (they are still counted and recorded), as some real
+	// LEMFs do.
+	Silent bool
+}
+
 // appendKeepAliveResponse answers a keep-alive with the same header (LIID, CIN,
 // sequence number) and a fresh time stamp.
 func appendKeepAliveResponse(dst []byte, req *etsi.PSPDU) ([]byte, error) {

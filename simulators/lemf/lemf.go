@@ -36,6 +36,8 @@ type Config struct {
 	MaxPDU int
 	// Now is the clock for receive times; nil means time.Now.
 	Now func() time.Time
+	// KeepAlive is how keep-alives are answered (keepalive.go).
+	KeepAlive KeepAlivePolicy
 }
 
 // hi is a handover interface.
