@@ -217,26 +217,22 @@ const busyKeepAlive = time.Second
 // interval after the last write of any kind.
 func (ss *session) nextKeepAlive() time.Time {
 	d := ss.s.dest.KeepAliveInterval
+	if ss.lastKA.IsZero() && ss.awaits {
+		return ss.lastKA // the opening keep-alive, at once
+	}
+	last := ss.lastKA
+	if last.IsZero() { // no opening keep-alive without a response to wait for
+		last = ss.connected
+	}
 	switch {
-	case ss.s.dest.KeepAliveIdleOnly && ss.lastKA.IsZero() && !ss.awaits:
-		// No opening keep-alive without a response to wait for: the first comes after an
-		// idle interval from the connect.
-		return ss.connected.Add(d)
 	case ss.s.dest.KeepAliveIdleOnly:
-		if ss.lastKA.IsZero() {
-			return ss.lastKA
-		}
-		last := ss.lastKA
 		if ss.lastPDU.After(last) {
 			last = ss.lastPDU
 		}
-		return last.Add(d)
 	case ss.confirming && ss.lastPDU.After(ss.lastKA):
-		return ss.lastKA.Add(min(d, busyKeepAlive))
-	case ss.lastKA.IsZero() && !ss.awaits:
-		return ss.connected.Add(d)
+		d = min(d, busyKeepAlive)
 	}
-	return ss.lastKA.Add(d)
+	return last.Add(d)
 }
 
 // keepAliveGrace: while PDU writes keep succeeding, a late keep-aliveResponse is tolerated
