@@ -23,7 +23,7 @@ func TestResendWindowPolicies(t *testing.T) {
 		{"confirmed, 3.5 PDUs of bytes", func(d *Destination) { d.ResendBytes = 3*testPDUSize + testPDUSize/2 }, true, 3},
 		{"confirmed, none", func(d *Destination) { d.ResendWindow = -1 }, true, 0},
 		{"unanswered, 4 PDUs", func(d *Destination) { d.ResendWindow, d.KeepAliveUnanswered, d.IsKeepAliveResponse = 4, true, nil }, false, 4},
-		{"unanswered, 2 PDUs of bytes", func(d *Destination) { d.ResendBytes, d.KeepAliveUnanswered = 2 * testPDUSize, true }, false, 2},
+		{"unanswered, 2 PDUs of bytes", func(d *Destination) { d.ResendBytes, d.KeepAliveUnanswered = 2*testPDUSize, true }, false, 2},
 		{"idle-only answered, 5 PDUs", func(d *Destination) { d.ResendWindow, d.KeepAliveIdleOnly = 5, true }, true, 5},
 		{"bytes window below one PDU", func(d *Destination) { d.ResendBytes = testPDUSize / 2 }, true, 0},
 	}

@@ -374,4 +374,3 @@ func TestResendAcrossLEMFRestart(t *testing.T) {
 		})
 	}
 }
-
