@@ -13,6 +13,11 @@ func TestCheckConfig(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("instance: x\noperator: OP\nwarrants:\n  - liid: L\n    start: 2026-01-01T00:00:00Z\n    targets: [{email: a@b}]\n    colour: red\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	badProfile := filepath.Join(t.TempDir(), "profile.yaml")
+	if err := os.WriteFile(badProfile, []byte("instance: x\noperator: OP\ndestinations:\n  - name: d\n    hi2: 127.0.0.1:1\n    profile: fr-style\n"+
+		"    timestampPrecision: nano\n    resend: 5 parcels\n    keepAlive:\n      interval: often\n      cin: minus\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		args      []string
@@ -22,6 +27,9 @@ func TestCheckConfig(t *testing.T) {
 	}{
 		{"example", []string{"check-config", "../../umli.example.yaml"}, 0, "../../umli.example.yaml: ok (2 destinations, 2 warrants)\n", nil},
 		{"bad", []string{"check-config", bad}, 1, "", []string{bad + ":7: field colour not found"}},
+		{"bad profile fields", []string{"check-config", badProfile}, 1, "", []string{badProfile + `:6: destination "d": profile "fr-style"`,
+			badProfile + `:7: destination "d": timestampPrecision "nano"`, badProfile + `:8: destination "d": resend: "5 parcels"`,
+			badProfile + `:10: destination "d": keepAlive.interval "often"`, badProfile + `:11: destination "d": keepAlive.cin "minus"`}},
 		{"missing", []string{"check-config", "/nonexistent.yaml"}, 1, "", []string{"no such file"}},
 		{"no args", []string{"check-config"}, 2, "", []string{"usage"}},
 		{"unknown command", []string{"frobnicate"}, 2, "", []string{`unknown command "frobnicate"`}},
