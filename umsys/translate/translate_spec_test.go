@@ -240,3 +240,44 @@ func TestSpecIdleCloseEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecPartyInformation: clause 8.6. The party-qualifier says whether a party
+// originated or terminated the event; a party known by telephone number is handed over
+// as msisdn or e164-format (digits, international form), by e-mail addresses in the
+// email-address list, by SIP URI in sip-uri.
+func TestSpecPartyInformation(t *testing.T) {
+	tr := translate.NewGeneric(translate.Config{SystemID: "um-json"}, nil)
+	out := runFile(t, tr, feed.JSON, "testdata/json/all-events.jsonl")
+	if len(out) == 0 {
+		t.Fatal("no output")
+	}
+	type party struct {
+		q   etsi.MessagingPartyQualifier
+		alt string
+	}
+	got := map[party]bool{}
+	for _, p := range out[0].Record.MessagingIRI.PartyInformation {
+		id := p.Identity
+		switch {
+		case id.E164 != "":
+			got[party{p.Qualifier, "e164:" + id.E164}] = true
+		case id.MSISDN != "":
+			got[party{p.Qualifier, "msisdn:" + id.MSISDN}] = true
+		case id.SIPURI != "":
+			got[party{p.Qualifier, "sip:" + id.SIPURI}] = true
+		case id.EmailAddresses != nil:
+			got[party{p.Qualifier, "email:" + strings.Join(id.EmailAddresses, ",")}] = true
+		}
+	}
+	// The fixture's connect: originating {"e164":"+15550001000"}, terminating
+	// {"sip":"sip:1000@example.net","email":["bob@example.net"]}.
+	for _, w := range []party{
+		{etsi.PartyOriginating, "e164:15550001000"},
+		{etsi.PartyTerminating, "sip:sip:1000@example.net"},
+		{etsi.PartyTerminating, "email:bob@example.net"},
+	} {
+		if !got[w] {
+			t.Errorf("party %v %s missing: %+v", w.q, w.alt, out[0].Record.MessagingIRI.PartyInformation)
+		}
+	}
+}
