@@ -174,7 +174,7 @@ func TestPagesEscapeAndFlag(t *testing.T) {
 		`<tr class="gap" data-from="2" data-to="2">`, "missing IRI sequence numbers 2",
 		`data-category="message-box:login"`, `data-iritype="iRI-Begin"`, `data-iritype="iRI-End"`,
 		`<audio controls preload="metadata" src="/content/`, // the player
-		"&lt;b&gt;bold&lt;/b&gt;",                            // HTML part as source
+		"&lt;b&gt;bold&lt;/b&gt;",                           // HTML part as source
 		"HTML shown as source, not rendered",
 		"plain = text", // quoted-printable decoded
 		"&lt;img src=x onerror=alert(2)&gt;",
