@@ -63,3 +63,19 @@ func IsHelp(arg string) bool {
 	}
 	return false
 }
+
+// ExitError is a command that stopped at its flags: main exits with Code and prints
+// nothing more (the help or the usage error is already printed).
+type ExitError struct{ Code int }
+
+// Error implements error.
+func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// ParseError is Parse for commands that return an error: nil to go on, else an
+// ExitError.
+func ParseError(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) error {
+	if code, ok := Parse(fs, usage, args, stdout, stderr); !ok {
+		return ExitError{Code: code}
+	}
+	return nil
+}
