@@ -22,6 +22,12 @@ const (
 // ok is false when the command must stop and exit with code: 0 after help, 2 after a
 // bad flag.
 func Parse(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) (code int, ok bool) {
+	code, err := parse(fs, usage, args, stdout, stderr)
+	return code, err == nil
+}
+
+// parse is Parse returning the flag package's error (flag.ErrHelp after help).
+func parse(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		if hasFlags(fs) {
@@ -36,16 +42,16 @@ func Parse(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writ
 	switch {
 	case err == nil:
 		fs.SetOutput(stderr)
-		return OK, true
+		return OK, nil
 	case errors.Is(err, flag.ErrHelp):
 		fs.SetOutput(stdout)
 		fs.Usage()
-		return OK, false
+		return OK, err
 	default:
 		fs.SetOutput(stderr)
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		fs.Usage()
-		return Usage, false
+		return Usage, err
 	}
 }
 
@@ -65,17 +71,29 @@ func IsHelp(arg string) bool {
 }
 
 // ExitError is a command that stopped at its flags: main exits with Code and prints
-// nothing more (the help or the usage error is already printed).
-type ExitError struct{ Code int }
+// nothing more (the help or the usage error is already printed). Err is the flag
+// package's error (flag.ErrHelp after help).
+type ExitError struct {
+	Code int
+	Err  error
+}
 
 // Error implements error.
-func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+func (e ExitError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("exit status %d", e.Code)
+}
+
+// Unwrap gives the flag package's error.
+func (e ExitError) Unwrap() error { return e.Err }
 
 // ParseError is Parse for commands that return an error: nil to go on, else an
 // ExitError.
 func ParseError(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) error {
-	if code, ok := Parse(fs, usage, args, stdout, stderr); !ok {
-		return ExitError{Code: code}
+	if code, err := parse(fs, usage, args, stdout, stderr); err != nil {
+		return ExitError{Code: code, Err: err}
 	}
 	return nil
 }
