@@ -13,6 +13,10 @@ build:
 ## demo: run the whole system on embedded defaults and print what the LEMF received
 demo:
 	$(GO) run ./cmd/umli demo --out $(OUT)
+	@echo
+	@echo "View what the LEMF received in a browser (loopback only):"
+	@echo "  $(GO) run ./cmd/lemf serve --dir $(OUT)"
+	@echo "  then open http://127.0.0.1:8080/"
 
 ## test: install missing system packages (root on Debian), then vet, gofmt check and race tests
 test: deps vet fmt-check unit

@@ -8,13 +8,13 @@
 # for the end-to-end load runs (default 10000x / 30000x), GO (default go). LOAD_TOOL=1 adds
 # a `umsim load` run against a real `umli run` (BenchmarkLoadTool in cmd/umsim; shaped by
 # LOAD_RATE sessions/s, LOAD_DURATION, LOAD_MIX).
-# Raw `go test -bench` output is kept in bench-raw.txt beside the report.
+# Raw `go test -bench` output is kept in proof/bench/bench-raw.txt (the report cites it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 OUT=${1:-BENCHMARKS.md}
 BT=${BENCHTIME:-1s}
-RAW=bench-raw.txt
+RAW=proof/bench/bench-raw.txt
 
 run() { # package, benchmark regexp, benchtime
 	echo "== $1 $2" >&2
@@ -23,7 +23,7 @@ run() { # package, benchmark regexp, benchtime
 	fi
 }
 
-if [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from bench-raw.txt
+if [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from proof/bench/bench-raw.txt
 : >"$RAW"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${BENCH_NOTE:+; $BENCH_NOTE}" >>"$RAW"
 run ./mediation/etsi 'EncodeMessagingIRI|DecodeMixed' "$BT"
@@ -129,7 +129,7 @@ Machine: {ncpu} cores, {cpu}; {gover}.
 Load average when the run started: {load}. On a shared or small machine absolute figures
 are pessimistic and noisy; the ratios, whose two sides ran back to back in the same
 process, are the meaningful part.
-One run each (`-count 1`, short `-benchtime`); raw output in `bench-raw.txt`.
+One run each (`-count 1`, short `-benchtime`); raw output in `proof/bench/bench-raw.txt`.
 
 ## Figures beside their baselines
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs the system programs the test suite runs against, only when missing.
 # Real parts, not mocks: redis-server for mediation/handover, erlc for the independent BER
-# conformance check, sipp for SIP interop, xmllint for X1 schemas.
+# conformance check, sipp for SIP interop, xmllint for X1 schemas, chromium for the LEMF
+# viewer's browser test, systemd-analyze to verify the deployment unit.
 # Debian only; as root it uses apt-get, otherwise it says exactly what to install and fails.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ need=(
   "xmllint:libxml2-utils"
   "curl:curl"
   "dovecot:dovecot-imapd dovecot-pop3d" "swaks:swaks"
+  "chromium:chromium" "chromedriver:chromium-driver"
+  "systemd-analyze:systemd"
 )
 
 missing=()

@@ -2,6 +2,7 @@
 //
 //	lemf decode FILE...   print every PS-PDU in the files as one JSON object per line
 //	lemf listen [flags]   receive HI2 and HI3, keep and reassemble what arrives
+//	lemf serve [flags]    web view of an output directory (see simulators/lemfweb)
 //
 // See package github.com/umli/umli/simulators/lemf for the output layout.
 package main
@@ -14,16 +15,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemfweb"
 )
 
 const usage = `usage:
   lemf decode FILE...
   lemf listen [--hi2 ADDR] [--hi3 ADDR] [--out DIR] [--tls-cert F --tls-key F --tls-client-ca F] [--log-level L]
+              [--serve ADDR [--serve-tls-cert F --serve-tls-key F --serve-client-ca F]]
+  lemf serve [--dir DIR] [--listen ADDR] [--tls-cert F --tls-key F --client-ca F]
 `
 
 func main() {
@@ -38,9 +44,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "decode":
-		if len(args) < 2 {
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") && !cli.IsHelp(args[1]) {
 			fmt.Fprint(stderr, usage)
 			return 2
+		}
+		if cli.IsHelp(args[1]) {
+			fmt.Fprint(stdout, usage)
+			return 0
 		}
 		if err := lemf.DecodeFiles(stdout, args[1:]...); err != nil {
 			fmt.Fprintf(stderr, "lemf decode: %v\n", err)
@@ -51,13 +61,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if err := listen(ctx, args[1:], stdout, stderr); err != nil {
-			fmt.Fprintf(stderr, "lemf listen: %v\n", err)
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
+			var u usageExit
+			if errors.As(err, &u) {
+				return int(u)
 			}
+			fmt.Fprintf(stderr, "lemf listen: %v\n", err)
 			return 1
 		}
 		return 0
+	case "serve":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return lemfweb.Main(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -67,10 +82,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// usageExit is the status of a listen that stopped at its flags (help or a bad flag).
+type usageExit int
+
+func (u usageExit) Error() string { return fmt.Sprintf("exit %d", int(u)) }
+
 // listen serves until ctx ends, then prints the summary.
 func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("listen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet("lemf listen", flag.ContinueOnError)
 	hi2 := fs.String("hi2", "127.0.0.1:6602", "HI2 (IRI) listen address")
 	hi3 := fs.String("hi3", "127.0.0.1:6603", "HI3 (CC) listen address")
 	out := fs.String("out", "lemf-out", "output directory")
@@ -78,8 +97,9 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	key := fs.String("tls-key", "", "server private key (PEM)")
 	clientCA := fs.String("tls-client-ca", "", "CA that client certificates must chain to (PEM)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	if err := fs.Parse(args); err != nil {
-		return err
+	web := lemfweb.AddLiveFlags(fs)
+	if code, ok := cli.Parse(fs, usage, args, stdout, stderr); !ok {
+		return usageExit(code)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -102,7 +122,18 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	a2, a3 := l.Addrs()
 	// The first stdout line tells scripts (and tests) where to connect.
 	fmt.Fprintf(stdout, "listening hi2=%s hi3=%s\n", a2, a3)
+	webCtx, stopWeb := context.WithCancel(ctx)
+	defer stopWeb()
+	webDone, err := web.Start(webCtx, l, *out, stdout, cfg.Logger)
+	if err != nil {
+		return errors.Join(err, l.Close())
+	}
 	runErr := l.Run(ctx)
 	fmtErr := l.Summary().Format(stdout)
-	return errors.Join(runErr, fmtErr)
+	var webErr error
+	if webDone != nil {
+		stopWeb()
+		webErr = <-webDone
+	}
+	return errors.Join(runErr, fmtErr, webErr)
 }

@@ -21,11 +21,14 @@ func TestRunUsageAndErrors(t *testing.T) {
 		wantStderr string
 	}{
 		{"no command", nil, 2, "usage"},
-		{"unknown command", []string{"serve"}, 2, `unknown command "serve"`},
+		{"unknown command", []string{"view"}, 2, `unknown command "view"`},
+		{"serve missing dir", []string{"serve", "--dir", filepath.Join(t.TempDir(), "nope")}, 1, "LEMF output directory"},
+		{"serve non-loopback without TLS", []string{"serve", "--dir", t.TempDir(), "--listen", "0.0.0.0:0"}, 1, "not loopback"},
+		{"listen --serve non-loopback without TLS", []string{"listen", "--hi2", "127.0.0.1:0", "--hi3", "127.0.0.1:0", "--out", t.TempDir(), "--serve", ":0"}, 1, "not loopback"},
 		{"decode without files", []string{"decode"}, 2, "usage"},
 		{"decode missing file", []string{"decode", filepath.Join(t.TempDir(), "nope.ber")}, 1, "nope.ber"},
 		{"decode empty file", []string{"decode", empty}, 0, ""},
-		{"listen bad flag", []string{"listen", "--nope"}, 1, "flag provided but not defined"},
+		{"listen bad flag", []string{"listen", "--nope"}, 2, "flag provided but not defined"},
 		{"listen bad log level", []string{"listen", "--log-level", "loud", "--out", t.TempDir()}, 1, "--log-level"},
 		{"listen TLS without client CA", []string{"listen", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--out", t.TempDir()}, 1, "client CA"},
 		{"help", []string{"help"}, 0, ""},

@@ -18,9 +18,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/umli/umli/internal/cli"
 )
 
 func main() {
@@ -29,9 +32,13 @@ func main() {
 
 // run is main without the process: it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	opts, err := parseFlags(args, stderr)
+	opts, err := parseFlags(args, stdout, stderr)
+	var ee cli.ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "translate-raw-event: %v\n", err)
+		fmt.Fprintf(stderr, "translate-raw-event: %v\n%s", err, usage)
 		return 2
 	}
 	if err := translateAll(opts, stdin, stdout); err != nil {

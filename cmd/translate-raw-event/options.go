@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/umsys/canonical"
 	"github.com/umli/umli/umsys/feed"
 )
@@ -18,15 +19,17 @@ type options struct {
 	files   []string
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
+const usage = `usage: translate-raw-event --vendor freeswitch|asterisk|json [--profile FILE] [--system ID] [--explain] [--ber FILE] [FILE ...]
+`
+
+func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("translate-raw-event", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	vendor := fs.String("vendor", "", "event dialect: freeswitch, asterisk or json")
 	profile := fs.String("profile", "", "YAML vendor profile for --vendor json")
 	system := fs.String("system", "", "system-identifier to write (default: what the events name)")
 	explain := fs.Bool("explain", false, "show the rule that fired for each record")
 	ber := fs.String("ber", "", "also write the records as BER PS-PDUs to this file")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.ParseError(fs, usage, args, stdout, stderr); err != nil {
 		return nil, err
 	}
 	o := &options{system: *system, explain: *explain, ber: *ber, files: fs.Args()}

@@ -11,15 +11,19 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/mediation/demo"
 )
 
 func demoCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet("umli demo", flag.ContinueOnError)
 	out := fs.String("out", "demo-out", "directory for what the LEMF receives")
 	level := fs.String("log", "warn", "log level on stderr")
-	if err := fs.Parse(args); err != nil {
+	if code, ok := cli.Parse(fs, "usage: umli demo [--out DIR] [--log LEVEL]\n", args, stdout, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "umli demo: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
 	lvl, err := zerolog.ParseLevel(*level)

@@ -6,6 +6,7 @@
 //	umli demo [--out DIR]
 //	umli x1 [conn flags] COMMAND ...
 //	umli audit verify FILE...
+//	umli version
 package main
 
 import (
@@ -13,7 +14,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/x1/x1cli"
 )
 
@@ -23,6 +23,9 @@ const usage = `usage:
   umli demo [--out DIR]                       run the whole system on embedded defaults
   umli x1 [conn flags] COMMAND ...            provision umli over X1 (umli x1 --help)
   umli audit verify FILE...                   verify hash-chained audit logs
+  umli version                                print the module version and VCS revision
+
+Every command answers -h/--help on stdout (exit 0); a usage error exits 2.
 
 ` + "`umli run`" + ` runs everything the configuration names: UM feeds (umsys), e-mail taps
 (email), the SIPREC endpoint (rtp), X1 provisioning (x1, audit), mediation and handover.
@@ -43,7 +46,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "run":
-		return runCmd(args[1:], stdin, stderr)
+		return runCmd(args[1:], stdin, stdout, stderr)
 	case "check-config":
 		return checkConfigCmd(args[1:], stdout, stderr)
 	case "demo":
@@ -51,11 +54,9 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "x1":
 		return x1cli.Main(args[1:], stdout, stderr)
 	case "audit":
-		if len(args) < 2 || args[1] != "verify" {
-			fmt.Fprintln(stderr, "usage: umli audit verify FILE...")
-			return 2
-		}
-		return audit.VerifyMain(args[1:], stdout, stderr)
+		return auditCmd(args[1:], stdout, stderr)
+	case "version":
+		return versionCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -26,6 +26,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
@@ -36,13 +37,12 @@ import (
 // drainTimeout bounds how long a stopping umli spends numbering queued records.
 const drainTimeout = 10 * time.Second
 
-func runCmd(args []string, stdin io.Reader, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("umli run", flag.ContinueOnError)
 	cfgPath := fs.String("config", "", "configuration file (see umli.example.yaml)")
 	records := fs.String("records", "", "read intercept records as JSON lines from FILE or - (stdin)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := cli.Parse(fs, "usage: umli run --config FILE [--records FILE|-]\n", args, stdout, stderr); !ok {
+		return code
 	}
 	if *cfgPath == "" {
 		fmt.Fprintln(stderr, "umli run: --config FILE is required")

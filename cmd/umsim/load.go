@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/proof/load"
 	"github.com/umli/umli/simulators/loadgen"
 )
@@ -41,8 +42,7 @@ var defaultMix = loadgen.Mix{loadgen.UM: 80, loadgen.SIP: 10, loadgen.Mail: 10, 
 // runLoad is `umsim load`: drive a running umli with UM, SIP and mail sessions and report
 // what its LEMF received (see simulators/loadgen).
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet("umsim load", flag.ContinueOnError)
 	var cfg loadgen.Config
 	fs.Float64Var(&cfg.Rate, "rate", 20, "sessions started per second, all kinds together")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long sessions are started")
@@ -72,7 +72,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	settleMax := fs.Duration("settle-timeout", 2*time.Minute, "give up waiting for the LEMF to settle after this")
 	reportJSON := fs.String("report-json", "", "also write the report as JSON to this file")
 	level := fs.String("log-level", "warn", "log level: debug, info, warn, error")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.ParseError(fs, "usage: umsim load [flags]\n", args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

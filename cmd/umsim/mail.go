@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/simulators/mailsim"
 )
 
@@ -21,8 +22,7 @@ import (
 // client addresses it plays the sessions and exits; with only --serve-* it serves
 // until interrupted.
 func runMail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mail", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet("umsim mail", flag.ContinueOnError)
 	var cfg mailsim.Config
 	fs.StringVar(&cfg.SMTP, "smtp", "", "play the SMTP submission against this server (host:port)")
 	fs.StringVar(&cfg.POP3, "pop3", "", "play the Annex B.6 POP3 example against this server")
@@ -38,7 +38,7 @@ func runMail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		email.POP3: fs.String("serve-pop3", "", "serve the Annex B.6 server side on this address"),
 		email.IMAP: fs.String("serve-imap", "", "serve the Annex C.4 server side on this address"),
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := cli.ParseError(fs, "usage: umsim mail [--serve-smtp ADDR] [--serve-pop3 ADDR] [--serve-imap ADDR] [--smtp ADDR] [--pop3 ADDR] [--imap ADDR]\n", args, stdout, stderr); err != nil {
 		return err
 	}
 	client := cfg.SMTP != "" || cfg.POP3 != "" || cfg.IMAP != ""

@@ -37,6 +37,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/simulators/sipsim"
 	"github.com/umli/umli/simulators/umsim"
@@ -46,17 +47,45 @@ func main() {
 	// sipgo logs some transport warnings through the process-wide slog logger; route it to
 	// zerolog with only party-free attributes, like umli does.
 	slog.SetDefault(slogzero.New(zerolog.New(os.Stderr).With().Timestamp().Str("cmd", "umsim").Logger(), slog.LevelWarn, nil))
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "umsim:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+const usage = `usage: umsim um|mail|sip|load|transcript|list [flags]   (umsim COMMAND --help for its flags)
+`
+
+// exitCode maps run's error to the exit status: 0, 2 for usage errors (already
+// printed), 1 otherwise.
+func exitCode(err error, stderr io.Writer) int {
+	var ee cli.ExitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "umsim: %v\n%s", err, usage)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "umsim:", err)
+		return 1
 	}
 }
 
+// usageError is a wrong command line.
+type usageError struct{ msg string }
+
+// Error implements error.
+func (e usageError) Error() string { return e.msg }
+
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: umsim um|mail|sip|load|transcript|list [flags]")
+		return usageError{"no command"}
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
 	case "um":
 		return runUM(args[1:], stdout, stderr)
 	case "mail", "sip", "load":
@@ -70,8 +99,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return sipsim.RunCommand(ctx, args[1:], stdout, stderr)
 	case "transcript":
-		return runTranscript(args[1:], stdout)
+		return runTranscript(args[1:], stdout, stderr)
 	case "list":
+		fs := flag.NewFlagSet("umsim list", flag.ContinueOnError)
+		if err := cli.ParseError(fs, "usage: umsim list\n", args[1:], stdout, stderr); err != nil {
+			return err
+		}
 		s, err := umsim.LoadScript()
 		if err != nil {
 			return err
@@ -84,13 +117,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (want um, mail, sip, load, transcript or list)", args[0])
+		return usageError{fmt.Sprintf("unknown command %q (want um, mail, sip, load, transcript or list)", args[0])}
 	}
 }
 
 func runUM(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("um", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet("umsim um", flag.ContinueOnError)
 	eslAddr := fs.String("esl", "127.0.0.1:8021", "event socket listen address")
 	amiAddr := fs.String("ami", "127.0.0.1:5038", "manager interface listen address")
 	password := fs.String("password", "ClueCon", "event socket password (also the AMI secret unless --ami-secret)")
@@ -103,7 +135,7 @@ func runUM(args []string, stdout, stderr io.Writer) error {
 	exit := fs.Bool("exit", false, "exit after playing instead of serving on")
 	chunk := fs.Int("write-chunk", 0, "0 frame per write, n>0 n-byte writes, -1 whole scenario per write")
 	heartbeat := fs.Duration("heartbeat", 20*time.Second, "HEARTBEAT interval for ESL subscribers (0: none)")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.ParseError(fs, "usage: umsim um --content-dir DIR [flags]\n", args, stdout, stderr); err != nil {
 		return err
 	}
 	if *contentDir == "" {
@@ -142,11 +174,11 @@ func runUM(args []string, stdout, stderr io.Writer) error {
 	return <-done
 }
 
-func runTranscript(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("transcript", flag.ContinueOnError)
+func runTranscript(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("umsim transcript", flag.ContinueOnError)
 	vendor := fs.String("vendor", "freeswitch", "freeswitch or asterisk")
 	contentDir := fs.String("content-dir", umsim.DefaultFSContentDir, "content dir the FreeSWITCH events name")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.ParseError(fs, "usage: umsim transcript --vendor freeswitch|asterisk [--content-dir DIR] NAME\n", args, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

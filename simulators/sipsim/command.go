@@ -7,6 +7,8 @@ import (
 	"io"
 	"path/filepath"
 	"time"
+
+	"github.com/umli/umli/internal/cli"
 )
 
 // RunCommand is `umsim sip`: it runs simulated calls against a recording endpoint.
@@ -18,8 +20,7 @@ import (
 // comparison with the LEMF's WAV output. It prints one line per call: mode, Call-ID,
 // platform UUID (the CorrelationKey) and the bytes sent each way.
 func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sip", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet("umsim sip", flag.ContinueOnError)
 	srs := fs.String("srs", "127.0.0.1:5080", "recording endpoint SIP address")
 	transport := fs.String("transport", "udp", "SIP transport to the recording endpoint: udp or tcp")
 	mode := fs.String("mode", "both", "deposit, retrieve or both")
@@ -27,7 +28,7 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	keys := fs.String("keys", "1#", "keys the box owner presses in a retrieval")
 	platformUUID := fs.String("uuid", "", "UM platform call UUID (default random per call)")
 	wavDir := fs.String("wav-dir", "", "directory for WAV files of the audio sent")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.ParseError(fs, "usage: umsim sip --srs ADDR [--transport udp|tcp] [--mode deposit|retrieve|both] [flags]\n", args, stdout, stderr); err != nil {
 		return err
 	}
 	type call struct {

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/internal/cli"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/mediation/x1"
 )
@@ -67,8 +68,6 @@ func env(name, def string) string {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("umli x1", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	var c conn
 	fs.StringVar(&c.url, "url", env("UMLI_X1_URL", "https://127.0.0.1:8443/X1/NE"), "X1 server URL")
 	fs.StringVar(&c.cert, "cert", env("UMLI_X1_CERT", ""), "ADMF client certificate (PEM)")
@@ -76,14 +75,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.ca, "ca", env("UMLI_X1_CA", ""), "CA of the X1 server certificate (PEM)")
 	fs.StringVar(&c.admf, "admf", "admf", "admfIdentifier")
 	fs.StringVar(&c.ne, "ne", "umli", "neIdentifier")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := cli.Parse(fs, usage+"connection flags:\n", args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	// Flags first, without a connection: help and usage errors need no certificates.
+	if err := command(ctx, nil, cmd, rest, stdout, stderr); err != nil {
+		return report(cmd, err, stdout, stderr)
+	}
 	if cmd == "keyring" {
 		// Needs no connection: prints a fresh target-list keyring for `umli run`.
 		text, err := secret.GenerateKeyring()
@@ -105,10 +108,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cl := x1.NewClient(c.url, tlsConf, x1.ClientOptions{ADMFIdentifier: c.admf, NEIdentifier: c.ne})
 	defer cl.Close()
-	err = command(ctx, cl, cmd, rest, stdout, stderr)
+	return report(cmd, command(ctx, cl, cmd, rest, stdout, stderr), stdout, stderr)
+}
+
+// report turns a command's error into its exit status: 0 after help (printed to
+// stdout), 2 for a usage error (with the usage on stderr), 1 otherwise.
+func report(cmd string, err error, stdout, stderr io.Writer) int {
 	var ue usageError
+	var help helpRequest
 	switch {
 	case err == nil:
+		return 0
+	case errors.As(err, &help):
+		fmt.Fprintf(stdout, "usage: umli x1 [conn flags] %s [flags]\n", cmd)
+		help.fs.SetOutput(stdout)
+		help.fs.PrintDefaults()
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "umli x1 %s: %v\n%s", cmd, err, usage)
@@ -124,15 +138,31 @@ type usageError struct{ msg string }
 // Error implements error.
 func (e usageError) Error() string { return e.msg }
 
+// helpRequest is -h/--help on a subcommand: its flags are printed to stdout.
+type helpRequest struct{ fs *flag.FlagSet }
+
+// Error implements error.
+func (helpRequest) Error() string { return "help requested" }
+
+// command runs one subcommand; with cl nil it only parses and checks the flags.
 func command(ctx context.Context, cl *x1.Client, cmd string, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
+	case "ping", "keepalive", "list", "keyring":
+		// No flags of their own, but -h and stray arguments are still answered.
+		if err := parse(newFlags(cmd, stderr), args); err != nil || cl == nil {
+			return err
+		}
+	}
+	switch cmd {
+	case "keyring":
+		return nil // needs no connection: run prints it
 	case "ping":
 		return done(stdout, "ping", cl.Ping(ctx))
 	case "keepalive":
 		return done(stdout, "keepalive", cl.Keepalive(ctx))
 	case "dest-create", "dest-modify":
 		dd, err := destFlags(cmd, args, stderr)
-		if err != nil {
+		if err != nil || cl == nil {
 			return err
 		}
 		if cmd == "dest-create" {
@@ -142,13 +172,13 @@ func command(ctx context.Context, cl *x1.Client, cmd string, args []string, stdo
 	case "dest-remove":
 		fs := newFlags(cmd, stderr)
 		did := fs.String("did", "", "destination id")
-		if err := parse(fs, args); err != nil {
+		if err := parse(fs, args); err != nil || cl == nil {
 			return err
 		}
 		return done(stdout, "destination "+*did+" removed", cl.RemoveDestination(ctx, *did))
 	case "activate", "modify":
 		td, err := taskFlags(cmd, args, stderr)
-		if err != nil {
+		if err != nil || cl == nil {
 			return err
 		}
 		if cmd == "activate" {
@@ -164,6 +194,9 @@ func command(ctx context.Context, cl *x1.Client, cmd string, args []string, stdo
 		}
 		if *all == (*xid != "") {
 			return usageError{"want exactly one of --xid, --all"}
+		}
+		if cl == nil {
+			return nil
 		}
 		if *all {
 			return done(stdout, "all tasks deactivated", cl.DeactivateAllTasks(ctx))
@@ -185,6 +218,9 @@ func command(ctx context.Context, cl *x1.Client, cmd string, args []string, stdo
 		}
 		if (*xid == "") == (*did == "") {
 			return usageError{"want exactly one of --xid, --did"}
+		}
+		if cl == nil {
+			return nil
 		}
 		var v any
 		var err error
@@ -221,7 +257,14 @@ func newFlags(cmd string, stderr io.Writer) *flag.FlagSet {
 }
 
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // help and errors are printed by report
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		return helpRequest{fs}
+	}
+	if err != nil {
 		return usageError{err.Error()}
 	}
 	if fs.NArg() > 0 {
