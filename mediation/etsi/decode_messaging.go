@@ -190,10 +190,12 @@ func decodeIdentityAlt(d *dec, c *ber.Element, id *MessagingPartyIdentity) error
 		}
 		return atOff(c, msisdnCheck(id.MSISDN))
 	case 1:
-		if id.E164, err = d.text(c, false); err != nil {
+		var b []byte
+		if b, err = d.bytes(c); err != nil {
 			return err
 		}
-		return atOff(c, sizeIn("e164-format", len(id.E164), 1, 25))
+		id.E164, err = parseE164(b)
+		return atOff(c, err)
 	case 2:
 		id.EmailAddresses, err = decodeAddressList(d, c)
 		return err

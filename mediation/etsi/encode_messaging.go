@@ -186,10 +186,13 @@ func appendPartyIdentity(dst []byte, id *MessagingPartyIdentity, v Version) ([]b
 		dst = append(dst, msisdnNature)
 		dst = appendTBCD(dst, id.MSISDN)
 	case 1:
-		if err := sizeIn("e164-format", len(id.E164), 1, 25); err != nil {
+		digits, err := e164Digits(id.E164)
+		if err != nil {
 			return dst, encWrap(err, name)
 		}
-		dst = ber.AppendString(dst, ber.Ctx(1), id.E164)
+		dst = ber.AppendTag(dst, ber.Ctx(1))
+		dst = ber.AppendLength(dst, e164Len(digits))
+		dst = appendE164(dst, digits)
 	case 2:
 		if dst, err = appendAddressList(dst, ber.CtxC(2), id.EmailAddresses); err != nil {
 			return dst, encWrap(err, name)

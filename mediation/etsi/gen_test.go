@@ -442,10 +442,7 @@ func (g *gen) identity(alt int) MessagingPartyIdentity {
 	case 0:
 		id.MSISDN = g.digits(1, 16)
 	case 1:
-		id.E164 = string(g.bytes(1, 25))
-		if id.E164 == "" {
-			id.E164 = "4930"
-		}
+		id.E164 = g.digits(E164DigitsMin, E164DigitsMax)
 	case 2:
 		id.EmailAddresses = g.addresses()
 	case 3:
