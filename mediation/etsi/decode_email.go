@@ -60,7 +60,7 @@ func decodeEmailIRIField(d *dec, c *ber.Element, x *EmailIRI) error {
 	case 9:
 		var s string
 		if s, err = d.text(c, true); err == nil {
-			err = atOff(c, addressCheck(s))
+			err = atOff(c, senderCheck(s))
 			x.Sender = &s
 		}
 		return wrapField(err, "e-mail-Sender", c)
@@ -308,7 +308,7 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 		case 4:
 			var n int64
 			if n, err = c.Int64(); err == nil {
-				if n < 1 || n > 128 {
+				if n < RangeIPAddressIPv6PrefixLengthMin || n > RangeIPAddressIPv6PrefixLengthMax {
 					err = atOff(&c, ErrConstraint)
 				} else {
 					p := uint8(n)
@@ -318,7 +318,7 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 			err = wrapField(err, "iPv6PrefixLength", &c)
 		case 5:
 			if a.V4SubnetMask, err = d.bytes(&c); err == nil {
-				err = atOff(&c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), 4, 4))
+				err = atOff(&c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), SizeIPAddressIPv4SubnetMaskMin, SizeIPAddressIPv4SubnetMaskMax))
 			}
 			err = wrapField(err, "iPv4SubnetMask", &c)
 		case 6:
@@ -352,12 +352,12 @@ func decodeIPValue(d *dec, e *ber.Element, a *IPAddress) error {
 		switch c.Tag.Number {
 		case 1:
 			if a.Binary, err = d.bytes(&c); err == nil {
-				err = atOff(&c, sizeIn("iPBinaryAddress", len(a.Binary), 4, 16))
+				err = atOff(&c, sizeIn("iPBinaryAddress", len(a.Binary), SizeIPValueIPBinaryAddressMin, SizeIPValueIPBinaryAddressMax))
 			}
 			return wrapField(err, "iPBinaryAddress", &c)
 		case 2:
 			if a.Text, err = d.text(&c, false); err == nil {
-				if err = atOff(&c, sizeIn("iPTextAddress", len(a.Text), 7, 45)); err == nil {
+				if err = atOff(&c, sizeIn("iPTextAddress", len(a.Text), SizeIPValueIPTextAddressMin, SizeIPValueIPTextAddressMax)); err == nil {
 					err = atOff(&c, ia5(a.Text))
 				}
 			}

@@ -300,7 +300,7 @@ func decodeAddressList(d *dec, e *ber.Element) ([]string, error) {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
 		out = append(out, a)
-		if len(out) > 1023 {
+		if len(out) > CountEMailAddressListMax {
 			return nil, decIdx(atOff(&c, ErrConstraint), "", i, c.Offset)
 		}
 	}
@@ -340,7 +340,7 @@ func decodeProperty(d *dec, c *ber.Element, p *MessagingProperty) error {
 	switch c.Tag.Number {
 	case 0:
 		if p.Pincode, err = d.bytes(c); err == nil {
-			err = atOff(c, sizeIn("pincode", len(p.Pincode), 1, 32))
+			err = atOff(c, sizeIn("pincode", len(p.Pincode), SizeMessagingPropertyPincodeMin, SizeMessagingPropertyPincodeMax))
 		}
 	case 1:
 		p.Priority, err = enumPtr[MessagingPriority](d, c)

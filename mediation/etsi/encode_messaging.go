@@ -246,7 +246,7 @@ func appendPartyIdentity(dst []byte, id *MessagingPartyIdentity, v Version) ([]b
 
 // appendAddressList writes an E-mail-Address-List: SEQUENCE (SIZE (0..1023)) OF UTF8String (SIZE (0..255)).
 func appendAddressList(dst []byte, t ber.Tag, list []string) ([]byte, error) {
-	if err := sizeIn("address list", len(list), 0, 1023); err != nil {
+	if err := sizeIn("address list", len(list), CountEMailAddressListMin, CountEMailAddressListMax); err != nil {
 		return dst, err
 	}
 	dst = ber.Begin(dst, t)
@@ -261,7 +261,7 @@ func appendAddressList(dst []byte, t ber.Tag, list []string) ([]byte, error) {
 }
 
 func addressCheck(a string) error {
-	if err := sizeIn("address", len(a), 0, 255); err != nil {
+	if err := sizeIn("address", len(a), SizeEMailAddressListItemMin, SizeEMailAddressListItemMax); err != nil {
 		return err
 	}
 	return validUTF8(a)
@@ -352,7 +352,7 @@ func appendProperty(dst []byte, p *MessagingProperty, v Version) ([]byte, error)
 	t := ber.Ctx(tag)
 	switch tag {
 	case 0:
-		if err := sizeIn("pincode", len(p.Pincode), 1, 32); err != nil {
+		if err := sizeIn("pincode", len(p.Pincode), SizeMessagingPropertyPincodeMin, SizeMessagingPropertyPincodeMax); err != nil {
 			return dst, encWrap(err, name)
 		}
 		dst = ber.AppendOctetString(dst, t, p.Pincode)

@@ -452,7 +452,7 @@ func (g *gen) identity(alt int) MessagingPartyIdentity {
 	case 5:
 		id.IPAddressAndPort = &IPAddressAndPort{Address: *g.ip(), Port: int64(g.n(65536))}
 	case 6:
-		id.IMSI = g.digits(5, 16)
+		id.IMSI = g.digits(IMSIDigitsMin, IMSIDigitsMax)
 	case 7:
 		id.IMEI = g.digits(15, 16)
 	case 8:
