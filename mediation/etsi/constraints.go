@@ -50,7 +50,7 @@ func countryCode(s string) error {
 	if err := sizeIn("country code", len(s), SizePSHeaderAuthorizationCountryCodeMin, SizePSHeaderAuthorizationCountryCodeMax); err != nil {
 		return err
 	}
-	return printable(s)
+	return countryLetters(s)
 }
 
 // digitsOnly checks a decimal digit string.

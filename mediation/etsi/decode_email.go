@@ -271,7 +271,13 @@ func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
 			return err
 		}
 	}
-	return s.require(emailCCNames, 0, 1, 2)
+	if err := s.require(emailCCNames, 0, 1, 2); err != nil {
+		return err
+	}
+	if err := emailContent(x.Format, x.Content); err != nil {
+		return wrapField(atOff(e, err), "content", e)
+	}
+	return nil
 }
 
 var ipNames = map[uint32]string{1: "iP-type", 2: "iP-value"}
@@ -334,6 +340,9 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 	}
 	if err := s.require(ipNames, 1, 2); err != nil {
 		return nil, err
+	}
+	if at, err := ipCoding(&a, true); err != nil {
+		return nil, wrapField(atOff(e, err), at, e)
 	}
 	p := d.ipAddress()
 	*p = a

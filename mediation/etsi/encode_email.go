@@ -186,6 +186,9 @@ func appendEmailCC(dst []byte, x *EmailCC, v Version) ([]byte, error) {
 		return dst, encWrap(err, "email-Format")
 	}
 	dst = ber.AppendEnumerated(dst, ber.Ctx(1), int64(x.Format))
+	if err := emailContent(x.Format, x.Content); err != nil {
+		return dst, encWrap(err, "content")
+	}
 	dst = ber.AppendOctetString(dst, ber.Ctx(2), x.Content)
 	return ber.End(dst, m), nil
 }

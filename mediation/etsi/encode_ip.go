@@ -37,7 +37,7 @@ func checkIPAddress(a *IPAddress) (string, error) {
 			return "iPv4SubnetMask", err
 		}
 	}
-	return "", nil
+	return ipCoding(a, false)
 }
 
 func appendIPAddress(dst []byte, t ber.Tag, a *IPAddress) ([]byte, error) {
@@ -60,6 +60,9 @@ func appendIPAddress(dst []byte, t ber.Tag, a *IPAddress) ([]byte, error) {
 	}
 	if a.V6PrefixLength != nil {
 		dst = ber.AppendInteger(dst, ber.Ctx(4), int64(*a.V6PrefixLength))
+	} else if a.Type == IPv6 && a.Binary != nil {
+		// Mandatory with an IPv6 binary value (see ipCoding): a single address is /128.
+		dst = ber.AppendInteger(dst, ber.Ctx(4), ipv6HostPrefix)
 	}
 	if a.V4SubnetMask != nil {
 		dst = ber.AppendOctetString(dst, ber.Ctx(5), a.V4SubnetMask)
