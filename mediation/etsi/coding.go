@@ -174,27 +174,42 @@ func transferEncoding(s string) error {
 
 // languageTag: language is "according to RFC 4646": subtags of 1..8 ASCII letters or digits
 // joined by '-', the first being 2..8 letters (a language) or the singleton "x" or "i".
+// (Allocation-free: it runs on the encoder's hot path.)
 func languageTag(s string) error {
-	bad := fmt.Errorf("%w: language %q is not an RFC 4646 language tag", ErrConstraint, s)
-	for i, sub := range strings.Split(s, "-") {
+	if !languageTagOK(s) {
+		return fmt.Errorf("%w: language %q is not an RFC 4646 language tag", ErrConstraint, s)
+	}
+	return nil
+}
+
+func languageTagOK(s string) bool {
+	first := true
+	for len(s) > 0 || first {
+		sub := s
+		if i := strings.IndexByte(s, '-'); i >= 0 {
+			sub, s = s[:i], s[i+1:]
+			if s == "" {
+				return false // trailing '-'
+			}
+		} else {
+			s = ""
+		}
 		if len(sub) < 1 || len(sub) > 8 {
-			return bad
+			return false
 		}
 		for j := 0; j < len(sub); j++ {
 			c := sub[j] | 0x20
 			letter := c >= 'a' && c <= 'z'
-			if !letter && !(sub[j] >= '0' && sub[j] <= '9') {
-				return bad
-			}
-			if i == 0 && !letter {
-				return bad
+			if !letter && !(sub[j] >= '0' && sub[j] <= '9') || first && !letter {
+				return false
 			}
 		}
-		if i == 0 && len(sub) == 1 && sub[0]|0x20 != 'x' && sub[0]|0x20 != 'i' {
-			return bad
+		if first && len(sub) == 1 && sub[0]|0x20 != 'x' && sub[0]|0x20 != 'i' {
+			return false
 		}
+		first = false
 	}
-	return nil
+	return true
 }
 
 // emailContent: with email-Format ip-packet "the content will contain the bytes of the IP
