@@ -1,6 +1,7 @@
 package etsi
 
 import (
+	"encoding/hex"
 	"errors"
 	"net/netip"
 	"strings"
@@ -310,6 +311,78 @@ func TestCountryCodeCoding(t *testing.T) {
 			pdu := KeepAlivePDU(h)
 			_, err = pdu.AppendBER(nil, LatestVersion())
 			wantErr(t, "encode authorizationCountryCode", err, tc.field)
+		})
+	}
+}
+
+// TestTBCDIdentityCoding: msisdn "in the same format as the AddressString" (TS 29.002
+// 17.7.8: octet 1 = extension 1, nature 001 international, numbering plan 0001 ISDN/E.164,
+// i.e. 0x91; then TBCD digits), imsi and imei as TBCD-STRING (first digit in bits 4-1, an
+// odd count ends with filler 1111 in bits 8-5); the layout is written out here.
+func TestTBCDIdentityCoding(t *testing.T) {
+	v20 := LatestVersion()
+	enc := []struct {
+		name  string
+		id    MessagingPartyIdentity
+		want  string // hex of the value octets, "" = rejected
+		field string
+	}{
+		{"msisdn odd", MessagingPartyIdentity{MSISDN: "4917012345678"}, "91" + "94" + "71" + "10" + "32" + "54" + "76" + "f8", ""},
+		{"msisdn even", MessagingPartyIdentity{MSISDN: "491701"}, "91" + "94" + "71" + "10", ""},
+		{"msisdn 16 digits = 9 octets", MessagingPartyIdentity{MSISDN: "1234567890123456"}, "91" + "2143658709214365", ""},
+		{"msisdn 17 digits", MessagingPartyIdentity{MSISDN: "12345678901234567"}, "", "msisdn"},
+		{"imsi 15 digits", MessagingPartyIdentity{IMSI: "262011234567890"}, "62" + "02" + "11" + "32" + "54" + "76" + "98" + "f0", ""},
+		{"imsi 16 digits (TS 23.003: at most 15)", MessagingPartyIdentity{IMSI: "2620112345678901"}, "", "imsi"},
+		{"imsi 4 digits", MessagingPartyIdentity{IMSI: "2620"}, "", "imsi"},
+		{"imei 15 digits", MessagingPartyIdentity{IMEI: "490154203237518"}, "94" + "10" + "45" + "02" + "23" + "73" + "15" + "f8", ""},
+		{"imeisv 16 digits", MessagingPartyIdentity{IMEI: "4901542032375181"}, "94" + "10" + "45" + "02" + "23" + "73" + "15" + "18", ""},
+		{"imei 14 digits", MessagingPartyIdentity{IMEI: "49015420323751"}, "", "imei"},
+	}
+	for _, tc := range enc {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := appendPartyIdentity(nil, &tc.id, v20)
+			if tc.want == "" {
+				wantErr(t, "encode", err, tc.field)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hex.EncodeToString(b[2:]); got != tc.want { // 8x L value
+				t.Errorf("value = %s, want %s", got, tc.want)
+			}
+		})
+	}
+	decs := []struct {
+		name  string
+		tag   uint32
+		value []byte
+		field string
+	}{
+		{"msisdn", 0, []byte{0x91, 0x94, 0x71, 0xf0}, ""},
+		{"msisdn national nature", 0, []byte{0xa1, 0x94, 0x71}, "msisdn"},
+		{"msisdn without digits", 0, []byte{0x91}, "msisdn"},
+		{"msisdn filler not last", 0, []byte{0x91, 0xf4, 0x71}, "msisdn"},
+		{"msisdn non-digit nibble", 0, []byte{0x91, 0x9a}, "msisdn"},
+		{"imsi", 6, []byte{0x62, 0x02, 0x21, 0x43, 0x65, 0x87, 0x09, 0xf0}, ""},
+		{"imsi 2 octets", 6, []byte{0x62, 0x02}, "imsi"},
+		{"imsi 16 digits", 6, []byte{0x62, 0x02, 0x21, 0x43, 0x65, 0x87, 0x09, 0x10}, "imsi"},
+		{"imei 7 octets", 7, []byte{0x94, 0x10, 0x45, 0x02, 0x23, 0x73, 0x15}, "imei"},
+		{"imei filler inside", 7, []byte{0x94, 0xf0, 0x45, 0x02, 0x23, 0x73, 0x15, 0xf8}, "imei"},
+	}
+	for _, tc := range decs {
+		t.Run("decode "+tc.name, func(t *testing.T) {
+			err := decodeFrag(t, ber.AppendOctetString(nil, ber.Ctx(tc.tag), tc.value), func(d *dec, e *ber.Element) error {
+				var id MessagingPartyIdentity
+				return decodeIdentityAlt(d, e, &id)
+			})
+			if tc.field == "" {
+				wantErr(t, "decode", err, "")
+				return
+			}
+			if !errors.Is(err, ErrConstraint) {
+				t.Errorf("decode: err = %v, want ErrConstraint", err)
+			}
 		})
 	}
 }
