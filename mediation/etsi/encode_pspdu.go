@@ -98,6 +98,9 @@ func appendPSHeader(dst []byte, h *PSHeader, v Version, f TimeFraction) ([]byte,
 func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 	var err error
 	if h.DomainID != nil {
+		if err := domainIDShape(h.DomainID); err != nil {
+			return dst, encWrap(err, "li-psDomainId")
+		}
 		dst, err = ber.AppendOID(dst, ber.Ctx(0), h.DomainID)
 	} else {
 		var arcs = [...]uint32{0, 4, 0, 2, 2, 5, 1, v.Header}
@@ -106,7 +109,7 @@ func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 	if err != nil {
 		return dst, encWrap(err, "li-psDomainId")
 	}
-	if err := sizeIn("LIID", len(h.LIID), 1, 25); err != nil {
+	if err := sizeIn("LIID", len(h.LIID), SizePSHeaderLawfulInterceptionIdentifierMin, SizePSHeaderLawfulInterceptionIdentifierMax); err != nil {
 		return dst, encWrap(err, "lawfulInterceptionIdentifier")
 	}
 	dst = ber.AppendString(dst, ber.Ctx(1), h.LIID)
@@ -152,7 +155,7 @@ func appendHeaderVariable(dst []byte, h *PSHeader, ipid string, tsq *TimeStampQu
 }
 
 func interceptionPointID(s string) error {
-	if err := sizeIn("interceptionPointID", len(s), 1, 8); err != nil {
+	if err := sizeIn("interceptionPointID", len(s), SizePSHeaderInterceptionPointIDMin, SizePSHeaderInterceptionPointIDMax); err != nil {
 		return err
 	}
 	return printable(s)
@@ -164,12 +167,12 @@ func appendCommunicationIdentifier(dst []byte, c *CommunicationIdentifier) ([]by
 	n := &c.NetworkIdentifier
 	dst = ber.Begin(dst, ber.CtxC(0))
 	m2 := len(dst)
-	if err := sizeIn("operatorIdentifier", len(n.OperatorIdentifier), 1, 16); err != nil {
+	if err := sizeIn("operatorIdentifier", len(n.OperatorIdentifier), SizeNetworkIdentifierOperatorIdentifierMin, SizeNetworkIdentifierOperatorIdentifierMax); err != nil {
 		return dst, encWrap(err, "networkIdentifier.operatorIdentifier")
 	}
 	dst = ber.AppendString(dst, ber.Ctx(0), n.OperatorIdentifier)
 	if n.NetworkElementIdentifier != "" {
-		if err := sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), 1, 16); err != nil {
+		if err := sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), SizeNetworkIdentifierNetworkElementIdentifierMin, SizeNetworkIdentifierNetworkElementIdentifierMax); err != nil {
 			return dst, encWrap(err, "networkIdentifier.networkElementIdentifier")
 		}
 		dst = ber.AppendString(dst, ber.Ctx(1), n.NetworkElementIdentifier)
@@ -418,6 +421,9 @@ func appendCCPayload(dst []byte, p *CCPayload, v Version, f TimeFraction) ([]byt
 // appendObjID writes a payload's [0] RELATIVE-OID: the model's, or {5 2 v.Email kind}.
 func appendObjID(dst []byte, name string, id OID, v Version, kind uint32) ([]byte, error) {
 	if id != nil {
+		if err := objIDShape(id, kind); err != nil {
+			return dst, encWrap(err, name)
+		}
 		d, err := ber.AppendRelativeOID(dst, ber.Ctx(0), id)
 		if err != nil {
 			return dst, encWrap(err, name)
