@@ -28,7 +28,7 @@ type imapCmd struct {
 // IMAPMachine follows one IMAP4 session (Annex C).
 type IMAPMachine struct {
 	session
-	lines   [2]lineSplitter
+	lines [2]lineSplitter
 
 	pending map[string]*imapCmd
 	order   []*imapCmd

@@ -27,8 +27,8 @@ type session struct {
 	// from here on (B.5: USER, PASS, APOP included; C.3: LOGIN, AUTHENTICATE included).
 	started bool
 	ended   bool
-	tls    TLSState
-	opaque bool // TLS not terminated by the tap: bytes are only counted
+	tls     TLSState
+	opaque  bool // TLS not terminated by the tap: bytes are only counted
 
 	login string // login name once credentials were sent
 	// extra are mailbox addresses of the operation in progress (an SMTP transaction's
