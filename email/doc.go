@@ -17,8 +17,13 @@
 // (Table C.1 for IMAP FETCH, UID FETCH and APPEND; Tables A.2 and B.2 allow
 // Continue/Report, and umli uses Report for all three protocols alike). A logon
 // failure or logon attempt is record.Report too (Tables A.2, B.2): in the session's CIN
-// when one is open, else in a CIN of its own. The logoff is record.Close (iRI-End); a
-// session that ends without one after a logon is closed with status unknown.
+// when one is open, else in a CIN of its own. IMAP differs: Table C.1 maps every LOGIN
+// and AUTHENTICATE to e-mail-logon, iRI-Begin, and Table C.2 reports NO "in the same
+// IRI message", so a refused IMAP logon is e-mail-logon (record.Open) with status
+// operation-failed, and a later accepted one continues that CIN (C.4 allocates the CIN
+// at the LOGIN command); only credentials that got no answer before the session ended
+// are an e-mail-logon-attempt Report. The logoff is record.Close (iRI-End); a session
+// that ends without one after a logon is closed with status unknown.
 //
 // Status (clause 7.7, Tables A.2, B.2, C.2): a positive reply (SMTP 2xx, POP3 +OK, IMAP
 // OK) is operation-succeeded, a negative one (4xx/5xx, -ERR, NO) operation-failed. IMAP

@@ -290,7 +290,7 @@ func (m *IMAPMachine) response(line string) {
 		m.greeted = true
 		m.discardExchange()
 		if strings.HasPrefix(strings.ToUpper(line), "* PREAUTH") {
-			m.logon(m.newKey(), m.clientPos(), [2]int64{}, nil, m.identities())
+			m.logon(m.newKey(), m.clientPos(), [2]int64{}, etsi.EmailStatusSucceeded, nil, m.identities())
 		}
 		return
 	}
@@ -369,11 +369,18 @@ func (m *IMAPMachine) credOutcome(c *imapCmd, outcome logonOutcome) {
 	m.cred, m.authCmd = nil, nil
 	info := &etsi.AAAInformation{IMAP: aaa}
 	ids := m.identities()
-	if outcome == outcomeAccepted {
-		m.logon(c.key, c.cend, c.since, info, ids)
-		return
+	switch outcome {
+	case outcomeAccepted:
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, info, ids)
+	case outcomeRefused:
+		// Table C.1: every LOGIN/AUTHENTICATE is e-mail-logon, iRI-Begin; Table C.2: NO
+		// (or BAD) is told by E-mail-Status "in the same IRI message". C.4 allocates the
+		// CIN at the LOGIN command, before its outcome.
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusFailed, info, ids)
+	default:
+		// No answer (the session ended): not an executed command; logon attempt.
+		m.logonFailed(outcome.event(), c.key, c.cend, c.since, info, ids)
 	}
-	m.logonFailed(outcome.event(), c.key, c.cend, c.since, info, ids)
 }
 
 // messageEvent reports a FETCH (download, partial download) or APPEND (upload) as

@@ -92,11 +92,15 @@ func TestIMAPEvents(t *testing.T) {
 		{
 			name:  "LOGIN refused",
 			steps: []step{greet, c("a1 LOGIN joe wrong\r\n"), s("a1 NO [AUTHENTICATIONFAILED] no\r\n")},
-			want:  []string{iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+			// Tables C.1/C.2: e-mail-logon (iRI-Begin) with status failed; the session
+			// then ends without a logoff (status unknown).
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
 			check: func(t *testing.T, recs []*record.Record) {
-				// The failed exchange is delivered as CC of the TCP session's sequence,
-				// before the IRI, with its event key.
-				if len(recs) != 3 || recs[0].Boundary != record.Continue || recs[0].EventKey != recs[2].EventKey ||
+				// The refused exchange is CC of the session, before the IRI, with its key.
+				if len(recs) != 4 || recs[0].Boundary != record.Continue || recs[0].EventKey != recs[2].EventKey ||
 					string(recs[0].EmailCC.Content) != "a1 LOGIN joe wrong\r\n" {
 					t.Errorf("records %q", describeAll(recs))
 				}
@@ -146,7 +150,10 @@ func TestIMAPEvents(t *testing.T) {
 		{
 			name:  "AUTHENTICATE PLAIN initial response, garbage",
 			steps: []step{greet, c("a1 AUTHENTICATE PLAIN %%%garbage\r\n"), s("a1 BAD invalid base64\r\n")},
-			want:  []string{iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
 		},
 		{
 			name: "FETCH full body and partial, UID FETCH, failed FETCH",

@@ -211,7 +211,7 @@ func (m *POP3Machine) credOutcome(c *pop3Cmd, outcome logonOutcome) {
 	m.cred, m.auth, m.pass = nil, nil, ""
 	ids := m.identities()
 	if outcome == outcomeAccepted {
-		m.logon(c.key, c.cend, c.since, info, ids)
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, info, ids)
 		return
 	}
 	m.logonFailed(outcome.event(), c.key, c.cend, c.since, info, ids)

@@ -305,11 +305,13 @@ func (s *session) discardExchange() {
 	}
 }
 
-// logon reports a successful logon and opens the sequence; a second logon in the same
-// session (SMTP AUTH after EHLO) continues it. The exchange's CC goes first, as for
-// every event: when it opened the session's CIN the IRI joins it.
-func (s *session) logon(key string, upTo int64, since [2]int64, aaa *etsi.AAAInformation, ids []record.Identity) {
-	iri := s.iri(etsi.EmailLogon, etsi.EmailStatusSucceeded, since)
+// logon reports a logon and opens the sequence; a second logon in the same session
+// (SMTP AUTH after EHLO, an IMAP LOGIN after a refused one) continues it. st is
+// succeeded except for a refused IMAP LOGIN/AUTHENTICATE (Tables C.1, C.2). The
+// exchange's CC goes first, as for every event: when it opened the session's CIN the
+// IRI joins it.
+func (s *session) logon(key string, upTo int64, since [2]int64, st etsi.EmailStatus, aaa *etsi.AAAInformation, ids []record.Identity) {
+	iri := s.iri(etsi.EmailLogon, st, since)
 	iri.AAAInformation = aaa
 	s.logonAAA = aaa
 	s.started = true

@@ -267,7 +267,7 @@ func (m *SMTPMachine) reply(code int, text string) {
 		}
 		if ok {
 			m.hello = true
-			m.logon(c.key, c.cend, c.since, nil, m.identities())
+			m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, nil, m.identities())
 			return
 		}
 		m.logonFailed(etsi.EmailLogonFailure, c.key, c.cend, c.since, nil, m.identities())
@@ -331,7 +331,7 @@ func (m *SMTPMachine) authDone(c *smtpCmd, ok bool) {
 	info.ASMTP.Result = aaaResult(ok)
 	if ok {
 		m.aaa = info.ASMTP
-		m.logon(c.key, c.cend, c.since, info, m.identities())
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, info, m.identities())
 		return
 	}
 	m.logonFailed(etsi.EmailLogonFailure, c.key, c.cend, c.since, info, m.identities())
