@@ -30,4 +30,14 @@ func (c *ccBuffer) take(chunk int) []byte {
 	return out
 }
 
+// takeN returns the first n bytes, owned by the caller, and keeps the rest.
+func (c *ccBuffer) takeN(n, chunk int) []byte {
+	if n >= len(c.b) {
+		return c.take(chunk)
+	}
+	out := append([]byte(nil), c.b[:n]...)
+	c.b = c.b[:copy(c.b, c.b[n:])]
+	return out
+}
+
 func (c *ccBuffer) reset() { c.b = c.b[:0] }

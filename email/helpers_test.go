@@ -58,6 +58,8 @@ func boundaryName(b record.Boundary) string {
 		return "Continue"
 	case record.Close:
 		return "Close"
+	case record.Report:
+		return "Report"
 	}
 	return fmt.Sprint(int(b))
 }

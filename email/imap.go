@@ -16,6 +16,7 @@ type imapCmd struct {
 	tag, verb string
 	key       string
 	since     [2]int64
+	cend      int64    // client position after the command (literals, SASL responses)
 	full      bool     // FETCH of whole messages
 	msgs      int      // messages streamed in the response (FETCH) or request (APPEND)
 	first     *message // first message, for Message-ID and From
@@ -27,8 +28,7 @@ type imapCmd struct {
 // IMAPMachine follows one IMAP4 session (Annex C).
 type IMAPMachine struct {
 	session
-	lines   [2]lineSplitter
-	greeted bool
+	lines [2]lineSplitter
 
 	pending map[string]*imapCmd
 	order   []*imapCmd
@@ -134,7 +134,7 @@ func (m *IMAPMachine) client(p []byte) (int, func()) {
 		m.clientLit, m.clientSent = size, false
 		if m.curCmd.verb == "APPEND" && len(m.cur.tokens()) > 3 {
 			// tag APPEND mailbox [flags] [date] {n}: the literal is the message.
-			m.clientMsg = newMessage(&m.session, m.curCmd.key, etsi.DirectionFromTarget, nil)
+			m.clientMsg = newMessage(&m.session)
 		}
 		if size == 0 {
 			m.literalDone()
@@ -154,6 +154,7 @@ func (m *IMAPMachine) begin(line string) {
 	if m.ccKey == "" {
 		m.ccKey = m.curCmd.key
 	}
+	m.startCommand(&m.curCmd.cend, verb == "LOGIN" || verb == "AUTHENTICATE")
 	// Registered at once: the server may answer before the command is complete (a
 	// refused synchronizing literal).
 	m.register(m.curCmd)
@@ -263,7 +264,7 @@ func (m *IMAPMachine) server(p []byte) (int, func()) {
 		before := line[:strings.LastIndexByte(line, '{')]
 		untagged := strings.HasPrefix(m.resp[0], "* ")
 		if f := m.pendingFetch(); f != nil && size > 0 && untagged && messageSection(before) {
-			m.serverMsg = newMessage(&m.session, f.key, etsi.DirectionToTarget, m.identities(m.loginAddress()))
+			m.serverMsg = newMessage(&m.session)
 			m.serverFor = f
 		}
 		return n, nil
@@ -289,7 +290,7 @@ func (m *IMAPMachine) response(line string) {
 		m.greeted = true
 		m.discardExchange()
 		if strings.HasPrefix(strings.ToUpper(line), "* PREAUTH") {
-			m.logon(m.newKey(), [2]int64{}, nil, m.identities())
+			m.logon(m.newKey(), m.clientPos(), [2]int64{}, etsi.EmailStatusSucceeded, nil, m.identities())
 		}
 		return
 	}
@@ -306,7 +307,7 @@ func (m *IMAPMachine) response(line string) {
 	status, _ := splitVerb(rest)
 	c := m.pending[tag]
 	if c == nil {
-		m.flushExchange("", nil)
+		m.flushExchange("", m.clientPos(), nil)
 		return
 	}
 	m.unregister(c)
@@ -335,11 +336,7 @@ func (m *IMAPMachine) response(line string) {
 		m.messageEvent(c, etsi.EmailUpload, ok, false)
 		return
 	case "LOGOUT":
-		st := etsi.EmailStatusSucceeded
-		if !ok {
-			st = etsi.EmailStatusFailed
-		}
-		m.logoff(c.key, st)
+		m.logoff(c.key, c.cend, statusOf(ok))
 		return
 	case "STARTTLS":
 		if ok {
@@ -350,12 +347,12 @@ func (m *IMAPMachine) response(line string) {
 	case "COMPRESS":
 		// RFC 4978: the streams are deflated from here on; no tap can follow them.
 		if ok {
-			m.flushExchange(c.key, nil)
+			m.flushExchange(c.key, c.cend, nil)
 			m.opaque = true
 			return
 		}
 	}
-	m.flushExchange(c.key, nil)
+	m.flushExchange(c.key, c.cend, nil)
 }
 
 // credOutcome reports LOGIN or AUTHENTICATE with IMAPAAAInformation.
@@ -372,21 +369,24 @@ func (m *IMAPMachine) credOutcome(c *imapCmd, outcome logonOutcome) {
 	m.cred, m.authCmd = nil, nil
 	info := &etsi.AAAInformation{IMAP: aaa}
 	ids := m.identities()
-	if outcome == outcomeAccepted {
-		m.logon(c.key, c.since, info, ids)
-		return
+	switch outcome {
+	case outcomeAccepted:
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, info, ids)
+	case outcomeRefused:
+		// Table C.1: every LOGIN/AUTHENTICATE is e-mail-logon, iRI-Begin; Table C.2: NO
+		// (or BAD) is told by E-mail-Status "in the same IRI message". C.4 allocates the
+		// CIN at the LOGIN command, before its outcome.
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusFailed, info, ids)
+	default:
+		// No answer (the session ended): not an executed command; logon attempt.
+		m.logonFailed(outcome.event(), c.key, c.cend, c.since, info, ids)
 	}
-	m.logonFailed(outcome.event(), c.key, c.since, info, ids)
 }
 
-// messageEvent reports a FETCH (download, partial download) or APPEND (upload), with
-// E-mail-Status per Table C.2.
+// messageEvent reports a FETCH (download, partial download) or APPEND (upload) as
+// iRI-Report (Table C.1), with E-mail-Status per Table C.2 (statusOf).
 func (m *IMAPMachine) messageEvent(c *imapCmd, ev etsi.EmailEvent, ok, download bool) {
-	st := etsi.EmailStatusSucceeded
-	if !ok {
-		st = etsi.EmailStatusFailed
-	}
-	iri := m.iri(ev, st, c.since)
+	iri := m.iri(ev, statusOf(ok), c.since)
 	if c.first != nil {
 		c.first.apply(iri, true)
 	}
@@ -396,10 +396,10 @@ func (m *IMAPMachine) messageEvent(c *imapCmd, ev etsi.EmailEvent, ok, download 
 			iri.Recipients = []string{r}
 			iri.TotalRecipientCount = ptr(uint32(1))
 		}
+		iri.AAAInformation = m.logonAAA // Table 3
 		ids = m.identities(m.loginAddress())
 	} else {
 		ids = m.identities()
 	}
-	m.emitIRI(record.Continue, c.key, iri, ids)
-	m.flushExchange(c.key, ids)
+	m.event(c.key, c.cend, iri, ids)
 }

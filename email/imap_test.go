@@ -35,24 +35,26 @@ func c4Transcript() []step {
 }
 
 // TestIMAPAnnexC4 reproduces the Annex C.4 example: logon (Begin) + CC 3-4, CC 5-11,
-// partial download + CC 12-14, partial download + CC 15-27, CC 28-30, logoff + CC 31-33.
+// partial download (Report, Table C.1) + CC 12-14, partial download + CC 15-27, CC
+// 28-30, logoff (End) + CC 31-33. Each interaction's CC is delivered once, as
+// exchanged (the FETCH literal inside its response, not again as a message of its own),
+// and precedes the interaction's IRI.
 func TestIMAPAnnexC4(t *testing.T) {
 	recs := feed(t, IMAP, Options{}, c4Transcript())
 	from, to := etsi.DirectionFromTarget, etsi.DirectionToTarget
 	tr := c4Transcript()
 	assertSequence(t, recs, []string{
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a001 login mrc secret\r\n"),
 		ccq(record.Continue, to, "a001 OK LOGIN completed\r\n"),
+		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a002 select inbox\r\n"),
 		ccq(record.Continue, to, tr[4].data),
-		iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a003 fetch 12 full\r\n"),
 		ccq(record.Continue, to, tr[6].data),
-		ccq(record.Continue, to, annex.C4Header),
-		iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
+		iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a004 fetch 12 body[header]\r\n"),
 		ccq(record.Continue, to, tr[8].data+annex.C4Header+")\r\na004 OK FETCH completed\r\n"),
+		iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a005 store 12 +flags \\deleted\r\n"),
 		ccq(record.Continue, to, tr[13].data),
 		ccq(record.Continue, from, "a006 logout\r\n"),
@@ -90,11 +92,16 @@ func TestIMAPEvents(t *testing.T) {
 		{
 			name:  "LOGIN refused",
 			steps: []step{greet, c("a1 LOGIN joe wrong\r\n"), s("a1 NO [AUTHENTICATIONFAILED] no\r\n")},
-			want:  []string{iriq(record.Standalone, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+			// Tables C.1/C.2: e-mail-logon (iRI-Begin) with status failed; the session
+			// then ends without a logoff (status unknown).
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
 			check: func(t *testing.T, recs []*record.Record) {
-				// The failed exchange is delivered as CC of the TCP session's sequence.
-				if len(recs) != 3 || recs[1].Boundary != record.Continue || recs[1].EventKey != recs[0].EventKey ||
-					string(recs[1].EmailCC.Content) != "a1 LOGIN joe wrong\r\n" {
+				// The refused exchange is CC of the session, before the IRI, with its key.
+				if len(recs) != 4 || recs[0].Boundary != record.Continue || recs[0].EventKey != recs[2].EventKey ||
+					string(recs[0].EmailCC.Content) != "a1 LOGIN joe wrong\r\n" {
 					t.Errorf("records %q", describeAll(recs))
 				}
 			},
@@ -117,7 +124,7 @@ func TestIMAPEvents(t *testing.T) {
 		{
 			name:  "LOGIN quoted, no answer: logon attempt",
 			steps: []step{greet, c("a1 LOGIN \"joe@example.org\" \"p\\\"w\"\r\n")},
-			want:  []string{iriq(record.Standalone, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown)},
+			want:  []string{iriq(record.Report, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown)},
 			check: func(t *testing.T, recs []*record.Record) {
 				a := iris(recs)[0].EmailIRI.AAAInformation.IMAP
 				if a.Username != "joe@example.org" || *a.Password != "p\"w" || *a.Result != etsi.AAAResultUnknown {
@@ -143,7 +150,10 @@ func TestIMAPEvents(t *testing.T) {
 		{
 			name:  "AUTHENTICATE PLAIN initial response, garbage",
 			steps: []step{greet, c("a1 AUTHENTICATE PLAIN %%%garbage\r\n"), s("a1 BAD invalid base64\r\n")},
-			want:  []string{iriq(record.Standalone, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+			want: []string{
+				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusFailed),
+				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+			},
 		},
 		{
 			name: "FETCH full body and partial, UID FETCH, failed FETCH",
@@ -155,9 +165,9 @@ func TestIMAPEvents(t *testing.T) {
 				c("a4 FETCH 1 RFC822\r\n"), s("a4 NO gone\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailDownload, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailDownload, etsi.EmailStatusFailed),
+				iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusFailed),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, recs []*record.Record) {
@@ -166,7 +176,7 @@ func TestIMAPEvents(t *testing.T) {
 					t.Errorf("download = %+v", d)
 				}
 				for _, r := range recs {
-					if r.EmailCC != nil && r.EventKey == iris(recs)[1].EventKey && string(r.EmailCC.Content) == msg {
+					if r.EmailCC != nil && r.EventKey == iris(recs)[1].EventKey && strings.Contains(string(r.EmailCC.Content), msg) {
 						return
 					}
 				}
@@ -180,7 +190,7 @@ func TestIMAPEvents(t *testing.T) {
 				s("a2 OK [APPENDUID 1 2] done\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailUpload, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailUpload, etsi.EmailStatusSucceeded),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, recs []*record.Record) {
@@ -197,7 +207,7 @@ func TestIMAPEvents(t *testing.T) {
 				c("a3 LOGOUT\r\n"), s("a3 OK bye\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailUpload, etsi.EmailStatusFailed),
+				iriq(record.Report, etsi.EmailUpload, etsi.EmailStatusFailed),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
 			},
 		},
@@ -213,7 +223,7 @@ func TestIMAPEvents(t *testing.T) {
 				s(strings.Repeat("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {3}\r\nabc BODY[TEXT] {2}\r\nxy", 100)+")\r\na2 OK\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 		},

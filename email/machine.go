@@ -105,8 +105,8 @@ type Machine interface {
 	// and the protocol restarts as after a fresh greeting.
 	ResumePlain()
 	// IPPacket delivers one captured IP packet of the session as EmailCC in ip-packet
-	// format, when the session is open (after the logon); a passive tap calls it after
-	// feeding the packet's payload.
+	// format once the session started (its first command, see doc.go); a passive tap
+	// calls it after feeding the packet's payload.
 	IPPacket(dir Direction, pkt []byte, now time.Time)
 }
 

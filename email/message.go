@@ -2,37 +2,32 @@ package email
 
 import (
 	"bytes"
+	"cmp"
 	"net/mail"
 	"strings"
 
 	"github.com/umli/umli/mediation/etsi"
-	"github.com/umli/umli/mediation/record"
 )
 
-// message streams one RFC 5322 message (sent, downloaded or uploaded) as EmailCC in
-// chunks of at most CCChunk, and scans its header for Message-ID and From. It keeps at
-// most MaxHeader bytes of header and one chunk of body.
+// message follows one RFC 5322 message (sent, downloaded or uploaded) to read
+// Message-ID and From from its header, keeping at most MaxHeader bytes of it. The
+// message itself reaches the LEMF inside the exchange's CC, as exchanged (doc.go).
 type message struct {
 	s    *session
-	key  string
-	dir  etsi.PayloadDirection
-	ids  []record.Identity
-	buf  ccBuffer
 	size int64
 
 	header    []byte
 	inHeader  bool
 	lineStart bool
-	sawCR     bool
 
 	// From the header, once complete.
-	messageID string
-	from      string
-	headerOK  bool
+	messageID, resentID string
+	from                string
+	headerOK            bool
 }
 
-func newMessage(s *session, key string, dir etsi.PayloadDirection, ids []record.Identity) *message {
-	return &message{s: s, key: key, dir: dir, ids: ids, inHeader: true, lineStart: true}
+func newMessage(s *session) *message {
+	return &message{s: s, inHeader: true, lineStart: true}
 }
 
 // write takes the next bytes of the message.
@@ -40,16 +35,6 @@ func (m *message) write(p []byte) {
 	m.size += int64(len(p))
 	if m.inHeader {
 		m.scanHeader(p)
-	}
-	for len(p) > 0 {
-		room := m.s.opts.CCChunk - m.buf.len()
-		if room <= 0 {
-			m.flush()
-			continue
-		}
-		take := min(room, len(p))
-		m.buf.add(p[:take], m.s.opts.CCChunk)
-		p = p[take:]
 	}
 }
 
@@ -85,8 +70,8 @@ func (m *message) parseHeader() {
 				m.messageID = value
 			}
 		case "resent-message-id":
-			if m.messageID == "" {
-				m.messageID = value
+			if m.resentID == "" {
+				m.resentID = value
 			}
 		case "from":
 			if m.from == "" {
@@ -133,26 +118,13 @@ func (m *message) end() {
 		m.inHeader = false
 		m.parseHeader()
 	}
-	m.flush()
 }
 
-func (m *message) flush() {
-	// Continue even without a logon seen (capture started mid-session): mediation
-	// opens the sequence.
-	ids := m.ids
-	if ids == nil {
-		// Computed late: pipelined RCPT replies may arrive after DATA was parsed.
-		ids = m.s.identities()
-	}
-	if m.buf.len() > 0 {
-		m.s.emitCC(record.Continue, m.key, m.dir, m.buf.take(m.s.opts.CCChunk), ids)
-	}
-}
-
-// apply copies what the header said into an IRI.
+// apply copies what the header said into an IRI. Message-ID names the message; a
+// Resent-Message-ID stands in only without one (Tables A.1, B.1 allow either).
 func (m *message) apply(iri *etsi.EmailIRI, senderFromHeader bool) {
-	if m.messageID != "" {
-		iri.MessageID = []byte(m.messageID)
+	if id := cmp.Or(m.messageID, m.resentID); id != "" {
+		iri.MessageID = []byte(id)
 	}
 	if senderFromHeader && m.from != "" {
 		iri.Sender = ptr(m.from)

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/umli/umli/mediation/etsi"
-	"github.com/umli/umli/mediation/record"
 )
 
 // pop3Cmd is a command awaiting its response.
@@ -14,6 +13,7 @@ type pop3Cmd struct {
 	arg   string
 	key   string
 	since [2]int64
+	cend  int64 // client position after the command (and its SASL responses)
 }
 
 // multiLine reports whether a positive response to the command has a body (RFC 1939,
@@ -33,7 +33,6 @@ type POP3Machine struct {
 	session
 	lines   [2]lineSplitter
 	pending []*pop3Cmd
-	greeted bool
 	user    string
 
 	// A multi-line response in progress.
@@ -98,9 +97,12 @@ func (m *POP3Machine) client(p []byte) (int, func()) {
 	if m.ccKey == "" {
 		m.ccKey = c.key
 	}
+	m.startCommand(&c.cend, true)
 	switch verb {
 	case "USER":
-		m.user = arg
+		// The name is an identity from here on: the USER exchange is CC of the
+		// session (B.5) and must match a warrant on the mailbox like the rest.
+		m.user, m.login = arg, arg
 	case "PASS":
 		m.pass, m.cred = arg, c
 		m.login = m.user
@@ -158,7 +160,7 @@ func (m *POP3Machine) response(line string) {
 		return
 	}
 	if len(m.pending) == 0 {
-		m.flushExchange("", nil)
+		m.flushExchange("", m.clientPos(), nil)
 		return
 	}
 	c := m.pending[0]
@@ -168,7 +170,7 @@ func (m *POP3Machine) response(line string) {
 		d := newDotStream()
 		m.body, m.bodyCmd = &d, c
 		if c.verb == "RETR" || c.verb == "TOP" {
-			m.msg = newMessage(&m.session, c.key, etsi.DirectionToTarget, m.identities(m.loginAddress()))
+			m.msg = newMessage(&m.session)
 		}
 		return
 	}
@@ -179,7 +181,8 @@ func (m *POP3Machine) response(line string) {
 			return
 		}
 	case "QUIT":
-		m.logoff(c.key, etsi.EmailStatusSucceeded)
+		// -ERR to QUIT: the UPDATE state failed (RFC 1939 clause 6).
+		m.logoff(c.key, c.cend, statusOf(ok))
 		return
 	case "STLS":
 		if ok {
@@ -188,7 +191,7 @@ func (m *POP3Machine) response(line string) {
 			m.tls = TLSNone
 		}
 	}
-	m.flushExchange(c.key, nil)
+	m.flushExchange(c.key, c.cend, nil)
 }
 
 // credOutcome reports a logon, logon failure or logon attempt with POP3AAAInformation.
@@ -208,10 +211,10 @@ func (m *POP3Machine) credOutcome(c *pop3Cmd, outcome logonOutcome) {
 	m.cred, m.auth, m.pass = nil, nil, ""
 	ids := m.identities()
 	if outcome == outcomeAccepted {
-		m.logon(c.key, c.since, info, ids)
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, info, ids)
 		return
 	}
-	m.logonFailed(outcome.event(), c.key, c.since, info, ids)
+	m.logonFailed(outcome.event(), c.key, c.cend, c.since, info, ids)
 }
 
 // bodyDone ends a multi-line response: RETR is a download, TOP a partial download.
@@ -219,7 +222,7 @@ func (m *POP3Machine) bodyDone() {
 	c, msg := m.bodyCmd, m.msg
 	m.body, m.bodyCmd, m.msg = nil, nil, nil
 	if msg == nil {
-		m.flushExchange(c.key, nil)
+		m.flushExchange(c.key, c.cend, nil)
 		return
 	}
 	msg.end()
@@ -233,7 +236,6 @@ func (m *POP3Machine) bodyDone() {
 		iri.Recipients = []string{r}
 		iri.TotalRecipientCount = ptr(uint32(1))
 	}
-	ids := m.identities(m.loginAddress())
-	m.emitIRI(record.Continue, c.key, iri, ids)
-	m.flushExchange(c.key, ids)
+	iri.AAAInformation = m.logonAAA
+	m.event(c.key, c.cend, iri, m.identities(m.loginAddress()))
 }

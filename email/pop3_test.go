@@ -15,8 +15,10 @@ const (
 )
 
 // TestPOP3AnnexB6 reproduces the TS 102 232-2 Annex B.6 example: the "I:" lines are
-// logon (Begin) with CC of 4-5, CC 6-7, CC 8-12, download + CC 13-16, CC 17-18,
-// partial download + CC 19-22, CC 23-24, logoff + CC 25-26 and the CIN released.
+// logon (Begin) with CC of 4-5, CC 6-7, CC 8-12, download (Report) + CC 13-16, CC 17-18,
+// partial download (Report) + CC 19-22, CC 23-24, logoff (End) + CC 25-26 and the CIN
+// released. Every exchange is CC exactly once, as exchanged (the message dot-stuffed
+// inside the RETR response), and precedes its IRI.
 func TestPOP3AnnexB6(t *testing.T) {
 	stuffed := strings.Replace(pop3Msg1, "\r\n.leading", "\r\n..leading", 1)
 	recs := feed(t, POP3, Options{LoginDomain: "dbc.mtview.ca.us"}, []step{
@@ -40,23 +42,21 @@ func TestPOP3AnnexB6(t *testing.T) {
 	})
 	from, to := etsi.DirectionFromTarget, etsi.DirectionToTarget
 	assertSequence(t, recs, []string{
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n"),
 		ccq(record.Continue, to, "+OK mrose's maildrop has 2 messages (320 octets)\r\n"),
+		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "STAT\r\n"),
 		ccq(record.Continue, to, "+OK 2 320\r\n"),
 		ccq(record.Continue, from, "LIST\r\n"),
 		ccq(record.Continue, to, "+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n.\r\n"),
-		ccq(record.Continue, to, pop3Msg1),
-		iriq(record.Continue, etsi.EmailDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "RETR 1\r\n"),
 		ccq(record.Continue, to, "+OK 120 octets\r\n"+stuffed+".\r\n"),
+		iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "DELE 1\r\n"),
 		ccq(record.Continue, to, "+OK message 1 deleted\r\n"),
-		ccq(record.Continue, to, pop3Msg2Top),
-		iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "TOP 2 10\r\n"),
 		ccq(record.Continue, to, "+OK top of message follows\r\n"+pop3Msg2Top+".\r\n"),
+		iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "DELE 2\r\n"),
 		ccq(record.Continue, to, "+OK message 2 deleted\r\n"),
 		ccq(record.Continue, from, "QUIT\r\n"),
@@ -112,7 +112,7 @@ func TestPOP3Events(t *testing.T) {
 		{
 			name:  "USER/PASS refused",
 			steps: []step{greet, c("USER kim\r\n"), s("+OK\r\n"), c("PASS bad\r\n"), s("-ERR [AUTH] no\r\n")},
-			want:  []string{iriq(record.Standalone, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+			want:  []string{iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
 			check: func(t *testing.T, recs []*record.Record) {
 				a := iris(recs)[0].EmailIRI.AAAInformation.POP3
 				if a.Username != "kim" || *a.Password != "bad" || *a.Result != etsi.AAAFailed {
@@ -127,14 +127,14 @@ func TestPOP3Events(t *testing.T) {
 				c("QUIT\r\n"), s("+OK bye\r\n")},
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailDownload, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
 			},
 		},
 		{
 			name:  "PASS without answer: logon attempt",
 			steps: []step{greet, c("USER kim\r\n"), s("+OK\r\n"), c("PASS pw\r\n")},
-			want:  []string{iriq(record.Standalone, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown)},
+			want:  []string{iriq(record.Report, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown)},
 		},
 		{
 			name: "AUTH PLAIN",
@@ -142,7 +142,7 @@ func TestPOP3Events(t *testing.T) {
 				c("UIDL\r\n"), s("+OK\r\n1 a\r\n.\r\n"), c("TOP 1 0\r\n"), s("+OK\r\nSubject: x\r\n\r\n.\r\n")},
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, recs []*record.Record) {

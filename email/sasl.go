@@ -12,7 +12,9 @@ const maxSASLSteps = 8
 
 // saslExchange follows one SASL authentication (SMTP AUTH, POP3 AUTH, IMAP
 // AUTHENTICATE) to extract the user name and, for PLAIN and LOGIN, the password.
-// Undecodable base64 is kept as sent and marks the exchange as garbage.
+// Challenges and responses are kept as exchanged, base64 text (ASMTPAAAInformation:
+// "A BASE64 encoded challenge", "A BASE64 encoded hashed response"); credentials are
+// read from their decoding. Undecodable base64 marks the exchange as garbage.
 type saslExchange struct {
 	mech       string
 	challenges [][]byte
@@ -32,11 +34,7 @@ func (x *saslExchange) challenge(text string) {
 	if len(x.challenges) >= maxSASLSteps {
 		return
 	}
-	b, ok := decodeB64(text)
-	if !ok {
-		b = []byte(text)
-	}
-	x.challenges = append(x.challenges, b)
+	x.challenges = append(x.challenges, []byte(strings.TrimSpace(text)))
 }
 
 // response records a client response line.
@@ -51,9 +49,8 @@ func (x *saslExchange) response(text string) {
 	b, ok := decodeB64(text)
 	if !ok {
 		x.garbage = true
-		b = []byte(text)
 	}
-	x.responses = append(x.responses, b)
+	x.responses = append(x.responses, []byte(strings.TrimSpace(text)))
 	n := len(x.responses)
 	switch x.mech {
 	case "PLAIN":
@@ -99,7 +96,8 @@ func (x *saslExchange) method() etsi.AAAAuthMethod {
 	return etsi.AuthMethodUndefined
 }
 
-// joined returns steps separated by LF, for the single challenge/response fields.
+// joined returns the base64 steps separated by LF, for the single challenge and
+// response fields (a multi-step mechanism such as LOGIN has several of each).
 func joined(steps [][]byte) []byte {
 	if len(steps) == 0 {
 		return nil

@@ -21,10 +21,14 @@ type session struct {
 	log   zerolog.Logger
 	proto etsi.EmailProtocol
 
-	open   bool // a logon opened the sequence
-	ended  bool
-	tls    TLSState
-	opaque bool // TLS not terminated by the tap: bytes are only counted
+	open    bool // a logon opened the sequence
+	greeted bool // the server greeting was seen
+	// started: the session's first command was seen (startCommand); CC is delivered
+	// from here on (B.5: USER, PASS, APOP included; C.3: LOGIN, AUTHENTICATE included).
+	started bool
+	ended   bool
+	tls     TLSState
+	opaque  bool // TLS not terminated by the tap: bytes are only counted
 
 	login string // login name once credentials were sent
 	// extra are mailbox addresses of the operation in progress (an SMTP transaction's
@@ -34,8 +38,16 @@ type session struct {
 	octets [2]int64 // client, server totals
 	events int
 
+	// logonAAA is the AAAInformation of the session's logon (Table 3: download IRI).
+	logonAAA *etsi.AAAInformation
+
 	// cc holds the raw bytes of the current exchange per direction (client, server).
 	cc [2]ccBuffer
+	// kept and flushed count bytes per direction that joined cc and that left it; a
+	// command's exchange ends at a client position (cmdEnd points at the latest
+	// command's), so pipelined commands are delivered with their own responses.
+	kept, flushed [2]int64
+	cmdEnd        *int64
 	// ccKey is the event key partial exchange flushes use.
 	ccKey string
 	now   time.Time
@@ -101,14 +113,18 @@ func (s *session) count(dir Direction, n int, now time.Time) {
 // long exchange (100 MB DATA) never sits in memory.
 func (s *session) keep(dir Direction, p []byte) {
 	i := dirIndex(dir)
+	if i == 0 && s.cmdEnd != nil {
+		*s.cmdEnd = s.kept[0] + int64(len(p))
+	}
 	for len(p) > 0 {
 		room := s.opts.CCChunk - s.cc[i].len()
 		if room <= 0 {
-			s.flushDir(i, s.ccKey, nil)
+			s.flushDir(i, s.ccKey, nil, s.kept[0])
 			continue
 		}
 		take := min(room, len(p))
 		s.cc[i].add(p[:take], s.opts.CCChunk)
+		s.kept[i] += int64(take)
 		p = p[take:]
 	}
 }
@@ -209,7 +225,7 @@ func (s *session) emitIRI(b record.Boundary, key string, iri *etsi.EmailIRI, ids
 
 // emitCC hands over one EmailCC record in application format. The record owns
 // content from here on: callers pass a buffer they no longer touch.
-func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirection, content []byte, ids []record.Identity) {
+func (s *session) emitCC(key string, dir etsi.PayloadDirection, content []byte, ids []record.Identity) {
 	if len(content) == 0 || s.opts.OmitApplicationCC {
 		return
 	}
@@ -217,7 +233,7 @@ func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirectio
 		Identities:     ids,
 		Source:         s.info.Source,
 		CorrelationKey: s.info.Key,
-		Boundary:       b,
+		Boundary:       record.Continue,
 		EventKey:       key,
 		Time:           s.now,
 		EmailCC: &etsi.EmailCC{
@@ -228,88 +244,111 @@ func (s *session) emitCC(b record.Boundary, key string, dir etsi.PayloadDirectio
 	})
 }
 
-// flushDir emits the buffered bytes of one direction; before a logon nothing is
-// delivered (clauses B.5, C.3: sessions extend from the login on).
-func (s *session) flushDir(i int, key string, ids []record.Identity) {
-	if s.open && s.cc[i].len() > 0 {
-		if ids == nil {
-			ids = s.identities()
-		}
-		if key == "" {
-			key = s.newKey()
-			s.ccKey = key
-		}
-		dir := etsi.DirectionFromTarget
-		if i == 1 {
-			dir = etsi.DirectionToTarget
-		}
-		s.emitCC(record.Continue, key, dir, s.cc[i].take(s.opts.CCChunk), ids)
+// startCommand notes that a client command starts with the bytes being consumed: client
+// bytes from here to the next command (its line, literals, SASL responses, a DATA
+// body) belong to its exchange, whose end *end tracks. begins says the command starts
+// the session whose CC is delivered (POP3: any AUTHORIZATION command, B.5; IMAP:
+// LOGIN or AUTHENTICATE, C.3; SMTP: HELO, EHLO or LHLO, the logon of Table A.2).
+func (s *session) startCommand(end *int64, begins bool) {
+	if s.greeted && begins {
+		s.started = true
 	}
-	s.cc[i].reset()
+	s.cmdEnd = end
 }
 
-// flushExchange delivers the finished command/response as CC, client bytes first.
-func (s *session) flushExchange(key string, ids []record.Identity) {
-	s.flushDir(0, key, ids)
-	s.flushDir(1, key, ids)
+// clientPos is the position after every client byte consumed so far.
+func (s *session) clientPos() int64 { return s.kept[0] }
+
+// flushDir emits the buffered bytes of one direction, the client's only up to upTo
+// (pipelined commands after it are still waiting for their responses). Before the
+// first command after the greeting nothing is delivered.
+func (s *session) flushDir(i int, key string, ids []record.Identity, upTo int64) {
+	n := int64(s.cc[i].len())
+	if i == 0 {
+		n = min(n, max(upTo-s.flushed[0], 0))
+	}
+	if n == 0 {
+		return
+	}
+	out := s.cc[i].takeN(int(n), s.opts.CCChunk)
+	s.flushed[i] += n
+	if !s.started {
+		return
+	}
+	if ids == nil {
+		ids = s.identities()
+	}
+	if key == "" {
+		key = s.newKey()
+		s.ccKey = key
+	}
+	dir := etsi.DirectionFromTarget
+	if i == 1 {
+		dir = etsi.DirectionToTarget
+	}
+	s.emitCC(key, dir, out, ids)
+}
+
+// flushExchange delivers a finished command/response as CC (Annexes B.5, C.3: after
+// every finished command/response), client bytes up to upTo first, then the server's.
+func (s *session) flushExchange(key string, upTo int64, ids []record.Identity) {
+	s.flushDir(0, key, ids, upTo)
+	s.flushDir(1, key, ids, upTo)
 	s.ccKey = ""
 }
 
-// flushFailedLogon delivers a refused logon's exchange, before any logon, as CC of the
-// TCP session's sequence (Continue): the IRI is a Report with a CIN of its own, the CC
-// joins the CIN a later logon in the same session will use.
-func (s *session) flushFailedLogon(key string, ids []record.Identity) {
-	for i, dir := range []etsi.PayloadDirection{etsi.DirectionFromTarget, etsi.DirectionToTarget} {
-		if s.cc[i].len() > 0 {
-			s.emitCC(record.Continue, key, dir, s.cc[i].take(s.opts.CCChunk), ids)
-		}
-	}
-	s.ccKey = ""
-}
-
-// discardExchange drops buffered bytes of an exchange not delivered (before logon).
+// discardExchange drops the buffered bytes (the greeting, which no session includes).
 func (s *session) discardExchange() {
-	s.cc[0].reset()
-	s.cc[1].reset()
+	for i := range s.cc {
+		s.flushed[i] += int64(s.cc[i].len())
+		s.cc[i].reset()
+	}
 }
 
-// logon reports a successful logon and opens the sequence; a second logon in the same
-// session (SMTP AUTH after EHLO) continues it.
-func (s *session) logon(key string, since [2]int64, aaa *etsi.AAAInformation, ids []record.Identity) {
-	iri := s.iri(etsi.EmailLogon, etsi.EmailStatusSucceeded, since)
+// logon reports a logon and opens the sequence; a second logon in the same session
+// (SMTP AUTH after EHLO, an IMAP LOGIN after a refused one) continues it. st is
+// succeeded except for a refused IMAP LOGIN/AUTHENTICATE (Tables C.1, C.2). The
+// exchange's CC goes first, as for every event: when it opened the session's CIN the
+// IRI joins it.
+func (s *session) logon(key string, upTo int64, since [2]int64, st etsi.EmailStatus, aaa *etsi.AAAInformation, ids []record.Identity) {
+	iri := s.iri(etsi.EmailLogon, st, since)
 	iri.AAAInformation = aaa
+	s.logonAAA = aaa
+	s.started = true
+	s.flushExchange(key, upTo, ids)
 	s.open = true
 	s.emitIRI(record.Open, key, iri, ids)
-	s.flushExchange(key, ids)
 }
 
-// logonFailed reports a refused logon: Report in its own sequence before any logon,
-// Continue within an open one.
-func (s *session) logonFailed(ev etsi.EmailEvent, key string, since [2]int64, aaa *etsi.AAAInformation, ids []record.Identity) {
+// logonFailed reports a refused or unanswered logon as iRI-Report (Tables A.2, B.2):
+// in the session's CIN when one is open (a logon, or CC of earlier exchanges, opened
+// it), else in a CIN of its own.
+func (s *session) logonFailed(ev etsi.EmailEvent, key string, upTo int64, since [2]int64, aaa *etsi.AAAInformation, ids []record.Identity) {
 	st := etsi.EmailStatusFailed
 	if ev == etsi.EmailLogonAttempt {
 		st = etsi.EmailStatusUnknown
 	}
 	iri := s.iri(ev, st, since)
 	iri.AAAInformation = aaa
-	if s.open {
-		s.emitIRI(record.Continue, key, iri, ids)
-		s.flushExchange(key, ids)
-		return
-	}
-	s.emitIRI(record.Standalone, key, iri, ids)
-	s.flushFailedLogon(key, ids)
+	s.flushExchange(key, upTo, ids)
+	s.emitIRI(record.Report, key, iri, ids)
+}
+
+// event reports a send, download or upload as iRI-Report in the session's CIN (Table
+// C.1; Tables A.2 and B.2 allow Continue or Report), after the exchange's CC.
+func (s *session) event(key string, upTo int64, iri *etsi.EmailIRI, ids []record.Identity) {
+	s.flushExchange(key, upTo, ids)
+	s.emitIRI(record.Report, key, iri, ids)
 }
 
 // logoff closes the sequence. The exchange CC goes first: after the Close record a CC
-// would open a new sequence.
-func (s *session) logoff(key string, st etsi.EmailStatus) {
+// would open a new sequence. Without a logon there is no sequence to end: only the CC.
+func (s *session) logoff(key string, upTo int64, st etsi.EmailStatus) {
+	ids := s.identities()
+	s.flushExchange(key, upTo, ids)
 	if !s.open {
-		s.discardExchange()
 		return
 	}
-	ids := s.identities()
-	s.flushExchange(key, ids)
 	iri := s.iri(etsi.EmailLogoff, st, [2]int64{})
 	s.open = false
 	s.emitIRI(record.Close, key, iri, ids)
@@ -323,14 +362,12 @@ func (s *session) finish(now time.Time) {
 	}
 	s.now = now
 	s.ended = true
-	if s.open {
-		s.logoff(s.newKey(), etsi.EmailStatusUnknown)
-	}
+	s.logoff(s.newKey(), s.clientPos(), etsi.EmailStatusUnknown)
 }
 
 // IPPacket implements Machine.IPPacket for every protocol.
 func (s *session) IPPacket(dir Direction, pkt []byte, now time.Time) {
-	if !s.open || s.ended || len(pkt) == 0 {
+	if !s.started || s.ended || len(pkt) == 0 {
 		return
 	}
 	s.now = now
@@ -353,6 +390,16 @@ func (s *session) IPPacket(dir Direction, pkt []byte, now time.Time) {
 		EmailCC:        &etsi.EmailCC{Format: etsi.EmailFormatIPPacket, Content: append([]byte(nil), pkt...)},
 		Direction:      d,
 	})
+}
+
+// statusOf maps a command's outcome to E-mail-Status (Tables A.2, B.2, C.2): a
+// positive reply (2xx, +OK, OK) is operation-succeeded; a negative one (4xx/5xx, -ERR,
+// NO, and IMAP BAD, an error code per clause 7.7) is operation-failed.
+func statusOf(ok bool) etsi.EmailStatus {
+	if ok {
+		return etsi.EmailStatusSucceeded
+	}
+	return etsi.EmailStatusFailed
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/umli/umli/mediation/etsi"
-	"github.com/umli/umli/mediation/record"
 )
 
 // maxPending bounds pipelined commands awaiting replies; beyond it the oldest are
@@ -26,7 +25,8 @@ type smtpCmd struct {
 	arg   string
 	key   string
 	since [2]int64
-	last  bool // BDAT ... LAST
+	cend  int64 // client position after the command (and its body or SASL responses)
+	last  bool  // BDAT ... LAST
 }
 
 // smtpTx is one mail transaction (MAIL FROM .. end of DATA/BDAT LAST).
@@ -58,7 +58,6 @@ type SMTPMachine struct {
 	mode     smtpClientMode
 	data     dotStream
 	bdatLeft int64
-	greeted  bool
 	hello    bool
 
 	replyCode int
@@ -93,7 +92,7 @@ func (m *SMTPMachine) ResumePlain() {
 func (m *SMTPMachine) End(now time.Time) {
 	m.now = now
 	if m.auth != nil && m.auth.credentialsSent() && !m.opaque {
-		m.logonFailed(etsi.EmailLogonAttempt, m.newKey(), m.snapshot(), m.authInfo(nil), m.identities())
+		m.logonFailed(etsi.EmailLogonAttempt, m.newKey(), m.clientPos(), m.snapshot(), m.authInfo(nil), m.identities())
 		m.auth = nil
 	}
 	if m.tx != nil && m.tx.msg != nil {
@@ -157,6 +156,7 @@ func (m *SMTPMachine) command(line string) {
 	if m.ccKey == "" {
 		m.ccKey = c.key
 	}
+	m.startCommand(&c.cend, verb == "HELO" || verb == "EHLO" || verb == "LHLO")
 	switch verb {
 	case "RSET":
 		// Cleared on the command, not the reply: a pipelined DATA may already have
@@ -173,7 +173,7 @@ func (m *SMTPMachine) command(line string) {
 		if m.tx == nil {
 			m.tx = &smtpTx{since: c.since}
 		}
-		m.tx.msg = newMessage(&m.session, c.key, etsi.DirectionFromTarget, nil)
+		m.tx.msg = newMessage(&m.session)
 		m.data = newDotStream()
 		m.mode = smtpData
 	case "BDAT":
@@ -188,7 +188,7 @@ func (m *SMTPMachine) command(line string) {
 			m.tx = &smtpTx{since: c.since}
 		}
 		if m.tx.msg == nil {
-			m.tx.msg = newMessage(&m.session, c.key, etsi.DirectionFromTarget, nil)
+			m.tx.msg = newMessage(&m.session)
 		}
 		if size > 0 {
 			m.bdatLeft, m.mode = size, smtpBDAT
@@ -247,7 +247,7 @@ func (m *SMTPMachine) reply(code int, text string) {
 	}
 	if len(m.pending) == 0 {
 		// Unsolicited (421 shutdown): part of the session content.
-		m.flushExchange("", nil)
+		m.flushExchange("", m.clientPos(), nil)
 		return
 	}
 	c := m.pending[0]
@@ -267,10 +267,10 @@ func (m *SMTPMachine) reply(code int, text string) {
 		}
 		if ok {
 			m.hello = true
-			m.logon(c.key, c.since, nil, m.identities())
+			m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, nil, m.identities())
 			return
 		}
-		m.logonFailed(etsi.EmailLogonFailure, c.key, c.since, nil, m.identities())
+		m.logonFailed(etsi.EmailLogonFailure, c.key, c.cend, c.since, nil, m.identities())
 		return
 	case "AUTH":
 		m.authDone(c, ok)
@@ -302,17 +302,17 @@ func (m *SMTPMachine) reply(code int, text string) {
 			return
 		}
 	case "QUIT":
-		m.logoff(c.key, etsi.EmailStatusSucceeded)
+		m.logoff(c.key, c.cend, statusOf(ok))
 		return
 	case "STARTTLS":
 		if code == 220 {
 			m.tls, m.opaque = TLSAccepted, true
-			m.flushExchange(c.key, nil)
+			m.flushExchange(c.key, c.cend, nil)
 			return
 		}
 		m.tls = TLSNone
 	}
-	m.flushExchange(c.key, nil)
+	m.flushExchange(c.key, c.cend, nil)
 }
 
 // authDone reports the AUTH outcome as logon (with ASMTPAAAInformation) or failure.
@@ -321,7 +321,7 @@ func (m *SMTPMachine) authDone(c *smtpCmd, ok bool) {
 	m.auth = nil
 	m.mode = smtpCommands
 	if x == nil {
-		m.flushExchange(c.key, nil)
+		m.flushExchange(c.key, c.cend, nil)
 		return
 	}
 	if x.user != "" {
@@ -331,10 +331,10 @@ func (m *SMTPMachine) authDone(c *smtpCmd, ok bool) {
 	info.ASMTP.Result = aaaResult(ok)
 	if ok {
 		m.aaa = info.ASMTP
-		m.logon(c.key, c.since, info, m.identities())
+		m.logon(c.key, c.cend, c.since, etsi.EmailStatusSucceeded, info, m.identities())
 		return
 	}
-	m.logonFailed(etsi.EmailLogonFailure, c.key, c.since, info, m.identities())
+	m.logonFailed(etsi.EmailLogonFailure, c.key, c.cend, c.since, info, m.identities())
 }
 
 // authInfo builds ASMTPAAAInformation of an exchange (nil: the one in progress).
@@ -363,19 +363,24 @@ func (m *SMTPMachine) dataDone(c *smtpCmd, code int) {
 		if m.mode == smtpData {
 			m.mode = smtpCommands
 		}
-		m.flushExchange(c.key, nil)
+		m.flushExchange(c.key, c.cend, nil)
 		return
 	}
 	if tx.msg != nil {
 		tx.msg.end()
 	}
-	st := etsi.EmailStatusSucceeded
-	if code < 200 || code >= 300 || tx.failed {
-		st = etsi.EmailStatusFailed
-	}
+	ok := code >= 200 && code < 300 && !tx.failed
 	ev := etsi.EmailSend
+	// Clause 7.7, Table 4: the termination point of a send is the recipient mailbox. A
+	// submission server's 2xx says it accepted the message, not that any mailbox got it:
+	// status unknown. An MX (SMTPReceive) is the recipients' mailbox server, so its 2xx
+	// is the termination point of the receive.
+	st := etsi.EmailStatusUnknown
 	if m.opts.SMTPReceive {
-		ev = etsi.EmailReceive
+		ev, st = etsi.EmailReceive, etsi.EmailStatusSucceeded
+	}
+	if !ok {
+		st = etsi.EmailStatusFailed
 	}
 	iri := m.iri(ev, st, tx.since)
 	iri.Sender = ptr(tx.sender)
@@ -384,14 +389,29 @@ func (m *SMTPMachine) dataDone(c *smtpCmd, code int) {
 	if tx.msg != nil {
 		tx.msg.apply(iri, false)
 	}
-	if m.aaa != nil {
+	if m.aaa != nil && ev == etsi.EmailSend {
+		// Table 1 (send) has AAAInformation; Table 2 (receive) has not.
 		iri.AAAInformation = &etsi.AAAInformation{ASMTP: m.aaa}
-		iri.SenderValidity = ptr(etsi.SenderValidated)
-	} else {
-		iri.SenderValidity = ptr(etsi.SenderNonValidated)
 	}
-	ids := m.identities()
-	m.emitIRI(record.Continue, c.key, iri, ids)
-	m.flushExchange(c.key, ids)
+	if m.senderValidated(tx.sender) {
+		iri.SenderValidity = ptr(etsi.SenderValidated)
+	}
+	m.event(c.key, c.cend, iri, m.identities())
 	m.tx, m.extra = nil, nil
+}
+
+// senderValidated reports whether the operator assured the sender (EmailIRI
+// e-mail-Sender-Validity validated: "The operator has assured the e-mail-sender"): the
+// server accepted SMTP AUTH and the envelope sender is the authenticated identity (or
+// that name at Options.LoginDomain). Otherwise the tap cannot know what the server
+// checked, so the field is left out rather than claiming nonvalidated.
+func (m *SMTPMachine) senderValidated(sender string) bool {
+	if m.aaa == nil || m.aaa.Result == nil || *m.aaa.Result != etsi.AAASucceeded || sender == "" {
+		return false
+	}
+	u := m.aaa.Username
+	if strings.EqualFold(sender, u) {
+		return true
+	}
+	return m.opts.LoginDomain != "" && !strings.Contains(u, "@") && strings.EqualFold(sender, u+"@"+m.opts.LoginDomain)
 }

@@ -34,22 +34,27 @@ func TestSMTPSessionSequence(t *testing.T) {
 		s("221 bye\r\n"),
 	})
 	from, to := etsi.DirectionFromTarget, etsi.DirectionToTarget
+	// Every exchange is CC once, as exchanged, before its IRI; pipelined commands are
+	// delivered each with its own reply (B.5/C.3 by analogy: after every finished
+	// command/response); the message is CC only inside the DATA exchange.
 	assertSequence(t, recs, []string{
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "EHLO client.example\r\n"),
 		ccq(record.Continue, to, "250-mail.example\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250 PIPELINING\r\n"),
 		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, authLine),
 		ccq(record.Continue, to, "235 2.7.0 Authentication successful\r\n"),
-		ccq(record.Continue, from, pipelined),
+		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		ccq(record.Continue, from, "MAIL FROM:<alice@example.org> SIZE=100\r\n"),
 		ccq(record.Continue, to, "250 OK\r\n"),
+		ccq(record.Continue, from, "RCPT TO:<bob@example.net>\r\n"),
 		ccq(record.Continue, to, "250 OK\r\n"),
+		ccq(record.Continue, from, "RCPT TO:<nobody@example.net>\r\n"),
 		ccq(record.Continue, to, "550 no such user\r\n"),
+		ccq(record.Continue, from, "RCPT TO:<Carol@Example.net>\r\n"),
 		ccq(record.Continue, to, "250 OK\r\n"),
-		ccq(record.Continue, from, smtpMsg),
-		iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
-		ccq(record.Continue, from, stuffed+".\r\n"),
+		ccq(record.Continue, from, "DATA\r\n"+stuffed+".\r\n"),
 		ccq(record.Continue, to, "354 go ahead\r\n250 queued as 1\r\n"),
+		iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
 		ccq(record.Continue, from, "QUIT\r\n"),
 		ccq(record.Continue, to, "221 bye\r\n"),
 		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
@@ -57,7 +62,7 @@ func TestSMTPSessionSequence(t *testing.T) {
 	ev := iris(recs)
 	auth := ev[1].EmailIRI.AAAInformation
 	if auth == nil || auth.ASMTP == nil || auth.ASMTP.Username != "alice@example.org" ||
-		string(auth.ASMTP.Response) != "\x00alice@example.org\x00s3cret" || *auth.ASMTP.Result != etsi.AAASucceeded ||
+		string(auth.ASMTP.Response) != b64("\x00alice@example.org\x00s3cret") || *auth.ASMTP.Result != etsi.AAASucceeded ||
 		*auth.ASMTP.AuthMethod != etsi.AuthMethodUndefined {
 		t.Errorf("AUTH AAAInformation = %+v", auth)
 	}
@@ -70,7 +75,7 @@ func TestSMTPSessionSequence(t *testing.T) {
 	if want := int64(len(pipelined + stuffed + ".\r\n")); send.ClientOctetsSent != want {
 		t.Errorf("send client octets = %d, want %d", send.ClientOctetsSent, want)
 	}
-	for _, r := range recs[11:15] {
+	for _, r := range recs[14:17] {
 		for _, a := range []string{"alice@example.org", "bob@example.net", "carol@example.net"} {
 			if !hasIdentity(r, record.IdentityEmail, a) {
 				t.Errorf("%s lacks identity %s: %v", describe(r), a, r.Identities)
@@ -92,7 +97,7 @@ func TestSMTPEvents(t *testing.T) {
 		{
 			name:  "HELO refused",
 			steps: []step{s("220 hi\r\n"), c("HELO x\r\n"), s("550 go away\r\n")},
-			want:  []string{iriq(record.Standalone, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
+			want:  []string{iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
 		},
 		{
 			name: "AUTH LOGIN",
@@ -105,7 +110,7 @@ func TestSMTPEvents(t *testing.T) {
 			},
 			check: func(t *testing.T, iri []*record.Record) {
 				a := iri[1].EmailIRI.AAAInformation.ASMTP
-				if a.Username != "bob" || string(a.Challenge) != "Username:\nPassword:" || string(a.Response) != "bob\npw" {
+				if a.Username != "bob" || string(a.Challenge) != "VXNlcm5hbWU6\nUGFzc3dvcmQ6" || string(a.Response) != b64("bob")+"\n"+b64("pw") {
 					t.Errorf("AAA = %+v", a)
 				}
 				if !hasIdentity(iri[2], record.IdentityEmail, "bob") {
@@ -119,13 +124,13 @@ func TestSMTPEvents(t *testing.T) {
 				c(b64("tim b913a602c7eda7a495b4e6e7334d3890")+"\r\n"), s("535 5.7.8 no\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
+				iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, iri []*record.Record) {
 				a := iri[1].EmailIRI.AAAInformation.ASMTP
 				if a.Username != "tim" || *a.AuthMethod != etsi.AuthMethodCRAMMD5 || *a.Result != etsi.AAAFailed ||
-					string(a.Challenge) != "<1896.697170952@postoffice.example.net>" {
+					string(a.Challenge) != b64("<1896.697170952@postoffice.example.net>") {
 					t.Errorf("AAA = %+v", a)
 				}
 			},
@@ -136,7 +141,7 @@ func TestSMTPEvents(t *testing.T) {
 				s("501 5.5.2 cannot decode\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
+				iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
 			},
 		},
@@ -145,7 +150,7 @@ func TestSMTPEvents(t *testing.T) {
 			steps: append(ehlo, c("AUTH PLAIN "+b64("\x00eve\x00pw")+"\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown),
+				iriq(record.Report, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, iri []*record.Record) {
@@ -182,13 +187,13 @@ func TestSMTPEvents(t *testing.T) {
 				c("DATA\r\n"), s("354 go\r\n"), c("Subject: 2\r\n\r\ntwo\r\n.\r\n"), s("554 spam\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailReceive, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailReceive, etsi.EmailStatusFailed),
+				iriq(record.Report, etsi.EmailReceive, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailReceive, etsi.EmailStatusFailed),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, iri []*record.Record) {
 				if *iri[2].EmailIRI.Sender != "" || iri[2].EmailIRI.Recipients[0] != "c@y" ||
-					*iri[2].EmailIRI.SenderValidity != etsi.SenderNonValidated {
+					iri[2].EmailIRI.SenderValidity != nil {
 					t.Errorf("second IRI = %+v", iri[2].EmailIRI)
 				}
 			},
@@ -199,7 +204,7 @@ func TestSMTPEvents(t *testing.T) {
 				s("250 ok\r\n250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n"), c("\r\nhi\r\n.\r\n"), s("250 ok\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, iri []*record.Record) {
@@ -223,7 +228,7 @@ func TestSMTPEvents(t *testing.T) {
 				c("b>\r\nBDAT 6 LAST\r\n\r\nbody"), s("250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n")),
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+				iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
 				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 			},
 			check: func(t *testing.T, iri []*record.Record) {
@@ -303,14 +308,14 @@ func TestSMTPLargeData(t *testing.T) {
 	got := iris(col.recs)
 	assertSequence(t, got, []string{
 		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-		iriq(record.Continue, etsi.EmailSend, etsi.EmailStatusSucceeded),
+		iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
 		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 	})
 	if maxCC > 256<<10 {
 		t.Errorf("largest CC %d bytes exceeds the chunk size", maxCC)
 	}
-	// The message CC (unstuffed) plus the raw exchange CC both carry the body.
-	if want := 2*(sent+int64(len("Subject: big\r\n\r\n"))) + int64(len("DATA\r\n.\r\n")); total != want {
+	// The body reaches the LEMF once, inside the raw DATA exchange.
+	if want := sent + int64(len("Subject: big\r\n\r\n")) + int64(len("DATA\r\n.\r\n")); total != want {
 		t.Errorf("CC content %d bytes, want %d", total, want)
 	}
 }

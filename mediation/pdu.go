@@ -31,7 +31,7 @@ func contentKind(r *record.Record) (session.Kind, error) {
 		return kind, fmt.Errorf("%w: %d contents set, want exactly one of MessagingIRI, EmailIRI, MessagingCC, EmailCC", ErrBadRecord, n)
 	}
 	switch r.Boundary {
-	case record.Standalone, record.Open, record.Continue, record.Close:
+	case record.Standalone, record.Open, record.Continue, record.Close, record.Report:
 	default:
 		return kind, fmt.Errorf("%w: boundary %d", ErrBadRecord, int(r.Boundary))
 	}

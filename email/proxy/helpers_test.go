@@ -163,6 +163,7 @@ var statusNames = map[etsi.EmailStatus]string{
 
 var boundaryNames = map[record.Boundary]string{
 	record.Standalone: "Standalone", record.Open: "Open", record.Continue: "Continue", record.Close: "Close",
+	record.Report: "Report",
 }
 
 func describe(r *record.Record) string {
@@ -222,6 +223,20 @@ func ccContent(recs []*record.Record, r *record.Record, dir etsi.PayloadDirectio
 		}
 	}
 	return out
+}
+
+// ccHas reports whether the exchange CC of r's event in one direction holds want as
+// exchanged (CC is the raw exchange, the message inside it once).
+func ccHas(recs []*record.Record, r *record.Record, dir etsi.PayloadDirection, want string) bool {
+	return strings.Contains(strings.Join(ccContent(recs, r, dir), ""), want)
+}
+
+// dotStuffed is text as SMTP DATA and POP3 RETR carry it (RFC 5321 4.5.2).
+func dotStuffed(text string) string {
+	if strings.HasPrefix(text, ".") {
+		text = "." + text
+	}
+	return strings.ReplaceAll(text, "\n.", "\n..")
 }
 
 func iri(b record.Boundary, ev etsi.EmailEvent, st etsi.EmailStatus) string {

@@ -21,7 +21,7 @@ func TestDovecotTLSThroughProxy(t *testing.T) {
 	terminate := Config{TLS: operator.Server, UpstreamTLS: serverCert.Client}
 	parsed := []string{
 		iri(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-		iri(record.Continue, etsi.EmailDownload, etsi.EmailStatusSucceeded),
+		iri(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
 		iri(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
 	}
 	tests := []struct {

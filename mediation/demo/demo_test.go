@@ -163,6 +163,18 @@ func readSummary(t *testing.T, dir string) lemf.Summary {
 
 // checkCalls: n CINs, each one call from iRI-Begin to iRI-End without gaps, and each
 // wanted call's events in order in a CIN of its own.
+// middleIRIType is the iRIType of an event inside a call or session: e-mail sends,
+// receives, downloads, uploads and logon failures are iRI-Report in the session's CIN
+// (TS 102 232-2 Tables A.2, B.2, C.1), everything else iRI-Continue.
+func middleIRIType(category string) string {
+	switch category {
+	case "e-mail-send", "e-mail-receive", "e-mail-download", "e-mail-partial-download", "e-mail-upload",
+		"e-mail-logon-failure", "e-mail-logon-attempt":
+		return "iRI-Report"
+	}
+	return "iRI-Continue"
+}
+
 func checkCalls(t *testing.T, cins []lemf.CINSummary, n int, want [][]string) {
 	t.Helper()
 	if len(cins) != n {
@@ -172,7 +184,7 @@ func checkCalls(t *testing.T, cins []lemf.CINSummary, n int, want [][]string) {
 	for _, c := range cins {
 		var sig []string
 		for i, e := range c.Events {
-			w := "iRI-Continue"
+			w := middleIRIType(e.Category)
 			switch i {
 			case 0:
 				w = "iRI-Begin"

@@ -38,6 +38,12 @@ const (
 	Open                       // iRI-Begin (iRI-Continue when the sequence is already open)
 	Continue                   // iRI-Continue (iRI-Begin when the sequence is not open yet)
 	Close                      // iRI-End (iRI-Report when no sequence is open)
+	// Report is an event inside the sequence that neither begins nor ends it (TS 102
+	// 232-2 Table C.1: IMAP FETCH and APPEND are iRI-Report in the session's CIN):
+	// iRI-Report in the open sequence's CIN, iRI-Report in a CIN of its own when none is
+	// open. It never marks the sequence as begun: a later Open is still iRI-Begin unless
+	// an IRI already began it, and it never opens or closes a sequence.
+	Report
 )
 
 // Record is one intercept record: an IRI event or one chunk of content.

@@ -6,12 +6,18 @@ import "github.com/redis/go-redis/v9"
 //
 // KEYS: 1 CIN counter, 2 idle zset, 3 journal hash, 3+i session hash of record i.
 // ARGV: 1 now (ms), 2 session TTL (ms), 3 activity refresh interval (ms), 4 retry flag
-// ("1" on a retry), then per record: journal id, kind (i|c), boundary (0..3), event key,
+// ("1" on a retry), then per record: journal id, kind (i|c), boundary (0..4: record.Boundary), event key,
 // correlation key, record blob, explicit close blob, generic close blob, LIID count,
 // LIIDs.
 //
-// Session fields: cin; t (last activity, ms); b (an IRI was sent: the next Open/Continue
-// is iRI-Continue); n (event counter); e:<event key>; i:<liid> and c:<liid> (IRI/CC PDUs so
+// Boundaries: 0 Standalone (iRI-Report, own CIN), 1 Open and 2 Continue (iRI-Begin, or
+// iRI-Continue once an IRI began the sequence), 3 Close (iRI-End; iRI-Report in its own
+// CIN when nothing is open), 4 Report (iRI-Report in the open sequence's CIN, in its own
+// CIN when nothing is open; it does not set b, so a later Open is still iRI-Begin). CC
+// is numbered in the sequence for 1..4 and opens it silently when nothing is open.
+//
+// Session fields: cin; t (last activity, ms); b (an Open/Continue IRI was sent: the next
+// Open/Continue is iRI-Continue); n (event counter); e:<event key>; i:<liid> and c:<liid> (IRI/CC PDUs so
 // far = next sequence number); z (explicit close IRI); g (generic close IRI);
 // x:<liid> (the LIID's window closed: it already had its iRI-End, counters are kept so a
 // re-activated LIID never reuses a number); s:<event key> (CIN of a standalone event with content) and s:<event key>:<i|c>:<liid>
@@ -100,7 +106,7 @@ while a <= #ARGV do
         if cur[5 + n + i] then redis.call('HDEL', skey, f[5 + n + i]) end
       end
       local open = cur[1]
-      if iri and bnd == '3' and not open then
+      if iri and (bnd == '3' or bnd == '4') and not open then
         own()
       else
         local set = {'t', now}
@@ -112,6 +118,7 @@ while a <= #ARGV do
         local itype = '0'
         if iri then
           if bnd == '3' then itype = '2'
+          elseif bnd == '4' then itype = '4'
           elseif cur[2] then itype = '3'
           else itype = '1'; set[#set + 1] = 'b'; set[#set + 1] = '1' end
         end

@@ -417,3 +417,53 @@ func TestCINWraps(t *testing.T) {
 		t.Fatalf("CINs %v", cins)
 	}
 }
+
+// TestReportBoundary: record.Report is iRI-Report in the open sequence's CIN (TS 102
+// 232-2 Table C.1, C.4: one CIN from LOGIN to LOGOUT with FETCH/APPEND as iRI-Report
+// between), iRI-Report in a CIN of its own when nothing is open, and never marks the
+// sequence as begun.
+func TestReportBoundary(t *testing.T) {
+	srv := testredis.Start(t)
+	s := newStore(t, srv.Addr, "a", time.Minute)
+	ctx := context.Background()
+	steps := []stepCase{
+		{"imap", record.Open, IRI, "login", 0, etsi.IRIBegin, 1, 0},     // LOGIN: begin
+		{"imap", record.Continue, CC, "login", 0, 0, 1, 0},              // its CC
+		{"imap", record.Report, IRI, "fetch", 0, etsi.IRIReport, 2, 1},  // FETCH: report, same CIN
+		{"imap", record.Continue, CC, "fetch", 0, 0, 2, 1},              // its CC: same event id
+		{"imap", record.Report, IRI, "append", 0, etsi.IRIReport, 3, 2}, // APPEND: report, same CIN
+		{"imap", record.Continue, IRI, "", 0, etsi.IRIContinue, 0, 3},   // still begun: continue
+		{"imap", record.Close, IRI, "logout", 0, etsi.IRIEnd, 4, 4},     // LOGOUT: end, same CIN
+		{"imap", record.Report, IRI, "late", 1, etsi.IRIReport, 1, 0},   // nothing open: own CIN
+		{"imap", record.Open, IRI, "", 2, etsi.IRIBegin, 0, 0},          // the report opened nothing
+		{"pop", record.Continue, CC, "user", 3, 0, 1, 0},                // USER exchange opens silently
+		{"pop", record.Report, IRI, "pass", 3, etsi.IRIReport, 2, 0},    // logon failure: report in it
+		{"pop", record.Continue, CC, "pass", 3, 0, 2, 1},                //
+		{"pop", record.Open, IRI, "apop", 3, etsi.IRIBegin, 3, 1},       // not begun by the report: begin
+		{"pop", record.Report, IRI, "retr", 3, etsi.IRIReport, 4, 2},    // download: report
+		{"pop", record.Close, IRI, "quit", 3, etsi.IRIEnd, 5, 3},        // QUIT: end
+		{"cc", record.Report, CC, "x", 4, 0, 1, 0},                      // CC with Report: as Continue
+		{"cc", record.Report, IRI, "x", 4, etsi.IRIReport, 1, 0},        // and the IRI joins it
+	}
+	var cins []uint32
+	for i, st := range steps {
+		n, err := s.Step(ctx, &Step{NE: "ne1", CorrelationKey: st.ck, Boundary: st.b, Kind: st.kind, EventKey: st.ekey,
+			LIIDs: []string{"L1"}, ID: s.NewID(), Blob: []byte("r"), Now: time.Now()})
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if st.cin == len(cins) {
+			for _, c := range cins {
+				if c == n.CIN {
+					t.Fatalf("step %d: CIN %d reused", i, n.CIN)
+				}
+			}
+			cins = append(cins, n.CIN)
+		} else if cins[st.cin] != n.CIN {
+			t.Fatalf("step %d: CIN %d, want %d", i, n.CIN, cins[st.cin])
+		}
+		if n.IRIType != st.itype || n.EventID != st.ev || n.Seqs[0] != (LIIDSeq{"L1", st.seq}) {
+			t.Fatalf("step %d: got type %v ev %d seq %v; want type %v ev %d seq %d", i, n.IRIType, n.EventID, n.Seqs, st.itype, st.ev, st.seq)
+		}
+	}
+}

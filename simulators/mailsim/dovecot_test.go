@@ -67,10 +67,10 @@ func TestRunAgainstDovecot(t *testing.T) {
 		return fmt.Sprintf("%d/%d/%d", b, e, etsi.EmailStatusSucceeded)
 	}
 	want := map[etsi.EmailProtocol][]string{
-		etsi.ProtocolPOP3: {ev(record.Open, etsi.EmailLogon), ev(record.Continue, etsi.EmailDownload),
-			ev(record.Continue, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
-		etsi.ProtocolIMAP4: {ev(record.Open, etsi.EmailLogon), ev(record.Continue, etsi.EmailPartialDownload),
-			ev(record.Continue, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
+		etsi.ProtocolPOP3: {ev(record.Open, etsi.EmailLogon), ev(record.Report, etsi.EmailDownload),
+			ev(record.Report, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
+		etsi.ProtocolIMAP4: {ev(record.Open, etsi.EmailLogon), ev(record.Report, etsi.EmailPartialDownload),
+			ev(record.Report, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
 	}
 	for p, w := range want {
 		if strings.Join(events[p], " ") != strings.Join(w, " ") {
