@@ -48,9 +48,19 @@ type pduParams struct {
 	at   time.Time // time stamp to write
 }
 
-// buildPDU encodes one PS-PDU of r for one LIID. It reports the values it had to map to
-// the destination's older schema version.
-func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte, handover.HI, []etsi.Downgrade, error) {
+// built is what buildPDU reports besides the bytes.
+type built struct {
+	hi handover.HI
+	// downs are the values mapped to the destination's older schema version.
+	downs []etsi.Downgrade
+	// adjusted are the fields etsi's Conform rules changed so that the PDU encodes.
+	adjusted []etsi.Adjustment
+}
+
+// buildPDU encodes one PS-PDU of r for one LIID. Fields that break their ASN.1 constraint
+// are first conformed (CONSTRAINTS.md in mediation/etsi) on copies, so r stays as it was
+// for the other LIIDs and for the journal.
+func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte, built, error) {
 	cin := p.n.CIN
 	h := etsi.PSHeader{
 		LIID:                     p.liid,
@@ -66,7 +76,7 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 	gt, us := stamps(p.dest.Timestamps, p.at)
 	h.TimeStamp, h.MicroSecondTimeStamp = gt, us
 	var pdu etsi.PSPDU
-	hi := handover.HI2
+	b := built{hi: handover.HI2, adjusted: h.Conform()}
 	var ev *uint32
 	if p.n.EventID != 0 {
 		ev = &p.n.EventID
@@ -78,13 +88,16 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 		if r.MessagingIRI != nil {
 			mi := *r.MessagingIRI
 			mi.EventIdentifier = ev
+			b.adjusted = append(b.adjusted, mi.Conform()...)
 			payload.Contents.MessagingIRI = &mi
 		} else {
-			payload.Contents.EmailIRI = r.EmailIRI
+			ei := *r.EmailIRI
+			b.adjusted = append(b.adjusted, ei.Conform()...)
+			payload.Contents.EmailIRI = &ei
 		}
 		pdu = etsi.IRIPDU(h, payload)
 	default:
-		hi = handover.HI3
+		b.hi = handover.HI3
 		dir := r.Direction
 		payload := etsi.CCPayload{PayloadDirection: &dir, TimeStamp: gt, MicroSecondTimeStamp: us}
 		if r.MessagingCC != nil {
@@ -92,18 +105,21 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 			if ev != nil {
 				mc.EventIdentifier = *ev
 			}
+			b.adjusted = append(b.adjusted, mc.Conform()...)
 			payload.Contents.MessagingCC = &mc
 		} else {
-			payload.Contents.EmailCC = r.EmailCC
+			ec := *r.EmailCC
+			b.adjusted = append(b.adjusted, ec.Conform()...)
+			payload.Contents.EmailCC = &ec
 		}
 		pdu = etsi.CCPDU(h, payload)
 	}
-	pdu, downs := pdu.ForVersion(p.dest.Version)
+	pdu, b.downs = pdu.ForVersion(p.dest.Version)
 	out, err := pdu.AppendBER(dst, p.dest.Version)
 	if err != nil {
-		return dst, hi, downs, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
+		return dst, b, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
 	}
-	return out, hi, downs, nil
+	return out, b, nil
 }
 
 // stamps renders t in the destination's timestamp style.
