@@ -66,14 +66,15 @@ func (a Adjustment) Label() string {
 	return b.String()
 }
 
-// SIZE maxima of the fields Conform repairs (shared/asn1/EmailPDU.asn, LI-PS-PDU.asn).
+// Bounds Conform repairs to, from the constants generated out of shared/asn1
+// (asn1_constraints_gen.go).
 const (
-	maxEmailAddress   = 255  // e-mail-Sender, E-mail-Address-List elements
-	maxAddressList    = 1023 // E-mail-Address-List
-	maxAAAString      = 64   // AAAInformation username, password
-	maxOperatorID     = 16   // operatorIdentifier
-	maxNetworkElement = 16   // networkElementIdentifier
-	maxMicroSeconds   = 999999
+	maxEmailAddress   = SizeEmailIRIEMailSenderMax
+	maxAddressList    = CountEMailAddressListMax
+	maxAAAString      = SizeIMAPAAAInformationUsernameMax // every AAA username/password is (0..64)
+	maxOperatorID     = SizeNetworkIdentifierOperatorIdentifierMax
+	maxNetworkElement = SizeNetworkIdentifierNetworkElementIdentifierMax
+	maxMicroSeconds   = RangeMicroSecondTimeStampMicroSecondsMax
 )
 
 // conformer collects the adjustments under a path prefix.
@@ -121,7 +122,7 @@ func (c *conformer) addressList(path string, list []string) ([]string, bool) {
 		list = out
 	}
 	for i, a := range list {
-		fixed, ch := c.utf8String(path+"["+strconv.Itoa(i)+"]", a, maxEmailAddress)
+		fixed, ch := c.utf8String(path+"["+strconv.Itoa(i)+"]", a, SizeEMailAddressListItemMax)
 		if !ch {
 			continue
 		}
@@ -360,7 +361,7 @@ func conformProperty(c *conformer, path string, p *MessagingProperty) (*Messagin
 	ap := path + "." + propertyNames[tag]
 	switch tag {
 	case 0:
-		if len(p.Pincode) > 32 {
+		if len(p.Pincode) > SizeMessagingPropertyPincodeMax {
 			c.add(ap, RuleElementOmitted)
 			return nil, false
 		}
