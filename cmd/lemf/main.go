@@ -22,8 +22,8 @@ import (
 )
 
 const usage = `usage:
-  lemf decode FILE...
-  lemf listen [--hi2 ADDR] [--hi3 ADDR] [--out DIR] [--tls-cert F --tls-key F --tls-client-ca F] [--log-level L]
+  lemf decode [--strict] FILE...
+  lemf listen [--strict] [--hi2 ADDR] [--hi3 ADDR] [--out DIR] [--tls-cert F --tls-key F --tls-client-ca F] [--log-level L]
 `
 
 func main() {
@@ -41,6 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)
 			return 2
+		}
+		if args[1] == "--strict" {
+			return decodeStrict(args[2:], stdout, stderr)
 		}
 		if err := lemf.DecodeFiles(stdout, args[1:]...); err != nil {
 			fmt.Fprintf(stderr, "lemf decode: %v\n", err)
@@ -78,6 +81,7 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	key := fs.String("tls-key", "", "server private key (PEM)")
 	clientCA := fs.String("tls-client-ca", "", "CA that client certificates must chain to (PEM)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	strict := fs.Bool("strict", false, "check every PDU against the ASN.1 constraints; log and count violations")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,7 +93,7 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	cfg := lemf.Config{HI2Addr: *hi2, HI3Addr: *hi3, OutDir: *out,
-		Logger: zerolog.New(stderr).Level(lvl).With().Timestamp().Logger()}
+		Logger: zerolog.New(stderr).Level(lvl).With().Timestamp().Logger(), Strict: *strict}
 	if *cert != "" || *key != "" || *clientCA != "" {
 		if cfg.TLS, err = lemf.ServerTLSConfig(*cert, *key, *clientCA); err != nil {
 			return err

@@ -36,6 +36,9 @@ type Config struct {
 	MaxPDU int
 	// Now is the clock for receive times; nil means time.Now.
 	Now func() time.Time
+	// Strict checks every PDU against the ASN.1 constraints (etsi.Validate), logs each
+	// violation (path and offset, no content) and counts them in the summary.
+	Strict bool
 }
 
 // hi is a handover interface.
@@ -249,7 +252,7 @@ func (l *LEMF) notifyLocked() {
 }
 
 func (l *LEMF) summaryLocked() Summary {
-	s := Summary{HI2: l.stats[hi2], HI3: l.stats[hi3]}
+	s := Summary{HI2: l.stats[hi2], HI3: l.stats[hi3], Strict: l.cfg.Strict}
 	cins := map[cinKey]*CINSummary{}
 	get := func(k cinKey) *CINSummary {
 		c, ok := cins[k]
