@@ -513,7 +513,7 @@ func erlIdentity(id *MessagingPartyIdentity) eTuple {
 	case 0:
 		v = eBin(appendTBCD([]byte{msisdnNature}, id.MSISDN))
 	case 1:
-		v = eS(id.E164)
+		v = eBin(en300356CallingPartyNumber(strings.TrimPrefix(id.E164, "+")))
 	case 2:
 		v = eStrList(id.EmailAddresses)
 	case 3:

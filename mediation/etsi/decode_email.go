@@ -60,7 +60,7 @@ func decodeEmailIRIField(d *dec, c *ber.Element, x *EmailIRI) error {
 	case 9:
 		var s string
 		if s, err = d.text(c, true); err == nil {
-			err = atOff(c, addressCheck(s))
+			err = atOff(c, senderCheck(s))
 			x.Sender = &s
 		}
 		return wrapField(err, "e-mail-Sender", c)
@@ -271,7 +271,13 @@ func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
 			return err
 		}
 	}
-	return s.require(emailCCNames, 0, 1, 2)
+	if err := s.require(emailCCNames, 0, 1, 2); err != nil {
+		return err
+	}
+	if err := emailContent(x.Format, x.Content); err != nil {
+		return wrapField(atOff(e, err), "content", e)
+	}
+	return nil
 }
 
 var ipNames = map[uint32]string{1: "iP-type", 2: "iP-value"}
@@ -308,7 +314,7 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 		case 4:
 			var n int64
 			if n, err = c.Int64(); err == nil {
-				if n < 1 || n > 128 {
+				if n < RangeIPAddressIPv6PrefixLengthMin || n > RangeIPAddressIPv6PrefixLengthMax {
 					err = atOff(&c, ErrConstraint)
 				} else {
 					p := uint8(n)
@@ -318,7 +324,7 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 			err = wrapField(err, "iPv6PrefixLength", &c)
 		case 5:
 			if a.V4SubnetMask, err = d.bytes(&c); err == nil {
-				err = atOff(&c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), 4, 4))
+				err = atOff(&c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), SizeIPAddressIPv4SubnetMaskMin, SizeIPAddressIPv4SubnetMaskMax))
 			}
 			err = wrapField(err, "iPv4SubnetMask", &c)
 		case 6:
@@ -334,6 +340,9 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 	}
 	if err := s.require(ipNames, 1, 2); err != nil {
 		return nil, err
+	}
+	if at, err := ipCoding(&a, true); err != nil {
+		return nil, wrapField(atOff(e, err), at, e)
 	}
 	p := d.ipAddress()
 	*p = a
@@ -352,12 +361,12 @@ func decodeIPValue(d *dec, e *ber.Element, a *IPAddress) error {
 		switch c.Tag.Number {
 		case 1:
 			if a.Binary, err = d.bytes(&c); err == nil {
-				err = atOff(&c, sizeIn("iPBinaryAddress", len(a.Binary), 4, 16))
+				err = atOff(&c, sizeIn("iPBinaryAddress", len(a.Binary), SizeIPValueIPBinaryAddressMin, SizeIPValueIPBinaryAddressMax))
 			}
 			return wrapField(err, "iPBinaryAddress", &c)
 		case 2:
 			if a.Text, err = d.text(&c, false); err == nil {
-				if err = atOff(&c, sizeIn("iPTextAddress", len(a.Text), 7, 45)); err == nil {
+				if err = atOff(&c, sizeIn("iPTextAddress", len(a.Text), SizeIPValueIPTextAddressMin, SizeIPValueIPTextAddressMax)); err == nil {
 					err = atOff(&c, ia5(a.Text))
 				}
 			}

@@ -190,10 +190,12 @@ func decodeIdentityAlt(d *dec, c *ber.Element, id *MessagingPartyIdentity) error
 		}
 		return atOff(c, msisdnCheck(id.MSISDN))
 	case 1:
-		if id.E164, err = d.text(c, false); err != nil {
+		var b []byte
+		if b, err = d.bytes(c); err != nil {
 			return err
 		}
-		return atOff(c, sizeIn("e164-format", len(id.E164), 1, 25))
+		id.E164, err = parseE164(b)
+		return atOff(c, err)
 	case 2:
 		id.EmailAddresses, err = decodeAddressList(d, c)
 		return err
@@ -221,20 +223,27 @@ func decodeIdentityAlt(d *dec, c *ber.Element, id *MessagingPartyIdentity) error
 		}
 		id.IMEI = d
 		return atOff(c, imeiCheck(d))
-	case 8:
-		id.FaxURL, err = d.nonEmpty(c, false)
-	case 9:
-		id.TelURL, err = d.nonEmpty(c, false)
-	case 10:
-		id.ModemURL, err = d.nonEmpty(c, false)
-	case 11:
-		id.SIPURI, err = d.nonEmpty(c, false)
-	case 12:
-		id.SIPSURI, err = d.nonEmpty(c, false)
 	default:
-		id.NAI, err = d.nonEmpty(c, false)
+		var s string
+		if s, err = d.nonEmpty(c, false); err != nil {
+			return err
+		}
+		switch n {
+		case 8:
+			id.FaxURL = s
+		case 9:
+			id.TelURL = s
+		case 10:
+			id.ModemURL = s
+		case 11:
+			id.SIPURI = s
+		case 12:
+			id.SIPSURI = s
+		default:
+			id.NAI = s
+		}
+		return atOff(c, identityTextCheck(n, s))
 	}
-	return err
 }
 
 var ipPortNames = map[uint32]string{0: "ip-address", 1: "port-number"}
@@ -262,7 +271,9 @@ func decodeIPAddressAndPort(d *dec, e *ber.Element) (*IPAddressAndPort, error) {
 			}
 			err = wrapField(err, "ip-address", &c)
 		case 1:
-			x.Port, err = c.Int64()
+			if x.Port, err = c.Int64(); err == nil {
+				err = atOff(&c, portCheck(x.Port))
+			}
 			err = wrapField(err, "port-number", &c)
 		}
 		if err != nil {
@@ -298,7 +309,7 @@ func decodeAddressList(d *dec, e *ber.Element) ([]string, error) {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
 		out = append(out, a)
-		if len(out) > 1023 {
+		if len(out) > CountEMailAddressListMax {
 			return nil, decIdx(atOff(&c, ErrConstraint), "", i, c.Offset)
 		}
 	}
@@ -338,7 +349,7 @@ func decodeProperty(d *dec, c *ber.Element, p *MessagingProperty) error {
 	switch c.Tag.Number {
 	case 0:
 		if p.Pincode, err = d.bytes(c); err == nil {
-			err = atOff(c, sizeIn("pincode", len(p.Pincode), 1, 32))
+			err = atOff(c, sizeIn("pincode", len(p.Pincode), SizeMessagingPropertyPincodeMin, SizeMessagingPropertyPincodeMax))
 		}
 	case 1:
 		p.Priority, err = enumPtr[MessagingPriority](d, c)
@@ -347,7 +358,9 @@ func decodeProperty(d *dec, c *ber.Element, p *MessagingProperty) error {
 	case 3:
 		p.NotificationType, err = enumPtr[MessagingNotificationType](d, c)
 	case 4:
-		p.Language, err = d.nonEmpty(c, false)
+		if p.Language, err = d.nonEmpty(c, false); err == nil {
+			err = atOff(c, languageTag(p.Language))
+		}
 	case 5:
 		if p.MessageIdentifier, err = d.bytes(c); err == nil && p.MessageIdentifier == nil {
 			err = atOff(c, errEmpty)
@@ -411,13 +424,17 @@ func decodeMessagingCC(d *dec, e *ber.Element, x *MessagingCC) error {
 			x.EndOfSequence, err = c.Bool()
 			err = wrapField(err, "end-of-sequence", &c)
 		case 5:
-			x.ContentType, err = d.text(&c, false)
+			if x.ContentType, err = d.text(&c, false); err == nil {
+				err = atOff(&c, contentType(x.ContentType))
+			}
 			err = wrapField(err, "content-type", &c)
 		case 6:
 			x.Content, err = d.bytes(&c)
 			err = wrapField(err, "content", &c)
 		case 7:
-			x.ContentTransferEncoding, err = d.text(&c, false)
+			if x.ContentTransferEncoding, err = d.text(&c, false); err == nil && x.ContentTransferEncoding != "" {
+				err = atOff(&c, transferEncoding(x.ContentTransferEncoding))
+			}
 			err = wrapField(err, "content-transfer-encoding", &c)
 		}
 		if err != nil {

@@ -99,7 +99,7 @@ func decodeHeaderField(d *dec, c *ber.Element, h *PSHeader) error {
 		return wrapField(err, "li-psDomainId", c)
 	case 1:
 		if h.LIID, err = d.text(c, false); err == nil {
-			err = atOff(c, sizeIn("LIID", len(h.LIID), 1, 25))
+			err = atOff(c, sizeIn("LIID", len(h.LIID), SizePSHeaderLawfulInterceptionIdentifierMin, SizePSHeaderLawfulInterceptionIdentifierMax))
 		}
 		return wrapField(err, "lawfulInterceptionIdentifier", c)
 	case 2:
@@ -199,12 +199,12 @@ func decodeNetworkIdentifier(d *dec, e *ber.Element, n *NetworkIdentifier) error
 		switch c.Tag.Number {
 		case 0:
 			if n.OperatorIdentifier, err = d.text(&c, false); err == nil {
-				err = atOff(&c, sizeIn("operatorIdentifier", len(n.OperatorIdentifier), 1, 16))
+				err = atOff(&c, sizeIn("operatorIdentifier", len(n.OperatorIdentifier), SizeNetworkIdentifierOperatorIdentifierMin, SizeNetworkIdentifierOperatorIdentifierMax))
 			}
 			err = wrapField(err, "operatorIdentifier", &c)
 		case 1:
 			if n.NetworkElementIdentifier, err = d.text(&c, false); err == nil {
-				err = atOff(&c, sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), 1, 16))
+				err = atOff(&c, sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), SizeNetworkIdentifierNetworkElementIdentifierMin, SizeNetworkIdentifierNetworkElementIdentifierMax))
 			}
 			err = wrapField(err, "networkElementIdentifier", &c)
 		}
@@ -241,7 +241,7 @@ func decodeMicroSecondTimeStamp(d *dec, e *ber.Element) (*MicroSecondTimeStamp, 
 			err = wrapField(err, "seconds", &c)
 		case 1:
 			var us uint32
-			if us, err = c.Uint32(); err == nil && us > 999999 {
+			if us, err = c.Uint32(); err == nil && us > RangeMicroSecondTimeStampMicroSecondsMax {
 				err = atOff(&c, ErrConstraint)
 			}
 			ts.MicroSeconds = us

@@ -35,5 +35,14 @@
 // optional string or byte slice means "absent" (the schema's SIZE constraints exclude empty
 // values for every such field that matters to a LEMF), and the decoder returns empty octet
 // strings as nil. msisdn is carried as digits and written as a MAP AddressString (0x91 + TBCD);
-// imsi/imei as digits written as TBCD; e164-format as the digit string itself.
+// imsi/imei as digits written as TBCD; e164-format as digits (a leading '+' is dropped) written
+// in the ISUP calling party number format of EN 300 356 that its ASN.1 comment prescribes:
+// international number, ISDN/E.164 plan, presentation allowed and screening "network provided"
+// (the platform asserts the number), BCD digits (see e164.go). The decoder rejects any other
+// nature of address or numbering plan, an incomplete number, non-BCD signals and a bad filler,
+// accepts presentation restricted, and keeps only the digits.
+//
+// The enumeration types and the SIZE/range constants (Size…, Range…, Count… in
+// asn1_constraints_gen.go) are generated from shared/asn1 by go generate (internal/asn1gen,
+// asn1gen.spec); never edit the *_gen.go files.
 package etsi

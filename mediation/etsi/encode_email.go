@@ -40,7 +40,7 @@ func appendEmailIRI(dst []byte, x *EmailIRI, v Version) ([]byte, error) {
 	}
 	dst = ber.AppendEnumerated(dst, ber.Ctx(8), int64(x.ProtocolID))
 	if x.Sender != nil {
-		if err := addressCheck(*x.Sender); err != nil {
+		if err := senderCheck(*x.Sender); err != nil {
 			return dst, encWrap(err, "e-mail-Sender")
 		}
 		dst = ber.AppendString(dst, ber.Ctx(9), *x.Sender)
@@ -116,8 +116,9 @@ func appendAAA(dst []byte, a *AAAInformation, v Version) ([]byte, error) {
 	return ber.End(dst, m), nil
 }
 
+// username checks a POP3/IMAP/ASMTP username or password: UTF8String (SIZE (0..64)).
 func username(s string) error {
-	if err := sizeIn("username", len(s), 0, 64); err != nil {
+	if err := sizeIn("username", len(s), aaaSizeMin, aaaSizeMax); err != nil {
 		return err
 	}
 	return validUTF8(s)
@@ -185,6 +186,9 @@ func appendEmailCC(dst []byte, x *EmailCC, v Version) ([]byte, error) {
 		return dst, encWrap(err, "email-Format")
 	}
 	dst = ber.AppendEnumerated(dst, ber.Ctx(1), int64(x.Format))
+	if err := emailContent(x.Format, x.Content); err != nil {
+		return dst, encWrap(err, "content")
+	}
 	dst = ber.AppendOctetString(dst, ber.Ctx(2), x.Content)
 	return ber.End(dst, m), nil
 }

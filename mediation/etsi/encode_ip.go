@@ -15,11 +15,11 @@ func checkIPAddress(a *IPAddress) (string, error) {
 		return "iP-value", fmt.Errorf("%w: both iPBinaryAddress and iPTextAddress set", ErrChoice)
 	}
 	if a.Binary != nil {
-		if err := sizeIn("iPBinaryAddress", len(a.Binary), 4, 16); err != nil {
+		if err := sizeIn("iPBinaryAddress", len(a.Binary), SizeIPValueIPBinaryAddressMin, SizeIPValueIPBinaryAddressMax); err != nil {
 			return "iP-value.iPBinaryAddress", err
 		}
 	} else {
-		if err := sizeIn("iPTextAddress", len(a.Text), 7, 45); err != nil {
+		if err := sizeIn("iPTextAddress", len(a.Text), SizeIPValueIPTextAddressMin, SizeIPValueIPTextAddressMax); err != nil {
 			return "iP-value.iPTextAddress", err
 		}
 		if err := ia5(a.Text); err != nil {
@@ -29,15 +29,15 @@ func checkIPAddress(a *IPAddress) (string, error) {
 	if a.Assignment != nil && !a.Assignment.valid() {
 		return "iP-assignment", fmt.Errorf("%w: %s", ErrUnknownEnum, a.Assignment)
 	}
-	if a.V6PrefixLength != nil && (*a.V6PrefixLength < 1 || *a.V6PrefixLength > 128) {
-		return "iPv6PrefixLength", fmt.Errorf("%w: %d not in 1..128", ErrConstraint, *a.V6PrefixLength)
+	if a.V6PrefixLength != nil && (*a.V6PrefixLength < RangeIPAddressIPv6PrefixLengthMin || *a.V6PrefixLength > RangeIPAddressIPv6PrefixLengthMax) {
+		return "iPv6PrefixLength", fmt.Errorf("%w: %d not in %d..%d", ErrConstraint, *a.V6PrefixLength, RangeIPAddressIPv6PrefixLengthMin, RangeIPAddressIPv6PrefixLengthMax)
 	}
 	if a.V4SubnetMask != nil {
-		if err := sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), 4, 4); err != nil {
+		if err := sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), SizeIPAddressIPv4SubnetMaskMin, SizeIPAddressIPv4SubnetMaskMax); err != nil {
 			return "iPv4SubnetMask", err
 		}
 	}
-	return "", nil
+	return ipCoding(a, false)
 }
 
 func appendIPAddress(dst []byte, t ber.Tag, a *IPAddress) ([]byte, error) {
@@ -60,6 +60,9 @@ func appendIPAddress(dst []byte, t ber.Tag, a *IPAddress) ([]byte, error) {
 	}
 	if a.V6PrefixLength != nil {
 		dst = ber.AppendInteger(dst, ber.Ctx(4), int64(*a.V6PrefixLength))
+	} else if a.Type == IPv6 && a.Binary != nil {
+		// Mandatory with an IPv6 binary value (see ipCoding): a single address is /128.
+		dst = ber.AppendInteger(dst, ber.Ctx(4), ipv6HostPrefix)
 	}
 	if a.V4SubnetMask != nil {
 		dst = ber.AppendOctetString(dst, ber.Ctx(5), a.V4SubnetMask)

@@ -186,10 +186,13 @@ func appendPartyIdentity(dst []byte, id *MessagingPartyIdentity, v Version) ([]b
 		dst = append(dst, msisdnNature)
 		dst = appendTBCD(dst, id.MSISDN)
 	case 1:
-		if err := sizeIn("e164-format", len(id.E164), 1, 25); err != nil {
+		digits, err := e164Digits(id.E164)
+		if err != nil {
 			return dst, encWrap(err, name)
 		}
-		dst = ber.AppendString(dst, ber.Ctx(1), id.E164)
+		dst = ber.AppendTag(dst, ber.Ctx(1))
+		dst = ber.AppendLength(dst, e164Len(digits))
+		dst = appendE164(dst, digits)
 	case 2:
 		if dst, err = appendAddressList(dst, ber.CtxC(2), id.EmailAddresses); err != nil {
 			return dst, encWrap(err, name)
@@ -209,6 +212,9 @@ func appendPartyIdentity(dst []byte, id *MessagingPartyIdentity, v Version) ([]b
 		if dst, err = appendIPAddress(dst, ber.CtxC(0), &id.IPAddressAndPort.Address); err != nil {
 			return dst, encWrap(err, name+".ip-address")
 		}
+		if err := portCheck(id.IPAddressAndPort.Port); err != nil {
+			return dst, encWrap(err, name+".port-number")
+		}
 		dst = ber.AppendInteger(dst, ber.Ctx(1), id.IPAddressAndPort.Port)
 		dst = ber.End(dst, m)
 	case 6:
@@ -225,25 +231,53 @@ func appendPartyIdentity(dst []byte, id *MessagingPartyIdentity, v Version) ([]b
 		dst = ber.AppendTag(dst, ber.Ctx(7))
 		dst = ber.AppendLength(dst, tbcdLen(id.IMEI))
 		dst = appendTBCD(dst, id.IMEI)
-	case 8:
-		dst = ber.AppendString(dst, ber.Ctx(8), id.FaxURL)
-	case 9:
-		dst = ber.AppendString(dst, ber.Ctx(9), id.TelURL)
-	case 10:
-		dst = ber.AppendString(dst, ber.Ctx(10), id.ModemURL)
-	case 11:
-		dst = ber.AppendString(dst, ber.Ctx(11), id.SIPURI)
-	case 12:
-		dst = ber.AppendString(dst, ber.Ctx(12), id.SIPSURI)
 	default:
-		dst = ber.AppendString(dst, ber.Ctx(13), id.NAI)
+		s := identityText(id, tag)
+		if err := identityTextCheck(tag, s); err != nil {
+			return dst, encWrap(err, name)
+		}
+		dst = ber.AppendString(dst, ber.Ctx(tag), s)
 	}
 	return dst, nil
 }
 
+// identityText returns the string alternative 8..13 of id.
+func identityText(id *MessagingPartyIdentity, tag uint32) string {
+	switch tag {
+	case 8:
+		return id.FaxURL
+	case 9:
+		return id.TelURL
+	case 10:
+		return id.ModemURL
+	case 11:
+		return id.SIPURI
+	case 12:
+		return id.SIPSURI
+	}
+	return id.NAI
+}
+
+// identityTextCheck applies the coding comment of string alternative 8..13.
+func identityTextCheck(tag uint32, s string) error {
+	switch tag {
+	case 8:
+		return uriScheme("fax-url", s, "fax:")
+	case 9:
+		return uriScheme("tel-url", s, "tel:")
+	case 10:
+		return uriScheme("modem-url", s, "modem:")
+	case 11:
+		return uriScheme("sip-uri", s, "sip:")
+	case 12:
+		return uriScheme("sips-uri", s, "sips:")
+	}
+	return naiCheck(s)
+}
+
 // appendAddressList writes an E-mail-Address-List: SEQUENCE (SIZE (0..1023)) OF UTF8String (SIZE (0..255)).
 func appendAddressList(dst []byte, t ber.Tag, list []string) ([]byte, error) {
-	if err := sizeIn("address list", len(list), 0, 1023); err != nil {
+	if err := sizeIn("address list", len(list), CountEMailAddressListMin, CountEMailAddressListMax); err != nil {
 		return dst, err
 	}
 	dst = ber.Begin(dst, t)
@@ -258,7 +292,7 @@ func appendAddressList(dst []byte, t ber.Tag, list []string) ([]byte, error) {
 }
 
 func addressCheck(a string) error {
-	if err := sizeIn("address", len(a), 0, 255); err != nil {
+	if err := sizeIn("address", len(a), SizeEMailAddressListItemMin, SizeEMailAddressListItemMax); err != nil {
 		return err
 	}
 	return validUTF8(a)
@@ -349,7 +383,7 @@ func appendProperty(dst []byte, p *MessagingProperty, v Version) ([]byte, error)
 	t := ber.Ctx(tag)
 	switch tag {
 	case 0:
-		if err := sizeIn("pincode", len(p.Pincode), 1, 32); err != nil {
+		if err := sizeIn("pincode", len(p.Pincode), SizeMessagingPropertyPincodeMin, SizeMessagingPropertyPincodeMax); err != nil {
 			return dst, encWrap(err, name)
 		}
 		dst = ber.AppendOctetString(dst, t, p.Pincode)
@@ -363,6 +397,7 @@ func appendProperty(dst []byte, p *MessagingProperty, v Version) ([]byte, error)
 		err = enumFor(*p.NotificationType, v)
 		dst = ber.AppendEnumerated(dst, t, int64(*p.NotificationType))
 	case 4:
+		err = languageTag(p.Language)
 		dst = ber.AppendString(dst, t, p.Language)
 	case 5:
 		dst = ber.AppendOctetString(dst, t, p.MessageIdentifier)
@@ -408,9 +443,15 @@ func appendMessagingCC(dst []byte, x *MessagingCC, v Version) ([]byte, error) {
 	if x.EndOfSequence {
 		dst = ber.AppendBoolean(dst, ber.Ctx(4), true) // DEFAULT FALSE: only TRUE is written
 	}
+	if err := contentType(x.ContentType); err != nil {
+		return dst, encWrap(err, "content-type")
+	}
 	dst = ber.AppendString(dst, ber.Ctx(5), x.ContentType)
 	dst = ber.AppendOctetString(dst, ber.Ctx(6), x.Content)
 	if x.ContentTransferEncoding != "" && v.has20() {
+		if err := transferEncoding(x.ContentTransferEncoding); err != nil {
+			return dst, encWrap(err, "content-transfer-encoding")
+		}
 		dst = ber.AppendString(dst, ber.Ctx(7), x.ContentTransferEncoding)
 	}
 	return ber.End(dst, m), nil

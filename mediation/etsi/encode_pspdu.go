@@ -69,7 +69,7 @@ func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 	if err != nil {
 		return dst, encWrap(err, "li-psDomainId")
 	}
-	if err := sizeIn("LIID", len(h.LIID), 1, 25); err != nil {
+	if err := sizeIn("LIID", len(h.LIID), SizePSHeaderLawfulInterceptionIdentifierMin, SizePSHeaderLawfulInterceptionIdentifierMax); err != nil {
 		return dst, encWrap(err, "lawfulInterceptionIdentifier")
 	}
 	dst = ber.AppendString(dst, ber.Ctx(1), h.LIID)
@@ -115,7 +115,7 @@ func appendHeaderVariable(dst []byte, h *PSHeader, ipid string, tsq *TimeStampQu
 }
 
 func interceptionPointID(s string) error {
-	if err := sizeIn("interceptionPointID", len(s), 1, 8); err != nil {
+	if err := sizeIn("interceptionPointID", len(s), SizePSHeaderInterceptionPointIDMin, SizePSHeaderInterceptionPointIDMax); err != nil {
 		return err
 	}
 	return printable(s)
@@ -127,12 +127,12 @@ func appendCommunicationIdentifier(dst []byte, c *CommunicationIdentifier) ([]by
 	n := &c.NetworkIdentifier
 	dst = ber.Begin(dst, ber.CtxC(0))
 	m2 := len(dst)
-	if err := sizeIn("operatorIdentifier", len(n.OperatorIdentifier), 1, 16); err != nil {
+	if err := sizeIn("operatorIdentifier", len(n.OperatorIdentifier), SizeNetworkIdentifierOperatorIdentifierMin, SizeNetworkIdentifierOperatorIdentifierMax); err != nil {
 		return dst, encWrap(err, "networkIdentifier.operatorIdentifier")
 	}
 	dst = ber.AppendString(dst, ber.Ctx(0), n.OperatorIdentifier)
 	if n.NetworkElementIdentifier != "" {
-		if err := sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), 1, 16); err != nil {
+		if err := sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), SizeNetworkIdentifierNetworkElementIdentifierMin, SizeNetworkIdentifierNetworkElementIdentifierMax); err != nil {
 			return dst, encWrap(err, "networkIdentifier.networkElementIdentifier")
 		}
 		dst = ber.AppendString(dst, ber.Ctx(1), n.NetworkElementIdentifier)

@@ -67,8 +67,8 @@ func TestEncodeErrors(t *testing.T) {
 		{"msisdn letters", m(func(x *MessagingIRI) { x.PartyInformation[0].Identity.MSISDN = "49+170" }), v20, ErrConstraint, mPath + "party-information[0].party-identity.msisdn"},
 		{"msisdn 17 digits", m(func(x *MessagingIRI) { x.PartyInformation[0].Identity.MSISDN = strings.Repeat("1", 17) }), v20, ErrConstraint, mPath + "party-information[0].party-identity.msisdn"},
 		{"imei 14 digits", m(func(x *MessagingIRI) { x.PartyInformation[0].Identity = MessagingPartyIdentity{IMEI: "12345678901234"} }), v20, ErrConstraint, mPath + "party-information[0].party-identity.imei"},
-		{"e164 26 octets", m(func(x *MessagingIRI) {
-			x.PartyInformation[0].Identity = MessagingPartyIdentity{E164: strings.Repeat("1", 26)}
+		{"e164 47 digits (26 octets)", m(func(x *MessagingIRI) {
+			x.PartyInformation[0].Identity = MessagingPartyIdentity{E164: strings.Repeat("1", 47)}
 		}), v20, ErrConstraint, mPath + "party-information[0].party-identity.e164-format"},
 		{"alphanumeric not UTF-8", m(func(x *MessagingIRI) { x.PartyInformation[0].Identity = MessagingPartyIdentity{Alphanumeric: "\xff"} }), v20, ErrConstraint, mPath + "party-information[0].party-identity.alphanumeric"},
 		{"address 256", m(func(x *MessagingIRI) {

@@ -3,6 +3,7 @@ package etsi
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"net/netip"
 	"time"
 )
 
@@ -82,6 +83,20 @@ func (g *gen) printable(lo, hi int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = printableSet[g.n(len(printableSet))]
+	}
+	return string(b)
+}
+
+// country is an ISO 3166-1 alpha-2 shaped code.
+func (g *gen) country() string {
+	return string([]byte{byte('A' + g.n(26)), byte('A' + g.n(26))})
+}
+
+func (g *gen) alnum(lo, hi int) string {
+	const set = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, lo+g.n(hi-lo+1))
+	for i := range b {
+		b[i] = set[g.n(len(set))]
 	}
 	return string(b)
 }
@@ -174,14 +189,14 @@ func (g *gen) header() PSHeader {
 	h := PSHeader{
 		DomainID:                 g.oid(false),
 		LIID:                     string(g.bytes(1, 25)),
-		AuthorizationCountryCode: g.optStr(func() string { return g.printable(2, 2) }),
+		AuthorizationCountryCode: g.optStr(g.country),
 		CommunicationIdentifier: CommunicationIdentifier{
 			NetworkIdentifier: NetworkIdentifier{
 				OperatorIdentifier:       string(g.bytes(1, 16)),
 				NetworkElementIdentifier: string(g.bytes(0, 16)),
 			},
 			CIN:                 g.optU32(),
-			DeliveryCountryCode: g.optStr(func() string { return g.printable(2, 2) }),
+			DeliveryCountryCode: g.optStr(g.country),
 		},
 		SequenceNumber:       g.u32() >> uint(g.n(32)),
 		InterceptionPointID:  g.optStr(func() string { return g.printable(1, 8) }),
@@ -260,7 +275,11 @@ func (g *gen) ccPayload() CCPayload {
 		p.TimeStamp = g.time()
 	}
 	if g.chance(2) {
-		p.Contents.EmailCC = &EmailCC{ObjID: g.oid(true), Format: pick(g, EmailFormatIPPacket, EmailFormatApplication), Content: g.bytes(0, 200)}
+		cc := &EmailCC{ObjID: g.oid(true), Format: pick(g, EmailFormatIPPacket, EmailFormatApplication), Content: g.bytes(0, 200)}
+		if cc.Format == EmailFormatIPPacket { // from the IP header on (EmailPDU comment)
+			cc.Content = append([]byte{0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2}, cc.Content...)
+		}
+		p.Contents.EmailCC = cc
 	} else {
 		p.Contents.MessagingCC = g.messagingCC()
 	}
@@ -274,29 +293,51 @@ func (g *gen) messagingCC() *MessagingCC {
 		ContentIdentifier:       g.optU32(),
 		SequenceNumber:          g.optU32(),
 		EndOfSequence:           g.chance(2),
-		ContentType:             string(g.bytes(0, 30)),
+		ContentType:             pick(g, "text/plain", "text/plain;charset=utf-8", "audio/PCMA", "image/png", "application/x-um+xml; v=1"),
 		Content:                 g.bytes(0, 300),
-		ContentTransferEncoding: string(g.bytes(0, 10)),
+		ContentTransferEncoding: pick(g, "", "7bit", "8bit", "binary", "base64", "quoted-printable", "x-um"),
 	}
 }
 
+// ip builds an IPAddress that follows the IPAddress comments: 4 or 16 binary octets by
+// iP-type, a text address or prefix of that family, iPv6PrefixLength with (and only with) an
+// IPv6 binary value, iPv4SubnetMask only for IPv4 and contiguous.
 func (g *gen) ip() *IPAddress {
 	a := &IPAddress{Type: pick(g, IPv4, IPv6)}
+	v6 := a.Type == IPv6
+	n := 4
+	if v6 {
+		n = 16
+	}
+	raw := make([]byte, n)
+	for i := range raw {
+		raw[i] = byte(g.n(256))
+	}
+	if v6 {
+		raw[0] = 0x20 // keep it out of the IPv4-mapped range
+	}
 	if g.chance(2) {
-		a.Binary = g.bytes(4, 16)
-		if a.Binary == nil {
-			a.Binary = []byte{1, 2, 3, 4}
+		a.Binary = raw
+		if v6 {
+			v := uint8(1 + g.n(128))
+			a.V6PrefixLength = &v
 		}
 	} else {
-		a.Text = g.printable(7, 45)
+		addr, _ := netip.AddrFromSlice(raw)
+		a.Text = addr.String()
+		if g.chance(3) {
+			bits := 8 * n
+			a.Text = netip.PrefixFrom(addr, g.n(bits+1)).String()
+		}
 	}
 	a.Assignment = optPick(g, IPStatic, IPDynamic, IPNotKnown)
-	if g.chance(2) {
-		v := uint8(1 + g.n(128))
-		a.V6PrefixLength = &v
-	}
-	if g.chance(2) {
-		a.V4SubnetMask = []byte{255, 255, byte(g.n(256)), 0}
+	if !v6 && g.chance(2) {
+		ones := g.n(33)
+		m := ^uint32(0) << (32 - ones)
+		if ones == 0 {
+			m = 0
+		}
+		a.V4SubnetMask = []byte{byte(m >> 24), byte(m >> 16), byte(m >> 8), byte(m)}
 	}
 	a.NATTranslated = optPick(g, true, false)
 	return a
@@ -346,7 +387,7 @@ func (g *gen) emailIRI() *EmailIRI {
 		x.Recipients = g.addresses()
 	}
 	if g.chance(3) {
-		x.NationalASN1 = &NationalEMASN1Parameters{CountryCode: g.printable(2, 2)}
+		x.NationalASN1 = &NationalEMASN1Parameters{CountryCode: g.country()}
 	}
 	if g.chance(2) {
 		x.AAAInformation = g.aaa()
@@ -442,10 +483,7 @@ func (g *gen) identity(alt int) MessagingPartyIdentity {
 	case 0:
 		id.MSISDN = g.digits(1, 16)
 	case 1:
-		id.E164 = string(g.bytes(1, 25))
-		if id.E164 == "" {
-			id.E164 = "4930"
-		}
+		id.E164 = g.digits(E164DigitsMin, E164DigitsMax)
 	case 2:
 		id.EmailAddresses = g.addresses()
 	case 3:
@@ -455,7 +493,7 @@ func (g *gen) identity(alt int) MessagingPartyIdentity {
 	case 5:
 		id.IPAddressAndPort = &IPAddressAndPort{Address: *g.ip(), Port: int64(g.n(65536))}
 	case 6:
-		id.IMSI = g.digits(5, 16)
+		id.IMSI = g.digits(IMSIDigitsMin, IMSIDigitsMax)
 	case 7:
 		id.IMEI = g.digits(15, 16)
 	case 8:
@@ -465,13 +503,13 @@ func (g *gen) identity(alt int) MessagingPartyIdentity {
 	case 10:
 		id.ModemURL = "modem:+" + g.digits(1, 15)
 	case 11:
-		id.SIPURI = "sip:" + g.printable(1, 20)
+		id.SIPURI = "sip:" + g.alnum(1, 20) + "@example.org"
 	case 12:
-		id.SIPSURI = "sips:" + g.printable(1, 20)
+		id.SIPSURI = "sips:" + g.alnum(1, 20)
 	default:
-		id.NAI = string(g.bytes(1, 30))
-		if id.NAI == "" {
-			id.NAI = "user@realm"
+		id.NAI = g.alnum(1, 20) + "@" + g.alnum(1, 20) + ".example"
+		if g.chance(3) {
+			id.NAI = "\u00fcser@realm" // RFC 7542 allows UTF-8
 		}
 	}
 	return id
@@ -490,7 +528,7 @@ func (g *gen) property(alt int) MessagingProperty {
 	case 3:
 		p.NotificationType = Ptr(pick(g, allNotificationTypes...))
 	case 4:
-		p.Language = g.printable(1, 10)
+		p.Language = pick(g, "en", "de-DE", "en-GB", "zh-Hant-TW", "sgn-BE-FR", "x-klingon", "es-419")
 	case 5:
 		p.MessageIdentifier = g.bytes(1, 30)
 		if p.MessageIdentifier == nil {

@@ -262,7 +262,8 @@ func jsonIdentity(w *jw, id *MessagingPartyIdentity) {
 	case 0:
 		w.digits("msisdn", id.MSISDN, appendTBCD([]byte{msisdnNature}, id.MSISDN))
 	case 1:
-		w.digits("e164-format", id.E164, []byte(id.E164))
+		digits, _ := e164Digits(id.E164) // JSON shows what the encoder writes; an invalid value shows as empty digits
+		w.digits("e164-format", digits, appendE164(nil, digits))
 	case 2:
 		w.openList("email-address")
 		for _, a := range id.EmailAddresses {

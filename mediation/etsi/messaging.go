@@ -42,8 +42,9 @@ type MessagingPartyInformation struct {
 //
 // MSISDN and E164 hold the digits as text ("4917012345678"); the codec writes msisdn as a
 // MAP AddressString (3GPP TS 29.002 17.7.8: a type-of-number/numbering-plan octet, 0x91 for
-// international ISDN, then TBCD digits with an F filler) and e164-format as the digit string
-// itself, the form TS 101 671 deployments use for it.
+// international ISDN, then TBCD digits with an F filler) and e164-format as the ISUP calling
+// party number parameter part of EN 300 356 (see e164.go; E164 may start with '+', which is
+// dropped).
 type MessagingPartyIdentity struct {
 	MSISDN           string
 	E164             string

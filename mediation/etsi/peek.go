@@ -100,7 +100,7 @@ func peekPSHeader(e *ber.Element, hs *HeaderSummary) error {
 		switch c.Tag {
 		case ber.Ctx(1):
 			if n := len(c.Content); n < 1 || n > 25 {
-				return wrapField(atOff(&c, sizeIn("LIID", n, 1, 25)), "lawfulInterceptionIdentifier", &c)
+				return wrapField(atOff(&c, sizeIn("LIID", n, SizePSHeaderLawfulInterceptionIdentifierMin, SizePSHeaderLawfulInterceptionIdentifierMax)), "lawfulInterceptionIdentifier", &c)
 			}
 			hs.LIID = c.Content
 		case ber.CtxC(1):
@@ -166,7 +166,7 @@ func peekNE(e *ber.Element, hs *HeaderSummary) error {
 		switch c.Tag {
 		case ber.Ctx(1):
 			if n := len(c.Content); n < 1 || n > 16 {
-				return wrapField(atOff(&c, sizeIn("networkElementIdentifier", n, 1, 16)), "networkElementIdentifier", &c)
+				return wrapField(atOff(&c, sizeIn("networkElementIdentifier", n, SizeNetworkIdentifierNetworkElementIdentifierMin, SizeNetworkIdentifierNetworkElementIdentifierMax)), "networkElementIdentifier", &c)
 			}
 			hs.NetworkElement = c.Content
 			return nil

@@ -2,6 +2,7 @@ package etsi
 
 import (
 	"encoding/hex"
+	"net/netip"
 	"testing"
 
 	"github.com/umli/umli/mediation/etsi/ber"
@@ -30,11 +31,11 @@ func TestStructureBytes(t *testing.T) {
 			return appendIPAddress(nil, ber.CtxC(2), &IPAddress{Type: IPv4, Binary: []byte{192, 0, 2, 1}, Assignment: Ptr(IPStatic)})
 		}, "a20e" + "810100" + "a2068104c0000201" + "830101"},
 		{"IPAddress text, v6 extensions", func() ([]byte, error) {
-			return appendIPAddress(nil, ber.CtxC(0), &IPAddress{Type: IPv6, Text: "2001:db8::1", V6PrefixLength: Ptr(uint8(64)), NATTranslated: Ptr(true)})
-		}, "a018" + "810101" + "a20d820b323030313a6462383a3a31" + "840140" + "8601ff"},
+			return appendIPAddress(nil, ber.CtxC(0), &IPAddress{Type: IPv6, Binary: netip.MustParseAddr("2001:db8::1").AsSlice(), V6PrefixLength: Ptr(uint8(64)), NATTranslated: Ptr(true)})
+		}, "a01d" + "810101" + "a212811020010db8000000000000000000000001" + "840140" + "8601ff"},
 		{"MessagingCC end-of-sequence, transfer encoding", func() ([]byte, error) {
-			return appendMessagingCC(nil, &MessagingCC{EventIdentifier: 7, SequenceNumber: Ptr(uint32(300)), EndOfSequence: true, ContentType: "x", ContentTransferEncoding: "7bit"}, v20)
-		}, "ae1b" + "800405021404" + "810107" + "8302012c" + "8401ff" + "850178" + "8600" + "870437626974"},
+			return appendMessagingCC(nil, &MessagingCC{EventIdentifier: 7, SequenceNumber: Ptr(uint32(300)), EndOfSequence: true, ContentType: "text/plain", ContentTransferEncoding: "7bit"}, v20)
+		}, "ae24" + "800405021404" + "810107" + "8302012c" + "8401ff" + "850a746578742f706c61696e" + "8600" + "870437626974"},
 		{"category CHOICE wraps the alternative", func() ([]byte, error) {
 			return appendCategory(nil, &MessagingEventCategory{Notification: Ptr(NotificationMMS)}, v20)
 		}, "a303820107"},

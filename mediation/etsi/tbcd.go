@@ -55,15 +55,15 @@ func msisdnCheck(d string) error {
 	if err := digitsOnly("msisdn", d); err != nil {
 		return err
 	}
-	return sizeIn("msisdn digits", len(d), 1, 16)
+	return sizeIn("msisdn digits", len(d), MSISDNDigitsMin, MSISDNDigitsMax)
 }
 
-// imsiCheck: OCTET STRING (SIZE (3..8)) of TBCD: 5..16 digits (an IMSI has at most 15).
+// imsiCheck: OCTET STRING (SIZE (3..8)) of TBCD: 5..16 digits, and an IMSI has at most 15 (TS 23.003 2.2).
 func imsiCheck(d string) error {
 	if err := digitsOnly("imsi", d); err != nil {
 		return err
 	}
-	return sizeIn("imsi digits", len(d), 5, 16)
+	return sizeIn("imsi digits", len(d), IMSIDigitsMin, IMSIDigitsMax)
 }
 
 // imeiCheck: OCTET STRING (SIZE (8)): 15 digits (IMEI with filler) or 16 (IMEISV).
@@ -71,5 +71,5 @@ func imeiCheck(d string) error {
 	if err := digitsOnly("imei", d); err != nil {
 		return err
 	}
-	return sizeIn("imei digits", len(d), 15, 16)
+	return sizeIn("imei digits", len(d), IMEIDigitsMin, IMEIDigitsMax)
 }
