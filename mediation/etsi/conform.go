@@ -3,10 +3,7 @@ package etsi
 import (
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"github.com/umli/umli/mediation/etsi/ber"
 )
 
 // Conform: one documented rule per constrained field (CONSTRAINTS.md), applied to a payload
@@ -34,6 +31,8 @@ const (
 	RuleElementOmitted Rule = "element-omitted"
 	// RuleClamped: a number above its range was set to the range maximum.
 	RuleClamped Rule = "clamped"
+	// RuleSubstituted: a mandatory field that cannot be repaired got its documented substitute.
+	RuleSubstituted Rule = "substituted"
 )
 
 // Adjustment is one change Conform made: the field's ASN.1 path and the rule, never the
@@ -226,13 +225,36 @@ func conformUserPass(c *conformer, p, user string, pass *string) (string, *strin
 	return u, pass, chU || chP
 }
 
-// Conform applies the field rules to x; EmailCC has no constrained field umli fills from
-// outside data (its content is an unconstrained OCTET STRING), so it changes nothing.
-func (x *EmailCC) Conform() []Adjustment { return nil }
+// Conform applies the field rules to x. Content declared ip-packet that is not an IPv4/IPv6
+// packet gets the documented substitute email-Format application(2): the bytes are
+// delivered as captured, only the claim about them changes. Paths start with "emailCC".
+func (x *EmailCC) Conform() []Adjustment {
+	if emailContent(x.Format, x.Content) == nil {
+		return nil
+	}
+	x.Format = EmailFormatApplication
+	return []Adjustment{{Field: "emailCC.email-Format", Rule: RuleSubstituted}}
+}
 
-// Conform applies the field rules to x; MessagingCC has only unconstrained OCTET STRINGs
-// and INTEGERs that the model's uint32 keeps in range, so it changes nothing.
-func (x *MessagingCC) Conform() []Adjustment { return nil }
+// substituteContentType is what a mandatory content-type that is no MIME type becomes:
+// RFC 2046's type for arbitrary data.
+const substituteContentType = "application/octet-stream"
+
+// Conform applies the field rules to x: a content-type that is no MIME type/subtype is
+// replaced by application/octet-stream (mandatory), a content-transfer-encoding that is no
+// RFC 2045 token is left out (optional). Paths start with "messagingCC".
+func (x *MessagingCC) Conform() []Adjustment {
+	var out []Adjustment
+	if contentType(x.ContentType) != nil {
+		x.ContentType = substituteContentType
+		out = append(out, Adjustment{Field: "messagingCC.content-type", Rule: RuleSubstituted})
+	}
+	if x.ContentTransferEncoding != "" && transferEncoding(x.ContentTransferEncoding) != nil {
+		x.ContentTransferEncoding = ""
+		out = append(out, Adjustment{Field: "messagingCC.content-transfer-encoding", Rule: RuleOmitted})
+	}
+	return out
+}
 
 // Conform applies the field rules to x (see CONSTRAINTS.md) and lists what it changed.
 // Paths start with "messagingIRI".
@@ -301,7 +323,9 @@ func oneCategory(k *MessagingEventCategory) bool {
 
 // conformIdentity returns id itself when it is fine, a repaired copy, or ok=false when the
 // mandatory party-identity cannot be repaired (its party is then left out of the SET OF).
-// Identities are never truncated: a shortened number is someone else's number.
+// Identities are never truncated: a shortened number is someone else's number. What the
+// encoder refuses of an alternative (layout, digit count, URI scheme, NAI syntax, address,
+// port: see CONSTRAINTS.md) is decided by the encoder's own check, so the two cannot drift.
 func conformIdentity(c *conformer, p string, id *MessagingPartyIdentity) (*MessagingPartyIdentity, bool) {
 	tag, n := identityAlternative(id)
 	if n != 1 {
@@ -309,49 +333,34 @@ func conformIdentity(c *conformer, p string, id *MessagingPartyIdentity) (*Messa
 		return nil, false
 	}
 	ap := p + "." + identityNames[tag]
-	bad := false
+	out := id
 	switch tag {
-	case 0:
-		bad = msisdnCheck(id.MSISDN) != nil
-	case 1:
-		bad = e164Check(id.E164) != nil
 	case 2:
 		if l, ch := c.addressList(ap, id.EmailAddresses); ch {
 			cp := *id
 			cp.EmailAddresses = l
-			return &cp, true
+			out = &cp
 		}
-	case 3:
-		bad = !ipAddressOK(id.IPAddress)
 	case 4:
 		if s, ch := c.utf8String(ap, id.Alphanumeric, -1); ch {
 			cp := *id
 			cp.Alphanumeric = s
-			return &cp, true
+			out = &cp
 		}
-	case 5:
-		bad = !ipAddressOK(&id.IPAddressAndPort.Address)
-	case 6:
-		bad = imsiCheck(id.IMSI) != nil
-	case 7:
-		bad = imeiCheck(id.IMEI) != nil
 	}
-	if bad {
+	var scratch [64]byte
+	if _, err := appendPartyIdentity(scratch[:0], out, LatestVersion()); err != nil {
 		c.add(ap, RuleElementOmitted)
 		return nil, false
 	}
-	return id, true
+	return out, true
 }
 
-// e164MaxDigits is the most e164-format digits the encoder takes.
-const e164MaxDigits = 25
-
-// e164Check is what the encoder demands of e164-format digits.
-func e164Check(d string) error { return sizeIn("e164-format", len(d), 1, e164MaxDigits) }
-
 // conformProperty returns p itself, a repaired copy, or ok=false when the property (a CHOICE
-// element of the SEQUENCE OF) cannot be encoded. A pincode over 32 octets is left out, not
-// cut: a shortened PIN is a different PIN.
+// element of the SEQUENCE OF) cannot be encoded: after the UTF-8 repair of subject and
+// user-agent, whatever the encoder refuses (a pincode over 32 octets, a language that is
+// no RFC 4646 tag, a time outside GeneralizedTime) leaves the list. A pincode is not cut:
+// a shortened PIN is a different PIN.
 func conformProperty(c *conformer, path string, p *MessagingProperty) (*MessagingProperty, bool) {
 	tag, n := propertyAlternative(p)
 	if n != 1 {
@@ -359,13 +368,8 @@ func conformProperty(c *conformer, path string, p *MessagingProperty) (*Messagin
 		return nil, false
 	}
 	ap := path + "." + propertyNames[tag]
-	switch tag {
-	case 0:
-		if len(p.Pincode) > SizeMessagingPropertyPincodeMax {
-			c.add(ap, RuleElementOmitted)
-			return nil, false
-		}
-	case 6, 7:
+	out := p
+	if tag == 6 || tag == 7 {
 		src := p.Subject
 		if tag == 7 {
 			src = p.UserAgent
@@ -377,26 +381,15 @@ func conformProperty(c *conformer, path string, p *MessagingProperty) (*Messagin
 			} else {
 				cp.UserAgent = &s
 			}
-			return &cp, true
-		}
-	case 11, 12:
-		t := p.Expires
-		if tag == 12 {
-			t = p.MessageDate
-		}
-		if !timeEncodable(*t) {
-			c.add(ap, RuleElementOmitted)
-			return nil, false
+			out = &cp
 		}
 	}
-	return p, true
-}
-
-// timeEncodable reports whether t can be written as a GeneralizedTime.
-func timeEncodable(t time.Time) bool {
-	var buf [32]byte
-	_, err := ber.AppendGeneralizedTime(buf[:0], ber.Ctx(0), t)
-	return err == nil
+	var scratch [64]byte
+	if _, err := appendProperty(scratch[:0], out, LatestVersion()); err != nil {
+		c.add(ap, RuleElementOmitted)
+		return nil, false
+	}
+	return out, true
 }
 
 // Conform applies the header rules to h. umli fills the header from validated
@@ -460,6 +453,24 @@ func (p *PSPDU) Conform() []Adjustment {
 			}
 		}
 		p.Payload.IRI = iri
+	}
+	if p.Payload.CC != nil {
+		cc := append([]CCPayload(nil), p.Payload.CC...)
+		for i := range cc {
+			pre := "payload.cCPayloadSequence[" + strconv.Itoa(i) + "].cCContents."
+			ct := &cc[i].Contents
+			switch {
+			case ct.EmailCC != nil:
+				x := *ct.EmailCC
+				ct.EmailCC = &x
+				out = appendPrefixed(out, pre, x.Conform())
+			case ct.MessagingCC != nil:
+				x := *ct.MessagingCC
+				ct.MessagingCC = &x
+				out = appendPrefixed(out, pre, x.Conform())
+			}
+		}
+		p.Payload.CC = cc
 	}
 	return out
 }

@@ -38,6 +38,9 @@ func addrs(n int) []string {
 
 func adj(field string, r Rule) Adjustment { return Adjustment{Field: field, Rule: r} }
 
+// v6Text45 is an iPTextAddress at its SIZE maximum (45 octets).
+const v6Text45 = "0000:0000:0000:0000:0000:ffff:192.168.100.228"
+
 const (
 	aaaIMAP  = "emailIRI.aAAInformation.iMAPAAAInformation"
 	aaaPOP3  = "emailIRI.aAAInformation.pOP3AAAInformation"
@@ -115,8 +118,8 @@ func TestConformFieldRules(t *testing.T) {
 		{name: "national country code not printable", email: setNational("D!"), got: national, wantV: "<absent>",
 			want: []Adjustment{adj("emailIRI.national-EM-ASN1parameters", RuleOmitted)}},
 		// IPAddress (client-Address, server-Address)
-		{name: "client text address 45", email: func(x *EmailIRI) { x.ClientAddress = &IPAddress{Type: IPv6, Text: rep("1", 45)} },
-			got: func(p *PSPDU) any { return emailOf(p).ClientAddress.Text }, wantV: rep("1", 45)},
+		{name: "client text address 45", email: func(x *EmailIRI) { x.ClientAddress = &IPAddress{Type: IPv6, Text: v6Text45} },
+			got: func(p *PSPDU) any { return emailOf(p).ClientAddress.Text }, wantV: v6Text45},
 		{name: "client text address 46", email: func(x *EmailIRI) { x.ClientAddress = &IPAddress{Type: IPv6, Text: rep("1", 46)} },
 			got: func(p *PSPDU) any { return emailOf(p).ClientAddress == nil }, wantV: true,
 			want: []Adjustment{adj("emailIRI.client-Address", RuleOmitted)}},
@@ -146,14 +149,29 @@ func TestConformFieldRules(t *testing.T) {
 			want: []Adjustment{adj(party0+".msisdn", RuleElementOmitted)}},
 		{name: "msisdn non-digit", msg: setID(MessagingPartyIdentity{MSISDN: "+4917012"}), got: nParties, wantV: 1,
 			want: []Adjustment{adj(party0+".msisdn", RuleElementOmitted)}},
-		{name: "e164 at max", msg: setID(MessagingPartyIdentity{E164: rep("4", e164MaxDigits)}), got: id0("E164"), wantV: rep("4", e164MaxDigits)},
-		{name: "e164 over max", msg: setID(MessagingPartyIdentity{E164: rep("4", e164MaxDigits+1)}), got: nParties, wantV: 1,
+		{name: "e164 at max", msg: setID(MessagingPartyIdentity{E164: rep("4", E164DigitsMax)}), got: id0("E164"), wantV: rep("4", E164DigitsMax)},
+		{name: "e164 just under max", msg: setID(MessagingPartyIdentity{E164: rep("4", E164DigitsMax-1)}), got: id0("E164"), wantV: rep("4", E164DigitsMax-1)},
+		{name: "e164 over max", msg: setID(MessagingPartyIdentity{E164: rep("4", E164DigitsMax+1)}), got: nParties, wantV: 1,
 			want: []Adjustment{adj(party0+".e164-format", RuleElementOmitted)}},
+		{name: "e164 non-digit", msg: setID(MessagingPartyIdentity{E164: "49-170"}), got: nParties, wantV: 1,
+			want: []Adjustment{adj(party0+".e164-format", RuleElementOmitted)}},
+		{name: "fax-url wrong scheme", msg: setID(MessagingPartyIdentity{FaxURL: "tel:+4930"}), got: nParties, wantV: 1,
+			want: []Adjustment{adj(party0+".fax-url", RuleElementOmitted)}},
+		{name: "tel-url ok", msg: setID(MessagingPartyIdentity{TelURL: "tel:+4930"}), got: id0("TelURL"), wantV: "tel:+4930"},
+		{name: "sip-uri with a space", msg: setID(MessagingPartyIdentity{SIPURI: "sip:a b@x"}), got: nParties, wantV: 1,
+			want: []Adjustment{adj(party0+".sip-uri", RuleElementOmitted)}},
+		{name: "nai invalid UTF-8", msg: setID(MessagingPartyIdentity{NAI: "u\xff@realm"}), got: nParties, wantV: 1,
+			want: []Adjustment{adj(party0+".nai", RuleElementOmitted)}},
+		{name: "port 65535", msg: setID(MessagingPartyIdentity{IPAddressAndPort: &IPAddressAndPort{Address: *ipv4("192.0.2.1"), Port: 65535}}),
+			got: func(p *PSPDU) any { return msgOf(p).PartyInformation[0].Identity.IPAddressAndPort.Port }, wantV: int64(65535)},
+		{name: "port 65536", msg: setID(MessagingPartyIdentity{IPAddressAndPort: &IPAddressAndPort{Address: *ipv4("192.0.2.1"), Port: 65536}}),
+			got: nParties, wantV: 1, want: []Adjustment{adj(party0+".ip-address-and-port", RuleElementOmitted)}},
 		{name: "imsi 5", msg: setID(MessagingPartyIdentity{IMSI: "26201"}), got: id0("IMSI"), wantV: "26201"},
 		{name: "imsi 4", msg: setID(MessagingPartyIdentity{IMSI: "2620"}), got: nParties, wantV: 1,
 			want: []Adjustment{adj(party0+".imsi", RuleElementOmitted)}},
-		{name: "imsi 16", msg: setID(MessagingPartyIdentity{IMSI: rep("2", 16)}), got: id0("IMSI"), wantV: rep("2", 16)},
-		{name: "imsi 17", msg: setID(MessagingPartyIdentity{IMSI: rep("2", 17)}), got: nParties, wantV: 1,
+		{name: "imsi 15", msg: setID(MessagingPartyIdentity{IMSI: rep("2", IMSIDigitsMax)}), got: id0("IMSI"), wantV: rep("2", IMSIDigitsMax)},
+		{name: "imsi 14", msg: setID(MessagingPartyIdentity{IMSI: rep("2", IMSIDigitsMax-1)}), got: id0("IMSI"), wantV: rep("2", IMSIDigitsMax-1)},
+		{name: "imsi 16", msg: setID(MessagingPartyIdentity{IMSI: rep("2", IMSIDigitsMax+1)}), got: nParties, wantV: 1,
 			want: []Adjustment{adj(party0+".imsi", RuleElementOmitted)}},
 		{name: "imei 15", msg: setID(MessagingPartyIdentity{IMEI: rep("3", 15)}), got: id0("IMEI"), wantV: rep("3", 15)},
 		{name: "imei 16", msg: setID(MessagingPartyIdentity{IMEI: rep("3", 16)}), got: id0("IMEI"), wantV: rep("3", 16)},
@@ -189,6 +207,9 @@ func TestConformFieldRules(t *testing.T) {
 		{name: "subject invalid UTF-8", msg: setProp(MessagingProperty{Subject: Ptr("s\xff")}),
 			got: func(p *PSPDU) any { return *msgOf(p).Properties[0].Subject }, wantV: "s\uFFFD",
 			want: []Adjustment{adj("messagingIRI.properties[0].subject", RuleUTF8Replaced)}},
+		{name: "language not an RFC 4646 tag", msg: setProp(MessagingProperty{Language: "de_DE"}), got: nProps, wantV: 1,
+			want: []Adjustment{adj("messagingIRI.properties[0].language", RuleElementOmitted)}},
+		{name: "language ok", msg: setProp(MessagingProperty{Language: "de-DE"}), got: prop0("Language"), wantV: "de-DE"},
 		{name: "user-agent invalid UTF-8", msg: setProp(MessagingProperty{UserAgent: Ptr("\xffua")}),
 			got: func(p *PSPDU) any { return *msgOf(p).Properties[0].UserAgent }, wantV: "\uFFFDua",
 			want: []Adjustment{adj("messagingIRI.properties[0].user-agent", RuleUTF8Replaced)}},
@@ -375,4 +396,59 @@ func setID(id MessagingPartyIdentity) func(*MessagingIRI) {
 
 func setProp(p MessagingProperty) func(*MessagingIRI) {
 	return func(x *MessagingIRI) { x.Properties[0] = p }
+}
+
+func TestConformCCRules(t *testing.T) {
+	ipv4Packet := append([]byte{0x45}, make([]byte, 19)...)
+	cases := []struct {
+		name  string
+		cc    CCContents
+		want  []Adjustment
+		got   func(*CCContents) any
+		wantV any
+	}{
+		{name: "content-type ok", cc: CCContents{MessagingCC: &MessagingCC{ContentType: "audio/PCMA", Content: []byte{1}}},
+			got: func(c *CCContents) any { return c.MessagingCC.ContentType }, wantV: "audio/PCMA"},
+		{name: "content-type not a MIME type", cc: CCContents{MessagingCC: &MessagingCC{ContentType: "audio", Content: []byte{1}}},
+			got: func(c *CCContents) any { return c.MessagingCC.ContentType }, wantV: "application/octet-stream",
+			want: []Adjustment{adj("messagingCC.content-type", RuleSubstituted)}},
+		{name: "content-transfer-encoding not a token", cc: CCContents{MessagingCC: &MessagingCC{ContentType: "text/plain", Content: []byte{1}, ContentTransferEncoding: "base 64"}},
+			got: func(c *CCContents) any { return c.MessagingCC.ContentTransferEncoding }, wantV: "",
+			want: []Adjustment{adj("messagingCC.content-transfer-encoding", RuleOmitted)}},
+		{name: "content-transfer-encoding ok", cc: CCContents{MessagingCC: &MessagingCC{ContentType: "text/plain", Content: []byte{1}, ContentTransferEncoding: "base64"}},
+			got: func(c *CCContents) any { return c.MessagingCC.ContentTransferEncoding }, wantV: "base64"},
+		{name: "ip-packet that is an IPv4 packet", cc: CCContents{EmailCC: &EmailCC{Format: EmailFormatIPPacket, Content: ipv4Packet}},
+			got: func(c *CCContents) any { return c.EmailCC.Format }, wantV: EmailFormatIPPacket},
+		{name: "ip-packet that is not an IP packet", cc: CCContents{EmailCC: &EmailCC{Format: EmailFormatIPPacket, Content: []byte("MAIL FROM:<a@b>")}},
+			got: func(c *CCContents) any { return c.EmailCC.Format }, wantV: EmailFormatApplication,
+			want: []Adjustment{adj("emailCC.email-Format", RuleSubstituted)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pdu := CCPDU(goldenHeader(3), CCPayload{Contents: c.cc})
+			if _, err := pdu.AppendBER(nil, LatestVersion()); (err != nil) != (len(c.want) > 0) {
+				t.Fatalf("before Conform: encode error %v, but %d adjustments expected", err, len(c.want))
+			}
+			var got []Adjustment
+			if m := pdu.Payload.CC[0].Contents.MessagingCC; m != nil {
+				got = m.Conform()
+			} else {
+				got = pdu.Payload.CC[0].Contents.EmailCC.Conform()
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("adjustments %v, want %v", got, c.want)
+			}
+			b, err := pdu.AppendBER(nil, LatestVersion())
+			if err != nil {
+				t.Fatalf("after Conform: %v", err)
+			}
+			d, _, err := DecodePSPDU(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := c.got(&d.Payload.CC[0].Contents); !reflect.DeepEqual(v, c.wantV) {
+				t.Fatalf("decoded %#v, want %#v", v, c.wantV)
+			}
+		})
+	}
 }
