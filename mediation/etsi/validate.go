@@ -75,6 +75,9 @@ type validator struct {
 }
 
 func (v *validator) add(off int, path, format string, args ...any) {
+	if path == "" {
+		path = "PS-PDU" // the PDU's own SEQUENCE
+	}
 	v.out = append(v.out, Violation{Offset: off, Path: path, Reason: fmt.Sprintf(format, args...)})
 }
 
