@@ -57,9 +57,10 @@ type built struct {
 	adjusted []etsi.Adjustment
 }
 
-// buildPDU encodes one PS-PDU of r for one LIID. Fields that break their ASN.1 constraint
-// are first conformed (CONSTRAINTS.md in mediation/etsi) on copies, so r stays as it was
-// for the other LIIDs and for the journal.
+// buildPDU encodes one PS-PDU of r for one LIID. When a field breaks its ASN.1 constraint,
+// the PDU is conformed (the rules of mediation/etsi/CONSTRAINTS.md) and encoded again; the
+// conforming works on copies, so r stays as it was for the other LIIDs and the journal. A
+// record that encodes as it is pays nothing for this.
 func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte, built, error) {
 	cin := p.n.CIN
 	h := etsi.PSHeader{
@@ -75,8 +76,8 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 	}
 	gt, us := stamps(p.dest.Timestamps, p.at)
 	h.TimeStamp, h.MicroSecondTimeStamp = gt, us
-	var pdu etsi.PSPDU
-	b := built{hi: handover.HI2, adjusted: h.Conform()}
+	var base etsi.PSPDU
+	b := built{hi: handover.HI2}
 	var ev *uint32
 	if p.n.EventID != 0 {
 		ev = &p.n.EventID
@@ -88,14 +89,11 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 		if r.MessagingIRI != nil {
 			mi := *r.MessagingIRI
 			mi.EventIdentifier = ev
-			b.adjusted = append(b.adjusted, mi.Conform()...)
 			payload.Contents.MessagingIRI = &mi
 		} else {
-			ei := *r.EmailIRI
-			b.adjusted = append(b.adjusted, ei.Conform()...)
-			payload.Contents.EmailIRI = &ei
+			payload.Contents.EmailIRI = r.EmailIRI
 		}
-		pdu = etsi.IRIPDU(h, payload)
+		base = etsi.IRIPDU(h, payload)
 	default:
 		b.hi = handover.HI3
 		dir := r.Direction
@@ -105,21 +103,60 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 			if ev != nil {
 				mc.EventIdentifier = *ev
 			}
-			b.adjusted = append(b.adjusted, mc.Conform()...)
 			payload.Contents.MessagingCC = &mc
 		} else {
-			ec := *r.EmailCC
-			b.adjusted = append(b.adjusted, ec.Conform()...)
-			payload.Contents.EmailCC = &ec
+			payload.Contents.EmailCC = r.EmailCC
 		}
-		pdu = etsi.CCPDU(h, payload)
+		base = etsi.CCPDU(h, payload)
 	}
-	pdu, b.downs = pdu.ForVersion(p.dest.Version)
+	pdu, downs := base.ForVersion(p.dest.Version)
 	out, err := pdu.AppendBER(dst, p.dest.Version)
+	if err != nil {
+		if b.adjusted = conformPDU(&base); len(b.adjusted) > 0 {
+			pdu, downs = base.ForVersion(p.dest.Version)
+			out, err = pdu.AppendBER(dst, p.dest.Version)
+		}
+	}
+	b.downs = downs
 	if err != nil {
 		return dst, b, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
 	}
 	return out, b, nil
+}
+
+// conformPDU applies the Conform rules to the header and the single payload buildPDU puts
+// into p, copying each content struct before it is changed (p's payload slice is
+// buildPDU's own). Paths are relative to the content ("emailIRI.e-mail-Sender") or the
+// header ("pSHeader...."), so metric labels stay few.
+func conformPDU(p *etsi.PSPDU) []etsi.Adjustment {
+	adj := p.Header.Conform()
+	for i := range p.Payload.IRI {
+		c := &p.Payload.IRI[i].Contents
+		switch {
+		case c.EmailIRI != nil:
+			x := *c.EmailIRI
+			adj = append(adj, x.Conform()...)
+			c.EmailIRI = &x
+		case c.MessagingIRI != nil:
+			x := *c.MessagingIRI
+			adj = append(adj, x.Conform()...)
+			c.MessagingIRI = &x
+		}
+	}
+	for i := range p.Payload.CC {
+		c := &p.Payload.CC[i].Contents
+		switch {
+		case c.EmailCC != nil:
+			x := *c.EmailCC
+			adj = append(adj, x.Conform()...)
+			c.EmailCC = &x
+		case c.MessagingCC != nil:
+			x := *c.MessagingCC
+			adj = append(adj, x.Conform()...)
+			c.MessagingCC = &x
+		}
+	}
+	return adj
 }
 
 // stamps renders t in the destination's timestamp style.
