@@ -235,7 +235,7 @@ func buildValidationSchema() *vschema {
 		vfld("email-address", 2, addrList),
 		vfld("ip-address", 3, ipAddr),
 		vfld("alphanumeric", 4, vsz(vUTF8, 0, -1)),
-		vsince20(vfld("ip-address-and-port", 5, vseq(true, vfld("ip-address", 0, ipAddr), vfld("port-number", 1, vUnbounded)))),
+		vsince20(vfld("ip-address-and-port", 5, vseq(true, vfld("ip-address", 0, ipAddr), vfld("port-number", 1, vrng(0, 65535))))),
 		vsince20(vfld("imsi", 6, &vschema{kind: vOctets, min: SizeMessagingPartyIdentityImsiMin, max: SizeMessagingPartyIdentityImsiMax, content: checkTBCD})),
 		vsince20(vfld("imei", 7, &vschema{kind: vOctets, min: SizeMessagingPartyIdentityImeiMin, max: SizeMessagingPartyIdentityImeiMax, content: checkTBCD})),
 		vsince20(vfld("fax-url", 8, voctets())), vsince20(vfld("tel-url", 9, voctets())), vsince20(vfld("modem-url", 10, voctets())),
