@@ -242,6 +242,10 @@ func TestValidateViolations(t *testing.T) {
 		tc{"field newer than declared version", bMessaging(9, nil, trc), func(p []byte) []wantV {
 			return []wantV{{pMsg + ".total-recipient-count", at(t, p, trc, 0), "field exists only since EmailPDU version 20"}}
 		}},
+		tc{"port-number over 65535", bMessaging(20, cons(0xA5, cons(0xA0, prim(0x81, 0), cons(0xA2, prim(0x81, 192, 0, 2, 1))), prim(0x81, 0x01, 0x00, 0x00))),
+			func(p []byte) []wantV {
+				return []wantV{{pID + ".ip-address-and-port.port-number", at(t, p, []byte{0x81, 0x03, 0x01, 0x00, 0x00}, 0), "65536 not in 0..65535"}}
+			}},
 		tc{"unknown party-identity alternative", bMessaging(20, prim(0x9E, 1)), func(p []byte) []wantV {
 			return []wantV{{pID, at(t, p, []byte{0x9E, 1, 1}, 0), "unknown CHOICE alternative"}}
 		}},
