@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,18 @@ func TestDecodeStrict(t *testing.T) {
 				t.Fatalf("line %q", out)
 			}
 		})
+	}
+}
+
+// TestListenStrictFlag: --strict turns the check on; the summary says so.
+func TestListenStrictFlag(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	if err := listen(ctx, []string{"--strict", "--hi2", "127.0.0.1:0", "--hi3", "127.0.0.1:0", "--out", t.TempDir()}, &stdout, &stderr); err != nil {
+		t.Fatalf("listen: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "constraint violations: 0 in 0 PDUs") {
+		t.Fatalf("stdout %q", stdout.String())
 	}
 }
