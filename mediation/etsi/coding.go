@@ -243,3 +243,24 @@ func countryLetters(s string) error {
 	}
 	return nil
 }
+
+// objIDShape: the payload object identifiers are the module's RELATIVE-OID values
+// emailIRIObjId {li-ps(5) email(2) versionN iRI(1)}, emailCCObjId {... cC(2)},
+// messagingIRIObjId {... messagingIRI(3)} and messagingCCObjId {... messagingCC(4)}. An
+// explicit ObjID may name another EmailPDU version (a relayed PDU) but must have that shape
+// and the arc of the structure it identifies.
+func objIDShape(id OID, kind uint32) error {
+	if len(id) != 4 || id[0] != 5 || id[1] != 2 || id[2] == 0 || id[3] != kind {
+		return fmt.Errorf("%w: relative OID %v is not {5 2 version %d}", ErrConstraint, []uint32(id), kind)
+	}
+	return nil
+}
+
+// domainIDShape: li-psDomainId is {lawfulInterceptDomainId li-ps(5) genHeader(1) versionN},
+// lawfulInterceptDomainId being {0 4 0 2 2}.
+func domainIDShape(id OID) error {
+	if len(id) != 8 || id[0] != 0 || id[1] != 4 || id[2] != 0 || id[3] != 2 || id[4] != 2 || id[5] != 5 || id[6] != 1 || id[7] == 0 {
+		return fmt.Errorf("%w: li-psDomainId %v is not {0 4 0 2 2 5 1 version}", ErrConstraint, []uint32(id))
+	}
+	return nil
+}

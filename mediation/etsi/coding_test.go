@@ -1,6 +1,8 @@
 package etsi
 
 import (
+	"bytes"
+	"encoding/hex"
 	"errors"
 	"net/netip"
 	"strings"
@@ -310,6 +312,148 @@ func TestCountryCodeCoding(t *testing.T) {
 			pdu := KeepAlivePDU(h)
 			_, err = pdu.AppendBER(nil, LatestVersion())
 			wantErr(t, "encode authorizationCountryCode", err, tc.field)
+		})
+	}
+}
+
+// TestTBCDIdentityCoding: msisdn "in the same format as the AddressString" (TS 29.002
+// 17.7.8: octet 1 = extension 1, nature 001 international, numbering plan 0001 ISDN/E.164,
+// i.e. 0x91; then TBCD digits), imsi and imei as TBCD-STRING (first digit in bits 4-1, an
+// odd count ends with filler 1111 in bits 8-5); the layout is written out here.
+func TestTBCDIdentityCoding(t *testing.T) {
+	v20 := LatestVersion()
+	enc := []struct {
+		name  string
+		id    MessagingPartyIdentity
+		want  string // hex of the value octets, "" = rejected
+		field string
+	}{
+		{"msisdn odd", MessagingPartyIdentity{MSISDN: "4917012345678"}, "91" + "94" + "71" + "10" + "32" + "54" + "76" + "f8", ""},
+		{"msisdn even", MessagingPartyIdentity{MSISDN: "491701"}, "91" + "94" + "71" + "10", ""},
+		{"msisdn 16 digits = 9 octets", MessagingPartyIdentity{MSISDN: "1234567890123456"}, "91" + "2143658709214365", ""},
+		{"msisdn 17 digits", MessagingPartyIdentity{MSISDN: "12345678901234567"}, "", "msisdn"},
+		{"imsi 15 digits", MessagingPartyIdentity{IMSI: "262011234567890"}, "62" + "02" + "11" + "32" + "54" + "76" + "98" + "f0", ""},
+		{"imsi 16 digits (TS 23.003: at most 15)", MessagingPartyIdentity{IMSI: "2620112345678901"}, "", "imsi"},
+		{"imsi 4 digits", MessagingPartyIdentity{IMSI: "2620"}, "", "imsi"},
+		{"imei 15 digits", MessagingPartyIdentity{IMEI: "490154203237518"}, "94" + "10" + "45" + "02" + "23" + "73" + "15" + "f8", ""},
+		{"imeisv 16 digits", MessagingPartyIdentity{IMEI: "4901542032375181"}, "94" + "10" + "45" + "02" + "23" + "73" + "15" + "18", ""},
+		{"imei 14 digits", MessagingPartyIdentity{IMEI: "49015420323751"}, "", "imei"},
+	}
+	for _, tc := range enc {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := appendPartyIdentity(nil, &tc.id, v20)
+			if tc.want == "" {
+				wantErr(t, "encode", err, tc.field)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hex.EncodeToString(b[2:]); got != tc.want { // 8x L value
+				t.Errorf("value = %s, want %s", got, tc.want)
+			}
+		})
+	}
+	decs := []struct {
+		name  string
+		tag   uint32
+		value []byte
+		field string
+	}{
+		{"msisdn", 0, []byte{0x91, 0x94, 0x71, 0xf0}, ""},
+		{"msisdn national nature", 0, []byte{0xa1, 0x94, 0x71}, "msisdn"},
+		{"msisdn without digits", 0, []byte{0x91}, "msisdn"},
+		{"msisdn filler not last", 0, []byte{0x91, 0xf4, 0x71}, "msisdn"},
+		{"msisdn non-digit nibble", 0, []byte{0x91, 0x9a}, "msisdn"},
+		{"imsi", 6, []byte{0x62, 0x02, 0x21, 0x43, 0x65, 0x87, 0x09, 0xf0}, ""},
+		{"imsi 2 octets", 6, []byte{0x62, 0x02}, "imsi"},
+		{"imsi 16 digits", 6, []byte{0x62, 0x02, 0x21, 0x43, 0x65, 0x87, 0x09, 0x10}, "imsi"},
+		{"imei 7 octets", 7, []byte{0x94, 0x10, 0x45, 0x02, 0x23, 0x73, 0x15}, "imei"},
+		{"imei filler inside", 7, []byte{0x94, 0xf0, 0x45, 0x02, 0x23, 0x73, 0x15, 0xf8}, "imei"},
+	}
+	for _, tc := range decs {
+		t.Run("decode "+tc.name, func(t *testing.T) {
+			err := decodeFrag(t, ber.AppendOctetString(nil, ber.Ctx(tc.tag), tc.value), func(d *dec, e *ber.Element) error {
+				var id MessagingPartyIdentity
+				return decodeIdentityAlt(d, e, &id)
+			})
+			if tc.field == "" {
+				wantErr(t, "decode", err, "")
+				return
+			}
+			if !errors.Is(err, ErrConstraint) {
+				t.Errorf("decode: err = %v, want ErrConstraint", err)
+			}
+		})
+	}
+}
+
+// TestObjectIdentifierCoding: the payload relative OIDs are the module's values
+// {li-ps(5) email(2) versionN kind} with kind iRI(1)/cC(2)/messagingIRI(3)/messagingCC(4) of
+// the structure carrying it; li-psDomainId is {0 4 0 2 2 li-ps(5) genHeader(1) versionN}.
+func TestObjectIdentifierCoding(t *testing.T) {
+	v20 := LatestVersion()
+	rel := []struct {
+		name  string
+		id    OID
+		field string
+	}{
+		{"version20 messagingIRI", OID{5, 2, 20, 3}, ""},
+		{"relayed version15 messagingIRI", OID{5, 2, 15, 3}, ""},
+		{"kind of another structure (iRI)", OID{5, 2, 20, 1}, "messaging-iri-obj-id"},
+		{"not li-ps email", OID{5, 1, 20, 3}, "messaging-iri-obj-id"},
+		{"version 0", OID{5, 2, 0, 3}, "messaging-iri-obj-id"},
+		{"too long", OID{5, 2, 20, 3, 1}, "messaging-iri-obj-id"},
+		{"too short", OID{5, 2, 20}, "messaging-iri-obj-id"},
+	}
+	for _, tc := range rel {
+		t.Run(tc.name, func(t *testing.T) {
+			x := MessagingIRI{ObjID: tc.id, SystemType: SystemUnifiedMessaging, Status: StatusUnknown, Trigger: TriggerUser}
+			_, err := appendMessagingIRI(nil, &x, v20)
+			wantErr(t, "encode", err, tc.field)
+			raw := ber.Begin(nil, ber.CtxC(14))
+			m := len(raw)
+			raw, _ = ber.AppendRelativeOID(raw, ber.Ctx(0), tc.id)
+			raw = ber.AppendEnumerated(raw, ber.Ctx(1), 1)
+			raw = ber.AppendEnumerated(raw, ber.Ctx(4), 0)
+			raw = ber.AppendEnumerated(raw, ber.Ctx(6), 1)
+			raw = ber.End(raw, m)
+			err = decodeFrag(t, raw, func(d *dec, e *ber.Element) error {
+				var x MessagingIRI
+				return decodeMessagingIRI(d, e, &x)
+			})
+			wantErr(t, "decode", err, tc.field)
+		})
+	}
+	for _, tc := range []struct {
+		name  string
+		id    OID
+		field string
+	}{
+		{"version43", OID{0, 4, 0, 2, 2, 5, 1, 43}, ""},
+		{"version35", OID{0, 4, 0, 2, 2, 5, 1, 35}, ""},
+		{"iPAccess instead of genHeader", OID{0, 4, 0, 2, 2, 5, 3, 43}, "li-psDomainId"},
+		{"not lawfulIntercept", OID{0, 4, 0, 2, 1, 5, 1, 43}, "li-psDomainId"},
+		{"no version", OID{0, 4, 0, 2, 2, 5, 1}, "li-psDomainId"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pdu := KeepAlivePDU(PSHeader{DomainID: tc.id, LIID: "L1", CommunicationIdentifier: CommunicationIdentifier{NetworkIdentifier: NetworkIdentifier{OperatorIdentifier: "op"}}})
+			_, err := pdu.AppendBER(nil, v20)
+			wantErr(t, "encode", err, tc.field)
+			good := KeepAlivePDU(PSHeader{LIID: "L1", CommunicationIdentifier: CommunicationIdentifier{NetworkIdentifier: NetworkIdentifier{OperatorIdentifier: "op"}}})
+			b, err := good.AppendBER(nil, Version{Header: 99, Email: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Replace the default {0 4 0 2 2 5 1 99} (80 07 04 00 02 02 05 01 63) by tc.id when the
+			// encoding has the same length, so the decoder sees it.
+			want, _ := ber.AppendOID(nil, ber.Ctx(0), tc.id)
+			old := []byte{0x80, 0x07, 0x04, 0x00, 0x02, 0x02, 0x05, 0x01, 0x63}
+			if len(want) != len(old) {
+				return // a different length would need every outer length rewritten: encode side only
+			}
+			_, _, err = DecodePSPDU(bytes.Replace(b, old, want, 1))
+			wantErr(t, "decode", err, tc.field)
 		})
 	}
 }

@@ -46,6 +46,9 @@ func validUTF8(s string) error {
 	return nil
 }
 
+// countryCode checks the three country codes umli models (authorizationCountryCode,
+// deliveryCountryCode, national-EM-ASN1parameters countryCode); the constants below stop
+// compiling if a module version gives them different sizes.
 func countryCode(s string) error {
 	if err := sizeIn("country code", len(s), SizePSHeaderAuthorizationCountryCodeMin, SizePSHeaderAuthorizationCountryCodeMax); err != nil {
 		return err
@@ -111,4 +114,11 @@ const (
 	_ = uint64(math.MaxUint32-RangeMessagingCCContentIdentifierMax) + uint64(RangeMessagingCCContentIdentifierMax-math.MaxUint32) + RangeMessagingCCContentIdentifierMin
 	_ = uint64(math.MaxUint32-RangeMessagingCCSequenceNumberMax) + uint64(RangeMessagingCCSequenceNumberMax-math.MaxUint32) + RangeMessagingCCSequenceNumberMin
 	_ = uint64(math.MaxUint64-RangeMicroSecondTimeStampSecondsMax) + RangeMicroSecondTimeStampSecondsMin // seconds is a uint64
+)
+
+const (
+	_ = uint(SizePSHeaderAuthorizationCountryCodeMax-SizeCommunicationIdentifierDeliveryCountryCodeMax) + uint(SizeCommunicationIdentifierDeliveryCountryCodeMax-SizePSHeaderAuthorizationCountryCodeMax)
+	_ = uint(SizePSHeaderAuthorizationCountryCodeMax-SizeNationalEMASN1parametersCountryCodeMax) + uint(SizeNationalEMASN1parametersCountryCodeMax-SizePSHeaderAuthorizationCountryCodeMax)
+	_ = uint(SizePSHeaderAuthorizationCountryCodeMin-SizeCommunicationIdentifierDeliveryCountryCodeMin) + uint(SizeCommunicationIdentifierDeliveryCountryCodeMin-SizePSHeaderAuthorizationCountryCodeMin)
+	_ = uint(SizePSHeaderAuthorizationCountryCodeMin-SizeNationalEMASN1parametersCountryCodeMin) + uint(SizeNationalEMASN1parametersCountryCodeMin-SizePSHeaderAuthorizationCountryCodeMin)
 )

@@ -31,7 +31,9 @@ func decodeEmailIRIField(d *dec, c *ber.Element, x *EmailIRI) error {
 	var err error
 	switch c.Tag.Number {
 	case 0:
-		x.ObjID, err = d.relOID(c)
+		if x.ObjID, err = d.relOID(c); err == nil {
+			err = atOff(c, objIDShape(x.ObjID, objEmailIRI))
+		}
 		return wrapField(err, "emailIRIObjId", c)
 	case 1:
 		x.EventType, err = decEnum[EmailEvent](c)
@@ -258,7 +260,9 @@ func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			x.ObjID, err = d.relOID(&c)
+			if x.ObjID, err = d.relOID(&c); err == nil {
+				err = atOff(&c, objIDShape(x.ObjID, objEmailCC))
+			}
 			err = wrapField(err, "emailCCObjId", &c)
 		case 1:
 			x.Format, err = decEnum[EmailFormat](&c)

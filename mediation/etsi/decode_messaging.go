@@ -22,7 +22,9 @@ func decodeMessagingIRI(d *dec, e *ber.Element, x *MessagingIRI) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			x.ObjID, err = d.relOID(&c)
+			if x.ObjID, err = d.relOID(&c); err == nil {
+				err = atOff(&c, objIDShape(x.ObjID, objMessagingIRI))
+			}
 			err = wrapField(err, "messaging-iri-obj-id", &c)
 		case 1:
 			x.SystemType, err = decEnum[MessagingSystemType](&c)
@@ -409,7 +411,9 @@ func decodeMessagingCC(d *dec, e *ber.Element, x *MessagingCC) error {
 		}
 		switch c.Tag.Number {
 		case 0:
-			x.ObjID, err = d.relOID(&c)
+			if x.ObjID, err = d.relOID(&c); err == nil {
+				err = atOff(&c, objIDShape(x.ObjID, objMessagingCC))
+			}
 			err = wrapField(err, "messaging-cc-obj-id", &c)
 		case 1:
 			x.EventIdentifier, err = c.Uint32()

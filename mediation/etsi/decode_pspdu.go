@@ -95,6 +95,7 @@ func decodeHeaderField(d *dec, c *ber.Element, h *PSHeader) error {
 		var id []uint32
 		if id, err = d.oid(c); err == nil {
 			h.DomainID = id
+			err = atOff(c, domainIDShape(id))
 		}
 		return wrapField(err, "li-psDomainId", c)
 	case 1:

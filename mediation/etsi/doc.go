@@ -42,6 +42,12 @@
 // nature of address or numbering plan, an incomplete number, non-BCD signals and a bad filler,
 // accepts presentation restricted, and keeps only the digits.
 //
+// The ASN.1 coding comments (IPAddress type/value agreement, iPv6PrefixLength and
+// iPv4SubnetMask, URI schemes, NAI, port-number, MIME content-type and transfer encoding,
+// RFC 4646 language, ip-packet content, ISO 3166-1 country codes) are enforced on encode and
+// decode (coding.go); the one repair: an IPv6 binary address without iPv6PrefixLength, which
+// the comment makes mandatory, is written with /128.
+//
 // The enumeration types and the SIZE/range constants (Size…, Range…, Count… in
 // asn1_constraints_gen.go) are generated from shared/asn1 by go generate (internal/asn1gen,
 // asn1gen.spec); never edit the *_gen.go files.

@@ -185,3 +185,21 @@ func TestE164FormatDecodeShort(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeAllocationFree: encoding every golden PDU (e164-format, IP addresses, MIME and
+// language checks included) into a buffer with room allocates nothing.
+func TestEncodeAllocationFree(t *testing.T) {
+	buf := make([]byte, 0, 1<<16)
+	for _, gv := range goldenVectors() {
+		pdu := gv.pdu
+		v := gv.v
+		if n := testing.AllocsPerRun(20, func() {
+			var err error
+			if buf, err = pdu.AppendBER(buf[:0], v); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 0 {
+			t.Errorf("%s: %.1f allocations per encode", gv.name, n)
+		}
+	}
+}

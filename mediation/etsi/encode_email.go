@@ -160,6 +160,8 @@ func appendASMTP(dst []byte, a *ASMTPAAAInformation, v Version) ([]byte, error) 
 		}
 		dst = ber.AppendEnumerated(dst, ber.Ctx(1), int64(*a.AuthMethod))
 	}
+	// challenge and response are "BASE64 encoded" per the ASN.1 comments: the e-mail source
+	// (email/) captures them in that form from SMTP AUTH; the codec carries the octets as is.
 	if len(a.Challenge) > 0 {
 		dst = ber.AppendOctetString(dst, ber.Ctx(2), a.Challenge)
 	}

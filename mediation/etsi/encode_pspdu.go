@@ -61,6 +61,9 @@ func appendPSHeader(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 	var err error
 	if h.DomainID != nil {
+		if err := domainIDShape(h.DomainID); err != nil {
+			return dst, encWrap(err, "li-psDomainId")
+		}
 		dst, err = ber.AppendOID(dst, ber.Ctx(0), h.DomainID)
 	} else {
 		var arcs = [...]uint32{0, 4, 0, 2, 2, 5, 1, v.Header}
@@ -344,6 +347,9 @@ func appendCCPayload(dst []byte, p *CCPayload, v Version) ([]byte, error) {
 // appendObjID writes a payload's [0] RELATIVE-OID: the model's, or {5 2 v.Email kind}.
 func appendObjID(dst []byte, name string, id OID, v Version, kind uint32) ([]byte, error) {
 	if id != nil {
+		if err := objIDShape(id, kind); err != nil {
+			return dst, encWrap(err, name)
+		}
 		d, err := ber.AppendRelativeOID(dst, ber.Ctx(0), id)
 		if err != nil {
 			return dst, encWrap(err, name)

@@ -67,3 +67,48 @@ func TestEveryEnum(t *testing.T) {
 	checkEnum(t, "IPType", ParseIPType, 2)
 	checkEnum(t, "IPAssignment", ParseIPAssignment, 3)
 }
+
+// TestEnumVersionsAndExtensions spot-checks the generated per-value tables against the texts:
+// Annex D (EmailPDU ver9) of V3.3.1 and the version20 module's extension markers.
+func TestEnumVersionsAndExtensions(t *testing.T) {
+	type row struct {
+		name  string
+		since uint32
+		ext   bool
+		got   func() (uint32, bool)
+	}
+	of := func(v interface {
+		sinceEmail() uint32
+		afterExtensionMarker() bool
+	}) func() (uint32, bool) {
+		return func() (uint32, bool) { return v.sinceEmail(), v.afterExtensionMarker() }
+	}
+	rows := []row{
+		{"Messaging-Event slamdown (ver9, before ...)", 9, false, of(EventSlamdown)},
+		{"Messaging-Event calendar (version20, after ...)", 20, true, of(EventCalendar)},
+		{"Messaging-Box-Event connect", 9, false, of(BoxConnect)},
+		{"Messaging-Box-Event unknown(0) (after ..., not in Annex D)", 20, true, of(BoxUnknown)},
+		{"Messaging-Box-Event greeting-play (in Annex D, after ... in version20)", 9, true, of(BoxGreetingPlay)},
+		{"Messaging-Box-Event header-play-disable", 20, true, of(BoxHeaderPlayDisable)},
+		{"Messaging-Notification-Event fax-to-email", 9, false, of(NotificationFaxToEmail)},
+		{"Messaging-Notification-Event mms", 20, true, of(NotificationMMS)},
+		{"Messaging-Status operation-lost", 20, true, of(StatusOperationLost)},
+		{"Messaging-Party-Qualifier associated-party (Annex D, after ...)", 9, true, of(PartyAssociated)},
+		{"notification-type lost-call", 9, false, of(NotifyLostCall)},
+		{"notification-type message-to-email", 20, true, of(NotifyMessageToEmail)},
+		{"E-mail-Protocol undefined", 9, false, of(ProtocolUndefined)},
+		{"E-mail-Protocol webmail (not in Annex D)", 20, false, of(ProtocolWebmail)},
+		{"E-mail-Event e-mail-upload", 9, true, of(EmailUpload)},
+		{"e-mail-Sender-Validity nonvalidated", 9, false, of(SenderNonValidated)},
+		{"Messaging-Party-Validity trusted (type is version20)", 20, false, of(ValidityTrusted)},
+		{"Email-Format application (asn1gen.spec: ver9)", 9, false, of(EmailFormatApplication)},
+		{"PayloadDirection notapplicable (LI-PS-PDU, not gated)", 9, true, of(DirectionNotApplicable)},
+		{"TRIPayload cINReset", 9, true, of(TRICINReset)},
+		{"TimeStampQualifier timeOfAggregation", 9, true, of(TimeStampOfAggregation)},
+	}
+	for _, r := range rows {
+		if s, e := r.got(); s != r.since || e != r.ext {
+			t.Errorf("%s: since %d, after marker %v; want %d, %v", r.name, s, e, r.since, r.ext)
+		}
+	}
+}

@@ -164,25 +164,16 @@ func (g *gen) optU32() *uint32 {
 }
 
 func (g *gen) oid(relative bool) OID {
-	var o OID
 	if relative {
-		o = OID{5, 2, pick(g, uint32(9), 20, 15), uint32(1 + g.n(4))}
-		if g.chance(4) {
-			o = make(OID, 1+g.n(6))
-			for i := range o {
-				o[i] = g.u32() >> uint(g.n(32))
-			}
-		}
-		return o
+		panic("use relOID")
 	}
-	o = OID{0, 4, 0, 2, 2, 5, 1, pick(g, uint32(43), 35, 17)}
-	if g.chance(4) {
-		o = OID{uint32(g.n(3)), uint32(g.n(40))}
-		for i := g.n(5); i > 0; i-- {
-			o = append(o, g.u32()>>uint(g.n(32)))
-		}
-	}
-	return o
+	// li-psDomainId {0 4 0 2 2 5 1 version}, any version (a relayed PDU may name another).
+	return OID{0, 4, 0, 2, 2, 5, 1, pick(g, uint32(43), 35, 17, 1+g.u32()>>1)}
+}
+
+// relOID is a payload object identifier {5 2 version kind}, any version (a relayed PDU).
+func (g *gen) relOID(kind uint32) OID {
+	return OID{5, 2, pick(g, uint32(9), 20, 15, 1+g.u32()>>1), kind}
 }
 
 func (g *gen) header() PSHeader {
@@ -275,7 +266,7 @@ func (g *gen) ccPayload() CCPayload {
 		p.TimeStamp = g.time()
 	}
 	if g.chance(2) {
-		cc := &EmailCC{ObjID: g.oid(true), Format: pick(g, EmailFormatIPPacket, EmailFormatApplication), Content: g.bytes(0, 200)}
+		cc := &EmailCC{ObjID: g.relOID(objEmailCC), Format: pick(g, EmailFormatIPPacket, EmailFormatApplication), Content: g.bytes(0, 200)}
 		if cc.Format == EmailFormatIPPacket { // from the IP header on (EmailPDU comment)
 			cc.Content = append([]byte{0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2}, cc.Content...)
 		}
@@ -288,7 +279,7 @@ func (g *gen) ccPayload() CCPayload {
 
 func (g *gen) messagingCC() *MessagingCC {
 	return &MessagingCC{
-		ObjID:                   g.oid(true),
+		ObjID:                   g.relOID(objMessagingCC),
 		EventIdentifier:         g.u32(),
 		ContentIdentifier:       g.optU32(),
 		SequenceNumber:          g.optU32(),
@@ -353,7 +344,7 @@ func (g *gen) addresses() []string {
 
 func (g *gen) emailIRI() *EmailIRI {
 	x := &EmailIRI{
-		ObjID:      g.oid(true),
+		ObjID:      g.relOID(objEmailIRI),
 		EventType:  pick(g, EmailSend, EmailReceive, EmailDownload, EmailLogonAttempt, EmailLogon, EmailLogonFailure, EmailLogoff, EmailPartialDownload, EmailUpload),
 		ProtocolID: pick(g, ProtocolSMTP, ProtocolPOP3, ProtocolIMAP4, ProtocolWebmail, ProtocolUndefined),
 		Status:     pick(g, EmailStatusUnknown, EmailStatusFailed, EmailStatusSucceeded),
@@ -432,7 +423,7 @@ var (
 
 func (g *gen) messagingIRI() *MessagingIRI {
 	x := &MessagingIRI{
-		ObjID:               g.oid(true),
+		ObjID:               g.relOID(objMessagingIRI),
 		SystemType:          SystemUnifiedMessaging,
 		SystemIdentifier:    g.bytes(0, 20),
 		Status:              pick(g, allStatuses...),

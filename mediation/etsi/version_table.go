@@ -25,7 +25,9 @@ import "fmt"
 // MessagingCC content-transfer-encoding; enumeration values Messaging-Status operation-lost,
 // Messaging-Event calendar/contact, Messaging-Box-Event unknown and 22..31,
 // Messaging-Notification-Event mms/generic, notification-type 3..12, E-mail-Protocol webmail.
-// (The enum values are marked per value in enums_string.go.)
+// The per-value versions are generated (asn1_enums_gen.go, by internal/asn1gen): a value
+// Annex D shows is ver9, any other value of a type Annex D shows is 20; the few enumeration
+// types the Annex D extraction lacks get their version from asn1gen.spec, which says why.
 //
 // LI-PS-PDU (header) fields are not gated: every field umli models predates the header
 // versions LEMFs still run.
