@@ -126,6 +126,9 @@ type vschema struct {
 	objKind uint32
 	// domainID marks li-psDomainId.
 	domainID bool
+	// post checks a SEQUENCE across its fields (kids by field index, nil when absent)
+	// after each field was checked on its own.
+	post func(v *validator, path string, kids []*ber.Element)
 }
 
 type vfield struct {
@@ -193,6 +196,7 @@ func buildValidationSchema() *vschema {
 		vopt("iPv6PrefixLength", 4, vrng(RangeIPAddressIPv6PrefixLengthMin, RangeIPAddressIPv6PrefixLengthMax)),
 		vopt("iPv4SubnetMask", 5, vsz(vOctets, SizeIPAddressIPv4SubnetMaskMin, SizeIPAddressIPv4SubnetMaskMax)),
 		vopt("iP-NAT-translated", 6, &vschema{kind: vBool}))
+	ipAddr.post = ipTypeMatchesValue
 	u32 := func() *vschema { return vrng(0, 4294967295) }
 	addrList := &vschema{kind: vSeqOf, min: CountEMailAddressListMin, max: CountEMailAddressListMax,
 		elem: vsz(vUTF8, SizeEMailAddressListItemMin, SizeEMailAddressListItemMax), elemTag: ber.Univ(ber.TagUTF8String)}
@@ -401,6 +405,10 @@ func (v *validator) sequence(e *ber.Element, path string, s *vschema) {
 	r, _ := e.Children()
 	next := 0 // index of the first field that may still come
 	seen := make([]bool, len(s.fields))
+	var kids []*ber.Element
+	if s.post != nil {
+		kids = make([]*ber.Element, len(s.fields))
+	}
 	for !r.Empty() {
 		c, err := r.Next()
 		if err != nil {
@@ -433,6 +441,9 @@ func (v *validator) sequence(e *ber.Element, path string, s *vschema) {
 		}
 		seen[idx] = true
 		next = idx + 1
+		if kids != nil {
+			kids[idx] = &c
+		}
 		v.versionGate(c.Offset, p, f.since, "field")
 		v.node(&c, p, f.s)
 	}
@@ -442,6 +453,27 @@ func (v *validator) sequence(e *ber.Element, path string, s *vschema) {
 			continue
 		}
 		v.add(e.Offset, joinPath(path, f.name), "mandatory field missing")
+	}
+	if s.post != nil {
+		s.post(v, path, kids)
+	}
+}
+
+// ipTypeMatchesValue: an iPBinaryAddress is 4 octets for iPV4(0) and 16 for iPV6(1), the
+// address length of each IP version (the IPAddress comments: RFC 791, RFC 8200).
+func ipTypeMatchesValue(v *validator, path string, kids []*ber.Element) {
+	typ, val := kids[0], kids[1]
+	if typ == nil || val == nil || !val.Tag.Constructed {
+		return
+	}
+	r, _ := val.Children()
+	alt, err := r.Next()
+	if err != nil || alt.Tag != ber.Ctx(1) || len(typ.Content) != 1 {
+		return // reported by the field checks
+	}
+	want := map[byte]int{0: 4, 1: 16}[typ.Content[0]]
+	if want != 0 && len(alt.Content) != want {
+		v.add(alt.Offset, joinPath(path, "iP-value.iPBinaryAddress"), "%d octets for iP-type %d, want %d", len(alt.Content), typ.Content[0], want)
 	}
 }
 

@@ -246,6 +246,10 @@ func TestValidateViolations(t *testing.T) {
 			func(p []byte) []wantV {
 				return []wantV{{pID + ".ip-address-and-port.port-number", at(t, p, []byte{0x81, 0x03, 0x01, 0x00, 0x00}, 0), "65536 not in 0..65535"}}
 			}},
+		tc{"IPv4 type with a 16-octet address", bMessaging(20, cons(0xA3, prim(0x81, 0), cons(0xA2, prim(0x81, rpt(7, 16)...)))),
+			func(p []byte) []wantV {
+				return []wantV{{pID + ".ip-address.iP-value.iPBinaryAddress", at(t, p, prim(0x81, rpt(7, 16)...), 0), "16 octets for iP-type 0, want 4"}}
+			}},
 		tc{"unknown party-identity alternative", bMessaging(20, prim(0x9E, 1)), func(p []byte) []wantV {
 			return []wantV{{pID, at(t, p, []byte{0x9E, 1, 1}, 0), "unknown CHOICE alternative"}}
 		}},
