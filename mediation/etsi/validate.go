@@ -9,27 +9,6 @@ import (
 	"github.com/umli/umli/mediation/etsi/ber"
 )
 
-// Validate is the strict check a demanding LEA decoder makes of one received PS-PDU: it
-// walks the BER against the LI-PS-PDU version43 / EmailPDU version20 schema and reports
-// every constraint violation it finds, not only the first: SIZE and range constraints,
-// character sets (UTF-8 validity, PrintableString, IA5String), enumeration values known and
-// present in the EmailPDU version the payload's relative OID declares, fields and
-// alternatives that version has, mandatory fields present, CHOICE alternatives known,
-// SEQUENCE order, minimal INTEGER encoding, relative-OID version consistency across the PDU,
-// and the layouts of msisdn (MAP AddressString), imsi/imei (TBCD) and e164-format (ISUP
-// calling party number).
-//
-// It is independent of DecodePSPDU (which stops at the first error and is lenient where the
-// model allows) and never returns content, only paths and offsets.
-//
-// DEFAULT values encoded explicitly (end-of-sequence FALSE) are not violations: X.690
-// leaves encoding a DEFAULT value to the sender in BER (8.1.1 and clause 11.5 only forbid it
-// for CER/DER), so a decoder that rejects it rejects valid BER.
-//
-// The error is non-nil only when b does not start with a complete BER element; whatever
-// cannot be parsed inside the PDU is a violation at its offset and the walk goes on with
-// the next sibling that can be framed.
-
 // Violation is one constraint violation: the byte offset of the offending element's
 // identifier octet (or of the offending content octet), its ASN.1 path and what is wrong.
 type Violation struct {
@@ -46,6 +25,27 @@ func (v Violation) String() string {
 // ErrNotBER: the input does not start with a complete BER element.
 var ErrNotBER = errors.New("etsi: validate: not a complete BER element")
 
+// Validate is the strict check a demanding LEA decoder makes of one received PS-PDU: it
+// walks the BER against the LI-PS-PDU version43 / EmailPDU version20 schema and reports
+// every constraint violation it finds, not only the first: SIZE and range constraints,
+// character sets (UTF-8 validity, PrintableString, IA5String), enumeration values known and
+// present in the EmailPDU version the payload's relative OID declares, fields and
+// alternatives that version has, mandatory fields present, CHOICE alternatives known,
+// SEQUENCE order, minimal INTEGER encoding, relative-OID version consistency across the PDU,
+// and the layouts of msisdn (MAP AddressString), imsi/imei (TBCD) and e164-format (ISUP
+// calling party number).
+//
+// It is independent of DecodePSPDU (which stops at the first error and is lenient where the
+// model allows) and never returns content, only paths and offsets.
+//
+// DEFAULT values encoded explicitly (end-of-sequence FALSE) are not violations: X.690
+// forbids encoding a DEFAULT value only for CER/DER (clause 11.5); in BER it is the
+// sender's option, so a decoder that rejects it rejects valid BER.
+//
+// The error is non-nil only when b does not start with a complete BER element; whatever
+// cannot be parsed inside the PDU is a violation at its offset, and the walk goes on after
+// the element that contains it.
+//
 // Validate checks the first PS-PDU in b and returns its violations and the number of bytes
 // it occupied.
 func Validate(b []byte) ([]Violation, int, error) {
