@@ -65,16 +65,20 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 			}
 		}
 		dest := m.cfg.Destinations[w.Destination]
-		pdu, hi, downs, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		pdu, b, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
 		if err != nil {
 			// Submit encoded this record already; only a changed destination version can
 			// get here. Loud, because a sequence number is now missing.
 			m.log.Error().Err(err).Str("liid", ls.LIID).Uint32("cin", e.CIN).Uint32("seq", ls.Seq).Msg("PDU cannot be encoded; sequence gap")
 			continue
 		}
-		if len(downs) > 0 {
-			m.met.downgrades.WithLabelValues(dest.Name).Add(float64(len(downs)))
+		if len(b.downs) > 0 {
+			m.met.downgrades.WithLabelValues(dest.Name).Add(float64(len(b.downs)))
 		}
+		if len(b.adjusted) > 0 {
+			m.recordAdjustments(ls.LIID, e, ls.Seq, b.adjusted)
+		}
+		hi := b.hi
 		var g *pduGroup
 		for _, x := range d.groups {
 			if x.dest == dest.Name && x.hi == hi {

@@ -231,7 +231,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	// here, before numbers are allocated, so it can never leave a gap.
 	for _, d := range versions {
 		n := session.Numbers{CIN: 1, IRIType: etsi.IRIReport, EventID: 1}
-		if _, _, _, err := m.buildPDU(nil, &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: r.Time}, r); err != nil {
+		if _, _, err := m.buildPDU(nil, &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: r.Time}, r); err != nil {
 			m.met.dropped.WithLabelValues("bad_record").Inc()
 			return nil, err
 		}

@@ -15,6 +15,7 @@ type metrics struct {
 	idleClosed prometheus.Counter
 	replayed   prometheus.Counter
 	downgrades *prometheus.CounterVec
+	adjusted   *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error) {
@@ -35,13 +36,16 @@ func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error
 			Help: "Journal entries re-delivered after a restart."}),
 		downgrades: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_downgrades_total",
 			Help: "Values mapped to an older schema version for a destination."}, []string{"destination"}),
+		adjusted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_field_adjustments_total",
+			Help: "Fields changed by a documented rule so that their PDU encodes (mediation/etsi/CONSTRAINTS.md), by ASN.1 field path and rule."},
+			[]string{"field", "rule"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	depthGauge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "umli_mediation_queue_depth",
 		Help: "Records held in memory waiting for their session step."}, depth)
-	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, depthGauge} {
+	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, depthGauge} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("mediation: register metrics: %w", err)
 		}

@@ -48,9 +48,20 @@ type pduParams struct {
 	at   time.Time // time stamp to write
 }
 
-// buildPDU encodes one PS-PDU of r for one LIID. It reports the values it had to map to
-// the destination's older schema version.
-func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte, handover.HI, []etsi.Downgrade, error) {
+// built is what buildPDU reports besides the bytes.
+type built struct {
+	hi handover.HI
+	// downs are the values mapped to the destination's older schema version.
+	downs []etsi.Downgrade
+	// adjusted are the fields etsi's Conform rules changed so that the PDU encodes.
+	adjusted []etsi.Adjustment
+}
+
+// buildPDU encodes one PS-PDU of r for one LIID. When a field breaks its ASN.1 constraint,
+// the PDU is conformed (the rules of mediation/etsi/CONSTRAINTS.md) and encoded again; the
+// conforming works on copies, so r stays as it was for the other LIIDs and the journal. A
+// record that encodes as it is pays nothing for this.
+func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte, built, error) {
 	cin := p.n.CIN
 	h := etsi.PSHeader{
 		LIID:                     p.liid,
@@ -65,8 +76,8 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 	}
 	gt, us := stamps(p.dest.Timestamps, p.at)
 	h.TimeStamp, h.MicroSecondTimeStamp = gt, us
-	var pdu etsi.PSPDU
-	hi := handover.HI2
+	var base etsi.PSPDU
+	b := built{hi: handover.HI2}
 	var ev *uint32
 	if p.n.EventID != 0 {
 		ev = &p.n.EventID
@@ -84,9 +95,9 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 		} else {
 			payload.Contents.EmailIRI = r.EmailIRI
 		}
-		pdu = etsi.IRIPDU(h, payload)
+		base = etsi.IRIPDU(h, payload)
 	default:
-		hi = handover.HI3
+		b.hi = handover.HI3
 		dir := r.Direction
 		payload := etsi.CCPayload{PayloadDirection: &dir}
 		if r.MessagingCC != nil {
@@ -98,14 +109,56 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 		} else {
 			payload.Contents.EmailCC = r.EmailCC
 		}
-		pdu = etsi.CCPDU(h, payload)
+		base = etsi.CCPDU(h, payload)
 	}
-	pdu, downs := pdu.ForVersion(p.dest.Version)
+	pdu, downs := base.ForVersion(p.dest.Version)
 	out, err := pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
 	if err != nil {
-		return dst, hi, downs, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
+		if b.adjusted = conformPDU(&base); len(b.adjusted) > 0 {
+			pdu, downs = base.ForVersion(p.dest.Version)
+			out, err = pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
+		}
 	}
-	return out, hi, downs, nil
+	b.downs = downs
+	if err != nil {
+		return dst, b, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
+	}
+	return out, b, nil
+}
+
+// conformPDU applies the Conform rules to the header and the single payload buildPDU puts
+// into p, copying each content struct before it is changed (p's payload slice is
+// buildPDU's own). Paths are relative to the content ("emailIRI.e-mail-Sender") or the
+// header ("pSHeader...."), so metric labels stay few.
+func conformPDU(p *etsi.PSPDU) []etsi.Adjustment {
+	adj := p.Header.Conform()
+	for i := range p.Payload.IRI {
+		c := &p.Payload.IRI[i].Contents
+		switch {
+		case c.EmailIRI != nil:
+			x := *c.EmailIRI
+			adj = append(adj, x.Conform()...)
+			c.EmailIRI = &x
+		case c.MessagingIRI != nil:
+			x := *c.MessagingIRI
+			adj = append(adj, x.Conform()...)
+			c.MessagingIRI = &x
+		}
+	}
+	for i := range p.Payload.CC {
+		c := &p.Payload.CC[i].Contents
+		switch {
+		case c.EmailCC != nil:
+			x := *c.EmailCC
+			adj = append(adj, x.Conform()...)
+			c.EmailCC = &x
+		case c.MessagingCC != nil:
+			x := *c.MessagingCC
+			adj = append(adj, x.Conform()...)
+			c.MessagingCC = &x
+		}
+	}
+	return adj
 }
 
 // stamps renders t in the destination's timestamp style.

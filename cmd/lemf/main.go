@@ -26,8 +26,8 @@ import (
 )
 
 const usage = `usage:
-  lemf decode FILE...
-  lemf listen [--hi2 ADDR] [--hi3 ADDR] [--out DIR] [--tls-cert F --tls-key F --tls-client-ca F] [--log-level L]
+  lemf decode [--strict] FILE...
+  lemf listen [--strict] [--hi2 ADDR] [--hi3 ADDR] [--out DIR] [--tls-cert F --tls-key F --tls-client-ca F] [--log-level L]
               [--serve ADDR [--serve-tls-cert F --serve-tls-key F --serve-client-ca F]]
   lemf serve [--dir DIR] [--listen ADDR] [--tls-cert F --tls-key F --client-ca F]
 `
@@ -44,13 +44,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "decode":
-		if len(args) < 2 || strings.HasPrefix(args[1], "-") && !cli.IsHelp(args[1]) {
-			fmt.Fprint(stderr, usage)
-			return 2
-		}
-		if cli.IsHelp(args[1]) {
+		if len(args) >= 2 && cli.IsHelp(args[1]) {
 			fmt.Fprint(stdout, usage)
 			return 0
+		}
+		if len(args) >= 2 && args[1] == "--strict" {
+			return decodeStrict(args[2:], stdout, stderr)
+		}
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+			fmt.Fprint(stderr, usage)
+			return 2
 		}
 		if err := lemf.DecodeFiles(stdout, args[1:]...); err != nil {
 			fmt.Fprintf(stderr, "lemf decode: %v\n", err)
@@ -97,6 +100,7 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	key := fs.String("tls-key", "", "server private key (PEM)")
 	clientCA := fs.String("tls-client-ca", "", "CA that client certificates must chain to (PEM)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	strict := fs.Bool("strict", false, "check every PDU against the ASN.1 constraints; log and count violations")
 	web := lemfweb.AddLiveFlags(fs)
 	if code, ok := cli.Parse(fs, usage, args, stdout, stderr); !ok {
 		return usageExit(code)
@@ -109,7 +113,7 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	cfg := lemf.Config{HI2Addr: *hi2, HI3Addr: *hi3, OutDir: *out,
-		Logger: zerolog.New(stderr).Level(lvl).With().Timestamp().Logger()}
+		Logger: zerolog.New(stderr).Level(lvl).With().Timestamp().Logger(), Strict: *strict}
 	if *cert != "" || *key != "" || *clientCA != "" {
 		if cfg.TLS, err = lemf.ServerTLSConfig(*cert, *key, *clientCA); err != nil {
 			return err

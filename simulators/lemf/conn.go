@@ -59,6 +59,10 @@ func (l *LEMF) handle(ctx context.Context, h hi, conn net.Conn) {
 			l.keepPartial(log, h, fr.rest(), off, err)
 			return
 		}
+		if l.cfg.Strict {
+			// Before decoding, so that a PDU the decoder refuses is explained too.
+			l.strictCheck(log, h, frame, off)
+		}
 		pdu, n, err := etsi.DecodePSPDU(frame)
 		if err == nil && n != len(frame) {
 			err = fmt.Errorf("decoder consumed %d of %d bytes", n, len(frame))

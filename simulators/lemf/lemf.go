@@ -38,6 +38,9 @@ type Config struct {
 	Now func() time.Time
 	// KeepAlive is how keep-alives are answered (keepalive.go).
 	KeepAlive KeepAlivePolicy
+	// Strict checks every PDU against the ASN.1 constraints (etsi.Validate), logs each
+	// violation (path and offset, no content) and counts them in the summary.
+	Strict bool
 }
 
 // hi is a handover interface.
@@ -251,7 +254,7 @@ func (l *LEMF) notifyLocked() {
 }
 
 func (l *LEMF) summaryLocked() Summary {
-	s := Summary{HI2: l.stats[hi2], HI3: l.stats[hi3]}
+	s := Summary{HI2: l.stats[hi2], HI3: l.stats[hi3], Strict: l.cfg.Strict}
 	cins := map[cinKey]*CINSummary{}
 	get := func(k cinKey) *CINSummary {
 		c, ok := cins[k]

@@ -18,6 +18,8 @@ type Summary struct {
 	// Gaps and Duplicates total the per-stream figures.
 	Gaps       uint64 `json:"gaps"`
 	Duplicates int    `json:"duplicates"`
+	// Strict reports that PDUs were checked against the ASN.1 constraints (Config.Strict).
+	Strict bool `json:"strict,omitempty"`
 }
 
 // InterfaceStats counts what arrived on HI2 or HI3.
@@ -30,6 +32,10 @@ type InterfaceStats struct {
 	DecodeErrors int `json:"decodeErrors"`
 	// HandshakeFailures counts TLS clients refused (for example without a certificate).
 	HandshakeFailures int `json:"handshakeFailures"`
+	// Violations and ViolatingPDUs count constraint violations (Config.Strict) and the
+	// PDUs that had any.
+	Violations    int `json:"violations,omitempty"`
+	ViolatingPDUs int `json:"violatingPDUs,omitempty"`
 }
 
 // LIIDSummary is everything received for one lawful interception identifier.
@@ -118,6 +124,10 @@ func (s Summary) Format(w io.Writer) error {
 	}{{"HI2", s.HI2}, {"HI3", s.HI3}} {
 		fmt.Fprintf(&b, "%s: %d connections, %d PDUs (%d keep-alives), %d bytes, %d decode errors, %d TLS refusals\n",
 			hi.name, hi.st.Connections, hi.st.PDUs, hi.st.KeepAlives, hi.st.Bytes, hi.st.DecodeErrors, hi.st.HandshakeFailures)
+	}
+	if s.Strict {
+		fmt.Fprintf(&b, "constraint violations: %d in %d PDUs (HI2 %d, HI3 %d)\n", s.HI2.Violations+s.HI3.Violations,
+			s.HI2.ViolatingPDUs+s.HI3.ViolatingPDUs, s.HI2.Violations, s.HI3.Violations)
 	}
 	fmt.Fprintf(&b, "sequence gaps: %d, duplicates: %d\n", s.Gaps, s.Duplicates)
 	for _, l := range s.LIIDs {

@@ -1,0 +1,93 @@
+package mediation_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/umli/umli/mediation/audit"
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/pducheck"
+	"github.com/umli/umli/mediation/record"
+)
+
+// TestFieldAdjustedIRIDelivered: an EmailIRI whose IMAP username (70 octets) and
+// e-mail-Sender (300 octets with invalid UTF-8) break their SIZE and character
+// constraints is not dropped: it reaches the LEMF with both fields conformed by their
+// rules, umli_field_adjustments_total counts each adjustment, and the audit log has a
+// FieldAdjusted entry per adjustment that names the field and never its content.
+func TestFieldAdjustedIRIDelivered(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	s, _, _, stop := startAuditedSystem(t, path)
+
+	user := "imap-login-" + strings.Repeat("x", 59) // 70 octets
+	sender := "\xff\xfe" + strings.Repeat("s", 298) // 300 octets, invalid UTF-8 first
+	mail := rec(bobID, "imap-1", record.Standalone, "")
+	mail.EmailIRI = &etsi.EmailIRI{EventType: etsi.EmailLogon, ProtocolID: etsi.ProtocolIMAP4, Status: etsi.EmailStatusSucceeded,
+		Sender:         &sender,
+		AAAInformation: &etsi.AAAInformation{IMAP: &etsi.IMAPAAAInformation{Username: user, Result: etsi.Ptr(etsi.AAASucceeded)}}}
+	s.submit(mail)
+	if err := s.med.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "LEMF", func() bool { sum := s.lm.Summary(); return sum.HI2.PDUs-sum.HI2.KeepAlives >= 1 })
+
+	const userPath = "emailIRI.aAAInformation.iMAPAAAInformation.username"
+	const senderPath = "emailIRI.e-mail-Sender"
+	for _, c := range []struct{ field, rule string }{
+		{userPath, "truncated"}, {senderPath, "utf8-replaced"}, {senderPath, "truncated"},
+	} {
+		if got := s.metric("umli_field_adjustments_total", "field", c.field, "rule", c.rule); got != 1 {
+			t.Errorf("umli_field_adjustments_total{field=%q,rule=%q} = %v, want 1", c.field, c.rule, got)
+		}
+	}
+	if mail.EmailIRI.AAAInformation.IMAP.Username != user || *mail.EmailIRI.Sender != sender {
+		t.Error("mediation changed the submitted record instead of its PDU's copy")
+	}
+
+	got := s.received()
+	st := pducheck.Stream{LIID: "A-CC", NE: "um-1", CIN: 1}
+	if n := got.Count(st); n != 1 {
+		t.Fatalf("%v: %d PDUs, want 1 (%v)", st, n, keys(got))
+	}
+	p, err := got.Decoded(st, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := p.Payload.IRI[0].Contents.EmailIRI
+	if u := e.AAAInformation.IMAP.Username; u != user[:64] {
+		t.Errorf("username %q, want the first 64 octets %q", u, user[:64])
+	}
+	// U+FFFD (3 octets) for the invalid run, then 's' up to 255 octets.
+	if want := "\uFFFD" + strings.Repeat("s", 252); *e.Sender != want {
+		t.Errorf("e-mail-Sender %q (%d octets), want %q", *e.Sender, len(*e.Sender), want)
+	}
+	stop()
+
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "imap-login") || strings.Contains(string(raw), "sss") {
+		t.Fatal("audit log contains field content")
+	}
+	var adj []audit.Entry
+	for _, en := range readAudit(t, path) {
+		if en.Action == audit.ActionFieldAdjusted {
+			adj = append(adj, en)
+		}
+	}
+	if len(adj) != 3 {
+		t.Fatalf("%d FieldAdjusted entries, want 3: %+v", len(adj), adj)
+	}
+	for i, want := range []struct{ field, rule string }{
+		{senderPath, "utf8-replaced"}, {senderPath, "truncated"}, {userPath, "truncated"},
+	} {
+		d := adj[i].Detail
+		if d["liid"] != "A-CC" || d["ne"] != "um-1" || d["cin"] != "1" || d["seq"] != "0" || d["field"] != want.field || d["rule"] != want.rule {
+			t.Errorf("entry %d detail %v, want liid A-CC ne um-1 cin 1 seq 0 field %s rule %s", i, d, want.field, want.rule)
+		}
+	}
+}
