@@ -103,6 +103,10 @@ func (u *UM) Addrs() Addrs {
 	return Addrs{ESL: u.eslLn.Addr().String(), AMI: u.amiLn.Addr().String()}
 }
 
+// AMISpool is the simulated Asterisk's astspooldir: ContentDir/asterisk, so messages
+// are stored under ContentDir/asterisk/voicemail/<context>/<mailbox>/INBOX.
+func (u *UM) AMISpool() string { return filepath.Join(u.cfg.ContentDir, "asterisk") }
+
 // Script returns the scenarios the platform plays.
 func (u *UM) Script() *Script { return u.script }
 
@@ -237,7 +241,7 @@ func (u *UM) Play(ctx context.Context, name string) error {
 		}
 	}
 	if amiOK {
-		evs, files, err := u.script.RenderAMIIn(name, filepath.Join(u.cfg.ContentDir, "asterisk"))
+		evs, files, err := u.script.RenderAMIIn(name, u.AMISpool())
 		if err != nil {
 			return err
 		}
