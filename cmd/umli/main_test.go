@@ -13,6 +13,10 @@ func TestCheckConfig(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("instance: x\noperator: OP\nwarrants:\n  - liid: L\n    start: 2026-01-01T00:00:00Z\n    targets: [{email: a@b}]\n    colour: red\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	passive := filepath.Join(t.TempDir(), "passive.yaml")
+	if err := os.WriteFile(passive, []byte("instance: x\noperator: OP\nwarrants: []\nrtp:\n  passive:\n    source: fs-um-1\n    file: /nonexistent/um.pcap\n    events: bye\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		args      []string
@@ -23,6 +27,7 @@ func TestCheckConfig(t *testing.T) {
 		{"example", []string{"check-config", "../../umli.example.yaml"}, 0, "../../umli.example.yaml: ok (2 destinations, 2 warrants)\n", nil},
 		{"bad", []string{"check-config", bad}, 1, "", []string{bad + ":7: field colour not found"}},
 		{"missing", []string{"check-config", "/nonexistent.yaml"}, 1, "", []string{"no such file"}},
+		{"rtp.passive", []string{"check-config", passive}, 1, "", []string{passive + ":7: rtp.passive.file: stat /nonexistent/um.pcap", passive + ":8: rtp.passive: events \"bye\""}},
 		{"no args", []string{"check-config"}, 2, "", []string{"usage"}},
 		{"unknown command", []string{"frobnicate"}, 2, "", []string{`unknown command "frobnicate"`}},
 		{"run without config", []string{"run"}, 2, "", []string{"--config FILE is required"}},
