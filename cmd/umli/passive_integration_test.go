@@ -100,3 +100,58 @@ rtp:
 		}
 	}
 }
+
+// TestRunPassiveCaptureDamagedFile: a capture file cut off in the middle of a frame ends
+// that source with an error in the log naming what went wrong; what was read is
+// delivered (the target's call is ended with its disconnect) and umli keeps running.
+func TestRunPassiveCaptureDamagedFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the umli binary")
+	}
+	bin := buildUMLI(t)
+	srv := testredis.Start(t)
+	dir := t.TempDir()
+	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = lm.Run(context.Background()) }()
+	t.Cleanup(func() { _ = lm.Close() })
+	hi2, hi3 := lm.Addrs()
+	whole := readFile(t, filepath.Join("..", "..", "rtpcapture", "testdata", "calls.pcap"))
+	pcap := filepath.Join(dir, "cut.pcap")
+	writeFile(t, pcap, whole[:len(whole)/2+7])
+	cfgPath := filepath.Join(dir, "umli.yaml")
+	writeFile(t, cfgPath, fmt.Sprintf(`instance: tap-2
+operator: OP-TAP
+log: {level: debug}
+redis: {addrs: ["%s"]}
+handover: {keepAlive: 1s, keepAliveTimeout: 2s}
+destinations:
+  - {name: lea, hi2: "%s", hi3: "%s"}
+warrants:
+  - {liid: TAP-2, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+4917022222"}]}
+rtp:
+  passive: {source: fs-um-1, file: "%s", pilots: ["8000"], events: connect+disconnect}
+`, srv.Addr, hi2, hi3, pcap))
+	umli := runConfig(t, bin, cfgPath)
+	waitUntil(t, "the damaged file reported", func() bool {
+		return strings.Contains(umli.stderr.String(), "rtp: passive capture file read")
+	})
+	for _, l := range strings.Split(umli.stderr.String(), "\n") {
+		if strings.Contains(l, "rtp: passive capture file read") && (!strings.Contains(l, `"level":"error"`) || !strings.Contains(l, "pcap frame")) {
+			t.Errorf("want an error naming the pcap frame: %s", l)
+		}
+	}
+	waitUntil(t, "the target's call ended at the LEMF", func() bool {
+		for _, l := range lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				if n := len(c.Events); n > 1 && c.Events[0].Category == "message-box:connect" && c.Events[n-1].IRIType == "iRI-End" {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	umli.terminate(t) // still running, and stops cleanly
+}

@@ -148,9 +148,15 @@ func startPassive(ctx context.Context, g *group, p *config.PassiveFile, sink rec
 			defer f.Close()
 			err := capt.ReadPcap(ctx, f)
 			st := capt.Stats
-			log.Info().Str("file", p.File).Uint64("frames", st.Frames).Uint64("calls", st.Calls).Uint64("rtp", st.RTP).
+			ev := log.Info()
+			if err != nil && ctx.Err() == nil {
+				// A damaged capture ends this source only: what was read is delivered
+				// (ReadPcap ends its calls) and the other sources keep serving.
+				ev = log.Error().Err(err)
+			}
+			ev.Str("file", p.File).Uint64("frames", st.Frames).Uint64("calls", st.Calls).Uint64("rtp", st.RTP).
 				Uint64("sip_errors", st.SIPErrors).Msg("rtp: passive capture file read")
-			return err
+			return nil
 		})
 		return nil
 	}
