@@ -58,6 +58,8 @@ var table5Rows = []table5Row{
 	{"message-notification:sms-pin-reminder", "json", true, ""},
 	{"message-notification:email", "freeswitch", false,
 		"mod_voicemail fires the notification before switch_simple_email composes the mail in a temp file it deletes; no event or file exposes the mail"},
+	{"message-notification:email", "asterisk", false,
+		"app_voicemail signals no notification; app_minivm's MiniVoiceMail names no mail (it pipes it to mailcmd from a temp file it deletes)"},
 	{"message-notification:email", "json", true, ""},
 	{"message-notification:fax-to-email", "json", true, ""},
 }
@@ -168,7 +170,7 @@ func TestTable5CC(t *testing.T) {
 			}
 		}
 	})
-	phase("asterisk", 1, func() {
+	phase("asterisk", 2, func() {
 		evs, files, err := script.RenderAMIIn("deposit", dir+"/asterisk")
 		if err != nil {
 			t.Fatal(err)
@@ -181,6 +183,14 @@ func TestTable5CC(t *testing.T) {
 		for _, e := range evs {
 			handle(&feed.Event{Dialect: feed.Asterisk, Source: table5Source, Received: time.Now(), Headers: e.Headers, Raw: e.Block})
 		}
+		// app_minivm's notification report (vendor-feeds.md §2.2), an iRI-Report.
+		mvm := "Event: MiniVoiceMail\r\nPrivilege: call,all\r\nMailbox: 1000@um.example.net\r\nAction: SentNotification\r\nCounter: 1\r\nUniqueid: 1795942800.99\r\n\r\n"
+		var hs []feed.Header
+		for _, l := range strings.Split(strings.TrimSpace(mvm), "\r\n") {
+			n, v, _ := strings.Cut(l, ": ")
+			hs = append(hs, feed.Header{Name: n, Value: v})
+		}
+		handle(&feed.Event{Dialect: feed.Asterisk, Source: table5Source, Received: time.Now(), Headers: hs, Raw: []byte(mvm)})
 	})
 	js := table5JSON(dir)
 	phase("json", len(js)/3, func() {
@@ -242,7 +252,7 @@ func TestTable5CC(t *testing.T) {
 	}
 }
 
-// waitCalls waits until calls CINs ended at the LEMF with their content complete and
+// waitCalls waits until calls CINs ended (iRI-End, or a lone iRI-Report) at the LEMF with their content complete and
 // nothing new arrived for a while (HI3 is a stream of its own: CC may trail the iRI-End).
 func waitCalls(ctx context.Context, t *testing.T, lm *lemf.LEMF, calls int) {
 	t.Helper()
@@ -252,7 +262,7 @@ func waitCalls(ctx context.Context, t *testing.T, lm *lemf.LEMF, calls int) {
 		for _, l := range lm.Summary().LIIDs {
 			for _, c := range l.CINs {
 				streams += len(c.Content)
-				if n := len(c.Events); n > 0 && c.Events[n-1].IRIType == "iRI-End" && allComplete(c) {
+				if n := len(c.Events); n > 0 && (c.Events[n-1].IRIType == "iRI-End" || c.Events[n-1].IRIType == "iRI-Report") && allComplete(c) {
 					ended++
 				}
 			}
