@@ -129,9 +129,10 @@ type SIPRECFile struct {
 	PortMax   int      `yaml:"portMax"`
 	Pilots    []string `yaml:"pilots"`
 	// Events says which connect/disconnect IRIs the endpoint reports itself: "connect"
-	// (default: a connect at the INVITE; the UM feed reports the end), "feed" (the UM feed
-	// reports both) or "connect+disconnect" (no UM feed: the endpoint also reports the
-	// disconnect at BYE, CANCEL or media timeout).
+	// (default: a connect at the INVITE; the UM feed reports the end, and its own connect
+	// of the same call is not delivered again), "feed" (the UM feed reports both) or
+	// "connect+disconnect" (no UM feed: the endpoint also reports the disconnect at BYE,
+	// CANCEL or media timeout).
 	Events string `yaml:"events"`
 }
 
