@@ -28,12 +28,13 @@
 // (FreeSWITCH channel UUID from X-FS-UUID/X-UUID or rs-metadata) when known, else
 // "sip:"+Call-ID (CorrelationKeyFor), as the UM translators use. MessagingCC records use
 // Boundary Continue and EventKey "connect", so mediation gives them the CIN and the
-// event-identifier of the session's connect IRI. With ConnectOpen (the default) a
+// event-identifier of the session's connect IRI; the UM translators give their connect
+// IRI the same EventKey (translate.ConnectEventKey). With ConnectOpen (the default) a
 // Session also submits that connect itself (message-box connect, operation-succeeded,
-// trigger user, Boundary Open, EventKey "connect", CloseEvent disconnect/unknown): if
-// the feed emits its connect too, mediation turns the second Open into a continue of the
-// same sequence, so the CC still links to one event-identifier; the cost is one extra
-// iRI-Continue. ConnectNone leaves connect and disconnect to the feed.
+// trigger user, Boundary Open, EventKey "connect", CloseEvent disconnect/unknown). The
+// feed reports the connect of the same call too; ConnectOnce, the sink umli puts in
+// front of mediation for both, delivers one connect per call and identity, whichever
+// comes first. ConnectNone leaves connect and disconnect to the feed.
 //
 // Minimization: identities, key presses and SIP messages are never logged; logs carry
 // correlation keys, addresses of media sources and counts.

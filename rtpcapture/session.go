@@ -44,9 +44,8 @@ type ConnectPolicy int
 // Connect policies.
 const (
 	// ConnectOpen emits a connect IRI (Boundary Open, EventKey "connect") per candidate
-	// at the start. When the UM feed emits its own connect for the same CorrelationKey,
-	// mediation turns the second Open into a continue: the CIN and event-identifier stay
-	// those of the first, so the duplicate is an extra iRI-Continue, not a new sequence.
+	// at the start. The UM feed emits its own connect for the same CorrelationKey; put a
+	// ConnectOnce in front of the sink both share so only the first is delivered.
 	ConnectOpen ConnectPolicy = iota
 	// ConnectNone relies on the UM feed for connect and disconnect.
 	ConnectNone

@@ -18,6 +18,10 @@ func TestCheckConfig(t *testing.T) {
 		"    timestampPrecision: nano\n    resend: 5 parcels\n    keepAlive:\n      interval: often\n      cin: minus\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	passive := filepath.Join(t.TempDir(), "passive.yaml")
+	if err := os.WriteFile(passive, []byte("instance: x\noperator: OP\nwarrants: []\nrtp:\n  passive:\n    source: fs-um-1\n    file: /nonexistent/um.pcap\n    events: bye\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		args      []string
@@ -31,6 +35,7 @@ func TestCheckConfig(t *testing.T) {
 			badProfile + `:7: destination "d": timestampPrecision "nano"`, badProfile + `:8: destination "d": resend: "5 parcels"`,
 			badProfile + `:10: destination "d": keepAlive.interval "often"`, badProfile + `:11: destination "d": keepAlive.cin "minus"`}},
 		{"missing", []string{"check-config", "/nonexistent.yaml"}, 1, "", []string{"no such file"}},
+		{"rtp.passive", []string{"check-config", passive}, 1, "", []string{passive + ":7: rtp.passive.file: stat /nonexistent/um.pcap", passive + ":8: rtp.passive: events \"bye\""}},
 		{"no args", []string{"check-config"}, 2, "", []string{"usage"}},
 		{"unknown command", []string{"frobnicate"}, 2, "", []string{`unknown command "frobnicate"`}},
 		{"run without config", []string{"run"}, 2, "", []string{"--config FILE is required"}},

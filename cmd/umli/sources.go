@@ -25,6 +25,7 @@ import (
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/rtpcapture"
+	"github.com/umli/umli/rtpcapture/passive"
 	"github.com/umli/umli/rtpcapture/siprec"
 	"github.com/umli/umli/umsys/adapter"
 	"github.com/umli/umli/umsys/ami"
@@ -101,8 +102,14 @@ func readSecret(name string, red *secret.Redactor) (string, error) {
 // taken port fails the start, not some later moment.
 func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediation.Mediator, reg *prometheus.Registry, red *secret.Redactor, log zerolog.Logger) error {
 	sink := mediationSink{med}
+	// The UM feed and the RTP capture both report a call's connect (rtp.*.events:
+	// connect); one guard in front of mediation delivers it once (TS 102 232-2 8.1).
+	var umSink record.Sink = sink
+	if cfg.RTP != nil && cfg.UMSys != nil {
+		umSink = rtpcapture.NewConnectOnce(sink, 0, 0)
+	}
 	if u := cfg.UMSys; u != nil {
-		if err := startUMSys(ctx, g, cfg, u, sink, reg, red, log); err != nil {
+		if err := startUMSys(ctx, g, cfg, u, umSink, reg, red, log); err != nil {
 			return err
 		}
 	}
@@ -112,10 +119,51 @@ func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediat
 		}
 	}
 	if r := cfg.RTP; r != nil && r.SIPREC != nil {
-		if err := startSIPREC(ctx, g, r.SIPREC, sink, log); err != nil {
+		if err := startSIPREC(ctx, g, r.SIPREC, umSink, log); err != nil {
 			return err
 		}
 	}
+	if r := cfg.RTP; r != nil && r.Passive != nil {
+		if err := startPassive(ctx, g, r.Passive, umSink, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startPassive follows calls to the UM system in copied traffic: a live interface until
+// umli stops, or a pcap file read once (its calls end with the file).
+func startPassive(ctx context.Context, g *group, p *config.PassiveFile, sink record.Sink, log zerolog.Logger) error {
+	capt, err := passive.New(passive.Config{Source: p.Source, Sink: sink, Pilots: p.Pilots, MediaTimeout: p.MediaTimeout,
+		MaxCalls: p.MaxCalls, Connect: connectPolicy(p.Events), Log: log})
+	if err != nil {
+		return fmt.Errorf("rtp passive: %w", err)
+	}
+	if p.File != "" {
+		f, err := os.Open(p.File)
+		if err != nil {
+			return fmt.Errorf("rtp passive: %w", err)
+		}
+		g.run(ctx, "rtp passive "+p.File, func(ctx context.Context) error {
+			defer f.Close()
+			err := capt.ReadPcap(ctx, f)
+			st := capt.Stats
+			ev := log.Info()
+			if err != nil && ctx.Err() == nil {
+				// A damaged capture ends this source only: what was read is delivered
+				// (ReadPcap ends its calls) and the other sources keep serving.
+				ev = log.Error().Err(err)
+			}
+			ev.Str("file", p.File).Uint64("frames", st.Frames).Uint64("calls", st.Calls).Uint64("rtp", st.RTP).
+				Uint64("sip_errors", st.SIPErrors).Msg("rtp: passive capture file read")
+			return nil
+		})
+		return nil
+	}
+	g.run(ctx, "rtp passive "+p.Interface, func(ctx context.Context) error {
+		return passiveLive(ctx, p.Interface, capt, log)
+	})
+	log.Info().Str("source", p.Source).Str("interface", p.Interface).Msg("rtp: passive capture started")
 	return nil
 }
 

@@ -94,6 +94,26 @@ type EmailCaptureFile struct {
 // RTPFile configures content capture from the UM platform's media.
 type RTPFile struct {
 	SIPREC *SIPRECFile `yaml:"siprec"`
+	// Passive, when set, follows calls to the UM system in copied traffic (a SPAN port or
+	// a pcap file) and delivers their RTP as MessagingCC, like the SIPREC endpoint.
+	Passive *PassiveFile `yaml:"passive"`
+}
+
+// PassiveFile is passive SIP/RTP capture (rtpcapture/passive): exactly one of Interface
+// (live, AF_PACKET on Linux, needs CAP_NET_RAW) and File (a pcap or pcapng file, read
+// once at start, for replaying a capture).
+type PassiveFile struct {
+	Interface string `yaml:"interface"`
+	File      string `yaml:"file"`
+	// Source must equal the UM feed's source for the platform, so CC shares its CINs.
+	Source string   `yaml:"source"`
+	Pilots []string `yaml:"pilots"`
+	// MediaTimeout ends a call whose media is silent this long, in capture time (default 30s).
+	MediaTimeout time.Duration `yaml:"mediaTimeout"`
+	// MaxCalls bounds the dialogs followed at once (default 4096).
+	MaxCalls int `yaml:"maxCalls"`
+	// Events: as rtp.siprec.events.
+	Events string `yaml:"events"`
 }
 
 // SIPRECFile is the SIPREC recording endpoint (SRS).
@@ -109,9 +129,10 @@ type SIPRECFile struct {
 	PortMax   int      `yaml:"portMax"`
 	Pilots    []string `yaml:"pilots"`
 	// Events says which connect/disconnect IRIs the endpoint reports itself: "connect"
-	// (default: a connect at the INVITE; the UM feed reports the end), "feed" (the UM feed
-	// reports both) or "connect+disconnect" (no UM feed: the endpoint also reports the
-	// disconnect at BYE, CANCEL or media timeout).
+	// (default: a connect at the INVITE; the UM feed reports the end, and its own connect
+	// of the same call is not delivered again), "feed" (the UM feed reports both) or
+	// "connect+disconnect" (no UM feed: the endpoint also reports the disconnect at BYE,
+	// CANCEL or media timeout).
 	Events string `yaml:"events"`
 }
 
@@ -258,6 +279,29 @@ func (c *Config) checkSources(p *problems) {
 		case "", "connect", "feed", "connect+disconnect":
 		default:
 			p.addf(append(at, "events"), "%s: events %q: want connect, feed or connect+disconnect", what, s.Events)
+		}
+	}
+	if r := f.RTP; r != nil && r.Passive != nil {
+		c, at, what := r.Passive, path("rtp", "passive"), "rtp.passive"
+		src(at, what, c.Source)
+		switch {
+		case c.Interface == "" && c.File == "":
+			p.addf(at, "%s: interface (live capture) or file (pcap) required", what)
+		case c.Interface != "" && c.File != "":
+			p.addf(append(at, "file"), "%s: interface and file exclude each other", what)
+		case c.File != "":
+			file(at, "file", what, c.File, true)
+		}
+		if c.MediaTimeout < 0 {
+			p.addf(append(at, "mediaTimeout"), "%s: mediaTimeout must not be negative", what)
+		}
+		if c.MaxCalls < 0 {
+			p.addf(append(at, "maxCalls"), "%s: maxCalls must not be negative", what)
+		}
+		switch c.Events {
+		case "", "connect", "feed", "connect+disconnect":
+		default:
+			p.addf(append(at, "events"), "%s: events %q: want connect, feed or connect+disconnect", what, c.Events)
 		}
 	}
 	if x := f.X1; x != nil {

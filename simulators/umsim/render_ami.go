@@ -2,6 +2,7 @@ package umsim
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
@@ -28,13 +29,39 @@ func (s *Script) AMIScenario(name string) (*AMIScenario, bool) {
 	return nil, false
 }
 
-// RenderAMI renders an Asterisk scenario as __manager_event_sessions_va writes events:
-// Event, Privilege, then the channel snapshot (if any) and the fields, CRLF endings.
+// DefaultAMISpoolDir is Asterisk's astspooldir, which the checked-in transcripts name:
+// app_voicemail stores messages under <spool>/voicemail/<context>/<mailbox>/INBOX.
+const DefaultAMISpoolDir = "/var/spool/asterisk"
+
+// RenderAMI renders an Asterisk scenario with the spool at DefaultAMISpoolDir.
 func (s *Script) RenderAMI(name string) ([]AMIEventOut, error) {
+	evs, _, err := s.RenderAMIIn(name, DefaultAMISpoolDir)
+	return evs, err
+}
+
+// amiPlaceholders expands {spool} (<spoolDir>/voicemail), {inbox} (the target box's
+// INBOX directory), {mailbox}, {domain} (the voicemail context) and {number}.
+func (s *Script) amiPlaceholders(sc *AMIScenario, spoolDir string) *strings.Replacer {
+	t := s.Target
+	spool := path.Join(spoolDir, "voicemail")
+	return strings.NewReplacer(
+		"{spool}", spool,
+		"{inbox}", path.Join(spool, t.Domain, t.Mailbox, "INBOX"),
+		"{mailbox}", t.Mailbox,
+		"{domain}", t.Domain,
+		"{number}", sc.Call.Number,
+	)
+}
+
+// RenderAMIIn renders an Asterisk scenario as __manager_event_sessions_va writes events:
+// Event, Privilege, then the channel snapshot (if any) and the fields, CRLF endings. It
+// also returns the audio files (absolute paths under spoolDir) the scenario stores.
+func (s *Script) RenderAMIIn(name, spoolDir string) ([]AMIEventOut, []AudioFile, error) {
 	sc, ok := s.AMIScenario(name)
 	if !ok {
-		return nil, fmt.Errorf("umsim: no asterisk scenario %q", name)
+		return nil, nil, fmt.Errorf("umsim: no asterisk scenario %q", name)
 	}
+	r := s.amiPlaceholders(sc, spoolDir)
 	var out []AMIEventOut
 	for i, ev := range sc.Events {
 		hs := []feed.Header{{Name: "Event", Value: ev.Event}, {Name: "Privilege", Value: ev.Privilege}}
@@ -42,9 +69,9 @@ func (s *Script) RenderAMI(name string) ([]AMIEventOut, error) {
 			hs = append(hs, amiSnapshot(sc.Call, ev)...)
 		}
 		for _, f := range ev.Fields {
-			n, v, err := splitHeader(f)
+			n, v, err := splitHeader(r.Replace(f))
 			if err != nil {
-				return nil, fmt.Errorf("umsim: asterisk scenario %s event %d: %w", name, i, err)
+				return nil, nil, fmt.Errorf("umsim: asterisk scenario %s event %d: %w", name, i, err)
 			}
 			hs = append(hs, feed.Header{Name: n, Value: v})
 		}
@@ -62,7 +89,12 @@ func (s *Script) RenderAMI(name string) ([]AMIEventOut, error) {
 		}
 		out = append(out, AMIEventOut{Event: ev.Event, Classes: classes, Headers: hs, Block: []byte(b.String())})
 	}
-	return out, nil
+	var files []AudioFile
+	for _, f := range sc.Files {
+		f.Path = r.Replace(f.Path)
+		files = append(files, f)
+	}
+	return out, files, nil
 }
 
 // amiSnapshot is ast_manager_build_channel_state_string's field set.

@@ -112,10 +112,12 @@ type AMIPlatform struct {
 
 // AMIScenario is one Asterisk call.
 type AMIScenario struct {
-	Name        string     `yaml:"name"`
-	Description string     `yaml:"description"`
-	Call        Call       `yaml:"call"`
-	Events      []AMIEvent `yaml:"events"`
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	Call        Call   `yaml:"call"`
+	// Files are the messages the scenario stores in the voicemail spool.
+	Files  []AudioFile `yaml:"files"`
+	Events []AMIEvent  `yaml:"events"`
 }
 
 // AMIEvent is one manager event.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -20,7 +21,8 @@ type Config struct {
 	Password string
 	// AMIUser and AMISecret are the manager credentials (defaults umli / Password).
 	AMIUser, AMISecret string
-	// ContentDir receives message and greeting audio; events name files under it.
+	// ContentDir receives message and greeting audio; events name files under it
+	// (FreeSWITCH storage directly, the Asterisk spool under ContentDir/asterisk).
 	ContentDir string
 	// Script holds the scenarios (nil: the embedded scenarios.yaml).
 	Script *Script
@@ -100,6 +102,10 @@ func NewUM(cfg Config) (*UM, error) {
 func (u *UM) Addrs() Addrs {
 	return Addrs{ESL: u.eslLn.Addr().String(), AMI: u.amiLn.Addr().String()}
 }
+
+// AMISpool is the simulated Asterisk's astspooldir: ContentDir/asterisk, so messages
+// are stored under ContentDir/asterisk/voicemail/<context>/<mailbox>/INBOX.
+func (u *UM) AMISpool() string { return filepath.Join(u.cfg.ContentDir, "asterisk") }
 
 // Script returns the scenarios the platform plays.
 func (u *UM) Script() *Script { return u.script }
@@ -235,9 +241,14 @@ func (u *UM) Play(ctx context.Context, name string) error {
 		}
 	}
 	if amiOK {
-		evs, err := u.script.RenderAMI(name)
+		evs, files, err := u.script.RenderAMIIn(name, u.AMISpool())
 		if err != nil {
 			return err
+		}
+		for _, f := range files {
+			if err := WriteAudio(f); err != nil {
+				return err
+			}
 		}
 		if err := u.playAMI(ctx, evs); err != nil {
 			return err

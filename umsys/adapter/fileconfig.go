@@ -29,14 +29,17 @@ import (
 //	    chunkBytes: 65536
 //	    httpTimeout: 30s
 type FileConfig struct {
-	SystemID    string               `yaml:"systemID"`
-	MaxSessions int                  `yaml:"maxSessions"`
-	IdleTimeout time.Duration        `yaml:"idleTimeout"`
-	Keys        KeysFile             `yaml:"keys"`
-	Directory   map[string]OwnerFile `yaml:"directory"`
-	Profile     string               `yaml:"profile"`
-	Content     ContentFile          `yaml:"content"`
-	ExpireEvery time.Duration        `yaml:"expireEvery"`
+	SystemID    string        `yaml:"systemID"`
+	MaxSessions int           `yaml:"maxSessions"`
+	IdleTimeout time.Duration `yaml:"idleTimeout"`
+	Keys        KeysFile      `yaml:"keys"`
+	// AsteriskFormat is voicemail.conf's first format (wav, wav49, gsm…), the extension
+	// of the message files deposit CC is read from. Default wav.
+	AsteriskFormat string               `yaml:"asteriskFormat"`
+	Directory      map[string]OwnerFile `yaml:"directory"`
+	Profile        string               `yaml:"profile"`
+	Content        ContentFile          `yaml:"content"`
+	ExpireEvery    time.Duration        `yaml:"expireEvery"`
 }
 
 // KeysFile is the TUI key map (FreeSWITCH voicemail.conf keys).
@@ -72,10 +75,11 @@ type RootFile struct {
 func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config, error) {
 	cfg := Config{
 		Translate: translate.Config{
-			SystemID:    f.SystemID,
-			MaxSessions: f.MaxSessions,
-			IdleTimeout: f.IdleTimeout,
-			Keys:        translate.KeyMap{Save: f.Keys.Save, Delete: f.Keys.Delete, Undelete: f.Keys.Undelete},
+			SystemID:       f.SystemID,
+			MaxSessions:    f.MaxSessions,
+			IdleTimeout:    f.IdleTimeout,
+			Keys:           translate.KeyMap{Save: f.Keys.Save, Delete: f.Keys.Delete, Undelete: f.Keys.Undelete},
+			AsteriskFormat: f.AsteriskFormat,
 		},
 		Logger:      log,
 		Registry:    reg,

@@ -83,7 +83,7 @@ func TestEveryScenarioEventForEvent(t *testing.T) {
 				t.Fatalf("first event %q", e.Value("Event"))
 			}
 			for _, sc := range um.Script().Asterisk.Scenarios {
-				want, err := um.Script().RenderAMI(sc.Name)
+				want, _, err := um.Script().RenderAMIIn(sc.Name, um.AMISpool())
 				if err != nil {
 					t.Fatal(err)
 				}

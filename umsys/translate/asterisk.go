@@ -32,8 +32,12 @@ type amiSession struct {
 	caller                    string
 	closed, deposited         bool
 	failed                    bool
-	seq                       int
-	last                      time.Time
+	// msgFile is VM_MESSAGEFILE: app_voicemail sets it to the spool path of the message
+	// being stored (<spool>/<context>/<mailbox>/<folder>/msgNNNN, no extension) before
+	// notify_new_message fires the deposit's MessageWaiting.
+	msgFile string
+	seq     int
+	last    time.Time
 }
 
 type amiEvent struct {
@@ -192,6 +196,7 @@ func (t *Asterisk) newexten(dst []Output, e *feed.Event, a *amiEvent, at time.Ti
 	t.setBox(s, voicemailBox(a.appData))
 	x := t.base(s, "ami.connect", at)
 	x.cat, x.status, x.boundary = catBox(etsi.BoxConnect), etsi.StatusOperationSucceeded, record.Open
+	x.eventKey = ConnectEventKey
 	x.closeEv = idleClose(s.system, s.box)
 	t.parties(&x.who, s)
 	return append(dst, x.build(s.source, s.system))
@@ -238,10 +243,16 @@ func (t *Asterisk) parties(w *who, s *amiSession) {
 // (too short, or hung up before the beep).
 func (t *Asterisk) varSet(dst []Output, a *amiEvent, at time.Time) []Output {
 	s := t.sessions.get(a.tkey, t.seen)
-	if s == nil || a.variable != "VMSTATUS" || s.check {
+	if s == nil || (a.variable != "VMSTATUS" && a.variable != "VM_MESSAGEFILE") || s.check {
 		return dst
 	}
 	s.last = at
+	if a.variable == "VM_MESSAGEFILE" {
+		if !s.deposited {
+			s.msgFile = strings.Clone(a.value)
+		}
+		return dst
+	}
 	if a.value == "FAILED" && !s.deposited && !s.failed {
 		s.failed = true
 		x := t.base(s, "ami.slamdown", at)
@@ -282,8 +293,54 @@ func (t *Asterisk) messageWaiting(dst []Output, e *feed.Event, a *amiEvent, at t
 	x := t.base(s, "ami.deposit", at)
 	x.cat, x.status = catMessage(etsi.EventDeposit), etsi.StatusOperationSucceeded
 	x.eventKey = s.nextKey()
+	if loc, ok := spoolMessage(s.msgFile, box, t.cfg.AsteriskFormat); ok {
+		// Table 5: the deposited message is CC. The caller speaks into the box.
+		x.content = &ContentRef{Location: loc, Direction: etsi.DirectionIndeterminate}
+	}
+	s.msgFile = ""
 	t.parties(&x.who, s)
 	return append(dst, x.build(s.source, s.system))
+}
+
+// spoolMessage is the audio file of a stored message: VM_MESSAGEFILE plus the extension
+// of voicemail.conf's first format. The path must be app_voicemail's spool layout for
+// the box MessageWaiting names (…/<context>/<mailbox>/<folder>/msgNNNN), so a variable
+// left over from another recipient or set by the dialplan never names the content.
+func spoolMessage(file, box, format string) (string, bool) {
+	if file == "" || !strings.HasPrefix(file, "/") || strings.Contains(file, "..") {
+		return "", false
+	}
+	parts := strings.Split(file, "/")
+	if len(parts) < 5 {
+		return "", false
+	}
+	n := len(parts)
+	name, mailbox, context := parts[n-1], parts[n-3], parts[n-4]
+	if len(name) != 7 || !strings.HasPrefix(name, "msg") {
+		return "", false
+	}
+	if _, err := strconv.Atoi(name[3:]); err != nil {
+		return "", false
+	}
+	if mailbox+"@"+context != box {
+		return "", false
+	}
+	return file + "." + asteriskExt(format), true
+}
+
+// asteriskExt is the file extension app_voicemail writes for a voicemail.conf format.
+func asteriskExt(format string) string {
+	switch strings.ToLower(format) {
+	case "", "wav":
+		return "wav"
+	case "wav49":
+		return "WAV"
+	case "ulaw", "mulaw", "pcm":
+		return "ulaw"
+	case "alaw":
+		return "alaw"
+	}
+	return format
 }
 
 func (s *amiSession) nextKey() string {

@@ -68,3 +68,63 @@ func TestAsteriskRules(t *testing.T) {
 		})
 	}
 }
+
+// TestAsteriskDepositContent: TS 102 232-2 Table 5 makes a deposit carry the message as
+// CC. app_voicemail names it only through VM_MESSAGEFILE (<spool>/<context>/<mailbox>/
+// <folder>/msgNNNN, set before notify_new_message fires MessageWaiting); the file is that
+// path plus the extension of voicemail.conf's first format, and only a path of the
+// box's own spool directory is trusted.
+func TestAsteriskDepositContent(t *testing.T) {
+	const inbox = "/var/spool/asterisk/voicemail/default/1000/INBOX/msg0003"
+	msgFile := func(v string) *feed.Event {
+		return amiEv("Event: VarSet", "Uniqueid: 9.1", "Variable: VM_MESSAGEFILE", "Value: "+v)
+	}
+	cases := []struct {
+		name   string
+		format string
+		events []*feed.Event
+		want   string // content location of the deposit; "" none
+	}{
+		{"wav default", "", []*feed.Event{vmCall, msgFile(inbox), mwiOn("9.1")}, inbox + ".wav"},
+		{"wav49 is .WAV", "wav49", []*feed.Event{vmCall, msgFile(inbox), mwiOn("9.1")}, inbox + ".WAV"},
+		{"gsm", "gsm", []*feed.Event{vmCall, msgFile(inbox), mwiOn("9.1")}, inbox + ".gsm"},
+		{"urgent folder", "", []*feed.Event{vmCall, msgFile("/var/spool/asterisk/voicemail/default/1000/Urgent/msg0000"), mwiOn("9.1")},
+			"/var/spool/asterisk/voicemail/default/1000/Urgent/msg0000.wav"},
+		{"no VM_MESSAGEFILE (dialplan class not subscribed)", "", []*feed.Event{vmCall, mwiOn("9.1")}, ""},
+		{"another box's spool", "", []*feed.Event{vmCall, msgFile("/var/spool/asterisk/voicemail/default/2000/INBOX/msg0000"), mwiOn("9.1")}, ""},
+		{"not a message file", "", []*feed.Event{vmCall, msgFile("/etc/asterisk/voicemail"), mwiOn("9.1")}, ""},
+		{"relative", "", []*feed.Event{vmCall, msgFile("default/1000/INBOX/msg0000"), mwiOn("9.1")}, ""},
+		{"traversal", "", []*feed.Event{vmCall, msgFile("/var/spool/asterisk/voicemail/default/1000/INBOX/../msg0000"), mwiOn("9.1")}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tr := translate.NewAsterisk(translate.Config{AsteriskFormat: c.format})
+			var out []translate.Output
+			for _, e := range c.events {
+				out = tr.Translate(out, e)
+			}
+			var dep *translate.Output
+			for i := range out {
+				if out[i].Rule == "ami.deposit" {
+					dep = &out[i]
+				}
+				if out[i].Rule != "ami.deposit" && out[i].Content != nil {
+					t.Errorf("%s carries content", out[i].Rule)
+				}
+			}
+			if dep == nil {
+				t.Fatal("no deposit")
+			}
+			got := ""
+			if dep.Content != nil {
+				got = dep.Content.Location
+			}
+			if got != c.want {
+				t.Errorf("content %q, want %q", got, c.want)
+			}
+			if c.want != "" && dep.Record.EventKey == "" {
+				t.Error("deposit with content has no EventKey: CC could not share its event-identifier")
+			}
+		})
+	}
+}

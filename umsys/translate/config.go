@@ -12,6 +12,9 @@ type Config struct {
 	MaxSessions int
 	// IdleTimeout finalises a session with no events for this long. Default 30 min.
 	IdleTimeout time.Duration
+	// AsteriskFormat is voicemail.conf's first format (wav, wav49, gsm, ulaw…): the
+	// extension of the message files app_voicemail stores. Default wav.
+	AsteriskFormat string
 	// Keys is the FreeSWITCH TUI key map used to infer save and delete.
 	Keys KeyMap
 	// Directory optionally maps a box identifier ("1000@example.net") to the owner's

@@ -20,6 +20,11 @@ type FreeSWITCH struct {
 	// boxes maps a mailbox to the key of the latest session acting on it, so events
 	// without a channel (MESSAGE_WAITING, mwi-update) join that session's sequence.
 	boxes map[string]string
+	// greetings maps a mailbox to the personal greeting file it last used (record-,
+	// change-greeting, or the greeting played to a caller), so remove-greeting, which
+	// names no file, can deliver the greeting it takes out of use (Table 5). FreeSWITCH
+	// keeps the file (slot 0 only deselects it), so it can still be read.
+	greetings map[string]string
 	// scratch is reused across events to avoid an allocation per event.
 	scratch fsEvent
 	// seen is umli's clock for the event being translated: idle expiry runs on it,
@@ -70,7 +75,23 @@ type fsSession struct {
 // NewFreeSWITCH returns a FreeSWITCH translator.
 func NewFreeSWITCH(cfg Config) *FreeSWITCH {
 	cfg = cfg.withDefaults()
-	return &FreeSWITCH{cfg: cfg, sessions: newTable[fsSession](cfg.MaxSessions, cfg.IdleTimeout), boxes: make(map[string]string)}
+	return &FreeSWITCH{cfg: cfg, sessions: newTable[fsSession](cfg.MaxSessions, cfg.IdleTimeout), boxes: make(map[string]string), greetings: make(map[string]string)}
+}
+
+// learnGreeting remembers box's active greeting file. The map is bounded by
+// MaxSessions: when full an arbitrary box is forgotten (its next remove-greeting then
+// carries no CC), which keeps memory flat on platforms with millions of boxes.
+func (t *FreeSWITCH) learnGreeting(box, path string) {
+	if box == "" || !usable(path) {
+		return
+	}
+	if _, ok := t.greetings[box]; !ok && len(t.greetings) >= t.cfg.MaxSessions {
+		for k := range t.greetings {
+			delete(t.greetings, k)
+			break
+		}
+	}
+	t.greetings[strings.Clone(box)] = strings.Clone(path)
 }
 
 // Sessions is the number of calls currently tracked.
@@ -227,6 +248,7 @@ func (t *FreeSWITCH) execute(dst []Output, f *fsEvent, e *feed.Event, at time.Ti
 	s.opened = true
 	x := t.base(s, "fs.connect", at)
 	x.cat, x.status, x.boundary = catBox(etsi.BoxConnect), etsi.StatusOperationSucceeded, record.Open
+	x.eventKey = ConnectEventKey
 	x.closeEv = idleClose(s.system, s.box)
 	t.parties(&x.who, s)
 	return t.emit(dst, s, &x)

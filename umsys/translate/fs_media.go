@@ -40,6 +40,9 @@ func (t *FreeSWITCH) playbackStart(dst []Output, f *fsEvent, at time.Time) []Out
 		x.props = append(x.props, propGreeting(gt))
 		x.eventKey = s.nextKey("greeting")
 		x.content = &ContentRef{Location: f.playbackPath, Direction: etsi.DirectionIndeterminate}
+		if gt == etsi.GreetingPersonal {
+			t.learnGreeting(s.box, f.playbackPath)
+		}
 		t.parties(&x.who, s)
 		return t.emit(dst, s, &x)
 	}

@@ -53,8 +53,11 @@ func (t *FreeSWITCH) maintenance(dst []Output, e *feed.Event, f *fsEvent, at tim
 	case "change-greeting":
 		return t.greeting(dst, e, f, box, "fs.greeting-change", etsi.BoxGreetingChange, etsi.GreetingPersonal, f.greetingPath, at, sys)
 	case "remove-greeting":
-		// Slot 0: back to the system greeting; no file is named, so no CC.
-		return t.greeting(dst, e, f, box, "fs.greeting-delete", etsi.BoxGreetingDelete, etsi.GreetingPersonal, "", at, sys)
+		// Slot 0: back to the system greeting. The event names no file; the CC is the
+		// greeting the box used until now, when known (the file stays on disk).
+		old := t.greetings[box]
+		delete(t.greetings, box)
+		return t.greeting(dst, e, f, box, "fs.greeting-delete", etsi.BoxGreetingDelete, etsi.GreetingPersonal, old, at, sys)
 	case "record-name":
 		return t.greeting(dst, e, f, box, "fs.name-record", etsi.BoxGreetingRecord, etsi.GreetingName, f.namePath, at, sys)
 	case "folder-summary":
@@ -134,6 +137,10 @@ func (t *FreeSWITCH) greeting(dst []Output, e *feed.Event, f *fsEvent, box, rule
 	x.eventKey = s.nextKey("greeting")
 	if usable(path) {
 		x.content = &ContentRef{Location: path, Direction: etsi.DirectionFromTarget}
+	}
+	if be == etsi.BoxGreetingRecord && gt == etsi.GreetingPersonal || be == etsi.BoxGreetingChange {
+		// A recorded greeting becomes the active one (vendor-feeds.md §1.3).
+		t.learnGreeting(box, path)
 	}
 	t.parties(&x.who, s)
 	return t.emit(dst, s, &x)

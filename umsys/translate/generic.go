@@ -94,6 +94,9 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 		}
 	}
 	x.eventKey = ce.EventID
+	if c := ce.Category; x.eventKey == "" && c != nil && c.MessageBox != nil && *c.MessageBox == etsi.BoxConnect && x.key != "" {
+		x.eventKey = ConnectEventKey
+	}
 	if x.eventKey == "" && x.content != nil {
 		t.seq++
 		x.eventKey = "json-" + strconv.FormatUint(t.seq, 10)

@@ -8,6 +8,12 @@ import (
 	"github.com/umli/umli/umsys/feed"
 )
 
+// ConnectEventKey is the EventKey of a session's connect IRI. It equals
+// rtpcapture.ConnectEventKey, which the RTP legs of the same call use, so mediation gives
+// the MessagingCC of streamed RTP the connect's event-identifier (TS 102 232-2 Table 6)
+// whichever side reported the connect (cmd/umli tests assert the two are equal).
+const ConnectEventKey = "connect"
+
 // Output is one record a translator produced and how it came about.
 type Output struct {
 	Record record.Record
