@@ -13,6 +13,7 @@ import (
 
 	"github.com/pion/rtp"
 	"github.com/rs/zerolog"
+	"golang.org/x/net/bpf"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/internal/capturetest"
@@ -35,6 +36,22 @@ func TestLiveLoopback(t *testing.T) {
 	live, err := OpenInterface("lo")
 	if err != nil {
 		t.Skipf("live capture needs CAP_NET_RAW: %v", err)
+	}
+	// Only UDP over IPv4: on a busy machine the rest of lo's traffic (other tests' Redis
+	// and TCP) would fill the socket before Run reads it, and the kernel drops frames.
+	udp4, err := bpf.Assemble([]bpf.Instruction{
+		bpf.LoadAbsolute{Off: 12, Size: 2},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: 0x0800, SkipTrue: 3},
+		bpf.LoadAbsolute{Off: 23, Size: 1},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: 17, SkipTrue: 1},
+		bpf.RetConstant{Val: 65535},
+		bpf.RetConstant{Val: 0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := live.h.SetBPF(udp4); err != nil {
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
