@@ -88,6 +88,27 @@ func C4() []Step {
 	}
 }
 
+// IMAPUploadMessage is the mail the demo session appends to INBOX.
+const IMAPUploadMessage = "From: mrc@example.net\r\nTo: gray@cac.washington.edu\r\n" +
+	"Message-ID: <imap-upload-1@example.net>\r\nSubject: re: minutes\r\n\r\nThanks.\r\n"
+
+// C4WithDownloadAndUpload is the C.4 example with two interactions added before LOGOUT,
+// so that one session shows every LI-relevant command of Table C.1: a full FETCH
+// (e-mail-download) and an APPEND with a non-synchronizing literal (RFC 7888 LITERAL+;
+// e-mail-upload). The demo and mailsim play it; tests of the example itself use C4.
+func C4WithDownloadAndUpload() []Step {
+	c4 := C4()
+	steps := append([]Step{}, c4[:len(c4)-2]...)
+	return append(steps,
+		cl("a006 fetch 12 body[]\r\n"),
+		sv(fmt.Sprintf("* 12 FETCH (BODY[] {%d}\r\n%s)\r\na006 OK FETCH completed\r\n", len(C4Header+"body\r\n"), C4Header+"body\r\n")),
+		cl(fmt.Sprintf("a007 append INBOX {%d+}\r\n%s\r\n", len(IMAPUploadMessage), IMAPUploadMessage)),
+		sv("a007 OK [APPENDUID 3857529045 1] APPEND completed\r\n"),
+		cl("a008 logout\r\n"),
+		sv("* BYE IMAP4rev1 server terminating connection\r\na008 OK LOGOUT completed\r\n"),
+	)
+}
+
 // SMTPMessage is the mail of the SMTP example.
 const SMTPMessage = "From: Alice <alice@example.org>\r\nTo: bob@example.net\r\n" +
 	"Message-ID: <smtp-1@example.org>\r\nSubject: minutes\r\n\r\nSee you.\r\n.dot line\r\n"

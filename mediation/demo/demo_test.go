@@ -115,7 +115,9 @@ func TestDemo(t *testing.T) {
 		checkCalls(t, cins[MailSource], 3, [][]string{
 			{"e-mail-logon", "e-mail-send", "e-mail-logoff"},
 			{"e-mail-logon", "e-mail-download", "e-mail-partial-download", "e-mail-logoff"},
-			{"e-mail-logon", "e-mail-partial-download", "e-mail-partial-download", "e-mail-logoff"},
+			// Annex C.4 plus a full FETCH and an APPEND: Table C.1's download,
+			// partial-download and upload, each iRI-Report (middleIRIType).
+			{"e-mail-logon", "e-mail-partial-download", "e-mail-partial-download", "e-mail-download", "e-mail-upload", "e-mail-logoff"},
 		})
 		for _, c := range cins[MailSource] {
 			if len(c.Content) != 1 || c.Content[0].Payload != "EmailCC" || c.Content[0].Bytes == 0 || !c.Content[0].Complete {

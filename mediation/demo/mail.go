@@ -24,7 +24,7 @@ const MailLoginDomain = "example.org"
 // submission, the TS 102 232-2 Annex B.6 POP3 and the Annex C.4 IMAP4 examples through
 // it, and the records go through an email.Handoff to mediation.
 func Mail() Scenario {
-	return Scenario{Name: "e-mail proxy: SMTP submission, Annex B.6 POP3, Annex C.4 IMAP4 (mailsim client and server)", Run: runMail}
+	return Scenario{Name: "e-mail proxy: SMTP submission, Annex B.6 POP3, Annex C.4 IMAP4 with a full FETCH and an APPEND (mailsim client and server)", Run: runMail}
 }
 
 func runMail(ctx context.Context, env Env) error {

@@ -133,7 +133,7 @@ func (cfg Config) pop3Steps(greeting string) []annex.Step {
 }
 
 func (cfg Config) imapSteps(string) []annex.Step {
-	steps := annex.C4()
+	steps := annex.C4WithDownloadAndUpload()
 	if cfg.IMAPUser != "" {
 		for i, st := range steps {
 			if strings.HasPrefix(st.Data, "a001 login ") {

@@ -70,7 +70,8 @@ func TestRunAgainstDovecot(t *testing.T) {
 		etsi.ProtocolPOP3: {ev(record.Open, etsi.EmailLogon), ev(record.Report, etsi.EmailDownload),
 			ev(record.Report, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
 		etsi.ProtocolIMAP4: {ev(record.Open, etsi.EmailLogon), ev(record.Report, etsi.EmailPartialDownload),
-			ev(record.Report, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
+			ev(record.Report, etsi.EmailPartialDownload), ev(record.Report, etsi.EmailDownload),
+			ev(record.Report, etsi.EmailUpload), ev(record.Close, etsi.EmailLogoff)},
 	}
 	for p, w := range want {
 		if strings.Join(events[p], " ") != strings.Join(w, " ") {

@@ -68,7 +68,8 @@ func TestRunThroughProxy(t *testing.T) {
 		etsi.ProtocolPOP3: {ev(record.Open, etsi.EmailLogon), ev(record.Report, etsi.EmailDownload),
 			ev(record.Report, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
 		etsi.ProtocolIMAP4: {ev(record.Open, etsi.EmailLogon), ev(record.Report, etsi.EmailPartialDownload),
-			ev(record.Report, etsi.EmailPartialDownload), ev(record.Close, etsi.EmailLogoff)},
+			ev(record.Report, etsi.EmailPartialDownload), ev(record.Report, etsi.EmailDownload),
+			ev(record.Report, etsi.EmailUpload), ev(record.Close, etsi.EmailLogoff)},
 		etsi.ProtocolSMTP: {ev(record.Open, etsi.EmailLogon), ev(record.Open, etsi.EmailLogon),
 			// A submission server accepted the mail; no mailbox seen: status unknown (clause 7.7).
 			fmt.Sprintf("%d/%d/%d", record.Report, etsi.EmailSend, etsi.EmailStatusUnknown), ev(record.Close, etsi.EmailLogoff)},

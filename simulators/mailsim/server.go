@@ -23,7 +23,7 @@ func Script(proto email.Protocol) ([]annex.Step, error) {
 	case email.POP3:
 		return annex.B6(), nil
 	case email.IMAP:
-		return annex.C4(), nil
+		return annex.C4WithDownloadAndUpload(), nil
 	}
 	return nil, fmt.Errorf("mailsim: no script for %v", proto)
 }
