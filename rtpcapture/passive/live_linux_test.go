@@ -13,10 +13,10 @@ import (
 
 	"github.com/pion/rtp"
 	"github.com/rs/zerolog"
-	"golang.org/x/net/bpf"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/internal/capturetest"
+	"golang.org/x/net/bpf"
 )
 
 func udpOn(t *testing.T) (*net.UDPConn, netip.AddrPort) {
