@@ -282,11 +282,23 @@ func (s *session) flushDir(i int, key string, ids []record.Identity, upTo int64)
 		key = s.newKey()
 		s.ccKey = key
 	}
-	dir := etsi.DirectionFromTarget
-	if i == 1 {
-		dir = etsi.DirectionToTarget
+	s.emitCC(key, s.payloadDirection(i), out, ids)
+}
+
+// payloadDirection is the CCPayload direction of the bytes of peer i (0 client, 1
+// server) relative to the target. The target is the client (the sender at a submission
+// tap, the mailbox user of POP3/IMAP) except for SMTP in receive mode (a tap in front of
+// an MX, Options.SMTPReceive): there the target is the recipient, so what the sending
+// server transfers (the SMTP client side) is toTarget and the MX's replies fromTarget.
+func (s *session) payloadDirection(i int) etsi.PayloadDirection {
+	client := i == 0
+	if s.proto == etsi.ProtocolSMTP && s.opts.SMTPReceive {
+		client = !client
 	}
-	s.emitCC(key, dir, out, ids)
+	if client {
+		return etsi.DirectionFromTarget
+	}
+	return etsi.DirectionToTarget
 }
 
 // flushExchange delivers a finished command/response as CC (Annexes B.5, C.3: after
@@ -371,10 +383,7 @@ func (s *session) IPPacket(dir Direction, pkt []byte, now time.Time) {
 		return
 	}
 	s.now = now
-	d := etsi.DirectionFromTarget
-	if dir == FromServer {
-		d = etsi.DirectionToTarget
-	}
+	d := s.payloadDirection(dirIndex(dir))
 	key := s.ccKey
 	if key == "" {
 		key = s.newKey()

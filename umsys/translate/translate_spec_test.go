@@ -2,6 +2,7 @@ package translate_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,6 +147,39 @@ func hasKind(r record.Record, k record.IdentityKind) bool {
 		}
 	}
 	return false
+}
+
+// notAvailableRules reads the vendor rule tables of RULES.md: the rules whose CC cell says
+// "not available", with the Messaging-Status their status cell documents.
+func notAvailableRules(t *testing.T) map[string]etsi.MessagingStatus {
+	t.Helper()
+	b, err := os.ReadFile("RULES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]etsi.MessagingStatus{"unknown": etsi.StatusUnknown, "started": etsi.StatusOperationStarted,
+		"succeeded": etsi.StatusOperationSucceeded, "failed": etsi.StatusOperationFailed}
+	out := map[string]etsi.MessagingStatus{}
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) != 9 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		if !strings.HasPrefix(strings.TrimSpace(cells[7]), "— not available") {
+			continue
+		}
+		rule := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		word, _, _ := strings.Cut(strings.TrimSpace(cells[4]), " ")
+		st, ok := statuses[word]
+		if !ok {
+			t.Fatalf("RULES.md %s: status %q not understood", rule, cells[4])
+		}
+		out[rule] = st
+	}
+	if len(out) == 0 {
+		t.Fatal("RULES.md documents no \"not available\" rule")
+	}
+	return out
 }
 
 // TestSpecSessionSequence: clause 8.1, "a CIN shall be created for each logical sequence
@@ -312,11 +346,18 @@ func table5(c *etsi.MessagingEventCategory) bool {
 // a Table 5 category the FreeSWITCH and Asterisk translators produce hands on content
 // under its event key (an operation reported as started and then finished shares one key,
 // so one of them carries the content), so that mediation sends CC with the IRI's
-// event-identifier.
+// event-identifier. The exceptions are the rules RULES.md documents as "not available"
+// (the platform never exposes the content): their IRI is still delivered, with the
+// category and status RULES.md gives, and no content is invented for them.
 func TestSpecTable5VendorContent(t *testing.T) {
-	// Known gaps, fix item (4) of the conformance matrix: remove a line when it is fixed.
-	knownGap := map[string]bool{"ami.deposit": true, "ami.email-notification": true, "fs.email-notification": true, "fs.greeting-delete": true}
+	notAvailable := notAvailableRules(t)
+	for _, r := range []string{"ami.email-notification", "fs.email-notification"} {
+		if _, ok := notAvailable[r]; !ok {
+			t.Errorf("RULES.md does not document %s as \"not available\"", r)
+		}
+	}
 	checked := 0
+	seenNA := map[string]int{}
 	for _, run := range specRuns(t) {
 		if strings.HasSuffix(run.name, ".jsonl") {
 			continue // TestGenericAllEvents covers the JSON feed
@@ -328,13 +369,32 @@ func TestSpecTable5VendorContent(t *testing.T) {
 			}
 		}
 		for i, o := range run.out {
-			if !table5(o.Record.MessagingIRI.Category) || knownGap[o.Rule] {
+			if !table5(o.Record.MessagingIRI.Category) {
+				continue
+			}
+			if status, ok := notAvailable[o.Rule]; ok {
+				seenNA[o.Rule]++
+				iri := o.Record.MessagingIRI
+				if o.Content != nil {
+					t.Errorf("%s #%d %s: content handed on, RULES.md says it is not available", run.name, i, o.Rule)
+				}
+				if c := iri.Category; c.Notification == nil || *c.Notification != etsi.NotificationEmail {
+					t.Errorf("%s #%d %s: category %s, want notification email", run.name, i, o.Rule, categoryName(c))
+				}
+				if iri.Status != status {
+					t.Errorf("%s #%d %s: status %v, RULES.md says %v", run.name, i, o.Rule, iri.Status, status)
+				}
 				continue
 			}
 			checked++
 			if o.Record.EventKey == "" || !withContent[o.Record.CorrelationKey+"\x00"+o.Record.EventKey] {
 				t.Errorf("%s #%d %s: Table 5 event %s without content under its event key %q", run.name, i, o.Rule, categoryName(o.Record.MessagingIRI.Category), o.Record.EventKey)
 			}
+		}
+	}
+	for r := range notAvailable {
+		if seenNA[r] == 0 {
+			t.Errorf("no fixture produces %s: its not-available rule is untested", r)
 		}
 	}
 	if checked < 10 {
