@@ -1,6 +1,6 @@
 // Command translate-raw-event shows what umli makes of a UM platform's raw events.
 //
-//	translate-raw-event --vendor freeswitch|asterisk|json [--profile FILE] [--system ID]
+//	translate-raw-event --vendor freeswitch|asterisk|json|cuni [--profile FILE] [--system ID]
 //	                    [--explain] [--ber FILE] [FILE ...]
 //
 // It reads one event or a whole transcript (ESL event frames, AMI packets, JSON

@@ -19,12 +19,12 @@ type options struct {
 	files   []string
 }
 
-const usage = `usage: translate-raw-event --vendor freeswitch|asterisk|json [--profile FILE] [--system ID] [--explain] [--ber FILE] [FILE ...]
+const usage = `usage: translate-raw-event --vendor freeswitch|asterisk|json|cuni [--profile FILE] [--system ID] [--explain] [--ber FILE] [FILE ...]
 `
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("translate-raw-event", flag.ContinueOnError)
-	vendor := fs.String("vendor", "", "event dialect: freeswitch, asterisk or json")
+	vendor := fs.String("vendor", "", "event dialect: freeswitch, asterisk, json or cuni")
 	profile := fs.String("profile", "", "YAML vendor profile for --vendor json")
 	system := fs.String("system", "", "system-identifier to write (default: what the events name)")
 	explain := fs.Bool("explain", false, "show the rule that fired for each record")
@@ -34,12 +34,12 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	}
 	o := &options{system: *system, explain: *explain, ber: *ber, files: fs.Args()}
 	switch *vendor {
-	case "freeswitch", "asterisk", "json":
+	case "freeswitch", "asterisk", "json", "cuni":
 		o.dialect = feed.Dialect(*vendor)
 	case "":
-		return nil, fmt.Errorf("--vendor is required (freeswitch, asterisk or json)")
+		return nil, fmt.Errorf("--vendor is required (freeswitch, asterisk, json or cuni)")
 	default:
-		return nil, fmt.Errorf("--vendor %q: want freeswitch, asterisk or json", *vendor)
+		return nil, fmt.Errorf("--vendor %q: want freeswitch, asterisk, json or cuni", *vendor)
 	}
 	if *profile != "" {
 		if o.dialect != feed.JSON {

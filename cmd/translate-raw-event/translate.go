@@ -55,6 +55,8 @@ func newTranslator(o *options) translate.Translator {
 		return translate.NewFreeSWITCH(cfg)
 	case feed.Asterisk:
 		return translate.NewAsterisk(cfg)
+	case feed.CUNI:
+		return translate.NewCUNI(cfg)
 	}
 	return translate.NewGeneric(cfg, o.profile)
 }

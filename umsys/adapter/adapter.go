@@ -67,6 +67,7 @@ func New(cfg Config, sink record.Sink) (*Adapter, error) {
 			feed.FreeSWITCH: {tr: translate.NewFreeSWITCH(cfg.Translate)},
 			feed.Asterisk:   {tr: translate.NewAsterisk(cfg.Translate)},
 			feed.JSON:       {tr: translate.NewGeneric(cfg.Translate, cfg.Profile)},
+			feed.CUNI:       {tr: translate.NewCUNI(cfg.Translate)},
 		},
 	}, nil
 }

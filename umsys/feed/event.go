@@ -16,6 +16,8 @@ const (
 	FreeSWITCH Dialect = "freeswitch"
 	Asterisk   Dialect = "asterisk"
 	JSON       Dialect = "json"
+	// CUNI is Cisco Unity Connection Notifier XML messageEvent notifications.
+	CUNI Dialect = "cuni"
 )
 
 // Header is one "Name: Value" pair of an ESL or AMI event, value already decoded

@@ -20,6 +20,12 @@ type Config struct {
 	// Directory optionally maps a box identifier ("1000@example.net") to the owner's
 	// other identities, so warrants on an MSISDN or e-mail address match box events.
 	Directory map[string]Owner
+	// CUMIURL, when set, is the Cisco Unity Connection REST base (https://cuc.example.net)
+	// CUNI deposits fetch their audio from; "" delivers CUNI IRI only.
+	CUMIURL string
+	// CUNIDedupe bounds the (mailbox, USN) pairs remembered to fold the notifications of
+	// one action into one event. Default DefaultCUNIDedupe.
+	CUNIDedupe int
 }
 
 // KeyMap names the DTMF keys of the voicemail TUI (FreeSWITCH voicemail.conf

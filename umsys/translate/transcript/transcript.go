@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/umli/umli/umsys/cuni"
 	"io"
 	"time"
 
@@ -75,6 +76,8 @@ func ReadItems(d feed.Dialect, data []byte, source string, received time.Time) (
 		err = readAMI(data, source, received, add)
 	case feed.JSON:
 		err = readJSON(data, source, received, add)
+	case feed.CUNI:
+		err = cuni.Parse(data, source, received, func(e *feed.Event, off int64) error { add(e, off); return nil })
 	default:
 		err = fmt.Errorf("unknown dialect %q", d)
 	}
