@@ -234,15 +234,22 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 			return err
 		}
 	}
+	if err := startCUNI(ctx, g, u.CUNI, dh, fm, red, log); err != nil {
+		return err
+	}
 	return nil
 }
 
-func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Handler, fm *feed.Metrics, red *secret.Redactor, log zerolog.Logger) error {
+func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Handler, fm *feed.Metrics, red *secret.Redactor, log zerolog.Logger, opts ...func(*jsonfeed.WebhookConfig)) error {
 	tok, err := readSecret(w.TokenFile, red)
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
-	wh, err := jsonfeed.NewWebhook(jsonfeed.WebhookConfig{Token: tok, Source: w.Source, Logger: log, Metrics: fm}, h)
+	wcfg := jsonfeed.WebhookConfig{Token: tok, Source: w.Source, Logger: log, Metrics: fm}
+	for _, o := range opts {
+		o(&wcfg)
+	}
+	wh, err := jsonfeed.NewWebhook(wcfg, h)
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}

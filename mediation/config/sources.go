@@ -26,6 +26,9 @@ type UMSysFile struct {
 	JSONLines []JSONLinesFile `yaml:"jsonLines"`
 	// Webhooks lists HTTP listeners taking POSTed JSON events.
 	Webhooks []WebhookFile `yaml:"webhooks"`
+	// CUNI lists HTTP listeners taking Cisco Unity Connection Notifier XML messageEvents
+	// (callback URLs of the operator's CUNI subscriptions); same fields as a webhook.
+	CUNI []WebhookFile `yaml:"cuni"`
 }
 
 // ESLFile is one FreeSWITCH mod_event_socket connection.
@@ -230,6 +233,7 @@ func (c *Config) checkSources(p *problems) {
 				checkTLS(p, append(at, "tls"), w.TLS, false)
 			}
 		}
+		checkCUNI(p, u.CUNI, src, addr, file)
 		if u.MaxSessions < 0 || u.IdleTimeout < 0 || u.ExpireEvery < 0 {
 			p.addf(path("umsys"), "umsys: maxSessions, idleTimeout and expireEvery must not be negative")
 		}

@@ -40,6 +40,9 @@ type FileConfig struct {
 	Profile        string               `yaml:"profile"`
 	Content        ContentFile          `yaml:"content"`
 	ExpireEvery    time.Duration        `yaml:"expireEvery"`
+	// CUMIURL is the Cisco Unity Connection REST (CUMI) base CUNI deposits fetch their
+	// audio from (https://cuc.example.net); "" delivers CUNI IRI only.
+	CUMIURL string `yaml:"cumiURL"`
 }
 
 // KeysFile is the TUI key map (FreeSWITCH voicemail.conf keys).
@@ -80,6 +83,7 @@ func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config
 			IdleTimeout:    f.IdleTimeout,
 			Keys:           translate.KeyMap{Save: f.Keys.Save, Delete: f.Keys.Delete, Undelete: f.Keys.Undelete},
 			AsteriskFormat: f.AsteriskFormat,
+			CUMIURL:        f.CUMIURL,
 		},
 		Logger:      log,
 		Registry:    reg,

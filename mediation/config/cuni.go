@@ -1,0 +1,26 @@
+package config
+
+import (
+	"strconv"
+	"strings"
+)
+
+// checkCUNI checks umsys.cuni listeners: the webhook fields, a token (the password the
+// operator gives Connection's subscribe call) and, for tls, cert and key.
+func checkCUNI(p *problems, ls []WebhookFile, src func([]any, string, string), addr func([]any, string, string, string, bool), file func([]any, string, string, string, bool)) {
+	for i, w := range ls {
+		at, what := path("umsys", "cuni", i), "umsys.cuni["+strconv.Itoa(i)+"]"
+		src(at, what, w.Source)
+		addr(at, "listen", what, w.Listen, true)
+		file(at, "tokenFile", what, w.TokenFile, true)
+		if w.Path != "" && !strings.HasPrefix(w.Path, "/") {
+			p.addf(append(at, "path"), "%s: path %q must start with /", what, w.Path)
+		}
+		if w.TLS != nil {
+			if w.TLS.Cert == "" || w.TLS.Key == "" {
+				p.addf(append(at, "tls"), "%s: tls: cert and key required", what)
+			}
+			checkTLS(p, append(at, "tls"), w.TLS, false)
+		}
+	}
+}
