@@ -65,7 +65,9 @@ const (
 
 // Default is what `umli demo` runs: the UM platform simulator over ESL and AMI, the
 // e-mail proxy with the mailsim examples, then a non-target record that must be dropped.
-func Default() []Scenario { return []Scenario{UMPlatform(), SIPRecording(), Mail(), NonTarget()} }
+func Default() []Scenario {
+	return []Scenario{UMPlatform(), SIPRecording(), CUNI(), Mail(), NonTarget()}
+}
 
 // Builtin is the built-in record generators: BuiltinUM, then BuiltinMail. They need no
 // sockets; the default demo uses the simulators instead.
