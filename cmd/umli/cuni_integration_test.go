@@ -21,7 +21,7 @@ import (
 // TestRunCUNI: the umsim CUNI Notifier posts a Connection transcript (deposit, save,
 // soft delete reported twice under one USN, undelete, unread, hard delete) over real
 // HTTP to `umli run`'s umsys.cuni listener, which fetches the deposit's audio from the
-// umsim CUMI server. The LEMF gets one IRI per user action, the deposit with its CC;
+// umsim CUMI server with the configured Basic credentials. The LEMF gets one IRI per user action, the deposit with its CC;
 // the events of a mailbox no warrant names reach no LEA and are not logged.
 func TestRunCUNI(t *testing.T) {
 	if testing.Short() {
@@ -47,7 +47,10 @@ func TestRunCUNI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cumi := httptest.NewServer(&umsim.CUMIServer{Audio: map[string][]byte{"72204bd7-e5c3-446e-adb6-ae5f80db26fb": audio}})
+	const cumiPW = "cumi-pw-1a2b3c4d"
+	cumiPWFile := filepath.Join(dir, "cumi.pw")
+	writeFile(t, cumiPWFile, cumiPW+"\n")
+	cumi := httptest.NewServer(&umsim.CUMIServer{User: "umli-cc", Password: cumiPW, Audio: map[string][]byte{"72204bd7-e5c3-446e-adb6-ae5f80db26fb": audio}})
 	defer cumi.Close()
 
 	const token = "cuni-pw-5e4d3c2b"
@@ -67,9 +70,11 @@ warrants:
 umsys:
   systemID: cuc-1
   cumiURL: "%s"
+  cumiUser: umli-cc
+  cumiPasswordFile: "%s"
   cuni:
     - {source: cuc-1, listen: "%s", path: /cuni, tokenFile: "%s"}
-`, srv.Addr, hi2, hi3, cumi.URL, listen, tokenFile))
+`, srv.Addr, hi2, hi3, cumi.URL, cumiPWFile, listen, tokenFile))
 	p := startConfig(t, bin, cfgPath)
 	n := &umsim.CUNINotifier{URL: "http://" + listen + "/cuni", User: "umli", Password: token}
 	waitUntil(t, "cuni listener", func() bool {
@@ -139,7 +144,7 @@ umsys:
 		t.Errorf("%d gaps, first %v", len(g), g[:min(5, len(g))])
 	}
 	log := p.stderr.String()
-	for _, bad := range []string{token, "zz-nontarget", "abell"} {
+	for _, bad := range []string{token, cumiPW, "zz-nontarget", "abell"} {
 		if strings.Contains(log, bad) {
 			t.Errorf("umli run logged %q", bad)
 		}

@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,10 @@ type FileConfig struct {
 	// CUMIURL is the Cisco Unity Connection REST (CUMI) base CUNI deposits fetch their
 	// audio from (https://cuc.example.net); "" delivers CUNI IRI only.
 	CUMIURL string `yaml:"cumiURL"`
+	// CUMIUser and CUMIPasswordFile are the CUMI credentials (Basic), sent to the
+	// cumiURL host only.
+	CUMIUser         string `yaml:"cumiUser"`
+	CUMIPasswordFile string `yaml:"cumiPasswordFile"`
 }
 
 // KeysFile is the TUI key map (FreeSWITCH voicemail.conf keys).
@@ -109,7 +114,15 @@ func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config
 	for _, r := range f.Content.Roots {
 		roots = append(roots, content.Root{Prefix: r.Prefix, Dir: r.Dir})
 	}
-	fetch, err := content.New(content.Config{Roots: roots, MaxBytes: f.Content.MaxBytes, ChunkBytes: f.Content.ChunkBytes, HTTPTimeout: f.Content.HTTPTimeout})
+	var client *http.Client
+	if f.CUMIURL != "" {
+		c, err := cumiClient(f.CUMIURL, f.CUMIUser, f.CUMIPasswordFile)
+		if err != nil {
+			return Config{}, err
+		}
+		client = c
+	}
+	fetch, err := content.New(content.Config{Roots: roots, MaxBytes: f.Content.MaxBytes, ChunkBytes: f.Content.ChunkBytes, HTTPTimeout: f.Content.HTTPTimeout, Client: client})
 	if err != nil {
 		return Config{}, fmt.Errorf("umsys: %w", err)
 	}
