@@ -17,6 +17,7 @@ need=(
   "dovecot:dovecot-imapd dovecot-pop3d" "swaks:swaks"
   "chromium:chromium" "chromedriver:chromium-driver"
   "systemd-analyze:systemd"
+  "tshark:tshark"
 )
 
 missing=()
@@ -48,6 +49,10 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# tshark's wireshark-common asks whether non-root users may capture: answer no, never block.
+if command -v debconf-set-selections >/dev/null 2>&1; then
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+fi
 apt-get update -qq
 # With recommends: swaks needs its TLS and SASL perl modules (recommended, not required).
 apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -5,6 +5,7 @@
 package mdf
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -167,11 +168,16 @@ func Read(in io.Reader, each func(raw []byte, p *x2x3.PDU) error, bad func()) er
 			}
 			return fmt.Errorf("x2x3 stream offset %d: %w", off, err)
 		}
-		raw := make([]byte, n)
-		copy(raw, hdr)
-		if _, err := io.ReadFull(in, raw[12:]); err != nil {
+		// Grow with what arrives, not with what the header claims (up to MaxPDU).
+		buf := bytes.NewBuffer(make([]byte, 0, min(n, 64<<10)))
+		buf.Write(hdr)
+		if _, err := io.CopyN(buf, in, int64(n-len(hdr))); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
 			return fmt.Errorf("x2x3 stream offset %d: truncated PDU of %d bytes: %w", off, n, err)
 		}
+		raw := buf.Bytes()
 		p, err := x2x3.Parse(raw)
 		if err != nil {
 			if bad != nil {
