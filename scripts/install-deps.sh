@@ -2,7 +2,8 @@
 # install-deps.sh: installs the system programs the test suite runs against, only when missing.
 # Real parts, not mocks: redis-server for mediation/handover, erlc for the independent BER
 # conformance check, sipp for SIP interop, xmllint for X1 schemas, chromium for the LEMF
-# viewer's browser test, systemd-analyze to verify the deployment unit.
+# viewer's browser test, systemd-analyze to verify the deployment unit, tshark for the X2/X3
+# (TS 103 221-2) dissector check.
 # Debian only; as root it uses apt-get, otherwise it says exactly what to install and fails.
 set -euo pipefail
 
