@@ -91,6 +91,9 @@ type Destination struct {
 	MaxBufferedBytes int64
 	// MaxInboundFrame caps a BER element read from the LEMF (default 64 KiB).
 	MaxInboundFrame int
+	// Framer measures what the LEMF sends (nil: BER elements). An X2/X3 destination
+	// (TS 103 221-2) sets x2x3.Framer with x2x3.KeepAlive and x2x3.IsKeepAliveAck.
+	Framer Framer
 	// Written, when set, is called for each PDU once its batch is flushed to the LEMF's
 	// socket, in order, on the sender's goroutine (so it must not block). Written is not
 	// confirmed: a PDU replayed after a reconnect is reported again with replayed set.

@@ -42,7 +42,10 @@ type inbound struct {
 	others    atomic.Int64  // PDUs that were not keep-aliveResponses
 }
 
-func startInbound(conn net.Conn, f framer, d *Destination) *inbound {
+func startInbound(conn net.Conn, f Framer, d *Destination) *inbound {
+	if d.Framer != nil {
+		f = d.Framer
+	}
 	in := &inbound{done: make(chan struct{}), resp: make(chan struct{}, 1)}
 	go func() {
 		defer close(in.done)

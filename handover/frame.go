@@ -6,9 +6,9 @@ import (
 	"io"
 )
 
-// framer measures one BER element at the start of a buffer; an interface so the read loop
-// does not care which BER reader measures.
-type framer interface {
+// Framer measures one inbound frame (a BER element, or an X2/X3 PDU) at the start of a
+// buffer; an interface so the read loop does not care which format it reads.
+type Framer interface {
 	// FrameLength returns the element's total length (tag+length+content) once known, an
 	// error wrapping the framer's incomplete sentinel when more bytes are needed, or another
 	// error when the bytes cannot be a BER element of at most max bytes.
@@ -20,7 +20,7 @@ type framer interface {
 // readFrames reads BER elements from r and hands each to onFrame (the slice is only valid
 // during the call). It returns the read error (io.EOF at a frame boundary) or a framing error.
 // Memory stays below max plus one read buffer whatever the LEMF sends.
-func readFrames(r io.Reader, f framer, max int, onFrame func([]byte)) error {
+func readFrames(r io.Reader, f Framer, max int, onFrame func([]byte)) error {
 	buf := make([]byte, min(4096, max))
 	start, end := 0, 0
 	for {

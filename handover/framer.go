@@ -15,4 +15,4 @@ func (berFramer) FrameLength(b []byte, max int) (int, error) { return ber.FrameL
 // Incomplete implements framer.
 func (berFramer) Incomplete(err error) bool { return errors.Is(err, ber.ErrIncomplete) }
 
-func newFramer() framer { return berFramer{} }
+func newFramer() Framer { return berFramer{} }

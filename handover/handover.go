@@ -25,7 +25,7 @@ type Handover struct {
 	log     zerolog.Logger
 	met     *metrics
 	scripts scripts
-	framer  framer
+	framer  Framer
 	owner   string
 	streams map[streamName]*stream
 	running atomic.Bool

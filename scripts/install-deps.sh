@@ -2,7 +2,8 @@
 # install-deps.sh: installs the system programs the test suite runs against, only when missing.
 # Real parts, not mocks: redis-server for mediation/handover, erlc for the independent BER
 # conformance check, sipp for SIP interop, xmllint for X1 schemas, chromium for the LEMF
-# viewer's browser test, systemd-analyze to verify the deployment unit.
+# viewer's browser test, systemd-analyze to verify the deployment unit, tshark for the X2/X3
+# (TS 103 221-2) dissector check.
 # Debian only; as root it uses apt-get, otherwise it says exactly what to install and fails.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ need=(
   "dovecot:dovecot-imapd dovecot-pop3d" "swaks:swaks"
   "chromium:chromium" "chromedriver:chromium-driver"
   "systemd-analyze:systemd"
+  "tshark:tshark"
 )
 
 missing=()
@@ -48,6 +50,10 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# tshark's wireshark-common asks whether non-root users may capture: answer no, never block.
+if command -v debconf-set-selections >/dev/null 2>&1; then
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+fi
 apt-get update -qq
 # With recommends: swaks needs its TLS and SASL perl modules (recommended, not required).
 apt-get install -y -qq "${missing[@]}" >/dev/null

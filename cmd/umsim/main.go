@@ -8,6 +8,7 @@
 //	umsim load [--rate 20] [--duration 10s] [--mix um=80,sip=10,mail=10,imap=10] [--non-target 0.2] \
 //	           [--um-json ADDR] [--siprec ADDR] [--mail-smtp ADDR] [--mail-imap ADDR] [--lemf-dir DIR]...
 //	umsim transcript --vendor freeswitch|asterisk [--content-dir DIR] NAME
+//	umsim mdf --x2 ADDR --x3 ADDR [--dir DIR] [--cert F --key F --ca F]
 //	umsim list
 //
 // `um` serves a FreeSWITCH event socket and an Asterisk manager interface, waits for
@@ -50,7 +51,7 @@ func main() {
 	os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 }
 
-const usage = `usage: umsim um|mail|sip|load|transcript|list [flags]   (umsim COMMAND --help for its flags)
+const usage = `usage: umsim um|mail|sip|load|mdf|transcript|list [flags]   (umsim COMMAND --help for its flags)
 `
 
 // exitCode maps run's error to the exit status: 0, 2 for usage errors (already
@@ -88,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "um":
 		return runUM(args[1:], stdout, stderr)
-	case "mail", "sip", "load":
+	case "mail", "sip", "load", "mdf":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		switch args[0] {
@@ -96,6 +97,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return runMail(ctx, args[1:], stdout, stderr)
 		case "load":
 			return runLoad(ctx, args[1:], stdout, stderr)
+		case "mdf":
+			return runMDF(ctx, args[1:], stdout, stderr)
 		}
 		return sipsim.RunCommand(ctx, args[1:], stdout, stderr)
 	case "transcript":
