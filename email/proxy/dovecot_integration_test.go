@@ -40,7 +40,8 @@ func TestIMAPThroughProxyCurl(t *testing.T) {
 		t.Fatalf("curl with a wrong password succeeded: %q", out)
 	}
 
-	recs := sink.waitClosed(t, 2)
+	// All three sessions (fetch, append, refused login) must be closed before asserting.
+	recs := sink.waitClosed(t, 3)
 	ks := keys(recs)
 	if len(ks) != 3 {
 		t.Fatalf("want 3 sessions, got %d:\n%s", len(ks), strings.Join(describeAll(recs), "\n"))
