@@ -51,6 +51,9 @@ type JSONLinesFile struct {
 	Source      string        `yaml:"source"`
 	Listen      string        `yaml:"listen"`
 	IdleTimeout time.Duration `yaml:"idleTimeout"`
+	// TLS (cert, key) serves TLS; ca, when set, is the CA peers' client certificates
+	// must chain to (mutual TLS): without one a peer is refused before a byte is parsed.
+	TLS *TLSFile `yaml:"tls"`
 }
 
 // WebhookFile is one HTTP(S) webhook listener.
@@ -61,7 +64,8 @@ type WebhookFile struct {
 	Path string `yaml:"path"`
 	// TokenFile holds the bearer token senders present.
 	TokenFile string `yaml:"tokenFile"`
-	// TLS, with cert and key, serves HTTPS.
+	// TLS, with cert and key, serves HTTPS; ca, when set, requires client certificates
+	// chained to it (mutual TLS) besides the bearer token.
 	TLS *TLSFile `yaml:"tls"`
 }
 
@@ -214,6 +218,12 @@ func (c *Config) checkSources(p *problems) {
 			at, what := path("umsys", "jsonLines", i), "umsys.jsonLines["+strconv.Itoa(i)+"]"
 			src(at, what, l.Source)
 			addr(at, "listen", what, l.Listen, true)
+			if l.TLS != nil {
+				if l.TLS.Cert == "" || l.TLS.Key == "" {
+					p.addf(append(at, "tls"), "%s: tls: cert and key required", what)
+				}
+				checkTLS(p, append(at, "tls"), l.TLS, false)
+			}
 		}
 		for i, w := range u.Webhooks {
 			at, what := path("umsys", "webhooks", i), "umsys.webhooks["+strconv.Itoa(i)+"]"
