@@ -330,6 +330,7 @@ func (c *Config) checkSources(p *problems) {
 			p.addf(at, "x1: audit.file required (provisioning is audited)")
 		}
 	}
+	c.checkIngestExposure(p)
 	switch d := f.Audit.DeliveryInterval; {
 	case d == 0:
 		f.Audit.DeliveryInterval = DefaultDeliveryInterval
