@@ -1,10 +1,14 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
@@ -93,4 +97,44 @@ func (w *statusWriter) WriteHeader(code int) {
 		w.code = code
 	}
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// amiTLS builds the client TLS for an Asterisk manager (nil t: plaintext).
+func amiTLS(t *config.TLSFile) (*tls.Config, error) {
+	if t == nil {
+		return nil, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
+	if t.CA != "" {
+		pem, err := os.ReadFile(t.CA)
+		if err != nil {
+			return nil, fmt.Errorf("tls ca: %w", err)
+		}
+		tc.RootCAs = x509.NewCertPool()
+		if !tc.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls ca %s: no PEM certificate", t.CA)
+		}
+	}
+	if t.Cert != "" {
+		cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
+		if err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// warnESLExposed warns when an ESL connection leaves the host: mod_event_socket has no
+// TLS, so its password and every event travel in clear (OPERATIONS.md, Securing the ingest).
+func warnESLExposed(source, addr string, log zerolog.Logger) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return
+	}
+	if a, err := netip.ParseAddr(host); host == "localhost" || (err == nil && a.IsLoopback()) {
+		return
+	}
+	log.Warn().Str("source", source).Str("addr", addr).
+		Msg("umsys esl: address is not loopback and ESL has no TLS: password and events travel in clear; run umli on the FreeSWITCH host or tunnel (stunnel, WireGuard)")
 }

@@ -200,6 +200,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if pw == config.FreeSWITCHDefaultPassword && !cfg.Demo {
 			return fmt.Errorf("umsys esl %s: FreeSWITCH's default password is refused outside demo mode", e.Source)
 		}
+		warnESLExposed(e.Source, e.Addr, log)
 		c, err := esl.NewClient(esl.Config{Addr: e.Addr, Password: pw, Source: e.Source, IdleTimeout: e.IdleTimeout, Logger: log, Metrics: fm}, h)
 		if err != nil {
 			return fmt.Errorf("umsys esl %s: %w", e.Source, err)
@@ -211,7 +212,11 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
 		}
-		c, err := ami.NewClient(ami.Config{Addr: a.Addr, Username: a.Username, Secret: sec, Source: a.Source, Logger: log, Metrics: fm}, h)
+		atls, err := amiTLS(a.TLS)
+		if err != nil {
+			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
+		}
+		c, err := ami.NewClient(ami.Config{Addr: a.Addr, Username: a.Username, Secret: sec, TLS: atls, Source: a.Source, Logger: log, Metrics: fm}, h)
 		if err != nil {
 			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
 		}

@@ -44,6 +44,9 @@ type AMIFile struct {
 	Addr       string `yaml:"addr"`
 	Username   string `yaml:"username"`
 	SecretFile string `yaml:"secretFile"`
+	// TLS, when set, speaks TLS to the manager (manager.conf tlsenable): ca and
+	// serverName verify its certificate (system roots when ca is empty).
+	TLS *TLSFile `yaml:"tls"`
 }
 
 // JSONLinesFile is one JSON-lines TCP listener.
@@ -213,6 +216,9 @@ func (c *Config) checkSources(p *problems) {
 				p.addf(append(at, "username"), "%s: username required", what)
 			}
 			file(at, "secretFile", what, a.SecretFile, true)
+			if a.TLS != nil {
+				checkTLS(p, append(at, "tls"), a.TLS, false)
+			}
 		}
 		for i, l := range u.JSONLines {
 			at, what := path("umsys", "jsonLines", i), "umsys.jsonLines["+strconv.Itoa(i)+"]"
