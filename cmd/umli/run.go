@@ -196,7 +196,7 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	}
 	srcCtx, srcStop := context.WithCancel(ctx)
 	defer srcStop()
-	g := &group{fail: fail}
+	g := &group{fail: fail, audit: al, reg: reg}
 	if err := startSources(srcCtx, g, cfg, med, reg, red, log); err != nil {
 		fail(err)
 	} else if cfg.X1 != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/proxy"
 	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/secret"
@@ -69,6 +70,9 @@ func (s mediationSink) SubmitRelease(ctx context.Context, r *record.Record, rele
 type group struct {
 	wg   sync.WaitGroup
 	fail context.CancelCauseFunc
+	// audit (nil: none) records ingest peers' authentication; reg takes its metrics.
+	audit *audit.Log
+	reg   *prometheus.Registry
 }
 
 // run starts one source; name prefixes its error.
@@ -196,6 +200,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if pw == config.FreeSWITCHDefaultPassword && !cfg.Demo {
 			return fmt.Errorf("umsys esl %s: FreeSWITCH's default password is refused outside demo mode", e.Source)
 		}
+		warnESLExposed(e.Source, e.Addr, log)
 		c, err := esl.NewClient(esl.Config{Addr: e.Addr, Password: pw, Source: e.Source, IdleTimeout: e.IdleTimeout, Logger: log, Metrics: fm}, h)
 		if err != nil {
 			return fmt.Errorf("umsys esl %s: %w", e.Source, err)
@@ -207,7 +212,11 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
 		}
-		c, err := ami.NewClient(ami.Config{Addr: a.Addr, Username: a.Username, Secret: sec, Source: a.Source, Logger: log, Metrics: fm}, h)
+		atls, err := amiTLS(a.TLS)
+		if err != nil {
+			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
+		}
+		c, err := ami.NewClient(ami.Config{Addr: a.Addr, Username: a.Username, Secret: sec, TLS: atls, Source: a.Source, Logger: log, Metrics: fm}, h)
 		if err != nil {
 			return fmt.Errorf("umsys ami %s: %w", a.Source, err)
 		}
@@ -221,6 +230,9 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		ln, err := net.Listen("tcp", l.Listen)
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
+		}
+		if ln, err = ingestTLS(ln, "jsonLines "+l.Source, l.TLS, g.audit, reg, log); err != nil {
+			return fmt.Errorf("umsys %w", err)
 		}
 		log.Info().Str("source", l.Source).Str("listen", ln.Addr().String()).Msg("umsys: JSON lines listening")
 		g.run(ctx, "jsonLines "+l.Source, func(ctx context.Context) error { return s.Serve(ctx, ln) })
@@ -258,7 +270,11 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	if p == "" {
 		p = "/"
 	}
-	mux.Handle(p, wh)
+	hh, err := countBadToken(wh, "webhook "+w.Source, g.audit, g.reg, log)
+	if err != nil {
+		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
+	}
+	mux.Handle(p, hh)
 	// net/http's own complaints (TLS handshakes, bad requests) go through the redacted log.
 	errLog := stdlog.New(log.With().Str("component", "webhook-http").Str("source", w.Source).Logger(), "", 0)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
@@ -266,13 +282,8 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
-	if w.TLS != nil {
-		cert, err := tls.LoadX509KeyPair(w.TLS.Cert, w.TLS.Key)
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("umsys webhook %s: tls: %w", w.Source, err)
-		}
-		ln = tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}})
+	if ln, err = ingestTLS(ln, "webhook "+w.Source, w.TLS, g.audit, g.reg, log); err != nil {
+		return fmt.Errorf("umsys %w", err)
 	}
 	log.Info().Str("source", w.Source).Str("listen", ln.Addr().String()).Bool("tls", w.TLS != nil).Msg("umsys: webhook listening")
 	g.run(ctx, "webhook "+w.Source, func(ctx context.Context) error {

@@ -13,6 +13,7 @@ const (
 	ActionWindowClosed = "WindowClosed" // a warrant's EndTime was reached; its CINs closed
 	ActionDelivery     = "Delivery"     // PDUs handed to an LEMF
 	ActionTLSHandshake = "TLSHandshake" // a client refused before any request
+	ActionIngestPeer   = "IngestPeer"   // an ingest peer authenticated (its subject) or refused
 	// ActionFieldAdjusted: a field of an IRI or CC broke its ASN.1 constraint and was
 	// changed by its documented rule (mediation/etsi/CONSTRAINTS.md) so the PDU could be
 	// delivered. The entry names the field and the rule, never the content.

@@ -47,6 +47,9 @@ type AMIFile struct {
 	Addr       string `yaml:"addr"`
 	Username   string `yaml:"username"`
 	SecretFile string `yaml:"secretFile"`
+	// TLS, when set, speaks TLS to the manager (manager.conf tlsenable): ca and
+	// serverName verify its certificate (system roots when ca is empty).
+	TLS *TLSFile `yaml:"tls"`
 }
 
 // JSONLinesFile is one JSON-lines TCP listener.
@@ -54,6 +57,9 @@ type JSONLinesFile struct {
 	Source      string        `yaml:"source"`
 	Listen      string        `yaml:"listen"`
 	IdleTimeout time.Duration `yaml:"idleTimeout"`
+	// TLS (cert, key) serves TLS; ca, when set, is the CA peers' client certificates
+	// must chain to (mutual TLS): without one a peer is refused before a byte is parsed.
+	TLS *TLSFile `yaml:"tls"`
 }
 
 // WebhookFile is one HTTP(S) webhook listener.
@@ -64,7 +70,8 @@ type WebhookFile struct {
 	Path string `yaml:"path"`
 	// TokenFile holds the bearer token senders present.
 	TokenFile string `yaml:"tokenFile"`
-	// TLS, with cert and key, serves HTTPS.
+	// TLS, with cert and key, serves HTTPS; ca, when set, requires client certificates
+	// chained to it (mutual TLS) besides the bearer token.
 	TLS *TLSFile `yaml:"tls"`
 }
 
@@ -212,11 +219,20 @@ func (c *Config) checkSources(p *problems) {
 				p.addf(append(at, "username"), "%s: username required", what)
 			}
 			file(at, "secretFile", what, a.SecretFile, true)
+			if a.TLS != nil {
+				checkTLS(p, append(at, "tls"), a.TLS, false)
+			}
 		}
 		for i, l := range u.JSONLines {
 			at, what := path("umsys", "jsonLines", i), "umsys.jsonLines["+strconv.Itoa(i)+"]"
 			src(at, what, l.Source)
 			addr(at, "listen", what, l.Listen, true)
+			if l.TLS != nil {
+				if l.TLS.Cert == "" || l.TLS.Key == "" {
+					p.addf(append(at, "tls"), "%s: tls: cert and key required", what)
+				}
+				checkTLS(p, append(at, "tls"), l.TLS, false)
+			}
 		}
 		for i, w := range u.Webhooks {
 			at, what := path("umsys", "webhooks", i), "umsys.webhooks["+strconv.Itoa(i)+"]"
@@ -324,6 +340,7 @@ func (c *Config) checkSources(p *problems) {
 			p.addf(at, "x1: audit.file required (provisioning is audited)")
 		}
 	}
+	c.checkIngestExposure(p)
 	switch d := f.Audit.DeliveryInterval; {
 	case d == 0:
 		f.Audit.DeliveryInterval = DefaultDeliveryInterval

@@ -2,6 +2,7 @@ package umsim
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -26,6 +27,8 @@ type Config struct {
 	ContentDir string
 	// Script holds the scenarios (nil: the embedded scenarios.yaml).
 	Script *Script
+	// AMITLS, when set, serves the manager over TLS (Asterisk's manager.conf tlsenable).
+	AMITLS *tls.Config
 	// AMIAuthFailDelay is the pause before a failed Login answer (Asterisk sleeps 1 s).
 	AMIAuthFailDelay time.Duration
 	// WriteChunk shapes how events reach the socket: 0 one write per frame, n > 0
@@ -94,6 +97,9 @@ func NewUM(cfg Config) (*UM, error) {
 	if u.amiLn, err = net.Listen("tcp", cfg.AMIAddr); err != nil {
 		u.eslLn.Close()
 		return nil, fmt.Errorf("umsim: listen ami %s: %w", cfg.AMIAddr, err)
+	}
+	if cfg.AMITLS != nil {
+		u.amiLn = tls.NewListener(u.amiLn, cfg.AMITLS)
 	}
 	return u, nil
 }

@@ -2,6 +2,7 @@ package ami
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -34,6 +35,9 @@ type Config struct {
 	// PingInterval is how often an idle-or-not session is pinged (default 20 s);
 	// PingTimeout how long a Pong may take before the connection is dropped (default 10 s).
 	PingInterval, PingTimeout time.Duration
+	// TLS, when set, speaks TLS to the manager (Asterisk tlsenable); its RootCAs and
+	// ServerName verify the server certificate.
+	TLS *tls.Config
 	// DialTimeout bounds connect plus banner and Login (default 10 s).
 	DialTimeout time.Duration
 	// Limits bound lines and blocks read.
@@ -134,7 +138,14 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 
 func dial(ctx context.Context, cfg *Config) (*Conn, error) {
 	d := net.Dialer{Timeout: cfg.DialTimeout}
-	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
+	var nc net.Conn
+	var err error
+	if cfg.TLS != nil {
+		td := tls.Dialer{NetDialer: &d, Config: cfg.TLS}
+		nc, err = td.DialContext(ctx, "tcp", cfg.Addr)
+	} else {
+		nc, err = d.DialContext(ctx, "tcp", cfg.Addr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ami: dial %s: %w", cfg.Addr, err)
 	}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckConfigRefusesExposedListeners: outside demo mode, check-config refuses each
+// ingest listener form that is reachable from the network and lets anyone who reaches
+// it inject evidence, naming file:line and the fix; the secure forms and loopback pass.
+func TestCheckConfigRefusesExposedListeners(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f")
+	if err := os.WriteFile(f, []byte("x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mtls := `tls: {cert: "` + f + `", key: "` + f + `", ca: "` + f + `"}`
+	srvTLS := `tls: {cert: "` + f + `", key: "` + f + `"}`
+	tok := `tokenFile: "` + f + `"`
+	const head = "instance: x\noperator: OP\nwarrants: []\n"
+	tests := []struct {
+		name, doc string
+		want      string // "" for ok
+	}{
+		{"jsonLines plaintext on all interfaces", "umsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"0.0.0.0:7070\"}\n",
+			`:7: umsys.jsonLines[0]: listen "0.0.0.0:7070" is reachable from the network without mutual TLS`},
+		{"jsonLines TLS without client CA", "umsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"10.0.0.2:7070\", " + srvTLS + "}\n",
+			`add tls: {cert, key, ca}`},
+		{"jsonLines mutual TLS", "umsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"0.0.0.0:7070\", " + mtls + "}\n", ""},
+		{"jsonLines loopback", "umsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"127.0.0.1:7070\"}\n", ""},
+		{"webhook without TLS (empty host)", "umsys:\n  systemID: um-1\n  webhooks:\n    - {source: h1, listen: \":8088\", " + tok + "}\n",
+			`:7: umsys.webhooks[0]: listen ":8088" is reachable from the network without TLS: the bearer token would travel in clear; add tls: {cert, key}`},
+		{"webhook TLS and token", "umsys:\n  systemID: um-1\n  webhooks:\n    - {source: h1, listen: \":8088\", " + tok + ", " + srvTLS + "}\n", ""},
+		{"webhook mutual TLS and token", "umsys:\n  systemID: um-1\n  webhooks:\n    - {source: h1, listen: \"[::]:8088\", " + tok + ", " + mtls + "}\n", ""},
+		{"CUNI without TLS", "umsys:\n  systemID: um-1\n  cuni:\n    - {source: c1, listen: \"0.0.0.0:8089\", path: /cuni, " + tok + "}\n",
+			`:7: umsys.cuni[0]: listen "0.0.0.0:8089" is reachable from the network without TLS`},
+		{"CUNI TLS and password", "umsys:\n  systemID: um-1\n  cuni:\n    - {source: c1, listen: \"0.0.0.0:8089\", path: /cuni, " + tok + ", " + srvTLS + "}\n", ""},
+		{"SIPREC on a network address", "rtp:\n  siprec: {source: fs-um-1, listen: \"10.0.0.2:5060\", mediaAddr: 10.0.0.2}\n",
+			`:5: rtp.siprec: listen "10.0.0.2:5060" is reachable from the network without TLS`},
+		{"SIPREC loopback", "rtp:\n  siprec: {source: fs-um-1, listen: \"127.0.0.1:5060\", mediaAddr: 10.0.0.2}\n", ""},
+		{"demo allows plaintext", "demo: true\numsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"0.0.0.0:7070\"}\n", ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(dir, "c"+string(rune('a'+i))+".yaml")
+			if err := os.WriteFile(name, []byte(head+tt.doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out, errb bytes.Buffer
+			code := dispatch([]string{"check-config", name}, strings.NewReader(""), &out, &errb)
+			if tt.want == "" {
+				if code != 0 {
+					t.Fatalf("exit %d, want 0:\n%s", code, errb.String())
+				}
+				return
+			}
+			if code != 1 || !strings.Contains(errb.String(), tt.want) || !strings.Contains(errb.String(), name+":") {
+				t.Errorf("exit %d, stderr:\n%s\nwant %s%s", code, errb.String(), name, tt.want)
+			}
+		})
+	}
+}
