@@ -39,7 +39,10 @@ func TestCheckConfigRefusesExposedListeners(t *testing.T) {
 			`:7: umsys.cuni[0]: listen "0.0.0.0:8089" is reachable from the network without TLS`},
 		{"CUNI TLS and password", "umsys:\n  systemID: um-1\n  cuni:\n    - {source: c1, listen: \"0.0.0.0:8089\", path: /cuni, " + tok + ", " + srvTLS + "}\n", ""},
 		{"SIPREC on a network address", "rtp:\n  siprec: {source: fs-um-1, listen: \"10.0.0.2:5060\", mediaAddr: 10.0.0.2}\n",
-			`:5: rtp.siprec: listen "10.0.0.2:5060" is reachable from the network without TLS`},
+			`:5: rtp.siprec: listen "10.0.0.2:5060" is reachable from the network without mutual TLS`},
+		{"SIPREC TLS without client CA", "rtp:\n  siprec: {source: fs-um-1, listen: \"10.0.0.2:5061\", mediaAddr: 10.0.0.2, " + srvTLS + "}\n",
+			`rtp.siprec: tls: cert, key and ca`},
+		{"SIPREC mutual TLS", "rtp:\n  siprec: {source: fs-um-1, listen: \"10.0.0.2:5061\", mediaAddr: 10.0.0.2, " + mtls + "}\n", ""},
 		{"SIPREC loopback", "rtp:\n  siprec: {source: fs-um-1, listen: \"127.0.0.1:5060\", mediaAddr: 10.0.0.2}\n", ""},
 		{"demo allows plaintext", "demo: true\numsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"0.0.0.0:7070\"}\n", ""},
 	}

@@ -366,11 +366,33 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 	if err != nil {
 		return err
 	}
+	var wg sync.WaitGroup
+	if s.TLS != nil {
+		// Mutual TLS only: a plaintext transport beside it would reopen the hole.
+		ln, err := net.Listen("tcp", s.Listen)
+		if err != nil {
+			return fmt.Errorf("rtp.siprec: listen %s: %w", s.Listen, err)
+		}
+		if ln, err = ingestTLS(ln, "siprec "+s.Source, s.TLS, g.audit, g.reg, log); err != nil {
+			return err
+		}
+		wg.Add(1)
+		g.run(ctx, "siprec tls", func(ctx context.Context) error {
+			defer wg.Done()
+			return ep.ServeTLSListener(ctx, ln)
+		})
+		g.run(ctx, "siprec", func(ctx context.Context) error {
+			<-ctx.Done()
+			wg.Wait()
+			return ep.Close()
+		})
+		log.Info().Str("source", s.Source).Str("listen", s.Listen).Strs("transports", []string{"tls"}).Msg("rtp: SIPREC endpoint listening")
+		return nil
+	}
 	nets := []string{"udp", "tcp"}
 	if s.Transport == "udp" || s.Transport == "tcp" {
 		nets = []string{s.Transport}
 	}
-	var wg sync.WaitGroup
 	for _, n := range nets {
 		wg.Add(1)
 		g.run(ctx, "siprec "+n, func(ctx context.Context) error {

@@ -22,7 +22,7 @@ func loopback(listen string) bool {
 // checkIngestExposure refuses, outside demo mode, an ingest listener reachable from
 // the network that lets anyone who reaches the port inject evidence: JSON lines
 // without mutual TLS, a webhook or CUNI listener without TLS (its token would travel in clear), and
-// the SIPREC endpoint (SIP over TLS is not yet configurable here).
+// the SIPREC endpoint without mutual TLS.
 func (c *Config) checkIngestExposure(p *problems) {
 	f := &c.File
 	if f.Demo {
@@ -46,7 +46,8 @@ func (c *Config) checkIngestExposure(p *problems) {
 			}
 		}
 	}
-	if r := f.RTP; r != nil && r.SIPREC != nil && r.SIPREC.Listen != "" && !loopback(r.SIPREC.Listen) {
-		p.addf(path("rtp", "siprec", "listen"), "rtp.siprec: listen %q is reachable from the network without TLS: anyone reaching it can forge recordings; listen on 127.0.0.1 behind a TLS-terminating SBC or tunnel (stunnel, WireGuard) (allowed only with demo: true)", r.SIPREC.Listen)
+	if r := f.RTP; r != nil && r.SIPREC != nil && r.SIPREC.Listen != "" && !loopback(r.SIPREC.Listen) &&
+		(r.SIPREC.TLS == nil || r.SIPREC.TLS.CA == "") {
+		p.addf(path("rtp", "siprec", "listen"), "rtp.siprec: listen %q is reachable from the network without mutual TLS: anyone reaching it can forge recordings; add tls: {cert, key, ca} (ca: the CA of the SRC's client certificates) or listen on 127.0.0.1 behind a TLS-terminating SBC or tunnel (stunnel, WireGuard) (allowed only with demo: true)", r.SIPREC.Listen)
 	}
 }

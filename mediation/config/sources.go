@@ -144,6 +144,10 @@ type SIPRECFile struct {
 	// "connect+disconnect" (no UM feed: the endpoint also reports the disconnect at BYE,
 	// CANCEL or media timeout).
 	Events string `yaml:"events"`
+	// TLS (cert, key, ca) serves SIP over TLS only, with the SRC's client certificate
+	// required and chained to ca (mutual TLS); transport is then ignored. The setting
+	// recommended off loopback.
+	TLS *TLSFile `yaml:"tls"`
 }
 
 // X1File configures the X1 provisioning interface (ETSI TS 103 221-1).
@@ -299,6 +303,12 @@ func (c *Config) checkSources(p *problems) {
 		case "", "connect", "feed", "connect+disconnect":
 		default:
 			p.addf(append(at, "events"), "%s: events %q: want connect, feed or connect+disconnect", what, s.Events)
+		}
+		if s.TLS != nil {
+			if s.TLS.Cert == "" || s.TLS.Key == "" || s.TLS.CA == "" {
+				p.addf(append(at, "tls"), "%s: tls: cert, key and ca (the CA of the SRC's client certificates) required", what)
+			}
+			checkTLS(p, append(at, "tls"), s.TLS, false)
 		}
 	}
 	if r := f.RTP; r != nil && r.Passive != nil {

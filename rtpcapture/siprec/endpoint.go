@@ -89,8 +89,13 @@ func (e *Endpoint) ServeTCP(ctx context.Context, l net.Listener) error {
 
 // ServeTLS serves SIP over TLS on a TCP listener.
 func (e *Endpoint) ServeTLS(ctx context.Context, l net.Listener, conf *tls.Config) error {
-	e.addTransport("tls", l.Addr())
-	tl := tls.NewListener(l, conf)
+	return e.ServeTLSListener(ctx, tls.NewListener(l, conf))
+}
+
+// ServeTLSListener serves SIP on a listener whose connections already speak TLS, such
+// as one that authenticated each peer's certificate before handing it over.
+func (e *Endpoint) ServeTLSListener(ctx context.Context, tl net.Listener) error {
+	e.addTransport("tls", tl.Addr())
 	stop := context.AfterFunc(ctx, func() { _ = tl.Close() })
 	defer stop()
 	return e.served(ctx, e.srv.ServeTLS(tl))
