@@ -19,9 +19,14 @@ type Asterisk struct {
 	cfg      Config
 	sessions *table[amiSession]
 	boxes    map[string]string
-	scratch  amiEvent
-	seen     time.Time // umli's clock for the current event (idle expiry)
+	// counts is each box's New/Old from its last MessageWaiting, where VoiceMailMain's
+	// folder sizes come from. Bounded by MaxSessions like the session table.
+	counts  map[string]mwiCounts
+	scratch amiEvent
+	seen    time.Time // umli's clock for the current event (idle expiry)
 }
+
+type mwiCounts struct{ new, old int }
 
 type amiSession struct {
 	// key is the correlation key (Uniqueid); tkey the table key, which adds the source
@@ -36,8 +41,10 @@ type amiSession struct {
 	// being stored (<spool>/<context>/<mailbox>/<folder>/msgNNNN, no extension) before
 	// notify_new_message fires the deposit's MessageWaiting.
 	msgFile string
-	seq     int
-	last    time.Time
+	// tui follows the VoiceMailMain menu from the channel's DTMF (nil on VoiceMail).
+	tui  *amiTUI
+	seq  int
+	last time.Time
 }
 
 type amiEvent struct {
@@ -45,6 +52,8 @@ type amiEvent struct {
 	callerNum, mailbox, context, waiting string
 	variable, value, password            string
 	timestamp, systemName, action        string
+	digit, direction, newCount, oldCount string
+	callID                               string // SIP Call-ID from a ChanVariable
 	tkey                                 string // session table key: source + Uniqueid
 	hasPassword                          bool
 }
@@ -82,14 +91,42 @@ func (a *amiEvent) collect(e *feed.Event) {
 			a.systemName = h.Value
 		case "Action":
 			a.action = h.Value
+		case "Digit":
+			a.digit = h.Value
+		case "Direction":
+			a.direction = h.Value
+		case "New":
+			a.newCount = h.Value
+		case "Old":
+			a.oldCount = h.Value
+		case "ChanVariable":
+			a.chanVariable(h.Value)
 		default:
 			a.collectFold(h)
 		}
 	}
 }
 
+// chanVariable reads the SIP Call-ID of the channel from manager.conf channelvars:
+// CHANNEL(pjsip,call-id) (chan_pjsip) or SIPCALLID (chan_sip sets it).
+func (a *amiEvent) chanVariable(v string) {
+	name, val, ok := strings.Cut(v, "=")
+	if !ok || val == "" {
+		return
+	}
+	switch {
+	case strings.EqualFold(name, "CHANNEL(pjsip,call-id)"), strings.EqualFold(name, "CHANNEL(sip,call-id)"), name == "SIPCALLID":
+		a.callID = val
+	}
+}
+
 // collectFold handles non-canonical spellings (AMI lookups are case-insensitive).
 func (a *amiEvent) collectFold(h *feed.Header) {
+	if len(h.Name) > len("ChanVariable") && strings.EqualFold(h.Name[:len("ChanVariable")], "ChanVariable") {
+		// manager_event's legacy form: "ChanVariable(<channel>): name=value".
+		a.chanVariable(h.Value)
+		return
+	}
 	for _, f := range [...]struct {
 		name string
 		dst  *string
@@ -115,7 +152,7 @@ func (a *amiEvent) time(e *feed.Event) time.Time {
 // NewAsterisk returns an Asterisk translator.
 func NewAsterisk(cfg Config) *Asterisk {
 	cfg = cfg.withDefaults()
-	return &Asterisk{cfg: cfg, sessions: newTable[amiSession](cfg.MaxSessions, cfg.IdleTimeout), boxes: make(map[string]string)}
+	return &Asterisk{cfg: cfg, sessions: newTable[amiSession](cfg.MaxSessions, cfg.IdleTimeout), boxes: make(map[string]string), counts: make(map[string]mwiCounts)}
 }
 
 // Sessions is the number of calls currently tracked.
@@ -149,6 +186,10 @@ func (t *Asterisk) translate(dst []Output, e *feed.Event) []Output {
 		return t.newexten(dst, e, a, at, sys)
 	case "VarSet":
 		return t.varSet(dst, a, at)
+	case "DTMFEnd":
+		return t.dtmf(dst, a, at)
+	case "DTMFBegin":
+		return dst // DTMFEnd carries the same digit
 	case "Hangup":
 		if s := t.sessions.peek(a.tkey); a.tkey != "" && s != nil {
 			t.sessions.remove(a.tkey)
@@ -176,6 +217,11 @@ func (t *Asterisk) newexten(dst []Output, e *feed.Event, a *amiEvent, at time.Ti
 	if app != "voicemail" && app != "voicemailmain" {
 		if s := t.sessions.get(a.tkey, t.seen); s != nil {
 			s.last = at
+			if s.tui != nil && !s.closed {
+				// VoiceMailMain returned to the dialplan: without its end-of-session
+				// MessageWaiting the subscriber never got in.
+				dst = t.tuiUnconfirmed(dst, s, at)
+			}
 		}
 		return dst
 	}
@@ -186,20 +232,38 @@ func (t *Asterisk) newexten(dst []Output, e *feed.Event, a *amiEvent, at time.Ti
 		s.last = at
 		return dst
 	}
-	s := &amiSession{key: strings.Clone(a.uniqueID), tkey: a.tkey, source: e.Source, system: strings.Clone(sys), check: app == "voicemailmain", last: at}
+	key := a.uniqueID
+	if a.callID != "" {
+		// The call's SIP Call-ID (channelvars) is the correlation key the RTP capture
+		// of the same call uses (rtpcapture.CorrelationKeyFor without a platform UUID),
+		// so its MessagingCC share this session's CIN.
+		key = "sip:" + a.callID
+	}
+	s := &amiSession{key: strings.Clone(key), tkey: a.tkey, source: e.Source, system: strings.Clone(sys), check: app == "voicemailmain", last: at}
 	if usable(a.callerNum) {
 		s.caller = strings.Clone(a.callerNum) // header strings view the event's buffer
 	}
 	if ev := t.sessions.put(a.tkey, s, t.seen); ev != nil {
 		dst = t.finalise(dst, ev, at)
 	}
-	t.setBox(s, voicemailBox(a.appData))
+	var m mainArgs
+	if s.check {
+		m, s.tui = t.startTUI(s, a.appData)
+		t.setBox(s, m.box)
+	} else {
+		t.setBox(s, voicemailBox(a.appData))
+	}
 	x := t.base(s, "ami.connect", at)
 	x.cat, x.status, x.boundary = catBox(etsi.BoxConnect), etsi.StatusOperationSucceeded, record.Open
 	x.eventKey = ConnectEventKey
 	x.closeEv = idleClose(s.system, s.box)
 	t.parties(&x.who, s)
-	return append(dst, x.build(s.source, s.system))
+	dst = append(dst, x.build(s.source, s.system))
+	if s.tui != nil && s.tui.phase == tuiMenu {
+		// Option s: no PIN is asked, the subscriber is in.
+		dst = t.tuiLoginStart(dst, s, s.tui, at)
+	}
+	return dst
 }
 
 // voicemailBox is the first mailbox of VoiceMail/VoiceMailMain AppData
@@ -227,7 +291,33 @@ func (t *Asterisk) setBox(s *amiSession, box string) {
 	}
 	box = strings.Clone(box)
 	s.box = box
+	// A caller depositing into the box must not take it from the owner's VoiceMailMain
+	// session, whose end-of-session counts must account for the deposit.
+	if cur := t.boxes[box]; cur != "" && cur != s.tkey && !s.check {
+		if o := t.sessions.peek(cur); o != nil && !o.closed && o.check {
+			return
+		}
+	}
 	t.boxes[box] = s.tkey
+}
+
+// noteCounts remembers the box's New/Old from a MessageWaiting.
+func (t *Asterisk) noteCounts(box string, a *amiEvent) {
+	n, err1 := strconv.Atoi(a.newCount)
+	o, err2 := strconv.Atoi(a.oldCount)
+	if box == "" || err1 != nil || err2 != nil || n < 0 || o < 0 {
+		return
+	}
+	if _, ok := t.counts[box]; !ok {
+		if len(t.counts) >= t.cfg.MaxSessions {
+			for k := range t.counts {
+				delete(t.counts, k) // full: forget an arbitrary box, memory stays flat
+				break
+			}
+		}
+		box = strings.Clone(box)
+	}
+	t.counts[box] = mwiCounts{new: n, old: o}
 }
 
 func (t *Asterisk) base(s *amiSession, rule string, at time.Time) ev {
@@ -268,6 +358,7 @@ func (t *Asterisk) varSet(dst []Output, a *amiEvent, at time.Time) []Output {
 // the VoiceMailMain session (logout). Anything else is delivered raw.
 func (t *Asterisk) messageWaiting(dst []Output, e *feed.Event, a *amiEvent, at time.Time, sys string) []Output {
 	box := a.mailbox
+	defer t.noteCounts(box, a)
 	s := t.sessions.get(a.tkey, t.seen)
 	if a.tkey == "" || s == nil || s.closed {
 		return t.raw(dst, e, "ami.raw.MessageWaiting", "", box, at, sys)
@@ -275,6 +366,7 @@ func (t *Asterisk) messageWaiting(dst []Output, e *feed.Event, a *amiEvent, at t
 	s.last = at
 	if s.check {
 		t.setBox(s, box)
+		dst = t.tuiConfirm(dst, s, a, at)
 		x := t.base(s, "ami.logout", at)
 		x.cat, x.status, x.boundary = catBox(etsi.BoxLogout), etsi.StatusOperationSucceeded, record.Close
 		t.parties(&x.who, s)
@@ -289,10 +381,13 @@ func (t *Asterisk) messageWaiting(dst []Output, e *feed.Event, a *amiEvent, at t
 	if s.box != box {
 		t.setBox(s, box)
 	}
+	if o := t.sessions.peek(t.boxes[box]); o != nil && o != s && o.tui != nil && !o.closed {
+		o.tui.deposit++ // the owner is in VoiceMailMain: INBOX grows under it
+	}
 	s.deposited = true
 	x := t.base(s, "ami.deposit", at)
 	x.cat, x.status = catMessage(etsi.EventDeposit), etsi.StatusOperationSucceeded
-	x.eventKey = s.nextKey()
+	x.eventKey = s.nextKey("deposit")
 	if loc, ok := spoolMessage(s.msgFile, box, t.cfg.AsteriskFormat); ok {
 		// Table 5: the deposited message is CC. The caller speaks into the box.
 		x.content = &ContentRef{Location: loc, Direction: etsi.DirectionIndeterminate}
@@ -343,9 +438,9 @@ func asteriskExt(format string) string {
 	return format
 }
 
-func (s *amiSession) nextKey() string {
+func (s *amiSession) nextKey(kind string) string {
 	s.seq++
-	return "deposit-" + strconv.Itoa(s.seq)
+	return kind + "-" + strconv.Itoa(s.seq)
 }
 
 // pinChange: VoicemailPasswordChange carries the new PIN in clear; it goes into the
@@ -372,6 +467,12 @@ func (t *Asterisk) pinChange(dst []Output, e *feed.Event, a *amiEvent, at time.T
 		if sys == "" {
 			sys = s.system
 		}
+		var pre []Output
+		if s.check {
+			// reset_user_pw runs only inside an authenticated session.
+			pre = t.tuiLoginSettle(nil, s, at)
+		}
+		dst = append(dst, pre...)
 		t.parties(&x.who, s)
 	} else {
 		x.key, x.boundary = "pin:"+box, record.Standalone
@@ -417,6 +518,7 @@ func (t *Asterisk) finalise(dst []Output, s *amiSession, at time.Time) []Output 
 	if s.closed {
 		return dst
 	}
+	dst = t.tuiUnconfirmed(dst, s, at)
 	s.closed = true
 	x := t.base(s, "ami.disconnect", at)
 	x.cat, x.status, x.boundary = catBox(etsi.BoxDisconnect), etsi.StatusOperationSucceeded, record.Close

@@ -37,7 +37,7 @@ func TestAsteriskRules(t *testing.T) {
 		{"second MWI on the deposit call is raw", []*feed.Event{vmCall, mwiOn("9.1"), mwiOn("9.1"), hang("9.1")},
 			[]string{"ami.connect box:connect operation-succeeded", "ami.deposit message:deposit operation-succeeded", "ami.raw.MessageWaiting raw unknown", "ami.disconnect box:disconnect operation-succeeded"}},
 		{"VoiceMailMain learns its box at logout", []*feed.Event{mainCall, amiEv("Event: MessageWaiting", "Uniqueid: 9.2", "Mailbox: 1000@default", "Waiting: 0"), hang("9.2")},
-			[]string{"ami.connect box:connect operation-succeeded", "ami.logout box:logout operation-succeeded"}},
+			[]string{"ami.connect box:connect operation-succeeded", "ami.login.inferred box:login operation-succeeded", "ami.logout box:logout operation-succeeded"}},
 		{"pin change without a call stands alone", []*feed.Event{amiEv("Event: VoicemailPasswordChange", "Context: default", "Mailbox: 1000", "NewPassword: 1234")},
 			[]string{"ami.pin-change box:pin-change operation-succeeded"}},
 		{"other dialplan steps are dropped", []*feed.Event{amiEv("Event: Newexten", "Uniqueid: 9.3", "CallerIDNum: +15550000003", "Application: Dial", "AppData: PJSIP/1000"), hang("9.3")},

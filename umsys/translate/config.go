@@ -15,6 +15,13 @@ type Config struct {
 	// AsteriskFormat is voicemail.conf's first format (wav, wav49, gsm, ulaw…): the
 	// extension of the message files app_voicemail stores. Default wav.
 	AsteriskFormat string
+	// AsteriskSpool is app_voicemail's spool as the platform names it
+	// (<astspooldir>/voicemail): VoiceMailMain's messages are read from
+	// <spool>/<context>/<mailbox>/<folder>/msgNNNN. Default DefaultAsteriskSpool.
+	AsteriskSpool string
+	// AsteriskKeys is VoiceMailMain's key map, used to infer retrieve, save and delete
+	// from the subscriber's DTMF. Empty fields take app_voicemail's defaults.
+	AsteriskKeys AsteriskKeyMap
 	// Keys is the FreeSWITCH TUI key map used to infer save and delete.
 	Keys KeyMap
 	// Directory optionally maps a box identifier ("1000@example.net") to the owner's
@@ -55,5 +62,9 @@ func (c Config) withDefaults() Config {
 	if c.Keys == (KeyMap{}) {
 		c.Keys = DefaultKeyMap()
 	}
+	if c.AsteriskSpool == "" {
+		c.AsteriskSpool = DefaultAsteriskSpool
+	}
+	c.AsteriskKeys = c.AsteriskKeys.withDefaults()
 	return c
 }

@@ -99,6 +99,7 @@ func TestAsteriskTranscripts(t *testing.T) {
 		}},
 		{"tui", []string{
 			"ami.connect box:connect operation-succeeded user open",
+			"ami.login.inferred box:login operation-succeeded user continue",
 			"ami.pin-change box:pin-change operation-succeeded user continue",
 			"ami.logout box:logout operation-succeeded user close",
 		}},

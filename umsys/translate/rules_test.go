@@ -290,7 +290,7 @@ func TestAsteriskServersDoNotCollide(t *testing.T) {
 	for _, o := range out {
 		got = append(got, o.Record.Source+" "+o.Rule)
 	}
-	want := "ast-a ami.connect,ast-b ami.connect,ast-a ami.deposit,ast-b ami.logout"
+	want := "ast-a ami.connect,ast-b ami.connect,ast-a ami.deposit,ast-b ami.login.inferred,ast-b ami.logout"
 	if strings.Join(got, ",") != want {
 		t.Errorf("got %v, want %s", got, want)
 	}
