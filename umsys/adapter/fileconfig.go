@@ -3,6 +3,7 @@ package adapter
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,6 +49,12 @@ type FileConfig struct {
 	// cumiURL host only.
 	CUMIUser         string `yaml:"cumiUser"`
 	CUMIPasswordFile string `yaml:"cumiPasswordFile"`
+	// AsteriskSpool is app_voicemail's spool as Asterisk names it (default
+	// /var/spool/asterisk/voicemail): VoiceMailMain's retrieve/save/delete CC is read
+	// from <spool>/<context>/<mailbox>/<folder>/msgNNNN.<format>.
+	AsteriskSpool string `yaml:"asteriskSpool"`
+	// AsteriskKeys overrides VoiceMailMain's key map (app_voicemail's defaults).
+	AsteriskKeys translate.AsteriskKeyMap `yaml:"asteriskKeys"`
 }
 
 // KeysFile is the TUI key map (FreeSWITCH voicemail.conf keys).
@@ -88,6 +95,8 @@ func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config
 			IdleTimeout:    f.IdleTimeout,
 			Keys:           translate.KeyMap{Save: f.Keys.Save, Delete: f.Keys.Delete, Undelete: f.Keys.Undelete},
 			AsteriskFormat: f.AsteriskFormat,
+			AsteriskSpool:  f.AsteriskSpool,
+			AsteriskKeys:   f.AsteriskKeys,
 			CUMIURL:        f.CUMIURL,
 		},
 		Logger:      log,
@@ -96,6 +105,12 @@ func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config
 	}
 	if f.Keys != (KeysFile{}) && (f.Keys.Save == "" || f.Keys.Delete == "") {
 		return Config{}, fmt.Errorf("umsys: keys: save and delete are both required when keys are given")
+	}
+	if err := f.AsteriskKeys.Validate(); err != nil {
+		return Config{}, fmt.Errorf("umsys: asteriskKeys: %w", err)
+	}
+	if f.AsteriskSpool != "" && !strings.HasPrefix(f.AsteriskSpool, "/") {
+		return Config{}, fmt.Errorf("umsys: asteriskSpool %q: want an absolute path", f.AsteriskSpool)
 	}
 	if len(f.Directory) > 0 {
 		cfg.Translate.Directory = make(map[string]translate.Owner, len(f.Directory))

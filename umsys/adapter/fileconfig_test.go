@@ -16,6 +16,8 @@ func TestFileConfig(t *testing.T) {
 	doc := `systemID: um-1
 idleTimeout: 5m
 keys: {save: "9", delete: "3"}
+asteriskSpool: /srv/asterisk/spool/voicemail
+asteriskKeys: {delete: "3", advanced: "7"}
 directory:
   "1000@um.example.net": {msisdn: "+4917012345678", email: bob@example.net}
 profile: ../canonical/testdata/profiles/omtp-vvm.yaml
@@ -33,7 +35,8 @@ content:
 	}
 	defer cfg.Content.Close()
 	if cfg.Translate.SystemID != "um-1" || cfg.Translate.Keys.Delete != "3" || cfg.Profile == nil || cfg.Profile.Name != "omtp-vvm" ||
-		cfg.Translate.Directory["1000@um.example.net"].MSISDN != "+4917012345678" {
+		cfg.Translate.Directory["1000@um.example.net"].MSISDN != "+4917012345678" ||
+		cfg.Translate.AsteriskSpool != "/srv/asterisk/spool/voicemail" || cfg.Translate.AsteriskKeys.Delete != "3" || cfg.Translate.AsteriskKeys.Advanced != "7" {
 		t.Errorf("built %+v", cfg.Translate)
 	}
 	if _, err := adapter.New(cfg, nil); err != nil {
@@ -45,6 +48,9 @@ content:
 		{"profile: /nonexistent.yaml\n", "profile"},
 		{"content: {roots: [{prefix: relative/path}]}\n", "not absolute"},
 		{"content: {roots: [{prefix: /x, dir: /nonexistent-dir}]}\n", "content root"},
+		{"asteriskKeys: {delete: \"9\"}\n", "asteriskKeys"},
+		{"asteriskKeys: {exit: \"x\"}\n", "asteriskKeys"},
+		{"asteriskSpool: spool/voicemail\n", "asteriskSpool"},
 	} {
 		var fc adapter.FileConfig
 		if err := yaml.Unmarshal([]byte(c.doc), &fc); err != nil {

@@ -19,8 +19,8 @@ import (
 
 // DefaultEvents is the Login event mask: MessageWaiting/Hangup/Newchannel (call),
 // VoicemailPasswordChange (system and user, both required), Newexten/VarSet
-// (dialplan since Asterisk 16).
-const DefaultEvents = "call,system,user,dialplan"
+// (dialplan since Asterisk 16), DTMFEnd (dtmf: VoiceMailMain's keys).
+const DefaultEvents = "call,system,user,dialplan,dtmf"
 
 // Config describes one Asterisk manager connection.
 type Config struct {
