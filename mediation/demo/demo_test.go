@@ -106,9 +106,11 @@ func TestDemo(t *testing.T) {
 		checkCalls(t, cins[AsteriskSource], len(script.Asterisk.Scenarios), [][]string{
 			{"message-box:connect", "message:deposit", "message-box:disconnect"},
 			{"message-box:connect", "message:slamdown", "message-box:disconnect"},
-			{"message-box:connect", "message-box:pin-change", "message-box:logout"},
-			{"message-box:connect", "message-box:logout"},
+			{"message-box:connect", "message-box:login", "message-box:pin-change", "message-box:logout"},
+			{"message-box:connect", "message-box:login", "message-box:logout"},
 			{"message-box:connect", "message-box:disconnect"},
+			{"message-box:connect", "message-box:login", "message-box:login", "message-box:disconnect"},
+			{"message-box:connect", "message-box:login", "message:retrieve", "message:delete", "message:retrieve", "message:save", "message-box:logout"},
 		})
 	})
 	t.Run("mail", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/umli/umli/umsys/feed"
 )
@@ -39,13 +40,15 @@ func (s *Script) RenderAMI(name string) ([]AMIEventOut, error) {
 	return evs, err
 }
 
-// amiPlaceholders expands {spool} (<spoolDir>/voicemail), {inbox} (the target box's
-// INBOX directory), {mailbox}, {domain} (the voicemail context) and {number}.
+// amiPlaceholders expands {spool} (<spoolDir>/voicemail), {boxdir} (the target box's
+// spool directory), {inbox} (its INBOX), {mailbox}, {domain} (the voicemail context)
+// and {number}.
 func (s *Script) amiPlaceholders(sc *AMIScenario, spoolDir string) *strings.Replacer {
 	t := s.Target
 	spool := path.Join(spoolDir, "voicemail")
 	return strings.NewReplacer(
 		"{spool}", spool,
+		"{boxdir}", path.Join(spool, t.Domain, t.Mailbox),
 		"{inbox}", path.Join(spool, t.Domain, t.Mailbox, "INBOX"),
 		"{mailbox}", t.Mailbox,
 		"{domain}", t.Domain,
@@ -63,8 +66,18 @@ func (s *Script) RenderAMIIn(name, spoolDir string) ([]AMIEventOut, []AudioFile,
 	}
 	r := s.amiPlaceholders(sc, spoolDir)
 	var out []AMIEventOut
-	for i, ev := range sc.Events {
+	at := sc.Start
+	for i, ev := range expandKeys(sc.Events) {
+		if ev.Dt > 0 {
+			at = at.Add(ev.Dt)
+		} else {
+			at = at.Add(time.Second)
+		}
 		hs := []feed.Header{{Name: "Event", Value: ev.Event}, {Name: "Privilege", Value: ev.Privilege}}
+		if !sc.Start.IsZero() {
+			// timestampevents = yes: "Timestamp: %ld.%06lu" right after Privilege.
+			hs = append(hs, feed.Header{Name: "Timestamp", Value: fmt.Sprintf("%d.%06d", at.Unix(), at.Nanosecond()/1000)})
+		}
 		if ev.Channel {
 			hs = append(hs, amiSnapshot(sc.Call, ev)...)
 		}
@@ -74,6 +87,9 @@ func (s *Script) RenderAMIIn(name, spoolDir string) ([]AMIEventOut, []AudioFile,
 				return nil, nil, fmt.Errorf("umsim: asterisk scenario %s event %d: %w", name, i, err)
 			}
 			hs = append(hs, feed.Header{Name: n, Value: v})
+		}
+		if ev.Event == "" {
+			return nil, nil, fmt.Errorf("umsim: asterisk scenario %s event %d has no event name", name, i)
 		}
 		var b strings.Builder
 		for _, h := range hs {
@@ -97,13 +113,47 @@ func (s *Script) RenderAMIIn(name, spoolDir string) ([]AMIEventOut, []AudioFile,
 	return out, files, nil
 }
 
+// expandKeys turns each Keys shorthand into the DTMFBegin/DTMFEnd pairs
+// manager_channels.c sends per digit: the snapshot, Digit and Direction (Begin), Digit,
+// DurationMs and Direction (End). The first pair is Dt after the previous event, the
+// next ones KeyGap apart; each key is held 120 ms.
+func expandKeys(evs []AMIEvent) []AMIEvent {
+	var out []AMIEvent
+	for _, ev := range evs {
+		if ev.Keys == "" {
+			out = append(out, ev)
+			continue
+		}
+		gap := ev.KeyGap
+		if gap <= 0 {
+			gap = 400 * time.Millisecond
+		}
+		for i, d := range ev.Keys {
+			dt := gap
+			if i == 0 {
+				dt = ev.Dt
+				if dt <= 0 {
+					dt = time.Second
+				}
+			}
+			digit := "Digit: " + string(d)
+			out = append(out,
+				AMIEvent{Event: "DTMFBegin", Privilege: "dtmf,all", Channel: true, State: ev.State, Priority: ev.Priority, Dt: dt - 120*time.Millisecond,
+					Fields: []string{digit, "Direction: Received"}},
+				AMIEvent{Event: "DTMFEnd", Privilege: "dtmf,all", Channel: true, State: ev.State, Priority: ev.Priority, Dt: 120 * time.Millisecond,
+					Fields: []string{digit, "DurationMs: 120", "Direction: Received"}})
+		}
+	}
+	return out
+}
+
 // amiSnapshot is ast_manager_build_channel_state_string's field set.
 func amiSnapshot(c Call, ev AMIEvent) []feed.Header {
 	state, desc := "6", "Up"
 	if ev.State == "Ring" {
 		state, desc = "4", "Ring"
 	}
-	return []feed.Header{
+	hs := []feed.Header{
 		{Name: "Channel", Value: c.Channel},
 		{Name: "ChannelState", Value: state},
 		{Name: "ChannelStateDesc", Value: desc},
@@ -119,4 +169,8 @@ func amiSnapshot(c Call, ev AMIEvent) []feed.Header {
 		{Name: "Uniqueid", Value: c.UniqueID},
 		{Name: "Linkedid", Value: c.UniqueID},
 	}
+	for _, v := range c.ChanVars {
+		hs = append(hs, feed.Header{Name: "ChanVariable", Value: v})
+	}
+	return hs
 }

@@ -55,6 +55,9 @@ type Call struct {
 	UniqueID string `yaml:"uniqueid"`
 	Context  string `yaml:"context"`
 	Exten    string `yaml:"exten"`
+	// ChanVars are manager.conf channelvars ("NAME=value"), as ChanVariable lines at
+	// the end of every channel snapshot (e.g. CHANNEL(pjsip,call-id)=…).
+	ChanVars []string `yaml:"chanvars"`
 }
 
 // AudioFile is message or greeting audio the scenario leaves in the content dir.
@@ -114,7 +117,10 @@ type AMIPlatform struct {
 type AMIScenario struct {
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
-	Call        Call   `yaml:"call"`
+	// Start, when set, adds manager.conf timestampevents' Timestamp line to every
+	// event: Start plus the events' Dt so far.
+	Start time.Time `yaml:"start"`
+	Call  Call      `yaml:"call"`
 	// Files are the messages the scenario stores in the voicemail spool.
 	Files  []AudioFile `yaml:"files"`
 	Events []AMIEvent  `yaml:"events"`
@@ -129,6 +135,12 @@ type AMIEvent struct {
 	State    string   `yaml:"state"`
 	Priority int      `yaml:"priority"`
 	Fields   []string `yaml:"fields"`
+	// Dt is the time since the previous event (default 1s; used with Start).
+	Dt time.Duration `yaml:"dt"`
+	// Keys, with Event empty, are DTMF the caller presses: a DTMFBegin/DTMFEnd pair per
+	// digit on the scenario's channel (class dtmf), KeyGap apart (default 400ms).
+	Keys   string        `yaml:"keys"`
+	KeyGap time.Duration `yaml:"key_gap"`
 }
 
 // LoadScript parses the embedded scenario file.

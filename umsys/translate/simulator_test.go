@@ -35,9 +35,12 @@ func TestSimulatorTranscripts(t *testing.T) {
 		{feed.FreeSWITCH, "freeswitch/hangup.esl", []string{"box:login"}, "box:disconnect"},
 		{feed.Asterisk, "asterisk/deposit.ami", []string{"box:connect", "message:deposit"}, "box:disconnect"},
 		{feed.Asterisk, "asterisk/slamdown.ami", []string{"box:connect", "message:slamdown"}, "box:disconnect"},
-		{feed.Asterisk, "asterisk/pin-change.ami", []string{"box:connect", "box:pin-change"}, "box:logout"},
-		{feed.Asterisk, "asterisk/logout.ami", []string{"box:connect"}, "box:logout"},
+		{feed.Asterisk, "asterisk/pin-change.ami", []string{"box:connect", "box:login", "box:login", "box:pin-change"}, "box:logout"},
+		{feed.Asterisk, "asterisk/logout.ami", []string{"box:connect", "box:login", "box:login"}, "box:logout"},
 		{feed.Asterisk, "asterisk/disconnect.ami", []string{"box:connect"}, "box:disconnect"},
+		{feed.Asterisk, "asterisk/login-failed.ami", []string{"box:connect", "box:login", "box:login"}, "box:disconnect"},
+		{feed.Asterisk, "asterisk/retrieve-save-delete.ami", []string{"box:connect", "box:login", "message:retrieve", "message:delete", "message:retrieve", "message:save",
+			"box:login", "message:retrieve", "message:delete", "message:retrieve", "message:save"}, "box:logout"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
