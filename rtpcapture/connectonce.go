@@ -1,8 +1,10 @@
 package rtpcapture
 
 import (
+	"bytes"
 	"container/list"
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,16 +83,42 @@ func (c *ConnectOnce) Submit(ctx context.Context, r *record.Record) error {
 }
 
 // SubmitRelease implements record.ReleaseSink when next does, so RTP chunk memory is
-// still reused; connects carry no chunk memory and go through Submit.
+// still reused; connects carry no chunk memory and go through Submit. A next that is a
+// plain Sink may keep r after Submit returns (mediation queues it), so it gets a copy
+// of the record's memory and r is released at once.
 func (c *ConnectOnce) SubmitRelease(ctx context.Context, r *record.Record, release func()) error {
 	if rs, ok := c.next.(record.ReleaseSink); ok && !isConnect(r) {
 		return rs.SubmitRelease(ctx, r, release)
+	}
+	if !isConnect(r) {
+		r = detached(r)
 	}
 	if err := c.Submit(ctx, r); err != nil {
 		return err
 	}
 	release()
 	return nil
+}
+
+// detached copies what the source may reuse once released: the record and its
+// MessagingCC with the content and the numbers it points to.
+func detached(r *record.Record) *record.Record {
+	d := *r
+	if cc := r.MessagingCC; cc != nil {
+		c := *cc
+		c.Content = bytes.Clone(cc.Content)
+		if cc.ContentIdentifier != nil {
+			v := *cc.ContentIdentifier
+			c.ContentIdentifier = &v
+		}
+		if cc.SequenceNumber != nil {
+			v := *cc.SequenceNumber
+			c.SequenceNumber = &v
+		}
+		d.MessagingCC = &c
+	}
+	d.Identities = slices.Clone(r.Identities)
+	return &d
 }
 
 func isConnect(r *record.Record) bool {

@@ -108,3 +108,35 @@ func TestConnectOnceForgets(t *testing.T) {
 		t.Fatalf("%d passed after the TTL, want 5", n)
 	}
 }
+
+// TestConnectOnceReleaseToPlainSink: in front of a sink that keeps records it took and
+// says nothing about releasing them (mediation's Submit queues r), a released chunk's
+// memory may be reused by the source at once; what the sink kept must not change.
+func TestConnectOnceReleaseToPlainSink(t *testing.T) {
+	sink := capturetest.NewSink()
+	g := rtpcapture.NewConnectOnce(sink, 0, 0)
+	cid, seq := uint32(1), uint32(7)
+	content := []byte("chunk-7")
+	r := &record.Record{Source: "ast-1", CorrelationKey: "sip:c1", Boundary: record.Continue, EventKey: rtpcapture.ConnectEventKey,
+		Identities:  []record.Identity{{Kind: record.IdentityE164, Value: "+4917011111"}},
+		MessagingCC: &etsi.MessagingCC{ContentIdentifier: &cid, SequenceNumber: &seq, Content: content}}
+	released := 0
+	if err := g.SubmitRelease(context.Background(), r, func() { released++ }); err != nil {
+		t.Fatal(err)
+	}
+	if released != 1 {
+		t.Fatalf("released %d times, want 1", released)
+	}
+	// The source reuses the chunk for the next one.
+	copy(content, "chunk-8")
+	seq, cid = 8, 0
+	r.Identities[0].Value = "+0"
+	got := sink.Records()
+	if len(got) != 1 {
+		t.Fatalf("%d records", len(got))
+	}
+	k := got[0]
+	if string(k.MessagingCC.Content) != "chunk-7" || *k.MessagingCC.SequenceNumber != 7 || *k.MessagingCC.ContentIdentifier != 1 || k.Identities[0].Value != "+4917011111" {
+		t.Errorf("kept record changed with the source's memory: %q seq %d cid %d %v", k.MessagingCC.Content, *k.MessagingCC.SequenceNumber, *k.MessagingCC.ContentIdentifier, k.Identities)
+	}
+}

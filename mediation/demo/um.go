@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/umli/umli/simulators/umsim"
@@ -11,6 +12,7 @@ import (
 	"github.com/umli/umli/umsys/ami"
 	"github.com/umli/umli/umsys/content"
 	"github.com/umli/umli/umsys/esl"
+	"github.com/umli/umli/umsys/translate"
 )
 
 // Network elements of the UM scenario: CINs are unique per element, so the two
@@ -50,7 +52,7 @@ func runUMPlatform(ctx context.Context, env Env) (err error) {
 	}
 	defer fetch.Close()
 	sink := newCloseCounter(env.Sink)
-	ad, err := adapter.New(adapter.Config{Content: fetch, Logger: log}, sink)
+	ad, err := adapter.New(adapter.Config{Content: fetch, Logger: log, Translate: translate.Config{AsteriskSpool: filepath.Join(um.AMISpool(), "voicemail")}}, sink)
 	if err != nil {
 		return fmt.Errorf("UM adapter: %w", err)
 	}
