@@ -250,13 +250,20 @@ func TestRunAsterisk(t *testing.T) {
 // passively (rtp.passive reading a capture of the subscriber's SIP call to *98), shares
 // the CIN of the AMI session: the AMI events carry the call's SIP Call-ID in
 // manager.conf channelvars (CHANNEL(pjsip,call-id)), which makes the translator's
-// correlation key the capture's. One connect IRI opens the CIN (the capture's; the
-// feed's is not delivered again), both RTP directions and the retrieve's spool CC
-// follow under it, and the AMI logout closes it.
+// correlation key the capture's. In both rtp.passive.events modes one connect IRI opens
+// the CIN (connect: the capture's, the feed's is not delivered again; feed: the AMI
+// session's, though the media came first), both RTP directions and the spool CC follow
+// under it, and the AMI logout closes it.
 func TestRunAsteriskRTPSharesCIN(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the umli binary")
 	}
+	for _, mode := range []string{"connect", "feed"} {
+		t.Run(mode, func(t *testing.T) { runAsteriskRTP(t, mode) })
+	}
+}
+
+func runAsteriskRTP(t *testing.T, mode string) {
 	script, err := umsim.LoadScript()
 	if err != nil {
 		t.Fatal(err)
@@ -282,8 +289,8 @@ func TestRunAsteriskRTPSharesCIN(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := startAsteriskRun(t, `{e164: "`+sc.Call.Number+`"}`, fmt.Sprintf(`rtp:
-  passive: {source: ast-um-1, file: "%s", pilots: ["*98"], events: connect}
-`, pcapFile))
+  passive: {source: ast-um-1, file: "%s", pilots: ["*98"], events: %s}
+`, pcapFile, mode))
 	only := func() (lemf.CINSummary, bool) {
 		s := r.lm.Summary()
 		if len(s.LIIDs) != 1 || len(s.LIIDs[0].CINs) != 1 {
