@@ -32,7 +32,7 @@ const (
 	tuiAdvanced                     // advanced options menu
 	tuiOptions                      // mailbox options (greetings, password) until Back
 	tuiLost                         // a flow the menu model does not follow (forward, reply, callback)
-	tuiDone                         // Exit pressed
+	tuiDone                         // settled: later keys are not read
 )
 
 // tuiPending is an action reported as started and settled by the session's end.
@@ -370,7 +370,9 @@ func (t *Asterisk) tuiMenuKey(dst []Output, s *amiSession, u *amiTUI, k string, 
 			u.phase = tuiLost
 		}
 	case keys.Exit:
-		u.phase = tuiDone
+		// Leaves the menu, or skips to the end of a message still playing (the
+		// default listen-control forward key): the end-of-session MessageWaiting
+		// tells which, so the model does not change.
 	}
 	return dst
 }
