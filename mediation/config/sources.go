@@ -254,6 +254,7 @@ func (c *Config) checkSources(p *problems) {
 			}
 		}
 		checkCUNI(p, u.CUNI, src, addr, file)
+		checkAsterisk(p, u)
 		if u.MaxSessions < 0 || u.IdleTimeout < 0 || u.ExpireEvery < 0 {
 			p.addf(path("umsys"), "umsys: maxSessions, idleTimeout and expireEvery must not be negative")
 		}

@@ -38,6 +38,8 @@ func TestSourceConfigErrors(t *testing.T) {
 		{"esl password file absent", "umsys:\n  esl:\n    - {source: fs, addr: 'h:8021', passwordFile: /nonexistent/pw}\n", []string{"c.yaml:16: umsys.esl[0].passwordFile: stat /nonexistent/pw"}},
 		{"esl default password", "umsys:\n  esl:\n    - source: fs\n      addr: h:8021\n      passwordFile: " + clueCon + "\n", []string{"c.yaml:18: umsys.esl[0]: passwordFile holds FreeSWITCH's default password"}},
 		{"esl bad addr", "umsys:\n  esl:\n    - source: fs\n      addr: nohost\n      passwordFile: " + secret + "\n", []string{"c.yaml:17: umsys.esl[0]: addr: address \"nohost\": want host:port"}},
+		{"asterisk keys", "umsys:\n  asteriskKeys: {delete: \"9\"}\n", []string{"c.yaml:15: umsys.asteriskKeys: asterisk keys delete and save are both \"9\""}},
+		{"asterisk spool", "umsys:\n  asteriskSpool: spool/voicemail\n", []string{"c.yaml:15: umsys.asteriskSpool \"spool/voicemail\": want an absolute path"}},
 		{"ami no user", "umsys:\n  ami:\n    - {source: a, addr: 'h:5038', secretFile: " + secret + "}\n", []string{"c.yaml:16: umsys.ami[0]: username required"}},
 		{"source too long", "umsys:\n  jsonLines:\n    - {source: abcdefghijklmnopq, listen: ':1'}\n", []string{"c.yaml:16: umsys.jsonLines[0]: source \"abcdefghijklmnopq\": at most 16 octets"}},
 		{"webhook bad path", "umsys:\n  webhooks:\n    - {source: w, listen: ':1', tokenFile: " + secret + ", path: events}\n", []string{"c.yaml:16: umsys.webhooks[0]: path \"events\" must start with /"}},
