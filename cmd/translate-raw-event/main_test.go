@@ -63,6 +63,9 @@ func TestFixtures(t *testing.T) {
 			[]string{"iRI-Begin", "iRI-Continue", "iRI-Continue", "iRI-End"}, "connect"},
 		{[]string{"--vendor", "asterisk", fixtures + "/asterisk/tui.ami"},
 			[]string{"iRI-Begin", "iRI-Continue", "iRI-Continue", "iRI-End"}, "connect"},
+		{[]string{"--vendor", "asterisk", fixtures + "/asterisk/tui-dtmf.ami"},
+			[]string{"iRI-Begin", "iRI-Continue", "iRI-Continue", "iRI-Continue", "iRI-Continue", "iRI-Continue", "iRI-Continue",
+				"iRI-Continue", "iRI-Continue", "iRI-Continue", "iRI-Continue", "iRI-End"}, "connect"},
 		{[]string{"--vendor", "json", "--profile", "../../umsys/canonical/testdata/profiles/cisco-cumi.yaml", fixtures + "/json/cisco-cumi.jsonl"},
 			[]string{"iRI-Report", "iRI-Report", "iRI-Report", "iRI-Report"}, "deposit"},
 	}
