@@ -20,6 +20,7 @@ import (
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/proxy"
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/record"
@@ -259,6 +260,7 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
+	ln = netaccept.Wrap(ln, netaccept.Config{Name: "webhook " + w.Source, Logger: log}) // raw TCP, before TLS
 	if w.TLS != nil {
 		cert, err := tls.LoadX509KeyPair(w.TLS.Cert, w.TLS.Key)
 		if err != nil {

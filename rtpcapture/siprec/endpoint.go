@@ -12,6 +12,7 @@ import (
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/internal/slogzero"
 )
 
@@ -81,6 +82,7 @@ func (e *Endpoint) ServeUDP(ctx context.Context, conn net.PacketConn) error {
 
 // ServeTCP serves SIP on a TCP listener until ctx ends or Close.
 func (e *Endpoint) ServeTCP(ctx context.Context, l net.Listener) error {
+	l = netaccept.Wrap(l, netaccept.Config{Name: "siprec tcp " + e.cfg.Source, Logger: e.cfg.Log})
 	e.addTransport("tcp", l.Addr())
 	stop := context.AfterFunc(ctx, func() { _ = l.Close() })
 	defer stop()
@@ -89,6 +91,7 @@ func (e *Endpoint) ServeTCP(ctx context.Context, l net.Listener) error {
 
 // ServeTLS serves SIP over TLS on a TCP listener.
 func (e *Endpoint) ServeTLS(ctx context.Context, l net.Listener, conf *tls.Config) error {
+	l = netaccept.Wrap(l, netaccept.Config{Name: "siprec tls " + e.cfg.Source, Logger: e.cfg.Log}) // raw TCP, before TLS
 	e.addTransport("tls", l.Addr())
 	tl := tls.NewListener(l, conf)
 	stop := context.AfterFunc(ctx, func() { _ = tl.Close() })
