@@ -44,7 +44,7 @@ func TestLineServerSurvivesEMFILE(t *testing.T) {
 		t.Fatal(err)
 	}
 	ln := &emfileListener{Listener: real}
-	ln.n.Store(20)
+	ln.n.Store(6) // backoff 5+10+…+160 ms
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 	for i := 0; i < 2; i++ { // once after the EMFILE burst, once more after it
