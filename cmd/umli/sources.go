@@ -223,6 +223,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
+		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log)
 		log.Info().Str("source", l.Source).Str("listen", ln.Addr().String()).Msg("umsys: JSON lines listening")
 		g.run(ctx, "jsonLines "+l.Source, func(ctx context.Context) error { return s.Serve(ctx, ln) })
 	}
@@ -322,6 +323,7 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 		if err != nil {
 			return fmt.Errorf("email proxy %s: %w", x.Source, err)
 		}
+		ln = acceptWrap(ln, "email proxy "+x.Source, reg, log)
 		log.Info().Str("source", x.Source).Str("protocol", x.Protocol).Str("listen", ln.Addr().String()).Msg("email: proxy listening")
 		g.run(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
 	}
