@@ -231,6 +231,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
+		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log)
 		if ln, err = ingestTLS(ln, "jsonLines "+l.Source, l.TLS, g.audit, reg, log); err != nil {
 			return fmt.Errorf("umsys %w", err)
 		}
@@ -282,6 +283,7 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
+	ln = acceptWrap(ln, "webhook "+w.Source, g.reg, log) // raw TCP, before TLS
 	if ln, err = ingestTLS(ln, "webhook "+w.Source, w.TLS, g.audit, g.reg, log); err != nil {
 		return fmt.Errorf("umsys %w", err)
 	}
@@ -338,6 +340,7 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 		if err != nil {
 			return fmt.Errorf("email proxy %s: %w", x.Source, err)
 		}
+		ln = acceptWrap(ln, "email proxy "+x.Source, reg, log)
 		log.Info().Str("source", x.Source).Str("protocol", x.Protocol).Str("listen", ln.Addr().String()).Msg("email: proxy listening")
 		g.run(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
 	}
@@ -373,6 +376,7 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 		if err != nil {
 			return fmt.Errorf("rtp.siprec: listen %s: %w", s.Listen, err)
 		}
+		ln = acceptWrap(ln, "siprec tls "+s.Source, g.reg, log) // raw TCP, before TLS
 		if ln, err = ingestTLS(ln, "siprec "+s.Source, s.TLS, g.audit, g.reg, log); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -76,6 +77,7 @@ func New(cfg Config) (*Proxy, error) {
 // Serve accepts connections on ln until ctx ends, then closes ln and waits for the
 // open sessions to finish (they end when their peers close or ctx ends).
 func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
+	ln = netaccept.Wrap(ln, netaccept.Config{Name: "email proxy " + p.cfg.Source, Logger: p.cfg.Logger}) // EMFILE & co. back off, never end Serve
 	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
 	defer stop()
 	defer p.wg.Wait()

@@ -238,22 +238,8 @@ func (c *Config) checkSources(p *problems) {
 				checkTLS(p, append(at, "tls"), l.TLS, false)
 			}
 		}
-		for i, w := range u.Webhooks {
-			at, what := path("umsys", "webhooks", i), "umsys.webhooks["+strconv.Itoa(i)+"]"
-			src(at, what, w.Source)
-			addr(at, "listen", what, w.Listen, true)
-			file(at, "tokenFile", what, w.TokenFile, true)
-			if w.Path != "" && !strings.HasPrefix(w.Path, "/") {
-				p.addf(append(at, "path"), "%s: path %q must start with /", what, w.Path)
-			}
-			if w.TLS != nil {
-				if w.TLS.Cert == "" || w.TLS.Key == "" {
-					p.addf(append(at, "tls"), "%s: tls: cert and key required", what)
-				}
-				checkTLS(p, append(at, "tls"), w.TLS, false)
-			}
-		}
-		checkCUNI(p, u.CUNI, src, addr, file)
+		checkWebhooks(p, "webhooks", u.Webhooks, src, addr, file)
+		checkWebhooks(p, "cuni", u.CUNI, src, addr, file)
 		checkAsterisk(p, u)
 		if u.MaxSessions < 0 || u.IdleTimeout < 0 || u.ExpireEvery < 0 {
 			p.addf(path("umsys"), "umsys: maxSessions, idleTimeout and expireEvery must not be negative")

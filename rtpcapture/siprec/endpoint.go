@@ -12,6 +12,7 @@ import (
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/internal/slogzero"
 )
 
@@ -81,6 +82,7 @@ func (e *Endpoint) ServeUDP(ctx context.Context, conn net.PacketConn) error {
 
 // ServeTCP serves SIP on a TCP listener until ctx ends or Close.
 func (e *Endpoint) ServeTCP(ctx context.Context, l net.Listener) error {
+	l = netaccept.Wrap(l, netaccept.Config{Name: "siprec tcp " + e.cfg.Source, Logger: e.cfg.Log})
 	e.addTransport("tcp", l.Addr())
 	stop := context.AfterFunc(ctx, func() { _ = l.Close() })
 	defer stop()
@@ -89,11 +91,13 @@ func (e *Endpoint) ServeTCP(ctx context.Context, l net.Listener) error {
 
 // ServeTLS serves SIP over TLS on a TCP listener.
 func (e *Endpoint) ServeTLS(ctx context.Context, l net.Listener, conf *tls.Config) error {
+	l = netaccept.Wrap(l, netaccept.Config{Name: "siprec tls " + e.cfg.Source, Logger: e.cfg.Log}) // raw TCP, before TLS
 	return e.ServeTLSListener(ctx, tls.NewListener(l, conf))
 }
 
 // ServeTLSListener serves SIP on a listener whose connections already speak TLS, such
-// as one that authenticated each peer's certificate before handing it over.
+// as one that authenticated each peer's certificate before handing it over; wrap its
+// raw TCP listener with netaccept first.
 func (e *Endpoint) ServeTLSListener(ctx context.Context, tl net.Listener) error {
 	e.addTransport("tls", tl.Addr())
 	stop := context.AfterFunc(ctx, func() { _ = tl.Close() })

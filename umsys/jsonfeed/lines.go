@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/umsys/feed"
 )
 
@@ -75,6 +76,7 @@ func NewLineServer(cfg LineConfig, h feed.Handler) (*LineServer, error) {
 
 // Serve accepts on ln until ctx ends; it closes ln and waits for its connections.
 func (s *LineServer) Serve(ctx context.Context, ln net.Listener) error {
+	ln = netaccept.Wrap(ln, netaccept.Config{Name: "jsonLines " + s.cfg.Source, Logger: s.cfg.Logger}) // EMFILE & co. back off, never end Serve
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	var wg sync.WaitGroup

@@ -5,11 +5,12 @@ import (
 	"strings"
 )
 
-// checkCUNI checks umsys.cuni listeners: the webhook fields, a token (the password the
-// operator gives Connection's subscribe call) and, for tls, cert and key.
-func checkCUNI(p *problems, ls []WebhookFile, src func([]any, string, string), addr func([]any, string, string, string, bool), file func([]any, string, string, string, bool)) {
+// checkWebhooks checks HTTP listeners under umsys.<kind> (webhooks, cuni): a token (for
+// CUNI the password the operator gives Connection's subscribe call), a path and, for
+// tls, cert and key.
+func checkWebhooks(p *problems, kind string, ls []WebhookFile, src func([]any, string, string), addr func([]any, string, string, string, bool), file func([]any, string, string, string, bool)) {
 	for i, w := range ls {
-		at, what := path("umsys", "cuni", i), "umsys.cuni["+strconv.Itoa(i)+"]"
+		at, what := path("umsys", kind, i), "umsys."+kind+"["+strconv.Itoa(i)+"]"
 		src(at, what, w.Source)
 		addr(at, "listen", what, w.Listen, true)
 		file(at, "tokenFile", what, w.TokenFile, true)
