@@ -99,7 +99,7 @@ func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
 		steps[i] = &session.Step{
 			NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
 			EventKey: j.r.EventKey, LIIDs: j.liids, ID: m.store.NewID(), Blob: j.blob,
-			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now,
+			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now, Claim: j.r.Claim,
 		}
 	}
 	st := &stepped{jobs: jobs, steps: steps}
@@ -130,17 +130,25 @@ func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
 		return // what the step numbered is in the journal for the next start
 	}
 	d := m.newDelivery()
+	dups := 0
 	for i, j := range st.jobs {
+		if st.ns[i].Dup { // a peer instance numbered it: it delivers it
+			dups++
+			continue
+		}
 		d.add(session.Entry{NE: j.ne, ID: st.steps[i].ID, Numbers: st.ns[i]}, &j.r, false)
 	}
+	m.countDups(dups)
 	// The PDUs are bytes of their own now; a retry or a replay never reads the record.
 	for _, j := range st.jobs {
 		j.releaseRecord()
 	}
 	ok := d.flush(ctx)
 	if ok {
-		for _, s := range st.steps {
-			m.markDone(ctx, s.NE, s.ID)
+		for i, s := range st.steps {
+			if !st.ns[i].Dup {
+				m.markDone(ctx, s.NE, s.ID)
+			}
 		}
 	}
 	finish(st.jobs, !ok)

@@ -76,6 +76,10 @@ type Record struct {
 	// the sequence idles out without a Close, e.g. Messaging-Box-Event disconnect with
 	// status unknown. Nil means a generic end is built from the last IRI.
 	CloseEvent *etsi.MessagingIRI
+	// Claim, when set, names this record identically on every umli instance consuming the
+	// same feed (platform event identity plus the record's index within the event):
+	// mediation numbers and delivers only the first instance's record (session.Step.Claim).
+	Claim string
 }
 
 // Sink receives records from a source. Submit returns once the record is matched and in

@@ -30,6 +30,9 @@ type Numbers struct {
 	At time.Time
 	// Seqs has one entry per LIID the record is numbered for, in request order.
 	Seqs []LIIDSeq
+	// Dup is set when another step claimed the record first (Step.Claim): nothing was
+	// numbered or journaled, and the record must not be delivered.
+	Dup bool
 }
 
 // parseNumbers reads "cin iRIType eventId now liid=seq …".

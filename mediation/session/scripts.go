@@ -6,9 +6,13 @@ import "github.com/redis/go-redis/v9"
 //
 // KEYS: 1 CIN counter, 2 idle zset, 3 journal hash, 3+i session hash of record i.
 // ARGV: 1 now (ms), 2 session TTL (ms), 3 activity refresh interval (ms), 4 retry flag
-// ("1" on a retry), then per record: journal id, kind (i|c), boundary (0..4: record.Boundary), event key,
+// ("1" on a retry), 5 claim TTL (ms), then per record: journal id, kind (i|c), boundary (0..4: record.Boundary), event key,
 // correlation key, record blob, explicit close blob, generic close blob, LIID count,
-// LIIDs.
+// LIIDs, claim.
+//
+// Claim (see claim.go): a non-empty claim is SET NX with the claim TTL under
+// KEYS[1]..":c:"..claim (same hash slot) before anything else; when another instance
+// holds it already the record is not numbered nor journaled and its reply is "dup".
 //
 // Boundaries: 0 Standalone (iRI-Report, own CIN), 1 Open and 2 Continue (iRI-Begin, or
 // iRI-Continue once an IRI began the sequence), 3 Close (iRI-End; iRI-Report in its own
@@ -49,7 +53,7 @@ local now = ARGV[1]
 local out = {}
 local journal = {}
 local idle = {}
-local a = 5
+local a = 6
 local r = 0
 while a <= #ARGV do
   r = r + 1
@@ -57,12 +61,16 @@ while a <= #ARGV do
   local blob, zb, gb = ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
   local n = tonumber(ARGV[a + 8])
   local l0 = a + 8
-  a = a + 9 + n
+  local claim = ARGV[a + 9 + n]
+  a = a + 10 + n
   local skey = KEYS[3 + r]
   local res
   if ARGV[4] == '1' then
     local prev = redis.call('HGET', KEYS[3], jid)
     if prev then res = string.sub(prev, 1, string.find(prev, '\n', 1, true) - 1) end
+  end
+  if not res and claim ~= '' and not redis.call('SET', KEYS[1] .. ':c:' .. claim, jid, 'NX', 'PX', ARGV[5]) then
+    res = 'dup'
   end
   if not res then
     local iri = kind == 'i'

@@ -37,6 +37,8 @@ type Config struct {
 	// JournalTTL bounds how long an undelivered journal entry survives a dead instance
 	// (default 7 days).
 	JournalTTL time.Duration
+	// ClaimTTL is how long a Step.Claim is remembered (default DefaultClaimTTL).
+	ClaimTTL time.Duration
 }
 
 // Store is the Redis-backed session state. It is safe for concurrent use.
@@ -158,6 +160,9 @@ type Step struct {
 	// Retry marks a repeated attempt (the previous reply was lost): the script then first
 	// looks for the journal entry under ID. A batch takes the first step's flag.
 	Retry bool
+	// Claim, when set, names the record across instances (see claim.go): only the first
+	// step with a given claim is numbered; the others get Numbers.Dup.
+	Claim string
 }
 
 // Step allocates CIN, iRIType, event-identifier and sequence numbers for one record and
@@ -183,8 +188,8 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 	}
 	keys := make([]string, 3, 3+len(steps))
 	keys[0], keys[1], keys[2] = s.cinKey(ne), s.idleKey(ne), s.journalKey(ne)
-	args := make([]any, 0, 4+11*len(steps))
-	args = append(args, steps[0].Now.UnixMilli(), s.sessionTTL().Milliseconds(), s.refreshInterval().Milliseconds(), retryArg)
+	args := make([]any, 0, 5+12*len(steps))
+	args = append(args, steps[0].Now.UnixMilli(), s.sessionTTL().Milliseconds(), s.refreshInterval().Milliseconds(), retryArg, s.claimTTL())
 	for _, st := range steps {
 		if st.NE != ne {
 			return nil, fmt.Errorf("session: batch mixes network elements")
@@ -195,6 +200,7 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 		for _, l := range st.LIIDs {
 			args = append(args, l)
 		}
+		args = append(args, st.Claim)
 	}
 	if len(args) > maxBatchArgs && len(steps) > 1 {
 		half := len(steps) / 2
@@ -214,11 +220,11 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 	}
 	out := make([]Numbers, len(steps))
 	for i, r := range res {
-		n, err := parseNumbers(r)
+		n, err := parseReply(r)
 		if err != nil {
 			return nil, err
 		}
-		if len(n.Seqs) != len(steps[i].LIIDs) {
+		if !n.Dup && len(n.Seqs) != len(steps[i].LIIDs) {
 			return nil, fmt.Errorf("%w: %d sequence numbers for %d LIIDs", ErrBadEntry, len(n.Seqs), len(steps[i].LIIDs))
 		}
 		out[i] = n
