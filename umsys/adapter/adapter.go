@@ -34,6 +34,11 @@ type Config struct {
 	Registry prometheus.Registerer
 	// ExpireEvery is how often Run finalises idle sessions (default 10 s).
 	ExpireEvery time.Duration
+	// Peers enables active-active consumption with other instances (peers.go): records
+	// carry claims, a starting instance warms up for PeerWarmup, and shutdown does not
+	// flush open calls (the peers carry on with them).
+	Peers      bool
+	PeerWarmup time.Duration
 }
 
 // Adapter is feed → translator → record.Sink. Safe for concurrent use by several
@@ -44,12 +49,15 @@ type Adapter struct {
 	log  zerolog.Logger
 	m    *metrics
 	tr   map[feed.Dialect]*locked
+	// deferred counts records left to peers while warming up (Peers only).
+	deferred prometheus.Counter
 }
 
 type locked struct {
 	mu  sync.Mutex
-	tr  translate.Translator
-	buf []translate.Output
+	tr   translate.Translator
+	buf  []translate.Output
+	gate warmGate
 }
 
 // New returns an Adapter submitting to sink.
@@ -61,7 +69,7 @@ func New(cfg Config, sink record.Sink) (*Adapter, error) {
 	if cfg.ExpireEvery <= 0 {
 		cfg.ExpireEvery = 10 * time.Second
 	}
-	return &Adapter{
+	a := &Adapter{
 		cfg: cfg, sink: sink, log: cfg.Logger.With().Str("component", "umsys").Logger(), m: m,
 		tr: map[feed.Dialect]*locked{
 			feed.FreeSWITCH: {tr: translate.NewFreeSWITCH(cfg.Translate)},
@@ -69,7 +77,11 @@ func New(cfg Config, sink record.Sink) (*Adapter, error) {
 			feed.JSON:       {tr: translate.NewGeneric(cfg.Translate, cfg.Profile)},
 			feed.CUNI:       {tr: translate.NewCUNI(cfg.Translate)},
 		},
-	}, nil
+	}
+	if err := a.setupPeers(); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Handler returns the feed.Handler transports call; ctx bounds submissions and fetches.
@@ -88,6 +100,9 @@ func (a *Adapter) Handle(ctx context.Context, e *feed.Event) error {
 	a.m.events.WithLabelValues(string(e.Dialect)).Inc()
 	l.mu.Lock()
 	outs := l.tr.Translate(l.buf[:0], e)
+	if a.cfg.Peers {
+		outs = a.claimAndGate(l, outs, e)
+	}
 	// Hand the outputs a private slice so the translator lock is not held while
 	// mediation or a content download is slow.
 	own := append([]translate.Output(nil), outs...)
@@ -143,6 +158,7 @@ func (a *Adapter) deliverContent(ctx context.Context, dialect string, o *transla
 			Identities:     o.Record.Identities,
 			Source:         o.Record.Source,
 			CorrelationKey: o.Record.CorrelationKey,
+			Claim:          chunkClaim(o.Record.Claim, c.Seq),
 			Boundary:       boundary,
 			EventKey:       o.Record.EventKey,
 			Time:           o.Record.Time,
@@ -183,6 +199,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
+			if a.cfg.Peers {
+				return nil // open calls are the peers' to finish (or mediation's idle close)
+			}
 			a.each(context.WithoutCancel(ctx), func(tr translate.Translator, dst []translate.Output) []translate.Output {
 				return tr.Flush(dst, time.Now())
 			})
@@ -200,6 +219,9 @@ func (a *Adapter) each(ctx context.Context, f func(translate.Translator, []trans
 		l.mu.Lock()
 		outs := f(l.tr, nil)
 		l.mu.Unlock()
+		if a.cfg.Peers {
+			claimExpired(outs, d)
+		}
 		if err := a.submit(ctx, string(d), "", outs); err != nil {
 			a.log.Warn().Str("dialect", string(d)).Err(err).Msg("closing records not taken")
 		}

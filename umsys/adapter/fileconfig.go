@@ -55,6 +55,11 @@ type FileConfig struct {
 	AsteriskSpool string `yaml:"asteriskSpool"`
 	// AsteriskKeys overrides VoiceMailMain's key map (app_voicemail's defaults).
 	AsteriskKeys translate.AsteriskKeyMap `yaml:"asteriskKeys"`
+	// Peers: other umli instances consume the same feeds (active-active, peers.go);
+	// every instance of the group must set it. PeerWarmup is how long a starting
+	// instance leaves session-less records to its peers (default 1m; negative: none).
+	Peers      bool          `yaml:"peers"`
+	PeerWarmup time.Duration `yaml:"peerWarmup"`
 }
 
 // KeysFile is the TUI key map (FreeSWITCH voicemail.conf keys).
@@ -102,6 +107,8 @@ func (f FileConfig) Build(log zerolog.Logger, reg prometheus.Registerer) (Config
 		Logger:      log,
 		Registry:    reg,
 		ExpireEvery: f.ExpireEvery,
+		Peers:       f.Peers,
+		PeerWarmup:  f.PeerWarmup,
 	}
 	if f.Keys != (KeysFile{}) && (f.Keys.Save == "" || f.Keys.Delete == "") {
 		return Config{}, fmt.Errorf("umsys: keys: save and delete are both required when keys are given")
