@@ -54,7 +54,7 @@ type Adapter struct {
 }
 
 type locked struct {
-	mu  sync.Mutex
+	mu   sync.Mutex
 	tr   translate.Translator
 	buf  []translate.Output
 	gate warmGate
