@@ -223,7 +223,8 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		g.run(ctx, "ami "+a.Source, c.Run)
 	}
 	for _, l := range u.JSONLines {
-		s, err := jsonfeed.NewLineServer(jsonfeed.LineConfig{Source: l.Source, IdleTimeout: l.IdleTimeout, Logger: log, Metrics: fm}, h)
+		s, err := jsonfeed.NewLineServer(jsonfeed.LineConfig{Source: l.Source, IdleTimeout: l.IdleTimeout, Logger: log, Metrics: fm,
+			Durable: durableHandler(ctx, ad)}, h)
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}

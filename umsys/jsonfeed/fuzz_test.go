@@ -52,7 +52,7 @@ func runLines(t *testing.T, data []byte, sizes []int) linesResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.serveReader(&chunkReader{data: data, sizes: sizes}, "peer", nil)
+	srv.serveReader(&chunkReader{data: data, sizes: sizes}, "peer", nil, nil)
 	r.logs = logs.String()
 	return r
 }

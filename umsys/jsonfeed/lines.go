@@ -48,6 +48,9 @@ type LineConfig struct {
 	IdleTimeout time.Duration
 	Logger      zerolog.Logger
 	Metrics     *feed.Metrics
+	// Durable (optional) takes the lines that ask for acknowledgement (ack.go): it must
+	// return once their records are durable. Nil uses the server's handler.
+	Durable feed.Handler
 }
 
 // LineServer accepts TCP connections carrying one JSON object per line.
@@ -108,11 +111,11 @@ func (s *LineServer) ServeConn(c net.Conn) {
 	if s.cfg.IdleTimeout > 0 {
 		beforeRead = func() { c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout)) }
 	}
-	s.serveReader(c, c.RemoteAddr().String(), beforeRead)
+	s.serveReader(c, c.RemoteAddr().String(), beforeRead, &acker{w: c})
 }
 
 // serveReader is ServeConn over any reader; beforeRead (optional) runs before each line.
-func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func()) {
+func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func(), ack *acker) {
 	src := s.cfg.Source
 	m := s.cfg.Metrics
 	dialect := string(feed.JSON)
@@ -136,9 +139,9 @@ func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func()) {
 			if _, ferr := Flatten(bytes.TrimSpace(buf)); ferr != nil {
 				m.PartialFrames.WithLabelValues(dialect, src).Inc()
 			}
-			s.line(buf, n, peer, log)
+			s.line(buf, n, peer, log, ack)
 		case err == nil:
-			s.line(buf, n, peer, log)
+			s.line(buf, n, peer, log, ack)
 		}
 		if err != nil {
 			if err != io.EOF {
@@ -171,7 +174,7 @@ func readLine(r *bufio.Reader, max int, buf []byte) ([]byte, bool, error) {
 	}
 }
 
-func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger) {
+func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger, ack *acker) {
 	src := s.cfg.Source
 	m := s.cfg.Metrics
 	dialect := string(feed.JSON)
@@ -192,7 +195,12 @@ func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger) {
 		return
 	}
 	m.Events.WithLabelValues(dialect, src).Inc()
-	if err := s.h(&feed.Event{Dialect: feed.JSON, Source: src, Headers: hs, Raw: raw, Received: time.Now()}); err != nil {
+	ev := &feed.Event{Dialect: feed.JSON, Source: src, Headers: hs, Raw: raw, Received: time.Now()}
+	handle := s.h
+	if id, ok := ackRequest(hs); ok {
+		handle = func(ev *feed.Event) error { return s.handleAcked(ev, id, ack) }
+	}
+	if err := handle(ev); err != nil {
 		m.HandlerErrors.WithLabelValues(dialect, src).Inc()
 		log.Error().Err(&LineError{Conn: peer, Line: n, Err: err}).Msg("jsonfeed: handler refused event")
 	}
