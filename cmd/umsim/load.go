@@ -50,6 +50,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Float64Var(&cfg.NonTarget, "non-target", 0.2, "share (0..1) of each kind's sessions that concern no target")
 	fs.StringVar(&cfg.UMJSON, "um-json", "", "umli's jsonLines listener (host:port): UM sessions as canonical JSON events")
 	fs.IntVar(&cfg.UMConns, "um-conns", 4, "connections to the jsonLines listener")
+	fs.BoolVar(&cfg.UMAck, "um-ack", false, "ask umli to acknowledge every UM line; resend unacknowledged lines after a reconnect (--um-json may then list peer instances, comma-separated)")
 	fs.StringVar(&cfg.UMSource, "um-source", "load-um", "\"source\" of the UM events: the network element in the PDUs (empty: the listener's)")
 	fs.StringVar(&cfg.TargetBox, "target-box", "2000@um.example", "box of target UM sessions (a warrant's boxID)")
 	fs.StringVar(&cfg.SIPREC, "siprec", "", "umli's SIPREC endpoint (host:port): one deposit call per SIP session")

@@ -99,6 +99,9 @@ type Config struct {
 	UMJSON   string
 	UMConns  int
 	UMSource string
+	// UMAck asks umli to acknowledge every UM line and resends unacknowledged lines after
+	// a reconnect (umack.go); UMJSON may then list several peer instances, comma-separated.
+	UMAck bool
 	// TargetBox is the box-identifier of target UM sessions (a warrant's boxID).
 	TargetBox string
 

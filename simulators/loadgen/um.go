@@ -15,6 +15,7 @@ import (
 type umDriver struct {
 	cfg   *Config
 	conns []*umConn
+	acks  []*ackConn // with cfg.UMAck, instead of conns (umack.go)
 }
 
 // umConn is one connection, redialled after a write error.
@@ -26,6 +27,9 @@ type umConn struct {
 
 func newUMDriver(ctx context.Context, cfg *Config) (*umDriver, error) {
 	d := &umDriver{cfg: cfg}
+	if cfg.UMAck {
+		return d, d.dialAcked(ctx)
+	}
 	for range cfg.UMConns {
 		uc := &umConn{addr: cfg.UMJSON}
 		if err := uc.dial(ctx); err != nil {
@@ -66,6 +70,7 @@ func (u *umConn) write(ctx context.Context, line []byte) error {
 }
 
 func (d *umDriver) close() {
+	d.drainAcked()
 	for _, u := range d.conns {
 		u.mu.Lock()
 		if u.c != nil {
@@ -102,6 +107,12 @@ func (d *umDriver) session(ctx context.Context, i int, target bool) (int, error)
 			e["content"] = map[string]string{"text": fmt.Sprintf("load message %d of run %s", i, d.cfg.RunID)}
 		case "retrieve":
 			e["property"] = map[string]string{"message-id": fmt.Sprintf("%s-m%d", sid, i)}
+		}
+		if d.cfg.UMAck {
+			if err := d.sendAcked(ctx, i, e, sid+"-"+ev); err != nil {
+				return 0, err
+			}
+			continue
 		}
 		b, err := json.Marshal(e)
 		if err != nil {
