@@ -93,7 +93,10 @@ func (d *umDriver) session(ctx context.Context, i int, target bool) (int, error)
 		caller = fmt.Sprintf("sip:+999555%05d@%s", i%100000, NonTargetDomain)
 	}
 	sid := fmt.Sprintf("%s-um-%d", d.cfg.RunID, i)
-	u := d.conns[i%len(d.conns)]
+	var u *umConn
+	if !d.cfg.UMAck {
+		u = d.conns[i%len(d.conns)]
+	}
 	for _, ev := range umEvents {
 		e := map[string]any{"session": sid, "box": box, "event": ev, "status": "operation-succeeded",
 			"trigger": "user", "time": time.Now().UTC().Format(time.RFC3339Nano)}
