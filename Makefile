@@ -55,6 +55,7 @@ clean:
 ## faults: the fault-injection and scale-out proof in long mode (60 s per fault)
 faults:
 	UMLI_FAULTS_LONG=1 $(GO) test -race -count=1 -timeout 60m -v -run . ./proof/faults/ ./proof/cluster/
+	UMLI_FAULTS_LONG=1 $(GO) test -count=1 -timeout 20m -v -run TestPeersSIGKILLOneInstance ./cmd/umli/
 
 ## bench-report: same as bench
 bench-report:

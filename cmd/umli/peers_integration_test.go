@@ -181,14 +181,15 @@ func settlePeers(t *testing.T, lm *lemf.LEMF) lemf.Summary {
 // TestPeersSIGKILLOneInstance: two umli peers consume one ESL feed, one AMI feed and one
 // acknowledged JSON-lines sender. One is SIGKILLed in the middle of the scenarios and
 // restarted. The LEMF must hold exactly what one instance alone delivers for the same
-// scenarios: nothing lost, nothing doubled, no sequence gap.
+// scenarios: nothing lost, nothing doubled, no sequence gap. Short in make test, long
+// (UMLI_FAULTS_LONG) in make faults.
 func TestPeersSIGKILLOneInstance(t *testing.T) {
 	bin := buildUMLI(t)
 	first := []string{"deposit", "login-failed"}
 	during := []string{"retrieve-delete", "slamdown"}
 	after := []string{"pin-change", "logout"}
 	rate, dur := 20.0, 3*time.Second
-	if !testing.Short() {
+	if os.Getenv("UMLI_FAULTS_LONG") != "" { // make faults: every scenario, more JSON load
 		first = append(first, "urgent-deposit", "greeting-change")
 		after = append(after, "greeting-remove", "notify", "hangup")
 		rate, dur = 50, 8*time.Second
