@@ -79,7 +79,8 @@ type SessionInfo struct {
 	Start time.Time
 }
 
-// Emit receives the records a machine produces. It must not block (see Handoff).
+// Emit receives the records a machine produces. It may wait for a bounded time (see
+// Handoff.Emit: backpressure on a proxied session), never for ever.
 type Emit func(*record.Record)
 
 // TLSState says whether a session switched to TLS in band (STARTTLS, STLS).
