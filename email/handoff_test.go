@@ -249,7 +249,7 @@ func TestHandoffStalledSinkDropsVisibly(t *testing.T) {
 		return r
 	}
 	h.Emit(rec("a"))
-	<-sink.calls // Run holds "a" in Submit
+	<-sink.calls     // Run holds "a" in Submit
 	h.Emit(rec("b")) // queued
 	start := time.Now()
 	h.Emit(rec("c")) // waits, then dropped
