@@ -137,6 +137,8 @@ type Options struct {
 	// OmitApplicationCC suppresses EmailCC in application format (when the LEA asked
 	// for ip-packet format only).
 	OmitApplicationCC bool
+	// Notify, when set, is told of blind spots (an unparsable session, see Notice).
+	Notify Notify
 }
 
 func (o Options) withDefaults() Options {
