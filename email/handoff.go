@@ -2,6 +2,7 @@ package email
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,15 +24,24 @@ type HandoffConfig struct {
 	// SubmitTimeout bounds one Submit (a sink that blocks while its own queue is full);
 	// default 5 s.
 	SubmitTimeout time.Duration
-	Logger        zerolog.Logger
+	// Wait bounds how long Emit holds a tap (and so its proxied session: the client is
+	// not read meanwhile) while the queue or the byte budget is full; default 30 s.
+	// Only a sink that takes nothing for that long makes Emit drop, and then it drops
+	// without waiting until the queue has drained to half (the mail service must not
+	// stall behind a dead mediation).
+	Wait   time.Duration
+	Logger zerolog.Logger
 	// Registerer, when set, gets the umli_email_records_{queued,submitted,dropped}_total
 	// counters.
 	Registerer prometheus.Registerer
 }
 
-// Handoff decouples the taps from mediation: Emit never blocks and drops records when
-// the queue is full, so the mail service keeps working when the sink is slow or down.
-// Records are submitted in order by one goroutine (Run).
+// Handoff decouples the taps from mediation. Emit applies backpressure: with the queue
+// full it waits (the proxied session stops being read) rather than drop a target's
+// records unseen; it drops only when the sink is stalled (see HandoffConfig.Wait), and
+// every drop is counted, logged and counted per session (Lost). EmitNoWait is for
+// passive taps, which cannot slow their traffic. Records are submitted in order by one
+// goroutine (Run).
 type Handoff struct {
 	sink  record.Sink
 	cfg   HandoffConfig
@@ -39,9 +49,27 @@ type Handoff struct {
 	bytes atomic.Int64
 
 	queued, submitted, dropped atomic.Uint64
+	waited                     atomic.Uint64
 	mQueued, mSubmitted        prometheus.Counter
+	mWaited                    prometheus.Counter
 	mDropped                   *prometheus.CounterVec
+
+	// freed is signalled (without blocking) whenever Run takes a record off the queue.
+	freed chan struct{}
+	// stalled is set when a wait timed out; Emit then drops without waiting until Run
+	// has drained the queue to half.
+	stalled atomic.Bool
+
+	mu sync.Mutex
+	// lost counts dropped records per correlation key (bounded by maxLostKeys).
+	lost     map[string]uint64
+	lastWarn time.Time
+	quiet    uint64 // drops not logged since lastWarn
+	now      func() time.Time
 }
+
+// maxLostKeys bounds the per-session loss table; beyond it losses are only counted.
+const maxLostKeys = 4096
 
 // NewHandoff returns a Handoff to sink; call Run to start submitting.
 func NewHandoff(sink record.Sink, cfg HandoffConfig) *Handoff {
@@ -57,10 +85,19 @@ func NewHandoff(sink record.Sink, cfg HandoffConfig) *Handoff {
 	if cfg.SubmitTimeout <= 0 {
 		cfg.SubmitTimeout = 5 * time.Second
 	}
+	if cfg.Wait <= 0 {
+		cfg.Wait = 30 * time.Second
+	}
 	h := &Handoff{
 		sink:  sink,
 		cfg:   cfg,
 		queue: make(chan *record.Record, cfg.MaxRecords),
+		freed: make(chan struct{}, 1),
+		lost:  make(map[string]uint64),
+		now:   time.Now,
+		mWaited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "umli_email_records_waited_total", Help: "E-mail intercept records whose tap waited for room in the queue (backpressure).",
+		}),
 		mQueued: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "umli_email_records_queued_total", Help: "E-mail intercept records queued for mediation.",
 		}),
@@ -72,7 +109,7 @@ func NewHandoff(sink record.Sink, cfg HandoffConfig) *Handoff {
 		}, []string{"reason"}),
 	}
 	if cfg.Registerer != nil {
-		for _, c := range []prometheus.Collector{h.mQueued, h.mSubmitted, h.mDropped} {
+		for _, c := range []prometheus.Collector{h.mQueued, h.mSubmitted, h.mDropped, h.mWaited} {
 			if err := cfg.Registerer.Register(c); err != nil {
 				cfg.Logger.Warn().Err(err).Msg("email handoff: metrics not registered")
 			}
@@ -88,27 +125,105 @@ func recordBytes(r *record.Record) int64 {
 	return 0
 }
 
-// Emit queues r without blocking; it is an Emit for the state machines.
-func (h *Handoff) Emit(r *record.Record) {
+// Emit queues r, waiting for room while the queue or the byte budget is full (at most
+// HandoffConfig.Wait); it is an Emit for the proxy's state machines. The caller's
+// session is not read meanwhile, which slows its client instead of losing records.
+func (h *Handoff) Emit(r *record.Record) { h.emit(r, true) }
+
+// EmitNoWait queues r or drops it at once when full: for passive taps (capture), whose
+// traffic cannot be slowed.
+func (h *Handoff) EmitNoWait(r *record.Record) { h.emit(r, false) }
+
+func (h *Handoff) emit(r *record.Record, wait bool) {
 	n := recordBytes(r)
-	if h.bytes.Add(n) > h.cfg.MaxBytes {
-		h.bytes.Add(-n)
-		h.drop("bytes")
+	if n > h.cfg.MaxBytes {
+		h.drop(r, "bytes")
 		return
 	}
-	select {
-	case h.queue <- r:
-		h.queued.Add(1)
-		h.mQueued.Inc()
-	default:
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		if h.bytes.Add(n) <= h.cfg.MaxBytes {
+			select {
+			case h.queue <- r:
+				h.queued.Add(1)
+				h.mQueued.Inc()
+				return
+			default:
+			}
+			if !wait || h.stalled.Load() {
+				h.bytes.Add(-n)
+				h.drop(r, "queue-full")
+				return
+			}
+			if timer == nil {
+				timer = time.NewTimer(h.cfg.Wait)
+				h.waited.Add(1)
+				h.mWaited.Inc()
+			}
+			select {
+			case h.queue <- r:
+				h.queued.Add(1)
+				h.mQueued.Inc()
+				return
+			case <-timer.C:
+				h.bytes.Add(-n)
+				h.stalled.Store(true)
+				h.drop(r, "queue-full")
+				return
+			}
+		}
 		h.bytes.Add(-n)
-		h.drop("queue-full")
+		if !wait || h.stalled.Load() {
+			h.drop(r, "bytes")
+			return
+		}
+		if timer == nil {
+			timer = time.NewTimer(h.cfg.Wait)
+			h.waited.Add(1)
+			h.mWaited.Inc()
+		}
+		// Byte budget: retry whenever Run frees a record (and now and then, since one
+		// signal wakes one of several waiting sessions).
+		select {
+		case <-h.freed:
+		case <-time.After(10 * time.Millisecond):
+		case <-timer.C:
+			h.stalled.Store(true)
+			h.drop(r, "bytes")
+			return
+		}
 	}
 }
 
-func (h *Handoff) drop(reason string) {
+// drop counts a lost record, per session too, and logs (rate-limited, no identities:
+// the count and the reason only). Mediation never saw the record, so no sequence number
+// was spent on it: Lost is what lets an operator name the sessions concerned.
+func (h *Handoff) drop(r *record.Record, reason string) {
 	h.dropped.Add(1)
 	h.mDropped.WithLabelValues(reason).Inc()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.lost[r.CorrelationKey]; ok || len(h.lost) < maxLostKeys {
+		h.lost[r.CorrelationKey]++
+	}
+	h.quiet++
+	if now := h.now(); now.Sub(h.lastWarn) >= 10*time.Second {
+		h.cfg.Logger.Error().Str("reason", reason).Uint64("dropped", h.quiet).Int("sessions", len(h.lost)).
+			Msg("email handoff: intercept records dropped (mediation took none for the wait limit)")
+		h.lastWarn, h.quiet = now, 0
+	}
+}
+
+// Lost returns how many records of the session with correlation key ck were dropped.
+func (h *Handoff) Lost(ck string) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lost[ck]
 }
 
 // Run submits queued records until ctx ends; it returns ctx's error.
@@ -120,6 +235,13 @@ func (h *Handoff) Run(ctx context.Context) error {
 		case r := <-h.queue:
 			h.submit(ctx, r)
 			h.bytes.Add(-recordBytes(r))
+			select {
+			case h.freed <- struct{}{}:
+			default:
+			}
+			if h.stalled.Load() && len(h.queue) <= cap(h.queue)/2 {
+				h.stalled.Store(false)
+			}
 		}
 	}
 }
@@ -137,7 +259,7 @@ func (h *Handoff) submit(ctx context.Context, r *record.Record) {
 		}
 		if try >= h.cfg.Retries || ctx.Err() != nil {
 			h.cfg.Logger.Warn().Err(err).Msg("email handoff: record dropped after submit failures")
-			h.drop("submit-failed")
+			h.drop(r, "submit-failed")
 			return
 		}
 		select {
@@ -151,6 +273,8 @@ func (h *Handoff) submit(ctx context.Context, r *record.Record) {
 // HandoffStats are the Handoff's counters.
 type HandoffStats struct {
 	Queued, Submitted, Dropped uint64
+	// Waited counts Emits that had to wait for room (backpressure applied).
+	Waited uint64
 	// Pending is how many records wait in the queue.
 	Pending int
 }
@@ -158,7 +282,7 @@ type HandoffStats struct {
 // Stats returns the counters.
 func (h *Handoff) Stats() HandoffStats {
 	return HandoffStats{
-		Queued: h.queued.Load(), Submitted: h.submitted.Load(), Dropped: h.dropped.Load(),
+		Queued: h.queued.Load(), Submitted: h.submitted.Load(), Dropped: h.dropped.Load(), Waited: h.waited.Load(),
 		Pending: len(h.queue),
 	}
 }

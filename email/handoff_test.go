@@ -3,11 +3,14 @@ package email
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
@@ -72,7 +75,8 @@ func TestHandoffRetriesInOrder(t *testing.T) {
 	}
 }
 
-func TestHandoffDropsWhenFull(t *testing.T) {
+// TestHandoffNoWaitDropsWhenFull: the passive taps' Emit drops at once when full.
+func TestHandoffNoWaitDropsWhenFull(t *testing.T) {
 	tests := []struct {
 		name   string
 		cfg    HandoffConfig
@@ -89,7 +93,7 @@ func TestHandoffDropsWhenFull(t *testing.T) {
 			tc.cfg.Registerer = reg
 			h := NewHandoff(&flakySink{done: make(chan struct{})}, tc.cfg)
 			for i, n := range tc.emit {
-				h.Emit(ccRecord(string(rune('a'+i)), n))
+				h.EmitNoWait(ccRecord(string(rune('a'+i)), n))
 			}
 			st := h.Stats()
 			if st.Queued != tc.queued || st.Dropped != uint64(len(tc.emit))-tc.queued {
@@ -161,4 +165,117 @@ func TestHandoffGivesUpOnBlockedSink(t *testing.T) {
 	if st := h.Stats(); st.Dropped != 2 || st.Submitted != 0 || st.Pending != 0 {
 		t.Fatalf("stats %+v", st)
 	}
+}
+
+// orderSink takes records one by one with a pause, like a mediation working through a
+// backlog, and keeps their event keys in order.
+type orderSink struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (s *orderSink) Submit(_ context.Context, r *record.Record) error {
+	time.Sleep(200 * time.Microsecond)
+	s.mu.Lock()
+	s.got = append(s.got, r.EventKey)
+	s.mu.Unlock()
+	return nil
+}
+
+// TestHandoffBackpressure: with the queue (2 records) and the byte budget (100 bytes)
+// far smaller than what a session emits, Emit waits for room instead of dropping:
+// every record arrives, in order, and the waits are counted.
+func TestHandoffBackpressure(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  HandoffConfig
+		size int
+	}{
+		{"record limit", HandoffConfig{MaxRecords: 2}, 1},
+		{"byte limit", HandoffConfig{MaxBytes: 100}, 60},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := &orderSink{}
+			reg := prometheus.NewRegistry()
+			tc.cfg.Registerer = reg
+			h := NewHandoff(sink, tc.cfg)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() { _ = h.Run(ctx) }()
+			const n = 300
+			for i := range n {
+				r := ccRecord(fmt.Sprint(i), tc.size)
+				r.CorrelationKey = "s1"
+				h.Emit(r)
+			}
+			deadline := time.Now().Add(20 * time.Second)
+			for h.Stats().Submitted < n && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			st := h.Stats()
+			if st.Submitted != n || st.Dropped != 0 || h.Lost("s1") != 0 {
+				t.Fatalf("stats %+v, lost %d", st, h.Lost("s1"))
+			}
+			if st.Waited == 0 || gathered(t, reg, "umli_email_records_waited_total", "") != float64(st.Waited) {
+				t.Fatalf("waits not counted: %+v", st)
+			}
+			sink.mu.Lock()
+			defer sink.mu.Unlock()
+			for i, k := range sink.got {
+				if k != fmt.Sprint(i) {
+					t.Fatalf("record %d is %q", i, k)
+				}
+			}
+		})
+	}
+}
+
+// TestHandoffStalledSinkDropsVisibly: a sink that takes nothing makes Emit wait only
+// the configured limit, then drop; later records are dropped without waiting (the mail
+// service goes on), and every drop is counted per session and logged without identities.
+func TestHandoffStalledSinkDropsVisibly(t *testing.T) {
+	sink := blockingSink{calls: make(chan struct{}, 16)}
+	var logs strings.Builder
+	h := NewHandoff(sink, HandoffConfig{MaxRecords: 1, SubmitTimeout: time.Hour, Wait: 50 * time.Millisecond,
+		Logger: zerolog.New(&syncWriter{w: &logs})})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = h.Run(ctx); close(done) }()
+	rec := func(k string) *record.Record {
+		r := ccRecord(k, 1)
+		r.CorrelationKey = "sess-target"
+		r.Identities = []record.Identity{{Kind: record.IdentityEmail, Value: "alice@example.org"}}
+		return r
+	}
+	h.Emit(rec("a"))
+	<-sink.calls     // Run holds "a" in Submit
+	h.Emit(rec("b")) // queued
+	start := time.Now()
+	h.Emit(rec("c")) // waits, then dropped
+	if waited := time.Since(start); waited < 50*time.Millisecond {
+		t.Fatalf("Emit returned after %v, before the wait limit", waited)
+	}
+	h.Emit(rec("d")) // stalled: dropped at once
+	st, lost := h.Stats(), h.Lost("sess-target")
+	cancel()
+	<-done
+	if st.Dropped != 2 || st.Waited != 1 || lost != 2 {
+		t.Fatalf("stats %+v, lost %d", st, lost)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "intercept records dropped") || strings.Contains(out, "alice") || strings.Contains(out, "sess-target") {
+		t.Fatalf("log %q", out)
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

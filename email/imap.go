@@ -164,8 +164,9 @@ func (m *IMAPMachine) register(c *imapCmd) {
 	if old, dup := m.pending[c.tag]; dup {
 		m.unregister(old)
 	}
-	if len(m.order) >= maxPending {
-		m.unregister(m.order[0])
+	if len(m.order) >= PipelineLimit {
+		m.overflow() // never pair replies with the wrong commands
+		return
 	}
 	m.pending[c.tag] = c
 	m.order = append(m.order, c)

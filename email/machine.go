@@ -79,7 +79,8 @@ type SessionInfo struct {
 	Start time.Time
 }
 
-// Emit receives the records a machine produces. It must not block (see Handoff).
+// Emit receives the records a machine produces. It may wait for a bounded time (see
+// Handoff.Emit: backpressure on a proxied session), never for ever.
 type Emit func(*record.Record)
 
 // TLSState says whether a session switched to TLS in band (STARTTLS, STLS).
@@ -136,6 +137,8 @@ type Options struct {
 	// OmitApplicationCC suppresses EmailCC in application format (when the LEA asked
 	// for ip-packet format only).
 	OmitApplicationCC bool
+	// Notify, when set, is told of blind spots (an unparsable session, see Notice).
+	Notify Notify
 }
 
 func (o Options) withDefaults() Options {

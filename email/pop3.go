@@ -90,8 +90,9 @@ func (m *POP3Machine) client(p []byte) (int, func()) {
 	}
 	verb, arg := splitVerb(string(line))
 	c := &pop3Cmd{verb: verb, arg: arg[:min(len(arg), maxArg)], key: m.newKey(), since: m.snapshot()}
-	if len(m.pending) >= maxPending {
-		m.pending = m.pending[1:]
+	if len(m.pending) >= PipelineLimit {
+		m.overflow() // never pair replies with the wrong commands
+		return n, nil
 	}
 	m.pending = append(m.pending, c)
 	if m.ccKey == "" {

@@ -29,6 +29,9 @@ type session struct {
 	ended   bool
 	tls     TLSState
 	opaque  bool // TLS not terminated by the tap: bytes are only counted
+	// unparsable: pairing given up (PipelineLimit); bytes go out as raw CC.
+	unparsable bool
+	name       string // protocol name for logs
 
 	login string // login name once credentials were sent
 	// extra are mailbox addresses of the operation in progress (an SMTP transaction's
@@ -63,6 +66,7 @@ func newSession(info SessionInfo, emit Emit, opts Options, proto etsi.EmailProto
 		opts:  opts,
 		emit:  emit,
 		proto: proto,
+		name:  name,
 		log:   opts.Logger.With().Str("proto", name).Str("session", info.Key).Logger(),
 	}
 }
@@ -91,6 +95,13 @@ func (s *session) feed(dir Direction, p []byte, now time.Time, client, server st
 		if s.opaque || s.ended {
 			// TLS (or a finished session): counted, not parsed.
 			s.count(dir, len(p), now)
+			return
+		}
+		if s.unparsable {
+			// Pairing given up: the bytes still reach the LEA, as CC.
+			s.count(dir, len(p), now)
+			s.keep(dir, p)
+			s.flushRaw()
 			return
 		}
 		n, act := step(p)

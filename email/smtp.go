@@ -8,11 +8,6 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 )
 
-// maxPending bounds pipelined commands awaiting replies; beyond it the oldest are
-// forgotten (a client pipelining more loses their pairing, not memory). With maxArg it
-// bounds a session's pending state to a few MB.
-const maxPending = 10000
-
 // maxArg bounds the argument kept of a pending command (an address fits).
 const maxArg = 600
 
@@ -149,8 +144,9 @@ func (m *SMTPMachine) client(p []byte) (int, func()) {
 func (m *SMTPMachine) command(line string) {
 	verb, arg := splitVerb(line)
 	c := &smtpCmd{verb: verb, arg: arg[:min(len(arg), maxArg)], key: m.newKey(), since: m.snapshot()}
-	if len(m.pending) >= maxPending {
-		m.pending = m.pending[1:]
+	if len(m.pending) >= PipelineLimit {
+		m.overflow() // never pair replies with the wrong commands
+		return
 	}
 	m.pending = append(m.pending, c)
 	if m.ccKey == "" {

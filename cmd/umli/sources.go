@@ -347,7 +347,7 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 	}
 	if c := e.Capture; c != nil {
 		g.run(ctx, "email capture "+c.Interface, func(ctx context.Context) error {
-			return captureLive(ctx, c.Interface, c.Source, ho.Emit, log)
+			return captureLive(ctx, c.Interface, c.Source, ho.EmitNoWait, log)
 		})
 	}
 	return nil

@@ -34,7 +34,8 @@ type Config struct {
 	// UpstreamTLS is the client configuration for re-encrypting towards the server
 	// when TLS is terminated; nil verifies the server against the system roots.
 	UpstreamTLS *tls.Config
-	// Emit receives the records; it must not block (email.Handoff.Emit).
+	// Emit receives the records (email.Handoff.Emit). It may wait while mediation is
+	// behind: the session's reads stop meanwhile, slowing the client (backpressure).
 	Emit email.Emit
 	// Options tune the state machines.
 	Options email.Options
