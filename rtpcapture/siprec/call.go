@@ -60,10 +60,10 @@ func (c *call) prepare(offer *sdpinfo.Description) ([]byte, map[int]*stream, err
 			accepted[st.Index] = sdpinfo.AnswerStream{Port: s.port, Dir: sdpinfo.RecvOnly}
 			continue
 		}
-		s, err := newStream(&c.e.cfg, st.Addr.Unmap(), st.PayloadTypes)
+		s, err := newStream(&c.e.cfg, &c.e.media, st.Addr.Unmap(), st.PayloadTypes)
 		if err != nil {
 			for _, f := range fresh {
-				_ = f.conn.Close()
+				f.shut()
 			}
 			return nil, nil, fmt.Errorf("stream %d: %w", st.Index, err)
 		}
@@ -87,7 +87,7 @@ func (c *call) start(ctx context.Context, fresh map[int]*stream) {
 			if !known {
 				// Metadata says nobody sends it: nothing of a party to capture. Its reader
 				// never started, so only the socket goes.
-				_ = s.conn.Close()
+				s.shut()
 			} else {
 				leg := c.sess.NewLeg(side, st.PayloadTypes)
 				c.streams[st.Index] = s

@@ -35,11 +35,17 @@ type Config struct {
 	MinSessionExpires time.Duration
 	// MaxCalls bounds concurrent calls; more are refused with 486 (default 4096).
 	MaxCalls int
-	Connect  rtpcapture.ConnectPolicy
-	Chunk    time.Duration
-	Window   int
-	Metrics  *rtpcapture.Metrics
-	Log      zerolog.Logger
+	// MaxStreamsPerOffer bounds the audio streams umli reads per offer; an offer with
+	// more is refused with 488 (default 4: SIPREC records a handful of streams).
+	MaxStreamsPerOffer int
+	// MaxStreams bounds open RTP sockets over all calls (default: one per even port of
+	// PortMin-PortMax, or 1024 with ephemeral ports); an offer beyond it gets 503.
+	MaxStreams int
+	Connect    rtpcapture.ConnectPolicy
+	Chunk      time.Duration
+	Window     int
+	Metrics    *rtpcapture.Metrics
+	Log        zerolog.Logger
 }
 
 func (c *Config) defaults() error {
@@ -63,6 +69,21 @@ func (c *Config) defaults() error {
 	}
 	if c.MaxCalls <= 0 {
 		c.MaxCalls = 4096
+	}
+	if c.MaxStreamsPerOffer <= 0 {
+		c.MaxStreamsPerOffer = 4
+	}
+	if c.MaxStreams < 0 {
+		return errors.New("siprec: MaxStreams must not be negative")
+	}
+	if c.PortMin > 0 {
+		// The port range is a hard ceiling: RTP takes the even ports only.
+		ceiling := (c.PortMax-c.PortMin)/2 + 1
+		if c.MaxStreams == 0 || c.MaxStreams > ceiling {
+			c.MaxStreams = ceiling
+		}
+	} else if c.MaxStreams == 0 {
+		c.MaxStreams = 1024
 	}
 	return nil
 }

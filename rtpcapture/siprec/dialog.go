@@ -3,6 +3,7 @@ package siprec
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -96,6 +97,9 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	offer, md, err := parseOffer(req)
+	if err == nil {
+		err = e.checkStreams(offer)
+	}
 	if err != nil {
 		log.Warn().Err(err).Str("from_addr", req.Source()).Msg("refusing recording offer")
 		_ = dlg.Respond(488, "Not Acceptable Here", nil, warning(err))
@@ -122,7 +126,7 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	closeFresh := func() {
 		for _, s := range fresh {
-			_ = s.conn.Close()
+			s.shut()
 		}
 	}
 	expires, seHeader := e.sessionTimer(req)
@@ -224,6 +228,9 @@ func (e *Endpoint) onReInvite(req *sip.Request, tx sip.ServerTransaction) {
 	c.mu.Unlock()
 	if len(req.Body()) > 0 {
 		o, md, err := parseOffer(req)
+		if err == nil {
+			err = e.checkStreams(o)
+		}
 		if err != nil {
 			// The session goes on with the previous offer (RFC 3264 8).
 			respond(tx, req, 488, "Not Acceptable Here", warning(err))
@@ -250,7 +257,7 @@ func (e *Endpoint) onReInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	if err := tx.Respond(res); err != nil {
 		for _, s := range fresh {
-			_ = s.conn.Close()
+			s.shut()
 		}
 		return
 	}
@@ -296,4 +303,19 @@ func (e *Endpoint) onBye(req *sip.Request, tx sip.ServerTransaction) {
 	if err := cache.ReadBye(req, tx); err != nil {
 		respond(tx, req, sip.StatusCallTransactionDoesNotExists, "Call/Transaction Does Not Exist")
 	}
+}
+
+// checkStreams refuses an offer with more audio streams to read than the per-offer cap:
+// each one is a socket held until the call ends (issue 21).
+func (e *Endpoint) checkStreams(offer *sdpinfo.Description) error {
+	n := 0
+	for _, st := range offer.Streams {
+		if accepts(st) {
+			n++
+		}
+	}
+	if n > e.cfg.MaxStreamsPerOffer {
+		return fmt.Errorf("offer has %d audio streams, at most %d are read", n, e.cfg.MaxStreamsPerOffer)
+	}
+	return nil
 }

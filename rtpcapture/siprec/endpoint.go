@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -31,6 +32,8 @@ type Endpoint struct {
 	caches map[string]*sipgo.DialogServerCache // by transport
 	calls  map[string]*call                    // by dialog ID
 	ready  map[string]chan struct{}            // closed once a call's session exists
+	// media counts open RTP sockets against cfg.MaxStreams.
+	media atomic.Int64
 }
 
 // New builds an endpoint. sipgo logs into cfg.Log (warnings and errors only), through

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,7 +34,13 @@ type stream struct {
 	done chan struct{}
 	// timedOut is set when the stream closed on media timeout.
 	timedOut atomic.Bool
+	// open is the endpoint's count of media sockets, released once on shut.
+	open     *atomic.Int64
+	shutOnce sync.Once
 }
+
+// errMediaCap says the endpoint holds its ceiling of media sockets.
+var errMediaCap = errors.New("media socket ceiling reached")
 
 func listenRTP(cfg *Config) (*net.UDPConn, error) {
 	if cfg.PortMin == 0 {
@@ -59,12 +66,19 @@ func listenRTP(cfg *Config) (*net.UDPConn, error) {
 	return nil, fmt.Errorf("no free RTP port in %d-%d: %w", cfg.PortMin, cfg.PortMax, lastErr)
 }
 
-func newStream(cfg *Config, from netip.Addr, pts rtpcapture.PayloadTypes) (*stream, error) {
+// newStream opens a media socket, counted in open against cfg.MaxStreams: a peer
+// cannot take the process's descriptors with offers (issue 21).
+func newStream(cfg *Config, open *atomic.Int64, from netip.Addr, pts rtpcapture.PayloadTypes) (*stream, error) {
+	if open.Add(1) > int64(cfg.MaxStreams) {
+		open.Add(-1)
+		return nil, errMediaCap
+	}
 	c, err := listenRTP(cfg)
 	if err != nil {
+		open.Add(-1)
 		return nil, err
 	}
-	s := &stream{conn: c, port: uint16(c.LocalAddr().(*net.UDPAddr).Port), done: make(chan struct{})}
+	s := &stream{conn: c, port: uint16(c.LocalAddr().(*net.UDPAddr).Port), done: make(chan struct{}), open: open}
 	s.from.Store(&from)
 	s.pts.Store(&pts)
 	return s, nil
@@ -114,7 +128,15 @@ func (s *stream) run(ctx context.Context, leg *rtpcapture.Leg, cfg *Config) {
 	}
 }
 
+// shut closes the socket and gives its slot back (once).
+func (s *stream) shut() {
+	s.shutOnce.Do(func() {
+		_ = s.conn.Close()
+		s.open.Add(-1)
+	})
+}
+
 func (s *stream) close() {
-	_ = s.conn.Close()
+	s.shut()
 	<-s.done
 }
