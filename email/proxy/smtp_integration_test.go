@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/testmail"
@@ -174,7 +175,7 @@ func (stuckSink) Submit(ctx context.Context, _ *record.Record) error {
 func TestProxyKeepsServingWhenSinkStuck(t *testing.T) {
 	swaks := testmail.Need(t, "swaks")
 	srv := testmail.StartSMTP(t, testmail.SMTPOptions{Users: map[string]string{"alice": "pw"}})
-	addr, h := startProxy(t, Config{Upstream: srv.Addr, Protocol: email.SMTP}, stuckSink{}, email.HandoffConfig{MaxRecords: 2})
+	addr, h := startProxy(t, Config{Upstream: srv.Addr, Protocol: email.SMTP}, stuckSink{}, email.HandoffConfig{MaxRecords: 2, Wait: 2 * time.Second})
 	for range 3 {
 		run(t, swaks, swaksArgs(addr, "PLAIN")...)
 	}
