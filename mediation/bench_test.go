@@ -26,7 +26,13 @@ import (
 // match, session step, PDU encoding for two LIIDs (one with CC), Enqueue into Redis
 // Streams — against a real redis-server, 50 submitting goroutines. Handover is not
 // sending (no LEMF): this is mediation's own throughput.
-func BenchmarkMediation(b *testing.B) {
+func BenchmarkMediation(b *testing.B) { benchMediation(b, false) }
+
+// BenchmarkMediationClaimed is BenchmarkMediation with every record claimed, as with
+// umsys.peers: the claim rides in the numbering script call, so round trips must not rise.
+func BenchmarkMediationClaimed(b *testing.B) { benchMediation(b, true) }
+
+func benchMediation(b *testing.B, claimed bool) {
 	srv := testredis.Start(b)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64})
 	defer rdb.Close()
@@ -75,6 +81,9 @@ func BenchmarkMediation(b *testing.B) {
 				}
 				r := &record.Record{Identities: []record.Identity{aliceID}, Source: "um-1",
 					CorrelationKey: fmt.Sprintf("s%d", i%200), Boundary: record.Continue, EventKey: fmt.Sprintf("m%d", i/800), Time: time.Now()}
+				if claimed {
+					r.Claim = fmt.Sprintf("ev%d:0", i)
+				}
 				if i%2 == 0 {
 					r.MessagingIRI = msgIRI(etsi.EventDeposit)
 				} else {
