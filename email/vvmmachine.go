@@ -1,6 +1,7 @@
 package email
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,6 +32,7 @@ type VVMMachine struct {
 	deleted    []string
 	greeted    bool
 	lastAppend *vvmCmd
+	authCmd    *vvmCmd // AUTHENTICATE PLAIN awaiting its response line
 	loggedIn   bool
 	ended      bool
 	tls        TLSState
@@ -127,6 +129,11 @@ func (m *VVMMachine) Feed(dir Direction, p []byte, now time.Time) {
 // clientLine handles one client command line (the start of a command; APPEND's
 // message follows as a literal).
 func (m *VVMMachine) clientLine(s string) {
+	if m.authCmd != nil {
+		// The SASL PLAIN response to a "+" continuation.
+		m.authCmd.user, m.authCmd = plainUser(s), nil
+		return
+	}
 	toks := splitIMAPArgs(s)
 	if len(toks) < 2 {
 		return
@@ -141,6 +148,16 @@ func (m *VVMMachine) clientLine(s string) {
 	case "LOGIN":
 		if len(args) > 0 {
 			c.user = args[0].text
+		}
+	case "AUTHENTICATE":
+		if len(args) == 0 || !strings.EqualFold(args[0].text, "PLAIN") {
+			break
+		}
+		c.verb = "LOGIN"
+		if len(args) > 1 {
+			c.user = plainUser(args[1].text)
+		} else {
+			m.authCmd = c
 		}
 	case "SELECT", "EXAMINE":
 		if len(args) > 0 {
@@ -193,6 +210,20 @@ func (m *VVMMachine) serverLine(s string) {
 	}
 	delete(m.pending, toks[0].text)
 	m.complete(c, strings.EqualFold(toks[1].text, "OK"))
+}
+
+// plainUser is the authentication identity of a SASL PLAIN response
+// (authzid NUL authcid NUL password); the password is dropped at once.
+func plainUser(b64 string) string {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
+	if err != nil {
+		return ""
+	}
+	f := strings.Split(string(b), "\x00")
+	if len(f) != 3 {
+		return ""
+	}
+	return f[1]
 }
 
 // fetchUID finds "UID n" in a FETCH response line.
