@@ -39,6 +39,8 @@ const (
 	SMTP Protocol = iota + 1
 	POP3
 	IMAP
+	// VVM is IMAP to an OMTP Visual Voicemail server, reported as MessagingIRI (vvmmachine.go).
+	VVM
 )
 
 // String names the protocol.
@@ -50,6 +52,8 @@ func (p Protocol) String() string {
 		return "pop3"
 	case IMAP:
 		return "imap"
+	case VVM:
+		return "vvm"
 	}
 	return fmt.Sprintf("protocol(%d)", int(p))
 }
@@ -63,6 +67,8 @@ func ParseProtocol(s string) (Protocol, error) {
 		return POP3, nil
 	case "imap", "imap4", "imaps":
 		return IMAP, nil
+	case "vvm":
+		return VVM, nil
 	}
 	return 0, fmt.Errorf("email: unknown mail protocol %q (want smtp, pop3 or imap)", s)
 }
@@ -169,6 +175,8 @@ func New(proto Protocol, info SessionInfo, emit Emit, opts Options) (Machine, er
 		return NewPOP3(info, emit, opts), nil
 	case IMAP:
 		return NewIMAP(info, emit, opts), nil
+	case VVM:
+		return NewVVM(info, emit, opts), nil
 	}
 	return nil, fmt.Errorf("email: no state machine for %v", proto)
 }

@@ -310,7 +310,7 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 	ho := email.NewHandoff(sink, email.HandoffConfig{Logger: log, Registerer: reg})
 	g.run(ctx, "email handoff", ho.Run)
 	for _, x := range e.Proxies {
-		pc := proxy.Config{Upstream: x.Upstream, Protocol: protocols[x.Protocol], Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log}
+		pc := proxy.Config{Upstream: x.Upstream, Protocol: proxyProtocol(x), Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log}
 		if t := x.TLS; t != nil {
 			if t.Cert != "" {
 				cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)

@@ -93,6 +93,9 @@ type EmailProxyFile struct {
 	// TLS (cert, key) terminates client TLS so encrypted sessions stay parsable; ca,
 	// when set, verifies the upstream server instead of the system roots.
 	TLS *TLSFile `yaml:"tls"`
+	// Mode "vvm" (protocol imap only) reads the IMAP session as OMTP Visual Voicemail
+	// and reports MessagingIRI/CC of the box the client logs in to; empty is e-mail.
+	Mode string `yaml:"mode"`
 }
 
 // EmailCaptureFile is passive capture on an interface.
@@ -256,6 +259,7 @@ func (c *Config) checkSources(p *problems) {
 			default:
 				p.addf(append(at, "protocol"), "%s: protocol %q: want smtp, pop3 or imap", what, x.Protocol)
 			}
+			checkEmailMode(p, at, what, x)
 			if x.TLS != nil {
 				if (x.TLS.Cert == "") != (x.TLS.Key == "") {
 					p.addf(append(at, "tls"), "%s: tls: cert and key go together", what)

@@ -137,7 +137,7 @@ func TestExampleSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.UMSys == nil || len(c.UMSys.ESL) != 1 || len(c.UMSys.AMI) != 1 || len(c.UMSys.JSONLines) != 1 || len(c.UMSys.Webhooks) != 1 ||
-		c.Email == nil || len(c.Email.Proxies) != 1 || c.Email.Capture == nil || c.RTP == nil || c.RTP.SIPREC == nil ||
+		c.Email == nil || len(c.Email.Proxies) != 2 || c.Email.Proxies[1].Mode != "vvm" || c.Email.Capture == nil || c.RTP == nil || c.RTP.SIPREC == nil ||
 		c.X1 == nil || c.X1.Listen == "" || c.Audit.File == "" || c.Audit.DeliveryInterval != 10*time.Second || c.Demo || c.UMSys.Directory["1000@um.example.net"].MSISDN == "" {
 		t.Fatalf("example sections not all enabled: %+v", c.File)
 	}

@@ -1,0 +1,15 @@
+package main
+
+import (
+	"github.com/umli/umli/email"
+	"github.com/umli/umli/mediation/config"
+)
+
+// proxyProtocol is the state machine an e-mail proxy runs: mode vvm turns an IMAP
+// proxy into an OMTP Visual Voicemail tap (MessagingIRI/CC of the box).
+func proxyProtocol(x config.EmailProxyFile) email.Protocol {
+	if x.Mode == "vvm" {
+		return email.VVM
+	}
+	return protocols[x.Protocol]
+}

@@ -1,0 +1,214 @@
+package email
+
+// OMTP Visual Voicemail (OMTP VVM v1.3) over IMAP: the parts of the protocol that
+// are not plain IMAP. A VVM server is an IMAP server whose messages carry a
+// Message-Context header (voice-message, x-voice-greeting, ...) and an audio
+// attachment, plus one OMTP command, XCHANGE_TUI_PWD, that changes the telephone
+// user interface PIN. These functions interpret those bytes; the IMAP framing is
+// the existing IMAP machine's.
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"strings"
+)
+
+// VVM message contexts (OMTP VVM v1.3, Message-Context header values).
+const (
+	VVMContextVoice    = "voice-message"
+	VVMContextGreeting = "x-voice-greeting"
+)
+
+// VVMGreeting names a greeting kind as the MessagingIRI greeting types do.
+type VVMGreeting string
+
+// Greeting kinds. OMTP's X-CNS-Greeting-Type "normal-greeting" is the box owner's
+// own greeting (personal); "voice-signature" is the recorded name (name).
+const (
+	GreetingUnknown  VVMGreeting = ""
+	GreetingPersonal VVMGreeting = "personal"
+	GreetingName     VVMGreeting = "name"
+)
+
+// ParseVVMGreetingType maps an X-CNS-Greeting-Type value to a greeting kind;
+// an unknown value gives GreetingUnknown (delivered as the general greeting).
+func ParseVVMGreetingType(v string) VVMGreeting {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "normal-greeting":
+		return GreetingPersonal
+	case "voice-signature":
+		return GreetingName
+	}
+	return GreetingUnknown
+}
+
+// VVMPinChange is a parsed XCHANGE_TUI_PWD command. The PINs are delivered as the
+// pincode property and must never be logged.
+type VVMPinChange struct {
+	New, Old string
+}
+
+// maxVVMPin bounds a PIN: the MessagingIRI pincode property is SIZE(1..32).
+const maxVVMPin = 32
+
+// ParseVVMPinChange parses the arguments of "tag XCHANGE_TUI_PWD PWD=<new> OLD_PWD=<old>"
+// (tokens after the command name, in either order). Errors name the field, never
+// its value.
+func ParseVVMPinChange(args []string) (VVMPinChange, error) {
+	var pc VVMPinChange
+	var seenNew, seenOld bool
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			return VVMPinChange{}, fmt.Errorf("vvm: XCHANGE_TUI_PWD argument without '=' (%d bytes)", len(a))
+		}
+		switch strings.ToUpper(k) {
+		case "PWD":
+			pc.New, seenNew = v, true
+		case "OLD_PWD":
+			pc.Old, seenOld = v, true
+		default:
+			return VVMPinChange{}, fmt.Errorf("vvm: XCHANGE_TUI_PWD unknown argument %q", truncate(k, 16))
+		}
+	}
+	if !seenNew || !seenOld {
+		return VVMPinChange{}, errors.New("vvm: XCHANGE_TUI_PWD needs PWD= and OLD_PWD=")
+	}
+	if len(pc.New) == 0 || len(pc.New) > maxVVMPin {
+		return VVMPinChange{}, fmt.Errorf("vvm: XCHANGE_TUI_PWD PWD length %d outside 1..%d", len(pc.New), maxVVMPin)
+	}
+	if len(pc.Old) > maxVVMPin {
+		return VVMPinChange{}, fmt.Errorf("vvm: XCHANGE_TUI_PWD OLD_PWD length %d over %d", len(pc.Old), maxVVMPin)
+	}
+	return pc, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// VVMMessage is what a VVM message's bytes say to LI.
+type VVMMessage struct {
+	// Context is the Message-Context header value, lower case.
+	Context string
+	// GreetingType is from X-CNS-Greeting-Type (greetings only).
+	GreetingType VVMGreeting
+	// Audio is the first audio/* part, decoded from its transfer encoding; nil when
+	// the message has none (the IRI is still delivered, with no CC).
+	Audio []byte
+	// AudioType is the audio part's media type, e.g. audio/amr.
+	AudioType string
+}
+
+// maxVVMAudio bounds the decoded audio kept for CC (OMTP messages are small AMR
+// files; a larger part is cut and marked).
+const maxVVMAudio = 16 << 20
+
+// ErrVVMAudioTooLarge says the audio was cut at maxVVMAudio.
+var ErrVVMAudioTooLarge = errors.New("vvm: audio part over 16 MiB, cut")
+
+// ParseVVMMessage reads an RFC 5322 message as a VVM message. A message that is
+// not MIME multipart but is itself audio/* gives its body as the audio.
+func ParseVVMMessage(raw []byte) (VVMMessage, error) {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return VVMMessage{}, fmt.Errorf("vvm: message header: %w", err)
+	}
+	out := VVMMessage{
+		Context:      strings.ToLower(strings.TrimSpace(m.Header.Get("Message-Context"))),
+		GreetingType: ParseVVMGreetingType(m.Header.Get("X-CNS-Greeting-Type")),
+	}
+	err = findAudio(&out, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body, 0)
+	return out, err
+}
+
+// maxVVMDepth bounds nested multiparts.
+const maxVVMDepth = 4
+
+func findAudio(out *VVMMessage, ctype, cte string, body io.Reader, depth int) error {
+	mt, params, err := mime.ParseMediaType(ctype)
+	if err != nil {
+		if ctype == "" {
+			return nil
+		}
+		return fmt.Errorf("vvm: Content-Type at depth %d: %w", depth, err)
+	}
+	switch {
+	case strings.HasPrefix(mt, "audio/"):
+		b, err := io.ReadAll(io.LimitReader(decodeTransfer(cte, body), maxVVMAudio+1))
+		if err != nil {
+			return fmt.Errorf("vvm: audio part (%s): %w", mt, err)
+		}
+		out.AudioType = mt
+		if len(b) > maxVVMAudio {
+			out.Audio = b[:maxVVMAudio]
+			return ErrVVMAudioTooLarge
+		}
+		out.Audio = b
+		return nil
+	case strings.HasPrefix(mt, "multipart/"):
+		if depth >= maxVVMDepth {
+			return fmt.Errorf("vvm: multipart nested over %d levels", maxVVMDepth)
+		}
+		if params["boundary"] == "" {
+			return fmt.Errorf("vvm: %s at depth %d without boundary", mt, depth)
+		}
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("vvm: %s part at depth %d: %w", mt, depth, err)
+			}
+			if err := findAudio(out, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p, depth+1); err != nil {
+				return err
+			}
+			if out.Audio != nil {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// decodeTransfer undoes a part's Content-Transfer-Encoding (OMTP audio is base64).
+func decodeTransfer(cte string, r io.Reader) io.Reader {
+	switch strings.ToLower(strings.TrimSpace(cte)) {
+	case "base64":
+		return base64.NewDecoder(base64.StdEncoding, &stripSpace{r: r})
+	case "quoted-printable":
+		return quotedprintable.NewReader(r)
+	}
+	return r
+}
+
+// stripSpace drops CR, LF, spaces and tabs so base64 lines decode as one stream.
+type stripSpace struct{ r io.Reader }
+
+func (s *stripSpace) Read(p []byte) (int, error) {
+	for {
+		n, err := s.r.Read(p)
+		j := 0
+		for _, c := range p[:n] {
+			if c != '\r' && c != '\n' && c != ' ' && c != '\t' {
+				p[j] = c
+				j++
+			}
+		}
+		if j > 0 || err != nil {
+			return j, err
+		}
+	}
+}
