@@ -79,6 +79,11 @@ func (e *Endpoint) sessionTimer(req *sip.Request) (time.Duration, sip.Header) {
 }
 
 func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	if !e.enter() {
+		respond(tx, req, sip.StatusServiceUnavailable, "Service Unavailable")
+		return
+	}
+	defer e.wg.Done()
 	if to := req.To(); to != nil {
 		if tag, ok := to.Params.Get("tag"); ok && tag != "" {
 			e.onReInvite(req, tx)

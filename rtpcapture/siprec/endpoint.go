@@ -32,6 +32,9 @@ type Endpoint struct {
 	caches map[string]*sipgo.DialogServerCache // by transport
 	calls  map[string]*call                    // by dialog ID
 	ready  map[string]chan struct{}            // closed once a call's session exists
+	// closing, under mu, refuses new INVITE handlers once Close has begun: a
+	// WaitGroup.Add racing Wait at zero is a race.
+	closing bool
 	// media counts open RTP sockets against cfg.MaxStreams.
 	media atomic.Int64
 }
@@ -140,6 +143,9 @@ func (e *Endpoint) served(ctx context.Context, err error) error {
 
 // Close ends every call (BYE, final chunks) and releases the SIP stack.
 func (e *Endpoint) Close() error {
+	e.mu.Lock()
+	e.closing = true
+	e.mu.Unlock()
 	e.cancel()
 	e.wg.Wait()
 	return errors.Join(e.srv.Close(), e.client.Close(), e.ua.Close())
@@ -172,4 +178,16 @@ func (e *Endpoint) cacheFor(req *sip.Request) *sipgo.DialogServerCache {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.caches[strings.ToLower(req.Transport())]
+}
+
+// enter counts an INVITE handler in the endpoint's WaitGroup, so that the goroutines
+// it starts are added while the count is above zero; false once Close has begun.
+func (e *Endpoint) enter() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
+		return false
+	}
+	e.wg.Add(1)
+	return true
 }
