@@ -134,6 +134,11 @@ func (h *Handoff) Emit(r *record.Record) { h.emit(r, true) }
 // traffic cannot be slowed.
 func (h *Handoff) EmitNoWait(r *record.Record) { h.emit(r, false) }
 
+func (h *Handoff) enqueued() {
+	h.queued.Add(1)
+	h.mQueued.Inc()
+}
+
 func (h *Handoff) emit(r *record.Record, wait bool) {
 	n := recordBytes(r)
 	if n > h.cfg.MaxBytes {
@@ -146,12 +151,19 @@ func (h *Handoff) emit(r *record.Record, wait bool) {
 			timer.Stop()
 		}
 	}()
+	// startWait arms the wait bound once per record and counts the backpressure.
+	startWait := func() {
+		if timer == nil {
+			timer = time.NewTimer(h.cfg.Wait)
+			h.waited.Add(1)
+			h.mWaited.Inc()
+		}
+	}
 	for {
 		if h.bytes.Add(n) <= h.cfg.MaxBytes {
 			select {
 			case h.queue <- r:
-				h.queued.Add(1)
-				h.mQueued.Inc()
+				h.enqueued()
 				return
 			default:
 			}
@@ -160,15 +172,10 @@ func (h *Handoff) emit(r *record.Record, wait bool) {
 				h.drop(r, "queue-full")
 				return
 			}
-			if timer == nil {
-				timer = time.NewTimer(h.cfg.Wait)
-				h.waited.Add(1)
-				h.mWaited.Inc()
-			}
+			startWait()
 			select {
 			case h.queue <- r:
-				h.queued.Add(1)
-				h.mQueued.Inc()
+				h.enqueued()
 				return
 			case <-timer.C:
 				h.bytes.Add(-n)
@@ -182,11 +189,7 @@ func (h *Handoff) emit(r *record.Record, wait bool) {
 			h.drop(r, "bytes")
 			return
 		}
-		if timer == nil {
-			timer = time.NewTimer(h.cfg.Wait)
-			h.waited.Add(1)
-			h.mWaited.Inc()
-		}
+		startWait()
 		// Byte budget: retry whenever Run frees a record (and now and then, since one
 		// signal wakes one of several waiting sessions).
 		select {
