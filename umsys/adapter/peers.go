@@ -31,7 +31,8 @@ import (
 // instance never follows a call whose start it did not see; its peers deliver that call.
 // What remains is inference from state shared between calls (a MessageWaiting routed to a
 // mailbox's open TUI session): for PeerWarmup after start the adapter emits only records of
-// calls it saw open itself and leaves everything else to its peers.
+// calls it saw open itself and leaves everything else to its peers. That holds only for the
+// broadcast feeds (ESL, AMI); see broadcastFeed.
 
 // DefaultPeerWarmup is how long a starting instance leaves session-less records to peers.
 const DefaultPeerWarmup = time.Minute
@@ -87,6 +88,15 @@ func claimExpired(outs []translate.Output, dialect feed.Dialect) {
 	}
 }
 
+// broadcastFeed tells whether every peer sees every event of dialect d: an ESL or AMI
+// event socket each instance subscribes to itself. JSON lines, webhooks and the CUNI
+// Notifier hand each event to one instance only (a sender spreading lines, a load
+// balancer), so the instance that got it is the only one that can deliver it: leaving
+// it to peers during warm-up would lose it after it was acknowledged.
+func broadcastFeed(d feed.Dialect) bool {
+	return d == feed.FreeSWITCH || d == feed.Asterisk
+}
+
 // warmGate keeps, for PeerWarmup after start, only records of calls this instance saw
 // open; guarded by the dialect's lock.
 type warmGate struct {
@@ -129,8 +139,10 @@ func (a *Adapter) setupPeers() error {
 	}
 	if w > 0 {
 		until := time.Now().Add(w)
-		for _, l := range a.tr {
-			l.gate.until = until
+		for d, l := range a.tr {
+			if broadcastFeed(d) {
+				l.gate.until = until
+			}
 		}
 	}
 	a.deferred = prometheus.NewCounter(prometheus.CounterOpts{

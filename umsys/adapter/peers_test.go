@@ -154,3 +154,51 @@ func TestPeersWarmupSkipsPartialCalls(t *testing.T) {
 		t.Errorf("late joiner emitted %d records, the warm peer %d: it must leave the partial call", len(sl.claims()), len(sw.claims()))
 	}
 }
+
+// TestPeersWarmupKeepsPointToPointFeeds: a JSON line reaches one instance only (the sender
+// spreads lines over the peers and resends only what was not acknowledged), so a warming
+// instance must deliver a session's close even though it never saw the session open:
+// leaving it to a peer loses it. Seen as a lost iRI-End in TestPeersSIGKILLOneInstance.
+func TestPeersWarmupKeepsPointToPointFeeds(t *testing.T) {
+	evs := readTranscript(t, feed.JSON, "../translate/testdata/json/all-events.jsonl")
+	cold, sc := newPeer(t, time.Hour)
+	warm, sw := newPeer(t, -1)
+	ctx := context.Background()
+	for i, e := range evs {
+		if err := warm.Handle(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		if i >= len(evs)/2 { // the first half went to a peer
+			if err := cold.Handle(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := map[string]bool{}
+	for _, c := range sw.claims() {
+		want[c] = true
+	}
+	got := sc.claims()
+	n := 0
+	for _, c := range got {
+		if want[c] {
+			n++
+		}
+	}
+	// Everything the warming instance was handed comes out, with the claims the warm
+	// peer gives the same events.
+	if len(got) == 0 || n != len(got) {
+		t.Fatalf("warming instance emitted %d records for the second half (%d with a peer's claim), want all of its events", len(got), n)
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	closes := 0
+	for _, r := range sc.recs {
+		if r.Boundary == record.Close {
+			closes++
+		}
+	}
+	if closes == 0 {
+		t.Error("no session close from the warming instance: a JSON session's end was left to peers that never see it")
+	}
+}
