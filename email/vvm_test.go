@@ -100,7 +100,8 @@ func TestParseVVMPinChange(t *testing.T) {
 
 func TestParseVVMGreetingType(t *testing.T) {
 	for in, want := range map[string]VVMGreeting{
-		"normal-greeting": GreetingPersonal, " Voice-Signature ": GreetingName, "busy-greeting": GreetingUnknown, "": GreetingUnknown,
+		"normal-greeting": GreetingPersonal, " Voice-Signature ": GreetingName, "busy-greeting": GreetingPersonal,
+		"extended-absence-greeting": GreetingAbsence, "fun-greeting": GreetingUnknown, "x-other": GreetingUnknown, "": GreetingUnknown,
 	} {
 		if got := ParseVVMGreetingType(in); got != want {
 			t.Fatalf("%q: got %q, want %q", in, got, want)

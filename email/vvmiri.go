@@ -102,6 +102,8 @@ func (v *vvmBox) greeting(ev etsi.MessagingBoxEvent, gt VVMGreeting, st etsi.Mes
 		t = etsi.GreetingPersonal
 	case GreetingName:
 		t = etsi.GreetingName
+	case GreetingAbsence:
+		t = etsi.GreetingAbsence
 	}
 	key := v.nextKey("greeting")
 	return v.rec(record.Continue, key, now, v.iri(&etsi.MessagingEventCategory{MessageBox: &ev}, st, []etsi.MessagingProperty{{GreetingType: &t}})), key
