@@ -9,6 +9,7 @@ package email
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -20,11 +21,21 @@ import (
 	"strings"
 )
 
-// VVM message contexts (OMTP VVM v1.3, Message-Context header values).
+// VVM message contexts (OMTP VVM v1.3, Message-Context header values). A greeting
+// is "x-voice-greeting-message", as the OMTP reference client for Android (Orange
+// Labs, com.orange.labs.uk.omtp GreetingCreatorImpl) and a handset client (as
+// X-CNS-Message-Context) send it; the shorter "x-voice-greeting" is accepted too.
 const (
-	VVMContextVoice    = "voice-message"
-	VVMContextGreeting = "x-voice-greeting"
+	VVMContextVoice         = "voice-message"
+	VVMContextGreeting      = "x-voice-greeting-message"
+	vvmContextGreetingShort = "x-voice-greeting"
 )
+
+// IsGreeting says the message is a greeting by its own headers: a greeting context
+// or an X-CNS-Greeting-Type.
+func (m VVMMessage) IsGreeting() bool {
+	return m.Context == VVMContextGreeting || m.Context == vvmContextGreetingShort || m.HasGreetingType
+}
 
 // VVMGreeting names a greeting kind as the MessagingIRI greeting types do.
 type VVMGreeting string
@@ -115,7 +126,7 @@ func truncate(s string, n int) string {
 
 // VVMMessage is what a VVM message's bytes say to LI.
 type VVMMessage struct {
-	// Context is the Message-Context header value, lower case.
+	// Context is the Message-Context (or X-CNS-Message-Context) value, lower case.
 	Context string
 	// GreetingType is from X-CNS-Greeting-Type (greetings only).
 	GreetingType VVMGreeting
@@ -144,7 +155,7 @@ func ParseVVMMessage(raw []byte) (VVMMessage, error) {
 		return VVMMessage{}, fmt.Errorf("vvm: message header: %w", err)
 	}
 	out := VVMMessage{
-		Context:      strings.ToLower(strings.TrimSpace(m.Header.Get("Message-Context"))),
+		Context:      strings.ToLower(strings.TrimSpace(cmp.Or(m.Header.Get("Message-Context"), m.Header.Get("X-CNS-Message-Context")))),
 		GreetingType: ParseVVMGreetingType(m.Header.Get("X-CNS-Greeting-Type")),
 	}
 	_, out.HasGreetingType = m.Header["X-Cns-Greeting-Type"]

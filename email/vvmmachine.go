@@ -299,7 +299,7 @@ func (m *VVMMachine) complete(c *vvmCmd, ok bool) {
 		if err != nil && !errors.Is(err, ErrVVMAudioTooLarge) {
 			m.ParseErrors++
 		}
-		if msg.Context != VVMContextGreeting && !msg.HasGreetingType && !strings.EqualFold(c.folder, "Greetings") {
+		if !msg.IsGreeting() && !strings.EqualFold(c.folder, "Greetings") {
 			return
 		}
 		ev := etsi.BoxGreetingChange

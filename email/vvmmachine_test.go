@@ -37,7 +37,7 @@ func describeVVM(r *record.Record) string {
 func TestVVMMachineSession(t *testing.T) {
 	audio := append([]byte("#!AMR\n"), bytes.Repeat([]byte{0, 1, 2, 0xfe, '\r', '\n'}, 50)...)
 	voice := vvmVoice("voice-message", audio)
-	greet := vvmVoice("x-voice-greeting", audio[:20])
+	greet := vvmVoice("x-voice-greeting", audio[:20]) // the short form, accepted
 	noAudio := "Message-Context: voice-message\r\nContent-Type: text/plain\r\n\r\nlost\r\n"
 	steps := []step{
 		{FromServer, "* OK VVM ready\r\n"},
@@ -136,13 +136,14 @@ func TestVVMMachinePinChangeStatus(t *testing.T) {
 }
 
 // TestVVMMachineGreetingByHeader: an APPEND outside the Greetings folder is a
-// greeting when the message says so (Message-Context x-voice-greeting, or only
+// greeting when the message says so (a greeting Message-Context, or only
 // X-CNS-Greeting-Type as AOSP uploads it); any other APPEND is no VVM event.
 func TestVVMMachineGreetingByHeader(t *testing.T) {
 	plain := "Subject: note\r\n\r\ntext\r\n"
 	byType := "X-CNS-Greeting-Type: extended-absence-greeting\r\nContent-Type: audio/amr\r\n\r\n#!AMR\n"
+	byCNSContext := "X-CNS-Message-Context: x-voice-greeting-message\r\nContent-Type: audio/amr\r\n\r\n#!AMR\n"
 	steps := []step{{FromClient, "a1 LOGIN 15550199 1234\r\n"}, {FromServer, "a1 OK\r\n"}}
-	for i, msg := range []string{plain, byType} {
+	for i, msg := range []string{plain, byType, byCNSContext} {
 		steps = append(steps,
 			step{FromClient, fmt.Sprintf("b%d APPEND INBOX {%d+}\r\n%s\r\n", i, len(msg), msg)},
 			step{FromServer, fmt.Sprintf("b%d OK\r\n", i)})
@@ -155,6 +156,8 @@ func TestVVMMachineGreetingByHeader(t *testing.T) {
 	want := []string{
 		"box " + etsi.BoxLogin.String() + " " + etsi.StatusOperationSucceeded.String(),
 		"box " + etsi.BoxGreetingRecord.String() + " " + etsi.StatusOperationSucceeded.String(),
+		"cc audio/amr 6",
+		"box " + etsi.BoxGreetingChange.String() + " " + etsi.StatusOperationSucceeded.String(),
 		"cc audio/amr 6",
 		"box " + etsi.BoxDisconnect.String() + " " + etsi.StatusUnknown.String(),
 	}

@@ -133,7 +133,7 @@ func TestVVMGreetingUploadCurl(t *testing.T) {
 	// The first names its context, the second only its greeting type, as AOSP's
 	// upload does.
 	msgs := []string{
-		vvmMsg("Message-Context: x-voice-greeting\r\nX-CNS-Greeting-Type: normal-greeting\r\n", normal),
+		vvmMsg("Message-Context: x-voice-greeting-message\r\nX-CNS-Greeting-Type: normal-greeting\r\n", normal),
 		vvmMsg("X-CNS-Greeting-Type: voice-signature\r\n", sig),
 	}
 	for i, f := range files {

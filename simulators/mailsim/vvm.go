@@ -55,7 +55,7 @@ func VVMVoiceMessage(box string) string {
 // greeting (normal-greeting is the box owner's own greeting), the audio is base64.
 func VVMGreetingMessage(box string) string {
 	return "From: " + box + "@vvm.example.net\r\nTo: " + box + "@vvm.example.net\r\nSubject: greeting\r\n" +
-		"Message-Context: x-voice-greeting\r\nX-CNS-Greeting-Type: normal-greeting\r\nContent-Duration: 1\r\n" +
+		"Message-Context: x-voice-greeting-message\r\nX-CNS-Greeting-Type: normal-greeting\r\nContent-Duration: 1\r\n" +
 		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"vvm-g1\"\r\n\r\n" +
 		"--vvm-g1\r\nContent-Type: audio/amr\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 		b64Lines(VVMGreetingAudio()) + "--vvm-g1--\r\n"
