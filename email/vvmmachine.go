@@ -168,6 +168,8 @@ func (m *VVMMachine) clientLine(s string) {
 			c.folder = args[0].text
 		}
 		m.lastAppend = c
+	case "STARTTLS":
+		m.tls = TLSRequested
 	case "XCHANGE_TUI_PWD":
 		var raw []string
 		for _, a := range args {
@@ -261,6 +263,14 @@ func (m *VVMMachine) complete(c *vvmCmd, ok bool) {
 	case "SELECT", "EXAMINE":
 		if ok {
 			m.folder = c.folder
+		}
+	case "STARTTLS":
+		// The proxy terminates the TLS that follows and calls ResumePlain, or, without
+		// a certificate, passes it through unread (the phone's session then gives nothing).
+		if ok {
+			m.tls = TLSAccepted
+		} else {
+			m.tls = TLSNone
 		}
 	case "LOGOUT":
 		if m.loggedIn {
