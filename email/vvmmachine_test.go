@@ -192,6 +192,13 @@ func FuzzVVMMachine(f *testing.F) {
 		{FromClient, "a2 UID STORE 3 +FLAGS (\\Deleted)\r\na3 EXPUNGE\r\n"}, {FromServer, "a2 OK\r\na3 OK\r\n"},
 		{FromClient, "a4 XCHANGE_TUI_PWD PWD=1 OLD_PWD=2\r\n"}, {FromServer, "a4 OK\r\n"},
 	}))
+	f.Add(encodeFrames([]step{
+		{FromClient, "a0 STARTTLS\r\n"}, {FromServer, "a0 OK\r\n"},
+		{FromClient, "a1 LOGIN u p\r\n"}, {FromServer, "a1 OK\r\n"},
+		{FromClient, "a2 APPEND INBOX {52+}\r\nX-CNS-Greeting-Type: busy-greeting\r\nContent-Type: audio/amr\r\n\r\n#!\r\n"},
+		{FromServer, "a2 OK\r\n"},
+		{FromClient, "a4 XCHANGE_TUI_PWD PWD=1 OLD_PWD=2\r\n"}, {FromServer, "a4 BAD unknown\r\n"},
+	}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		now := time.Unix(0, 0)
 		m := NewVVM(SessionInfo{Source: "f", Key: "k"}, func(r *record.Record) {
