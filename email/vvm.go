@@ -9,6 +9,7 @@ package email
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -20,31 +21,54 @@ import (
 	"strings"
 )
 
-// VVM message contexts (OMTP VVM v1.3, Message-Context header values).
+// VVM message contexts (OMTP VVM v1.3, Message-Context header values). A greeting
+// is "x-voice-greeting-message", as the OMTP reference client for Android (Orange
+// Labs, com.orange.labs.uk.omtp GreetingCreatorImpl) and a handset client (as
+// X-CNS-Message-Context) send it; the shorter "x-voice-greeting" is accepted too.
 const (
-	VVMContextVoice    = "voice-message"
-	VVMContextGreeting = "x-voice-greeting"
+	VVMContextVoice         = "voice-message"
+	VVMContextGreeting      = "x-voice-greeting-message"
+	vvmContextGreetingShort = "x-voice-greeting"
 )
+
+// IsGreeting says the message is a greeting by its own headers: a greeting context
+// or an X-CNS-Greeting-Type.
+func (m VVMMessage) IsGreeting() bool {
+	return m.Context == VVMContextGreeting || m.Context == vvmContextGreetingShort || m.HasGreetingType
+}
 
 // VVMGreeting names a greeting kind as the MessagingIRI greeting types do.
 type VVMGreeting string
 
-// Greeting kinds. OMTP's X-CNS-Greeting-Type "normal-greeting" is the box owner's
-// own greeting (personal); "voice-signature" is the recorded name (name).
+// Greeting kinds, from the X-CNS-Greeting-Type values a VVM client sends with a
+// greeting (OMTP VVM v1.3 greeting headers, carried on by GSMA TS.46 v2.0 section
+// 2.6.3): normal-greeting, voice-signature, busy-greeting, extended-absence-greeting
+// and fun-greeting, as handset VVM clients enumerate them (read in the code corpus:
+// a vendor's VvmGreetingType enum; AOSP's greeting upload sets normal-greeting).
+// TS 102 232-2's MessagingGreetingType has general, name, personal, absence, number:
+//   - normal-greeting: the owner's own greeting → personal
+//   - busy-greeting: the owner's own greeting for the busy case → personal
+//   - voice-signature: the recorded name → name
+//   - extended-absence-greeting: the out-of-office greeting → absence
+//   - fun-greeting (a greeting picked from a library, not recorded), an unknown
+//     value or none → general
 const (
 	GreetingUnknown  VVMGreeting = ""
 	GreetingPersonal VVMGreeting = "personal"
 	GreetingName     VVMGreeting = "name"
+	GreetingAbsence  VVMGreeting = "absence"
 )
 
 // ParseVVMGreetingType maps an X-CNS-Greeting-Type value to a greeting kind;
 // an unknown value gives GreetingUnknown (delivered as the general greeting).
 func ParseVVMGreetingType(v string) VVMGreeting {
 	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "normal-greeting":
+	case "normal-greeting", "busy-greeting":
 		return GreetingPersonal
 	case "voice-signature":
 		return GreetingName
+	case "extended-absence-greeting":
+		return GreetingAbsence
 	}
 	return GreetingUnknown
 }
@@ -59,7 +83,10 @@ type VVMPinChange struct {
 const maxVVMPin = 32
 
 // ParseVVMPinChange parses the arguments of "tag XCHANGE_TUI_PWD PWD=<new> OLD_PWD=<old>"
-// (tokens after the command name, in either order). Errors name the field, never
+// (tokens after the command name, in either order). The syntax is OMTP VVM v1.3
+// section 2.3.1 "Change password request syntax", as AOSP's OmtpConstants
+// (IMAP_CHANGE_TUI_PWD_FORMAT) sends it; the server answers OK, or NO with a reason
+// ("password too short", "old password mismatch", ...). Errors name the field, never
 // its value.
 func ParseVVMPinChange(args []string) (VVMPinChange, error) {
 	var pc VVMPinChange
@@ -99,10 +126,13 @@ func truncate(s string, n int) string {
 
 // VVMMessage is what a VVM message's bytes say to LI.
 type VVMMessage struct {
-	// Context is the Message-Context header value, lower case.
+	// Context is the Message-Context (or X-CNS-Message-Context) value, lower case.
 	Context string
 	// GreetingType is from X-CNS-Greeting-Type (greetings only).
 	GreetingType VVMGreeting
+	// HasGreetingType says the message carries X-CNS-Greeting-Type: it is a
+	// greeting whatever its Message-Context (AOSP's upload sets only that header).
+	HasGreetingType bool
 	// Audio is the first audio/* part, decoded from its transfer encoding; nil when
 	// the message has none (the IRI is still delivered, with no CC).
 	Audio []byte
@@ -125,9 +155,10 @@ func ParseVVMMessage(raw []byte) (VVMMessage, error) {
 		return VVMMessage{}, fmt.Errorf("vvm: message header: %w", err)
 	}
 	out := VVMMessage{
-		Context:      strings.ToLower(strings.TrimSpace(m.Header.Get("Message-Context"))),
+		Context:      strings.ToLower(strings.TrimSpace(cmp.Or(m.Header.Get("Message-Context"), m.Header.Get("X-CNS-Message-Context")))),
 		GreetingType: ParseVVMGreetingType(m.Header.Get("X-CNS-Greeting-Type")),
 	}
+	_, out.HasGreetingType = m.Header["X-Cns-Greeting-Type"]
 	err = findAudio(&out, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body, 0)
 	return out, err
 }

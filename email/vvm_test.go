@@ -41,7 +41,7 @@ func TestParseVVMMessage(t *testing.T) {
 		err       bool
 	}{
 		{"voice", vvmVoice("voice-message", audio), VVMContextVoice, GreetingPersonal, audio, "audio/amr", false},
-		{"greeting", vvmVoice("x-voice-greeting", audio[:7]), VVMContextGreeting, GreetingPersonal, audio[:7], "audio/amr", false},
+		{"greeting", vvmVoice("x-voice-greeting-message", audio[:7]), VVMContextGreeting, GreetingPersonal, audio[:7], "audio/amr", false},
 		{"no audio", []byte("Message-Context: voice-message\r\nContent-Type: text/plain\r\n\r\nhi\r\n"), VVMContextVoice, GreetingUnknown, nil, "", false},
 		{"single part audio", []byte("Message-Context: Voice-Message\r\nContent-Type: audio/wav\r\n\r\nRIFF"), VVMContextVoice, GreetingUnknown, []byte("RIFF"), "audio/wav", false},
 		{"no header end", []byte("Message-Context voice"), "", GreetingUnknown, nil, "", true},
@@ -100,7 +100,8 @@ func TestParseVVMPinChange(t *testing.T) {
 
 func TestParseVVMGreetingType(t *testing.T) {
 	for in, want := range map[string]VVMGreeting{
-		"normal-greeting": GreetingPersonal, " Voice-Signature ": GreetingName, "busy-greeting": GreetingUnknown, "": GreetingUnknown,
+		"normal-greeting": GreetingPersonal, " Voice-Signature ": GreetingName, "busy-greeting": GreetingPersonal,
+		"extended-absence-greeting": GreetingAbsence, "fun-greeting": GreetingUnknown, "x-other": GreetingUnknown, "": GreetingUnknown,
 	} {
 		if got := ParseVVMGreetingType(in); got != want {
 			t.Fatalf("%q: got %q, want %q", in, got, want)

@@ -102,6 +102,8 @@ func (v *vvmBox) greeting(ev etsi.MessagingBoxEvent, gt VVMGreeting, st etsi.Mes
 		t = etsi.GreetingPersonal
 	case GreetingName:
 		t = etsi.GreetingName
+	case GreetingAbsence:
+		t = etsi.GreetingAbsence
 	}
 	key := v.nextKey("greeting")
 	return v.rec(record.Continue, key, now, v.iri(&etsi.MessagingEventCategory{MessageBox: &ev}, st, []etsi.MessagingProperty{{GreetingType: &t}})), key
@@ -118,9 +120,11 @@ func (v *vvmBox) message(ev etsi.MessagingEvent, uid string, st etsi.MessagingSt
 	return v.rec(record.Continue, key, now, v.iri(&etsi.MessagingEventCategory{Message: &ev}, st, props)), key
 }
 
-// audioCC is the MessagingCC carrying a message's audio part, byte-identical.
+// audioCC is the MessagingCC carrying a message's audio part, byte-identical, as one
+// chunk: content-identifier and sequence-number 0, as the UM adapter numbers its first
+// chunk (a LEMF reassembling from 0 would otherwise count chunk 0 as missing).
 func (v *vvmBox) audioCC(eventKey, ctype string, audio []byte, dir etsi.PayloadDirection, now time.Time) *record.Record {
-	one := uint32(1)
+	cid, seq := uint32(0), uint32(0)
 	return &record.Record{
 		Identities:     v.ids(),
 		Source:         v.source,
@@ -130,8 +134,8 @@ func (v *vvmBox) audioCC(eventKey, ctype string, audio []byte, dir etsi.PayloadD
 		Time:           now,
 		Direction:      dir,
 		MessagingCC: &etsi.MessagingCC{
-			ContentIdentifier: &one,
-			SequenceNumber:    &one,
+			ContentIdentifier: &cid,
+			SequenceNumber:    &seq,
 			EndOfSequence:     true,
 			ContentType:       ctype,
 			Content:           audio,

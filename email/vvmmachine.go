@@ -168,6 +168,8 @@ func (m *VVMMachine) clientLine(s string) {
 			c.folder = args[0].text
 		}
 		m.lastAppend = c
+	case "STARTTLS":
+		m.tls = TLSRequested
 	case "XCHANGE_TUI_PWD":
 		var raw []string
 		for _, a := range args {
@@ -262,6 +264,14 @@ func (m *VVMMachine) complete(c *vvmCmd, ok bool) {
 		if ok {
 			m.folder = c.folder
 		}
+	case "STARTTLS":
+		// The proxy terminates the TLS that follows and calls ResumePlain, or, without
+		// a certificate, passes it through unread (the phone's session then gives nothing).
+		if ok {
+			m.tls = TLSAccepted
+		} else {
+			m.tls = TLSNone
+		}
 	case "LOGOUT":
 		if m.loggedIn {
 			m.loggedIn = false
@@ -299,7 +309,7 @@ func (m *VVMMachine) complete(c *vvmCmd, ok bool) {
 		if err != nil && !errors.Is(err, ErrVVMAudioTooLarge) {
 			m.ParseErrors++
 		}
-		if msg.Context != VVMContextGreeting && !strings.EqualFold(c.folder, "Greetings") {
+		if !msg.IsGreeting() && !strings.EqualFold(c.folder, "Greetings") {
 			return
 		}
 		ev := etsi.BoxGreetingChange
@@ -313,8 +323,16 @@ func (m *VVMMachine) complete(c *vvmCmd, ok bool) {
 			m.emit(m.box.audioCC(key, msg.AudioType, msg.Audio, etsi.DirectionFromTarget, m.now))
 		}
 	case "XCHANGE_TUI_PWD":
-		if m.loggedIn && c.pin != nil {
-			m.emit(m.box.pinChange(*c.pin, status(ok), m.now))
+		// Succeeded only on a tagged OK. NO (the VVM server refused the PIN) and BAD
+		// (a server that does not know the command, Dovecot for one) are a failed
+		// attempt, reported without the pincode: that PIN never became the box's.
+		if !m.loggedIn || c.pin == nil {
+			return
+		}
+		if ok {
+			m.emit(m.box.pinChange(*c.pin, etsi.StatusOperationSucceeded, m.now))
+		} else {
+			m.emit(m.box.boxEvent(etsi.BoxPinChange, etsi.StatusOperationFailed, m.now))
 		}
 	}
 }

@@ -37,7 +37,7 @@ func describeVVM(r *record.Record) string {
 func TestVVMMachineSession(t *testing.T) {
 	audio := append([]byte("#!AMR\n"), bytes.Repeat([]byte{0, 1, 2, 0xfe, '\r', '\n'}, 50)...)
 	voice := vvmVoice("voice-message", audio)
-	greet := vvmVoice("x-voice-greeting", audio[:20])
+	greet := vvmVoice("x-voice-greeting", audio[:20]) // the short form, accepted
 	noAudio := "Message-Context: voice-message\r\nContent-Type: text/plain\r\n\r\nlost\r\n"
 	steps := []step{
 		{FromServer, "* OK VVM ready\r\n"},
@@ -102,6 +102,73 @@ func TestVVMMachineSession(t *testing.T) {
 	}
 }
 
+// TestVVMMachinePinChangeStatus: XCHANGE_TUI_PWD is a succeeded pin-change with the
+// new PIN only on a tagged OK; NO and BAD give a failed pin-change without pincode.
+func TestVVMMachinePinChangeStatus(t *testing.T) {
+	for _, tc := range []struct {
+		answer  string
+		status  etsi.MessagingStatus
+		pincode string
+	}{
+		{"a2 OK password changed\r\n", etsi.StatusOperationSucceeded, "4321"},
+		{"a2 NO password too short\r\n", etsi.StatusOperationFailed, ""},
+		{"a2 BAD Error in IMAP command XCHANGE_TUI_PWD: Unknown command.\r\n", etsi.StatusOperationFailed, ""},
+	} {
+		recs, _ := runVVM(t, []step{
+			{FromClient, "a1 LOGIN 15550199 1234\r\n"}, {FromServer, "a1 OK\r\n"},
+			{FromClient, "a2 XCHANGE_TUI_PWD PWD=4321 OLD_PWD=1234\r\n"}, {FromServer, tc.answer},
+		})
+		if len(recs) != 3 {
+			t.Fatalf("%q: %d records, want login, pin-change, disconnect", tc.answer, len(recs))
+		}
+		iri := recs[1].MessagingIRI
+		if *iri.Category.MessageBox != etsi.BoxPinChange || iri.Status != tc.status {
+			t.Errorf("%q: %s", tc.answer, describeVVM(recs[1]))
+		}
+		var pin string
+		for _, p := range iri.Properties {
+			pin += string(p.Pincode)
+		}
+		if pin != tc.pincode {
+			t.Errorf("%q: pincode %q, want %q", tc.answer, pin, tc.pincode)
+		}
+	}
+}
+
+// TestVVMMachineGreetingByHeader: an APPEND outside the Greetings folder is a
+// greeting when the message says so (a greeting Message-Context, or only
+// X-CNS-Greeting-Type as AOSP uploads it); any other APPEND is no VVM event.
+func TestVVMMachineGreetingByHeader(t *testing.T) {
+	plain := "Subject: note\r\n\r\ntext\r\n"
+	byType := "X-CNS-Greeting-Type: extended-absence-greeting\r\nContent-Type: audio/amr\r\n\r\n#!AMR\n"
+	byCNSContext := "X-CNS-Message-Context: x-voice-greeting-message\r\nContent-Type: audio/amr\r\n\r\n#!AMR\n"
+	steps := []step{{FromClient, "a1 LOGIN 15550199 1234\r\n"}, {FromServer, "a1 OK\r\n"}}
+	for i, msg := range []string{plain, byType, byCNSContext} {
+		steps = append(steps,
+			step{FromClient, fmt.Sprintf("b%d APPEND INBOX {%d+}\r\n%s\r\n", i, len(msg), msg)},
+			step{FromServer, fmt.Sprintf("b%d OK\r\n", i)})
+	}
+	recs, _ := runVVM(t, steps)
+	var got []string
+	for _, r := range recs {
+		got = append(got, describeVVM(r))
+	}
+	want := []string{
+		"box " + etsi.BoxLogin.String() + " " + etsi.StatusOperationSucceeded.String(),
+		"box " + etsi.BoxGreetingRecord.String() + " " + etsi.StatusOperationSucceeded.String(),
+		"cc audio/amr 6",
+		"box " + etsi.BoxGreetingChange.String() + " " + etsi.StatusOperationSucceeded.String(),
+		"cc audio/amr 6",
+		"box " + etsi.BoxDisconnect.String() + " " + etsi.StatusUnknown.String(),
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("records:\n got %q\nwant %q", got, want)
+	}
+	if gt := recs[1].MessagingIRI.Properties[0].GreetingType; gt == nil || *gt != etsi.GreetingAbsence {
+		t.Fatalf("greeting type %v, want absence", gt)
+	}
+}
+
 func TestVVMMachineNoLoginNoRecords(t *testing.T) {
 	voice := vvmVoice("voice-message", []byte("#!AMR\nx"))
 	recs, _ := runVVM(t, []step{
@@ -124,6 +191,13 @@ func FuzzVVMMachine(f *testing.F) {
 		{FromServer, fmt.Sprintf("* 1 FETCH (UID 3 BODY[] {%d}\r\n%s)\r\n", len(voice), voice)},
 		{FromClient, "a2 UID STORE 3 +FLAGS (\\Deleted)\r\na3 EXPUNGE\r\n"}, {FromServer, "a2 OK\r\na3 OK\r\n"},
 		{FromClient, "a4 XCHANGE_TUI_PWD PWD=1 OLD_PWD=2\r\n"}, {FromServer, "a4 OK\r\n"},
+	}))
+	f.Add(encodeFrames([]step{
+		{FromClient, "a0 STARTTLS\r\n"}, {FromServer, "a0 OK\r\n"},
+		{FromClient, "a1 LOGIN u p\r\n"}, {FromServer, "a1 OK\r\n"},
+		{FromClient, "a2 APPEND INBOX {52+}\r\nX-CNS-Greeting-Type: busy-greeting\r\nContent-Type: audio/amr\r\n\r\n#!\r\n"},
+		{FromServer, "a2 OK\r\n"},
+		{FromClient, "a4 XCHANGE_TUI_PWD PWD=1 OLD_PWD=2\r\n"}, {FromServer, "a4 BAD unknown\r\n"},
 	}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		now := time.Unix(0, 0)

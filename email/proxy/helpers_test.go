@@ -109,10 +109,16 @@ func startProxy(t *testing.T, cfg Config, sink record.Sink, hc email.HandoffConf
 
 func startProxyWith(t *testing.T, cfg Config, sink record.Sink, hc email.HandoffConfig, out **Proxy) (string, *email.Handoff) {
 	t.Helper()
+	return startProxyLog(t, cfg, sink, hc, out, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel))
+}
+
+// startProxyLog is startProxyWith logging to log (a test that reads the log).
+func startProxyLog(t *testing.T, cfg Config, sink record.Sink, hc email.HandoffConfig, out **Proxy, log zerolog.Logger) (string, *email.Handoff) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	h := email.NewHandoff(sink, hc)
 	cfg.Emit = h.Emit
-	cfg.Logger = zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel)
+	cfg.Logger = log
 	cfg.Source = "mail-tap"
 	p, err := New(cfg)
 	if err != nil {

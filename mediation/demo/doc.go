@@ -18,6 +18,10 @@
 //	              adapter (sources fs-um-1, ast-um-1); deposits' audio becomes MessagingCC
 //	SIPRecording  sipsim deposits into the target's box; its SIPREC client forks the RTP
 //	              to umli's recording endpoint (source fs-um-1, the platform's CINs)
+//	VVM           a phone's OMTP Visual Voicemail session (mailsim's VVM script) through
+//	              the IMAP proxy in vvm mode (source vvm-1): retrieve with the AMR audio
+//	              as MessagingCC, save, delete, greeting upload, PIN change; a
+//	              non-target's session first, of which nothing may be delivered
 //	Mail          mailsim client → email proxy → mailsim server: SMTP submission, Annex
 //	              B.6 POP3, Annex C.4 IMAP4 (source mail-1), via email.Handoff
 //	NonTarget     one record of a subscriber no warrant names (source sbc-1): dropped

@@ -79,7 +79,7 @@ func runMail(ctx context.Context, env Env) error {
 		if err := mailsim.Run(ctx, cfg); err != nil {
 			return err
 		}
-		if err := waitSubmitted(ctx, ho, proxies[i]); err != nil {
+		if err := waitSubmitted(ctx, ho, proxies[i], 1); err != nil {
 			return err
 		}
 		if err := env.drain(ctx); err != nil {
@@ -89,12 +89,12 @@ func runMail(ctx context.Context, env Env) error {
 	return nil
 }
 
-// waitSubmitted waits until the proxy's session has ended (its records are emitted
-// then) and the handoff has submitted every record.
-func waitSubmitted(ctx context.Context, ho *email.Handoff, p *proxy.Proxy) error {
+// waitSubmitted waits until n of the proxy's sessions have ended (their records are
+// emitted then) and the handoff has submitted every record.
+func waitSubmitted(ctx context.Context, ho *email.Handoff, p *proxy.Proxy, n uint64) error {
 	for {
 		st := ho.Stats()
-		if p.Finished() >= 1 && st.Submitted+st.Dropped >= st.Queued {
+		if p.Finished() >= n && st.Submitted+st.Dropped >= st.Queued {
 			if st.Dropped > 0 {
 				return fmt.Errorf("e-mail handoff dropped %d records", st.Dropped)
 			}

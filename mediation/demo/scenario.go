@@ -66,7 +66,7 @@ const (
 // Default is what `umli demo` runs: the UM platform simulator over ESL and AMI, the
 // e-mail proxy with the mailsim examples, then a non-target record that must be dropped.
 func Default() []Scenario {
-	return []Scenario{UMPlatform(), Asterisk(), SIPRecording(), CUNI(), Mail(), NonTarget()}
+	return []Scenario{UMPlatform(), Asterisk(), SIPRecording(), CUNI(), VVM(), Mail(), NonTarget()}
 }
 
 // Builtin is the built-in record generators: BuiltinUM, then BuiltinMail. They need no

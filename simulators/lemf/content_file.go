@@ -80,6 +80,9 @@ func fileKind(contentType string) (uint16, string) {
 	case "audio/wav", "audio/wave", "audio/x-wav", "audio/vnd.wave":
 		// Already a WAV file (a UM platform's message file): kept byte for byte.
 		return 0, ".wav"
+	case "audio/amr":
+		// An AMR file (a VVM message's attachment): kept byte for byte.
+		return 0, ".amr"
 	case "text/plain":
 		return 0, ".txt"
 	case "message/rfc822":

@@ -31,13 +31,17 @@ type Config struct {
 	IMAPUser, IMAPPassword string
 	// SMTPUser and SMTPPassword replace the example's AUTH PLAIN alice/pw when set.
 	SMTPUser, SMTPPassword string
+	// VVM is an OMTP Visual Voicemail (IMAP) server address; VVMUser and VVMPassword
+	// replace the script's box and PIN (VVMUser, VVMPIN) when set.
+	VVM                  string
+	VVMUser, VVMPassword string
 	// Timeout bounds each session (default 30 s).
 	Timeout time.Duration
 	Logger  zerolog.Logger
 }
 
 // Run plays the configured sessions one after another: SMTP submission, Annex B.6
-// POP3, Annex C.4 IMAP4.
+// POP3, Annex C.4 IMAP4, the OMTP VVM session.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -50,6 +54,7 @@ func Run(ctx context.Context, cfg Config) error {
 		{"smtp", cfg.SMTP, cfg.smtpSteps, readSMTP},
 		{"pop3", cfg.POP3, cfg.pop3Steps, readPOP3},
 		{"imap", cfg.IMAP, cfg.imapSteps, readIMAP},
+		{"vvm", cfg.VVM, cfg.vvmSteps, readIMAP},
 	}
 	for _, s := range sessions {
 		if s.addr == "" {

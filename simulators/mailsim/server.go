@@ -24,6 +24,10 @@ func Script(proto email.Protocol) ([]annex.Step, error) {
 		return annex.B6(), nil
 	case email.IMAP:
 		return annex.C4WithDownloadAndUpload(), nil
+	case email.VVM:
+		// The server does not check what the client sends, so one script serves
+		// every box.
+		return VVMScript(VVMUser, VVMPIN), nil
 	}
 	return nil, fmt.Errorf("mailsim: no script for %v", proto)
 }

@@ -1,0 +1,198 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/email"
+	"github.com/umli/umli/email/testmail"
+	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/pducheck"
+	"github.com/umli/umli/simulators/lemf"
+)
+
+// TestVVMNonTargetCurl: a non-target's phone fetches, saves and deletes its voice
+// message through the vvm proxy, then the target's phone fetches one. The records go
+// to the real mediation (Redis), handover and the LEMF simulator: the LEMF holds the
+// target's session only (login, retrieve with the audio CC, logout), every record of
+// the non-target was dropped as no_target, and neither the LEMF's files nor the debug
+// log of proxy and mediation hold the non-target's box or PIN.
+func TestVVMNonTargetCurl(t *testing.T) {
+	const nonTarget, ntPIN, target = "15550177", "8642", vvmBox
+	curl := testmail.Need(t, "curl")
+	dc := testmail.StartDovecot(t, map[string]string{nonTarget: ntPIN, target: vvmPIN})
+	audio := vvmAudio(60, 3)
+	for _, box := range []string{nonTarget, target} {
+		dc.Deliver(t, box, "1700000000.M1P1.vvm", vvmMsg("Message-Context: voice-message\r\n", audio))
+	}
+	rs := testredis.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { _ = rdb.Close() })
+	dir := filepath.Join(t.TempDir(), "lemf")
+	lm, err := lemf.New(lemf.Config{HI2Addr: "127.0.0.1:0", HI3Addr: "127.0.0.1:0", OutDir: dir, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lmWG sync.WaitGroup
+	lmWG.Add(1)
+	go func() { defer lmWG.Done(); _ = lm.Run(context.Background()) }()
+	hi2, hi3 := lm.Addrs()
+	cfg, err := config.Parse("vvm.yaml", []byte(fmt.Sprintf(`instance: vvm-1
+operator: OP-TEST
+networkElement: ne-default
+sessions: {idleTimeout: 1m, sweepInterval: 50ms}
+queue: {size: 200, workers: 2}
+handover: {keepAlive: 1s, keepAliveTimeout: 1s}
+destinations:
+  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both}
+warrants:
+  - liid: VVM-1
+    destination: lea
+    scope: iri+cc
+    start: %s
+    targets: [{e164: "%s"}]
+`, hi2, hi3, time.Now().Add(-time.Hour).Format(time.RFC3339), target)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs testlog.Buffer
+	log := zerolog.New(&logs).Level(zerolog.DebugLevel)
+	hc, err := mediation.HandoverConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	ho, err := handover.New(hc, rdb, reg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, run := range []func(context.Context) error{ho.Run, med.Run} {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = run(ctx) }()
+	}
+	var rp runningProxy
+	addr, h := startProxyLog(t, Config{Upstream: dc.IMAPAddr, Protocol: email.VVM, Options: email.Options{Logger: log}},
+		med, email.HandoffConfig{}, &rp.Proxy, log)
+	rp.h = h
+
+	box := "imap://" + addr + "/INBOX"
+	ntUser := nonTarget + ":" + ntPIN
+	run(t, curl, "-sS", "-u", ntUser, box+";UID=1", "--next", "-sS", "-u", ntUser, box, "-X", `UID STORE 1 +FLAGS (\Seen \Deleted)`,
+		"--next", "-sS", "-u", ntUser, box, "-X", "EXPUNGE")
+	rp.waitSessions(t, 1)
+	ntRecords := h.Stats().Submitted
+	run(t, curl, "-sS", "-u", target+":"+vvmPIN, box+";UID=1")
+	rp.waitSessions(t, 2)
+	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer dcancel()
+	if err := med.Drain(dctx); err != nil {
+		t.Fatal(err)
+	}
+	var set *pducheck.Set
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		set, err = pducheck.ReadLEMF(dir)
+		if err == nil && set.Total > 0 && streamsDone(set) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("LEMF received %v (err %v)", set, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	if err := lm.Close(); err != nil {
+		t.Error(err)
+	}
+	lmWG.Wait()
+
+	if ntRecords < 5 {
+		t.Fatalf("the non-target's session gave %d records, want login, retrieve, CC, save, delete, logout", ntRecords)
+	}
+	if d := gatherCounter(t, reg, "umli_mediation_records_dropped_total", "reason", "no_target"); d != float64(ntRecords) {
+		t.Errorf("dropped no_target = %v, want the non-target's %d records", d, ntRecords)
+	}
+	var events []string
+	for st := range set.PDUs {
+		if st.LIID != "VVM-1" {
+			t.Fatalf("unexpected stream %v", st)
+		}
+		if st.CC {
+			continue
+		}
+		for _, seq := range seqs(set, st) {
+			pdu, err := set.Decoded(st, seq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ip := range pdu.Payload.IRI {
+				c := ip.Contents.MessagingIRI.Category
+				if c.Message != nil {
+					events = append(events, c.Message.String())
+				} else {
+					events = append(events, c.MessageBox.String())
+				}
+			}
+		}
+	}
+	assertStrings(t, "LEMF events", events, []string{etsi.BoxLogin.String(), etsi.EventRetrieve.String(), etsi.BoxLogout.String()})
+	for _, f := range []string{"hi2.ber", "hi3.ber", "records.jsonl"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(nonTarget)) {
+			t.Errorf("LEMF %s holds the non-target's box", f)
+		}
+	}
+	for _, secret := range []string{nonTarget, ntPIN, vvmPIN} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("log holds %q:\n%s", secret, logs.String())
+		}
+	}
+}
+
+// gatherCounter is the value of a counter with one label pair in reg.
+func gatherCounter(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == label && lp.GetValue() == value {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
