@@ -45,11 +45,15 @@ type HandoffConfig struct {
 type Handoff struct {
 	sink  record.Sink
 	cfg   HandoffConfig
-	queue chan *record.Record
+	queue chan item
 	bytes atomic.Int64
+	// emitted numbers Emits, so a gap marker goes out before the session's first record
+	// emitted after the drop.
+	emitted atomic.Uint64
 
 	queued, submitted, dropped atomic.Uint64
 	waited                     atomic.Uint64
+	gapsReported               atomic.Uint64
 	mQueued, mSubmitted        prometheus.Counter
 	mWaited                    prometheus.Counter
 	mDropped                   *prometheus.CounterVec
@@ -62,7 +66,11 @@ type Handoff struct {
 
 	mu sync.Mutex
 	// lost counts dropped records per correlation key (bounded by maxLostKeys).
-	lost     map[string]uint64
+	lost map[string]uint64
+	// gaps holds, per correlation key, what was dropped and not yet reported to the
+	// sink as a gap marker (record.Lost); nGaps is its size, read without mu.
+	gaps     map[string]*gap
+	nGaps    atomic.Int64
 	lastWarn time.Time
 	quiet    uint64 // drops not logged since lastWarn
 	now      func() time.Time
@@ -70,6 +78,25 @@ type Handoff struct {
 
 // maxLostKeys bounds the per-session loss table; beyond it losses are only counted.
 const maxLostKeys = 4096
+
+// item is one queued record and the number of its Emit.
+type item struct {
+	r *record.Record
+	n uint64
+}
+
+// gap is a session's dropped records not yet reported to the sink.
+type gap struct {
+	// marker carries Source, CorrelationKey, Identities and Time of the last drop and
+	// the counts; it is submitted as it is.
+	marker *record.Record
+	// after is the Emit number of the first drop: the marker goes out before the
+	// session's first record emitted later.
+	after uint64
+}
+
+// gapFlushInterval is how often Run reports gaps of sessions that emit nothing more.
+const gapFlushInterval = 100 * time.Millisecond
 
 // NewHandoff returns a Handoff to sink; call Run to start submitting.
 func NewHandoff(sink record.Sink, cfg HandoffConfig) *Handoff {
@@ -91,7 +118,8 @@ func NewHandoff(sink record.Sink, cfg HandoffConfig) *Handoff {
 	h := &Handoff{
 		sink:  sink,
 		cfg:   cfg,
-		queue: make(chan *record.Record, cfg.MaxRecords),
+		queue: make(chan item, cfg.MaxRecords),
+		gaps:  make(map[string]*gap),
 		freed: make(chan struct{}, 1),
 		lost:  make(map[string]uint64),
 		now:   time.Now,
@@ -141,8 +169,9 @@ func (h *Handoff) enqueued() {
 
 func (h *Handoff) emit(r *record.Record, wait bool) {
 	n := recordBytes(r)
+	it := item{r: r, n: h.emitted.Add(1)}
 	if n > h.cfg.MaxBytes {
-		h.drop(r, "bytes")
+		h.drop(r, it.n, "bytes")
 		return
 	}
 	var timer *time.Timer
@@ -162,31 +191,31 @@ func (h *Handoff) emit(r *record.Record, wait bool) {
 	for {
 		if h.bytes.Add(n) <= h.cfg.MaxBytes {
 			select {
-			case h.queue <- r:
+			case h.queue <- it:
 				h.enqueued()
 				return
 			default:
 			}
 			if !wait || h.stalled.Load() {
 				h.bytes.Add(-n)
-				h.drop(r, "queue-full")
+				h.drop(r, it.n, "queue-full")
 				return
 			}
 			startWait()
 			select {
-			case h.queue <- r:
+			case h.queue <- it:
 				h.enqueued()
 				return
 			case <-timer.C:
 				h.bytes.Add(-n)
 				h.stalled.Store(true)
-				h.drop(r, "queue-full")
+				h.drop(r, it.n, "queue-full")
 				return
 			}
 		}
 		h.bytes.Add(-n)
 		if !wait || h.stalled.Load() {
-			h.drop(r, "bytes")
+			h.drop(r, it.n, "bytes")
 			return
 		}
 		startWait()
@@ -197,28 +226,90 @@ func (h *Handoff) emit(r *record.Record, wait bool) {
 		case <-time.After(10 * time.Millisecond):
 		case <-timer.C:
 			h.stalled.Store(true)
-			h.drop(r, "bytes")
+			h.drop(r, it.n, "bytes")
 			return
 		}
 	}
 }
 
-// drop counts a lost record, per session too, and logs (rate-limited, no identities:
-// the count and the reason only). Mediation never saw the record, so no sequence number
-// was spent on it: Lost is what lets an operator name the sessions concerned.
-func (h *Handoff) drop(r *record.Record, reason string) {
-	h.dropped.Add(1)
-	h.mDropped.WithLabelValues(reason).Inc()
+// drop counts a lost record, per session too, logs (rate-limited, no identities: the
+// count and the reason only) and keeps it as a gap of its session: Run reports it to
+// the sink as a gap marker (record.Lost), for which mediation spends the numbers the
+// lost records would have had, so the LEMF sees the gap, and audits it. A gap marker
+// that could not be submitted comes back here and is merged, not lost.
+func (h *Handoff) drop(r *record.Record, n uint64, reason string) {
+	lost := record.Lost{}
+	switch {
+	case r.Lost != nil:
+		lost = *r.Lost
+	case r.EmailIRI != nil || r.MessagingIRI != nil:
+		lost.IRI = 1
+	default:
+		lost.CC = 1
+	}
+	count := uint64(lost.IRI) + uint64(lost.CC)
+	if r.Lost == nil { // a returning gap marker's records were counted when dropped
+		h.dropped.Add(count)
+		h.mDropped.WithLabelValues(reason).Add(float64(count))
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, ok := h.lost[r.CorrelationKey]; ok || len(h.lost) < maxLostKeys {
-		h.lost[r.CorrelationKey]++
+	if _, ok := h.lost[r.CorrelationKey]; r.Lost == nil && (ok || len(h.lost) < maxLostKeys) {
+		h.lost[r.CorrelationKey] += count
 	}
-	h.quiet++
+	if g, ok := h.gaps[r.CorrelationKey]; ok {
+		g.marker.Lost.IRI += lost.IRI
+		g.marker.Lost.CC += lost.CC
+		g.marker.Identities, g.marker.Time = r.Identities, r.Time
+	} else if len(h.gaps) < maxLostKeys {
+		h.gaps[r.CorrelationKey] = &gap{after: n, marker: &record.Record{
+			Identities: r.Identities, Source: r.Source, CorrelationKey: r.CorrelationKey,
+			Time: r.Time, Lost: &lost,
+		}}
+		h.nGaps.Store(int64(len(h.gaps)))
+	} else {
+		h.cfg.Logger.Error().Msg("email handoff: too many sessions with lost records; this loss is only counted, the LEMF sees no gap for it")
+	}
+	h.quiet += count
 	if now := h.now(); now.Sub(h.lastWarn) >= 10*time.Second {
 		h.cfg.Logger.Error().Str("reason", reason).Uint64("dropped", h.quiet).Int("sessions", len(h.lost)).
-			Msg("email handoff: intercept records dropped (mediation took none for the wait limit)")
+			Msg("email handoff: intercept records dropped (mediation took none for the wait limit); reported to mediation as sequence gaps")
 		h.lastWarn, h.quiet = now, 0
+	}
+}
+
+// takeGap removes and returns the gap of ck when it is due before a record emitted as
+// number n (n 0: due anyway).
+func (h *Handoff) takeGap(ck string, n uint64) *record.Record {
+	if h.nGaps.Load() == 0 {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	g, ok := h.gaps[ck]
+	if !ok || (n != 0 && n <= g.after) {
+		return nil
+	}
+	delete(h.gaps, ck)
+	h.nGaps.Store(int64(len(h.gaps)))
+	return g.marker
+}
+
+// flushGaps submits every pending gap marker.
+func (h *Handoff) flushGaps(ctx context.Context) {
+	if h.nGaps.Load() == 0 {
+		return
+	}
+	h.mu.Lock()
+	var cks []string
+	for ck := range h.gaps {
+		cks = append(cks, ck)
+	}
+	h.mu.Unlock()
+	for _, ck := range cks {
+		if g := h.takeGap(ck, 0); g != nil {
+			h.submit(ctx, g)
+		}
 	}
 }
 
@@ -229,13 +320,23 @@ func (h *Handoff) Lost(ck string) uint64 {
 	return h.lost[ck]
 }
 
-// Run submits queued records until ctx ends; it returns ctx's error.
+// Run submits queued records until ctx ends; it returns ctx's error. A session's
+// pending gap marker goes out before its first record emitted after the drop, and
+// every gapFlushInterval for sessions that emit nothing more.
 func (h *Handoff) Run(ctx context.Context) error {
+	tick := time.NewTicker(gapFlushInterval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case r := <-h.queue:
+		case <-tick.C:
+			h.flushGaps(ctx)
+		case it := <-h.queue:
+			r := it.r
+			if g := h.takeGap(r.CorrelationKey, it.n); g != nil {
+				h.submit(ctx, g)
+			}
 			h.submit(ctx, r)
 			h.bytes.Add(-recordBytes(r))
 			select {
@@ -256,13 +357,17 @@ func (h *Handoff) submit(ctx context.Context, r *record.Record) {
 		err := h.sink.Submit(sctx, r)
 		cancel()
 		if err == nil {
-			h.submitted.Add(1)
-			h.mSubmitted.Inc()
+			if r.Lost == nil {
+				h.submitted.Add(1)
+				h.mSubmitted.Inc()
+			} else {
+				h.gapsReported.Add(uint64(r.Lost.IRI) + uint64(r.Lost.CC))
+			}
 			return
 		}
 		if try >= h.cfg.Retries || ctx.Err() != nil {
 			h.cfg.Logger.Warn().Err(err).Msg("email handoff: record dropped after submit failures")
-			h.drop(r, "submit-failed")
+			h.drop(r, 0, "submit-failed")
 			return
 		}
 		select {
@@ -280,12 +385,14 @@ type HandoffStats struct {
 	Waited uint64
 	// Pending is how many records wait in the queue.
 	Pending int
+	// GapsReported counts dropped records the sink was told of by gap markers.
+	GapsReported uint64
 }
 
 // Stats returns the counters.
 func (h *Handoff) Stats() HandoffStats {
 	return HandoffStats{
 		Queued: h.queued.Load(), Submitted: h.submitted.Load(), Dropped: h.dropped.Load(), Waited: h.waited.Load(),
-		Pending: len(h.queue),
+		Pending: len(h.queue), GapsReported: h.gapsReported.Load(),
 	}
 }

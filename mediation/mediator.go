@@ -79,6 +79,9 @@ type job struct {
 	failed bool
 	// ctl, when set, makes this a window-close step instead of a record (window.go).
 	ctl *windowStep
+	// skip, when set, makes this a gap step (record.Lost): that many numbers of kind are
+	// spent for liids and audited; nothing is delivered.
+	skip uint32
 	// release, when set, tells the source that r's memory is no longer read (the PDUs
 	// are built, or the record is in the journal only); releaseRecord calls it once.
 	release func()
@@ -190,6 +193,9 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	if m.stopped.Load() {
 		return nil, ErrClosed
 	}
+	if r.Lost != nil {
+		return nil, m.submitGap(ctx, r, release)
+	}
 	kind, err := contentKind(r)
 	if err != nil {
 		m.met.dropped.WithLabelValues("bad_record").Inc()
@@ -250,26 +256,31 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 			}
 		}
 	}
-	shard := m.shardOf(j.ne, r.CorrelationKey)
 	if wait {
 		j.done = make(chan struct{})
 	}
 	// Set last: an error return must leave release uncalled.
 	j.release = release
+	return j, m.enqueue(ctx, j)
+}
+
+// enqueue puts j on its sequence's shard, waiting while the shard is full.
+func (m *Mediator) enqueue(ctx context.Context, j *job) error {
+	shard := m.shardOf(j.ne, j.r.CorrelationKey)
 	m.pending.Add(1)
 	select {
 	case shard <- j:
-		return j, nil
+		return nil
 	default:
 	}
 	select {
 	case shard <- j:
-		return j, nil
+		return nil
 	case <-ctx.Done():
 		m.pending.Add(-1)
 		j.release = nil
 		m.met.dropped.WithLabelValues("queue_full").Inc()
-		return nil, fmt.Errorf("%w: %w", ErrQueueFull, ctx.Err())
+		return fmt.Errorf("%w: %w", ErrQueueFull, ctx.Err())
 	}
 }
 

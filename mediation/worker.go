@@ -100,6 +100,7 @@ func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
 			NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
 			EventKey: j.r.EventKey, LIIDs: j.liids, ID: m.store.NewID(), Blob: j.blob,
 			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now, Claim: j.r.Claim,
+			Skip: j.skip,
 		}
 	}
 	st := &stepped{jobs: jobs, steps: steps}
@@ -136,6 +137,10 @@ func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
 			dups++
 			continue
 		}
+		if j.skip > 0 { // a gap: numbers spent, nothing to deliver
+			m.auditGap(j, st.ns[i])
+			continue
+		}
 		d.add(session.Entry{NE: j.ne, ID: st.steps[i].ID, Numbers: st.ns[i]}, &j.r, false)
 	}
 	m.countDups(dups)
@@ -146,7 +151,7 @@ func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
 	ok := d.flush(ctx)
 	if ok {
 		for i, s := range st.steps {
-			if !st.ns[i].Dup {
+			if !st.ns[i].Dup && s.Skip == 0 {
 				m.markDone(ctx, s.NE, s.ID)
 			}
 		}

@@ -18,6 +18,19 @@ import (
 // clients keep sessions open (IDLE) for hours.
 const relayBuf = 64 << 10
 
+// feedPiece and pipelineHigh bound pipelining: client bytes are fed and forwarded in
+// pieces of feedPiece, and after a piece that leaves more than pipelineHigh commands
+// waiting for their replies the client is not read until the server caught up. So a
+// machine never reaches email.PipelineLimit through a proxy (a 64 KiB read of NOOPs
+// alone holds 10,922 commands) and the session stays parsable.
+const (
+	feedPiece    = 4 << 10
+	pipelineHigh = 1024
+)
+
+// pendingMachine is a machine that says how many commands wait for their replies.
+type pendingMachine interface{ Pending() int }
+
 // tapSession is one proxied connection: two relay directions sharing one state machine.
 type tapSession struct {
 	p      *Proxy
@@ -30,6 +43,10 @@ type tapSession struct {
 	// direction, which stops reading while the answer is pending.
 	upgrade chan upgradeResult
 	waiting bool // guarded by mu: the client direction waits on upgrade
+	// replied is signalled (with mu) when the server direction fed a chunk or ended, or
+	// the session's context ended; serverDone and done say which.
+	replied          *sync.Cond
+	serverDone, done bool
 }
 
 type upgradeResult struct {
@@ -73,6 +90,8 @@ func (p *Proxy) handle(ctx context.Context, client net.Conn) {
 		m, _ = email.New(p.cfg.Protocol, info, p.cfg.Emit, p.cfg.Options)
 	}
 	s := &tapSession{p: p, log: log, m: m, client: client, server: server, upgrade: make(chan upgradeResult, 1)}
+	s.replied = sync.NewCond(&s.mu)
+	context.AfterFunc(ctx, func() { s.signal(func() { s.done = true }) })
 	s.relay(ctx)
 }
 
@@ -139,6 +158,9 @@ func (s *tapSession) feed(dir email.Direction, b []byte) (st email.TLSState, cha
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m.Feed(dir, b, s.p.cfg.Now())
+	if dir == email.FromServer {
+		s.replied.Broadcast()
+	}
 	st = s.m.TLS()
 	switch {
 	case dir == email.FromClient && st == email.TLSRequested && s.p.cfg.TLS != nil && !s.waiting:
@@ -157,24 +179,36 @@ func (s *tapSession) clientToServer(ctx context.Context) {
 	defer func() { halfClose(dst) }()
 	for {
 		n, err := src.Read(buf)
-		if n > 0 {
+		for off := 0; off < n; {
 			// Parse before forwarding: the server's answer to a STARTTLS cannot arrive
 			// before the machine knows it was asked.
-			_, wait := s.feed(email.FromClient, buf[:n])
-			if _, werr := dst.Write(buf[:n]); werr != nil {
+			end := min(off+feedPiece, n)
+			_, wait := s.feed(email.FromClient, buf[off:end])
+			if wait && end < n {
+				// Bytes after STARTTLS in the same read go as they came (a client
+				// sends none before the answer).
+				s.feed(email.FromClient, buf[end:n])
+				end = n
+			}
+			if _, werr := dst.Write(buf[off:end]); werr != nil {
 				return
 			}
-			if wait {
-				select {
-				case <-ctx.Done():
+			off = end
+			if !wait {
+				if !s.pipelineRoom() {
 					return
-				case u := <-s.upgrade:
-					if u.err != nil {
-						s.log.Warn().Str("error", errKind(u.err)).Msg("email proxy: STARTTLS termination failed")
-						return
-					}
-					src, dst = u.client, u.server
 				}
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case u := <-s.upgrade:
+				if u.err != nil {
+					s.log.Warn().Str("error", errKind(u.err)).Msg("email proxy: STARTTLS termination failed")
+					return
+				}
+				src, dst = u.client, u.server
 			}
 		}
 		if err != nil {
@@ -194,6 +228,8 @@ func (s *tapSession) serverToClient(ctx context.Context) {
 		// direction does not wait for a client that keeps the connection open.
 		_ = dst.Close()
 		s.mu.Lock()
+		s.serverDone = true
+		s.replied.Broadcast()
 		if s.waiting {
 			s.waiting = false
 			s.upgrade <- upgradeResult{err: errors.New("server closed before answering STARTTLS")}
@@ -230,6 +266,30 @@ func (s *tapSession) serverToClient(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// signal changes the session's state under mu and wakes a waiting client direction.
+func (s *tapSession) signal(change func()) {
+	s.mu.Lock()
+	change()
+	s.replied.Broadcast()
+	s.mu.Unlock()
+}
+
+// pipelineRoom waits while more than pipelineHigh client commands wait for their
+// replies (the client is not read meanwhile: TCP slows it). It returns false when the
+// session's context ended.
+func (s *tapSession) pipelineRoom() bool {
+	pm, ok := s.m.(pendingMachine)
+	if !ok {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for pm.Pending() > pipelineHigh && !s.serverDone && !s.done {
+		s.replied.Wait()
+	}
+	return !s.done
 }
 
 // startTLS terminates the TLS both peers just agreed on, then tells the machine that

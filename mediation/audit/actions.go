@@ -18,6 +18,14 @@ const (
 	// changed by its documented rule (mediation/etsi/CONSTRAINTS.md) so the PDU could be
 	// delivered. The entry names the field and the rule, never the content.
 	ActionFieldAdjusted = "FieldAdjusted"
+	// ActionRecordsLost: a source lost records of a target's sequence before numbering
+	// (its queue full behind a stalled mediation); their numbers were spent, so the LEMF
+	// sees the gap. The entry names LIID, network element, CIN, kind, numbers and count.
+	ActionRecordsLost = "RecordsLost"
+	// ActionBlindSession: a tapped session went encrypted where the tap cannot read it
+	// (TLS without a certificate to terminate it). With a LIID when the identities known
+	// before the switch matched a warrant; else a count per network element, no identity.
+	ActionBlindSession = "BlindSession"
 )
 
 // ActorSystem is the actor of acts umli takes by itself (timers, deliveries).

@@ -47,7 +47,8 @@ const (
 )
 
 // Record is one intercept record: an IRI event or one chunk of content.
-// Exactly one of MessagingIRI, EmailIRI, MessagingCC, EmailCC is set.
+// Exactly one of MessagingIRI, EmailIRI, MessagingCC, EmailCC is set, or none on a gap
+// marker (Lost).
 type Record struct {
 	// Identities are the target-side identities this record concerns; mediation matches
 	// them against warrants and drops the record at once when none matches.
@@ -80,6 +81,16 @@ type Record struct {
 	// same feed (platform event identity plus the record's index within the event):
 	// mediation numbers and delivers only the first instance's record (session.Step.Claim).
 	Claim string
+	// Lost, when set, makes this a gap marker instead of an event: a source dropped that
+	// many IRI and CC records of the sequence before mediation saw them (a full queue
+	// behind a stalled sink). No content is set; mediation spends the sequence numbers
+	// the lost records would have had, so the LEMF sees the gap, and audits it.
+	Lost *Lost
+}
+
+// Lost counts the records of one sequence a source could not hand over.
+type Lost struct {
+	IRI, CC uint32
 }
 
 // Sink receives records from a source. Submit returns once the record is matched and in

@@ -8,7 +8,12 @@ import "github.com/redis/go-redis/v9"
 // ARGV: 1 now (ms), 2 session TTL (ms), 3 activity refresh interval (ms), 4 retry flag
 // ("1" on a retry), 5 claim TTL (ms), then per record: journal id, kind (i|c), boundary (0..4: record.Boundary), event key,
 // correlation key, record blob, explicit close blob, generic close blob, LIID count,
-// LIIDs, claim.
+// LIIDs, claim, skip.
+//
+// Skip (Step.Skip): a record with skip > 0 is a gap marker: its LIIDs' counters of its
+// kind advance by skip in the open sequence (a new CIN is opened silently when none is
+// open), the reply carries the first skipped numbers, nothing else changes and nothing
+// is journaled.
 //
 // Claim (see claim.go): a non-empty claim is SET NX with the claim TTL under
 // KEYS[1]..":c:"..claim (same hash slot) before anything else; when another instance
@@ -62,7 +67,8 @@ while a <= #ARGV do
   local n = tonumber(ARGV[a + 8])
   local l0 = a + 8
   local claim = ARGV[a + 9 + n]
-  a = a + 10 + n
+  local skip = tonumber(ARGV[a + 10 + n]) or 0
+  a = a + 11 + n
   local skey = KEYS[3 + r]
   local res
   if ARGV[4] == '1' then
@@ -72,7 +78,27 @@ while a <= #ARGV do
   if not res and claim ~= '' and not redis.call('SET', KEYS[1] .. ':c:' .. claim, jid, 'NX', 'PX', ARGV[5]) then
     res = 'dup'
   end
-  if not res then
+  if not res and skip > 0 then
+    local f = {'cin'}
+    for i = 1, n do f[1 + i] = kind .. ':' .. ARGV[l0 + i] end
+    local cur = redis.call('HMGET', skey, unpack(f))
+    local cin = cur[1]
+    local set = {'t', now}
+    if not cin then
+      cin = newcin()
+      set[#set + 1] = 'cin'; set[#set + 1] = cin
+    end
+    local parts = {cin, '0', '0', now}
+    for i = 1, n do
+      local seq = cur[1 + i] or '0'
+      parts[4 + i] = ARGV[l0 + i] .. '=' .. seq
+      set[#set + 1] = f[1 + i]; set[#set + 1] = seq + skip
+    end
+    redis.call('HSET', skey, unpack(set))
+    redis.call('PEXPIRE', skey, ARGV[2])
+    idle[ck] = now
+    res = table.concat(parts, ' ')
+  elseif not res then
     local iri = kind == 'i'
     local parts
     local function own()

@@ -163,6 +163,12 @@ type Step struct {
 	// Claim, when set, names the record across instances (see claim.go): only the first
 	// step with a given claim is numbered; the others get Numbers.Dup.
 	Claim string
+	// Skip, when set, makes this a gap step: it spends Skip sequence numbers of Kind for
+	// each LIID (records a source lost before mediation saw them), opening the sequence
+	// silently when nothing is open; it sets no iRIType or event, and journals nothing
+	// (there is nothing to deliver). The reply's numbers are the first skipped ones.
+	// A retried gap step may skip twice: a wider gap, never a hidden one.
+	Skip uint32
 }
 
 // Step allocates CIN, iRIType, event-identifier and sequence numbers for one record and
@@ -200,7 +206,7 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 		for _, l := range st.LIIDs {
 			args = append(args, l)
 		}
-		args = append(args, st.Claim)
+		args = append(args, st.Claim, st.Skip)
 	}
 	if len(args) > maxBatchArgs && len(steps) > 1 {
 		half := len(steps) / 2
