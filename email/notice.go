@@ -33,10 +33,14 @@ type Notice struct {
 	Identities []record.Identity
 	// Count is how many records of the session were lost so far (NoticeRecordsLost).
 	Count uint64
-	Time  time.Time
+	// Protocol and Reason say, for NoticeTLSBlind, which service and how the session
+	// went blind ("starttls" or "implicit-tls").
+	Protocol Protocol
+	Reason   string
+	Time     time.Time
 }
 
-// Notify receives Notices. It is called with the session's machine locked: it must
+// Notify receives Notices. It may be called with the session's machine locked: it must
 // not block for long and must not call back into the machine.
 type Notify func(Notice)
 

@@ -50,6 +50,7 @@ type Mediator struct {
 	winMu       sync.Mutex
 	win         windows
 	closedLIIDs atomic.Pointer[map[string]*warrant.Warrant]
+	blind       blindAudits // unattributed BlindSession entries (blind.go)
 
 	// hooks are test seams (nil in production).
 	hooks hooks

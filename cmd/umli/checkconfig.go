@@ -10,7 +10,8 @@ import (
 )
 
 // checkConfigCmd loads and checks a configuration; exit status 1 lists every problem as
-// file:line: reason.
+// file:line: reason. Warnings (valid settings that leave traffic unseen) go to stderr
+// as file:line: warning: reason and do not change the exit status.
 func checkConfigCmd(args []string, stdout, stderr io.Writer) int {
 	const usage = "usage: umli check-config FILE\n"
 	fs := flag.NewFlagSet("umli check-config", flag.ContinueOnError)
@@ -25,6 +26,9 @@ func checkConfigCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	for _, w := range c.Warnings {
+		fmt.Fprintln(stderr, w)
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d destinations, %d warrants)\n", fs.Arg(0), len(c.Destinations), c.Table.Len())
 	return 0

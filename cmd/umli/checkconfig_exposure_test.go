@@ -66,3 +66,57 @@ func TestCheckConfigRefusesExposedListeners(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckConfigWarnsBlindProxies: check-config accepts an e-mail proxy without a
+// certificate but warns, naming file:line, that its TLS sessions pass unread: every
+// session of an implicit-TLS port, and the STARTTLS sessions of a plaintext one. A proxy
+// with tls.cert gets no warning.
+func TestCheckConfigWarnsBlindProxies(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f")
+	if err := os.WriteFile(f, []byte("x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const head = "instance: x\noperator: OP\nwarrants: []\nemail:\n  proxies:\n"
+	cert := `tls: {cert: "` + f + `", key: "` + f + `"}`
+	tests := []struct {
+		name, proxy string
+		want        string // "" for no warning
+	}{
+		{"STARTTLS passed through", `{source: m1, protocol: smtp, listen: "127.0.0.1:2525", upstream: "mx.example.net:25"}`,
+			`:6: warning: email.proxies[0]: no tls.cert: sessions that switch to TLS (STARTTLS, STLS) pass unread (no IRI, no CC); add tls: {cert, key} to terminate them, or make sure mx.example.net:25 does not offer STARTTLS`},
+		{"implicit TLS passed through", `{source: m1, protocol: imap, listen: "127.0.0.1:9993", upstream: "imap.example.net:993", implicitTLS: true}`,
+			`:6: warning: email.proxies[0]: implicitTLS without tls.cert: every session passes encrypted and unread`},
+		{"implicit TLS with only an upstream CA", `{source: m1, protocol: pop3, listen: "127.0.0.1:9995", upstream: "pop.example.net:995", implicitTLS: true, tls: {ca: "` + f + `"}}`,
+			`implicitTLS without tls.cert`},
+		{"STARTTLS terminated", `{source: m1, protocol: smtp, listen: "127.0.0.1:2525", upstream: "mx.example.net:25", ` + cert + `}`, ""},
+		{"implicit TLS terminated", `{source: m1, protocol: imap, listen: "127.0.0.1:9993", upstream: "imap.example.net:993", implicitTLS: true, ` + cert + `}`, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(dir, "w"+string(rune('a'+i))+".yaml")
+			if err := os.WriteFile(name, []byte(head+"    - "+tt.proxy+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out, errb bytes.Buffer
+			if code := dispatch([]string{"check-config", name}, strings.NewReader(""), &out, &errb); code != 0 {
+				t.Fatalf("exit %d, want 0 (a warning is no error):\n%s", code, errb.String())
+			}
+			if !strings.Contains(out.String(), name+": ok") {
+				t.Errorf("stdout %q lacks %q", out.String(), name+": ok")
+			}
+			if tt.want == "" {
+				if errb.Len() != 0 {
+					t.Errorf("stderr %q, want no warning", errb.String())
+				}
+				return
+			}
+			if !strings.Contains(errb.String(), name+tt.want) && !strings.Contains(errb.String(), tt.want) {
+				t.Errorf("stderr:\n%s\nwant %s", errb.String(), tt.want)
+			}
+			if !strings.HasPrefix(errb.String(), name+":") {
+				t.Errorf("warning %q does not start with the file name", errb.String())
+			}
+		})
+	}
+}

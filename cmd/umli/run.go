@@ -72,6 +72,9 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	log := zerolog.New(red).Level(lvl).With().Timestamp().Str("instance", cfg.Instance).Logger()
+	for _, w := range cfg.Warnings {
+		log.Warn().Msg("config: " + w)
+	}
 	// go-redis, the standard log package and log/slog (used by sipgo and others) have
 	// process-wide loggers; this is the process's entry point. All of them go through the
 	// redactor too.

@@ -118,7 +118,7 @@ func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediat
 		}
 	}
 	if e := cfg.Email; e != nil {
-		if err := startEmail(ctx, g, e, sink, reg, log); err != nil {
+		if err := startEmail(ctx, g, e, sink, med, reg, log); err != nil {
 			return err
 		}
 	}
@@ -306,11 +306,14 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 
 var protocols = map[string]email.Protocol{"smtp": email.SMTP, "pop3": email.POP3, "imap": email.IMAP}
 
-func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.Sink, reg *prometheus.Registry, log zerolog.Logger) error {
+func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.Sink, med *mediation.Mediator, reg *prometheus.Registry, log zerolog.Logger) error {
 	ho := email.NewHandoff(sink, email.HandoffConfig{Logger: log, Registerer: reg})
 	g.run(ctx, "email handoff", ho.Run)
+	pm := proxy.NewMetrics(reg)
+	opts := email.Options{Notify: blindNotify(med)}
 	for _, x := range e.Proxies {
-		pc := proxy.Config{Upstream: x.Upstream, Protocol: proxyProtocol(x), Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log}
+		pc := proxy.Config{Upstream: x.Upstream, Protocol: proxyProtocol(x), Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log,
+			Options: opts, Metrics: pm}
 		if t := x.TLS; t != nil {
 			if t.Cert != "" {
 				cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
@@ -351,6 +354,19 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 		})
 	}
 	return nil
+}
+
+// blindNotify hands the tap's blind-session notices to mediation, which audits them
+// (for a target when the identities known before TLS match a warrant). Other notices
+// are logged by the tap itself.
+func blindNotify(med *mediation.Mediator) email.Notify {
+	return func(n email.Notice) {
+		if n.Kind != email.NoticeTLSBlind {
+			return
+		}
+		med.BlindSession(mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: n.Reason,
+			Identities: n.Identities, Time: n.Time})
+	}
 }
 
 // connectPolicy maps rtp.siprec.events (validated by config) onto the endpoint's policy.

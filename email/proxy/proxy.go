@@ -45,11 +45,16 @@ type Config struct {
 	DialTimeout time.Duration
 	// Now is the clock (default time.Now); tests keep it.
 	Now func() time.Time
+	// Metrics counts blind sessions; share one among the proxies of a registry (nil:
+	// counted but not registered).
+	Metrics *Metrics
 }
 
 // Proxy relays connections to one mail server and taps them.
 type Proxy struct {
 	cfg      Config
+	metrics  *Metrics
+	blindLog blindLog
 	sessions atomic.Uint64
 	finished atomic.Uint64
 	wg       sync.WaitGroup
@@ -72,7 +77,11 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Proxy{cfg: cfg}, nil
+	m := cfg.Metrics
+	if m == nil {
+		m = NewMetrics(nil)
+	}
+	return &Proxy{cfg: cfg, metrics: m}, nil
 }
 
 // Serve accepts connections on ln until ctx ends, then closes ln and waits for the

@@ -92,6 +92,9 @@ func (p *Proxy) handle(ctx context.Context, client net.Conn) {
 	s := &tapSession{p: p, log: log, m: m, client: client, server: server, upgrade: make(chan upgradeResult, 1)}
 	s.replied = sync.NewCond(&s.mu)
 	context.AfterFunc(ctx, func() { s.signal(func() { s.done = true }) })
+	if encrypted {
+		s.blind(BlindImplicitTLS, nil, ipIdentity(info.Client))
+	}
 	s.relay(ctx)
 }
 
@@ -223,6 +226,7 @@ func (s *tapSession) clientToServer(ctx context.Context) {
 func (s *tapSession) serverToClient(ctx context.Context) {
 	buf := make([]byte, relayBuf)
 	src, dst := s.server, s.client
+	blind := false
 	defer func() {
 		// A server that closed ends the session: close the client too, so the other
 		// direction does not wait for a client that keeps the connection open.
@@ -245,6 +249,12 @@ func (s *tapSession) serverToClient(ctx context.Context) {
 			st, decided := s.feed(email.FromServer, buf[:n])
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
+			}
+			if st == email.TLSAccepted && s.p.cfg.TLS == nil && !blind {
+				// The peers agreed on TLS the proxy cannot terminate: what follows
+				// passes unread. Said after forwarding, so the client is not held.
+				blind = true
+				s.blind(BlindStartTLS, s.m, ipIdentity(addrPort(s.client.RemoteAddr())))
 			}
 			if decided {
 				// Refused: carry on in clear with the same connections.

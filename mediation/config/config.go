@@ -55,6 +55,9 @@ type Config struct {
 	Destinations map[string]*Destination
 	Warrants     []*warrant.Warrant
 	Table        *warrant.Table
+	// Warnings name settings that are valid but leave something unseen (a proxy that
+	// relays TLS it cannot read), as "name:line: warning: reason".
+	Warnings []string
 }
 
 // Defaults applied when a key is absent.
@@ -96,6 +99,7 @@ func Parse(name string, b []byte) (*Config, error) {
 	if len(p.list) > 0 {
 		return nil, errors.Join(p.list...)
 	}
+	c.Warnings = p.warnings
 	return c, nil
 }
 
@@ -123,9 +127,16 @@ func withFile(name, msg string) string {
 }
 
 type problems struct {
-	name string
-	root *yaml.Node
-	list []error
+	name     string
+	root     *yaml.Node
+	list     []error
+	warnings []string
+}
+
+// warnf records a warning at the node the path leads to (see addf); warnings do not
+// fail the load.
+func (p *problems) warnf(path []any, format string, args ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf("%s:%d: warning: %s", p.name, lineOf(p.root, path), fmt.Sprintf(format, args...)))
 }
 
 // addf records a problem at the node the path leads to (mapping keys as strings, sequence

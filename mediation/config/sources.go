@@ -260,6 +260,7 @@ func (c *Config) checkSources(p *problems) {
 				p.addf(append(at, "protocol"), "%s: protocol %q: want smtp, pop3 or imap", what, x.Protocol)
 			}
 			checkEmailMode(p, at, what, x)
+			warnBlindProxy(p, at, what, x)
 			if x.TLS != nil {
 				if (x.TLS.Cert == "") != (x.TLS.Key == "") {
 					p.addf(append(at, "tls"), "%s: tls: cert and key go together", what)
@@ -348,4 +349,19 @@ func (c *Config) checkSources(p *problems) {
 	case d < 100*time.Millisecond:
 		p.addf(path("audit", "deliveryInterval"), "audit.deliveryInterval: at least 100ms")
 	}
+}
+
+// warnBlindProxy warns of a proxy that relays TLS without a certificate to terminate
+// it: every implicit-TLS session, and every session where the server offers and the
+// client takes STARTTLS/STLS, passes unread (counted as umli_email_blind_sessions_total
+// and audited as BlindSession, but without IRI or CC).
+func warnBlindProxy(p *problems, at []any, what string, x EmailProxyFile) {
+	if x.TLS != nil && x.TLS.Cert != "" {
+		return
+	}
+	if x.ImplicitTLS {
+		p.warnf(append(at, "implicitTLS"), "%s: implicitTLS without tls.cert: every session passes encrypted and unread (no IRI, no CC); add tls: {cert, key} to terminate it", what)
+		return
+	}
+	p.warnf(at, "%s: no tls.cert: sessions that switch to TLS (STARTTLS, STLS) pass unread (no IRI, no CC); add tls: {cert, key} to terminate them, or make sure %s does not offer STARTTLS", what, x.Upstream)
 }
