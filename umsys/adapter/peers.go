@@ -21,8 +21,8 @@ import (
 // delivers only the first instance's copy (mediation/session claim.go): the claim is taken
 // in the numbering script itself.
 //
-// Event identity: FreeSWITCH Core-UUID + Event-Sequence; JSON the event's "id" field;
-// otherwise (Asterisk, JSON without id, CUNI) a SHA-256 of the event's bytes, which for AMI
+// Event identity: FreeSWITCH Core-UUID + Event-Sequence; JSON (JSON lines and webhook) the
+// event's "id" field; CUNI the mailboxId + USN; otherwise (Asterisk, JSON without id) a SHA-256 of the event's bytes, which for AMI
 // needs timestampevents=yes so that two identical events differ in their Timestamp.
 //
 // A late-joining (restarted) instance must not emit a different inference for a call it saw
@@ -52,6 +52,12 @@ func claimBase(e *feed.Event) string {
 		h.Write([]byte("fs\x00" + core + "\x00" + seq))
 	case e.Dialect == feed.JSON && oki && id != "":
 		h.Write([]byte("id\x00" + id))
+	case e.Dialect == feed.CUNI && usnOK(e):
+		// CUNI sends each subscription its own notification (its own subscription
+		// identity in the body); the mailbox and its update sequence number name the change.
+		box, _ := e.Get("mailboxId")
+		usn, _ := e.Get("USN")
+		h.Write([]byte("usn\x00" + box + "\x00" + usn))
 	case len(e.Raw) > 0:
 		h.Write([]byte("raw\x00"))
 		h.Write(e.Raw)
@@ -65,6 +71,13 @@ func claimBase(e *feed.Event) string {
 	}
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// usnOK reports whether a CUNI event carries its mailbox and USN.
+func usnOK(e *feed.Event) bool {
+	box, okb := e.Get("mailboxId")
+	usn, oku := e.Get("USN")
+	return okb && oku && box != "" && usn != ""
 }
 
 // claimEvent gives the outputs of one event their claims: base:index, except a call's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
+	"github.com/umli/umli/umsys/cuni"
 	"github.com/umli/umli/umsys/feed"
 )
 
@@ -214,5 +216,63 @@ func TestPeersExpiryRacesLateEvent(t *testing.T) {
 					c.path, expirerFirst, strings.Join(got, "\n"), strings.Join(refs[0], "\n"), strings.Join(refs[1], "\n"))
 			}
 		}
+	}
+}
+
+// TestPeersWebhookAndCUNIOnce: two instances receiving the same webhook JSON notification
+// (same "id"; the bodies may differ, for example in a delivery attempt counter) and the same
+// CUNI notifications (one per subscription: the bodies differ in the subscription, mailbox
+// and USN are the same) deliver each record once, as one instance does.
+func TestPeersWebhookAndCUNIOnce(t *testing.T) {
+	srv := testredis.Start(t)
+	line := []byte(`{"time":1714558532,"category":"message","event":"deposit","status":"operation-succeeded","trigger":"user","box":"1000@example.net","originating":{"e164":"+15550001000"},"terminating":{"sip":"sip:1000@example.net"}}`)
+	webhook := func(attempt string) *feed.Event {
+		// As jsonfeed.Flatten gives it (jsonfeed imports this package, so not called here).
+		hs := []feed.Header{{Name: "time", Value: "1714558532"}, {Name: "category", Value: "message"},
+			{Name: "event", Value: "deposit"}, {Name: "status", Value: "operation-succeeded"}, {Name: "trigger", Value: "user"},
+			{Name: "box", Value: "1000@example.net"}, {Name: "originating.e164", Value: "+15550001000"},
+			{Name: "terminating.sip", Value: "sip:1000@example.net"}}
+		hs = append(hs, feed.Header{Name: "id", Value: "evt-42"}, feed.Header{Name: "attempt", Value: attempt})
+		return &feed.Event{Dialect: feed.JSON, Source: "hook-1", Headers: hs, Raw: append([]byte(`{"id":"evt-42","attempt":"`+attempt+`",`), line[1:]...)}
+	}
+	cuniXML, err := os.ReadFile("../translate/testdata/cuni/deposit-save-delete.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cuniFor := func(sub string) []*feed.Event {
+		evs, err := cuni.Events(cuniXML, "cuc", time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			e.Raw = append(slices.Clone(e.Raw), sub...) // each subscription's own body
+		}
+		return evs
+	}
+	cases := []struct {
+		name string
+		a, b []*feed.Event
+	}{
+		{"webhook", []*feed.Event{webhook("1")}, []*feed.Event{webhook("2")}},
+		{"cuni", cuniFor("sub-a"), cuniFor("sub-b")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ref, refView := peerSystem(t, srv.Addr, -1)
+			handleAll(t, ref[0], c.a)
+			want := refView.records()
+			if len(want) == 0 {
+				t.Fatal("one instance delivered nothing")
+			}
+			ads, view := peerSystem(t, srv.Addr, -1, -1)
+			for i := range c.a {
+				handleAll(t, ads[1], c.b[i:i+1])
+				handleAll(t, ads[0], c.a[i:i+1])
+			}
+			got := view.records()
+			if len(got) != len(want) {
+				t.Fatalf("two instances delivered %d records, one instance %d", len(got), len(want))
+			}
+		})
 	}
 }
