@@ -106,16 +106,16 @@ func (l *LEMF) accept(log zerolog.Logger, h hi, frame []byte, p *etsi.PSPDU) (ke
 	st.PDUs++
 	st.Bytes += int64(len(frame))
 
-	duplicate := false
+	rep := fresh
 	switch {
 	case p.Payload.IRI != nil:
-		duplicate = l.trackSeq(seqKey{cinKey: ck}, p.Header.SequenceNumber)
-		if !duplicate {
+		rep = l.trackSeq(seqKey{cinKey: ck}, p.Header.SequenceNumber, frame)
+		if rep == fresh {
 			l.addEvents(ck, p.Payload.IRI)
 		}
 	case p.Payload.CC != nil:
-		duplicate = l.trackSeq(seqKey{cinKey: ck, cc: true}, p.Header.SequenceNumber)
-		if !duplicate {
+		rep = l.trackSeq(seqKey{cinKey: ck, cc: true}, p.Header.SequenceNumber, frame)
+		if rep == fresh {
 			l.addContent(log, ck, p.Payload.CC)
 		}
 	case p.Payload.TRI != nil:
@@ -124,11 +124,17 @@ func (l *LEMF) accept(log zerolog.Logger, h hi, frame []byte, p *etsi.PSPDU) (ke
 			st.KeepAlives++
 		}
 	}
-	if duplicate {
-		log.Debug().Int64("offset", off).Uint32("seq", p.Header.SequenceNumber).Msg("duplicate PDU")
+	switch rep {
+	case retransmission:
+		log.Debug().Int64("offset", off).Uint32("seq", p.Header.SequenceNumber).Msg("retransmitted PDU")
+	case conflict:
+		// No identities: the offset finds both copies in the .ber file.
+		log.Warn().Int64("offset", off).Uint32("seq", p.Header.SequenceNumber).
+			Msg("conflicting PDU: sequence number seen before with different bytes; first copy kept")
 	}
 
-	rec := record{HI: h.String(), Offset: off, Received: timestamp(received), PDU: js, Duplicate: duplicate}
+	rec := record{HI: h.String(), Offset: off, Received: timestamp(received), PDU: js,
+		Duplicate: rep != fresh, Conflict: rep == conflict}
 	if jsErr != nil {
 		rec.PDU = nil
 		rec.Error = fmt.Sprintf("render JSON: %v", jsErr)
@@ -156,14 +162,14 @@ func (l *LEMF) flushLocked(log zerolog.Logger) {
 	}
 }
 
-// trackSeq records a sequence number; true for a duplicate.
-func (l *LEMF) trackSeq(k seqKey, n uint32) bool {
+// trackSeq records a sequence number and the PDU that carried it.
+func (l *LEMF) trackSeq(k seqKey, n uint32, frame []byte) repeat {
 	t, ok := l.seq[k]
 	if !ok {
 		t = &seqTracker{}
 		l.seq[k] = t
 	}
-	return t.add(n)
+	return t.add(n, frame)
 }
 
 func (l *LEMF) addEvents(ck cinKey, iri []etsi.IRIPayload) {

@@ -6,7 +6,7 @@
 // output directory:
 //
 //	hi2.ber, hi3.ber   every byte received on each interface, exactly as received
-//	records.jsonl      one line per PDU: {"hi","offset","received","pdu"[,"duplicate"]}
+//	records.jsonl      one line per PDU: {"hi","offset","received","pdu"[,"duplicate"[,"conflict"]]}
 //	content/           MessagingCC and EmailCC content reassembled per stream
 //	summary.json       per LIID, NE and CIN: events, CC bytes, sequence gaps and duplicates
 //
@@ -15,10 +15,13 @@
 // files are named LIID_NE_CIN_….
 //
 // Sequence numbers are tracked per (LIID, NE, CIN, IRI|CC); TRI PDUs (keep-alives) are not
-// counted. A duplicate is a sequence number seen before (a handover replaying its resend
-// window after a reconnect); it stays in records.jsonl marked "duplicate":true and is not
-// reassembled twice. A gap is a sequence number missing between the lowest and highest
-// seen.
+// counted. A duplicate is a sequence number seen before. It is a retransmission when its
+// PDU is byte-identical to the first copy (a handover replaying its resend window after a
+// reconnect or a crash: allowed) and a conflict otherwise (two different records under one
+// number: something upstream numbered twice; never acceptable). Either stays in
+// records.jsonl marked "duplicate":true (a conflict also "conflict":true), is not counted
+// as an event or reassembled twice, and is counted in the summary; the first copy is the
+// one kept. A gap is a sequence number missing between the lowest and highest seen.
 //
 // MessagingCC content is keyed by (LIID, NE, CIN, event-identifier, content-identifier) and
 // ordered by its sequence-number; a stream is finalized at end-of-sequence or at shutdown.

@@ -206,7 +206,7 @@ func (l *LEMF) Close() error {
 		s := l.summaryLocked()
 		l.closeErr = errors.Join(flushErr, l.out.writeSummary(s))
 		l.log.Info().Int("hi2_pdus", s.HI2.PDUs).Int("hi3_pdus", s.HI3.PDUs).Uint64("gaps", s.Gaps).
-			Int("duplicates", s.Duplicates).Msg("LEMF stopped")
+			Int("duplicates", s.Duplicates).Int("conflicts", s.Conflicts).Msg("LEMF stopped")
 	})
 	return l.closeErr
 }
@@ -268,6 +268,8 @@ func (l *LEMF) summaryLocked() Summary {
 		ss := t.summary()
 		s.Gaps += ss.Gaps
 		s.Duplicates += ss.Duplicates
+		s.Retransmissions += ss.Retransmissions
+		s.Conflicts += ss.Conflicts
 		if k.cc {
 			get(k.cinKey).CC = ss
 		} else {

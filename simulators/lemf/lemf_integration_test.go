@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,7 +36,8 @@ func readRecords(t *testing.T, dir string) []record {
 }
 
 // TestGapsDuplicatesAndKeepAlive plays a handover that loses seq 2, reconnects and
-// replays its resend window (seq 3 and 4) before going on; it keeps alive in between.
+// replays its resend window (seq 3 and 4, byte for byte: retransmissions) before going on;
+// it keeps alive in between.
 func TestGapsDuplicatesAndKeepAlive(t *testing.T) {
 	l := startLEMF(t, Config{})
 	a2, _ := l.Addrs()
@@ -56,21 +59,22 @@ func TestGapsDuplicatesAndKeepAlive(t *testing.T) {
 	_ = first.Close()
 
 	second := dial(t, a2)
-	for _, seq := range []uint32{3, 4, 5} {
-		push(second, iriPDU("LIID-A", 5, seq, etsi.BoxLogout, seq))
+	for _, seq := range []uint32{3, 4} {
+		push(second, iriPDU("LIID-A", 5, seq, etsi.BoxLogin, seq))
 	}
+	push(second, iriPDU("LIID-A", 5, 5, etsi.BoxLogout, 5))
 	l.waitPDUs(t, 8, 0)
 	l.shutdown(t)
 
 	s := l.Summary()
-	if s.Gaps != 1 || s.Duplicates != 2 || s.HI2.PDUs != 8 || s.HI2.KeepAlives != 1 || s.HI2.Connections != 2 || s.HI2.DecodeErrors != 0 {
+	if s.Gaps != 1 || s.Duplicates != 2 || s.Retransmissions != 2 || s.Conflicts != 0 || s.HI2.PDUs != 8 || s.HI2.KeepAlives != 1 || s.HI2.Connections != 2 || s.HI2.DecodeErrors != 0 {
 		t.Fatalf("summary totals %+v", s)
 	}
 	if len(s.LIIDs) != 1 || len(s.LIIDs[0].CINs) != 1 {
 		t.Fatalf("summary LIIDs %+v", s.LIIDs)
 	}
 	cin := s.LIIDs[0].CINs[0]
-	wantIRI := SequenceSummary{PDUs: 7, Lowest: 0, Highest: 5, Gaps: 1, Missing: []SeqRange{{2, 2}}, Duplicates: 2}
+	wantIRI := SequenceSummary{PDUs: 7, Lowest: 0, Highest: 5, Gaps: 1, Missing: []SeqRange{{2, 2}}, Duplicates: 2, Retransmissions: 2}
 	if !reflect.DeepEqual(cin.IRI, wantIRI) || cin.CC.PDUs != 0 {
 		t.Errorf("IRI %+v, want %+v; CC %+v", cin.IRI, wantIRI, cin.CC)
 	}
@@ -101,7 +105,7 @@ func TestGapsDuplicatesAndKeepAlive(t *testing.T) {
 	off := int64(0)
 	for i, r := range recs {
 		wantDup := i == 5 || i == 6
-		if r.HI != "HI2" || r.Offset != off || r.Duplicate != wantDup || len(r.PDU) == 0 || r.Error != "" ||
+		if r.HI != "HI2" || r.Offset != off || r.Duplicate != wantDup || r.Conflict || len(r.PDU) == 0 || r.Error != "" ||
 			r.Received != "2026-11-23T10:00:00Z" {
 			t.Errorf("record %d = %+v (offset want %d, duplicate %v)", i, r, off, wantDup)
 		}
@@ -222,6 +226,76 @@ func TestCorruptPDUClosesOnlyItsConnection(t *testing.T) {
 	}
 }
 
+// TestConflictKeptApart: a sequence number repeated with other bytes is a conflict, counted
+// apart from byte-identical retransmissions; the first copy is the one kept, on HI2 (the
+// event) and on HI3 (the content), and both copies stay in the .ber file and records.
+func TestConflictKeptApart(t *testing.T) {
+	l := startLEMF(t, Config{})
+	a2, a3 := l.Addrs()
+	c2, c3 := dial(t, a2), dial(t, a3)
+	for _, p := range []etsi.PSPDU{
+		iriPDU("LIID-C", 7, 0, etsi.BoxLogin, 1),
+		iriPDU("LIID-C", 7, 0, etsi.BoxLogout, 1), // conflict
+		iriPDU("LIID-C", 7, 0, etsi.BoxLogin, 1),  // retransmission of the first
+		iriPDU("LIID-C", 7, 1, etsi.BoxLogout, 2),
+	} {
+		send(t, c2, encode(t, p))
+	}
+	chunk := func(b byte) etsi.MessagingCC {
+		return etsi.MessagingCC{EventIdentifier: 1, ContentIdentifier: u32(0), SequenceNumber: u32(0),
+			ContentType: "text/plain", Content: []byte{b, b, b}, EndOfSequence: true}
+	}
+	send(t, c3, encode(t, ccPDU("LIID-C", 7, 0, chunk('a'))))
+	send(t, c3, encode(t, ccPDU("LIID-C", 7, 0, chunk('b')))) // conflict
+	l.waitPDUs(t, 4, 2)
+	l.shutdown(t)
+
+	s := l.Summary()
+	if s.Gaps != 0 || s.Duplicates != 3 || s.Retransmissions != 1 || s.Conflicts != 2 {
+		t.Fatalf("totals: gaps %d, duplicates %d, retransmissions %d, conflicts %d; want 0, 3, 1, 2",
+			s.Gaps, s.Duplicates, s.Retransmissions, s.Conflicts)
+	}
+	cin := s.LIIDs[0].CINs[0]
+	if cin.IRI.Retransmissions != 1 || cin.IRI.Conflicts != 1 || cin.CC.Retransmissions != 0 || cin.CC.Conflicts != 1 {
+		t.Errorf("IRI %+v, CC %+v", cin.IRI, cin.CC)
+	}
+	var cats []string
+	for _, e := range cin.Events {
+		cats = append(cats, e.Category)
+	}
+	want := []string{"message-box:" + fmt.Sprint(etsi.BoxLogin), "message-box:" + fmt.Sprint(etsi.BoxLogout)}
+	if !reflect.DeepEqual(cats, want) {
+		t.Errorf("events %v, want the first copy of 0 and then 1: %v", cats, want)
+	}
+	if len(cin.Content) != 1 {
+		t.Fatalf("content %+v", cin.Content)
+	}
+	b, err := os.ReadFile(filepath.Join(l.dir, cin.Content[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != "aaa" {
+		t.Errorf("content %q, want the first copy %q", b, "aaa")
+	}
+	var marks []string
+	for _, r := range readRecords(t, l.dir) {
+		marks = append(marks, fmt.Sprintf("%s dup=%v conflict=%v", r.HI, r.Duplicate, r.Conflict))
+	}
+	slices.Sort(marks)
+	wantMarks := []string{"HI2 dup=false conflict=false", "HI2 dup=false conflict=false", "HI2 dup=true conflict=false",
+		"HI2 dup=true conflict=true", "HI3 dup=false conflict=false", "HI3 dup=true conflict=true"}
+	if !reflect.DeepEqual(marks, wantMarks) {
+		t.Errorf("records %v, want %v", marks, wantMarks)
+	}
+	var text bytes.Buffer
+	if err := s.Format(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "(1 retransmissions, 2 conflicts)") {
+		t.Errorf("formatted summary lacks the split:\n%s", text.String())
+	}
+}
+
 // TestEmailCCAppendedOverHI3 sends a message in two EmailCC PDUs and a replayed one.
 func TestEmailCCAppendedOverHI3(t *testing.T) {
 	l := startLEMF(t, Config{})
@@ -245,7 +319,7 @@ func TestEmailCCAppendedOverHI3(t *testing.T) {
 		t.Errorf("message %q; the replayed PDU must not be appended twice", b)
 	}
 	cin := l.Summary().LIIDs[0].CINs[0]
-	if cin.CC.Duplicates != 1 || len(cin.Content) != 1 || cin.Content[0].Bytes != int64(len(b)) || !cin.Content[0].Complete {
+	if cin.CC.Duplicates != 1 || cin.CC.Retransmissions != 1 || len(cin.Content) != 1 || cin.Content[0].Bytes != int64(len(b)) || !cin.Content[0].Complete {
 		t.Errorf("CIN summary %+v", cin)
 	}
 }

@@ -47,6 +47,8 @@ type record struct {
 	Received  string          `json:"received"`
 	PDU       json.RawMessage `json:"pdu,omitempty"`
 	Duplicate bool            `json:"duplicate,omitempty"`
+	// Conflict marks a duplicate whose bytes differ from the first copy's.
+	Conflict bool `json:"conflict,omitempty"`
 	// Error is set for bytes that could not be decoded (PDU is then absent).
 	Error string `json:"error,omitempty"`
 }

@@ -15,9 +15,11 @@ type Summary struct {
 	HI2   InterfaceStats `json:"hi2"`
 	HI3   InterfaceStats `json:"hi3"`
 	LIIDs []LIIDSummary  `json:"liids"`
-	// Gaps and Duplicates total the per-stream figures.
-	Gaps       uint64 `json:"gaps"`
-	Duplicates int    `json:"duplicates"`
+	// Gaps, Duplicates, Retransmissions and Conflicts total the per-stream figures.
+	Gaps            uint64 `json:"gaps"`
+	Duplicates      int    `json:"duplicates"`
+	Retransmissions int    `json:"retransmissions"`
+	Conflicts       int    `json:"conflicts"`
 	// Strict reports that PDUs were checked against the ASN.1 constraints (Config.Strict).
 	Strict bool `json:"strict,omitempty"`
 }
@@ -129,7 +131,8 @@ func (s Summary) Format(w io.Writer) error {
 		fmt.Fprintf(&b, "constraint violations: %d in %d PDUs (HI2 %d, HI3 %d)\n", s.HI2.Violations+s.HI3.Violations,
 			s.HI2.ViolatingPDUs+s.HI3.ViolatingPDUs, s.HI2.Violations, s.HI3.Violations)
 	}
-	fmt.Fprintf(&b, "sequence gaps: %d, duplicates: %d\n", s.Gaps, s.Duplicates)
+	fmt.Fprintf(&b, "sequence gaps: %d, duplicates: %d (%d retransmissions, %d conflicts)\n",
+		s.Gaps, s.Duplicates, s.Retransmissions, s.Conflicts)
 	for _, l := range s.LIIDs {
 		fmt.Fprintf(&b, "LIID %s\n", l.LIID)
 		for _, c := range l.CINs {
@@ -186,6 +189,9 @@ func formatSeq(b *strings.Builder, name string, s SequenceSummary) {
 		return
 	}
 	fmt.Fprintf(b, "    %s: %d PDUs, seq %d..%d, %d missing, %d duplicates", name, s.PDUs, s.Lowest, s.Highest, s.Gaps, s.Duplicates)
+	if s.Conflicts > 0 {
+		fmt.Fprintf(b, " (%d conflicts)", s.Conflicts)
+	}
 	for _, m := range s.Missing {
 		if m.From == m.To {
 			fmt.Fprintf(b, " [%d]", m.From)

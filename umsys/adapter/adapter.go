@@ -214,10 +214,21 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 }
 
+// idle is the translators' idle timeout (the gate forgets calls unseen for longer).
+func (a *Adapter) idle() time.Duration {
+	if d := a.cfg.Translate.IdleTimeout; d > 0 {
+		return d
+	}
+	return 30 * time.Minute
+}
+
 func (a *Adapter) each(ctx context.Context, f func(translate.Translator, []translate.Output) []translate.Output) {
 	for d, l := range a.tr {
 		l.mu.Lock()
 		outs := f(l.tr, nil)
+		if a.cfg.Peers {
+			l.gate.forget(outs, time.Now(), a.idle())
+		}
 		l.mu.Unlock()
 		if a.cfg.Peers {
 			claimExpired(outs, d)

@@ -21,17 +21,17 @@ import (
 // delivers only the first instance's copy (mediation/session claim.go): the claim is taken
 // in the numbering script itself.
 //
-// Event identity: FreeSWITCH Core-UUID + Event-Sequence; JSON the event's "id" field;
-// otherwise (Asterisk, JSON without id, CUNI) a SHA-256 of the event's bytes, which for AMI
+// Event identity: FreeSWITCH Core-UUID + Event-Sequence; JSON (JSON lines and webhook) the
+// event's "id" field; CUNI the mailboxId + USN; otherwise (Asterisk, JSON without id) a SHA-256 of the event's bytes, which for AMI
 // needs timestampevents=yes so that two identical events differ in their Timestamp.
 //
 // A late-joining (restarted) instance must not emit a different inference for a call it saw
-// only partly. The translators open a call's state only on the event that starts the
-// voicemail application (CHANNEL_EXECUTE voicemail, Newexten VoiceMail/VoiceMailMain), so an
-// instance never follows a call whose start it did not see; its peers deliver that call.
-// What remains is inference from state shared between calls (a MessageWaiting routed to a
-// mailbox's open TUI session): for PeerWarmup after start the adapter emits only records of
-// calls it saw open itself and leaves everything else to its peers. That holds only for the
+// only partly: the gate (warmGate) passes a call's records only when this instance saw the
+// call open, so its peers deliver calls begun before it joined. What remains is inference
+// from state shared between calls (a MessageWaiting routed to a mailbox's open TUI
+// session): for PeerWarmup after start the adapter also leaves session-less records to its
+// peers. A call's ending is claimed by the call (claimEndings), so a peer ending it on idle
+// expiry and another on a late event deliver one ending. All of this holds only for the
 // broadcast feeds (ESL, AMI); see broadcastFeed.
 
 // DefaultPeerWarmup is how long a starting instance leaves session-less records to peers.
@@ -53,6 +53,12 @@ func claimBase(e *feed.Event) string {
 		h.Write([]byte("fs\x00" + core + "\x00" + seq))
 	case e.Dialect == feed.JSON && oki && id != "":
 		h.Write([]byte("id\x00" + id))
+	case e.Dialect == feed.CUNI && usnOK(e):
+		// CUNI sends each subscription its own notification (its own subscription
+		// identity in the body); the mailbox and its update sequence number name the change.
+		box, _ := e.Get("mailboxId")
+		usn, _ := e.Get("USN")
+		h.Write([]byte("usn\x00" + box + "\x00" + usn))
 	case len(e.Raw) > 0:
 		h.Write([]byte("raw\x00"))
 		h.Write(e.Raw)
@@ -68,11 +74,20 @@ func claimBase(e *feed.Event) string {
 	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
 
-// claimEvent gives the outputs of one event their claims: base:index.
-func claimEvent(outs []translate.Output, base string) {
+// usnOK reports whether a CUNI event carries its mailbox and USN.
+func usnOK(e *feed.Event) bool {
+	box, okb := e.Get("mailboxId")
+	usn, oku := e.Get("USN")
+	return okb && oku && box != "" && usn != ""
+}
+
+// claimEvent gives the outputs of one event their claims: base:index, except a call's
+// ending (see claimEndings).
+func claimEvent(outs []translate.Output, base string, dialect feed.Dialect) {
 	for i := range outs {
 		outs[i].Record.Claim = base + ":" + strconv.Itoa(i)
 	}
+	claimEndings(outs, dialect)
 }
 
 // claimExpired gives the outputs of an idle expiry their claims. Peers expire a call at
@@ -81,11 +96,11 @@ func claimExpired(outs []translate.Output, dialect feed.Dialect) {
 	n := map[string]int{}
 	for i := range outs {
 		r := &outs[i].Record
-		k := string(dialect) + "\x00" + r.Source + "\x00" + r.CorrelationKey
-		h := sha256.Sum256([]byte(k))
-		r.Claim = "x" + hex.EncodeToString(h[:16]) + ":" + strconv.Itoa(n[k])
+		k := callClaim(dialect, r)
+		r.Claim = k + ":" + strconv.Itoa(n[k])
 		n[k]++
 	}
+	claimEndings(outs, dialect)
 }
 
 // broadcastFeed tells whether every peer sees every event of dialect d: an ESL or AMI
@@ -97,35 +112,99 @@ func broadcastFeed(d feed.Dialect) bool {
 	return d == feed.FreeSWITCH || d == feed.Asterisk
 }
 
-// warmGate keeps, for PeerWarmup after start, only records of calls this instance saw
-// open; guarded by the dialect's lock.
-type warmGate struct {
-	until  time.Time
-	opened map[string]bool // correlation keys opened since start
+// callClaim names the call of r across instances.
+func callClaim(dialect feed.Dialect, r *record.Record) string {
+	h := sha256.Sum256([]byte(string(dialect) + "\x00" + r.Source + "\x00" + r.CorrelationKey))
+	return "x" + hex.EncodeToString(h[:16])
 }
 
-// filter drops, while warming up, the outputs a peer may infer differently.
+// claimEndings names a call's ending alike however it came about: the Close record of a
+// call and the records of the same call just before it in one batch (what finalising
+// settles: an interrupted playback, unconfirmed key presses, a slamdown) are claimed by
+// the call and their distance from the Close (x<call>:e0 is the Close). One peer may end
+// a call on idle expiry while another ends it on a late hang-up event: the claims are the
+// same, so the LEMF gets one ending, never two.
+func claimEndings(outs []translate.Output, dialect feed.Dialect) {
+	for i := range outs {
+		r := &outs[i].Record
+		if r.Boundary != record.Close || r.CorrelationKey == "" {
+			continue
+		}
+		call := callClaim(dialect, r)
+		d := 0
+		for j := i; j >= 0; j-- {
+			o := &outs[j].Record
+			if o.CorrelationKey != r.CorrelationKey || o.Source != r.Source || (j < i && o.Boundary != record.Continue) {
+				break
+			}
+			o.Claim = call + ":e" + strconv.Itoa(d)
+			d++
+		}
+	}
+}
+
+// warmGate decides which records an instance leaves to its peers; guarded by the
+// dialect's lock. A call's records (Continue/Close under a correlation key) pass only when
+// this instance saw the call open, always: an instance that joined mid-call would infer
+// its tail differently (without the caller, the box, the menu state), and a peer that
+// saw it whole delivers it. Session-less records pass once PeerWarmup has elapsed. On a
+// point-to-point feed (not broadcast) the gate passes everything: the instance that got
+// an event is the only one that can deliver it.
+type warmGate struct {
+	broadcast bool // the gate applies (see broadcastFeed)
+	until     time.Time
+	opened    map[string]time.Time // correlation keys of calls opened since start, last seen
+}
+
+// filter drops the outputs a peer may infer differently.
 func (g *warmGate) filter(outs []translate.Output, now time.Time) (kept []translate.Output, dropped int) {
-	if g.until.IsZero() || !now.Before(g.until) {
-		g.opened = nil
+	if !g.broadcast {
 		return outs, 0
 	}
 	if g.opened == nil {
-		g.opened = map[string]bool{}
+		g.opened = map[string]time.Time{}
 	}
+	warming := !g.until.IsZero() && now.Before(g.until)
 	kept = outs[:0]
 	for _, o := range outs {
 		r := &o.Record
 		if r.Boundary == record.Open && r.CorrelationKey != "" {
-			g.opened[r.CorrelationKey] = true
+			g.opened[r.CorrelationKey] = now
 		}
-		if r.CorrelationKey != "" && g.opened[r.CorrelationKey] && r.Boundary != record.Standalone {
+		var pass bool
+		switch {
+		case r.CorrelationKey != "" && r.Boundary != record.Standalone:
+			_, pass = g.opened[r.CorrelationKey]
+			if pass {
+				g.opened[r.CorrelationKey] = now
+			}
+		default:
+			pass = !warming
+		}
+		if r.Boundary == record.Close {
+			delete(g.opened, r.CorrelationKey)
+		}
+		if pass {
 			kept = append(kept, o)
 			continue
 		}
 		dropped++
 	}
 	return kept, dropped
+}
+
+// forget drops the calls of expired outputs and, as a bound, calls not seen for idle.
+func (g *warmGate) forget(outs []translate.Output, now time.Time, idle time.Duration) {
+	for i := range outs {
+		if r := &outs[i].Record; r.Boundary == record.Close {
+			delete(g.opened, r.CorrelationKey)
+		}
+	}
+	for k, t := range g.opened {
+		if now.Sub(t) > idle {
+			delete(g.opened, k)
+		}
+	}
 }
 
 // setupPeers arms the warm-up and its metric when Peers is set.
@@ -137,12 +216,14 @@ func (a *Adapter) setupPeers() error {
 	if w == 0 {
 		w = DefaultPeerWarmup
 	}
-	if w > 0 {
-		until := time.Now().Add(w)
-		for d, l := range a.tr {
-			if broadcastFeed(d) {
-				l.gate.until = until
-			}
+	until := time.Now().Add(w)
+	for d, l := range a.tr {
+		if !broadcastFeed(d) {
+			continue
+		}
+		l.gate.broadcast = true
+		if w > 0 {
+			l.gate.until = until
 		}
 	}
 	a.deferred = prometheus.NewCounter(prometheus.CounterOpts{
@@ -163,7 +244,7 @@ func (a *Adapter) claimAndGate(l *locked, outs []translate.Output, e *feed.Event
 	if len(outs) == 0 {
 		return outs
 	}
-	claimEvent(outs, claimBase(e))
+	claimEvent(outs, claimBase(e), e.Dialect)
 	kept, dropped := l.gate.filter(outs, time.Now())
 	if dropped > 0 {
 		a.deferred.Add(float64(dropped))
