@@ -20,6 +20,7 @@ import (
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/proxy"
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
@@ -279,12 +280,12 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	mux.Handle(p, hh)
 	// net/http's own complaints (TLS handshakes, bad requests) go through the redacted log.
 	errLog := stdlog.New(log.With().Str("component", "webhook-http").Str("source", w.Source).Logger(), "", 0)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+	srv := httpguard.Server(mux, httpLimits(w.HTTP), errLog)
 	ln, err := net.Listen("tcp", w.Listen)
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
-	ln = acceptWrap(ln, "webhook "+w.Source, g.reg, log) // raw TCP, before TLS
+	ln = acceptWrap(ln, "webhook "+w.Source, g.reg, log, w.ConnLimitsFile) // raw TCP, before TLS
 	if ln, err = ingestTLS(ln, "webhook "+w.Source, w.TLS, g.audit, g.reg, log); err != nil {
 		return fmt.Errorf("umsys %w", err)
 	}
