@@ -71,7 +71,7 @@ umsys:
       maxConnsPerPeer: 400
       http: {readHeaderTimeout: 2s, readTimeout: %s, writeTimeout: 10s, idleTimeout: %s}
   jsonLines:
-    - {source: lines-um-1, listen: "%s", maxConns: 1100, maxConnsPerPeer: 1100}
+    - {source: lines-um-1, listen: "%s", maxConns: 1100, maxConnsPerPeer: 1100, maxBufferedBytes: 8388608}
 %s`, r.metrics, srv.Addr, hi2, hi3, hostileTarget, r.hook, tokenFile, r.readTimeout, r.idleTimeout, r.lines, extra))
 	r.p = runConfig(t, bin, cfgPath)
 	return r
@@ -243,4 +243,107 @@ func trickle(addr string, giveUp time.Duration) (x struct {
 			}
 		}
 	}
+}
+
+// rssBytes reads VmRSS of pid from /proc.
+func rssBytes(t *testing.T, pid int) int64 {
+	t.Helper()
+	s := readFile(t, fmt.Sprintf("/proc/%d/status", pid))
+	m := regexp.MustCompile(`(?m)^VmRSS:\s+(\d+) kB`).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no VmRSS in /proc/%d/status", pid)
+	}
+	kb, _ := strconv.ParseInt(m[1], 10, 64)
+	return kb << 10
+}
+
+// Documented in OPERATIONS.md "Hostile peers": an open JSON-lines connection holding
+// a partial line of up to FreeLineBytes costs at most perConnBound of umli's memory;
+// longer partial lines draw on maxBufferedBytes (all connections together).
+const (
+	perConnBound     = 64 << 10
+	maxBufferedBytes = 8 << 20
+)
+
+// TestRunJSONLinesSlowConnections: 1,000 connections each holding a 3 KiB partial
+// line, plus 20 each pushing a 1 MiB partial line, grow umli's RSS by less than
+// 1,000 x perConnBound + 2 x maxBufferedBytes (the issue measured ~1.9 MB per
+// connection before); most of the 1 MiB pushers are closed for the budget
+// (counted), connections beyond maxConns are refused (counted), and a target deposit
+// on a fresh connection reaches the LEMF during the flood and after it.
+func TestRunJSONLinesSlowConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the umli binary")
+	}
+	r := startHostileRig(t, "")
+	before := rssBytes(t, r.p.cmd.Process.Pid)
+	const slow = 1000
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	partial := `{"session": "slow", "box": "9999@elsewhere.example", "pad": "` + strings.Repeat("p", 3<<10)
+	for i := range slow {
+		c, err := net.Dial("tcp", r.lines)
+		if err != nil {
+			t.Fatalf("slow connection %d: %v", i, err)
+		}
+		conns = append(conns, c)
+		if _, err := io.WriteString(c, partial); err != nil {
+			t.Fatalf("slow connection %d: %v", i, err)
+		}
+	}
+	var wg sync.WaitGroup
+	big := partial + strings.Repeat("q", 1<<20-len(partial)-100)
+	for range 20 {
+		c, err := net.Dial("tcp", r.lines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _ = io.WriteString(c, big) }()
+	}
+	wg.Wait()
+	send := func(session string) {
+		c, err := net.Dial("tcp", r.lines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := io.WriteString(c, depositLine(session)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("lines-during")
+	waitUntil(t, "the deposit sent during the flood at the LEMF", func() bool { return r.deposits() >= 1 })
+	waitUntil(t, "the 1 MiB pushers closed for the budget", func() bool {
+		return r.metric(t, `umli_feed_frame_errors_total{dialect="json",kind="buffer-budget",source="lines-um-1"}`) >= 10
+	})
+	during := rssBytes(t, r.p.cmd.Process.Pid)
+	bound := int64(slow*perConnBound + 2*maxBufferedBytes)
+	t.Logf("umli RSS %d MiB before, %d MiB with %d slow connections (growth %d KiB, bound %d KiB)",
+		before>>20, during>>20, slow, (during-before)>>10, bound>>10)
+	if during-before > bound {
+		t.Errorf("RSS grew by %d KiB with %d slow connections, bound %d KiB", (during-before)>>10, slow, bound>>10)
+	}
+	// maxConns is 1,100: the 1,021 open plus more reach it; the excess is refused.
+	for range 100 {
+		c, err := net.Dial("tcp", r.lines)
+		if err == nil {
+			conns = append(conns, c)
+		}
+	}
+	waitUntil(t, "connections beyond maxConns refused and counted", func() bool {
+		return r.metric(t, `umli_accept_refused_total{cap="listener",listener="jsonLines lines-um-1"}`) >= 1
+	})
+	for _, c := range conns {
+		c.Close()
+	}
+	conns = nil
+	send("lines-after")
+	waitUntil(t, "the deposit sent after the flood at the LEMF", func() bool { return r.deposits() >= 2 })
+	r.p.terminate(t)
 }

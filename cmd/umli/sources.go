@@ -225,7 +225,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 	}
 	for _, l := range u.JSONLines {
 		s, err := jsonfeed.NewLineServer(jsonfeed.LineConfig{Source: l.Source, IdleTimeout: l.IdleTimeout, Logger: log, Metrics: fm,
-			Durable: durableHandler(ctx, ad)}, h)
+			MaxLineBytes: l.MaxLineBytes, MaxBufferedBytes: l.MaxBufferedBytes, Durable: durableHandler(ctx, ad)}, h)
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
@@ -233,7 +233,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
-		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log)
+		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log, l.ConnLimitsFile)
 		if ln, err = ingestTLS(ln, "jsonLines "+l.Source, l.TLS, g.audit, reg, log); err != nil {
 			return fmt.Errorf("umsys %w", err)
 		}
