@@ -6,16 +6,48 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/netaccept"
+	"github.com/umli/umli/mediation/config"
+)
+
+// Connection caps of a TCP listener when its configuration sets none: a UM
+// platform holds a handful of feed connections, an attacker thousands.
+const (
+	defaultMaxConns        = 256
+	defaultMaxConnsPerPeer = 64
 )
 
 // acceptWrap wraps a raw TCP listener so accept errors back off instead of ending
 // umli, with its counters on reg (the packages' own Serve then keeps this wrapper).
-func acceptWrap(ln net.Listener, name string, reg *prometheus.Registry, log zerolog.Logger) net.Listener {
+// caps (optional) bound its connections; zero fields take the defaults above.
+func acceptWrap(ln net.Listener, name string, reg *prometheus.Registry, log zerolog.Logger, caps ...config.ConnLimitsFile) net.Listener {
 	m, err := netaccept.NewMetrics(reg)
 	if err != nil {
 		log.Warn().Err(err).Str("listener", name).Msg("netaccept: metrics not registered")
 		m = nil
 	}
-	return netaccept.Wrap(ln, netaccept.Config{Name: name, Logger: log, Metrics: m})
+	c := netaccept.Config{Name: name, Logger: log, Metrics: m}
+	if len(caps) > 0 {
+		c.MaxConns, c.MaxPerPeer = connCaps(caps[0])
+	}
+	return netaccept.Wrap(ln, c)
+}
+
+// connCaps applies the defaults to l.
+func connCaps(l config.ConnLimitsFile) (maxConns, perPeer int) {
+	maxConns, perPeer = l.MaxConns, l.MaxConnsPerPeer
+	if maxConns == 0 {
+		maxConns = defaultMaxConns
+	}
+	if perPeer == 0 {
+		perPeer = min(defaultMaxConnsPerPeer, maxConns)
+	}
+	return maxConns, perPeer
+}
+
+// httpLimits maps a listener's http: block onto httpguard's limits.
+func httpLimits(h config.HTTPLimitsFile) httpguard.Limits {
+	return httpguard.Limits{ReadHeaderTimeout: h.ReadHeaderTimeout, ReadTimeout: h.ReadTimeout,
+		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout, MaxHeaderBytes: h.MaxHeaderBytes}.WithDefaults()
 }

@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/internal/tlsauth"
 	"github.com/umli/umli/mediation/audit"
@@ -76,12 +78,16 @@ func countBadToken(h http.Handler, name string, al *audit.Log, reg *prometheus.R
 		return nil, err
 	}
 	aud := ingestAudit{al, log}
+	every := httpguard.NewEvery(10 * time.Second)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(sw, r)
 		if sw.code == http.StatusUnauthorized {
+			// Every refusal is counted and audited; the log line is rate-limited.
 			m.Refused(name, tlsauth.ReasonToken).Inc()
-			log.Warn().Str("listener", name).Str("peer", r.RemoteAddr).Str("reason", tlsauth.ReasonToken).Msg("ingest peer refused")
+			if ok, n := every.Allow(); ok {
+				log.Warn().Str("listener", name).Str("peer", r.RemoteAddr).Str("reason", tlsauth.ReasonToken).Int("suppressed", n).Msg("ingest peer refused")
+			}
 			aud.IngestPeer(name, r.RemoteAddr, "", false, tlsauth.ReasonToken)
 		}
 	}), nil
@@ -98,6 +104,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (read deadline, flush).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // amiTLS builds the client TLS for an Asterisk manager (nil t: plaintext).
 func amiTLS(t *config.TLSFile) (*tls.Config, error) {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/cli"
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
@@ -178,8 +179,9 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 		}
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-		go func() { _ = srv.Serve(ln) }()
+		srv := httpguard.Server(mux, httpLimits(cfg.Metrics.HTTP), nil)
+		mln := acceptWrap(ln, "metrics", reg, log, config.ConnLimitsFile{})
+		go func() { _ = srv.Serve(mln) }()
 		defer srv.Close()
 		log.Info().Str("listen", ln.Addr().String()).Msg("metrics on /metrics")
 	}

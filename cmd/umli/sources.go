@@ -20,6 +20,7 @@ import (
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/proxy"
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
@@ -224,7 +225,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 	}
 	for _, l := range u.JSONLines {
 		s, err := jsonfeed.NewLineServer(jsonfeed.LineConfig{Source: l.Source, IdleTimeout: l.IdleTimeout, Logger: log, Metrics: fm,
-			Durable: durableHandler(ctx, ad)}, h)
+			MaxLineBytes: l.MaxLineBytes, MaxBufferedBytes: l.MaxBufferedBytes, Durable: durableHandler(ctx, ad)}, h)
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
@@ -232,7 +233,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
-		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log)
+		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log, l.ConnLimitsFile)
 		if ln, err = ingestTLS(ln, "jsonLines "+l.Source, l.TLS, g.audit, reg, log); err != nil {
 			return fmt.Errorf("umsys %w", err)
 		}
@@ -279,12 +280,12 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	mux.Handle(p, hh)
 	// net/http's own complaints (TLS handshakes, bad requests) go through the redacted log.
 	errLog := stdlog.New(log.With().Str("component", "webhook-http").Str("source", w.Source).Logger(), "", 0)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+	srv := httpguard.Server(mux, httpLimits(w.HTTP), errLog)
 	ln, err := net.Listen("tcp", w.Listen)
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
-	ln = acceptWrap(ln, "webhook "+w.Source, g.reg, log) // raw TCP, before TLS
+	ln = acceptWrap(ln, "webhook "+w.Source, g.reg, log, w.ConnLimitsFile) // raw TCP, before TLS
 	if ln, err = ingestTLS(ln, "webhook "+w.Source, w.TLS, g.audit, g.reg, log); err != nil {
 		return fmt.Errorf("umsys %w", err)
 	}

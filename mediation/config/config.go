@@ -209,6 +209,12 @@ func (c *Config) check(p *problems) {
 			p.addf(path("metrics", "listen"), "metrics.listen: %v", err)
 		}
 	}
+	checkHTTPLimits(p, path("metrics"), "metrics", f.Metrics.HTTP)
+	if f.Limits.ReserveDescriptors < 0 {
+		p.addf(path("limits", "reserveDescriptors"), "limits.reserveDescriptors must not be negative")
+	} else if f.Limits.ReserveDescriptors == 0 {
+		f.Limits.ReserveDescriptors = DefaultReserveDescriptors
+	}
 	if len(f.Redis.Addrs) == 0 {
 		f.Redis.Addrs = []string{DefaultRedisAddr}
 	}

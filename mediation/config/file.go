@@ -34,6 +34,8 @@ type File struct {
 	RTP   *RTPFile   `yaml:"rtp"`
 	X1    *X1File    `yaml:"x1"`
 	Audit AuditFile  `yaml:"audit"`
+	// Limits are process-wide resource limits (limits.go).
+	Limits LimitsFile `yaml:"limits"`
 }
 
 // LogFile configures logging.
@@ -46,6 +48,8 @@ type LogFile struct {
 type MetricsFile struct {
 	// Listen is host:port for /metrics; empty disables it.
 	Listen string `yaml:"listen"`
+	// HTTP bounds the listener's timeouts and header size.
+	HTTP HTTPLimitsFile `yaml:"http"`
 }
 
 // RedisFile configures the Redis connection (single node, Sentinel or Cluster).

@@ -60,6 +60,14 @@ type JSONLinesFile struct {
 	// TLS (cert, key) serves TLS; ca, when set, is the CA peers' client certificates
 	// must chain to (mutual TLS): without one a peer is refused before a byte is parsed.
 	TLS *TLSFile `yaml:"tls"`
+	// MaxConns (default 256) and MaxConnsPerPeer (default 64) cap connections.
+	ConnLimitsFile `yaml:",inline"`
+	// MaxLineBytes bounds one line (default 1 MiB); longer lines are skipped.
+	MaxLineBytes int `yaml:"maxLineBytes"`
+	// MaxBufferedBytes bounds the bytes all connections of the listener hold in
+	// partial lines beyond 4 KiB each (default 64 MiB); a connection that needs more
+	// is closed.
+	MaxBufferedBytes int64 `yaml:"maxBufferedBytes"`
 }
 
 // WebhookFile is one HTTP(S) webhook listener.
@@ -73,6 +81,10 @@ type WebhookFile struct {
 	// TLS, with cert and key, serves HTTPS; ca, when set, requires client certificates
 	// chained to it (mutual TLS) besides the bearer token.
 	TLS *TLSFile `yaml:"tls"`
+	// HTTP bounds the listener's timeouts and header size.
+	HTTP HTTPLimitsFile `yaml:"http"`
+	// MaxConns (default 256) and MaxConnsPerPeer (default 64) cap connections.
+	ConnLimitsFile `yaml:",inline"`
 }
 
 // EmailFile configures the e-mail taps.
@@ -234,6 +246,10 @@ func (c *Config) checkSources(p *problems) {
 			at, what := path("umsys", "jsonLines", i), "umsys.jsonLines["+strconv.Itoa(i)+"]"
 			src(at, what, l.Source)
 			addr(at, "listen", what, l.Listen, true)
+			checkConnLimits(p, at, what, l.ConnLimitsFile)
+			if l.MaxLineBytes < 0 || l.MaxBufferedBytes < 0 {
+				p.addf(append(at, "maxLineBytes"), "%s: maxLineBytes and maxBufferedBytes must not be negative", what)
+			}
 			if l.TLS != nil {
 				if l.TLS.Cert == "" || l.TLS.Key == "" {
 					p.addf(append(at, "tls"), "%s: tls: cert and key required", what)

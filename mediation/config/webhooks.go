@@ -14,6 +14,8 @@ func checkWebhooks(p *problems, kind string, ls []WebhookFile, src func([]any, s
 		src(at, what, w.Source)
 		addr(at, "listen", what, w.Listen, true)
 		file(at, "tokenFile", what, w.TokenFile, true)
+		checkHTTPLimits(p, at, what, w.HTTP)
+		checkConnLimits(p, at, what, w.ConnLimitsFile)
 		if w.Path != "" && !strings.HasPrefix(w.Path, "/") {
 			p.addf(append(at, "path"), "%s: path %q must start with /", what, w.Path)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/mediation/warrant"
@@ -70,6 +71,8 @@ func RunService(ctx context.Context, cfg ServiceConfig, al *audit.Log, rdb redis
 		if err != nil {
 			return fmt.Errorf("x1: listen %s: %w", cfg.Listen, err)
 		}
+		// Accept errors (EMFILE & co.) back off instead of ending X1; peers are few.
+		ln = netaccept.Wrap(ln, netaccept.Config{Name: "x1", Logger: log, MaxConns: 64, MaxPerPeer: 16})
 		log.Info().Str("listen", ln.Addr().String()).Msg("x1: serving over mutual TLS")
 		n++
 		go func() { errc <- srv.Serve(ctx, ln, tlsConf) }()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -19,6 +20,22 @@ import (
 
 // DefaultMaxLineBytes bounds one JSON line.
 const DefaultMaxLineBytes = 1 << 20
+
+// DefaultMaxBufferedBytes bounds what all connections of a server hold in partial
+// lines beyond FreeLineBytes each.
+const DefaultMaxBufferedBytes = 64 << 20
+
+// FreeLineBytes is what one connection may buffer of a partial line without drawing
+// on the server's MaxBufferedBytes; readBufferBytes is its read buffer. Together
+// with the goroutine they bound an idle or trickling connection to a few tens of KiB.
+const (
+	FreeLineBytes   = 4 << 10
+	readBufferBytes = 4 << 10
+)
+
+// ErrBufferBudget: the server's MaxBufferedBytes is taken by other connections'
+// partial lines; the connection that needed more was closed.
+var ErrBufferBudget = errors.New("jsonfeed: buffered-bytes budget exhausted")
 
 // ErrLineTooLong: a line exceeded MaxLineBytes; it was skipped.
 var ErrLineTooLong = errors.New("jsonfeed: line too long")
@@ -44,6 +61,10 @@ type LineConfig struct {
 	Source string
 	// MaxLineBytes bounds one line (default DefaultMaxLineBytes).
 	MaxLineBytes int
+	// MaxBufferedBytes bounds the partial-line bytes all connections hold beyond
+	// FreeLineBytes each (default DefaultMaxBufferedBytes): a connection that needs
+	// more than is left is closed, so slow peers cannot grow memory without bound.
+	MaxBufferedBytes int64
 	// IdleTimeout closes a connection that sends nothing for this long (0: never).
 	IdleTimeout time.Duration
 	Logger      zerolog.Logger
@@ -55,8 +76,9 @@ type LineConfig struct {
 
 // LineServer accepts TCP connections carrying one JSON object per line.
 type LineServer struct {
-	cfg LineConfig
-	h   feed.Handler
+	cfg      LineConfig
+	h        feed.Handler
+	buffered atomic.Int64 // bytes reserved against MaxBufferedBytes
 }
 
 // NewLineServer validates cfg; events go to h in line order per connection.
@@ -66,6 +88,9 @@ func NewLineServer(cfg LineConfig, h feed.Handler) (*LineServer, error) {
 	}
 	if cfg.MaxLineBytes <= 0 {
 		cfg.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if cfg.MaxBufferedBytes <= 0 {
+		cfg.MaxBufferedBytes = DefaultMaxBufferedBytes
 	}
 	if cfg.Metrics == nil {
 		m, err := feed.NewMetrics(nil)
@@ -120,16 +145,18 @@ func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func(), a
 	m := s.cfg.Metrics
 	dialect := string(feed.JSON)
 	log := s.cfg.Logger.With().Str("source", src).Str("peer", peer).Logger()
-	r := bufio.NewReaderSize(rd, 64<<10)
-	var buf []byte
+	lr := &lineReader{r: bufio.NewReaderSize(rd, readBufferBytes), max: s.cfg.MaxLineBytes, s: s}
+	defer lr.release()
 	for n := 1; ; n++ {
 		if beforeRead != nil {
 			beforeRead()
 		}
-		var tooLong bool
-		var err error
-		buf, tooLong, err = readLine(r, s.cfg.MaxLineBytes, buf)
+		buf, tooLong, err := lr.readLine()
 		switch {
+		case errors.Is(err, ErrBufferBudget):
+			m.FrameErrors.WithLabelValues(dialect, src, "buffer-budget").Inc()
+			log.Error().Err(&LineError{Conn: peer, Line: n, Err: err}).Int64("maxBufferedBytes", s.cfg.MaxBufferedBytes).Msg("jsonfeed: connection closed")
+			return
 		case tooLong:
 			m.FrameErrors.WithLabelValues(dialect, src, "line-too-long").Inc()
 			log.Error().Err(&LineError{Conn: peer, Line: n, Err: fmt.Errorf("longer than %d bytes: %w", s.cfg.MaxLineBytes, ErrLineTooLong)}).Msg("jsonfeed: line skipped")
@@ -152,26 +179,65 @@ func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func(), a
 	}
 }
 
-// readLine reads up to and including '\n' into buf; a line whose content exceeds max
-// bytes is consumed but reported as tooLong with nothing kept.
-func readLine(r *bufio.Reader, max int, buf []byte) ([]byte, bool, error) {
-	buf = buf[:0]
+// lineReader reads the lines of one connection; a buffer grown past FreeLineBytes
+// is reserved against the server's budget and given back once its line is done.
+type lineReader struct {
+	r        *bufio.Reader
+	max      int
+	s        *LineServer
+	buf      []byte
+	reserved int64
+}
+
+// readLine reads up to and including '\n'; a line whose content exceeds max bytes
+// is consumed but reported as tooLong with nothing kept. The slice is valid until
+// the next call.
+func (lr *lineReader) readLine() ([]byte, bool, error) {
+	if cap(lr.buf) > FreeLineBytes {
+		lr.release() // a long line's buffer is not kept for the next one
+	}
+	buf := lr.buf[:0]
 	tooLong := false
 	for {
-		frag, err := r.ReadSlice('\n')
+		frag, err := lr.r.ReadSlice('\n')
 		if !tooLong {
 			// max+2 leaves room for the CRLF that ends the line.
-			if len(buf)+len(frag) > max+2 {
+			if len(buf)+len(frag) > lr.max+2 {
 				tooLong, buf = true, buf[:0]
 			} else {
 				buf = append(buf, frag...)
+				if !lr.reserve(cap(buf)) {
+					lr.buf = buf
+					return nil, false, ErrBufferBudget
+				}
 			}
 		}
+		lr.buf = buf
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		return buf, tooLong, err
 	}
+}
+
+// reserve accounts a buffer of capacity c; false if the budget cannot cover it.
+func (lr *lineReader) reserve(c int) bool {
+	need := int64(max(c-FreeLineBytes, 0)) - lr.reserved
+	if need <= 0 {
+		return true
+	}
+	if lr.s.buffered.Add(need) > lr.s.cfg.MaxBufferedBytes {
+		lr.s.buffered.Add(-need)
+		return false
+	}
+	lr.reserved += need
+	return true
+}
+
+// release drops the buffer and gives its reservation back.
+func (lr *lineReader) release() {
+	lr.s.buffered.Add(-lr.reserved)
+	lr.reserved, lr.buf = 0, nil
 }
 
 func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger, ack *acker) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/umsys/adapter"
 	"github.com/umli/umli/umsys/feed"
 )
@@ -62,6 +63,9 @@ type Webhook struct {
 	cfg       WebhookConfig
 	tokenHash [sha256.Size]byte
 	h         feed.Handler
+	// warnEvery rate-limits the unauthenticated-request warning: a flood of
+	// tokenless peers must not become a flood of log lines.
+	warnEvery *httpguard.Every
 }
 
 // NewWebhook validates cfg.
@@ -88,7 +92,7 @@ func NewWebhook(cfg WebhookConfig, h feed.Handler) (*Webhook, error) {
 		}
 		cfg.Metrics = m
 	}
-	return &Webhook{cfg: cfg, tokenHash: sha256.Sum256([]byte(cfg.Token)), h: h}, nil
+	return &Webhook{cfg: cfg, tokenHash: sha256.Sum256([]byte(cfg.Token)), h: h, warnEvery: httpguard.NewEvery(10 * time.Second)}, nil
 }
 
 // authorized compares hashes in constant time, so neither content nor length of the
@@ -126,13 +130,17 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	log := w.cfg.Logger.With().Str("source", src).Str("peer", r.RemoteAddr).Logger()
 	if r.Method != http.MethodPost {
 		rw.Header().Set("Allow", http.MethodPost)
-		w.fail(rw, http.StatusMethodNotAllowed, "POST only")
+		httpguard.Refuse(rw, http.StatusMethodNotAllowed, "POST only")
 		return
 	}
 	if !w.authorized(r) {
 		rw.Header().Set("WWW-Authenticate", `Bearer realm="umli"`)
-		log.Warn().Msg("jsonfeed: webhook request without a valid bearer token")
-		w.fail(rw, http.StatusUnauthorized, "bearer token required")
+		if ok, n := w.warnEvery.Allow(); ok {
+			log.Warn().Int("suppressed", n).Msg("jsonfeed: webhook request without a valid bearer token")
+		}
+		// Answered and closed without reading the body: a tokenless peer cannot
+		// hold the connection by trickling it.
+		httpguard.Refuse(rw, http.StatusUnauthorized, "bearer token required")
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
