@@ -159,4 +159,3 @@ func (m *MDF) Progress() (int, error) {
 	}
 	return n, nil
 }
-
