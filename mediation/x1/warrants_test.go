@@ -42,3 +42,39 @@ func TestWarrantsDeliveryType(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorCodesAreTable673: umli's X1 error codes are TS 103 221-1 table 6.7-3's values
+// (checked against the table as cited by two independent X1 implementations: see
+// CONFORMANCE R428), not a numbering of its own; task refusals are 3000 on ActivateTask
+// and 3001 on ModifyTask.
+func TestErrorCodesAreTable673(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		code Code
+		want int
+	}{
+		{"generic", CodeGeneric, 1000}, {"syntax/schema", CodeSyntax, 1010}, {"version", CodeVersion, 1020},
+		{"unsupported request", CodeUnsupportedRequest, 1080}, {"XID exists", CodeXIDExists, 2010},
+		{"XID unknown", CodeXIDUnknown, 2020}, {"DID exists", CodeDIDExists, 2030}, {"DID unknown", CodeDIDUnknown, 2040},
+		{"ActivateTask refused", CodeActivateFailed, 3000}, {"ModifyTask refused", CodeModifyFailed, 3001},
+		{"bad identifier", CodeBadIdentifier, 1010}, {"too large", CodeTooLarge, 1010}, {"bad destination", CodeBadDestination, 1010},
+		{"bad target", CodeBadTarget, 3000}, {"unsupported target", CodeUnsupportedTarget, 3000}, {"LIID in use", CodeLIIDInUse, 3000},
+		{"bad mediation", CodeBadMediation, 3000}, {"task DID unknown", CodeDIDUnknownForTask, 3000},
+		{"storage", CodeStorage, 1000}, {"DID in use", CodeDIDInUse, 1000},
+	} {
+		if int(tc.code) != tc.want {
+			t.Errorf("%s: code %d, table 6.7-3 has %d", tc.name, tc.code, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		code Code
+		rmt  string
+		want Code
+	}{
+		{CodeBadTarget, "ActivateTask", 3000}, {CodeBadTarget, "ModifyTask", 3001}, {CodeXIDUnknown, "ModifyTask", 2020}, {CodeSyntax, "ModifyTask", 1010},
+	} {
+		if got := wireCode(tc.code, tc.rmt); got != tc.want {
+			t.Errorf("wireCode(%d, %s) = %d, want %d", tc.code, tc.rmt, got, tc.want)
+		}
+	}
+}
