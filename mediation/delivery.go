@@ -3,8 +3,12 @@ package mediation
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/handover/x2x3"
+	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
 	"github.com/umli/umli/mediation/warrant"
@@ -79,6 +83,15 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 			m.recordAdjustments(ls.LIID, e, ls.Seq, b.adjusted)
 		}
 		hi := b.hi
+		if hi == handover.HI2 && !w.DeliversIRI() {
+			continue // numbered (the CIN's sequence stays one) but not handed over: X3Only
+		}
+		if dest.Interface == config.InterfaceX2X3 {
+			if pdu, err = wrapX2X3(pdu, hi, w, e, ls.Seq, at, r); err != nil {
+				m.log.Error().Err(err).Str("liid", ls.LIID).Uint32("cin", e.CIN).Uint32("seq", ls.Seq).Msg("X2/X3 PDU cannot be built; sequence gap")
+				continue
+			}
+		}
 		var g *pduGroup
 		for _, x := range d.groups {
 			if x.dest == dest.Name && x.hi == hi {
@@ -142,4 +155,23 @@ func (d *delivery) flushBatches(ctx context.Context, bq batchQueue) bool {
 		return errors.Join(all...)
 	})
 	return err == nil // else the journal entries stay and are replayed at the next start
+}
+
+// wrapX2X3 puts one PS-PDU into a TS 103 221-2 PDU: X2 for IRI, X3 for CC, the task's
+// XID, the CIN as correlation ID (it groups one logical sequence: one CIN's records of
+// one LIID), and the PS-PDU's own sequence number and time stamp as attributes.
+func wrapX2X3(pspdu []byte, hi handover.HI, w *warrant.Warrant, e session.Entry, seq uint32, at time.Time, r *record.Record) ([]byte, error) {
+	typ, dir := uint16(x2x3.TypeX2), uint16(x2x3.DirNotApplicate)
+	if hi == handover.HI3 {
+		typ, dir = x2x3.TypeX3, x2x3.DirUnknown
+		switch r.Direction {
+		case etsi.DirectionToTarget:
+			dir = x2x3.DirToTarget
+		case etsi.DirectionFromTarget:
+			dir = x2x3.DirFromTarget
+		case etsi.DirectionCombined:
+			dir = x2x3.DirMultiple
+		}
+	}
+	return x2x3.Wrap(typ, w.XID, uint64(e.CIN), seq, at, dir, pspdu)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
@@ -99,7 +100,15 @@ func (a *DeliveryAudit) Install(hc *handover.Config) {
 // written records one PDU handover wrote to dest's hi connection.
 func (a *DeliveryAudit) written(dest string, hi handover.HI, pdu string, replayed bool) {
 	// PeekHeader only reads; the string's bytes are never written through this slice.
-	hs, err := etsi.PeekHeader(unsafe.Slice(unsafe.StringData(pdu), len(pdu)))
+	b := unsafe.Slice(unsafe.StringData(pdu), len(pdu))
+	// An x2x3 destination's PDU is a TS 103 221-2 PDU around the PS-PDU: its version
+	// starts 0x00, a BER PS-PDU always 0x30 (SEQUENCE).
+	if len(b) > 0 && b[0] == 0 {
+		if p, err := x2x3.Parse(b); err == nil {
+			b = p.Payload
+		}
+	}
+	hs, err := etsi.PeekHeader(b)
 	if err != nil {
 		a.mu.Lock()
 		a.unread++

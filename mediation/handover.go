@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/mediation/config"
 )
 
@@ -25,14 +26,22 @@ func HandoverConfig(cfg *config.Config) (handover.Config, error) {
 		default:
 			hd.ResendWindow = -1
 		}
+		x2x3Dest := d.Interface == config.InterfaceX2X3
+		if x2x3Dest {
+			hd.Framer = x2x3.Framer{} // the MDF answers with X2/X3 PDUs, not BER
+		}
 		if ka := d.KeepAlive; ka.Interval > 0 {
-			keepAlive, err := KeepAlive(cfg, d)
-			if err != nil {
-				return hc, err
+			keepAlive, isResponse := x2x3.KeepAlive, x2x3.IsKeepAliveAck
+			if !x2x3Dest {
+				var err error
+				if keepAlive, err = KeepAlive(cfg, d); err != nil {
+					return hc, err
+				}
+				isResponse = IsKeepAliveResponse
 			}
 			hd.KeepAlive, hd.KeepAliveInterval, hd.KeepAliveIdleOnly = keepAlive, ka.Interval, ka.IdleOnly
 			if ka.ResponseWait > 0 {
-				hd.IsKeepAliveResponse, hd.KeepAliveTimeout = IsKeepAliveResponse, ka.ResponseWait
+				hd.IsKeepAliveResponse, hd.KeepAliveTimeout = isResponse, ka.ResponseWait
 			} else {
 				hd.KeepAliveUnanswered = true
 			}

@@ -44,6 +44,11 @@ func TestCheckConfigRefusesExposedListeners(t *testing.T) {
 			`rtp.siprec: tls: cert, key and ca`},
 		{"SIPREC mutual TLS", "rtp:\n  siprec: {source: fs-um-1, listen: \"10.0.0.2:5061\", mediaAddr: 10.0.0.2, " + mtls + "}\n", ""},
 		{"SIPREC loopback", "rtp:\n  siprec: {source: fs-um-1, listen: \"127.0.0.1:5060\", mediaAddr: 10.0.0.2}\n", ""},
+		{"x2x3 destination without TLS", "destinations:\n  - {name: mdf, interface: x2x3, hi2: \"10.0.0.9:7002\", hi3: \"10.0.0.9:7003\"}\n",
+			`:5: destination "mdf": interface x2x3 needs tls (TS 103 221-2 requires mutual TLS)`},
+		{"unknown destination interface", "destinations:\n  - {name: mdf, interface: hi1, hi2: \"10.0.0.9:7002\"}\n",
+			`:5: destination "mdf": interface "hi1": want hi2hi3 or x2x3`},
+		{"x2x3 destination with mutual TLS", "destinations:\n  - {name: mdf, interface: x2x3, hi2: \"10.0.0.9:7002\", hi3: \"10.0.0.9:7003\", " + mtls + "}\n", ""},
 		{"demo allows plaintext", "demo: true\numsys:\n  systemID: um-1\n  jsonLines:\n    - {source: j1, listen: \"0.0.0.0:7070\"}\n", ""},
 	}
 	for i, tt := range tests {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"gopkg.in/yaml.v3"
 
 	"github.com/umli/umli/mediation/etsi"
@@ -28,9 +29,23 @@ const (
 	TimestampBoth                                  // both
 )
 
+// Interface is how a destination is delivered to.
+type Interface string
+
+// Interfaces.
+const (
+	// InterfaceHI2HI3: TS 102 232-1 PS-PDUs on HI2/HI3 to a LEMF.
+	InterfaceHI2HI3 Interface = "hi2hi3"
+	// InterfaceX2X3: each PS-PDU inside a TS 103 221-2 X2 (IRI) or X3 (CC) PDU to an
+	// operator's mediation and delivery function.
+	InterfaceX2X3 Interface = "x2x3"
+)
+
 // Destination is one LEA endpoint set, resolved.
 type Destination struct {
-	Name       string
+	Name string
+	// Interface is hi2hi3 or x2x3; with x2x3, HI2 is the X2 address and HI3 the X3 one.
+	Interface  Interface
 	HI2, HI3   string
 	TLS        *TLSFile
 	Version    etsi.Version
@@ -323,7 +338,18 @@ func (c *Config) checkDestinations(p *problems) {
 			p.addf(at("name"), "destination %q defined twice", d.Name)
 			continue
 		}
-		r := &Destination{Name: d.Name, HI2: d.HI2, HI3: d.HI3, TLS: d.TLS, Version: etsi.LatestVersion(), Timestamps: TimestampGeneralized}
+		r := &Destination{Name: d.Name, Interface: InterfaceHI2HI3, HI2: d.HI2, HI3: d.HI3, TLS: d.TLS, Version: etsi.LatestVersion(), Timestamps: TimestampGeneralized}
+		switch Interface(d.Interface) {
+		case "", InterfaceHI2HI3:
+		case InterfaceX2X3:
+			r.Interface = InterfaceX2X3
+			if d.TLS == nil {
+				// TS 103 221-2 clause 6: X2/X3 runs over TLS with mutual authentication.
+				p.addf(at("interface"), "destination %q: interface x2x3 needs tls (TS 103 221-2 requires mutual TLS)", d.Name)
+			}
+		default:
+			p.addf(at("interface"), "destination %q: interface %q: want hi2hi3 or x2x3", d.Name, d.Interface)
+		}
 		if d.HI2 == "" {
 			p.addf(at("hi2"), "destination %q: hi2 address required", d.Name)
 		} else if err := checkAddr(d.HI2, false); err != nil {
@@ -371,8 +397,16 @@ func (c *Config) checkWarrants(p *problems) {
 			continue
 		}
 		seen[wf.LIID] = i
-		w := &warrant.Warrant{LIID: wf.LIID, Start: wf.Start, End: wf.End, Destination: wf.Destination}
+		w := &warrant.Warrant{LIID: wf.LIID, Start: wf.Start, End: wf.End, Destination: wf.Destination, XID: warrant.NameUUID("task", wf.LIID)}
 		ok := true
+		if wf.XID != "" {
+			if x, err := uuid.Parse(wf.XID); err != nil || x == uuid.Nil {
+				p.addf(at("xid"), "warrant %s: xid %q: want a non-nil UUID", wf.LIID, wf.XID)
+				ok = false
+			} else {
+				w.XID = x
+			}
+		}
 		if wf.Destination == "" {
 			p.addf(at(), "warrant %s: destination required", wf.LIID)
 			ok = false

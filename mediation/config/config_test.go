@@ -81,6 +81,10 @@ func TestConfigErrors(t *testing.T) {
 		{"empty", "", []string{"c.yaml: empty configuration"}},
 		{"tls without ca", strings.Replace(base, "    hi3: 127.0.0.1:2\n", "    hi3: 127.0.0.1:2\n    tls: {cert: a}\n", 1), []string{"c.yaml:7: tls: cert, key and ca required", "c.yaml:7: tls.cert: stat a: no such file"}},
 		{"liid with space", strings.Replace(base, "liid: L1", "liid: L 1", 1), []string{"c.yaml:8: warrants[0]: liid must be printable ASCII without spaces"}},
+		{"bad interface", strings.Replace(base, "    hi3: 127.0.0.1:2\n", "    hi3: 127.0.0.1:2\n    interface: x1\n", 1), []string{`c.yaml:7: destination "d": interface "x1": want hi2hi3 or x2x3`}},
+		{"x2x3 without tls", strings.Replace(base, "    hi3: 127.0.0.1:2\n", "    hi3: 127.0.0.1:2\n    interface: x2x3\n", 1), []string{`c.yaml:7: destination "d": interface x2x3 needs tls`}},
+		{"bad xid", strings.Replace(base, "liid: L1\n", "liid: L1\n    xid: not-a-uuid\n", 1), []string{`c.yaml:9: warrant L1: xid "not-a-uuid": want a non-nil UUID`}},
+		{"nil xid", strings.Replace(base, "liid: L1\n", "liid: L1\n    xid: 00000000-0000-0000-0000-000000000000\n", 1), []string{`c.yaml:9: warrant L1: xid`}},
 		{"destination name", strings.Replace(base, "name: d", "name: a|b", 1), []string{`c.yaml:4: destination "a|b": name must be`, `c.yaml:9: warrant L1: destination "d" is not defined`}},
 	}
 	for _, tt := range tests {
@@ -109,6 +113,38 @@ func TestConfigBaseIsValid(t *testing.T) {
 	}
 	if c.Redis.Addrs[0] != DefaultRedisAddr || c.NetworkElement != DefaultNE {
 		t.Fatalf("defaults not applied: %+v", c.File)
+	}
+}
+
+// TestConfigInterfaceAndXID: interface defaults to hi2hi3, x2x3 is kept; a warrant's XID
+// defaults to the name-based UUID X1 provisioning gives the same LIID, or is the one set.
+func TestConfigInterfaceAndXID(t *testing.T) {
+	c, err := Parse("c.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Destinations["d"].Interface; got != InterfaceHI2HI3 {
+		t.Errorf("default interface %q, want hi2hi3", got)
+	}
+	if got, want := c.Warrants[0].XID, warrant.NameUUID("task", "L1"); got != want {
+		t.Errorf("default XID %s, want %s", got, want)
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f.pem")
+	if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const xid = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	doc := strings.Replace(base, "    hi3: 127.0.0.1:2\n", "    hi3: 127.0.0.1:2\n    interface: x2x3\n    tls: {cert: "+f+", key: "+f+", ca: "+f+"}\n", 1)
+	doc = strings.Replace(doc, "liid: L1\n", "liid: L1\n    xid: "+xid+"\n", 1)
+	if c, err = Parse("c.yaml", []byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Destinations["d"].Interface; got != InterfaceX2X3 {
+		t.Errorf("interface %q, want x2x3", got)
+	}
+	if got := c.Warrants[0].XID.String(); got != xid {
+		t.Errorf("XID %s, want %s", got, xid)
 	}
 }
 

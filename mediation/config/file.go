@@ -95,10 +95,13 @@ type TLSFile struct {
 
 // DestinationFile is one LEA's handover endpoints.
 type DestinationFile struct {
-	Name string   `yaml:"name"`
-	HI2  string   `yaml:"hi2"`
-	HI3  string   `yaml:"hi3"`
-	TLS  *TLSFile `yaml:"tls"`
+	Name string `yaml:"name"`
+	// Interface is hi2hi3 (the default: HI2/HI3 to a LEMF) or x2x3 (TS 103 221-2 X2/X3
+	// to an operator's mediation function; hi2 is then the X2 address, hi3 the X3 one).
+	Interface string   `yaml:"interface"`
+	HI2       string   `yaml:"hi2"`
+	HI3       string   `yaml:"hi3"`
+	TLS       *TLSFile `yaml:"tls"`
 	// Version is a preset ("ver20", "ver9") or {header: N, email: M}.
 	Version VersionFile `yaml:"version"`
 	// Timestamps is generalizedTime, microSecond or both.
@@ -139,7 +142,9 @@ type KeepAliveFile struct {
 
 // WarrantFile is one warrant as written.
 type WarrantFile struct {
-	LIID        string       `yaml:"liid"`
+	LIID string `yaml:"liid"`
+	// XID is the task's XID in X2/X3 PDUs (a UUID; default a name-based one from the LIID).
+	XID         string       `yaml:"xid"`
 	Destination string       `yaml:"destination"`
 	Scope       string       `yaml:"scope"`
 	Start       time.Time    `yaml:"start"`

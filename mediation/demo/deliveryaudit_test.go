@@ -14,10 +14,16 @@ import (
 )
 
 // checkDeliveryAudit: the demo's audit log holds Delivery entries that account for every
-// PDU stream the LEMF received (count of first writes at least the distinct PDUs, range
+// PDU stream the LEMF and the MDF received (count of first writes at least the distinct PDUs, range
 // up to the highest number), and the summary line states their number.
-func checkDeliveryAudit(t *testing.T, dir, text string, got *pducheck.Set) {
+func checkDeliveryAudit(t *testing.T, dir, text string, sets ...*pducheck.Set) {
 	t.Helper()
+	got := &pducheck.Set{PDUs: map[pducheck.Stream]map[uint32][]byte{}}
+	for _, s := range sets {
+		for st, m := range s.PDUs {
+			got.PDUs[st] = m
+		}
+	}
 	f, err := os.Open(filepath.Join(dir, AuditFile))
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/session"
 	"github.com/umli/umli/mediation/warrant"
+	"github.com/umli/umli/mediation/x1"
 	"github.com/umli/umli/simulators/lemf"
 )
 
@@ -51,7 +52,7 @@ const (
 
 // Config returns the demo configuration for a LEMF at hi2/hi3, as YAML through the same
 // checks as a configuration file.
-func Config(hi2, hi3 string, idle time.Duration) (*config.Config, error) {
+func Config(hi2, hi3 string, idle time.Duration, m *mdfDemo) (*config.Config, error) {
 	// The simulators' scripted calls carry their own (past) event times, so the
 	// warrants start well before them.
 	const start = "2020-01-01T00:00:00Z"
@@ -71,7 +72,7 @@ destinations:
     version: ver20
     timestamps: both
     timeStampQualifier: timeOfInterception
-warrants:
+%swarrants:
   - liid: %s
     destination: lemf
     scope: iri+cc
@@ -89,8 +90,17 @@ warrants:
     start: %s
     targets:
       - e164: "%s"
-`, idle, hi2, hi3, LIIDA, start, TargetMSISDN, TargetBox, TargetBoxAsterisk, TargetEmail, TargetPOP3, TargetIMAP,
-		LIIDB, start, "00"+TargetMSISDN[1:])
+  - liid: %s
+    destination: mdf
+    scope: iri+cc
+    start: %s
+    targets:
+      - e164: "%s"
+      - email: %s
+      - email: %s
+      - email: %s
+`, idle, hi2, hi3, m.yaml(), LIIDA, start, TargetMSISDN, TargetBox, TargetBoxAsterisk, TargetEmail, TargetPOP3, TargetIMAP,
+		LIIDB, start, "00"+TargetMSISDN[1:], LIIDC, start, TargetMSISDN, TargetEmail, TargetPOP3, TargetIMAP)
 	return config.Parse("demo.yaml", []byte(doc))
 }
 
@@ -125,7 +135,14 @@ func Run(ctx context.Context, opt Options) (err error) {
 		return fmt.Errorf("demo: lemf: %w", err)
 	}
 	hi2, hi3 := lm.Addrs()
-	cfg, err := Config(hi2.String(), hi3.String(), opt.IdleTimeout)
+	md, err := startMDF(opt.OutDir, opt.Log)
+	if err != nil {
+		_ = lm.Close()
+		return err
+	}
+	// Runs after handover stopped (deferred below): the stream files are complete.
+	defer func() { err = errors.Join(err, md.close()) }()
+	cfg, err := Config(hi2.String(), hi3.String(), opt.IdleTimeout, md)
 	if err != nil {
 		_ = lm.Close()
 		return fmt.Errorf("demo: config: %w", err)
@@ -218,7 +235,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, xd.stop()) }()
-	tasks, err := xd.provision(ctx, x1Warrants(provision), hi2.String())
+	tasks, err := xd.provision(ctx, x1Warrants(provision), map[string]string{"lemf": hi2.String(), "mdf": md.x2.Addr()})
 	if err != nil {
 		return err
 	}
@@ -249,6 +266,9 @@ func Run(ctx context.Context, opt Options) (err error) {
 	if err := lm.WaitPDUs(ctx, int(cq.hi2.Load()), int(cq.hi3.Load())); err != nil {
 		return fmt.Errorf("demo: LEMF: %w", err)
 	}
+	if err := md.wait(ctx, int(cq.x2.Load()), int(cq.x3.Load())); err != nil {
+		return err
+	}
 	stop()
 	wg.Wait()
 	// Handover has stopped: the last summaries are complete.
@@ -261,6 +281,8 @@ func Run(ctx context.Context, opt Options) (err error) {
 	if err := s.Format(opt.Out); err != nil {
 		return err
 	}
+	fmt.Fprintf(opt.Out, "\nMDF (TS 103 221-2 over mutual TLS 1.3, warrant %s, task XID %s): %d X2 PDUs (IRI) in %s, %d X3 PDUs (CC) in %s, as sent, back to back\n",
+		LIIDC, x1.NameUUID("task", LIIDC), cq.x2.Load(), filepath.Join(opt.OutDir, X2File), cq.x3.Load(), filepath.Join(opt.OutDir, X3File))
 	fmt.Fprintf(opt.Out, "\nsequence gaps: %d\n", s.Gaps)
 	if s.Gaps != 0 {
 		return fmt.Errorf("demo: the LEMF saw %d sequence gaps", s.Gaps)
@@ -332,7 +354,8 @@ func waitJournalEmpty(ctx context.Context, st *session.Store) error {
 // have received before it prints the summary.
 type countingQueue struct {
 	q        mediation.Queue
-	hi2, hi3 atomic.Int64
+	hi2, hi3 atomic.Int64 // to the LEMF
+	x2, x3   atomic.Int64 // to the MDF
 }
 
 // Enqueue passes the PDUs on and counts them once handover took them.
@@ -340,10 +363,16 @@ func (c *countingQueue) Enqueue(ctx context.Context, dest string, hi handover.HI
 	if err := c.q.Enqueue(ctx, dest, hi, pdus...); err != nil {
 		return err
 	}
-	if hi == handover.HI3 {
-		c.hi3.Add(int64(len(pdus)))
-	} else {
-		c.hi2.Add(int64(len(pdus)))
+	n := int64(len(pdus))
+	switch {
+	case dest == "mdf" && hi == handover.HI3:
+		c.x3.Add(n)
+	case dest == "mdf":
+		c.x2.Add(n)
+	case hi == handover.HI3:
+		c.hi3.Add(n)
+	default:
+		c.hi2.Add(n)
 	}
 	return nil
 }

@@ -137,7 +137,11 @@ func TestDemo(t *testing.T) {
 		t.Errorf("reused %v gaps %v", got.Reused, got.Gaps())
 	}
 	checkDecoder(t, files, got.Total)
-	checkDeliveryAudit(t, dir, text, got)
+	x := checkX2X3(t, dir)
+	if !strings.Contains(text, "X2 PDUs (IRI) in ") || !strings.Contains(text, "X3 PDUs (CC) in ") {
+		t.Errorf("summary does not name x2.bin / x3.bin:\n%s", text)
+	}
+	checkDeliveryAudit(t, dir, text, got, x)
 
 	// Minimization: not one target identity, password or the PIN in any log line.
 	l := logs.String()

@@ -98,14 +98,14 @@ func startX1(ctx context.Context, rdb redis.UniversalClient, al *audit.Log, log 
 // provision sends ws to the X1 server as the demo ADMF (client certificate CN=admf-demo)
 // and waits until the watcher has handed the resulting warrant set to mediation. It
 // returns the number of tasks active in the store.
-func (d *x1Demo) provision(ctx context.Context, ws []*warrant.Warrant, hi2 string) (int, error) {
+func (d *x1Demo) provision(ctx context.Context, ws []*warrant.Warrant, addrs map[string]string) (int, error) {
 	conf, err := x1.ClientTLSConfig(d.pki.ClientCert, d.pki.ClientKey, d.pki.CA)
 	if err != nil {
 		return 0, err
 	}
 	c := x1.NewClient(d.url, conf, x1.ClientOptions{ADMFIdentifier: "admf-demo"})
 	defer c.Close()
-	if err := x1.ProvisionWarrants(ctx, c, ws, map[string]string{"lemf": hi2}); err != nil {
+	if err := x1.ProvisionWarrants(ctx, c, ws, addrs); err != nil {
 		return 0, fmt.Errorf("demo: x1 provisioning: %w", err)
 	}
 	want, err := d.store.Version(ctx)

@@ -26,7 +26,7 @@ func TestDemoProvisionsOverX1(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	text := out.String()
-	for _, want := range []string{"x1: 2 tasks activated over mutual TLS", "warrants in force", " entries, chain verified"} {
+	for _, want := range []string{"x1: 3 tasks activated over mutual TLS", "warrants in force", " entries, chain verified"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
@@ -47,8 +47,8 @@ func TestDemoProvisionsOverX1(t *testing.T) {
 			activated[e.Actor] += e.Result + " "
 		}
 	}
-	if got := activated; len(got) != 1 || !strings.Contains(firstKey(got), "admf-demo") || got[firstKey(got)] != "ok ok " {
-		t.Errorf("ActivateTask audit entries by actor: %v, want two ok by the admf-demo certificate", got)
+	if got := activated; len(got) != 1 || !strings.Contains(firstKey(got), "admf-demo") || got[firstKey(got)] != "ok ok ok " {
+		t.Errorf("ActivateTask audit entries by actor: %v, want three ok by the admf-demo certificate", got)
 	}
 	if _, err := f.Seek(0, 0); err != nil {
 		t.Fatal(err)

@@ -110,6 +110,13 @@ func ReadLEMF(dirs ...string) (*Set, error) {
 	return s, nil
 }
 
+// NewSet is an empty Set for Add.
+func NewSet() *Set { return &Set{PDUs: map[Stream]map[uint32][]byte{}} }
+
+// Add decodes the first PS-PDU of b into the set (e.g. the payload of an X2/X3 PDU)
+// and returns its length.
+func (s *Set) Add(b []byte) (int, error) { return s.add(b) }
+
 // add decodes the first PDU of b into the set and returns its length.
 func (s *Set) add(b []byte) (int, error) {
 	p, n, err := etsi.DecodePSPDU(b)

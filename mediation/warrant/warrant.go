@@ -1,7 +1,10 @@
 package warrant
 
 import (
+	"crypto/sha256"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/umli/umli/mediation/record"
 )
@@ -49,6 +52,23 @@ type Warrant struct {
 	Scope      Scope
 	// Destination names the LEA endpoint set (HI2/HI3) the warrant delivers to.
 	Destination string
+	// XID is the X1 task's XID, written into every X2/X3 PDU (TS 103 221-2) when the
+	// destination's interface is x2x3; config warrants default to NameUUID("task", LIID).
+	XID uuid.UUID
+	// NoIRI: IRI is numbered but not handed over, only CC (an X1 destination of
+	// deliveryType X3Only). Numbering is unchanged so the CIN's sequence stays one.
+	NoIRI bool
+}
+
+// NameUUID is the name-based UUID (SHA-256 truncated, version 5 layout) umli gives
+// objects named in its configuration: X1 DIds and XIds, and config warrants' XIDs.
+func NameUUID(space, name string) uuid.UUID {
+	h := sha256.Sum256([]byte("umli x1 " + space + "\x00" + name))
+	var u uuid.UUID
+	copy(u[:], h[:16])
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return u
 }
 
 // Active reports whether t lies inside the warrant's validity window.
@@ -61,3 +81,6 @@ func (w *Warrant) Active(t time.Time) bool {
 
 // DeliversCC reports whether content goes to HI3 under this warrant.
 func (w *Warrant) DeliversCC() bool { return w.Scope == ScopeIRICC }
+
+// DeliversIRI reports whether IRI is handed over under this warrant.
+func (w *Warrant) DeliversIRI() bool { return !w.NoIRI }

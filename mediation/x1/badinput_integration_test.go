@@ -113,6 +113,7 @@ func TestBadRequestsGetErrorResponse(t *testing.T) {
 		{"hex LIID over 25", task(func(td *TaskDetails) { td.MediationDetails.Details[0].LIID = strings.Repeat("ab", 15) }), CodeBadMediation, "ActivateTask"},
 		{"two destinations", task(func(td *TaskDetails) { td.ListOfDIDs.DIDs = []string{didA, didB} }), CodeBadMediation, "ActivateTask"},
 		{"upper-case XId", task(func(td *TaskDetails) { td.XID = "ABCDEF11-2222-4333-8444-555555555555" }), CodeBadIdentifier, "ActivateTask"},
+		{"modify with bad mediation", strings.Replace(task(func(td *TaskDetails) { td.XID = xidA; td.MediationDetails = nil }), "ActivateTaskRequest", "ModifyTaskRequest", 1), CodeModifyFailed, "ModifyTask"},
 		{"modify unknown", strings.Replace(task(func(*TaskDetails) {}), "ActivateTaskRequest", "ModifyTaskRequest", 1), CodeXIDUnknown, "ModifyTask"},
 		{"deactivate unknown", encodeOne(t, Message{TypeOut: "DeactivateTaskRequest", XID: xidB}), CodeXIDUnknown, "DeactivateTask"},
 		{"get unknown", encodeOne(t, Message{TypeOut: "GetTaskDetailsRequest", XID: xidB}), CodeXIDUnknown, "GetTaskDetails"},
@@ -213,7 +214,7 @@ func TestCheckDestinationHook(t *testing.T) {
 }
 
 // TestStoreDownGivesStorageError stops redis-server under a running X1 server: requests
-// that need the store get error 5001, Ping still answers, and nothing crashes.
+// that need the store get the generic error 1000, Ping still answers, and nothing crashes.
 func TestStoreDownGivesStorageError(t *testing.T) {
 	e := newEnv(t)
 	c := e.client(t, &e.pki.client)
@@ -232,7 +233,7 @@ func TestStoreDownGivesStorageError(t *testing.T) {
 	if line := lastLine(e.auditLines(t)); !strings.Contains(line, `"action":"Ping"`) {
 		t.Fatalf("last audit entry %s", line)
 	}
-	if !strings.Contains(e.auditLines(t), `"code":"5001"`) {
+	if !strings.Contains(e.auditLines(t), `"code":"1000"`) {
 		t.Fatal("storage failure not audited")
 	}
 }

@@ -11,4 +11,8 @@
 // the task's target identifiers, LIID, StartTime/EndTime as the window, HI2Only as
 // ScopeIRI and HI2andHI3 as ScopeIRICC, and the single destination (its friendlyName,
 // else its DId) as Destination. HI3Only is refused: mediation has no content-only scope.
+// The warrant carries the task's XID, and the destination's deliveryType narrows what
+// reaches it: X2Only IRI only, X3Only CC only (IRI numbered, not handed over), X2andX3
+// both. Whether that is HI2/HI3 or TS 103 221-2 X2/X3 is the configured destination's
+// interface (hi2hi3 | x2x3), which the friendlyName names.
 package x1

@@ -5,32 +5,50 @@ import (
 	"fmt"
 )
 
-// Code is an X1 errorCode (ErrorInformation, clause 6.7). TS 103 221-1 leaves the code
-// values to the implementation; umli's are grouped: 1xxx request level, 2xxx tasks,
-// 3xxx destinations, 5xxx NE-internal.
+// Code is an X1 errorCode (ErrorInformation, clause 6.7). The values are TS 103 221-1's
+// table 6.7-3 (1000 generic, 1010 syntax/schema, 1020 version, 1080 unsupported request,
+// 2010/2020 XID exists / does not exist, 2030/2040 DID exists / does not exist, 3000/3001
+// ActivateTask/ModifyTask refused). Where the
+// table has one code for several of umli's reasons, the reasons share it and the
+// errorDescription names which one (field and rule, never a target identity).
 type Code int
 
 // Error codes umli answers with.
 const (
-	CodeGeneric            Code = 1000 // unspecified NE-side failure
-	CodeSyntax             Code = 1001 // request not well-formed or not valid for the schema
-	CodeVersion            Code = 1002 // unsupported X1 version
-	CodeUnsupportedRequest Code = 1003 // request type umli does not implement
-	CodeTooLarge           Code = 1004 // request over the size, depth or element limits
-	CodeBadIdentifier      Code = 1005 // malformed XId, DId or transaction id
-	CodeXIDExists          Code = 2001 // ActivateTask for an XId that exists
-	CodeXIDUnknown         Code = 2002 // Modify/Deactivate/Get for an unknown XId
-	CodeLIIDInUse          Code = 2003 // LIID already used by another task
-	CodeUnsupportedTarget  Code = 2004 // target identifier type umli cannot intercept
-	CodeBadTarget          Code = 2005 // target identifier value does not parse
-	CodeBadMediation       Code = 2006 // mediation details missing or inconsistent
-	CodeDIDUnknownForTask  Code = 2007 // task names a destination that does not exist
-	CodeDIDExists          Code = 3001 // CreateDestination for a DId that exists
-	CodeDIDUnknown         Code = 3002 // Modify/Remove/Get for an unknown DId
-	CodeDIDInUse           Code = 3003 // RemoveDestination while tasks deliver to it
-	CodeBadDestination     Code = 3004 // destination details malformed
-	CodeStorage            Code = 5001 // task store unavailable
+	CodeGeneric            Code = 1000 // generic error (NE-side failure)
+	CodeSyntax             Code = 1010 // syntax or schema error
+	CodeVersion            Code = 1020 // unsupported version
+	CodeUnsupportedRequest Code = 1080 // unsupported request
+	CodeXIDExists          Code = 2010 // XID already exists on the NE
+	CodeXIDUnknown         Code = 2020 // XID does not exist on the NE
+	CodeDIDExists          Code = 2030 // DID already exists on the NE
+	CodeDIDUnknown         Code = 2040 // DID does not exist on the NE
+	CodeActivateFailed     Code = 3000 // ActivateTask refused: the description says why
+	CodeModifyFailed       Code = 3001 // ModifyTask refused: the description says why
+
+	// umli's reasons, each mapped onto the table's code.
+	CodeTooLarge          = CodeSyntax         // request over the size, depth or element limits
+	CodeBadIdentifier     = CodeSyntax         // malformed XId, DId or transaction id
+	CodeBadDestination    = CodeSyntax         // destination details malformed
+	CodeLIIDInUse         = CodeActivateFailed // LIID already used by another task
+	CodeUnsupportedTarget = CodeActivateFailed // target identifier type umli cannot intercept
+	CodeBadTarget         = CodeActivateFailed // target identifier value does not parse
+	CodeBadMediation      = CodeActivateFailed // mediation details missing or inconsistent
+	CodeDIDUnknownForTask = CodeActivateFailed // task names a destination that does not exist
+	// RemoveDestination while tasks deliver to it: table 6.7-3's in-use code (8010) is
+	// RemoveAllDestinations'; umli answers generic with a description naming the task.
+	CodeDIDInUse = CodeGeneric
+	CodeStorage  = CodeGeneric // task store unavailable
 )
+
+// wireCode is the code sent for code in answer to a request of type rmt: a task refusal
+// is 3000 for ActivateTask and 3001 for ModifyTask.
+func wireCode(code Code, rmt string) Code {
+	if code == CodeActivateFailed && rmt == string(ModifyTask) {
+		return CodeModifyFailed
+	}
+	return code
+}
 
 // Error is a request failure that becomes an X1 ErrorResponse. Its message never holds a
 // target identity: it names the field and the rule instead.

@@ -2,7 +2,6 @@ package x1
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -15,13 +14,7 @@ import (
 
 // NameUUID derives a stable UUID from a name, so that provisioning the same warrant or
 // destination twice names the same XId or DId (the ADMF-side idempotence X1 expects).
-func NameUUID(space, name string) string {
-	h := sha256.Sum256([]byte("umli x1 " + space + "\x00" + name))
-	b := h[:16]
-	b[6] = b[6]&0x0f | 0x50 // version 5 layout (name-based), SHA-256 truncated
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func NameUUID(space, name string) string { return warrant.NameUUID(space, name).String() }
 
 // ExpandIPv6 writes an IPv6 address in the schema's form: 8 groups of 4 lower-case hex
 // digits. Anything that is not an IPv6 address is returned unchanged.

@@ -199,6 +199,7 @@ func (s *Server) handle(ctx context.Context, actor string, m *Message) Message {
 		if !ok {
 			rmt = "ExtendedRequestMessageType"
 		}
+		code = wireCode(code, rmt)
 		resp = Message{TypeOut: "ErrorResponse", Header: resp.Header, X1TransactionID: txid,
 			RequestMessageType: rmt, ErrorInformation: &ErrorInformation{ErrorCode: int(code), ErrorDescription: describe(err)}}
 		detail["error"] = msg

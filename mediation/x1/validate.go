@@ -277,7 +277,7 @@ func ParseDestination(dd *DestinationDetails) (*Destination, error) {
 	}
 	a := &dd.DeliveryAddress
 	if len(a.Unknown) > 0 {
-		return nil, errorf(CodeBadDestination, "deliveryAddress: %s is not supported", a.Unknown[0].XMLName.Local)
+		return nil, errorf(CodeSyntax, "deliveryAddress: %s is not supported", a.Unknown[0].XMLName.Local)
 	}
 	n := 0
 	if a.IPAddressAndPort != nil {

@@ -1,6 +1,8 @@
 package x1
 
 import (
+	"github.com/google/uuid"
+
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/warrant"
 )
@@ -10,7 +12,9 @@ import (
 // configured destination), else by its DId.
 func Warrants(tasks []*Task, dests []*Destination) []*warrant.Warrant {
 	names := make(map[string]string, len(dests))
+	types := make(map[string]string, len(dests))
 	for _, d := range dests {
+		types[d.DID] = d.DeliveryType
 		if d.FriendlyName != "" {
 			names[d.DID] = d.FriendlyName
 		} else {
@@ -23,8 +27,9 @@ func Warrants(tasks []*Task, dests []*Destination) []*warrant.Warrant {
 		for i, tg := range t.Targets {
 			ids[i] = tg.Identity()
 		}
+		xid, _ := uuid.Parse(t.XID) // ParseTask checked it
 		for _, m := range t.Mediation {
-			w := &warrant.Warrant{LIID: m.LIID, Targets: ids, Start: m.Start, End: m.End, Destination: m.DID}
+			w := &warrant.Warrant{LIID: m.LIID, Targets: ids, Start: m.Start, End: m.End, Destination: m.DID, XID: xid}
 			if n, ok := names[m.DID]; ok {
 				w.Destination = n
 			}
@@ -33,6 +38,14 @@ func Warrants(tasks []*Task, dests []*Destination) []*warrant.Warrant {
 				w.Scope = warrant.ScopeIRICC
 			default:
 				w.Scope = warrant.ScopeIRI
+			}
+			// The destination's deliveryType narrows what reaches it (TS 103 221-1: X2Only
+			// gets IRI, X3Only CC, X2andX3 both); the task's mediation already bounds it.
+			switch types[m.DID] {
+			case "X2Only":
+				w.Scope = warrant.ScopeIRI
+			case "X3Only":
+				w.NoIRI = true
 			}
 			out = append(out, w)
 		}

@@ -36,3 +36,22 @@ warrants:
     targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
 `, instance, hi2, hi3, LIID, Target.Value, UMBoxes[0], UMBoxes[1])
 }
+
+// ConfigYAMLX2X3 is ConfigYAML with the destination an MDF: interface x2x3 over mutual
+// TLS, so every record leaves as one X2 or X3 PDU with the warrant's XID.
+func ConfigYAMLX2X3(instance string, m *MDF) string {
+	return fmt.Sprintf(`instance: %s
+operator: OP-PROOF
+networkElement: ne-default
+sessions: {idleTimeout: 10m, sweepInterval: 200ms}
+queue: {size: 20000, workers: 4}
+handover: {keepAlive: 1s, keepAliveTimeout: 2s}
+destinations:
+%swarrants:
+  - liid: %s
+    destination: lea
+    scope: iri+cc
+    start: 2020-01-01T00:00:00Z
+    targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
+`, instance, m.YAML(), LIID, Target.Value, UMBoxes[0], UMBoxes[1])
+}

@@ -27,7 +27,19 @@ type Node struct {
 // StartNode runs an instance named instance delivering to lm; it stops when the test ends.
 func StartNode(tb testing.TB, instance string, rdb redis.UniversalClient, lm *LEMF, log zerolog.Logger) *Node {
 	tb.Helper()
-	cfg, err := config.Parse(instance+".yaml", []byte(ConfigYAML(instance, lm.HI2, lm.HI3)))
+	return StartNodeYAML(tb, instance, ConfigYAML(instance, lm.HI2, lm.HI3), rdb, log)
+}
+
+// StartNodeMDF runs an instance delivering X2/X3 to m (ConfigYAMLX2X3).
+func StartNodeMDF(tb testing.TB, instance string, rdb redis.UniversalClient, m *MDF, log zerolog.Logger) *Node {
+	tb.Helper()
+	return StartNodeYAML(tb, instance, ConfigYAMLX2X3(instance, m), rdb, log)
+}
+
+// StartNodeYAML runs an instance of the configuration doc.
+func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClient, log zerolog.Logger) *Node {
+	tb.Helper()
+	cfg, err := config.Parse(instance+".yaml", []byte(doc))
 	if err != nil {
 		tb.Fatalf("config: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/proof/chain"
 	"github.com/umli/umli/proof/load"
@@ -34,8 +35,16 @@ type rig struct {
 	srv  *testredis.Server
 	rdb  *redis.Client
 	lm   *chain.LEMF
+	mdf  *chain.MDF // set by newRigMDF instead of lm
+	out  receiver   // lm or mdf
 	node *chain.Node
 	tm   timing
+}
+
+// receiver is where the rig's PDUs go: a LEMF (HI2/HI3) or an MDF (X2/X3).
+type receiver interface {
+	Read() (*pducheck.Set, error)
+	Progress() (int, error)
 }
 
 func newRig(t *testing.T) *rig {
@@ -48,6 +57,18 @@ func newRig(t *testing.T) *rig {
 		level = l // e.g. UMLI_PROOF_LOG=info to see handover's connections
 	}
 	r.node = chain.StartNode(t, "faults-1", r.rdb, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(level))
+	r.out = r.lm
+	return r
+}
+
+// newRigMDF is newRig delivering TS 103 221-2 X2/X3 to an MDF over mutual TLS.
+func newRigMDF(t *testing.T) *rig {
+	r := &rig{t: t, srv: testredis.Start(t), tm: scenarioTiming()}
+	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
+	t.Cleanup(func() { _ = r.rdb.Close() })
+	r.mdf = chain.StartMDF(t)
+	r.out = r.mdf
+	r.node = chain.StartNodeMDF(t, "faults-x2x3", r.rdb, r.mdf, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel))
 	return r
 }
 
@@ -90,9 +111,9 @@ func (r *rig) underLoad(fault func()) chain.Tally {
 	if err := r.node.Med.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	chain.WaitFor(t, "every PDU at the LEMF", 3*time.Minute, func() bool { return r.delivered() >= o.res.Records })
+	chain.WaitFor(t, "every PDU delivered", 3*time.Minute, func() bool { return r.delivered() >= o.res.Records })
 	r.node.Stop()
-	set, err := r.lm.Read()
+	set, err := r.out.Read()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +127,7 @@ func (r *rig) underLoad(fault func()) chain.Tally {
 
 // delivered is how many PDUs all LEMF lifetimes hold so far (see chain.LEMF.Progress).
 func (r *rig) delivered() int {
-	n, err := r.lm.Progress()
+	n, err := r.out.Progress()
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -6,9 +6,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -199,47 +197,23 @@ func TestX2X3ThroughMDFOutageNoLossNoGap(t *testing.T) {
 // dissected with PDU type wantType and the task's XID, and nothing may be malformed.
 func checkWireshark(t *testing.T, name string, stream []byte, wantType, wantXID string) {
 	t.Helper()
-	bin, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark not found: install the Debian package tshark (scripts/install-deps.sh)")
-	}
-	const port = 6543
-	pcap := filepath.Join(t.TempDir(), name+".pcap")
-	f, err := os.Create(pcap)
+	d, err := Wireshark(stream, t.TempDir(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := WritePCAP(f, bytes.NewReader(stream), port)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if want == 0 {
+	if d.PDUs == 0 {
 		t.Fatalf("%s: no PDUs", name)
 	}
-	run := func(args ...string) string {
-		cmd := exec.Command(bin, append([]string{"-r", pcap, "-d", fmt.Sprintf("tcp.port==%d,5gli", port)}, args...)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("tshark on %s: %v: %s", name, err, stderr.String())
-		}
-		return string(out)
+	if len(d.Got) != d.PDUs {
+		t.Errorf("%s: tshark dissected %d 5GLI PDUs, the stream holds %d", name, len(d.Got), d.PDUs)
 	}
-	lines := strings.Fields(run("-Y", "5gli", "-T", "fields", "-e", "li5g.type", "-e", "li5g.xid", "-E", "separator=,"))
-	if len(lines) != want {
-		t.Errorf("%s: tshark dissected %d 5GLI PDUs, the stream holds %d", name, len(lines), want)
-	}
-	for i, l := range lines {
-		if l != wantType+","+wantXID {
-			t.Errorf("%s PDU %d: tshark reads type/XID %q, want %s,%s", name, i, l, wantType, wantXID)
+	for i, g := range d.Got {
+		if g.Type != wantType || g.XID != wantXID {
+			t.Errorf("%s PDU %d: tshark reads type/XID %s/%s, want %s/%s", name, i, g.Type, g.XID, wantType, wantXID)
 			break
 		}
 	}
-	if bad := strings.TrimSpace(run("-Y", "_ws.malformed || _ws.expert.severity >= \"warning\"", "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message")); bad != "" {
-		t.Errorf("%s: tshark reports malformed or expert warnings:\n%s", name, bad)
+	if d.Bad != "" {
+		t.Errorf("%s: tshark reports malformed or expert warnings:\n%s", name, d.Bad)
 	}
 }

@@ -12,21 +12,27 @@ import (
 	"github.com/umli/umli/handover/x2x3"
 )
 
+// maxFrame is the pcap snapshot length: Wireshark's standard maximum packet size.
+const maxFrame = 262144
+
 // WritePCAP writes a raw X2/X3 stream as one synthetic TCP connection (handshake, then
-// one segment per PDU from the POI to dstPort) so Wireshark's 5GLI dissector can read it
-// with -d tcp.port==dstPort,5gli. It fails on a malformed stream.
+// one segment per PDU from the POI to dstPort, acknowledged by the MDF) so Wireshark's
+// 5GLI dissector can read it with -d tcp.port==dstPort,5gli. One segment per PDU because
+// that dissector does not reassemble TCP; IPv6, because an X3 PDU of 64 KiB of audio
+// exceeds an IPv4 packet, while an IPv6 jumbogram (RFC 2675) carries it. It fails on a
+// malformed stream and on a PDU larger than a pcap frame.
 func WritePCAP(w io.Writer, stream io.Reader, dstPort uint16) (int, error) {
 	pw := pcapgo.NewWriter(w)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+	if err := pw.WriteFileHeader(maxFrame, layers.LinkTypeEthernet); err != nil {
 		return 0, fmt.Errorf("pcap header: %w", err)
 	}
-	src, dst := net.IPv4(192, 0, 2, 1), net.IPv4(192, 0, 2, 2)
+	src, dst := net.ParseIP("2001:db8::1"), net.ParseIP("2001:db8::2")
 	const srcPort = 40000
 	at := time.Unix(1700000000, 0)
 	var cseq, sseq uint32 = 1000, 5000
 	write := func(fromClient bool, tcp *layers.TCP, payload []byte) error {
-		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
-		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
+		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv6}
+		ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
 		tcp.SrcPort, tcp.DstPort = srcPort, layers.TCPPort(dstPort)
 		if !fromClient {
 			eth.SrcMAC, eth.DstMAC = eth.DstMAC, eth.SrcMAC
@@ -59,6 +65,9 @@ func WritePCAP(w io.Writer, stream io.Reader, dstPort uint16) (int, error) {
 	}
 	n := 0
 	err := Read(stream, func(raw []byte, _ *x2x3.PDU) error {
+		if len(raw) > maxFrame-128 {
+			return fmt.Errorf("PDU %d of %d bytes does not fit a %d-byte pcap frame", n, len(raw), maxFrame)
+		}
 		if err := write(true, &layers.TCP{ACK: true, PSH: true, Seq: cseq, Ack: sseq}, raw); err != nil {
 			return err
 		}
