@@ -16,6 +16,7 @@ type metrics struct {
 	replayed   prometheus.Counter
 	downgrades *prometheus.CounterVec
 	adjusted   *prometheus.CounterVec
+	unreadable *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error) {
@@ -39,13 +40,15 @@ func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error
 		adjusted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_field_adjustments_total",
 			Help: "Fields changed by a documented rule so that their PDU encodes (mediation/etsi/CONSTRAINTS.md), by ASN.1 field path and rule."},
 			[]string{"field", "rule"}),
+		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_journal_unreadable_total",
+			Help: "Sealed journal or session records skipped: tampered, or clear (written before sealing was on)."}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	depthGauge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "umli_mediation_queue_depth",
 		Help: "Records held in memory waiting for their session step."}, depth)
-	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, depthGauge} {
+	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, m.unreadable, depthGauge} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("mediation: register metrics: %w", err)
 		}
