@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/umli/umli/internal/seal"
 )
 
 // Defaults applied by New to zero fields.
@@ -22,6 +24,7 @@ const (
 	DefaultBackoffJitter     = 0.2
 	DefaultResendWindow      = 1000
 	DefaultMaxInboundFrame   = 64 << 10
+	DefaultDataKeyWindow     = 10 * time.Minute
 	maxDestinationNameLength = 128
 	maxResendWindow          = 1_000_000
 )
@@ -42,6 +45,12 @@ type Config struct {
 	EnqueueTimeout time.Duration
 	// Destinations are the LEAs; names must be unique.
 	Destinations []Destination
+	// Keyring, when set, seals every stream entry under per-stream, per-window data keys
+	// wrapped under it (see README.md); nil keeps entries in clear (demo and unit tests).
+	Keyring *seal.Keyring
+	// DataKeyWindow is how long one data key seals a stream's new entries (default
+	// 10m): the granularity of crypto-shredding.
+	DataKeyWindow time.Duration
 }
 
 // Destination is one LEA's handover endpoints and delivery policy.
@@ -155,6 +164,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.EnqueueTimeout == 0 {
 		c.EnqueueTimeout = DefaultEnqueueTimeout
+	}
+	if c.DataKeyWindow <= 0 {
+		c.DataKeyWindow = DefaultDataKeyWindow
 	}
 	ds := make([]Destination, len(c.Destinations))
 	for i, d := range c.Destinations {

@@ -6,9 +6,11 @@ type keys struct {
 	stream string // the Redis Stream: window of written PDUs followed by the undelivered ones
 	sent   string // id of the last PDU written to the LEMF socket
 	lease  string // which instance sends this stream now
+	dk     string // hash: data key id -> key material wrapped under the keyring
+	dkl    string // hash: data key id -> last entry id sealed with it; e:<id> -> window closed early
 }
 
 func streamKeys(prefix, dest string, hi HI) keys {
 	base := prefix + "{" + dest + "|" + hi.String() + "}:"
-	return keys{stream: base + "q", sent: base + "sent", lease: base + "lease"}
+	return keys{stream: base + "q", sent: base + "sent", lease: base + "lease", dk: base + "dk", dkl: base + "dkl"}
 }

@@ -18,6 +18,7 @@ type metrics struct {
 	enqueued, sent, resent, reconnects, kaTimeouts *prometheus.CounterVec
 	dropped                                        *prometheus.CounterVec
 	depth                                          *prometheus.GaugeVec
+	shredded, unreadable                           *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
@@ -35,6 +36,9 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Help: "Undelivered PDUs dropped by the age or size cap."}, []string{"destination", "hi", "reason"}),
 		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "umli", Subsystem: "handover", Name: "queue_depth",
 			Help: "Undelivered PDUs in the durable queue (sampled by the stream's sender)."}, lbl),
+		shredded: counter("data_keys_destroyed_total", "Data keys destroyed because no stream entry needed them (crypto-shredding)."),
+		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "umli", Subsystem: "handover", Name: "entries_unreadable_total",
+			Help: "Stream entries skipped, never delivered: tampered, key destroyed, or clear (written before sealing)."}, []string{"destination", "hi", "reason"}),
 	}
 	if reg == nil {
 		return m, nil
@@ -47,6 +51,8 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 	m.kaTimeouts = register(reg, m.kaTimeouts, &err)
 	m.dropped = register(reg, m.dropped, &err)
 	m.depth = register(reg, m.depth, &err)
+	m.shredded = register(reg, m.shredded, &err)
+	m.unreadable = register(reg, m.unreadable, &err)
 	return m, err
 }
 

@@ -16,6 +16,7 @@ func (s *stream) purgeLoop(ctx context.Context) {
 	defer t.Stop()
 	for {
 		s.purge(ctx)
+		s.shred(ctx)
 		select {
 		case <-ctx.Done():
 			return

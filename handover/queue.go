@@ -54,7 +54,7 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 		if len(b.PDUs) == 0 {
 			continue
 		}
-		args, total, err := s.enqueueArgs(b.PDUs)
+		args, total, err := s.enqueueArgs(ctx, b.PDUs)
 		if err != nil {
 			errs[i] = err
 			continue
@@ -79,7 +79,7 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 			if j.cmd != nil && !(attempt == 1 && isNoScript(j.cmd.Err())) {
 				continue
 			}
-			keys := []string{j.s.keys.stream, j.s.keys.sent}
+			keys := []string{j.s.keys.stream, j.s.keys.sent, j.s.keys.dkl}
 			if attempt == 0 {
 				j.cmd = h.scripts.enqueue.EvalSha(ctx, pipe, keys, j.args...)
 			} else {
@@ -94,7 +94,7 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 	}
 	for _, j := range jobs {
 		res, err := j.cmd.Int64Slice()
-		errs[j.i] = j.s.enqueueResult(res, err, len(j.args)-1, j.total)
+		errs[j.i] = j.s.enqueueResult(res, err, len(j.args)-2, j.total)
 	}
 	return errs
 }
@@ -107,33 +107,52 @@ func (s *stream) enqueue(ctx context.Context, pdus [][]byte) error {
 	if len(pdus) == 0 {
 		return nil
 	}
-	args, total, err := s.enqueueArgs(pdus)
-	if err != nil {
-		return err
-	}
 	if t := s.h.cfg.EnqueueTimeout; t > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, t)
 		defer cancel()
 	}
-	res, err := s.h.scripts.enqueue.Run(ctx, s.h.rdb, []string{s.keys.stream, s.keys.sent}, args...).Int64Slice()
+	args, total, err := s.enqueueArgs(ctx, pdus)
+	if err != nil {
+		return err
+	}
+	res, err := s.h.scripts.enqueue.Run(ctx, s.h.rdb, []string{s.keys.stream, s.keys.sent, s.keys.dkl}, args...).Int64Slice()
 	return s.enqueueResult(res, err, len(pdus), total)
 }
 
-// enqueueArgs checks pdus and builds the enqueue script's arguments.
-func (s *stream) enqueueArgs(pdus [][]byte) ([]any, int64, error) {
-	args := make([]any, 0, len(pdus)+1)
-	args = append(args, s.dest.MaxBufferedBytes)
+// enqueueArgs checks pdus and builds the enqueue script's arguments: the byte cap, the
+// data key id ("" in clear) and the PDUs, sealed into one buffer when a keyring is set.
+func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, error) {
+	args := make([]any, 2, len(pdus)+2)
+	args[0], args[1] = s.dest.MaxBufferedBytes, ""
 	var total int64
 	for i, p := range pdus {
 		if len(p) == 0 {
 			return nil, 0, fmt.Errorf("%w: %s %s: PDU #%d is empty", ErrBadPDU, s.dest.Name, s.hi, i+1)
 		}
 		total += int64(len(p))
-		args = append(args, p)
 	}
 	if m := s.dest.MaxBufferedBytes; m > 0 && total > m {
 		return nil, 0, fmt.Errorf("%w: %s %s: batch of %d bytes exceeds max buffered bytes %d", ErrBadPDU, s.dest.Name, s.hi, total, m)
+	}
+	if s.dk == nil {
+		for _, p := range pdus {
+			args = append(args, p)
+		}
+		return args, total, nil
+	}
+	k, err := s.dk.current(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	args[1] = k.ID()
+	buf := make([]byte, 0, int(total)+len(pdus)*k.Overhead())
+	for _, p := range pdus {
+		n := len(buf)
+		if buf, err = k.Seal(buf, p, s.dk.aad); err != nil {
+			return nil, 0, err
+		}
+		args = append(args, buf[n:len(buf):len(buf)])
 	}
 	return args, total, nil
 }

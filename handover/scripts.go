@@ -25,25 +25,28 @@ local function last_end(stream)
 end
 `
 
-// enqueueScript appends ARGV[2..] to KEYS[1] unless the undelivered bytes (entries after
-// the cursor KEYS[2]) would exceed ARGV[1]. Returns {0, pending} or {-1, pending}.
+// enqueueScript appends ARGV[3..] to KEYS[1] unless the undelivered bytes (entries after
+// the cursor KEYS[2]) would exceed ARGV[1]; ARGV[2], when not empty, is the data key that
+// sealed them, whose last entry id goes into KEYS[3]. Returns {0, pending} or {-1, pending}.
 const enqueueLua = (luaField + `
 local o, n = 0, 0
 local e, ln = last_end(KEYS[1])
 if e then o = e; n = ln + 1 end
 local add = 0
-for i = 2, #ARGV do add = add + string.len(ARGV[i]) end
+for i = 3, #ARGV do add = add + string.len(ARGV[i]) end
 local pending = 0
 local sent = redis.call('GET', KEYS[2]) or '0-0'
 local first = redis.call('XRANGE', KEYS[1], '(' .. sent, '+', 'COUNT', 1)
 if #first > 0 then pending = o - (meta(first[1][2])) end
 local max = tonumber(ARGV[1])
 if max > 0 and pending + add > max then return {-1, pending} end
-for i = 2, #ARGV do
-  redis.call('XADD', KEYS[1], '*', 'p', ARGV[i], 'm', string.format('%d:%d', o, n))
+local last
+for i = 3, #ARGV do
+  last = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i], 'm', string.format('%d:%d', o, n))
   o = o + string.len(ARGV[i])
   n = n + 1
 end
+if ARGV[2] ~= '' and last then redis.call('HSET', KEYS[3], ARGV[2], last) end
 return {0, pending + add}
 `)
 
@@ -157,7 +160,7 @@ return 0
 
 // scripts holds the loaded Lua scripts (per Handover: no package state).
 type scripts struct {
-	enqueue, ack, confirm, confirmBytes, purge, acquire, release *redis.Script
+	enqueue, ack, confirm, confirmBytes, purge, acquire, release, shred *redis.Script
 }
 
 func newScripts() scripts {
@@ -169,5 +172,6 @@ func newScripts() scripts {
 		purge:        redis.NewScript(purgeLua),
 		acquire:      redis.NewScript(acquireLua),
 		release:      redis.NewScript(releaseLua),
+		shred:        redis.NewScript(shredLua),
 	}
 }

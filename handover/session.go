@@ -32,6 +32,7 @@ type session struct {
 	in         *inbound
 	bw         *bufio.Writer
 	ring       *idRing
+	openBuf    []byte    // reused for each opened entry
 	sent       streamID  // last id recorded as written; entries up to it are replays
 	ack        *streamID // written but not yet recorded in Redis
 	ackedAt    time.Time
@@ -345,7 +346,13 @@ func (ss *session) write(msgs []redis.XMessage) error {
 		if !ok || p == "" {
 			// Not ours (someone wrote to the key by hand): skip it rather than stall the stream.
 			s.log.Error().Str("entry", m.ID).Msg("stream entry without PDU field skipped")
-		} else if _, err := ss.bw.WriteString(p); err != nil {
+		} else if s.dk == nil {
+			if _, err := ss.bw.WriteString(p); err != nil {
+				return writeError{err}
+			}
+		} else if pdu, ok := ss.open(m.ID, p); !ok {
+			// Counted and logged by open; never delivered, and the rest flows.
+		} else if _, err := ss.bw.Write(pdu); err != nil {
 			return writeError{err}
 		}
 		ss.ring.push(id, len(p))
@@ -375,6 +382,22 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	return nil
 }
 
+// open returns the PDU of a stream entry (into a buffer reused per entry), or false for
+// one that cannot be delivered: tampered or truncated, its data key destroyed, or clear
+// data written before sealing. Those are logged by stream and entry id only, never content.
+func (ss *session) open(id, p string) ([]byte, bool) {
+	s := ss.s
+	pdu, reason, err := s.dk.open(context.Background(), ss.openBuf[:0], p)
+	if err != nil {
+		s.met.unreadable.WithLabelValues(reason).Inc()
+		s.log.Error().Str("stream", s.keys.stream).Str("entry", id).Str("reason", reason).
+			Msg("stream entry cannot be opened; skipped, not delivered")
+		return nil, false
+	}
+	ss.openBuf = pdu
+	return pdu, true
+}
+
 // reportWritten hands each PDU of a flushed batch to Destination.Written. Ids were
 // checked by write; ss.sent still marks the replays (progress records move it later).
 func (ss *session) reportWritten(msgs []redis.XMessage) {
@@ -382,6 +405,13 @@ func (ss *session) reportWritten(msgs []redis.XMessage) {
 		p, ok := m.Values["p"].(string)
 		if !ok || p == "" {
 			continue
+		}
+		if ss.s.dk != nil {
+			pdu, _, err := ss.s.dk.open(context.Background(), nil, p)
+			if err != nil {
+				continue // counted and logged by write
+			}
+			p = string(pdu)
 		}
 		id, _ := parseStreamID(m.ID)
 		ss.s.dest.Written(ss.s.hi, p, !ss.sent.less(id))

@@ -23,6 +23,7 @@ type stream struct {
 	log  zerolog.Logger
 	seed uint64
 	met  streamMetrics
+	dk   *dataKeys // nil: entries in clear
 
 	enqueued, sent, resent, reconnects, kaTimeouts, droppedAge, droppedBytes, depth atomic.Int64
 	leaseHeld, connected                                                            atomic.Bool
@@ -31,6 +32,8 @@ type stream struct {
 // streamMetrics are the collectors bound to this stream's labels.
 type streamMetrics struct {
 	enqueued, sent, resent, reconnects, kaTimeouts, droppedAge, droppedBytes prometheus.Counter
+	shredded                                                                 prometheus.Counter
+	unreadable                                                               *prometheus.CounterVec // by reason
 	depth                                                                    prometheus.Gauge
 }
 
@@ -39,7 +42,7 @@ func newStream(h *Handover, d *Destination, hi HI, tc *tls.Config) *stream {
 	m := h.met
 	f := fnv.New64a()
 	_, _ = f.Write([]byte(h.owner + d.Name + hi.String()))
-	return &stream{
+	s := &stream{
 		h: h, dest: d, hi: hi, tls: tc,
 		keys: streamKeys(h.cfg.KeyPrefix, d.Name, hi),
 		log:  h.log.With().Str("destination", d.Name).Str("hi", hi.String()).Logger(),
@@ -53,8 +56,14 @@ func newStream(h *Handover, d *Destination, hi HI, tc *tls.Config) *stream {
 			droppedAge:   m.dropped.With(prometheus.Labels{"destination": d.Name, "hi": hi.String(), "reason": ReasonMaxAge}),
 			droppedBytes: m.dropped.With(prometheus.Labels{"destination": d.Name, "hi": hi.String(), "reason": ReasonMaxBytes}),
 			depth:        m.depth.With(l),
+			shredded:     m.shredded.With(l),
+			unreadable:   m.unreadable.MustCurryWith(l),
 		},
 	}
+	if h.cfg.Keyring != nil {
+		s.dk = newDataKeys(s)
+	}
+	return s
 }
 
 func (s *stream) snapshot() StreamStats {

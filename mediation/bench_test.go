@@ -15,6 +15,7 @@ import (
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/benchcpu"
+	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
@@ -26,13 +27,27 @@ import (
 // match, session step, PDU encoding for two LIIDs (one with CC), Enqueue into Redis
 // Streams — against a real redis-server, 50 submitting goroutines. Handover is not
 // sending (no LEMF): this is mediation's own throughput.
-func BenchmarkMediation(b *testing.B) { benchMediation(b, false) }
+func BenchmarkMediation(b *testing.B) { benchMediation(b, false, nil) }
+
+// BenchmarkMediationSealed is BenchmarkMediation with a keyring, as `umli run` always has:
+// journal and session blobs sealed, LIIDs tokenized, handover entries sealed under data keys.
+func BenchmarkMediationSealed(b *testing.B) {
+	text, err := seal.GenerateKeyring()
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := seal.ParseKeyring(text, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchMediation(b, false, keys)
+}
 
 // BenchmarkMediationClaimed is BenchmarkMediation with every record claimed, as with
 // umsys.peers: the claim rides in the numbering script call, so round trips must not rise.
-func BenchmarkMediationClaimed(b *testing.B) { benchMediation(b, true) }
+func BenchmarkMediationClaimed(b *testing.B) { benchMediation(b, true, nil) }
 
-func benchMediation(b *testing.B, claimed bool) {
+func benchMediation(b *testing.B, claimed bool, keys *seal.Keyring) {
 	srv := testredis.Start(b)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64})
 	defer rdb.Close()
@@ -50,11 +65,12 @@ func benchMediation(b *testing.B, claimed bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	hc.Keyring = keys
 	ho, err := handover.New(hc, rdb, nil, zerolog.Nop())
 	if err != nil {
 		b.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, ho, zerolog.Nop(), mediation.Options{})
+	med, err := mediation.New(cfg, rdb, ho, zerolog.Nop(), mediation.Options{Keyring: keys})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -48,6 +48,7 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 		at = e.At
 	}
 	for _, ls := range e.Seqs {
+		ls.LIID = m.liidOf(ls.LIID)
 		w := d.ended
 		if w == nil || w.LIID != ls.LIID {
 			closed := m.closedWarrant(ls.LIID)

@@ -26,8 +26,11 @@ import (
 // checks what the LEMF got: warrants and their windows, several LIIDs per record, CC
 // only where the scope allows, iRITypes, event-identifiers linking CC to IRI, versions
 // per destination, and the synthesized end of an idle sequence.
-func TestDeliveryRules(t *testing.T) {
-	s := startSystem(t, time.Second)
+func TestDeliveryRules(t *testing.T) { deliveryRules(t, startSystem(t, time.Second)) }
+
+// deliveryRules is TestDeliveryRules' body, also run sealed (TestSealedAtRestMediation).
+func deliveryRules(t *testing.T, s *system) {
+	t.Helper()
 
 	// A UM session of alice: A-CC gets IRI and CC, B-IRI (same number, 00 form) IRI only.
 	open := rec(aliceID, "s1", record.Open, "")

@@ -10,7 +10,7 @@ import (
 // destination per configured destination, its profile's keep-alive and resend policy,
 // with mediation's keep-alive PDUs.
 func HandoverConfig(cfg *config.Config) (handover.Config, error) {
-	hc := handover.Config{KeyPrefix: "umli:ho:", InstanceID: cfg.Instance}
+	hc := handover.Config{KeyPrefix: "umli:ho:", InstanceID: cfg.Instance, DataKeyWindow: cfg.Handover.DataKeyWindow}
 	for _, df := range cfg.File.Destinations {
 		d := cfg.Destinations[df.Name]
 		hd := handover.Destination{

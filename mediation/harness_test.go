@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
@@ -86,6 +87,12 @@ func startSystem(t *testing.T, idle time.Duration) *system {
 // startSystemWith is startSystem with setup run on the mediator before it starts.
 func startSystemWith(t *testing.T, idle time.Duration, setup func(*mediation.Mediator)) *system {
 	t.Helper()
+	return startSystemKeys(t, idle, setup, nil)
+}
+
+// startSystemKeys is startSystemWith sealing at rest with keys (nil: clear).
+func startSystemKeys(t *testing.T, idle time.Duration, setup func(*mediation.Mediator), keys *seal.Keyring) *system {
+	t.Helper()
 	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
 	s.rdb = redis.NewClient(&redis.Options{Addr: s.redis.Addr})
 	t.Cleanup(func() { _ = s.rdb.Close() })
@@ -103,11 +110,12 @@ func startSystemWith(t *testing.T, idle time.Duration, setup func(*mediation.Med
 	for i := range hc.Destinations {
 		hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond}
 	}
+	hc.Keyring = keys
 	ho, err := handover.New(hc, s.rdb, s.reg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg})
+	s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg, Keyring: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

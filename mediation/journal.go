@@ -33,7 +33,7 @@ func (m *Mediator) replay(ctx context.Context) error {
 	// The cleaner is not running yet: collect and delete in one go.
 	done := map[string][]string{}
 	for _, e := range entries {
-		jr, err := decodeBlob(e.Blob)
+		jr, err := m.decodeRecord(e.Blob)
 		if err != nil {
 			m.log.Error().Err(err).Str("entry", e.ID).Msg("journal record unreadable; dropped")
 			done[e.NE] = append(done[e.NE], e.ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
@@ -51,6 +52,10 @@ type Mediator struct {
 	win         windows
 	closedLIIDs atomic.Pointer[map[string]*warrant.Warrant]
 	blind       blindAudits // unattributed BlindSession entries (blind.go)
+
+	// At rest (atrest.go): nil without a keyring.
+	keys *seal.Keyring
+	tok  *liidTokens
 
 	// hooks are test seams (nil in production).
 	hooks hooks
@@ -106,6 +111,9 @@ type Options struct {
 	Now func() time.Time
 	// Audit, when set, records every warrant window mediation closes.
 	Audit *audit.Log
+	// Keyring, when set, seals journal and session blobs and turns the LIIDs the session
+	// store keeps into tokens (atrest.go). Required outside demo mode (cmd/umli).
+	Keyring *seal.Keyring
 }
 
 // New builds a Mediator for the loaded configuration. rdb holds the sessions; queue takes
@@ -121,12 +129,15 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 	m := &Mediator{
 		cfg: cfg, store: store, rdb: rdb, queue: queue,
 		log: log.With().Str("component", "mediation").Logger(),
-		now: opt.Now, audit: opt.Audit,
+		now: opt.Now, audit: opt.Audit, keys: opt.Keyring,
 		seed: maphash.MakeSeed(),
 		done: make(chan doneEntry, 4096),
 	}
 	if m.now == nil {
 		m.now = time.Now
+	}
+	if m.keys != nil {
+		m.tok = &liidTokens{keys: m.keys}
 	}
 	m.table.Store(cfg.Table)
 	m.setWindows(cfg.Warrants)
@@ -243,16 +254,16 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 			return nil, err
 		}
 	}
-	if j.blob, err = encodeBlob(r, false); err != nil {
+	if j.blob, err = m.encodeRecord(r, false); err != nil {
 		return nil, err
 	}
 	if kind == session.IRI && (r.Boundary == record.Open || r.Boundary == record.Continue) {
 		if r.Boundary == record.Open && r.CloseEvent != nil {
-			if j.closeBlob, err = encodeBlob(closeRecord(r, r.CloseEvent), true); err != nil {
+			if j.closeBlob, err = m.encodeRecord(closeRecord(r, r.CloseEvent), true); err != nil {
 				return nil, err
 			}
 		} else if c := closeRecord(r, nil); c != nil {
-			if j.generic, err = encodeBlob(c, true); err != nil {
+			if j.generic, err = m.encodeRecord(c, true); err != nil {
 				return nil, err
 			}
 		}

@@ -17,6 +17,7 @@ type metrics struct {
 	downgrades *prometheus.CounterVec
 	adjusted   *prometheus.CounterVec
 	gaps       *prometheus.CounterVec
+	unreadable *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error) {
@@ -43,13 +44,15 @@ func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error
 		gaps: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_gap_numbers_total",
 			Help: "Sequence numbers spent for records a source lost before numbering (the LEMF sees them as a gap; each gap is audited as RecordsLost), by kind."},
 			[]string{"kind"}),
+		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_journal_unreadable_total",
+			Help: "Sealed journal or session records skipped: tampered, or clear (written before sealing was on)."}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	depthGauge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "umli_mediation_queue_depth",
 		Help: "Records held in memory waiting for their session step."}, depth)
-	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, m.gaps, depthGauge} {
+	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, m.gaps, m.unreadable, depthGauge} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("mediation: register metrics: %w", err)
 		}

@@ -46,7 +46,7 @@ func (m *Mediator) sweep(ctx context.Context) {
 				if !ok {
 					continue
 				}
-				jr, err := decodeBlob(e.Blob)
+				jr, err := m.decodeRecord(e.Blob)
 				if err != nil {
 					m.log.Error().Err(err).Msg("idle close record unreadable")
 					continue

@@ -130,6 +130,7 @@ func (m *Mediator) closeWindows(ctx context.Context) {
 			continue
 		}
 		m.log.Info().Str("liid", c.w.LIID).Str("reason", c.reason).Int("cins_closed", n).Msg("warrant window closed")
+		m.rotateDataKeys(ctx, c.w.Destination)
 		if m.audit != nil {
 			action := audit.ActionWindowClosed
 			if _, err := m.audit.Append(audit.ActorSystem, action, map[string]string{

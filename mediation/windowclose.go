@@ -108,7 +108,7 @@ func (m *Mediator) control(ctx context.Context, j *job, numbered chan<- *stepped
 		close(c.done)
 		return
 	}
-	e, ok, err := m.store.CloseLIID(ctx, j.ne, c.ck, c.w.LIID, m.store.NewID(), c.now.UnixMilli())
+	e, ok, err := m.store.CloseLIID(ctx, j.ne, c.ck, m.tokenLIID(c.w.LIID), m.store.NewID(), c.now.UnixMilli())
 	if ok && m.hooks.endNumbered != nil {
 		m.hooks.endNumbered(c.w.LIID)
 	}
@@ -124,7 +124,7 @@ func (m *Mediator) deliverEnd(ctx context.Context, st *stepped) {
 		c.err = st.err
 		return
 	}
-	jr, err := decodeBlob(st.end.Blob)
+	jr, err := m.decodeRecord(st.end.Blob)
 	if err != nil {
 		m.log.Error().Err(err).Msg("window close record unreadable")
 		return

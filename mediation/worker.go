@@ -98,7 +98,7 @@ func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
 	for i, j := range jobs {
 		steps[i] = &session.Step{
 			NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
-			EventKey: j.r.EventKey, LIIDs: j.liids, ID: m.store.NewID(), Blob: j.blob,
+			EventKey: j.r.EventKey, LIIDs: m.tokenLIIDs(j.liids), ID: m.store.NewID(), Blob: j.blob,
 			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now, Claim: j.r.Claim,
 			Skip: j.skip,
 		}

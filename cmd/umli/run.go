@@ -136,6 +136,10 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	// A source that fails ends the process the way a signal does (then exit status 1).
 	ctx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
+	keys, err := atRestKeyring(cfg, log)
+	if err != nil {
+		return err
+	}
 	rdb, err := redisClient(cfg)
 	if err != nil {
 		return err
@@ -164,11 +168,12 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	if deliveries != nil {
 		deliveries.Install(&hc)
 	}
+	hc.Keyring = keys
 	ho, err := handover.New(hc, rdb, reg, log)
 	if err != nil {
 		return err
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg, Audit: al})
+	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg, Audit: al, Keyring: keys})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email/testmail"
+	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
@@ -59,6 +60,12 @@ func startUMLI(t testing.TB, cfg string) *testlog.Buffer {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	// umli run refuses to start without an at-rest keyring outside demo mode.
+	keyring, err := seal.GenerateKeyring()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), "UMLI_KEYRING="+strings.ReplaceAll(strings.TrimSpace(keyring), "\n", ";"))
 	stderr := &testlog.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {

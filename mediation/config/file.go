@@ -60,6 +60,9 @@ type RedisFile struct {
 	PasswordFile string   `yaml:"passwordFile"` // never inline: configs end up in tickets
 	DB           int      `yaml:"db"`
 	TLS          *TLSFile `yaml:"tls"`
+	// KeyringFile (mode 0600) seals everything umli leaves in Redis; without it
+	// x1.keyringFile, then $UMLI_KEYRING. Required outside demo mode.
+	KeyringFile string `yaml:"keyringFile"`
 }
 
 // SessionsFile configures CIN sessions.
@@ -83,6 +86,9 @@ type HandoverFile struct {
 	MaxBytes         int64         `yaml:"maxBytes"`
 	KeepAlive        time.Duration `yaml:"keepAlive"`
 	KeepAliveTimeout time.Duration `yaml:"keepAliveTimeout"`
+	// DataKeyWindow is how long one data key seals a stream's new entries (default 10m);
+	// a key is destroyed once its entries are delivered and trimmed or aged out.
+	DataKeyWindow time.Duration `yaml:"dataKeyWindow"`
 }
 
 // TLSFile names certificate files.

@@ -358,6 +358,12 @@ func (c *Config) checkSources(p *problems) {
 			p.addf(at, "x1: audit.file required (provisioning is audited)")
 		}
 	}
+	// The at-rest keyring (cmd/umli keyring.go): checked here when named; its absence
+	// outside demo mode is refused at start (it may come from $UMLI_KEYRING).
+	file([]any{"redis"}, "keyringFile", "redis", f.Redis.KeyringFile, false)
+	if w := f.Handover.DataKeyWindow; w < 0 || (w > 0 && w < time.Second) {
+		p.addf([]any{"handover", "dataKeyWindow"}, "handover.dataKeyWindow: %v: want at least 1s (or unset for 10m)", w)
+	}
 	c.checkIngestExposure(p)
 	switch d := f.Audit.DeliveryInterval; {
 	case d == 0:

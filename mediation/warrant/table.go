@@ -118,3 +118,12 @@ func contains(ws []*Warrant, w *Warrant) bool {
 	}
 	return false
 }
+
+// LIIDs returns every warrant's LIID, in no particular order.
+func (t *Table) LIIDs() []string {
+	out := make([]string, 0, len(t.byLIID))
+	for l := range t.byLIID {
+		out = append(out, l)
+	}
+	return out
+}

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/umli/umli/internal/seal"
 )
 
 // binaries are the module's commands, built once per test run.
@@ -33,6 +35,15 @@ var built struct{ dir, root string }
 // repository), with VCS stamping on so `umli version` has a revision to print.
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
+		// `umli run` refuses to start without an at-rest keyring outside demo mode.
+		if os.Getenv("UMLI_KEYRING") == "" {
+			text, err := seal.GenerateKeyring()
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			os.Setenv("UMLI_KEYRING", strings.ReplaceAll(strings.TrimSpace(text), "\n", ";"))
+		}
 		root, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "git rev-parse: %v (this test needs git and the repository)\n", err)
