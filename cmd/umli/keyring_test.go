@@ -25,6 +25,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// sessionField is the session hash field holding the kind ("i" IRI, "c" CC) sequence
+// counter of liid: the LIID is kept there as its HMAC token under the tests' keyring.
+func sessionField(t *testing.T, kind, liid string) string {
+	t.Helper()
+	k, err := seal.KeyringFromEnv(keyringEnv)
+	if err != nil {
+		t.Fatalf("test keyring: %v", err)
+	}
+	return kind + ":" + k.Token("liid", liid)
+}
+
 // TestKeyringRequired: without an at-rest keyring, or with one that is missing, readable
 // by others or malformed, `umli run` refuses to start with an error naming the file.
 func TestKeyringRequired(t *testing.T) {

@@ -185,7 +185,7 @@ warrants:
 		for _, f := range []struct {
 			field string
 			st    pducheck.Stream
-		}{{"i:KILL-A", pducheck.Stream{LIID: "KILL-A"}}, {"c:KILL-A", pducheck.Stream{LIID: "KILL-A", CC: true}}, {"i:KILL-B", pducheck.Stream{LIID: "KILL-B"}}} {
+		}{{sessionField(t, "i", "KILL-A"), pducheck.Stream{LIID: "KILL-A"}}, {sessionField(t, "c", "KILL-A"), pducheck.Stream{LIID: "KILL-A", CC: true}}, {sessionField(t, "i", "KILL-B"), pducheck.Stream{LIID: "KILL-B"}}} {
 			var n int
 			fmt.Sscan(h[f.field], &n)
 			st := f.st

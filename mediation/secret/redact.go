@@ -25,6 +25,7 @@ const minSecretLen = 3
 // Register target identities when a task is activated and PINs/passwords when read.
 type Redactor struct {
 	out io.Writer
+	wmu sync.Mutex // serializes writes: loggers in many goroutines share out, which need not be safe
 	mu  sync.Mutex
 	set map[string]struct{}
 	idx atomic.Pointer[index]
@@ -172,7 +173,10 @@ func (r *Redactor) Redact(p []byte) []byte {
 
 // Write redacts p and writes it whole. It reports len(p) on success, as zerolog expects.
 func (r *Redactor) Write(p []byte) (int, error) {
-	if _, err := r.out.Write(r.Redact(p)); err != nil {
+	b := r.Redact(p)
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	if _, err := r.out.Write(b); err != nil {
 		return 0, err
 	}
 	return len(p), nil
