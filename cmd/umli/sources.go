@@ -382,8 +382,14 @@ func connectPolicy(events string) rtpcapture.ConnectPolicy {
 }
 
 func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink record.Sink, log zerolog.Logger) error {
+	refused, err := siprec.NewRefused(g.reg)
+	if err != nil {
+		return fmt.Errorf("rtp.siprec: %w", err)
+	}
 	ep, err := siprec.New(siprec.Config{Source: s.Source, Sink: sink, Pilots: s.Pilots, Connect: connectPolicy(s.Events),
-		MediaAddr: netip.MustParseAddr(s.MediaAddr), PortMin: s.PortMin, PortMax: s.PortMax, Log: log})
+		MediaAddr: netip.MustParseAddr(s.MediaAddr), PortMin: s.PortMin, PortMax: s.PortMax,
+		MaxStreamsPerOffer: s.MaxStreamsPerOffer, MaxStreams: s.MaxStreams, MaxPendingPerPeer: s.MaxPendingPerPeer,
+		Refused: refused, Log: log})
 	if err != nil {
 		return err
 	}
@@ -394,7 +400,7 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 		if err != nil {
 			return fmt.Errorf("rtp.siprec: listen %s: %w", s.Listen, err)
 		}
-		ln = acceptWrap(ln, "siprec tls "+s.Source, g.reg, log) // raw TCP, before TLS
+		ln = acceptWrap(ln, "siprec tls "+s.Source, g.reg, log, s.ConnLimitsFile) // raw TCP, before TLS
 		if ln, err = ingestTLS(ln, "siprec "+s.Source, s.TLS, g.audit, g.reg, log); err != nil {
 			return err
 		}
@@ -416,10 +422,27 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 		nets = []string{s.Transport}
 	}
 	for _, n := range nets {
+		// Bound here, not in the endpoint, so the TCP listener's accept counters and
+		// caps are umli's (on /metrics) and a taken address fails the start.
+		var serve func(ctx context.Context) error
+		if n == "udp" {
+			pc, err := net.ListenPacket("udp", s.Listen)
+			if err != nil {
+				return fmt.Errorf("siprec: listen udp %s: %w", s.Listen, err)
+			}
+			serve = func(ctx context.Context) error { return ep.ServeUDP(ctx, pc) }
+		} else {
+			ln, err := net.Listen("tcp", s.Listen)
+			if err != nil {
+				return fmt.Errorf("siprec: listen tcp %s: %w", s.Listen, err)
+			}
+			ln = acceptWrap(ln, "siprec tcp "+s.Source, g.reg, log, s.ConnLimitsFile)
+			serve = func(ctx context.Context) error { return ep.ServeTCP(ctx, ln) }
+		}
 		wg.Add(1)
 		g.run(ctx, "siprec "+n, func(ctx context.Context) error {
 			defer wg.Done()
-			return ep.ListenAndServe(ctx, n, s.Listen)
+			return serve(ctx)
 		})
 	}
 	// Close ends open calls with BYE and flushes their last chunks once serving stopped.

@@ -163,6 +163,15 @@ type SIPRECFile struct {
 	// required and chained to ca (mutual TLS); transport is then ignored. The setting
 	// recommended off loopback.
 	TLS *TLSFile `yaml:"tls"`
+	// MaxStreamsPerOffer bounds the audio streams of one offer (more: 488, default 4);
+	// MaxStreams the RTP sockets over all calls (default: the port range's even ports,
+	// or 1024 with ephemeral ports; the range is a hard ceiling). MaxPendingPerPeer
+	// bounds one SRC address's INVITEs awaiting their ACK (more: 503, default 32).
+	MaxStreamsPerOffer int `yaml:"maxStreamsPerOffer"`
+	MaxStreams         int `yaml:"maxStreams"`
+	MaxPendingPerPeer  int `yaml:"maxPendingPerPeer"`
+	// Connection caps of the TCP/TLS listener (defaults 256 and 64).
+	ConnLimitsFile `yaml:",inline"`
 }
 
 // X1File configures the X1 provisioning interface (ETSI TS 103 221-1).
@@ -312,6 +321,13 @@ func (c *Config) checkSources(p *problems) {
 		default:
 			p.addf(append(at, "events"), "%s: events %q: want connect, feed or connect+disconnect", what, s.Events)
 		}
+		if s.MaxStreamsPerOffer < 0 || s.MaxStreams < 0 || s.MaxPendingPerPeer < 0 {
+			p.addf(append(at, "maxStreams"), "%s: maxStreamsPerOffer, maxStreams and maxPendingPerPeer must not be negative", what)
+		}
+		if s.MaxStreamsPerOffer > 0 && s.MaxStreams > 0 && s.MaxStreamsPerOffer > s.MaxStreams {
+			p.addf(append(at, "maxStreamsPerOffer"), "%s: maxStreamsPerOffer %d exceeds maxStreams %d: no offer could be taken", what, s.MaxStreamsPerOffer, s.MaxStreams)
+		}
+		checkConnLimits(p, at, what, s.ConnLimitsFile)
 		if s.TLS != nil {
 			if s.TLS.Cert == "" || s.TLS.Key == "" || s.TLS.CA == "" {
 				p.addf(append(at, "tls"), "%s: tls: cert, key and ca (the CA of the SRC's client certificates) required", what)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/umli/umli/rtpcapture/internal/capturetest"
 )
 
@@ -102,4 +103,64 @@ func TestMaxStreamsDefaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPendingPerPeer: a peer's INVITEs answered but not ACKed count against
+// MaxPendingPerPeer; one more is refused with 503 and Retry-After and counted, and
+// once an ACK completes one of them the peer is served again (issue 21: INVITEs never
+// ACKed must not cycle through the media sockets).
+func TestPendingPerPeer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	refused, err := NewRefused(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, srs := startEndpoint(t, ctx, Config{Source: "srs-p", Sink: capturetest.NewSink(), MaxPendingPerPeer: 2, Refused: refused})
+	src := newTestSRC(t)
+	unacked := func() (*sipgo.DialogClientSession, error) {
+		req := inviteRequest(srs, offerN(1))
+		dlg, err := src.dua.WriteInvite(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return dlg, dlg.WaitAnswer(ctx, sipgo.AnswerOptions{})
+	}
+	var held []*sipgo.DialogClientSession
+	for i := range 2 {
+		d, err := unacked()
+		if err != nil {
+			t.Fatalf("INVITE %d within the cap: %v", i, err)
+		}
+		held = append(held, d)
+	}
+	if n := ep.Pending(); n != 2 {
+		t.Fatalf("pending = %d, want 2", n)
+	}
+	_, err = unacked()
+	var de *sipgo.ErrDialogResponse
+	if !errors.As(err, &de) || de.Res.StatusCode != 503 || de.Res.GetHeader("Retry-After") == nil {
+		t.Fatalf("INVITE over the pending cap: %v, want 503 with Retry-After", err)
+	}
+	var m dto.Metric
+	if err := refused.WithLabelValues("srs-p", RefusedPending).Write(&m); err != nil || m.GetCounter().GetValue() != 1 {
+		n := m.GetCounter().GetValue()
+		t.Fatalf("refused{pending_peer} = %v, want 1", n)
+	}
+	if err := held[0].Ack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for ep.Pending() != 1 {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("pending still %d after an ACK", ep.Pending())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	d, err := src.invite(ctx, srs, offerN(1))
+	if err != nil {
+		t.Fatalf("INVITE after an ACK freed a slot: %v", err)
+	}
+	_ = d.Bye(ctx)
+	_ = held[0].Bye(ctx)
 }

@@ -5,7 +5,9 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+	"github.com/umli/umli/internal/promreg"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/rtpcapture"
 )
@@ -41,11 +43,18 @@ type Config struct {
 	// MaxStreams bounds open RTP sockets over all calls (default: one per even port of
 	// PortMin-PortMax, or 1024 with ephemeral ports); an offer beyond it gets 503.
 	MaxStreams int
-	Connect    rtpcapture.ConnectPolicy
-	Chunk      time.Duration
-	Window     int
-	Metrics    *rtpcapture.Metrics
-	Log        zerolog.Logger
+	// MaxPendingPerPeer bounds the INVITEs of one SRC address not yet completed by an
+	// ACK: each holds its media sockets until the ACK or the 32 s timeout, so a peer
+	// that never ACKs would otherwise cycle through MaxStreams. More are refused with
+	// 503 and Retry-After (default 32).
+	MaxPendingPerPeer int
+	// Refused counts refused INVITEs by source and reason (optional, see NewRefused).
+	Refused *prometheus.CounterVec
+	Connect rtpcapture.ConnectPolicy
+	Chunk   time.Duration
+	Window  int
+	Metrics *rtpcapture.Metrics
+	Log     zerolog.Logger
 }
 
 func (c *Config) defaults() error {
@@ -73,6 +82,15 @@ func (c *Config) defaults() error {
 	if c.MaxStreamsPerOffer <= 0 {
 		c.MaxStreamsPerOffer = 4
 	}
+	if c.MaxPendingPerPeer < 0 {
+		return errors.New("siprec: MaxPendingPerPeer must not be negative")
+	}
+	if c.MaxPendingPerPeer == 0 {
+		c.MaxPendingPerPeer = DefaultMaxPendingPerPeer
+	}
+	if c.Refused == nil {
+		c.Refused, _ = NewRefused(nil) // unregistered: cannot fail
+	}
 	if c.MaxStreams < 0 {
 		return errors.New("siprec: MaxStreams must not be negative")
 	}
@@ -86,4 +104,21 @@ func (c *Config) defaults() error {
 		c.MaxStreams = 1024
 	}
 	return nil
+}
+
+// DefaultMaxPendingPerPeer is Config.MaxPendingPerPeer's default: an SBC's ACK follows
+// its 200 within a round trip, so even a busy one has few INVITEs pending at a time.
+const DefaultMaxPendingPerPeer = 32
+
+// Reasons of umli_siprec_refused_total.
+const (
+	RefusedPending = "pending_peer" // MaxPendingPerPeer reached (503)
+	RefusedOffer   = "offer"        // bad or too many streams in one offer (488)
+	RefusedStreams = "streams"      // MaxStreams reached (503)
+	RefusedCalls   = "calls"        // MaxCalls reached (486)
+)
+
+// NewRefused registers umli_siprec_refused_total on reg (nil: unregistered).
+func NewRefused(reg *prometheus.Registry) (*prometheus.CounterVec, error) {
+	return promreg.CounterVec(reg, "umli_siprec_refused_total", "SIPREC INVITEs refused, by source and reason.", "source", "reason")
 }

@@ -90,6 +90,16 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 			return
 		}
 	}
+	// An INVITE holds its media sockets until the ACK (up to 32 s): a peer sending
+	// INVITEs it never ACKs is held to its share (issue 21).
+	peer := peerOf(req)
+	if !e.holdPending(peer) {
+		e.refused(req, RefusedPending, nil)
+		respond(tx, req, sip.StatusServiceUnavailable, "Service Unavailable", sip.NewHeader("Retry-After", "5"),
+			warning(fmt.Errorf("more than %d INVITEs of this peer await their ACK", e.cfg.MaxPendingPerPeer)))
+		return
+	}
+	defer e.releasePending(peer)
 	log := e.cfg.Log
 	cache := e.cacheFor(req)
 	if cache == nil {
@@ -106,7 +116,7 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		err = e.checkStreams(offer)
 	}
 	if err != nil {
-		log.Warn().Err(err).Str("from_addr", req.Source()).Msg("refusing recording offer")
+		e.refused(req, RefusedOffer, err)
 		_ = dlg.Respond(488, "Not Acceptable Here", nil, warning(err))
 		_ = dlg.Close()
 		return
@@ -115,6 +125,7 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	busy := len(e.calls) >= e.cfg.MaxCalls
 	e.mu.Unlock()
 	if busy {
+		e.refused(req, RefusedCalls, nil)
 		_ = dlg.Respond(sip.StatusBusyHere, "Busy Here", nil)
 		_ = dlg.Close()
 		return
@@ -123,6 +134,12 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	c := &call{e: e, dlg: dlg, key: plan.CorrelationKey, md: md, streams: map[int]*stream{},
 		refresh: make(chan time.Duration, 1), end: make(chan string, 1)}
 	answer, fresh, err := c.prepare(offer)
+	if errors.Is(err, errMediaCap) {
+		e.refused(req, RefusedStreams, err)
+		_ = dlg.Respond(sip.StatusServiceUnavailable, "Service Unavailable", nil, sip.NewHeader("Retry-After", "5"), warning(err))
+		_ = dlg.Close()
+		return
+	}
 	if err != nil {
 		log.Error().Err(err).Msg("no media ports for recording offer")
 		_ = dlg.Respond(sip.StatusServiceUnavailable, "Service Unavailable", nil, warning(err))

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/internal/slogzero"
 )
@@ -37,6 +40,10 @@ type Endpoint struct {
 	closing bool
 	// media counts open RTP sockets against cfg.MaxStreams.
 	media atomic.Int64
+	// pending counts, by peer IP, INVITEs not yet completed by an ACK (under mu).
+	pending map[string]int
+	// refusedLog rate-limits the refusal warning.
+	refusedLog *httpguard.Every
 }
 
 // New builds an endpoint. sipgo logs into cfg.Log (warnings and errors only), through
@@ -62,7 +69,8 @@ func New(cfg Config) (*Endpoint, error) {
 		return nil, fmt.Errorf("siprec: client: %w", err)
 	}
 	e := &Endpoint{cfg: cfg, ua: ua, srv: srv, client: client,
-		caches: map[string]*sipgo.DialogServerCache{}, calls: map[string]*call{}, ready: map[string]chan struct{}{}}
+		caches: map[string]*sipgo.DialogServerCache{}, calls: map[string]*call{}, ready: map[string]chan struct{}{},
+		pending: map[string]int{}, refusedLog: httpguard.NewEvery(refusedLogEvery)}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	srv.OnInvite(e.onInvite)
 	srv.OnAck(e.onAck)
@@ -178,6 +186,65 @@ func (e *Endpoint) cacheFor(req *sip.Request) *sipgo.DialogServerCache {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.caches[strings.ToLower(req.Transport())]
+}
+
+// refusedLogEvery rate-limits the refusal warning: a flood must not flood the log.
+const refusedLogEvery = 10 * time.Second
+
+// holdPending counts an INVITE of peer against cfg.MaxPendingPerPeer; false if the
+// peer holds its share already.
+func (e *Endpoint) holdPending(peer string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.pending[peer] >= e.cfg.MaxPendingPerPeer {
+		return false
+	}
+	e.pending[peer]++
+	return true
+}
+
+func (e *Endpoint) releasePending(peer string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.pending[peer]--; e.pending[peer] <= 0 {
+		delete(e.pending, peer)
+	}
+}
+
+// Pending reports the INVITEs of all peers not yet completed by an ACK.
+func (e *Endpoint) Pending() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, v := range e.pending {
+		n += v
+	}
+	return n
+}
+
+// refused counts a refused INVITE and logs it at most once per refusedLogEvery, with
+// the reason and the count suppressed, never a party or the peer's address.
+func (e *Endpoint) refused(req *sip.Request, reason string, err error) {
+	e.cfg.Refused.WithLabelValues(e.sourceOf(req), reason).Inc()
+	if ok, quiet := e.refusedLog.Allow(); ok {
+		ev := e.cfg.Log.Warn().Str("source", e.sourceOf(req)).Str("reason", reason).Int("suppressed", quiet)
+		if err != nil {
+			ev = ev.Err(err)
+		}
+		ev.Msg("siprec: recording offer refused")
+	}
+}
+
+// peerOf is the IP of a request's sender, the key of the pending cap.
+func peerOf(req *sip.Request) string {
+	src := req.Source()
+	if ap, err := netip.ParseAddrPort(src); err == nil {
+		return ap.Addr().Unmap().String()
+	}
+	if h, _, err := net.SplitHostPort(src); err == nil {
+		return h
+	}
+	return src
 }
 
 // enter counts an INVITE handler in the endpoint's WaitGroup, so that the goroutines

@@ -71,6 +71,18 @@ func offer(media netip.AddrPort) string {
 }
 
 func (s *testSRC) invite(ctx context.Context, srs, body string, headers ...sip.Header) (*sipgo.DialogClientSession, error) {
+	dlg, err := s.dua.WriteInvite(ctx, inviteRequest(srs, body, headers...))
+	if err != nil {
+		return nil, err
+	}
+	if err := dlg.WaitAnswer(ctx, sipgo.AnswerOptions{}); err != nil {
+		return dlg, err
+	}
+	return dlg, dlg.Ack(ctx)
+}
+
+// inviteRequest is a recording INVITE to srs carrying body.
+func inviteRequest(srs, body string, headers ...sip.Header) *sip.Request {
 	host, port, _ := net.SplitHostPort(srs)
 	var p int
 	fmt.Sscan(port, &p)
@@ -84,14 +96,7 @@ func (s *testSRC) invite(ctx context.Context, srs, body string, headers ...sip.H
 		req.AppendHeader(h)
 	}
 	req.SetBody([]byte(body))
-	dlg, err := s.dua.WriteInvite(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	if err := dlg.WaitAnswer(ctx, sipgo.AnswerOptions{}); err != nil {
-		return dlg, err
-	}
-	return dlg, dlg.Ack(ctx)
+	return req
 }
 
 func answerPort(t *testing.T, body []byte) netip.AddrPort {
