@@ -92,7 +92,7 @@ destinations:
 		for _, f := range []struct {
 			field string
 			st    pducheck.Stream
-		}{{"i:KILL-A", pducheck.Stream{LIID: "KILL-A"}}, {"c:KILL-A", pducheck.Stream{LIID: "KILL-A", CC: true}}, {"i:KILL-B", pducheck.Stream{LIID: "KILL-B"}}} {
+		}{{"i:" + storedLIID(t, "KILL-A"), pducheck.Stream{LIID: "KILL-A"}}, {"c:" + storedLIID(t, "KILL-A"), pducheck.Stream{LIID: "KILL-A", CC: true}}, {"i:" + storedLIID(t, "KILL-B"), pducheck.Stream{LIID: "KILL-B"}}} {
 			var n int
 			fmt.Sscan(h[f.field], &n)
 			st := f.st
