@@ -28,72 +28,6 @@ import (
 	"github.com/umli/umli/simulators/lemf"
 )
 
-// restScan is what a copy of Redis's storage shows: every key name and value (SCAN +
-// DUMP, uncompressed), the AOF files and a fresh RDB snapshot.
-type restScan struct {
-	blobs map[string][]byte // where -> bytes
-}
-
-func scanAtRest(t *testing.T, ctx context.Context, rdb *redis.Client, srv *testredis.Server) restScan {
-	t.Helper()
-	// Uncompressed, so a string would show as itself in DUMP output and the RDB.
-	if err := rdb.ConfigSet(ctx, "rdbcompression", "no").Err(); err != nil {
-		t.Fatal(err)
-	}
-	sc := restScan{blobs: map[string][]byte{}}
-	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
-		v, err := rdb.Dump(ctx, k).Bytes()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			t.Fatalf("DUMP %s: %v", k, err)
-		}
-		sc.blobs["key "+k] = append([]byte(k+"\x00"), v...)
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := rdb.Save(ctx).Err(); err != nil {
-		t.Fatalf("SAVE: %v", err)
-	}
-	err := filepath.WalkDir(srv.Dir(), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".log") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sc.blobs["file "+filepath.Base(p)] = b
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var aof, rdbFile bool
-	for w := range sc.blobs {
-		aof = aof || strings.Contains(w, ".aof")
-		rdbFile = rdbFile || strings.HasSuffix(w, ".rdb")
-	}
-	if !aof || !rdbFile {
-		t.Fatalf("scan found AOF %v RDB %v in %s: nothing to check", aof, rdbFile, srv.Dir())
-	}
-	return sc
-}
-
-// hits lists where each secret appears.
-func (sc restScan) hits(secrets ...string) []string {
-	var out []string
-	for w, b := range sc.blobs {
-		for _, s := range secrets {
-			if n := bytes.Count(b, []byte(s)); n > 0 {
-				out = append(out, fmt.Sprintf("%s: %q ×%d", w, s, n))
-			}
-		}
-	}
-	return out
-}
-
 // aofSealedEntries extracts the p values of every XADD in the AOF: copies of sealed
 // stream entries an attacker holding the AOF has.
 func aofSealedEntries(t *testing.T, srv *testredis.Server) map[string][][]byte {
@@ -296,9 +230,9 @@ warrants:
 		t.Fatalf("%d sealed entries in the AOF, want at least %d", nCopies, 3+len(contents))
 	}
 
-	sc := scanAtRest(t, ctx, rdb, srv)
+	sc := srv.ScanAtRest(t, ctx, rdb)
 	secrets := []string{target, target[1:], nonTarget, nonTarget[1:], liid, box, marker}
-	if h := sc.hits(secrets...); len(h) > 0 {
+	if h := sc.Hits(secrets...); len(h) > 0 {
 		t.Errorf("readable at rest:\n%s", strings.Join(h, "\n"))
 	}
 
@@ -359,7 +293,7 @@ warrants:
 			}
 		}
 	}
-	if h := sc.hits(secrets...); len(h) > 0 {
+	if h := sc.Hits(secrets...); len(h) > 0 {
 		t.Errorf("readable at rest:\n%s", strings.Join(h, "\n"))
 	}
 	p.cmd.Process.Signal(os.Interrupt)
@@ -423,8 +357,8 @@ email:
 		sum := lm.Summary()
 		return sum.HI3.PDUs-sum.HI3.KeepAlives >= 3
 	})
-	sc := scanAtRest(t, ctx, rdb, srv)
-	if h := sc.hits(target, peer, liid, marker); len(h) > 0 {
+	sc := srv.ScanAtRest(t, ctx, rdb)
+	if h := sc.Hits(target, peer, liid, marker); len(h) > 0 {
 		t.Errorf("readable at rest:\n%s", strings.Join(h, "\n"))
 	}
 	set, err := pducheck.ReadLEMF(lemfDir)

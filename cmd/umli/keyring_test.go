@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/umli/umli/internal/seal"
 )
@@ -29,11 +32,7 @@ func TestMain(m *testing.M) {
 // counter of liid: the LIID is kept there as its HMAC token under the tests' keyring.
 func sessionField(t *testing.T, kind, liid string) string {
 	t.Helper()
-	k, err := seal.KeyringFromEnv(keyringEnv)
-	if err != nil {
-		t.Fatalf("test keyring: %v", err)
-	}
-	return kind + ":" + k.Token("liid", liid)
+	return kind + ":" + storedLIID(t, liid)
 }
 
 // TestKeyringRequired: without an at-rest keyring, or with one that is missing, readable
@@ -90,4 +89,57 @@ func TestKeyringRequired(t *testing.T) {
 			}
 		})
 	}
+}
+
+// storedLIID is liid as the session store of a `umli run` started by these tests keeps
+// it (hash fields, journal headers): an HMAC token under the TestMain keyring.
+func storedLIID(t *testing.T, liid string) string {
+	t.Helper()
+	k, err := seal.KeyringFromEnv(keyringEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.Token("liid", liid)
+}
+
+// sealedJournal checks a crash journal hash as a killed process left it: every record
+// blob (after the numbers header line) is sealed, and no field or value carries any of
+// secrets. It returns how many entries the journal holds.
+func sealedJournal(t *testing.T, ctx context.Context, rdb *redis.Client, key string, secrets ...string) int {
+	t.Helper()
+	j, err := rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		t.Fatalf("HGETALL %s: %v", key, err)
+	}
+	for id, v := range j {
+		_, blob, ok := strings.Cut(v, "\n")
+		if !ok || !seal.IsSealed([]byte(blob)) {
+			t.Errorf("journal entry %s: record not sealed", id)
+		}
+		for _, s := range secrets {
+			if strings.Contains(id, s) || strings.Contains(v, s) {
+				t.Errorf("journal entry %s carries %q in clear", id, s)
+			}
+		}
+	}
+	return len(j)
+}
+
+// metricValue is the sum of every sample of name in a Prometheus text exposition.
+func metricValue(text, name string) float64 {
+	var sum float64
+	for _, line := range strings.Split(text, "\n") {
+		rest, ok := strings.CutPrefix(line, name)
+		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '{') {
+			continue
+		}
+		f := strings.Fields(rest[strings.LastIndexByte(rest, '}')+1:])
+		if len(f) > 0 {
+			var v float64
+			if _, err := fmt.Sscan(f[0], &v); err == nil {
+				sum += v
+			}
+		}
+	}
+	return sum
 }

@@ -161,6 +161,14 @@ warrants:
 	close(stop)
 	n1 := <-wrote
 
+	// What the killed process left in its journal is sealed: the restart must open it.
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	atKill := sealedJournal(t, ctx, rdb, "umli:{um-kill}:j:kill-1", "KILL-A", "KILL-B", "491701234567")
+	if atKill == 0 {
+		t.Fatal("the kill left no journal entry: the sealed replay was not exercised")
+	}
+
 	// Phase 2: same configuration and instance, the same sequences continue.
 	p2 := startUMLI(t, bin, cfgPath)
 	const n2 = 400
@@ -171,8 +179,6 @@ warrants:
 
 	// Once the input is consumed and the journal is empty, Redis knows exactly how many
 	// numbers each stream got.
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
 	waitUntil(t, "input consumed and journal empty", func() bool {
 		return strings.Contains(p2.stderr.String(), "records input done") &&
 			rdb.HLen(ctx, "umli:{um-kill}:j:kill-1").Val() == 0
@@ -222,6 +228,13 @@ warrants:
 			t.Errorf("/metrics lacks %s", m)
 		}
 	}
+	// Every sealed journal entry the kill left was opened and re-delivered, none unreadable.
+	if replayed := metricValue(metrics, "umli_mediation_journal_replayed_total"); replayed < float64(atKill) {
+		t.Errorf("journal_replayed_total %v, want ≥ %d sealed entries left by the kill", replayed, atKill)
+	}
+	if bad := metricValue(metrics, "umli_mediation_journal_unreadable_total"); bad != 0 {
+		t.Errorf("journal_unreadable_total %v after replaying a sealed journal, want 0", bad)
+	}
 	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -263,8 +276,8 @@ warrants:
 			}
 		}
 	}
-	t.Logf("records written: %d before SIGKILL, %d after; numbers allocated %d; PDUs received %d (with resends); journal entries replayed after the kill: %s",
-		n1, n2, total, got.Total, replayed)
+	t.Logf("records written: %d before SIGKILL, %d after; numbers allocated %d; PDUs received %d (with resends); sealed journal entries at the kill %d, replayed after it: %s",
+		n1, n2, total, got.Total, atKill, replayed)
 }
 
 func freeAddr(t *testing.T) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/config"
 )
@@ -24,21 +25,43 @@ type Node struct {
 	wg     sync.WaitGroup
 }
 
-// StartNode runs an instance named instance delivering to lm; it stops when the test ends.
-func StartNode(tb testing.TB, instance string, rdb redis.UniversalClient, lm *LEMF, log zerolog.Logger) *Node {
+// NewKeyring is a fresh at-rest keyring for one test. Every node of the test gets the
+// same one, as every instance of a deployment does: a node started after another (a
+// restart, a peer taking over) must open what its predecessor sealed.
+func NewKeyring(tb testing.TB) *seal.Keyring {
 	tb.Helper()
-	return StartNodeYAML(tb, instance, ConfigYAML(instance, lm.HI2, lm.HI3), rdb, log)
+	text, err := seal.GenerateKeyring()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	k, err := seal.ParseKeyring(text, tb.Name()+" keyring")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return k
+}
+
+// StartNode runs an instance named instance delivering to lm, sealing at rest with
+// keys; it stops when the test ends.
+func StartNode(tb testing.TB, instance string, rdb redis.UniversalClient, keys *seal.Keyring, lm *LEMF, log zerolog.Logger) *Node {
+	tb.Helper()
+	return StartNodeYAML(tb, instance, ConfigYAML(instance, lm.HI2, lm.HI3), rdb, keys, log)
 }
 
 // StartNodeMDF runs an instance delivering X2/X3 to m (ConfigYAMLX2X3).
-func StartNodeMDF(tb testing.TB, instance string, rdb redis.UniversalClient, m *MDF, log zerolog.Logger) *Node {
+func StartNodeMDF(tb testing.TB, instance string, rdb redis.UniversalClient, keys *seal.Keyring, m *MDF, log zerolog.Logger) *Node {
 	tb.Helper()
-	return StartNodeYAML(tb, instance, ConfigYAMLX2X3(instance, m), rdb, log)
+	return StartNodeYAML(tb, instance, ConfigYAMLX2X3(instance, m), rdb, keys, log)
 }
 
-// StartNodeYAML runs an instance of the configuration doc.
-func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClient, log zerolog.Logger) *Node {
+// StartNodeYAML runs an instance of the configuration doc. Like `umli run` outside demo
+// mode it requires the at-rest keyring: handover seals its stream entries and mediation
+// its journal and session blobs with it.
+func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClient, keys *seal.Keyring, log zerolog.Logger) *Node {
 	tb.Helper()
+	if keys == nil {
+		tb.Fatalf("instance %s: no at-rest keyring (chain.NewKeyring); umli does not run unsealed", instance)
+	}
 	cfg, err := config.Parse(instance+".yaml", []byte(doc))
 	if err != nil {
 		tb.Fatalf("config: %v", err)
@@ -51,11 +74,12 @@ func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClien
 	for i := range hc.Destinations {
 		hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond}
 	}
+	hc.Keyring = keys
 	n := &Node{Reg: prometheus.NewRegistry()}
 	if n.HO, err = handover.New(hc, rdb, n.Reg, log); err != nil {
 		tb.Fatalf("handover: %v", err)
 	}
-	if n.Med, err = mediation.New(cfg, rdb, n.HO, log, mediation.Options{Registry: n.Reg}); err != nil {
+	if n.Med, err = mediation.New(cfg, rdb, n.HO, log, mediation.Options{Registry: n.Reg, Keyring: keys}); err != nil {
 		tb.Fatalf("mediation: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

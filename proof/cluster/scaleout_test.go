@@ -28,11 +28,12 @@ func TestScaleOutOnCluster(t *testing.T) {
 	rdb := cl.Client(t)
 	lm := chain.StartLEMF(t)
 	log := zerolog.New(os.Stderr).Level(zerolog.ErrorLevel)
+	keys := chain.NewKeyring(t) // one keyring for all instances, as in a deployment
 	var nodes []*chain.Node
 	var sinks []record.Sink
 	var meds []*mediation.Mediator
 	for i := range 3 {
-		n := chain.StartNode(t, fmt.Sprintf("scale-%d", i+1), rdb, lm, log)
+		n := chain.StartNode(t, fmt.Sprintf("scale-%d", i+1), rdb, keys, lm, log)
 		nodes = append(nodes, n)
 		sinks = append(sinks, n.Med)
 		meds = append(meds, n.Med)

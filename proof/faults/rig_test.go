@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
@@ -38,6 +39,9 @@ type rig struct {
 	mdf  *chain.MDF // set by newRigMDF instead of lm
 	out  receiver   // lm or mdf
 	node *chain.Node
+	// keys seal everything the rig's node leaves in Redis; a node started again on the
+	// same Redis gets the same keyring, so it opens what its predecessor sealed.
+	keys *seal.Keyring
 	tm   timing
 }
 
@@ -48,7 +52,7 @@ type receiver interface {
 }
 
 func newRig(t *testing.T) *rig {
-	r := &rig{t: t, srv: testredis.Start(t), tm: scenarioTiming()}
+	r := &rig{t: t, srv: testredis.Start(t), keys: chain.NewKeyring(t), tm: scenarioTiming()}
 	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
 	t.Cleanup(func() { _ = r.rdb.Close() })
 	r.lm = chain.StartLEMF(t)
@@ -56,19 +60,19 @@ func newRig(t *testing.T) *rig {
 	if l, err := zerolog.ParseLevel(os.Getenv("UMLI_PROOF_LOG")); err == nil && l != zerolog.NoLevel {
 		level = l // e.g. UMLI_PROOF_LOG=info to see handover's connections
 	}
-	r.node = chain.StartNode(t, "faults-1", r.rdb, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(level))
+	r.node = chain.StartNode(t, "faults-1", r.rdb, r.keys, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(level))
 	r.out = r.lm
 	return r
 }
 
 // newRigMDF is newRig delivering TS 103 221-2 X2/X3 to an MDF over mutual TLS.
 func newRigMDF(t *testing.T) *rig {
-	r := &rig{t: t, srv: testredis.Start(t), tm: scenarioTiming()}
+	r := &rig{t: t, srv: testredis.Start(t), keys: chain.NewKeyring(t), tm: scenarioTiming()}
 	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
 	t.Cleanup(func() { _ = r.rdb.Close() })
 	r.mdf = chain.StartMDF(t)
 	r.out = r.mdf
-	r.node = chain.StartNodeMDF(t, "faults-x2x3", r.rdb, r.mdf, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel))
+	r.node = chain.StartNodeMDF(t, "faults-x2x3", r.rdb, r.keys, r.mdf, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel))
 	return r
 }
 

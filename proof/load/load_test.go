@@ -23,7 +23,7 @@ func runLoad(tb testing.TB, rate int, d time.Duration) (load.Result, *chain.LEMF
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	tb.Cleanup(func() { _ = rdb.Close() })
 	lm := chain.StartLEMF(tb)
-	n := chain.StartNode(tb, "load-1", rdb, lm, zerolog.New(os.Stderr).Level(zerolog.ErrorLevel))
+	n := chain.StartNode(tb, "load-1", rdb, chain.NewKeyring(tb), lm, zerolog.New(os.Stderr).Level(zerolog.ErrorLevel))
 	ctx := context.Background()
 	res, err := load.Run(ctx, load.Config{
 		Rate: rate, Duration: d, Sessions: 50, CCShare: 0.5, Source: "um-load", Target: chain.Target,
