@@ -90,6 +90,18 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 			return
 		}
 	}
+	// An offer umli would refuse costs nothing to refuse: it is answered 488 before
+	// it counts against the peer's pending INVITEs, so a burst of oversized offers
+	// gets its precise answer and takes no slot from the peer's real calls.
+	offer, md, err := parseOffer(req)
+	if err == nil {
+		err = e.checkStreams(offer)
+	}
+	if err != nil {
+		e.refused(req, RefusedOffer, err)
+		respond(tx, req, 488, "Not Acceptable Here", warning(err))
+		return
+	}
 	// An INVITE holds its media sockets until the ACK (up to 32 s): a peer sending
 	// INVITEs it never ACKs is held to its share (issue 21).
 	peer := peerOf(req)
@@ -109,16 +121,6 @@ func (e *Endpoint) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	dlg, err := cache.ReadInvite(req, tx)
 	if err != nil {
 		respond(tx, req, sip.StatusBadRequest, "Bad Request", warning(err))
-		return
-	}
-	offer, md, err := parseOffer(req)
-	if err == nil {
-		err = e.checkStreams(offer)
-	}
-	if err != nil {
-		e.refused(req, RefusedOffer, err)
-		_ = dlg.Respond(488, "Not Acceptable Here", nil, warning(err))
-		_ = dlg.Close()
 		return
 	}
 	e.mu.Lock()
