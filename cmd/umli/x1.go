@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/netaccept"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/config"
@@ -30,6 +31,11 @@ func startX1(ctx context.Context, g *group, cfg *config.Config, rdb redis.Univer
 		sc.NEIdentifier = cfg.NetworkElement
 	}
 	log = log.With().Str("component", "x1").Logger()
+	if m, err := netaccept.NewMetrics(g.reg); err != nil {
+		log.Warn().Err(err).Msg("netaccept: metrics not registered")
+	} else {
+		sc.AcceptMetrics = m
+	}
 	apply := func(ws []*warrant.Warrant, version int64) error {
 		all := append(append([]*warrant.Warrant(nil), cfg.Warrants...), ws...)
 		err := med.SetWarrants(all)

@@ -29,6 +29,11 @@ type ServiceConfig struct {
 	NEIdentifier, ADMFIdentifier string
 	// CheckDestination vets X1 destinations (see ServerOptions.CheckDestination).
 	CheckDestination func(*Destination) error
+	// AcceptMetrics counts the listener's retried accept errors and refusals (nil:
+	// unregistered); MaxConns and MaxConnsPerPeer cap its connections (0: 64 and 16,
+	// an ADMF holds a few).
+	AcceptMetrics             *netaccept.Metrics
+	MaxConns, MaxConnsPerPeer int
 }
 
 // Keyring loads the configured keyring.
@@ -72,7 +77,14 @@ func RunService(ctx context.Context, cfg ServiceConfig, al *audit.Log, rdb redis
 			return fmt.Errorf("x1: listen %s: %w", cfg.Listen, err)
 		}
 		// Accept errors (EMFILE & co.) back off instead of ending X1; peers are few.
-		ln = netaccept.Wrap(ln, netaccept.Config{Name: "x1", Logger: log, MaxConns: 64, MaxPerPeer: 16})
+		maxConns, perPeer := cfg.MaxConns, cfg.MaxConnsPerPeer
+		if maxConns <= 0 {
+			maxConns = 64
+		}
+		if perPeer <= 0 {
+			perPeer = min(16, maxConns)
+		}
+		ln = netaccept.Wrap(ln, netaccept.Config{Name: "x1", Logger: log, Metrics: cfg.AcceptMetrics, MaxConns: maxConns, MaxPerPeer: perPeer})
 		log.Info().Str("listen", ln.Addr().String()).Msg("x1: serving over mutual TLS")
 		n++
 		go func() { errc <- srv.Serve(ctx, ln, tlsConf) }()
