@@ -140,6 +140,7 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	if err != nil {
 		return err
 	}
+	budgetDescriptors(cfg, log) // before any listener: it may lower their caps
 	rdb, err := redisClient(cfg)
 	if err != nil {
 		return err
@@ -185,7 +186,7 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		srv := httpguard.Server(mux, httpLimits(cfg.Metrics.HTTP), nil)
-		mln := acceptWrap(ln, "metrics", reg, log, config.ConnLimitsFile{})
+		mln := acceptWrap(ln, "metrics", reg, log, cfg.Metrics.ConnLimitsFile)
 		go func() { _ = srv.Serve(mln) }()
 		defer srv.Close()
 		log.Info().Str("listen", ln.Addr().String()).Msg("metrics on /metrics")

@@ -345,7 +345,7 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 		if err != nil {
 			return fmt.Errorf("email proxy %s: %w", x.Source, err)
 		}
-		ln = acceptWrap(ln, "email proxy "+x.Source, reg, log)
+		ln = acceptWrap(ln, "email proxy "+x.Source, reg, log, x.ConnLimitsFile)
 		log.Info().Str("source", x.Source).Str("protocol", x.Protocol).Str("listen", ln.Addr().String()).Msg("email: proxy listening")
 		g.run(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
 	}

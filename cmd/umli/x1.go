@@ -26,6 +26,7 @@ func startX1(ctx context.Context, g *group, cfg *config.Config, rdb redis.Univer
 		KeyringFile:  x.KeyringFile,
 		NEIdentifier: x.NEIdentifier, ADMFIdentifier: x.ADMFIdentifier,
 		CheckDestination: checkX1Destination(cfg),
+		MaxConns:         x.MaxConns, MaxConnsPerPeer: x.MaxConnsPerPeer,
 	}
 	if sc.NEIdentifier == "" {
 		sc.NEIdentifier = cfg.NetworkElement

@@ -225,6 +225,7 @@ func (c *Config) check(p *problems) {
 		}
 	}
 	checkHTTPLimits(p, path("metrics"), "metrics", f.Metrics.HTTP)
+	checkConnLimits(p, path("metrics"), "metrics", f.Metrics.ConnLimitsFile)
 	if f.Limits.ReserveDescriptors < 0 {
 		p.addf(path("limits", "reserveDescriptors"), "limits.reserveDescriptors must not be negative")
 	} else if f.Limits.ReserveDescriptors == 0 {

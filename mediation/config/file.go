@@ -50,6 +50,8 @@ type MetricsFile struct {
 	Listen string `yaml:"listen"`
 	// HTTP bounds the listener's timeouts and header size.
 	HTTP HTTPLimitsFile `yaml:"http"`
+	// Connection caps of the listener (defaults 256 and 64).
+	ConnLimitsFile `yaml:",inline"`
 }
 
 // RedisFile configures the Redis connection (single node, Sentinel or Cluster).

@@ -108,6 +108,9 @@ type EmailProxyFile struct {
 	// Mode "vvm" (protocol imap only) reads the IMAP session as OMTP Visual Voicemail
 	// and reports MessagingIRI/CC of the box the client logs in to; empty is e-mail.
 	Mode string `yaml:"mode"`
+	// Connection caps of the listener (defaults 256 and 64); each proxied session
+	// holds two descriptors (client and upstream).
+	ConnLimitsFile `yaml:",inline"`
 }
 
 // EmailCaptureFile is passive capture on an interface.
@@ -185,6 +188,8 @@ type X1File struct {
 	KeyringFile    string `yaml:"keyringFile"`
 	NEIdentifier   string `yaml:"neIdentifier"`
 	ADMFIdentifier string `yaml:"admfIdentifier"`
+	// Connection caps of the listener (defaults 64 and 16: an ADMF holds a few).
+	ConnLimitsFile `yaml:",inline"`
 }
 
 // AuditFile configures the hash-chained audit log.
@@ -285,6 +290,7 @@ func (c *Config) checkSources(p *problems) {
 				p.addf(append(at, "protocol"), "%s: protocol %q: want smtp, pop3 or imap", what, x.Protocol)
 			}
 			checkEmailMode(p, at, what, x)
+			checkConnLimits(p, at, what, x.ConnLimitsFile)
 			warnBlindProxy(p, at, what, x)
 			if x.TLS != nil {
 				if (x.TLS.Cert == "") != (x.TLS.Key == "") {
@@ -368,6 +374,7 @@ func (c *Config) checkSources(p *problems) {
 			file(at, "cert", "x1", x.Cert, true)
 			file(at, "key", "x1", x.Key, true)
 			file(at, "clientCA", "x1", x.ClientCA, true)
+			checkConnLimits(p, at, "x1", x.ConnLimitsFile)
 		}
 		file(at, "keyringFile", "x1", x.KeyringFile, true)
 		if f.Audit.File == "" {
