@@ -3,7 +3,7 @@
 # Real parts, not mocks: redis-server for mediation/handover, erlc for the independent BER
 # conformance check, sipp for SIP interop, xmllint for X1 schemas, chromium for the LEMF
 # viewer's browser test, systemd-analyze to verify the deployment unit, tshark for the X2/X3
-# (TS 103 221-2) dissector check.
+# (TS 103 221-2) dissector check, prlimit for umli's descriptor-budget test.
 # Debian only; as root it uses apt-get, otherwise it says exactly what to install and fails.
 set -euo pipefail
 
@@ -19,6 +19,7 @@ need=(
   "chromium:chromium" "chromedriver:chromium-driver"
   "systemd-analyze:systemd"
   "tshark:tshark"
+  "prlimit:util-linux"
 )
 
 missing=()
