@@ -33,7 +33,7 @@ type Notice struct {
 	Identities []record.Identity
 	// Count is how many records of the session were lost so far (NoticeRecordsLost).
 	Count uint64
-	// Protocol and Reason say, for NoticeTLSBlind, which service and how the session
+	// Protocol and Reason say which service and, for NoticeTLSBlind, how the session
 	// went blind ("starttls" or "implicit-tls").
 	Protocol Protocol
 	Reason   string
@@ -50,13 +50,15 @@ type Notify func(Notice)
 // before (see Pending), so only a server that answers nothing gets here.
 const PipelineLimit = 10000
 
+var protocolNames = map[string]Protocol{"smtp": SMTP, "pop3": POP3, "imap": IMAP}
+
 // notify sends a Notice about this session, if anyone listens.
 func (s *session) notify(k NoticeKind) {
 	if s.opts.Notify == nil {
 		return
 	}
 	s.opts.Notify(Notice{Kind: k, Source: s.info.Source, CorrelationKey: s.info.Key,
-		Identities: s.identities(), Time: s.now})
+		Identities: s.identities(), Protocol: protocolNames[s.name], Time: s.now})
 }
 
 // overflow gives up pairing: the buffered exchange and every later byte go out as CC

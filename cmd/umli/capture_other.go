@@ -13,7 +13,7 @@ import (
 )
 
 // captureLive is Linux-only (AF_PACKET).
-func captureLive(context.Context, string, string, email.Emit, zerolog.Logger) error {
+func captureLive(context.Context, string, string, email.Emit, email.Options, zerolog.Logger) error {
 	return errors.New("email capture: live capture needs Linux")
 }
 

@@ -351,21 +351,27 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 	}
 	if c := e.Capture; c != nil {
 		g.run(ctx, "email capture "+c.Interface, func(ctx context.Context) error {
-			return captureLive(ctx, c.Interface, c.Source, ho.EmitNoWait, log)
+			return captureLive(ctx, c.Interface, c.Source, ho.EmitNoWait, opts, log)
 		})
 	}
 	return nil
 }
 
 // blindNotify hands the tap's blind-session notices to mediation, which audits them
-// (for a target when the identities known before TLS match a warrant). Other notices
-// are logged by the tap itself.
+// (for a target when the identities known match a warrant): TLS the tap cannot read,
+// and sessions gone unparsable (pipelining overflow; their bytes still go out as raw
+// CC, reason "unparsable"). Lost records are audited by mediation as gaps.
 func blindNotify(med *mediation.Mediator) email.Notify {
 	return func(n email.Notice) {
-		if n.Kind != email.NoticeTLSBlind {
+		reason := n.Reason
+		switch n.Kind {
+		case email.NoticeTLSBlind:
+		case email.NoticeUnparsable:
+			reason = string(email.NoticeUnparsable)
+		default:
 			return
 		}
-		med.BlindSession(mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: n.Reason,
+		med.BlindSession(mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: reason,
 			Identities: n.Identities, Time: n.Time})
 	}
 }
