@@ -363,17 +363,24 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 // CC, reason "unparsable"). Lost records are audited by mediation as gaps.
 func blindNotify(med *mediation.Mediator) email.Notify {
 	return func(n email.Notice) {
-		reason := n.Reason
-		switch n.Kind {
-		case email.NoticeTLSBlind:
-		case email.NoticeUnparsable:
-			reason = string(email.NoticeUnparsable)
-		default:
-			return
+		if b, ok := blindOf(n); ok {
+			med.BlindSession(b)
 		}
-		med.BlindSession(mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: reason,
-			Identities: n.Identities, Time: n.Time})
 	}
+}
+
+// blindOf maps a tap Notice onto the blind-session audit; false for notices audited
+// otherwise (lost records are gaps, audited by mediation).
+func blindOf(n email.Notice) (mediation.Blind, bool) {
+	reason := n.Reason
+	switch n.Kind {
+	case email.NoticeTLSBlind:
+	case email.NoticeUnparsable:
+		reason = string(email.NoticeUnparsable)
+	default:
+		return mediation.Blind{}, false
+	}
+	return mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: reason, Identities: n.Identities, Time: n.Time}, true
 }
 
 // connectPolicy maps rtp.siprec.events (validated by config) onto the endpoint's policy.
