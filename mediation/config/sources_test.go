@@ -48,6 +48,8 @@ func TestSourceConfigErrors(t *testing.T) {
 		{"jsonLines per peer over cap", "umsys:\n  jsonLines:\n    - {source: l, listen: ':1', maxConns: 10, maxConnsPerPeer: 20}\n", []string{"c.yaml:16: umsys.jsonLines[0]: maxConnsPerPeer 20 exceeds maxConns 10"}},
 		{"jsonLines negative buffer", "umsys:\n  jsonLines:\n    - {source: l, listen: ':1', maxBufferedBytes: -1}\n", []string{"c.yaml:16: umsys.jsonLines[0]: maxLineBytes and maxBufferedBytes must not be negative"}},
 		{"metrics idle timeout", "metrics:\n  listen: '127.0.0.1:9100'\n  http: {idleTimeout: -1s}\n", []string{"c.yaml:16: metrics.http.idleTimeout -1s"}},
+		{"metrics negative cap", "metrics:\n  listen: '127.0.0.1:9100'\n  maxConns: -1\n", []string{"c.yaml:16: metrics: maxConns and maxConnsPerPeer must not be negative"}},
+		{"email proxy per peer over cap", "email:\n  proxies:\n    - {source: m, protocol: smtp, listen: ':1', upstream: 'h:25', maxConns: 4, maxConnsPerPeer: 8}\n", []string{"c.yaml:16: email.proxies[0]: maxConnsPerPeer 8 exceeds maxConns 4"}},
 		{"negative descriptor reserve", "limits: {reserveDescriptors: -1}\n", []string{"c.yaml:14: limits.reserveDescriptors must not be negative"}},
 		{"webhook bad path", "umsys:\n  webhooks:\n    - {source: w, listen: ':1', tokenFile: " + secret + ", path: events}\n", []string{"c.yaml:16: umsys.webhooks[0]: path \"events\" must start with /"}},
 		{"email protocol", "email:\n  proxies:\n    - {source: m, protocol: nntp, listen: ':1', upstream: 'h:119'}\n", []string{"c.yaml:16: email.proxies[0]: protocol \"nntp\": want smtp, pop3 or imap"}},
