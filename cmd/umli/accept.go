@@ -6,9 +6,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/netaccept"
-	"github.com/umli/umli/mediation/config"
 )
 
 // Connection caps of a TCP listener when its configuration sets none: a UM

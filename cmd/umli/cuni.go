@@ -6,7 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/umsys/cuni"
 	"github.com/umli/umli/umsys/feed"

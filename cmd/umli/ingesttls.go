@@ -14,11 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/internal/tlsauth"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 )
 
 // ingestAudit records ingest authentication in the audit log: the peer certificate's

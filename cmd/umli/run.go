@@ -27,11 +27,11 @@ import (
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/cli"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/secret"
 )
 
@@ -161,7 +161,7 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 			return err
 		}
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	if err != nil {
 		return err
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg, Audit: al, Keyring: keys})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg, Audit: al, Keyring: keys})
 	if err != nil {
 		return err
 	}

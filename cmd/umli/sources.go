@@ -20,10 +20,10 @@ import (
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/proxy"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/rtpcapture"

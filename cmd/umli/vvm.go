@@ -2,7 +2,7 @@ package main
 
 import (
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/internal/config"
 )
 
 // proxyProtocol is the state machine an e-mail proxy runs: mode vvm turns an IMAP

@@ -8,9 +8,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/secret"
 	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/mediation/x1"

@@ -17,8 +17,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/session"
 	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/mediation/x1"
@@ -176,7 +176,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 		_ = lm.Close()
 		return err
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		_ = lm.Close()
 		return err
@@ -201,7 +201,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 	}
 	cfg.Warrants = nil
 	cq := &countingQueue{q: ho}
-	med, err := mediation.New(cfg, rdb, cq, opt.Log, mediation.Options{Registry: reg, Audit: al})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, cq, opt.Log, mediation.Options{Registry: reg, Audit: al})
 	if err != nil {
 		_ = lm.Close()
 		return fmt.Errorf("demo: mediation: %w", err)

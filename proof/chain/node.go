@@ -11,9 +11,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 )
 
 // Node is one umli instance: mediation and handover sharing a Redis client.
@@ -66,7 +66,7 @@ func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClien
 	if err != nil {
 		tb.Fatalf("config: %v", err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		tb.Fatalf("handover config: %v", err)
 	}
@@ -79,7 +79,7 @@ func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClien
 	if n.HO, err = handover.New(hc, rdb, n.Reg, log); err != nil {
 		tb.Fatalf("handover: %v", err)
 	}
-	if n.Med, err = mediation.New(cfg, rdb, n.HO, log, mediation.Options{Registry: n.Reg, Keyring: keys}); err != nil {
+	if n.Med, err = mediation.New(cfg.MediationConfig(), rdb, n.HO, log, mediation.Options{Registry: n.Reg, Keyring: keys}); err != nil {
 		tb.Fatalf("mediation: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -14,9 +14,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/proof/chain"
@@ -149,7 +149,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, &timedQueue{q: ho, log: queued}, log, mediation.Options{})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, &timedQueue{q: ho, log: queued}, log, mediation.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

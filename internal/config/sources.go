@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/umsys/adapter"
 )
 
@@ -196,7 +197,7 @@ type AuditFile struct {
 }
 
 // DefaultDeliveryInterval is audit.deliveryInterval when the file leaves it out.
-const DefaultDeliveryInterval = 10 * time.Second
+const DefaultDeliveryInterval = mediation.DefaultDeliveryInterval
 
 // checkSources checks the source, X1 and audit sections.
 func (c *Config) checkSources(p *problems) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/warrant"
 )
@@ -20,7 +21,7 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatalf("unexpected config: %+v", c.File)
 	}
 	a := c.Destinations["lea-a"]
-	if a.Version != etsi.LatestVersion() || a.Timestamps != TimestampBoth || a.Qualifier == nil || *a.Qualifier != etsi.TimeStampOfInterception {
+	if a.Version != etsi.LatestVersion() || a.Timestamps != mediation.TimestampBoth || a.Qualifier == nil || *a.Qualifier != etsi.TimeStampOfInterception {
 		t.Fatalf("lea-a = %+v", a)
 	}
 	if b := c.Destinations["lea-b"]; b.Version != (etsi.Version{Header: 43, Email: 9}) || b.Qualifier == nil || *b.Qualifier != etsi.TimeStampOfInterception || b.HI3 != "" ||
@@ -123,7 +124,7 @@ func TestConfigInterfaceAndXID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Destinations["d"].Interface; got != InterfaceHI2HI3 {
+	if got := c.Destinations["d"].Interface; got != mediation.InterfaceHI2HI3 {
 		t.Errorf("default interface %q, want hi2hi3", got)
 	}
 	if got, want := c.Warrants[0].XID, warrant.NameUUID("task", "L1"); got != want {
@@ -140,7 +141,7 @@ func TestConfigInterfaceAndXID(t *testing.T) {
 	if c, err = Parse("c.yaml", []byte(doc)); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Destinations["d"].Interface; got != InterfaceX2X3 {
+	if got := c.Destinations["d"].Interface; got != mediation.InterfaceX2X3 {
 		t.Errorf("interface %q, want x2x3", got)
 	}
 	if got := c.Warrants[0].XID.String(); got != xid {

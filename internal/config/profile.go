@@ -7,35 +7,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 )
 
-// KeepAlivePolicy is a destination's keep-alive behaviour and keep-alive PDU header.
-type KeepAlivePolicy struct {
-	// Interval between keep-alives; 0 disables them.
-	Interval time.Duration
-	// ResponseWait is how long an answer is waited for; 0: the LEMF never answers (send,
-	// never wait, never hold delivery back).
-	ResponseWait time.Duration
-	// IdleOnly sends keep-alives only after Interval without any write.
-	IdleOnly bool
-	// LIID of keep-alive PDUs (they belong to no warrant).
-	LIID string
-	// NetworkElement of keep-alive PDUs; "" means the configuration's networkElement.
-	NetworkElement string
-	// CIN of keep-alive PDUs; nil leaves communicationIdentityNumber out.
-	CIN *uint32
-	// CountryCodes writes the destination's authorization/delivery country codes.
-	CountryCodes bool
-}
-
-// Resend is what is replayed from the durable queue after a reconnect besides the PDUs
-// not yet confirmed: the last PDUs confirmed (or written), by count or bytes; both zero
-// is none.
-type Resend struct {
-	PDUs  int
-	Bytes int64
-}
+// KeepAlivePolicy and Resend are mediation's; profiles preset them.
+type (
+	KeepAlivePolicy = mediation.KeepAlivePolicy
+	Resend          = mediation.Resend
+)
 
 // Profile is a named set of handover settings (see handover/README.md, "Profiles").
 type Profile struct {

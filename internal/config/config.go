@@ -14,53 +14,17 @@ import (
 	"github.com/google/uuid"
 	"gopkg.in/yaml.v3"
 
+	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/warrant"
 )
 
-// TimestampStyle selects which PS-PDU time stamps a destination gets.
-type TimestampStyle int
-
-// Timestamp styles.
-const (
-	TimestampGeneralized TimestampStyle = iota + 1 // timeStamp (GeneralizedTime)
-	TimestampMicroSecond                           // microSecondTimeStamp
-	TimestampBoth                                  // both
-)
-
-// Interface is how a destination is delivered to.
-type Interface string
-
-// Interfaces.
-const (
-	// InterfaceHI2HI3: TS 102 232-1 PS-PDUs on HI2/HI3 to a LEMF.
-	InterfaceHI2HI3 Interface = "hi2hi3"
-	// InterfaceX2X3: each PS-PDU inside a TS 103 221-2 X2 (IRI) or X3 (CC) PDU to an
-	// operator's mediation and delivery function.
-	InterfaceX2X3 Interface = "x2x3"
-)
-
-// Destination is one LEA endpoint set, resolved.
+// Destination is one LEA endpoint set, resolved: what mediation writes for it and the
+// TLS material handover dials it with.
 type Destination struct {
-	Name string
-	// Interface is hi2hi3 or x2x3; with x2x3, HI2 is the X2 address and HI3 the X3 one.
-	Interface  Interface
-	HI2, HI3   string
-	TLS        *TLSFile
-	Version    etsi.Version
-	Timestamps TimestampStyle
-	// Qualifier is the timeStampQualifier; nil means absent.
-	Qualifier *etsi.TimeStampQualifier
-
-	// Profile names the preset the settings below start from (profile.go).
-	Profile string
-	// Operator and the country codes written into every PDU of this destination.
-	Operator, CountryCode, DeliveryCountryCode string
-	// Precision is the fixed fraction style of every time stamp.
-	Precision etsi.TimeFraction
-	KeepAlive KeepAlivePolicy
-	Resend    Resend
+	mediation.Destination
+	TLS *TLSFile
 }
 
 // Config is a loaded, checked configuration.
@@ -338,11 +302,12 @@ func (c *Config) checkDestinations(p *problems) {
 			p.addf(at("name"), "destination %q defined twice", d.Name)
 			continue
 		}
-		r := &Destination{Name: d.Name, Interface: InterfaceHI2HI3, HI2: d.HI2, HI3: d.HI3, TLS: d.TLS, Version: etsi.LatestVersion(), Timestamps: TimestampGeneralized}
-		switch Interface(d.Interface) {
-		case "", InterfaceHI2HI3:
-		case InterfaceX2X3:
-			r.Interface = InterfaceX2X3
+		r := &Destination{Destination: mediation.Destination{Name: d.Name, Interface: mediation.InterfaceHI2HI3, HI2: d.HI2, HI3: d.HI3,
+			Version: etsi.LatestVersion(), Timestamps: mediation.TimestampGeneralized}, TLS: d.TLS}
+		switch mediation.Interface(d.Interface) {
+		case "", mediation.InterfaceHI2HI3:
+		case mediation.InterfaceX2X3:
+			r.Interface = mediation.InterfaceX2X3
 			if d.TLS == nil {
 				// TS 103 221-2 clause 6: X2/X3 runs over TLS with mutual authentication.
 				p.addf(at("interface"), "destination %q: interface x2x3 needs tls (TS 103 221-2 requires mutual TLS)", d.Name)
@@ -369,9 +334,9 @@ func (c *Config) checkDestinations(p *problems) {
 		switch d.Timestamps {
 		case "", "generalizedTime":
 		case "microSecond":
-			r.Timestamps = TimestampMicroSecond
+			r.Timestamps = mediation.TimestampMicroSecond
 		case "both":
-			r.Timestamps = TimestampBoth
+			r.Timestamps = mediation.TimestampBoth
 		default:
 			p.addf(at("timestamps"), "destination %q: timestamps %q: want generalizedTime, microSecond or both", d.Name, d.Timestamps)
 		}
