@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/umli/umli/mediation/demo"
+	"github.com/umli/umli/internal/demo"
 )
 
 // TestDemoCommand runs `umli demo` as `make demo` does and checks that every source of

@@ -21,6 +21,7 @@ import (
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/proof/chain"
 	"github.com/umli/umli/proof/load"
+	"github.com/umli/umli/simulators/lemf/measure"
 )
 
 // stamp is one PDU seen at a stage, and when.
@@ -188,7 +189,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	}
 	chain.WaitFor(b, "every PDU at the LEMF", 2*time.Minute, func() bool { return lm.Distinct() >= res.Records })
 	b.StopTimer()
-	lat, err := load.Measure(lm.Dirs()...)
+	lat, err := measure.Measure(lm.Dirs()...)
 	if err != nil {
 		b.Fatal(err)
 	}
