@@ -12,12 +12,12 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/session"
 	"github.com/umli/umli/mediation/warrant"
@@ -72,7 +72,8 @@ destinations:
     version: ver20
     timestamps: both
     timeStampQualifier: timeOfInterception
-%swarrants:
+%saudit: {deliveryInterval: 1s}
+warrants:
   - liid: %s
     destination: lemf
     scope: iri+cc
@@ -170,24 +171,6 @@ func Run(ctx context.Context, opt Options) (err error) {
 		}
 		fmt.Fprintf(opt.Out, "audit: %d entries, chain verified (%s)\n", res.Entries, auditPath)
 	}()
-	// Delivery summaries go into the same audit log, as in umli run.
-	deliveries, err := mediation.NewDeliveryAudit(al, opt.Log, time.Second)
-	if err != nil {
-		_ = lm.Close()
-		return err
-	}
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		_ = lm.Close()
-		return err
-	}
-	deliveries.Install(&hc)
-	reg := prometheus.NewRegistry()
-	ho, err := handover.New(hc, rdb, reg, opt.Log)
-	if err != nil {
-		_ = lm.Close()
-		return fmt.Errorf("demo: handover: %w", err)
-	}
 	journal, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.Sessions.IdleTimeout})
 	if err != nil {
 		_ = lm.Close()
@@ -200,26 +183,38 @@ func Run(ctx context.Context, opt Options) (err error) {
 		return err
 	}
 	cfg.Warrants = nil
-	cq := &countingQueue{q: ho}
-	med, err := mediation.New(cfg.MediationConfig(), rdb, cq, opt.Log, mediation.Options{Registry: reg, Audit: al})
+	// The same assembly as umli run (internal/pipeline); delivery summaries go into the
+	// demo's audit log.
+	var cq *countingQueue
+	p, err := pipeline.New(cfg, pipeline.Options{Redis: rdb, Log: opt.Log, Audit: al,
+		Queue: func(q mediation.Queue) mediation.Queue { cq = &countingQueue{q: q}; return cq }})
 	if err != nil {
 		_ = lm.Close()
-		return fmt.Errorf("demo: mediation: %w", err)
+		return fmt.Errorf("demo: %w", err)
 	}
+	med, deliveries := p.Mediator, p.Deliveries
 
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for _, run := range []func(context.Context) error{lm.Run, ho.Run, med.Run, deliveries.Run} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := run(runCtx); err != nil {
-				errs <- err
-			}
-		}()
+	errs := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := lm.Run(runCtx); err != nil {
+			errs <- err
+		}
+	}()
+	p.Start(ctx)
+	stopped := false
+	stopPipeline := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		return p.Stop(10 * time.Second)
 	}
 	defer func() {
+		err = errors.Join(err, stopPipeline())
 		stop()
 		wg.Wait()
 		close(errs)
@@ -269,12 +264,12 @@ func Run(ctx context.Context, opt Options) (err error) {
 	if err := md.wait(ctx, int(cq.x2.Load()), int(cq.x3.Load())); err != nil {
 		return err
 	}
-	stop()
-	wg.Wait()
-	// Handover has stopped: the last summaries are complete.
-	if err := deliveries.Flush(); err != nil {
+	// Handover has stopped and the last summaries are written.
+	if err := stopPipeline(); err != nil {
 		return err
 	}
+	stop()
+	wg.Wait()
 	fmt.Fprintf(opt.Out, "audit: %d delivery summaries (LIID, CIN, sequence range, counts; no content)\n", deliveries.Entries())
 	s := lm.Summary()
 	fmt.Fprintf(opt.Out, "\nLEMF output in %s (hi2.ber, hi3.ber, records.jsonl, content/)\n\n", opt.OutDir)

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -233,7 +233,7 @@ func startUMSys(ctx context.Context, g *group, cfg *config.Config, u *config.UMS
 		if err != nil {
 			return fmt.Errorf("umsys jsonLines %s: %w", l.Source, err)
 		}
-		ln = acceptWrap(ln, "jsonLines "+l.Source, reg, log, l.ConnLimitsFile)
+		ln = AcceptWrap(ln, "jsonLines "+l.Source, reg, log, l.ConnLimitsFile)
 		if ln, err = ingestTLS(ln, "jsonLines "+l.Source, l.TLS, g.audit, reg, log); err != nil {
 			return fmt.Errorf("umsys %w", err)
 		}
@@ -280,12 +280,12 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	mux.Handle(p, hh)
 	// net/http's own complaints (TLS handshakes, bad requests) go through the redacted log.
 	errLog := stdlog.New(log.With().Str("component", "webhook-http").Str("source", w.Source).Logger(), "", 0)
-	srv := httpguard.Server(mux, httpLimits(w.HTTP), errLog)
+	srv := httpguard.Server(mux, HTTPLimits(w.HTTP), errLog)
 	ln, err := net.Listen("tcp", w.Listen)
 	if err != nil {
 		return fmt.Errorf("umsys webhook %s: %w", w.Source, err)
 	}
-	ln = acceptWrap(ln, "webhook "+w.Source, g.reg, log, w.ConnLimitsFile) // raw TCP, before TLS
+	ln = AcceptWrap(ln, "webhook "+w.Source, g.reg, log, w.ConnLimitsFile) // raw TCP, before TLS
 	if ln, err = ingestTLS(ln, "webhook "+w.Source, w.TLS, g.audit, g.reg, log); err != nil {
 		return fmt.Errorf("umsys %w", err)
 	}
@@ -345,7 +345,7 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 		if err != nil {
 			return fmt.Errorf("email proxy %s: %w", x.Source, err)
 		}
-		ln = acceptWrap(ln, "email proxy "+x.Source, reg, log)
+		ln = AcceptWrap(ln, "email proxy "+x.Source, reg, log)
 		log.Info().Str("source", x.Source).Str("protocol", x.Protocol).Str("listen", ln.Addr().String()).Msg("email: proxy listening")
 		g.run(ctx, "email proxy "+x.Source, func(ctx context.Context) error { return p.Serve(ctx, ln) })
 	}
@@ -400,7 +400,7 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 		if err != nil {
 			return fmt.Errorf("rtp.siprec: listen %s: %w", s.Listen, err)
 		}
-		ln = acceptWrap(ln, "siprec tls "+s.Source, g.reg, log, s.ConnLimitsFile) // raw TCP, before TLS
+		ln = AcceptWrap(ln, "siprec tls "+s.Source, g.reg, log, s.ConnLimitsFile) // raw TCP, before TLS
 		if ln, err = ingestTLS(ln, "siprec "+s.Source, s.TLS, g.audit, g.reg, log); err != nil {
 			return err
 		}
@@ -436,7 +436,7 @@ func startSIPREC(ctx context.Context, g *group, s *config.SIPRECFile, sink recor
 			if err != nil {
 				return fmt.Errorf("siprec: listen tcp %s: %w", s.Listen, err)
 			}
-			ln = acceptWrap(ln, "siprec tcp "+s.Source, g.reg, log, s.ConnLimitsFile)
+			ln = AcceptWrap(ln, "siprec tcp "+s.Source, g.reg, log, s.ConnLimitsFile)
 			serve = func(ctx context.Context) error { return ep.ServeTCP(ctx, ln) }
 		}
 		wg.Add(1)

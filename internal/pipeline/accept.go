@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"net"
@@ -18,10 +18,10 @@ const (
 	defaultMaxConnsPerPeer = 64
 )
 
-// acceptWrap wraps a raw TCP listener so accept errors back off instead of ending
+// AcceptWrap wraps a raw TCP listener so accept errors back off instead of ending
 // umli, with its counters on reg (the packages' own Serve then keeps this wrapper).
 // caps (optional) bound its connections; zero fields take the defaults above.
-func acceptWrap(ln net.Listener, name string, reg *prometheus.Registry, log zerolog.Logger, caps ...config.ConnLimitsFile) net.Listener {
+func AcceptWrap(ln net.Listener, name string, reg *prometheus.Registry, log zerolog.Logger, caps ...config.ConnLimitsFile) net.Listener {
 	m, err := netaccept.NewMetrics(reg)
 	if err != nil {
 		log.Warn().Err(err).Str("listener", name).Msg("netaccept: metrics not registered")
@@ -46,8 +46,8 @@ func connCaps(l config.ConnLimitsFile) (maxConns, perPeer int) {
 	return maxConns, perPeer
 }
 
-// httpLimits maps a listener's http: block onto httpguard's limits.
-func httpLimits(h config.HTTPLimitsFile) httpguard.Limits {
+// HTTPLimits maps a listener's http: block onto httpguard's limits.
+func HTTPLimits(h config.HTTPLimitsFile) httpguard.Limits {
 	return httpguard.Limits{ReadHeaderTimeout: h.ReadHeaderTimeout, ReadTimeout: h.ReadTimeout,
 		WriteTimeout: h.WriteTimeout, IdleTimeout: h.IdleTimeout, MaxHeaderBytes: h.MaxHeaderBytes}.WithDefaults()
 }
