@@ -19,6 +19,7 @@ import (
 	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
 	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/mediation/x1"
@@ -50,13 +51,14 @@ const (
 	LIIDB = "DEMO-LEA-B-0002"
 )
 
-// Config returns the demo configuration for a LEMF at hi2/hi3, as YAML through the same
-// checks as a configuration file.
-func Config(hi2, hi3 string, idle time.Duration, m *mdfDemo) (*config.Config, error) {
+// ConfigYAML is the demo configuration for a LEMF at hi2/hi3, as a configuration file
+// says it. Scenarios append their source's section (Env.Sources).
+func ConfigYAML(hi2, hi3 string, idle time.Duration, m *mdfDemo) string {
 	// The simulators' scripted calls carry their own (past) event times, so the
 	// warrants start well before them.
 	const start = "2020-01-01T00:00:00Z"
-	doc := fmt.Sprintf(`instance: demo-1
+	return fmt.Sprintf(`instance: demo-1
+demo: true
 operator: UMLI-DEMO
 networkElement: demo
 countryCode: DE
@@ -102,7 +104,11 @@ warrants:
       - email: %s
 `, idle, hi2, hi3, m.yaml(), LIIDA, start, TargetMSISDN, TargetBox, TargetBoxAsterisk, TargetEmail, TargetPOP3, TargetIMAP,
 		LIIDB, start, "00"+TargetMSISDN[1:], LIIDC, start, TargetMSISDN, TargetEmail, TargetPOP3, TargetIMAP)
-	return config.Parse("demo.yaml", []byte(doc))
+}
+
+// Config is ConfigYAML through the same checks as a configuration file.
+func Config(hi2, hi3 string, idle time.Duration, m *mdfDemo) (*config.Config, error) {
+	return config.Parse("demo.yaml", []byte(ConfigYAML(hi2, hi3, idle, m)))
 }
 
 // Run runs the demo and writes the summary to opt.Out. It fails when a scenario fails or
@@ -143,7 +149,8 @@ func Run(ctx context.Context, opt Options) (err error) {
 	}
 	// Runs after handover stopped (deferred below): the stream files are complete.
 	defer func() { err = errors.Join(err, md.close()) }()
-	cfg, err := Config(hi2.String(), hi3.String(), opt.IdleTimeout, md)
+	doc := ConfigYAML(hi2.String(), hi3.String(), opt.IdleTimeout, md)
+	cfg, err := config.Parse("demo.yaml", []byte(doc))
 	if err != nil {
 		_ = lm.Close()
 		return fmt.Errorf("demo: config: %w", err)
@@ -238,7 +245,7 @@ func Run(ctx context.Context, opt Options) (err error) {
 
 	for _, sc := range opt.Scenarios {
 		fmt.Fprintf(opt.Out, "scenario: %s\n", sc.Name)
-		if err := sc.Run(ctx, Env{Sink: med, Log: opt.Log, Drain: med.Drain}); err != nil {
+		if err := sc.Run(ctx, Env{Sink: med, Log: opt.Log, Drain: med.Drain, Sources: sourcesOf(p, doc, opt.Log)}); err != nil {
 			return fmt.Errorf("demo: scenario %q: %w", sc.Name, err)
 		}
 		if err := med.Drain(ctx); err != nil {
@@ -283,6 +290,24 @@ func Run(ctx context.Context, opt Options) (err error) {
 		return fmt.Errorf("demo: the LEMF saw %d sequence gaps", s.Gaps)
 	}
 	return checkNotDelivered(opt.Out, opt.Scenarios, s)
+}
+
+// sourcesOf starts the sources of a configuration section the way umli run does: the
+// demo configuration with the section appended goes through the configuration checks
+// and the pipeline's source wiring.
+func sourcesOf(p *pipeline.Pipeline, doc string, log zerolog.Logger) func(context.Context, string, func(record.Sink) record.Sink) (func(), error) {
+	return func(ctx context.Context, section string, wrap func(record.Sink) record.Sink) (func(), error) {
+		cfg, err := config.Parse("demo.yaml", []byte(doc+section))
+		if err != nil {
+			return nil, fmt.Errorf("demo: source configuration: %w", err)
+		}
+		fail := func(err error) { log.Error().Err(err).Msg("demo: source failed") }
+		s, err := p.StartSourcesOf(ctx, cfg, wrap, fail)
+		if err != nil {
+			return nil, err
+		}
+		return s.Stop, nil
+	}
 }
 
 // checkNotDelivered reports, per scenario with a non-target element, that nothing of

@@ -31,6 +31,10 @@ type Env struct {
 	// Drain waits until mediation has numbered everything submitted so far; scenarios
 	// call it between calls so CINs follow the order the calls were made in.
 	Drain func(ctx context.Context) error
+	// Sources, when set, starts the sources a configuration section names (YAML, as
+	// in umli's configuration file, appended to the demo's) through the pipeline's
+	// source wiring, every record passing wrap on its way to mediation; stop ends them.
+	Sources func(ctx context.Context, section string, wrap func(record.Sink) record.Sink) (stop func(), err error)
 }
 
 // drain calls Drain when the demo provides one.

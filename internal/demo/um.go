@@ -2,17 +2,14 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 
+	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/umsim"
-	"github.com/umli/umli/umsys/adapter"
-	"github.com/umli/umli/umsys/ami"
-	"github.com/umli/umli/umsys/content"
-	"github.com/umli/umli/umsys/esl"
-	"github.com/umli/umli/umsys/translate"
 )
 
 // Network elements of the UM scenario: CINs are unique per element, so the two
@@ -23,8 +20,10 @@ const (
 )
 
 // UMPlatform is the UM scenario: the umsim platform simulator serves a FreeSWITCH event
-// socket and an Asterisk manager interface on loopback TCP; umli's ESL and AMI clients
-// subscribe and hand the events to the UM adapter, whose records go to mediation. Every
+// socket and an Asterisk manager interface on loopback TCP; umli's ESL and AMI clients,
+// configured by an umsys section as in umli's configuration file and built by the
+// pipeline (internal/pipeline) as umli run builds them, subscribe and hand the events to
+// the UM adapter, whose records go to mediation. Every
 // FreeSWITCH scenario and the Asterisk ones are played; deposited messages' audio is
 // fetched from the simulator's content directory and delivered as MessagingCC.
 func UMPlatform() Scenario {
@@ -41,41 +40,42 @@ func runUMPlatform(ctx context.Context, env Env) (err error) {
 			err = fmt.Errorf("remove UM platform content dir: %w", rerr)
 		}
 	}()
+	if env.Sources == nil {
+		return errors.New("UM platform: the demo provides no source wiring (Env.Sources)")
+	}
 	log := env.Log.With().Str("component", "um").Logger()
 	um, err := umsim.NewUM(umsim.Config{ContentDir: dir, Logger: log.With().Str("sim", "umsim").Logger()})
 	if err != nil {
 		return err
 	}
-	fetch, err := content.New(content.Config{Roots: []content.Root{{Prefix: dir}}})
-	if err != nil {
-		return fmt.Errorf("content fetcher: %w", err)
-	}
-	defer fetch.Close()
-	sink := newCloseCounter(env.Sink)
-	ad, err := adapter.New(adapter.Config{Content: fetch, Logger: log, Translate: translate.Config{AsteriskSpool: filepath.Join(um.AMISpool(), "voicemail")}}, sink)
-	if err != nil {
-		return fmt.Errorf("UM adapter: %w", err)
-	}
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { stop(); wg.Wait() }()
-	goRun := func(f func(context.Context) error) {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = f(runCtx) }()
-	}
 	// Running the simulator at once also closes its listeners on every way out.
-	goRun(um.Run)
-	goRun(ad.Run)
-	ec, err := esl.NewClient(esl.Config{Addr: um.Addrs().ESL, Password: "ClueCon", Source: FreeSWITCHSource, Logger: log}, ad.Handler(runCtx))
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = um.Run(runCtx) }()
+	// umli's side comes from a configuration section, as an operator writes it: the
+	// ESL and AMI clients, the UM adapter and its content fetcher (the simulator's
+	// recordings directory and Asterisk spool).
+	secretFile := filepath.Join(dir, "esl-ami.secret")
+	if err := os.WriteFile(secretFile, []byte("ClueCon\n"), 0o600); err != nil {
+		return fmt.Errorf("UM platform secret file: %w", err)
+	}
+	section := fmt.Sprintf(`umsys:
+  asteriskSpool: %q
+  content:
+    roots: [{prefix: %q, dir: %q}]
+  esl:
+    - {source: %s, addr: %q, passwordFile: %q}
+  ami:
+    - {source: %s, addr: %q, username: umli, secretFile: %q}
+`, filepath.Join(um.AMISpool(), "voicemail"), dir, dir, FreeSWITCHSource, um.Addrs().ESL, secretFile, AsteriskSource, um.Addrs().AMI, secretFile)
+	var sink *closeCounter
+	stopSources, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
 	if err != nil {
 		return err
 	}
-	ac, err := ami.NewClient(ami.Config{Addr: um.Addrs().AMI, Username: "umli", Secret: "ClueCon", Source: AsteriskSource, Logger: log}, ad.Handler(runCtx))
-	if err != nil {
-		return err
-	}
-	goRun(ec.Run)
-	goRun(ac.Run)
+	defer stopSources()
 
 	if err := um.WaitSubscribers(ctx, 1, 1); err != nil {
 		return fmt.Errorf("waiting for the ESL and AMI clients: %w", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
+	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/secret"
 )
 
@@ -136,13 +137,39 @@ func (p *Pipeline) Start(ctx context.Context) {
 func (p *Pipeline) StartSources(ctx context.Context, fail context.CancelCauseFunc) error {
 	ctx, p.srcStop = context.WithCancel(ctx)
 	p.group = &group{fail: fail, audit: p.opt.Audit, reg: p.Registry}
-	if err := startSources(ctx, p.group, p.Config, p.Mediator, p.Registry, p.opt.Redactor, p.opt.Log); err != nil {
+	if err := startSources(ctx, p.group, p.Config, p.Mediator, nil, p.Registry, p.opt.Redactor, p.opt.Log); err != nil {
 		return err
 	}
 	if p.Config.X1 != nil {
 		startX1(ctx, p.group, p.Config, p.opt.Redis, p.Mediator, p.opt.Audit, p.opt.Redactor, p.opt.Log)
 	}
 	return nil
+}
+
+// Sources are sources started by StartSourcesOf.
+type Sources struct {
+	stop context.CancelFunc
+	g    *group
+}
+
+// Stop ends the sources and waits for them.
+func (s *Sources) Stop() {
+	s.stop()
+	s.g.wg.Wait()
+}
+
+// StartSourcesOf starts the sources cfg's source sections name (not X1) into this
+// pipeline's mediation, every record passing wrap (nil: none) on its way. The demo runs
+// one source at a time this way, each from its own section of a configuration file,
+// watching what reaches mediation. A source that fails later calls fail.
+func (p *Pipeline) StartSourcesOf(ctx context.Context, cfg *config.Config, wrap func(record.Sink) record.Sink, fail context.CancelCauseFunc) (*Sources, error) {
+	ctx, stop := context.WithCancel(ctx)
+	s := &Sources{stop: stop, g: &group{fail: fail, audit: p.opt.Audit, reg: p.Registry}}
+	if err := startSources(ctx, s.g, cfg, p.Mediator, wrap, p.Registry, p.opt.Redactor, p.opt.Log); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Stop ends the sources first, so nothing new arrives, drains mediation (bounded by

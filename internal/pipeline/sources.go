@@ -105,8 +105,11 @@ func readSecret(name string, red *secret.Redactor) (string, error) {
 
 // startSources builds and starts every configured source. Listeners are bound here so a
 // taken port fails the start, not some later moment.
-func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediation.Mediator, reg *prometheus.Registry, red *secret.Redactor, log zerolog.Logger) error {
-	sink := mediationSink{med}
+func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediation.Mediator, wrap func(record.Sink) record.Sink, reg *prometheus.Registry, red *secret.Redactor, log zerolog.Logger) error {
+	var sink record.Sink = mediationSink{med}
+	if wrap != nil {
+		sink = wrap(sink)
+	}
 	// The UM feed and the RTP capture both report a call's connect (rtp.*.events:
 	// connect); one guard in front of mediation delivers it once (TS 102 232-2 8.1).
 	var umSink record.Sink = sink
