@@ -109,6 +109,9 @@ type EmailProxyFile struct {
 	// Mode "vvm" (protocol imap only) reads the IMAP session as OMTP Visual Voicemail
 	// and reports MessagingIRI/CC of the box the client logs in to; empty is e-mail.
 	Mode string `yaml:"mode"`
+	// LoginDomain, when set, adds login names without '@' at this domain as a session
+	// identity (servers that log in by local part: "mrose" is also mrose@<domain>).
+	LoginDomain string `yaml:"loginDomain"`
 }
 
 // EmailCaptureFile is passive capture on an interface.
@@ -286,6 +289,9 @@ func (c *Config) checkSources(p *problems) {
 				p.addf(append(at, "protocol"), "%s: protocol %q: want smtp, pop3 or imap", what, x.Protocol)
 			}
 			checkEmailMode(p, at, what, x)
+			if d := x.LoginDomain; d != "" && (strings.ContainsAny(d, "@ \t\r\n") || len(d) > 253) {
+				p.addf(append(at, "loginDomain"), "%s: loginDomain %q: want a domain name without '@' or spaces", what, d)
+			}
 			warnBlindProxy(p, at, what, x)
 			if x.TLS != nil {
 				if (x.TLS.Cert == "") != (x.TLS.Key == "") {

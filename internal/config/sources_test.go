@@ -50,6 +50,7 @@ func TestSourceConfigErrors(t *testing.T) {
 		{"metrics idle timeout", "metrics:\n  listen: '127.0.0.1:9100'\n  http: {idleTimeout: -1s}\n", []string{"c.yaml:16: metrics.http.idleTimeout -1s"}},
 		{"negative descriptor reserve", "limits: {reserveDescriptors: -1}\n", []string{"c.yaml:14: limits.reserveDescriptors must not be negative"}},
 		{"webhook bad path", "umsys:\n  webhooks:\n    - {source: w, listen: ':1', tokenFile: " + secret + ", path: events}\n", []string{"c.yaml:16: umsys.webhooks[0]: path \"events\" must start with /"}},
+		{"email login domain", "email:\n  proxies:\n    - {source: m, protocol: pop3, listen: ':1', upstream: 'h:110', loginDomain: 'a@b'}\n", []string{"c.yaml:16: email.proxies[0]: loginDomain \"a@b\": want a domain name without '@' or spaces"}},
 		{"email protocol", "email:\n  proxies:\n    - {source: m, protocol: nntp, listen: ':1', upstream: 'h:119'}\n", []string{"c.yaml:16: email.proxies[0]: protocol \"nntp\": want smtp, pop3 or imap"}},
 		{"email capture no iface", "email:\n  capture: {source: m}\n", []string{"c.yaml:15: email.capture: interface required"}},
 		{"siprec media addr", "rtp:\n  siprec: {source: s, listen: ':5060', mediaAddr: 0.0.0.0}\n", []string{"c.yaml:15: rtp.siprec: mediaAddr \"0.0.0.0\""}},

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"net"
 	"sync"
-	"time"
 
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/email/proxy"
+	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/mailsim"
 )
 
@@ -22,50 +21,48 @@ const MailLoginDomain = "example.org"
 // Mail is the e-mail scenario: umli's e-mail proxy taps SMTP, POP3 and IMAP4 in front of
 // the mailsim server (the scripted server side), the mailsim client plays an SMTP
 // submission, the TS 102 232-2 Annex B.6 POP3 and the Annex C.4 IMAP4 examples through
-// it, and the records go through an email.Handoff to mediation.
+// it, and the records go through an email.Handoff to mediation. The proxies are built
+// from an email configuration section by the pipeline, as umli run builds them.
 func Mail() Scenario {
 	return Scenario{Name: "e-mail proxy: SMTP submission, Annex B.6 POP3, Annex C.4 IMAP4 with a full FETCH and an APPEND (mailsim client and server)", Run: runMail}
 }
 
 func runMail(ctx context.Context, env Env) error {
+	if env.Sources == nil {
+		return errors.New("e-mail: the demo provides no source wiring (Env.Sources)")
+	}
 	log := env.Log.With().Str("component", "mail").Logger()
-	ho := email.NewHandoff(env.Sink, email.HandoffConfig{Logger: log})
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { stop(); wg.Wait() }()
-	goRun := func(f func(context.Context) error) {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = f(runCtx) }()
-	}
-	goRun(ho.Run)
-
 	protos := []email.Protocol{email.SMTP, email.POP3, email.IMAP}
 	front := map[email.Protocol]string{}
-	var proxies []*proxy.Proxy
+	// umli's proxies come from an email section, as an operator writes it; the mailsim
+	// servers behind them are the scripted server side.
+	section := "email:\n  proxies:\n"
 	for _, proto := range protos {
 		srv, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("mail server listener: %w", err)
 		}
-		pln, err := net.Listen("tcp", "127.0.0.1:0")
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = mailsim.Serve(runCtx, srv, proto, log) }()
+		listen, err := freeLoopback()
 		if err != nil {
-			_ = srv.Close()
-			return fmt.Errorf("mail proxy listener: %w", err)
-		}
-		p, err := proxy.New(proxy.Config{Upstream: srv.Addr().String(), Protocol: proto, Source: MailSource,
-			Emit: ho.Emit, Options: email.Options{LoginDomain: MailLoginDomain, Logger: log}, Logger: log})
-		if err != nil {
-			_ = srv.Close()
-			_ = pln.Close()
 			return err
 		}
-		proxies = append(proxies, p)
-		goRun(func(ctx context.Context) error { return mailsim.Serve(ctx, srv, proto, log) })
-		goRun(func(ctx context.Context) error { return p.Serve(ctx, pln) })
-		front[proto] = pln.Addr().String()
+		front[proto] = listen
+		section += fmt.Sprintf("    - {source: %s, protocol: %s, listen: %q, upstream: %q, loginDomain: %s}\n",
+			MailSource, proto, listen, srv.Addr().String(), MailLoginDomain)
 	}
-	// One session at a time, each submitted and numbered before the next, so CINs
-	// follow the order of the sessions.
+	var sink *closeCounter
+	stopSources, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	if err != nil {
+		return err
+	}
+	defer stopSources()
+	// One session at a time, each submitted (its logoff closes the sequence) and
+	// numbered before the next, so CINs follow the order of the sessions.
 	for i, proto := range protos {
 		cfg := mailsim.Config{Logger: log}
 		switch proto {
@@ -79,7 +76,7 @@ func runMail(ctx context.Context, env Env) error {
 		if err := mailsim.Run(ctx, cfg); err != nil {
 			return err
 		}
-		if err := waitSubmitted(ctx, ho, proxies[i], 1); err != nil {
+		if err := sink.wait(ctx, MailSource, i+1); err != nil {
 			return err
 		}
 		if err := env.drain(ctx); err != nil {
@@ -89,21 +86,13 @@ func runMail(ctx context.Context, env Env) error {
 	return nil
 }
 
-// waitSubmitted waits until n of the proxy's sessions have ended (their records are
-// emitted then) and the handoff has submitted every record.
-func waitSubmitted(ctx context.Context, ho *email.Handoff, p *proxy.Proxy, n uint64) error {
-	for {
-		st := ho.Stats()
-		if p.Finished() >= n && st.Submitted+st.Dropped >= st.Queued {
-			if st.Dropped > 0 {
-				return fmt.Errorf("e-mail handoff dropped %d records", st.Dropped)
-			}
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(errors.New("e-mail records not all submitted"), ctx.Err())
-		case <-time.After(20 * time.Millisecond):
-		}
+// freeLoopback is a loopback address nothing listens on, for a listener the
+// configuration names before the pipeline binds it.
+func freeLoopback() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("pick a loopback port: %w", err)
 	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }

@@ -2,9 +2,11 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/proxy"
@@ -70,4 +72,23 @@ func runVVM(ctx context.Context, env Env) error {
 		}
 	}
 	return nil
+}
+
+// waitSubmitted waits until n of the proxy's sessions have ended (their records are
+// emitted then) and the handoff has submitted every record.
+func waitSubmitted(ctx context.Context, ho *email.Handoff, p *proxy.Proxy, n uint64) error {
+	for {
+		st := ho.Stats()
+		if p.Finished() >= n && st.Submitted+st.Dropped >= st.Queued {
+			if st.Dropped > 0 {
+				return fmt.Errorf("e-mail handoff dropped %d records", st.Dropped)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(errors.New("e-mail records not all submitted"), ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

@@ -316,8 +316,10 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 	pm := proxy.NewMetrics(reg)
 	opts := email.Options{Notify: blindNotify(med)}
 	for _, x := range e.Proxies {
+		popts := opts
+		popts.LoginDomain = x.LoginDomain
 		pc := proxy.Config{Upstream: x.Upstream, Protocol: proxyProtocol(x), Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log,
-			Options: opts, Metrics: pm}
+			Options: popts, Metrics: pm}
 		if t := x.TLS; t != nil {
 			if t.Cert != "" {
 				cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
