@@ -2,12 +2,12 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"time"
 
-	"github.com/umli/umli/rtpcapture/siprec"
+	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/sipsim"
 )
 
@@ -16,8 +16,9 @@ import (
 // CorrelationKey that puts the call's media under that platform's CIN.
 const SIPPlatformUUID = "3f1c2a10-00ff-4d2e-9a01-0000000000ff"
 
-// SIPRecording is the SIP scenario: umli's SIPREC recording endpoint (rtpcapture/siprec)
-// on loopback UDP with the FreeSWITCH platform's Source, and the sipsim SIP parties: a
+// SIPRecording is the SIP scenario: umli's SIPREC recording endpoint (rtpcapture/siprec),
+// built by the pipeline from an rtp.siprec section, on loopback UDP with the FreeSWITCH
+// platform's Source, and the sipsim SIP parties: a
 // caller deposits a message into the target's box while the platform's SIPREC client
 // forks both directions to the endpoint. The forked RTP becomes MessagingCC (audio/PCMU,
 // one stream per direction) under a connect IRI of its own call.
@@ -26,26 +27,26 @@ func SIPRecording() Scenario {
 }
 
 func runSIP(ctx context.Context, env Env) error {
-	log := env.Log.With().Str("component", "siprec").Logger()
-	sink := newCloseCounter(env.Sink)
-	ep, err := siprec.New(siprec.Config{Source: FreeSWITCHSource, Sink: sink, MediaAddr: netip.MustParseAddr("127.0.0.1"), Log: log})
-	if err != nil {
-		return fmt.Errorf("recording endpoint: %w", err)
+	if env.Sources == nil {
+		return errors.New("SIPREC: the demo provides no source wiring (Env.Sources)")
 	}
+	log := env.Log.With().Str("component", "siprec").Logger()
+	// umli's recording endpoint comes from an rtp.siprec section, as an operator
+	// writes it, on a loopback UDP port nothing listens on yet.
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
-		_ = ep.Close()
-		return fmt.Errorf("recording endpoint listener: %w", err)
+		return fmt.Errorf("pick a UDP port: %w", err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = ep.ServeUDP(runCtx, pc) }()
-	defer func() {
-		stop()
-		<-done
-		_ = ep.Close()
-	}()
-	_, err = sipsim.Deposit(ctx, sipsim.Config{SRS: pc.LocalAddr().String(), Transport: "udp",
+	srs := pc.LocalAddr().String()
+	_ = pc.Close()
+	section := fmt.Sprintf("rtp:\n  siprec: {listen: %q, transport: udp, source: %s, mediaAddr: 127.0.0.1}\n", srs, FreeSWITCHSource)
+	var sink *closeCounter
+	stopSources, err := env.Sources(ctx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	if err != nil {
+		return err
+	}
+	defer stopSources()
+	_, err = sipsim.Deposit(ctx, sipsim.Config{SRS: srs, Transport: "udp",
 		Box: "sip:" + TargetBox, Caller: "sip:" + CallerMSISDN + "@carrier.example",
 		PlatformUUID: SIPPlatformUUID, Duration: time.Second, Log: log.With().Str("sim", "sipsim").Logger()})
 	if err != nil {
