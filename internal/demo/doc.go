@@ -6,9 +6,9 @@
 //
 // Mediation and handover are assembled by internal/pipeline from the demo's YAML
 // configuration, as `umli run` assembles them. Scenarios whose sources come from a
-// configuration section (UMPlatform: umsys ESL/AMI; Mail: email proxies) append it to
-// that YAML and start it through the pipeline's source wiring (Env.Sources); the
-// others still build their sources in code.
+// configuration section (UMPlatform: umsys ESL/AMI; SIPRecording: rtp.siprec; Mail:
+// email proxies) append it to that YAML and start it through the pipeline's source
+// wiring (Env.Sources); the others still build their sources in code.
 //
 // The warrants come over X1, as in production: mediation starts with none, an
 // in-process X1 server (mutual TLS, a throw-away PKI, tasks in the embedded Redis)
