@@ -15,10 +15,10 @@ import (
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/benchcpu"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -61,7 +61,7 @@ func benchMediation(b *testing.B, claimed bool, keys *seal.Keyring) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func benchMediation(b *testing.B, claimed bool, keys *seal.Keyring) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, ho, zerolog.Nop(), mediation.Options{Keyring: keys})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, zerolog.Nop(), mediation.Options{Keyring: keys})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/handover/x2x3"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
@@ -87,7 +86,7 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 		if hi == handover.HI2 && !w.DeliversIRI() {
 			continue // numbered (the CIN's sequence stays one) but not handed over: X3Only
 		}
-		if dest.Interface == config.InterfaceX2X3 {
+		if dest.Interface == InterfaceX2X3 {
 			if pdu, err = wrapX2X3(pdu, hi, w, e, ls.Seq, at, r); err != nil {
 				m.log.Error().Err(err).Str("liid", ls.LIID).Uint32("cin", e.CIN).Uint32("seq", ls.Seq).Msg("X2/X3 PDU cannot be built; sequence gap")
 				continue

@@ -17,7 +17,6 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 )
 
@@ -67,14 +66,14 @@ type deliveryRun struct {
 	since          time.Time
 }
 
-// NewDeliveryAudit summarizes into l every interval (config.DefaultDeliveryInterval when
+// NewDeliveryAudit summarizes into l every interval (DefaultDeliveryInterval when
 // interval <= 0).
 func NewDeliveryAudit(l *audit.Log, log zerolog.Logger, interval time.Duration) (*DeliveryAudit, error) {
 	if l == nil {
 		return nil, errors.New("mediation: delivery audit: no audit log")
 	}
 	if interval <= 0 {
-		interval = config.DefaultDeliveryInterval
+		interval = DefaultDeliveryInterval
 	}
 	return &DeliveryAudit{
 		log: l, zl: log.With().Str("component", "delivery-audit").Logger(),

@@ -16,10 +16,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -46,7 +46,7 @@ func startAuditedSystem(t *testing.T, auditPath string) (*system, *mediation.Del
 	if err != nil {
 		t.Fatal(err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func startAuditedSystem(t *testing.T, auditPath string) (*system, *mediation.Del
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: al})
+	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: al})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
@@ -352,7 +352,7 @@ func TestQueueFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Queue.Size, cfg.Queue.Workers = 4, 1
-	med, err := mediation.New(cfg, rdb, nil, zerolog.Nop(), mediation.Options{})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, nil, zerolog.Nop(), mediation.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hc, err := mediation.HandoverConfig(cfg2)
+	hc, err := cfg2.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,7 +394,7 @@ func TestTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	med2, err := mediation.New(cfg2, s.rdb, ho2, zerolog.Nop(), mediation.Options{})
+	med2, err := mediation.New(cfg2.MediationConfig(), s.rdb, ho2, zerolog.Nop(), mediation.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

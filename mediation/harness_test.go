@@ -14,10 +14,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
@@ -103,7 +103,7 @@ func startSystemKeys(t *testing.T, idle time.Duration, setup func(*mediation.Med
 	}
 	s.cfg = cfg
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func startSystemKeys(t *testing.T, idle time.Duration, setup func(*mediation.Med
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg, Keyring: keys})
+	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Keyring: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 )
 
@@ -18,7 +17,7 @@ const KeepAliveLIID = "keepalive"
 // precision; seq is the connection's keep-alive counter (handover keeps one per
 // connection). The first PDU is built at once, so a configuration that cannot produce
 // one is an error here.
-func KeepAlive(cfg *config.Config, d *config.Destination) (func(seq uint32) []byte, error) {
+func KeepAlive(networkElement string, d *Destination) (func(seq uint32) []byte, error) {
 	ka := d.KeepAlive
 	liid := ka.LIID
 	if liid == "" {
@@ -26,7 +25,7 @@ func KeepAlive(cfg *config.Config, d *config.Destination) (func(seq uint32) []by
 	}
 	ne := ka.NetworkElement
 	if ne == "" {
-		ne = cfg.NetworkElement
+		ne = networkElement
 	}
 	build := func(seq uint32) ([]byte, error) {
 		h := etsi.PSHeader{

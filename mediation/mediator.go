@@ -15,7 +15,6 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
@@ -30,7 +29,7 @@ type Queue interface {
 // Mediator turns records into numbered PS-PDUs for every warrant they match. It is a
 // record.Sink; Submit may be called from any goroutine, before and while Run runs.
 type Mediator struct {
-	cfg   *config.Config
+	cfg   Config
 	table atomic.Pointer[warrant.Table]
 	store *session.Store
 	rdb   redis.UniversalClient
@@ -118,11 +117,11 @@ type Options struct {
 
 // New builds a Mediator for the loaded configuration. rdb holds the sessions; queue takes
 // the encoded PDUs.
-func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog.Logger, opt Options) (*Mediator, error) {
+func New(cfg Config, rdb redis.UniversalClient, queue Queue, log zerolog.Logger, opt Options) (*Mediator, error) {
 	if cfg.Table == nil {
 		return nil, fmt.Errorf("mediation: configuration has no warrant table")
 	}
-	store, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.Sessions.IdleTimeout})
+	store, err := session.New(rdb, session.Config{Instance: cfg.Instance, IdleTimeout: cfg.IdleTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +140,8 @@ func New(cfg *config.Config, rdb redis.UniversalClient, queue Queue, log zerolog
 	}
 	m.table.Store(cfg.Table)
 	m.setWindows(cfg.Warrants)
-	workers := max(cfg.Queue.Workers, 1)
-	per := max(cfg.Queue.Size/workers, 1)
+	workers := max(cfg.Workers, 1)
+	per := max(cfg.QueueSize/workers, 1)
 	m.shards = make([]chan *job, workers)
 	for i := range m.shards {
 		m.shards[i] = make(chan *job, per)
@@ -231,7 +230,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 		m.met.dropped.WithLabelValues("bad_source").Inc()
 		return nil, fmt.Errorf("%w: source name is not a network element (1..16 octets, no braces or spaces)", ErrBadRecord)
 	}
-	versions := make([]*config.Destination, 0, 2)
+	versions := make([]*Destination, 0, 2)
 	for _, w := range ws {
 		if kind == session.CC && !w.DeliversCC() {
 			continue
@@ -296,7 +295,7 @@ func (m *Mediator) enqueue(ctx context.Context, j *job) error {
 	}
 }
 
-func hasVersion(ds []*config.Destination, d *config.Destination) bool {
+func hasVersion(ds []*Destination, d *Destination) bool {
 	for _, x := range ds {
 		if x.Version == d.Version && x.Timestamps == d.Timestamps {
 			return true

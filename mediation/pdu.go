@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/umli/umli/handover"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/session"
@@ -41,7 +40,7 @@ func contentKind(r *record.Record) (session.Kind, error) {
 // pduParams is everything one PDU depends on besides the record.
 type pduParams struct {
 	liid string
-	dest *config.Destination
+	dest *Destination
 	ne   string
 	seq  uint32
 	n    *session.Numbers
@@ -162,15 +161,15 @@ func conformPDU(p *etsi.PSPDU) []etsi.Adjustment {
 }
 
 // stamps renders t in the destination's timestamp style.
-func stamps(style config.TimestampStyle, t time.Time) (*time.Time, *etsi.MicroSecondTimeStamp) {
+func stamps(style TimestampStyle, t time.Time) (*time.Time, *etsi.MicroSecondTimeStamp) {
 	t = t.UTC()
 	us := &etsi.MicroSecondTimeStamp{Seconds: uint64(t.Unix()), MicroSeconds: uint32(t.Nanosecond() / 1000)}
 	switch style {
-	case config.TimestampMicroSecond:
+	case TimestampMicroSecond:
 		return nil, us
-	case config.TimestampBoth:
+	case TimestampBoth:
 		return &t, us
-	case config.TimestampGeneralized:
+	case TimestampGeneralized:
 		return &t, nil
 	default:
 		return &t, nil

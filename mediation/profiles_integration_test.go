@@ -14,9 +14,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/etsi/ber"
 	"github.com/umli/umli/mediation/pducheck"
@@ -65,7 +65,7 @@ func startProfileSystem(t *testing.T, keys string, silent bool) *system {
 	}
 	s.cfg = cfg
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func startProfileSystem(t *testing.T, keys string, silent bool) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg}); err != nil {
+	if s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -8,7 +8,7 @@ import (
 // sweeper closes sequences idle for longer than the idle timeout, delivering the
 // synthesized iRI-End. Every instance sweeps; the close script lets exactly one win.
 func (m *Mediator) sweeper(ctx context.Context) {
-	t := time.NewTicker(m.cfg.Sessions.SweepInterval)
+	t := time.NewTicker(m.cfg.SweepInterval)
 	defer t.Stop()
 	for {
 		select {

@@ -14,10 +14,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/warrant"
@@ -54,7 +54,7 @@ func startX1System(t *testing.T) *x1System {
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	s.x1 = x1test.Start(t, s.rdb, x1test.Options{Log: &log})
 	s.admf = s.x1.Client(t)
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func startX1System(t *testing.T) *x1System {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.med, err = mediation.New(cfg, s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: s.x1.Audit})
+	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: s.x1.Audit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,10 +18,10 @@ import (
 
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/handover/x2x3"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testcert"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
@@ -85,7 +85,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Destinations["mdf-both"].Interface != config.InterfaceX2X3 {
+	if cfg.Destinations["mdf-both"].Interface != mediation.InterfaceX2X3 {
 		t.Fatalf("interface %q, want x2x3", cfg.Destinations["mdf-both"].Interface)
 	}
 	if cfg.Table, err = warrant.NewTable(nil); err != nil {
@@ -97,7 +97,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	srvX1 := x1test.Start(t, rdb, x1test.Options{Log: &log})
 	admf := srvX1.Client(t)
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg, Audit: srvX1.Audit})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg, Audit: srvX1.Audit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/mediation/demo"
+	"github.com/umli/umli/internal/demo"
 	"github.com/umli/umli/simulators/lemf"
 )
 

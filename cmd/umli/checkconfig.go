@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"github.com/umli/umli/internal/cli"
-	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/internal/config"
 )
 
 // checkConfigCmd loads and checks a configuration; exit status 1 lists every problem as

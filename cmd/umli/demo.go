@@ -12,7 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/cli"
-	"github.com/umli/umli/mediation/demo"
+	"github.com/umli/umli/internal/demo"
 )
 
 func demoCmd(args []string, stdout, stderr io.Writer) int {

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/umli/umli/mediation/demo"
+	"github.com/umli/umli/internal/demo"
 )
 
 // TestDemoCommand runs `umli demo` as `make demo` does and checks that every source of
 // the default demo reached the LEMF without gaps and that the deposit audio was written.
-// (mediation/demo's TestDemo checks the summary in depth.)
+// (internal/demo's TestDemo checks the summary in depth.)
 func TestDemoCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo-out")
 	var stdout, stderr bytes.Buffer

@@ -5,7 +5,8 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 )
 
 // Descriptor budget (issue 21): whatever peers do, the descriptors the handover, Redis
@@ -92,7 +93,7 @@ func planDescriptors(limit, reserve, open int, ds []fdDemand) fdPlan {
 func fdDemands(cfg *config.Config) []fdDemand {
 	var ds []fdDemand
 	conns := func(name string, l *config.ConnLimitsFile, per int) {
-		ds = append(ds, fdDemand{name: name, field: &l.MaxConns, def: defaultMaxConns, per: per})
+		ds = append(ds, fdDemand{name: name, field: &l.MaxConns, def: pipeline.DefaultMaxConns, per: per})
 	}
 	if cfg.Metrics.Listen != "" {
 		conns("metrics", &cfg.Metrics.ConnLimitsFile, 1)

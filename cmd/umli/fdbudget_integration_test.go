@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
@@ -133,8 +134,8 @@ umsys:
 	}
 	linesCap, hookCap := capOf("jsonLines lines-b-1"), capOf("webhook hook-b-1")
 	t.Logf("RLIMIT_NOFILE %d: caps lowered to jsonLines %d, webhook %d; %s", limit, linesCap, hookCap, warn)
-	if linesCap >= defaultMaxConns || hookCap >= defaultMaxConns || linesCap < 1 || hookCap < 1 {
-		t.Fatalf("caps %d/%d not lowered below the default %d", linesCap, hookCap, defaultMaxConns)
+	if linesCap >= pipeline.DefaultMaxConns || hookCap >= pipeline.DefaultMaxConns || linesCap < 1 || hookCap < 1 {
+		t.Fatalf("caps %d/%d not lowered below the default %d", linesCap, hookCap, pipeline.DefaultMaxConns)
 	}
 	var flood []net.Conn
 	defer func() {

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/umli/umli/mediation/config"
+	"github.com/umli/umli/internal/config"
 )
 
 // TestPlanDescriptors: the listeners' caps fit RLIMIT_NOFILE minus the reserve; when

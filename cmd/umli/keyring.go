@@ -6,8 +6,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/seal"
-	"github.com/umli/umli/mediation/config"
 )
 
 // keyringEnv is the environment variable that holds the at-rest keyring when no file is

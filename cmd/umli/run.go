@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -25,13 +24,12 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/cli"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/httpguard"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/slogzero"
-	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/secret"
 )
 
@@ -152,32 +150,17 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 	// One audit log for the process: X1 provisioning, warrant windows and delivery
 	// summaries share its hash chain.
 	var al *audit.Log
-	var deliveries *mediation.DeliveryAudit
 	if cfg.Audit.File != "" {
 		if al, err = audit.Open(cfg.Audit.File, audit.Options{}); err != nil {
 			return err
 		}
 		defer al.Close()
-		if deliveries, err = mediation.NewDeliveryAudit(al, log, cfg.Audit.DeliveryInterval); err != nil {
-			return err
-		}
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	p, err := pipeline.New(cfg, pipeline.Options{Redis: rdb, Registry: reg, Log: log, Redactor: red, Audit: al, Keyring: keys})
 	if err != nil {
 		return err
 	}
-	if deliveries != nil {
-		deliveries.Install(&hc)
-	}
-	hc.Keyring = keys
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		return err
-	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg, Audit: al, Keyring: keys})
-	if err != nil {
-		return err
-	}
+	med := p.Mediator
 	if cfg.Metrics.Listen != "" {
 		ln, err := net.Listen("tcp", cfg.Metrics.Listen)
 		if err != nil {
@@ -185,33 +168,17 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 		}
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-		srv := httpguard.Server(mux, httpLimits(cfg.Metrics.HTTP), nil)
-		mln := acceptWrap(ln, "metrics", reg, log, cfg.Metrics.ConnLimitsFile)
+		srv := httpguard.Server(mux, pipeline.HTTPLimits(cfg.Metrics.HTTP), nil)
+		mln := pipeline.AcceptWrap(ln, "metrics", reg, log, cfg.Metrics.ConnLimitsFile)
 		go func() { _ = srv.Serve(mln) }()
 		defer srv.Close()
 		log.Info().Str("listen", ln.Addr().String()).Msg("metrics on /metrics")
 	}
 
-	// Handover and mediation outlive ctx by the drain: records already taken are
-	// numbered and queued before the process exits.
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	var wg sync.WaitGroup
-	errc := make(chan error, 2)
-	wg.Add(2)
-	go func() { defer wg.Done(); errc <- ho.Run(runCtx) }()
-	go func() { defer wg.Done(); errc <- med.Run(runCtx) }()
-	if deliveries != nil {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = deliveries.Run(runCtx) }()
-	}
-	srcCtx, srcStop := context.WithCancel(ctx)
-	defer srcStop()
-	g := &group{fail: fail, audit: al, reg: reg}
-	if err := startSources(srcCtx, g, cfg, med, reg, red, log); err != nil {
+	// Handover and mediation outlive ctx by the drain (Stop).
+	p.Start(ctx)
+	if err := p.StartSources(ctx, fail); err != nil {
 		fail(err)
-	} else if cfg.X1 != nil {
-		startX1(srcCtx, g, cfg, rdb, med, al, red, log)
 	}
 	if ctx.Err() == nil {
 		log.Info().Int("warrants", cfg.Table.Len()).Int("destinations", len(cfg.Destinations)).
@@ -239,27 +206,9 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 		}()
 	}
 	<-ctx.Done()
-	// Sources stop first, so nothing new arrives while mediation drains.
-	srcStop()
-	g.wg.Wait()
-	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
-	derr := med.Drain(dctx)
-	dcancel()
-	cancel()
-	wg.Wait()
-	close(errc)
 	var errs []error
-	for e := range errc {
-		errs = append(errs, e)
-	}
-	if derr != nil {
-		errs = append(errs, derr)
-	}
-	// Handover has stopped: this records its last writes.
-	if deliveries != nil {
-		if err := deliveries.Flush(); err != nil {
-			errs = append(errs, err)
-		}
+	if err := p.Stop(drainTimeout); err != nil {
+		errs = append(errs, err)
 	}
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		errs = append(errs, cause)

@@ -1,6 +1,6 @@
 package main
 
-import "github.com/umli/umli/mediation/demo"
+import "github.com/umli/umli/internal/demo"
 
 // demoScenarios is what `umli demo` (and `make demo`) runs, in order: the UM platform
 // simulator through the ESL/AMI clients and the UM adapter, the e-mail proxy with the

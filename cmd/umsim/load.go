@@ -18,7 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/cli"
-	"github.com/umli/umli/proof/load"
+	"github.com/umli/umli/simulators/lemf/measure"
 	"github.com/umli/umli/simulators/loadgen"
 )
 
@@ -158,7 +158,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func settleReport(ctx context.Context, st loadgen.Stats, neKinds map[string]loadgen.Kind, settle time.Duration, dirs []string) (loadgen.Report, error) {
 	labelled := slices.Collect(maps.Values(neKinds))
 	for {
-		_, serr := load.Settle(ctx, settle, dirs...)
+		_, serr := measure.Settle(ctx, settle, dirs...)
 		rep, err := loadgen.BuildReport(st, neKinds, dirs...)
 		if err != nil {
 			return rep, fmt.Errorf("load: %w", err)

@@ -17,9 +17,9 @@ import (
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
@@ -65,7 +65,7 @@ warrants:
 		t.Fatal(err)
 	}
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ warrants:
 	if err != nil {
 		t.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

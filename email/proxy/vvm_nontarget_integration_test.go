@@ -18,10 +18,10 @@ import (
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
@@ -73,7 +73,7 @@ warrants:
 	}
 	var logs testlog.Buffer
 	log := zerolog.New(&logs).Level(zerolog.DebugLevel)
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ warrants:
 	if err != nil {
 		t.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 )
 
 // Node is one umli instance: mediation and handover sharing a Redis client.
@@ -66,22 +67,19 @@ func StartNodeYAML(tb testing.TB, instance, doc string, rdb redis.UniversalClien
 	if err != nil {
 		tb.Fatalf("config: %v", err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	// The same assembly as `umli run` (internal/pipeline), without sources: the proofs
+	// submit to mediation directly.
+	p, err := pipeline.New(cfg, pipeline.Options{Redis: rdb, Log: log, Keyring: keys,
+		Handover: func(hc *handover.Config) {
+			// Short redials: the fault scenarios bring the LEMF back after seconds.
+			for i := range hc.Destinations {
+				hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond}
+			}
+		}})
 	if err != nil {
-		tb.Fatalf("handover config: %v", err)
+		tb.Fatalf("instance %s: %v", instance, err)
 	}
-	// Short redials: the fault scenarios bring the LEMF back after seconds.
-	for i := range hc.Destinations {
-		hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond}
-	}
-	hc.Keyring = keys
-	n := &Node{Reg: prometheus.NewRegistry()}
-	if n.HO, err = handover.New(hc, rdb, n.Reg, log); err != nil {
-		tb.Fatalf("handover: %v", err)
-	}
-	if n.Med, err = mediation.New(cfg, rdb, n.HO, log, mediation.Options{Registry: n.Reg, Keyring: keys}); err != nil {
-		tb.Fatalf("mediation: %v", err)
-	}
+	n := &Node{Med: p.Mediator, HO: p.Handover, Reg: p.Registry}
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
 	for _, run := range []func(context.Context) error{n.HO.Run, n.Med.Run} {

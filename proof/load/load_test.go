@@ -13,6 +13,7 @@ import (
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/proof/chain"
 	"github.com/umli/umli/proof/load"
+	"github.com/umli/umli/simulators/lemf/measure"
 )
 
 // runLoad drives one instance at rate for d and returns the submission result and the
@@ -55,7 +56,7 @@ func TestLoadDelivers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lat, err := load.Measure(dirs...)
+	lat, err := measure.Measure(dirs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +68,11 @@ func TestLoadDelivers(t *testing.T) {
 	}
 	// The LEMF is idle now: Settle sees the same PDUs, and every sample names the run's
 	// network element and a UM payload.
-	n, err := load.Settle(context.Background(), 200*time.Millisecond, dirs...)
+	n, err := measure.Settle(context.Background(), 200*time.Millisecond, dirs...)
 	if err != nil || n != lat.PDUs {
 		t.Fatalf("Settle = %d, %v; want %d", n, err, lat.PDUs)
 	}
-	samples, err := load.Samples(dirs...)
+	samples, err := measure.Samples(dirs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func benchLoad(b *testing.B, rate int) {
 	d := time.Duration(float64(max(b.N, rate/10)) / float64(rate) * float64(time.Second))
 	res, lm := runLoad(b, rate, d)
 	b.StopTimer()
-	lat, err := load.Measure(lm.Dirs()...)
+	lat, err := measure.Measure(lm.Dirs()...)
 	if err != nil {
 		b.Fatal(err)
 	}

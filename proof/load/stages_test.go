@@ -14,13 +14,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/proof/chain"
 	"github.com/umli/umli/proof/load"
+	"github.com/umli/umli/simulators/lemf/measure"
 )
 
 // stamp is one PDU seen at a stage, and when.
@@ -149,7 +150,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, &timedQueue{q: ho, log: queued}, log, mediation.Options{})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, &timedQueue{q: ho, log: queued}, log, mediation.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	}
 	chain.WaitFor(b, "every PDU at the LEMF", 2*time.Minute, func() bool { return lm.Distinct() >= res.Records })
 	b.StopTimer()
-	lat, err := load.Measure(lm.Dirs()...)
+	lat, err := measure.Measure(lm.Dirs()...)
 	if err != nil {
 		b.Fatal(err)
 	}

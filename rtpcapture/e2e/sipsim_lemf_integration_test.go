@@ -22,9 +22,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/siprec"
 	"github.com/umli/umli/simulators/lemf"
@@ -87,7 +87,7 @@ func startSystem(t *testing.T) *system {
 	}
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	reg := prometheus.NewRegistry()
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func startSystem(t *testing.T) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.med, err = mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	s.med, err = mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

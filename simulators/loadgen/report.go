@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/umli/umli/proof/load"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/measure"
 )
 
 // Report is a run's outcome: what was offered and sent per kind, and what the LEMF
@@ -21,7 +21,7 @@ type Report struct {
 	// NEs are the LEMF's PDUs per network element, by name.
 	NEs []NEReport
 	// Total is the latency over every PDU the LEMF accepted.
-	Total load.Latency
+	Total measure.Latency
 	// NonTargetMentions counts occurrences of NonTargetDomain in everything the LEMF
 	// received: it must be 0 (non-target traffic is not intercepted).
 	NonTargetMentions int
@@ -36,10 +36,10 @@ type NEReport struct {
 	CINs int
 	// Payloads counts PDUs by payload (MessagingIRI, MessagingCC, EmailIRI, EmailCC).
 	Payloads map[string]int
-	Latency  load.Latency
+	Latency  measure.Latency
 }
 
-// BuildReport reads the LEMF output dirs (call load.Settle first) and joins them with
+// BuildReport reads the LEMF output dirs (call measure.Settle first) and joins them with
 // the run's stats; neKinds names the network element of each kind, for the report.
 func BuildReport(st Stats, neKinds map[string]Kind, dirs ...string) (Report, error) {
 	r := Report{Stats: st}
@@ -50,17 +50,17 @@ func BuildReport(st Stats, neKinds map[string]Kind, dirs ...string) (Report, err
 		}
 		r.SessionsPerSecond = float64(sent) / st.Elapsed.Seconds()
 	}
-	samples, err := load.Samples(dirs...)
+	samples, err := measure.Samples(dirs...)
 	if err != nil {
 		return r, fmt.Errorf("loadgen: report: %w", err)
 	}
-	r.Total = load.Summarize(samples)
-	byNE := map[string][]load.Sample{}
+	r.Total = measure.Summarize(samples)
+	byNE := map[string][]measure.Sample{}
 	for _, s := range samples {
 		byNE[s.NE] = append(byNE[s.NE], s)
 	}
 	for ne, ss := range byNE {
-		n := NEReport{NE: ne, Kind: neKinds[ne], Payloads: map[string]int{}, Latency: load.Summarize(ss)}
+		n := NEReport{NE: ne, Kind: neKinds[ne], Payloads: map[string]int{}, Latency: measure.Summarize(ss)}
 		type cin struct {
 			liid string
 			cin  uint32

@@ -15,9 +15,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/umsys/adapter"
 	"github.com/umli/umli/umsys/content"
@@ -84,7 +84,7 @@ func newRig(t *testing.T, roots []content.Root) *rig {
 		t.Fatal(err)
 	}
 	q := &pduQueue{}
-	med, err := mediation.New(cfg, rdb, q, zerolog.Nop(), mediation.Options{})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, q, zerolog.Nop(), mediation.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation"
-	"github.com/umli/umli/mediation/config"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/umsim"
 	"github.com/umli/umli/umsys/adapter"
@@ -131,7 +131,7 @@ func startE2E(t *testing.T) *e2eSystem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hc, err := mediation.HandoverConfig(cfg)
+	hc, err := cfg.HandoverConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func startE2E(t *testing.T) *e2eSystem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	med, err := mediation.New(cfg, rdb, ho, log, mediation.Options{Registry: reg})
+	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
