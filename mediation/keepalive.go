@@ -42,7 +42,8 @@ func KeepAlive(cfg *config.Config, d *config.Destination) (func(seq uint32) []by
 			h.AuthorizationCountryCode = d.CountryCode
 			h.CommunicationIdentifier.DeliveryCountryCode = d.DeliveryCountryCode
 		}
-		h.TimeStamp, h.MicroSecondTimeStamp = stamps(d.Timestamps, time.Now())
+		var st pduScratch
+		h.TimeStamp, h.MicroSecondTimeStamp = st.stamps(d.Timestamps, time.Now())
 		p := etsi.KeepAlivePDU(h)
 		return p.AppendBERFraction(nil, d.Version, d.Precision)
 	}
