@@ -79,6 +79,7 @@ type job struct {
 	kind      session.Kind
 	ne        string
 	liids     []string
+	liidBuf   [2]string // liids' first array: most records match one or two warrants
 	blob      []byte
 	closeBlob []byte
 	generic   []byte
@@ -221,6 +222,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 		j.r.Time = m.now() // a source without a clock: mediation time is the best we have
 	}
 	r = &j.r
+	j.liids = j.liidBuf[:0]
 	var buf [4]*warrant.Warrant
 	ws, reason := m.table.Load().Match(buf[:0], r.Identities, r.Time)
 	if reason != warrant.DropNone {

@@ -225,8 +225,13 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 		return nil, fmt.Errorf("%w: %d replies for %d records", ErrBadEntry, len(res), len(steps))
 	}
 	out := make([]Numbers, len(steps))
+	nl := 0
+	for _, st := range steps {
+		nl += len(st.LIIDs)
+	}
+	seqs := make([]LIIDSeq, 0, nl) // every reply's sequence numbers in one array
 	for i, r := range res {
-		n, err := parseReply(r)
+		n, err := parseReplyInto(r, seqs)
 		if err != nil {
 			return nil, err
 		}
@@ -234,6 +239,7 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 			return nil, fmt.Errorf("%w: %d sequence numbers for %d LIIDs", ErrBadEntry, len(n.Seqs), len(steps[i].LIIDs))
 		}
 		out[i] = n
+		seqs = seqs[len(n.Seqs):len(n.Seqs)] // checked above: within the array
 	}
 	return out, nil
 }
