@@ -48,7 +48,7 @@ var blobHeader = etsi.PSHeader{LIID: "j", CommunicationIdentifier: etsi.Communic
 	NetworkIdentifier: etsi.NetworkIdentifier{OperatorIdentifier: "j"}}}
 
 func encodeBlob(r *record.Record, synthesized bool) ([]byte, error) {
-	return appendBlob(make([]byte, 0, 96+blobContentSize(r)), r, synthesized)
+	return appendBlob(&pduScratch{}, make([]byte, 0, 96+blobContentSize(r)), r, synthesized)
 }
 
 // blobContentSize guesses the content's encoded size, so that one allocation holds the blob.
@@ -62,8 +62,9 @@ func blobContentSize(r *record.Record) int {
 	return 160
 }
 
-// appendBlob appends r's journal blob to dst.
-func appendBlob(dst []byte, r *record.Record, synthesized bool) ([]byte, error) {
+// appendBlob appends r's journal blob to dst; s is working memory (the encoder's PS-PDU
+// points into it).
+func appendBlob(s *pduScratch, dst []byte, r *record.Record, synthesized bool) ([]byte, error) {
 	start := len(dst)
 	var flags byte
 	if synthesized {
@@ -74,27 +75,27 @@ func appendBlob(dst []byte, r *record.Record, synthesized bool) ([]byte, error) 
 	}
 	var kind byte
 	var payload etsi.Payload
-	var iri [1]etsi.IRIPayload
-	var cc [1]etsi.CCPayload
-	rep, dir := etsi.IRIReport, r.Direction
+	iri, cc := s.iri[:], s.cc[:]
+	s.it, s.dir = etsi.IRIReport, r.Direction
+	rep, dir := &s.it, &s.dir
 	switch {
 	case r.MessagingIRI != nil:
-		kind, iri[0] = blobMessagingIRI, etsi.IRIPayload{IRIType: &rep, Contents: etsi.IRIContents{MessagingIRI: r.MessagingIRI}}
+		kind, iri[0] = blobMessagingIRI, etsi.IRIPayload{IRIType: rep, Contents: etsi.IRIContents{MessagingIRI: r.MessagingIRI}}
 		if r.MessagingIRI.ObjID == nil {
 			flags |= blobNoObjID
 		}
 	case r.EmailIRI != nil:
-		kind, iri[0] = blobEmailIRI, etsi.IRIPayload{IRIType: &rep, Contents: etsi.IRIContents{EmailIRI: r.EmailIRI}}
+		kind, iri[0] = blobEmailIRI, etsi.IRIPayload{IRIType: rep, Contents: etsi.IRIContents{EmailIRI: r.EmailIRI}}
 		if r.EmailIRI.ObjID == nil {
 			flags |= blobNoObjID
 		}
 	case r.MessagingCC != nil:
-		kind, cc[0] = blobMessagingCC, etsi.CCPayload{PayloadDirection: &dir, Contents: etsi.CCContents{MessagingCC: r.MessagingCC}}
+		kind, cc[0] = blobMessagingCC, etsi.CCPayload{PayloadDirection: dir, Contents: etsi.CCContents{MessagingCC: r.MessagingCC}}
 		if r.MessagingCC.ObjID == nil {
 			flags |= blobNoObjID
 		}
 	case r.EmailCC != nil:
-		kind, cc[0] = blobEmailCC, etsi.CCPayload{PayloadDirection: &dir, Contents: etsi.CCContents{EmailCC: r.EmailCC}}
+		kind, cc[0] = blobEmailCC, etsi.CCPayload{PayloadDirection: dir, Contents: etsi.CCContents{EmailCC: r.EmailCC}}
 		if r.EmailCC.ObjID == nil {
 			flags |= blobNoObjID
 		}
@@ -102,9 +103,9 @@ func appendBlob(dst []byte, r *record.Record, synthesized bool) ([]byte, error) 
 		return dst, fmt.Errorf("%w: no content to journal", ErrBadRecord)
 	}
 	if kind <= blobEmailIRI {
-		payload.IRI = iri[:]
+		payload.IRI = iri
 	} else {
-		payload.CC = cc[:]
+		payload.CC = cc
 	}
 	dst = append(dst, blobBinary, flags, byte(r.Boundary), byte(r.Direction), kind)
 	var t int64
