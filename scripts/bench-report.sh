@@ -42,8 +42,10 @@ mediation_pair() {
 	rev=$(git rev-parse --short "$BASELINE_REF")
 	git worktree add --detach "$wt" "$BASELINE_REF" >&2
 	trap 'git worktree remove --force "$MED_WT" >/dev/null 2>&1 || true' EXIT
+	local dirty=""
+	git diff --quiet HEAD -- . ':!proof/bench' ':!BENCHMARKS.md' || dirty="+uncommitted changes"
 	: >"$MEDRAW"
-	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); baseline $BASELINE_REF ($rev), tree $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo '+changes')" >>"$MEDRAW"
+	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); baseline $BASELINE_REF ($rev), tree $(git rev-parse --short HEAD)$dirty" >>"$MEDRAW"
 	(cd "$wt" && $GO test -c -o "$wt/med-baseline.test" ./mediation) >&2
 	$GO test -c -o "$wt/med-tree.test" ./mediation >&2
 	for r in $(seq "${MED_ROUNDS:-3}"); do
