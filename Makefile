@@ -50,12 +50,17 @@ fuzz:
 clean:
 	rm -rf $(OUT) bench.txt
 
-.PHONY: faults bench-report bench-all
+.PHONY: faults bench-report bench-all bench-mediation
 
 ## faults: the fault-injection and scale-out proof in long mode (60 s per fault)
 faults:
 	UMLI_FAULTS_LONG=1 $(GO) test -race -count=1 -timeout 60m -v -run . ./proof/faults/ ./proof/cluster/
 	UMLI_FAULTS_LONG=1 $(GO) test -count=1 -timeout 20m -v -run TestPeersSIGKILLOneInstance ./cmd/umli/
+
+## bench-mediation: BenchmarkMediation of the previous release (BASELINE_REF, default 7c023a6)
+## and of this tree, side by side -> the mediation section of BENCHMARKS.md
+bench-mediation:
+	ONLY=mediation bash scripts/bench-report.sh BENCHMARKS.md
 
 ## bench-report: same as bench
 bench-report:

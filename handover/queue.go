@@ -136,8 +136,8 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, 
 		return nil, 0, fmt.Errorf("%w: %s %s: batch of %d bytes exceeds max buffered bytes %d", ErrBadPDU, s.dest.Name, s.hi, total, m)
 	}
 	if s.dk == nil {
-		for _, p := range pdus {
-			args = append(args, p)
+		for i := range pdus {
+			args = append(args, (*bytesArg)(&pdus[i])) // a pointer: no allocation per PDU
 		}
 		return args, total, nil
 	}
@@ -147,15 +147,23 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, 
 	}
 	args[1] = k.ID()
 	buf := make([]byte, 0, int(total)+len(pdus)*k.Overhead())
-	for _, p := range pdus {
+	sealed := make([]bytesArg, len(pdus))
+	for i, p := range pdus {
 		n := len(buf)
 		if buf, err = k.Seal(buf, p, s.dk.aad); err != nil {
 			return nil, 0, err
 		}
-		args = append(args, buf[n:len(buf):len(buf)])
+		sealed[i] = buf[n:len(buf):len(buf)]
+		args = append(args, &sealed[i])
 	}
 	return args, total, nil
 }
+
+// bytesArg is a byte slice script argument passed by pointer (encoding.BinaryMarshaler):
+// the interface value then needs no allocation of its own.
+type bytesArg []byte
+
+func (b *bytesArg) MarshalBinary() ([]byte, error) { return *b, nil }
 
 // enqueueResult turns the enqueue script's reply for n PDUs of total bytes into Enqueue's
 // result and counts what was appended.

@@ -90,7 +90,9 @@ func (m *Mediator) liidOf(stored string) string {
 
 // encodeRecord is encodeBlob, sealed when a keyring is set.
 func (m *Mediator) encodeRecord(r *record.Record, synthesized bool) ([]byte, error) {
-	b, err := encodeBlob(r, synthesized)
+	sc := m.getScratch()
+	b, err := appendBlob(sc, make([]byte, 0, 96+blobContentSize(r)), r, synthesized)
+	m.putScratch(sc)
 	if err != nil || m.keys == nil {
 		return b, err
 	}

@@ -3,6 +3,7 @@ package mediation_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,6 +123,11 @@ func benchMediation(b *testing.B, claimed bool, keys *seal.Keyring) {
 	b.ReportMetric(float64((benchcpu.Used()-cpu0).Nanoseconds())/1000/float64(b.N), "go-cpu-µs/record")
 	b.ReportMetric(float64((redisCPU(ctx, b, rdb)-rcpu0).Nanoseconds())/1000/float64(b.N), "redis-cpu-µs/record")
 	b.ReportMetric(float64(trips.n.Load()-trips0)/float64(b.N), "round-trips/record")
+	if f := os.Getenv("BENCH_REDIS_STATS"); f != "" { // where redis-server's time goes, per command
+		if err := os.WriteFile(f, []byte(rdb.Info(ctx, "commandstats").Val()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // roundTrips counts Redis round trips: each command or pipeline the client sends.

@@ -29,7 +29,13 @@ type delivery struct {
 	// ended, when set, is the warrant whose window just closed: the delivery carries
 	// its iRI-End, which no longer is in the table or active.
 	ended *warrant.Warrant
+	// arena holds the PDUs' bytes, in chunks: one allocation for many PDUs.
+	arena []byte
 }
+
+// arenaChunk is the size of one delivery arena chunk; a PDU that does not fit in what is
+// left of a chunk starts a new one.
+const arenaChunk = 16 << 10
 
 type pduGroup struct {
 	dest string
@@ -69,7 +75,18 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 			}
 		}
 		dest := m.cfg.Destinations[w.Destination]
-		pdu, b, err := m.buildPDU(nil, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		if cap(d.arena)-len(d.arena) < 2048 {
+			d.arena = make([]byte, 0, arenaChunk)
+		}
+		start := len(d.arena)
+		out, b, err := m.buildPDU(d.arena, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		var pdu []byte
+		if err == nil {
+			pdu = out[start:len(out):len(out)]
+			if cap(out) == cap(d.arena) {
+				d.arena = out // else the PDU outgrew the chunk and has an array of its own
+			}
+		}
 		if err != nil {
 			// Submit encoded this record already; only a changed destination version can
 			// get here. Loud, because a sequence number is now missing.

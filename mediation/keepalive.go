@@ -41,7 +41,8 @@ func KeepAlive(networkElement string, d *Destination) (func(seq uint32) []byte, 
 			h.AuthorizationCountryCode = d.CountryCode
 			h.CommunicationIdentifier.DeliveryCountryCode = d.DeliveryCountryCode
 		}
-		h.TimeStamp, h.MicroSecondTimeStamp = stamps(d.Timestamps, time.Now())
+		var st pduScratch
+		h.TimeStamp, h.MicroSecondTimeStamp = st.stamps(d.Timestamps, time.Now())
 		p := etsi.KeepAlivePDU(h)
 		return p.AppendBERFraction(nil, d.Version, d.Precision)
 	}

@@ -56,6 +56,9 @@ type Mediator struct {
 	keys *seal.Keyring
 	tok  *liidTokens
 
+	// scratch recycles buildPDU's working memory (*pduScratch).
+	scratch sync.Pool
+
 	// hooks are test seams (nil in production).
 	hooks hooks
 }
@@ -75,6 +78,7 @@ type job struct {
 	kind      session.Kind
 	ne        string
 	liids     []string
+	liidBuf   [2]string // liids' first array: most records match one or two warrants
 	blob      []byte
 	closeBlob []byte
 	generic   []byte
@@ -217,6 +221,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 		j.r.Time = m.now() // a source without a clock: mediation time is the best we have
 	}
 	r = &j.r
+	j.liids = j.liidBuf[:0]
 	var buf [4]*warrant.Warrant
 	ws, reason := m.table.Load().Match(buf[:0], r.Identities, r.Time)
 	if reason != warrant.DropNone {
@@ -246,12 +251,9 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	}
 	// Encode once with placeholder numbers: content that cannot be encoded is refused
 	// here, before numbers are allocated, so it can never leave a gap.
-	for _, d := range versions {
-		n := session.Numbers{CIN: 1, IRIType: etsi.IRIReport, EventID: 1}
-		if _, _, err := m.buildPDU(nil, &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: r.Time}, r); err != nil {
-			m.met.dropped.WithLabelValues("bad_record").Inc()
-			return nil, err
-		}
+	if err := m.checkEncodes(j, versions); err != nil {
+		m.met.dropped.WithLabelValues("bad_record").Inc()
+		return nil, err
 	}
 	if j.blob, err = m.encodeRecord(r, false); err != nil {
 		return nil, err
@@ -273,6 +275,24 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	// Set last: an error return must leave release uncalled.
 	j.release = release
 	return j, m.enqueue(ctx, j)
+}
+
+// checkEncodes encodes j's record once per destination version with placeholder numbers,
+// into scratch memory: content that cannot be encoded is refused before it is numbered.
+func (m *Mediator) checkEncodes(j *job, versions []*Destination) error {
+	s := m.getScratch()
+	defer m.putScratch(s)
+	for _, d := range versions {
+		n := session.Numbers{CIN: 1, IRIType: etsi.IRIReport, EventID: 1}
+		out, _, err := buildPDUWith(s, s.buf[:0], &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: j.r.Time}, &j.r)
+		if err != nil {
+			return err
+		}
+		if cap(out) <= 64<<10 {
+			s.buf = out[:0]
+		}
+	}
+	return nil
 }
 
 // enqueue puts j on its sequence's shard, waiting while the shard is full.

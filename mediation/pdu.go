@@ -56,59 +56,96 @@ type built struct {
 	adjusted []etsi.Adjustment
 }
 
-// buildPDU encodes one PS-PDU of r for one LIID. When a field breaks its ASN.1 constraint,
-// the PDU is conformed (the rules of mediation/etsi/CONSTRAINTS.md) and encoded again; the
-// conforming works on copies, so r stays as it was for the other LIIDs and the journal. A
-// record that encodes as it is pays nothing for this.
+// pduScratch holds what one buildPDU points its PS-PDU at. The encoder keeps nothing of
+// it, so it is reused (Mediator.scratch) instead of allocated per PDU.
+type pduScratch struct {
+	cin uint32
+	it  etsi.IRIType
+	ev  uint32
+	dir etsi.PayloadDirection
+	mi  etsi.MessagingIRI
+	mc  etsi.MessagingCC
+	iri [1]etsi.IRIPayload
+	cc  [1]etsi.CCPayload
+	gt  time.Time
+	us  etsi.MicroSecondTimeStamp
+	// buf is scratch output for encodings that are only checked (Submit's).
+	buf []byte
+}
+
+func (m *Mediator) getScratch() *pduScratch {
+	if s, ok := m.scratch.Get().(*pduScratch); ok {
+		return s
+	}
+	return &pduScratch{}
+}
+
+// putScratch returns s for reuse, dropping what it points to (records, content).
+func (m *Mediator) putScratch(s *pduScratch) {
+	buf := s.buf[:0]
+	*s = pduScratch{buf: buf}
+	m.scratch.Put(s)
+}
+
+// buildPDU encodes one PS-PDU of r for one LIID, appended to dst. When a field breaks its
+// ASN.1 constraint, the PDU is conformed (the rules of mediation/etsi/CONSTRAINTS.md) and
+// encoded again; the conforming works on copies, so r stays as it was for the other LIIDs
+// and the journal. A record that encodes as it is pays nothing for this.
 func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte, built, error) {
-	cin := p.n.CIN
+	s := m.getScratch()
+	defer m.putScratch(s)
+	return buildPDUWith(s, dst, p, r)
+}
+
+func buildPDUWith(s *pduScratch, dst []byte, p *pduParams, r *record.Record) ([]byte, built, error) {
+	s.cin = p.n.CIN
 	h := etsi.PSHeader{
 		LIID:                     p.liid,
 		AuthorizationCountryCode: p.dest.CountryCode,
 		CommunicationIdentifier: etsi.CommunicationIdentifier{
 			NetworkIdentifier:   etsi.NetworkIdentifier{OperatorIdentifier: p.dest.Operator, NetworkElementIdentifier: p.ne},
-			CIN:                 &cin,
+			CIN:                 &s.cin,
 			DeliveryCountryCode: p.dest.DeliveryCountryCode,
 		},
 		SequenceNumber:     p.seq,
 		TimeStampQualifier: p.dest.Qualifier,
 	}
-	gt, us := stamps(p.dest.Timestamps, p.at)
-	h.TimeStamp, h.MicroSecondTimeStamp = gt, us
+	h.TimeStamp, h.MicroSecondTimeStamp = s.stamps(p.dest.Timestamps, p.at)
 	var base etsi.PSPDU
 	b := built{hi: handover.HI2}
 	var ev *uint32
 	if p.n.EventID != 0 {
-		ev = &p.n.EventID
+		s.ev = p.n.EventID
+		ev = &s.ev
 	}
 	switch {
 	case r.MessagingIRI != nil || r.EmailIRI != nil:
-		it := p.n.IRIType
+		s.it = p.n.IRIType
 		// Payload time stamps are for aggregated payloads (TS 102 232-1 clause 6.2.3); one
 		// payload per PDU is stamped by the header alone.
-		payload := etsi.IRIPayload{IRIType: &it}
+		s.iri[0] = etsi.IRIPayload{IRIType: &s.it}
 		if r.MessagingIRI != nil {
-			mi := *r.MessagingIRI
-			mi.EventIdentifier = ev
-			payload.Contents.MessagingIRI = &mi
+			s.mi = *r.MessagingIRI
+			s.mi.EventIdentifier = ev
+			s.iri[0].Contents.MessagingIRI = &s.mi
 		} else {
-			payload.Contents.EmailIRI = r.EmailIRI
+			s.iri[0].Contents.EmailIRI = r.EmailIRI
 		}
-		base = etsi.IRIPDU(h, payload)
+		base = etsi.PSPDU{Header: h, Payload: etsi.Payload{IRI: s.iri[:]}}
 	default:
 		b.hi = handover.HI3
-		dir := r.Direction
-		payload := etsi.CCPayload{PayloadDirection: &dir}
+		s.dir = r.Direction
+		s.cc[0] = etsi.CCPayload{PayloadDirection: &s.dir}
 		if r.MessagingCC != nil {
-			mc := *r.MessagingCC
+			s.mc = *r.MessagingCC
 			if ev != nil {
-				mc.EventIdentifier = *ev
+				s.mc.EventIdentifier = *ev
 			}
-			payload.Contents.MessagingCC = &mc
+			s.cc[0].Contents.MessagingCC = &s.mc
 		} else {
-			payload.Contents.EmailCC = r.EmailCC
+			s.cc[0].Contents.EmailCC = r.EmailCC
 		}
-		base = etsi.CCPDU(h, payload)
+		base = etsi.PSPDU{Header: h, Payload: etsi.Payload{CC: s.cc[:]}}
 	}
 	pdu, downs := base.ForVersion(p.dest.Version)
 	out, err := pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
@@ -160,19 +197,19 @@ func conformPDU(p *etsi.PSPDU) []etsi.Adjustment {
 	return adj
 }
 
-// stamps renders t in the destination's timestamp style.
-func stamps(style TimestampStyle, t time.Time) (*time.Time, *etsi.MicroSecondTimeStamp) {
-	t = t.UTC()
-	us := &etsi.MicroSecondTimeStamp{Seconds: uint64(t.Unix()), MicroSeconds: uint32(t.Nanosecond() / 1000)}
+// stamps renders t in the destination's timestamp style, in s.
+func (s *pduScratch) stamps(style TimestampStyle, t time.Time) (*time.Time, *etsi.MicroSecondTimeStamp) {
+	s.gt = t.UTC()
+	s.us = etsi.MicroSecondTimeStamp{Seconds: uint64(s.gt.Unix()), MicroSeconds: uint32(s.gt.Nanosecond() / 1000)}
 	switch style {
 	case TimestampMicroSecond:
-		return nil, us
+		return nil, &s.us
 	case TimestampBoth:
-		return &t, us
+		return &s.gt, &s.us
 	case TimestampGeneralized:
-		return &t, nil
+		return &s.gt, nil
 	default:
-		return &t, nil
+		return &s.gt, nil
 	}
 }
 

@@ -94,9 +94,11 @@ func (m *Mediator) step(ctx context.Context, jobs []*job) *stepped {
 		return nil
 	}
 	steps := make([]*session.Step, len(jobs))
+	slab := make([]session.Step, len(jobs)) // one allocation for the batch's steps
 	now := m.now()
 	for i, j := range jobs {
-		steps[i] = &session.Step{
+		steps[i] = &slab[i]
+		slab[i] = session.Step{
 			NE: j.ne, CorrelationKey: j.r.CorrelationKey, Boundary: j.r.Boundary, Kind: j.kind,
 			EventKey: j.r.EventKey, LIIDs: m.tokenLIIDs(j.liids), ID: m.store.NewID(), Blob: j.blob,
 			CloseBlob: j.closeBlob, GenericCloseBlob: j.generic, Now: now, Claim: j.r.Claim,

@@ -8,13 +8,21 @@
 # for the end-to-end load runs (default 10000x / 30000x), GO (default go). LOAD_TOOL=1 adds
 # a `umsim load` run against a real `umli run` (BenchmarkLoadTool in cmd/umsim; shaped by
 # LOAD_RATE sessions/s, LOAD_DURATION, LOAD_MIX).
-# Raw `go test -bench` output is kept in proof/bench/bench-raw.txt (the report cites it).
+# BenchmarkMediation also runs in the previous release, BASELINE_REF (default 7c023a6, main
+# before issue 16's work), built in a temporary git worktree: MED_ROUNDS (default 3) rounds
+# of baseline then tree, back to back; the report shows the medians and the ratio of records
+# per CPU-second (records / (Go CPU + redis-server CPU)). ONLY=mediation reruns just that
+# pair (`make bench-mediation`) and rewrites the report from the raw files.
+# Raw `go test -bench` output is kept in proof/bench/bench-raw.txt and
+# proof/bench/bench-mediation-raw.txt (the report cites them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 OUT=${1:-BENCHMARKS.md}
 BT=${BENCHTIME:-1s}
 RAW=proof/bench/bench-raw.txt
+MEDRAW=proof/bench/bench-mediation-raw.txt
+BASELINE_REF=${BASELINE_REF:-7c023a6}
 
 run() { # package, benchmark regexp, benchtime
 	echo "== $1 $2" >&2
@@ -23,12 +31,42 @@ run() { # package, benchmark regexp, benchtime
 	fi
 }
 
-if [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from proof/bench/bench-raw.txt
+# mediation_pair: BenchmarkMediation of BASELINE_REF (its own benchmark, in a temporary
+# worktree) and of this tree, alternately, into $MEDRAW; the baseline's lines are renamed
+# BenchmarkMediationBaseline.
+mediation_pair() {
+	local rev bt wt
+	bt=${MED_BENCHTIME:-30000x}
+	wt=$(mktemp -d /tmp/umli-baseline.XXXXXX)
+	MED_WT=$wt
+	rev=$(git rev-parse --short "$BASELINE_REF")
+	git worktree add --detach "$wt" "$BASELINE_REF" >&2
+	trap 'git worktree remove --force "$MED_WT" >/dev/null 2>&1 || true' EXIT
+	local dirty=""
+	git diff --quiet HEAD -- . ':!proof/bench' ':!BENCHMARKS.md' || dirty="+uncommitted changes"
+	: >"$MEDRAW"
+	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); baseline $BASELINE_REF ($rev), tree $(git rev-parse --short HEAD)$dirty" >>"$MEDRAW"
+	(cd "$wt" && $GO test -c -o "$wt/med-baseline.test" ./mediation) >&2
+	$GO test -c -o "$wt/med-tree.test" ./mediation >&2
+	for r in $(seq "${MED_ROUNDS:-3}"); do
+		echo "== round $r: baseline $rev" >&2
+		(cd "$wt/mediation" && "$wt/med-baseline.test" -test.run '^$' -test.bench 'BenchmarkMediation$' -test.benchmem -test.count 1 -test.benchtime "$bt") 2>&1 |
+			sed 's/^BenchmarkMediation\b/BenchmarkMediationBaseline/' | tee -a "$MEDRAW" >&2
+		echo "== round $r: tree" >&2
+		(cd mediation && "$wt/med-tree.test" -test.run '^$' -test.bench 'BenchmarkMediation$' -test.benchmem -test.count 1 -test.benchtime "$bt") 2>&1 | tee -a "$MEDRAW" >&2
+	done
+	echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$MEDRAW"
+	git worktree remove --force "$wt" >&2
+}
+
+if [ "${ONLY:-}" = mediation ]; then
+	mediation_pair
+elif [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from proof/bench/bench-raw.txt
+mediation_pair
 : >"$RAW"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${BENCH_NOTE:+; $BENCH_NOTE}" >>"$RAW"
 run ./mediation/etsi 'EncodeMessagingIRI|DecodeMixed' "$BT"
 run ./mediation/session 'SessionStep' "$BT"
-run ./mediation 'BenchmarkMediation$' "$BT"
 run ./handover 'WriterTCP|BareConnTCP|WriterTLS|BareConnTLS' "$BT"
 run ./rtpcapture 'RTPPath' "$BT"
 run ./umsys/translate 'ParseTranslateESL|ParseTranslateAMI|ParseOnlyESL|TranslateESL' "$BT"
@@ -41,9 +79,9 @@ fi
 fi
 
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" <<'PY'
-import re, sys
-raw, out, ncpu, cpu, date, gover = sys.argv[1:7]
+python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" "$MEDRAW" <<'PY'
+import re, statistics, sys
+raw, out, ncpu, cpu, date, gover, medraw = sys.argv[1:8]
 load = next((l[len("# load average at start: "):].strip() for l in open(raw) if l.startswith("# load average at start: ")), "not recorded")
 res, failed, pkg, pending = {}, [], "", None
 def parse(name, rest):
@@ -68,6 +106,33 @@ for line in open(raw):
     if m and pending:
         parse(pending, m.group(1))
         pending = None
+
+# The mediation pair: every round's figures, medians reported.
+med, medload, medend = {}, "not recorded", ""
+try:
+    for line in open(medraw):
+        if line.startswith("# load average at start: "):
+            medload = line[len("# load average at start: "):].strip()
+        if line.startswith("# load average at end: "):
+            medend = line[len("# load average at end: "):].strip()
+        if line.startswith("FAIL") or line.startswith("--- FAIL"):
+            failed.append("mediation pair: " + line.strip())
+        m = re.match(r"^(BenchmarkMediation\S*?)(-\d+)?\s+(\d+)\s+(.*)$", line)
+        if m:
+            rest = m.group(4).split()
+            med.setdefault(m.group(1), []).append({rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
+except FileNotFoundError:
+    pass
+
+def medstat(name, unit):
+    xs = [r[unit] for r in med.get(name, []) if unit in r]
+    return statistics.median(xs) if xs else None
+
+def percpu(name):
+    # records per CPU-second, per round, then the median
+    xs = [1e6 / (r["go-cpu-µs/record"] + r["redis-cpu-µs/record"]) for r in med.get(name, [])
+          if "go-cpu-µs/record" in r and "redis-cpu-µs/record" in r]
+    return statistics.median(xs) if xs else None
 
 def get(name, unit):
     v = res.get(name)
@@ -140,6 +205,38 @@ for rates, figure ÷ baseline.
 |---|---|---|---|---|---|
 """)
     o.write("\n".join(rows) + "\n")
+    if med:
+        o.write(f"""
+## Mediation against the previous release (issue 16)
+
+`BenchmarkMediation` (records from Submit into the durable handover queue on a real
+redis-server, appendfsync everysec, 50 submitting goroutines, two LIIDs of which one with CC)
+of the previous release and of this tree, built side by side (the baseline from its own
+commit in a temporary git worktree) and run alternately, {len(med.get("BenchmarkMediation", []))} rounds each; medians.
+Records per CPU-second = records ÷ (Go CPU + redis-server CPU): the figure a loaded machine
+disturbs least. Load average: {medload} at the start, {medend or "not recorded"} at the end.
+Raw output in `proof/bench/bench-mediation-raw.txt`.
+
+Ratio: how many times better this tree is (baseline ÷ tree for costs, tree ÷ baseline for rates).
+
+| metric | previous release | this tree | ratio | target |
+|---|---|---|---|---|
+""")
+        B, T = "BenchmarkMediationBaseline", "BenchmarkMediation"
+        def cell(x, d=2):
+            return "—" if x is None else f"{x:,.{d}f}"
+        for label, unit, d, target in (("Go CPU µs/record", "go-cpu-µs/record", 2, "≤ 12"),
+                                       ("redis-server CPU µs/record", "redis-cpu-µs/record", 2, "≤ 12"),
+                                       ("allocations/record", "allocs/op", 0, "≤ 15"),
+                                       ("bytes allocated/record", "B/op", 0, ""),
+                                       ("round trips/record", "round-trips/record", 4, "not above the baseline"),
+                                       ("records/s (wall, loaded machine)", "records/s", 0, "")):
+            b, t = medstat(B, unit), medstat(T, unit)
+            ratio = "—" if not b or not t else (f"{t/b:.2f}×" if unit == "records/s" else f"{b/t:.2f}×")
+            o.write(f"| {label} | {cell(b, d)} | {cell(t, d)} | {ratio} | {target} |\n")
+        b, t = percpu(B), percpu(T)
+        ratio = "—" if not b or not t else f"{t/b:.2f}×"
+        o.write(f"| records per CPU-second | {cell(b, 0)} | {cell(t, 0)} | {ratio} | ≥ 3× |\n")
     o.write("""
 ## End to end: event → LEMF latency (`proof/load`)
 
@@ -171,6 +268,9 @@ is cut into 200 ms chunks, so its figure includes up to one chunk of buffering.
     for n in sorted(res):
         p, v = res[n]
         o.write(f"| {p} | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")
+    for n in sorted(med):
+        for v in med[n]:
+            o.write(f"| mediation | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")
     if failed:
         o.write("\n## Failures in this run\n\n" + "\n".join("- " + f for f in failed) + "\n")
 PY

@@ -43,16 +43,19 @@ func (p *PSPDU) ForVersion(v Version) (PSPDU, []Downgrade) {
 		out.Payload.IRI = append(make([]IRIPayload, 0, len(p.Payload.IRI)), p.Payload.IRI...)
 		for i := range out.Payload.IRI {
 			c := &out.Payload.IRI[i].Contents
-			pre := fmt.Sprintf("payload.iRIPayloadSequence[%d].iRIContents", i)
+			// The path prefix only when there is something to report: most PDUs have not.
+			pre := func(alt string) string { return fmt.Sprintf("payload.iRIPayloadSequence[%d].iRIContents.%s", i, alt) }
 			if c.MessagingIRI != nil {
 				var ds []Downgrade
-				c.MessagingIRI, ds = c.MessagingIRI.ForVersion(v)
-				add(pre+".messagingIRI", ds)
+				if c.MessagingIRI, ds = c.MessagingIRI.ForVersion(v); len(ds) > 0 {
+					add(pre("messagingIRI"), ds)
+				}
 			}
 			if c.EmailIRI != nil {
 				var ds []Downgrade
-				c.EmailIRI, ds = c.EmailIRI.ForVersion(v)
-				add(pre+".emailIRI", ds)
+				if c.EmailIRI, ds = c.EmailIRI.ForVersion(v); len(ds) > 0 {
+					add(pre("emailIRI"), ds)
+				}
 			}
 		}
 	}
@@ -62,8 +65,9 @@ func (p *PSPDU) ForVersion(v Version) (PSPDU, []Downgrade) {
 			c := &out.Payload.CC[i].Contents
 			if c.MessagingCC != nil {
 				var ds []Downgrade
-				c.MessagingCC, ds = c.MessagingCC.ForVersion(v)
-				add(fmt.Sprintf("payload.cCPayloadSequence[%d].cCContents.messagingCC", i), ds)
+				if c.MessagingCC, ds = c.MessagingCC.ForVersion(v); len(ds) > 0 {
+					add(fmt.Sprintf("payload.cCPayloadSequence[%d].cCContents.messagingCC", i), ds)
+				}
 			}
 		}
 	}

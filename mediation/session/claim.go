@@ -26,9 +26,12 @@ func (s *Store) claimTTL() int64 {
 }
 
 // parseReply reads one step reply: numbers, or a duplicate.
-func parseReply(r string) (Numbers, error) {
+func parseReply(r string) (Numbers, error) { return parseReplyInto(r, nil) }
+
+// parseReplyInto is parseReply with the sequence numbers in seqs' spare capacity.
+func parseReplyInto(r string, seqs []LIIDSeq) (Numbers, error) {
 	if r == dupReply {
 		return Numbers{Dup: true}, nil
 	}
-	return parseNumbers(r)
+	return parseNumbersInto(r, seqs)
 }

@@ -37,26 +37,41 @@ type Numbers struct {
 
 // parseNumbers reads "cin iRIType eventId now liid=seq …".
 func parseNumbers(s string) (Numbers, error) {
+	return parseNumbersInto(s, nil)
+}
+
+// parseNumbersInto is parseNumbers with Seqs appended to seqs[:0:0]'s spare capacity
+// (seqs' array shared by a batch's replies, one allocation for all).
+func parseNumbersInto(s string, seqs []LIIDSeq) (Numbers, error) {
 	var n Numbers
-	f := strings.Fields(s)
-	if len(f) < 4 {
-		return n, fmt.Errorf("%w: %d fields", ErrBadEntry, len(f))
-	}
 	var v [4]uint64
+	rest := s
 	for i := range v {
-		x, err := strconv.ParseUint(f[i], 10, 64)
+		f, r, ok := nextField(rest)
+		if !ok {
+			return n, fmt.Errorf("%w: %d fields", ErrBadEntry, i)
+		}
+		x, err := strconv.ParseUint(f, 10, 64)
 		if err != nil {
 			return n, fmt.Errorf("%w: field %d: %v", ErrBadEntry, i+1, err)
 		}
-		v[i] = x
+		v[i], rest = x, r
 	}
 	if v[0] > 1<<32-1 || v[1] > 4 || v[2] > 1<<32-1 {
 		return n, fmt.Errorf("%w: number out of range", ErrBadEntry)
 	}
 	n.CIN, n.IRIType, n.EventID = uint32(v[0]), etsi.IRIType(v[1]), uint32(v[2])
 	n.At = time.UnixMilli(int64(v[3])).UTC()
-	n.Seqs = make([]LIIDSeq, 0, len(f)-4)
-	for _, p := range f[4:] {
+	if seqs == nil {
+		seqs = make([]LIIDSeq, 0, strings.Count(rest, "="))
+	}
+	start := len(seqs)
+	for {
+		p, r, ok := nextField(rest)
+		if !ok {
+			break
+		}
+		rest = r
 		i := strings.LastIndexByte(p, '=')
 		if i <= 0 {
 			return n, fmt.Errorf("%w: %q", ErrBadEntry, "liid=seq")
@@ -65,9 +80,31 @@ func parseNumbers(s string) (Numbers, error) {
 		if err != nil {
 			return n, fmt.Errorf("%w: sequence number: %v", ErrBadEntry, err)
 		}
-		n.Seqs = append(n.Seqs, LIIDSeq{LIID: p[:i], Seq: uint32(seq)})
+		seqs = append(seqs, LIIDSeq{LIID: p[:i], Seq: uint32(seq)})
 	}
+	n.Seqs = seqs[start:len(seqs):len(seqs)]
 	return n, nil
+}
+
+// nextField splits off the first space-separated field of s (strings.Fields' notion of
+// space, without the slice).
+func nextField(s string) (field, rest string, ok bool) {
+	i := 0
+	for i < len(s) && asciiSpace(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return "", "", false
+	}
+	j := i
+	for j < len(s) && !asciiSpace(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:], true
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // Entry is one journal entry: numbers plus the opaque record blob mediation stored.

@@ -54,7 +54,14 @@ local function newcin()
   end
   return c
 end
+-- own is the reply parts of a record numbered in a CIN of its own (iRI-Report).
+local function own(iri, ekey, n, l0)
+  local parts = {newcin(), iri and '4' or '0', ekey ~= '' and '1' or '0', ARGV[1]}
+  for i = 1, n do parts[4 + i] = ARGV[l0 + i] .. '=0' end
+  return parts
+end
 local now = ARGV[1]
+local ttl, refresh = tonumber(ARGV[2]), tonumber(ARGV[3])
 local out = {}
 local journal = {}
 local idle = {}
@@ -101,10 +108,6 @@ while a <= #ARGV do
   elseif not res then
     local iri = kind == 'i'
     local parts
-    local function own()
-      parts = {newcin(), iri and '4' or '0', ekey ~= '' and '1' or '0', now}
-      for i = 1, n do parts[4 + i] = ARGV[l0 + i] .. '=0' end
-    end
     if bnd == '0' and ekey ~= '' then
       -- A standalone event with content: its IRI (iRI-Report) and its CC share one CIN,
       -- remembered under s:<event key> in the session hash without opening a sequence.
@@ -125,9 +128,9 @@ while a <= #ARGV do
         set[#set + 1] = f[1 + i]; set[#set + 1] = seq + 1
       end
       redis.call('HSET', skey, unpack(set))
-      if redis.call('PTTL', skey) < tonumber(ARGV[2]) then redis.call('PEXPIRE', skey, ARGV[2]) end
+      if redis.call('PTTL', skey) < ttl then redis.call('PEXPIRE', skey, ARGV[2]) end
     elseif bnd == '0' then
-      own()
+      parts = own(iri, ekey, n, l0)
     else
       local f = {'cin', 'b', 't', 'n', 'e:' .. ekey}
       for i = 1, n do
@@ -141,7 +144,7 @@ while a <= #ARGV do
       end
       local open = cur[1]
       if iri and (bnd == '3' or bnd == '4') and not open then
-        own()
+        parts = own(iri, ekey, n, l0)
       else
         local set = {'t', now}
         local cin = open
@@ -179,7 +182,7 @@ while a <= #ARGV do
           if zb ~= '' then set[#set + 1] = 'z'; set[#set + 1] = zb end
           if gb ~= '' then set[#set + 1] = 'g'; set[#set + 1] = gb end
           redis.call('HSET', skey, unpack(set))
-          if not open or not cur[3] or now - cur[3] >= tonumber(ARGV[3]) then
+          if not open or not cur[3] or now - cur[3] >= refresh then
             redis.call('PEXPIRE', skey, ARGV[2])
             idle[ck] = now
           end

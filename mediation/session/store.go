@@ -201,12 +201,20 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 			return nil, fmt.Errorf("session: batch mixes network elements")
 		}
 		keys = append(keys, s.sessionKey(ne, st.CorrelationKey))
-		args = append(args, st.ID, string(rune(st.Kind)), int(st.Boundary), st.EventKey, st.CorrelationKey,
-			st.Blob, st.CloseBlob, st.GenericCloseBlob, len(st.LIIDs))
-		for _, l := range st.LIIDs {
-			args = append(args, l)
+		// Pointers (and small integers) go into the interface values without allocating
+		// one per argument; the client writes what they point to.
+		kind := &kindArgs[0]
+		if st.Kind == CC {
+			kind = &kindArgs[1]
+		} else if st.Kind != IRI {
+			return nil, fmt.Errorf("session: record kind %q", st.Kind)
 		}
-		args = append(args, st.Claim, st.Skip)
+		args = append(args, &st.ID, kind, int(st.Boundary), &st.EventKey, &st.CorrelationKey,
+			(*bytesArg)(&st.Blob), (*bytesArg)(&st.CloseBlob), (*bytesArg)(&st.GenericCloseBlob), len(st.LIIDs))
+		for i := range st.LIIDs {
+			args = append(args, &st.LIIDs[i])
+		}
+		args = append(args, &st.Claim, st.Skip)
 	}
 	if len(args) > maxBatchArgs && len(steps) > 1 {
 		half := len(steps) / 2
@@ -225,8 +233,13 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 		return nil, fmt.Errorf("%w: %d replies for %d records", ErrBadEntry, len(res), len(steps))
 	}
 	out := make([]Numbers, len(steps))
+	nl := 0
+	for _, st := range steps {
+		nl += len(st.LIIDs)
+	}
+	seqs := make([]LIIDSeq, 0, nl) // every reply's sequence numbers in one array
 	for i, r := range res {
-		n, err := parseReply(r)
+		n, err := parseReplyInto(r, seqs)
 		if err != nil {
 			return nil, err
 		}
@@ -234,9 +247,18 @@ func (s *Store) runSteps(ctx context.Context, ne string, steps []*Step, retry bo
 			return nil, fmt.Errorf("%w: %d sequence numbers for %d LIIDs", ErrBadEntry, len(n.Seqs), len(steps[i].LIIDs))
 		}
 		out[i] = n
+		seqs = seqs[len(n.Seqs):len(n.Seqs)] // checked above: within the array
 	}
 	return out, nil
 }
+
+// kindArgs are the script's record kinds, IRI and CC, for pointer arguments.
+var kindArgs = [2]string{string(rune(IRI)), string(rune(CC))}
+
+// bytesArg is a byte slice argument passed by pointer (encoding.BinaryMarshaler).
+type bytesArg []byte
+
+func (b *bytesArg) MarshalBinary() ([]byte, error) { return *b, nil }
 
 // sessionTTL outlives the idle timeout so the sweeper, not expiry, normally ends a
 // sequence; expiry only cleans up after a sweeper that never ran.
