@@ -25,13 +25,18 @@ type dec struct {
 	i64s   []int64
 	times  []time.Time
 	micros []MicroSecondTimeStamp
-	// The current EmailIRI or MessagingIRI bundle and how much of it is used: the model
-	// structs such an IRI typically points to come from one allocation. Counters rather
-	// than slab slices keep dec small, and dec is allocated for every PDU.
-	email                   *emailBundle
-	nIP, nAAA, nPOP3, nIMAP uint8
-	messaging               *messagingBundle
-	nCat, nParty            uint8
+	// Sub-structures of the current EmailIRI or MessagingIRI come from its bundle (one
+	// allocation) while it has room: these are the bundle's free parts, nil outside an IRI.
+	ips     []IPAddress
+	aaas    []AAAInformation
+	pop3s   []POP3AAAInformation
+	imaps   []IMAPAAAInformation
+	cats    []MessagingEventCategory
+	parties []MessagingPartyInformation
+
+	// pdu is the value being decoded: the field tables reach it through a pointer, which
+	// would otherwise escape to an allocation of its own.
+	pdu PSPDU
 
 	// Sized for a typical PDU (li-psDomainId plus one object id; header and payload
 	// scalars); bigger PDUs continue in heap chunks.
@@ -63,70 +68,41 @@ type messagingBundle struct {
 // emailIRI returns a zero EmailIRI in a new bundle, which the IRI's sub-structures
 // are then taken from.
 func (d *dec) emailIRI() *EmailIRI {
-	d.email = new(emailBundle)
-	d.nIP, d.nAAA, d.nPOP3, d.nIMAP = 0, 0, 0, 0
-	return &d.email.iri
+	b := new(emailBundle)
+	d.ips, d.aaas, d.pop3s, d.imaps = b.ips[:0], b.aaa[:0], b.pop3[:0], b.imap[:0]
+	return &b.iri
 }
 
 // messagingIRI is emailIRI for a MessagingIRI.
 func (d *dec) messagingIRI() *MessagingIRI {
-	d.messaging = new(messagingBundle)
-	d.nCat, d.nParty = 0, 0
-	return &d.messaging.iri
+	b := new(messagingBundle)
+	d.cats, d.parties = b.cat[:0], b.parties[:0]
+	return &b.iri
 }
 
-// fromBundle returns the next free element of a bundle array, or a new one once the
-// bundle is absent or used up.
-func fromBundle[T any](arr []T, n *uint8) *T {
-	if int(*n) < len(arr) {
-		*n++
-		return &arr[*n-1]
+// grab returns the next free element of a bundle part, or a new one once it is used up
+// (or there is no bundle).
+func grab[T any](part *[]T) *T {
+	n := len(*part)
+	if n == cap(*part) {
+		return new(T)
 	}
-	return new(T)
+	*part = (*part)[:n+1]
+	return &(*part)[n]
 }
 
-func (d *dec) ipAddress() *IPAddress {
-	if d.email == nil {
-		return new(IPAddress)
-	}
-	return fromBundle(d.email.ips[:], &d.nIP)
-}
-
-func (d *dec) aaa() *AAAInformation {
-	if d.email == nil {
-		return new(AAAInformation)
-	}
-	return fromBundle(d.email.aaa[:], &d.nAAA)
-}
-
-func (d *dec) pop3() *POP3AAAInformation {
-	if d.email == nil {
-		return new(POP3AAAInformation)
-	}
-	return fromBundle(d.email.pop3[:], &d.nPOP3)
-}
-
-func (d *dec) imap() *IMAPAAAInformation {
-	if d.email == nil {
-		return new(IMAPAAAInformation)
-	}
-	return fromBundle(d.email.imap[:], &d.nIMAP)
-}
-
-func (d *dec) category() *MessagingEventCategory {
-	if d.messaging == nil {
-		return new(MessagingEventCategory)
-	}
-	return fromBundle(d.messaging.cat[:], &d.nCat)
-}
+func (d *dec) ipAddress() *IPAddress             { return grab(&d.ips) }
+func (d *dec) aaa() *AAAInformation              { return grab(&d.aaas) }
+func (d *dec) pop3() *POP3AAAInformation         { return grab(&d.pop3s) }
+func (d *dec) imap() *IMAPAAAInformation         { return grab(&d.imaps) }
+func (d *dec) category() *MessagingEventCategory { return grab(&d.cats) }
 
 // partyList returns an empty party list with room for n, from the bundle when it has
 // room (capacity capped, so appending beyond moves the list off the bundle).
 func (d *dec) partyList(n int) []MessagingPartyInformation {
-	if b := d.messaging; b != nil && n <= len(b.parties)-int(d.nParty) {
-		l := int(d.nParty)
-		d.nParty += uint8(n)
-		return b.parties[l : l : l+n]
+	if l := len(d.parties); n <= cap(d.parties)-l {
+		d.parties = d.parties[:l+n]
+		return d.parties[l : l : l+n]
 	}
 	return make([]MessagingPartyInformation, 0, n)
 }
@@ -235,6 +211,14 @@ func (d *dec) i64p(c *ber.Element) (*int64, error) {
 	return take(&d.i64s, x, 4), nil
 }
 
+// primTime is timep for a field that must be primitive.
+func (d *dec) primTime(c *ber.Element) (*time.Time, error) {
+	if err := form(c, false); err != nil {
+		return nil, err
+	}
+	return d.timep(c)
+}
+
 func (d *dec) timep(c *ber.Element) (*time.Time, error) {
 	t, err := c.Time()
 	if err != nil {
@@ -274,6 +258,25 @@ func (d *dec) text(c *ber.Element, utf8Required bool) (string, error) {
 		return "", &ber.Error{Offset: c.Offset, Err: ber.ErrValue, Detail: "invalid UTF-8"}
 	}
 	return s, nil
+}
+
+// textp is text of a UTF8String field whose absence the model shows as nil.
+func (d *dec) textp(c *ber.Element) (*string, error) {
+	s, err := d.text(c, true)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// tbcd reads TBCD digits (IMSI, IMEI).
+func (d *dec) tbcd(c *ber.Element) (string, error) {
+	b, err := d.bytes(c)
+	if err != nil {
+		return "", err
+	}
+	s, err := parseTBCD(b)
+	return s, atOff(c, err)
 }
 
 // nonEmpty is text for a field where an empty string would mean "absent" in the model.
