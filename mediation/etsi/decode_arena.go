@@ -25,14 +25,13 @@ type dec struct {
 	i64s   []int64
 	times  []time.Time
 	micros []MicroSecondTimeStamp
-	// Sub-structures of the current EmailIRI or MessagingIRI come from its bundle (one
-	// allocation) while it has room: these are the bundle's free parts, nil outside an IRI.
-	ips     []IPAddress
-	aaas    []AAAInformation
-	pop3s   []POP3AAAInformation
-	imaps   []IMAPAAAInformation
-	cats    []MessagingEventCategory
-	parties []MessagingPartyInformation
+	// The current EmailIRI or MessagingIRI bundle and how much of it is used: the model
+	// structs such an IRI typically points to come from one allocation. Counters rather
+	// than slab slices keep dec small, and dec is allocated for every PDU.
+	email                   *emailBundle
+	nIP, nAAA, nPOP3, nIMAP uint8
+	messaging               *messagingBundle
+	nCat, nParty            uint8
 
 	// pdu is the value being decoded: the field tables reach it through a pointer, which
 	// would otherwise escape to an allocation of its own.
@@ -68,41 +67,70 @@ type messagingBundle struct {
 // emailIRI returns a zero EmailIRI in a new bundle, which the IRI's sub-structures
 // are then taken from.
 func (d *dec) emailIRI() *EmailIRI {
-	b := new(emailBundle)
-	d.ips, d.aaas, d.pop3s, d.imaps = b.ips[:0], b.aaa[:0], b.pop3[:0], b.imap[:0]
-	return &b.iri
+	d.email = new(emailBundle)
+	d.nIP, d.nAAA, d.nPOP3, d.nIMAP = 0, 0, 0, 0
+	return &d.email.iri
 }
 
 // messagingIRI is emailIRI for a MessagingIRI.
 func (d *dec) messagingIRI() *MessagingIRI {
-	b := new(messagingBundle)
-	d.cats, d.parties = b.cat[:0], b.parties[:0]
-	return &b.iri
+	d.messaging = new(messagingBundle)
+	d.nCat, d.nParty = 0, 0
+	return &d.messaging.iri
 }
 
-// grab returns the next free element of a bundle part, or a new one once it is used up
-// (or there is no bundle).
-func grab[T any](part *[]T) *T {
-	n := len(*part)
-	if n == cap(*part) {
-		return new(T)
+// fromBundle returns the next free element of a bundle array, or a new one once the
+// bundle is absent or used up.
+func fromBundle[T any](arr []T, n *uint8) *T {
+	if int(*n) < len(arr) {
+		*n++
+		return &arr[*n-1]
 	}
-	*part = (*part)[:n+1]
-	return &(*part)[n]
+	return new(T)
 }
 
-func (d *dec) ipAddress() *IPAddress             { return grab(&d.ips) }
-func (d *dec) aaa() *AAAInformation              { return grab(&d.aaas) }
-func (d *dec) pop3() *POP3AAAInformation         { return grab(&d.pop3s) }
-func (d *dec) imap() *IMAPAAAInformation         { return grab(&d.imaps) }
-func (d *dec) category() *MessagingEventCategory { return grab(&d.cats) }
+func (d *dec) ipAddress() *IPAddress {
+	if d.email == nil {
+		return new(IPAddress)
+	}
+	return fromBundle(d.email.ips[:], &d.nIP)
+}
+
+func (d *dec) aaa() *AAAInformation {
+	if d.email == nil {
+		return new(AAAInformation)
+	}
+	return fromBundle(d.email.aaa[:], &d.nAAA)
+}
+
+func (d *dec) pop3() *POP3AAAInformation {
+	if d.email == nil {
+		return new(POP3AAAInformation)
+	}
+	return fromBundle(d.email.pop3[:], &d.nPOP3)
+}
+
+func (d *dec) imap() *IMAPAAAInformation {
+	if d.email == nil {
+		return new(IMAPAAAInformation)
+	}
+	return fromBundle(d.email.imap[:], &d.nIMAP)
+}
+
+func (d *dec) category() *MessagingEventCategory {
+	if d.messaging == nil {
+		return new(MessagingEventCategory)
+	}
+	return fromBundle(d.messaging.cat[:], &d.nCat)
+}
 
 // partyList returns an empty party list with room for n, from the bundle when it has
 // room (capacity capped, so appending beyond moves the list off the bundle).
 func (d *dec) partyList(n int) []MessagingPartyInformation {
-	if l := len(d.parties); n <= cap(d.parties)-l {
-		d.parties = d.parties[:l+n]
-		return d.parties[l : l : l+n]
+	if b := d.messaging; b != nil && n <= len(b.parties)-int(d.nParty) {
+		l := int(d.nParty)
+		d.nParty += uint8(n)
+		return b.parties[l : l : l+n]
 	}
 	return make([]MessagingPartyInformation, 0, n)
 }

@@ -9,65 +9,105 @@ import (
 var emailIRIType = sequence(nil,
 	field[EmailIRI]{tag: 0, name: "emailIRIObjId", required: true,
 		dec:   func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *EmailIRI) error { return objIDShape(x.ObjID, objEmailIRI) }},
+		check: func(x *EmailIRI) error { return objIDShape(x.ObjID, objEmailIRI) },
+		json:  func(w *jw, k string, x *EmailIRI) { optOID(w, k, x.ObjID) },
+	},
 	field[EmailIRI]{tag: 1, name: "eventType", required: true,
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.EventType, err = decEnum[EmailEvent](&c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *EmailIRI) { w.str(k, x.EventType.String()) },
+	},
 	field[EmailIRI]{tag: 2, name: "client-Address",
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.ClientAddress, err = decodeIPAddress(d, &c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, ipAddressType, x.ClientAddress) },
+	},
 	field[EmailIRI]{tag: 3, name: "server-Address",
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.ServerAddress, err = decodeIPAddress(d, &c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, ipAddressType, x.ServerAddress) },
+	},
 	field[EmailIRI]{tag: 4, name: "client-Port",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientPort, err = d.i64p(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientPort, err = d.i64p(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optInt(w, k, x.ClientPort) },
+	},
 	field[EmailIRI]{tag: 5, name: "server-Port",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ServerPort, err = d.i64p(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ServerPort, err = d.i64p(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optInt(w, k, x.ServerPort) },
+	},
 	field[EmailIRI]{tag: 6, name: "server-Octets-Sent", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ServerOctetsSent, err = c.Int64(); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ServerOctetsSent, err = c.Int64(); return },
+		json: func(w *jw, k string, x *EmailIRI) { w.int(k, x.ServerOctetsSent) },
+	},
 	field[EmailIRI]{tag: 7, name: "client-Octets-Sent", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientOctetsSent, err = c.Int64(); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientOctetsSent, err = c.Int64(); return },
+		json: func(w *jw, k string, x *EmailIRI) { w.int(k, x.ClientOctetsSent) },
+	},
 	field[EmailIRI]{tag: 8, name: "protocol-ID", required: true,
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.ProtocolID, err = decEnum[EmailProtocol](&c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *EmailIRI) { w.str(k, x.ProtocolID.String()) },
+	},
 	field[EmailIRI]{tag: 9, name: "e-mail-Sender",
 		dec:   func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.Sender, err = d.textp(&c); return },
-		check: func(x *EmailIRI) error { return senderCheck(*x.Sender) }},
+		check: func(x *EmailIRI) error { return senderCheck(*x.Sender) },
+		json:  func(w *jw, k string, x *EmailIRI) { optStr(w, k, x.Sender) },
+	},
 	field[EmailIRI]{tag: 10, name: "e-mail-Recipients", dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 		if err = form(&c, true); err == nil {
 			x.Recipients, err = decodeAddressList(d, &c)
 		}
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *EmailIRI) {
+			if x.Recipients != nil {
+				strList(w, k, x.Recipients)
+			}
+		},
+	},
 	field[EmailIRI]{tag: 11, name: "status", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.Status, err = decEnum[EmailStatus](&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.Status, err = decEnum[EmailStatus](&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { w.str(k, x.Status.String()) },
+	},
 	field[EmailIRI]{tag: 12, name: "total-Recipient-Count",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.TotalRecipientCount, err = d.u32p(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.TotalRecipientCount, err = d.u32p(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optUint(w, k, x.TotalRecipientCount) },
+	},
 	field[EmailIRI]{tag: 13, name: "message-ID",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.MessageID, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.MessageID, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optOctets(w, k, x.MessageID) },
+	},
 	field[EmailIRI]{tag: 14, name: "nationalParameter",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.NationalParameter, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.NationalParameter, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optOctets(w, k, x.NationalParameter) },
+	},
 	field[EmailIRI]{tag: 15, name: "national-EM-ASN1parameters",
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.NationalASN1, err = decodeNationalASN1(d, &c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, nationalType, x.NationalASN1) },
+	},
 	field[EmailIRI]{tag: 16, name: "aAAInformation", dec: func(d *dec, c ber.Element, x *EmailIRI) error {
 		x.AAAInformation = d.aaa()
 		return aaaType.decode(d, &c, x.AAAInformation)
-	}},
+	},
+		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, aaaType, x.AAAInformation) },
+	},
 	field[EmailIRI]{tag: 17, name: "e-mail-Sender-Validity", dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 		x.SenderValidity, err = enumPtr[EmailSenderValidity](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *EmailIRI) { optEnum(w, k, x.SenderValidity) },
+	},
 )
 
 var nationalType = sequence(nil,
@@ -76,7 +116,9 @@ var nationalType = sequence(nil,
 			n.CountryCode, err = d.text(&c, false)
 			return
 		},
-		check: func(n *NationalEMASN1Parameters) error { return countryCode(n.CountryCode) }},
+		check: func(n *NationalEMASN1Parameters) error { return countryCode(n.CountryCode) },
+		json:  func(w *jw, k string, n *NationalEMASN1Parameters) { w.str(k, n.CountryCode) },
+	},
 )
 
 func decodeNationalASN1(d *dec, e *ber.Element) (*NationalEMASN1Parameters, error) {
@@ -87,20 +129,36 @@ func decodeNationalASN1(d *dec, e *ber.Element) (*NationalEMASN1Parameters, erro
 	return n, nil
 }
 
-var aaaType = choice("AAAInformation",
+var aaaType = choice("AAAInformation", func(a *AAAInformation) int {
+	switch {
+	case a.POP3 != nil:
+		return 0
+	case a.ASMTP != nil:
+		return 1
+	case a.IMAP != nil:
+		return 2
+	}
+	return -1
+},
 	alt[AAAInformation]{tag: 0, name: "pOP3AAAInformation", form: constructed, dec: func(d *dec, c ber.Element, a *AAAInformation) error {
 		a.POP3 = d.pop3()
 		return userPassType.decode(d, &c, a.POP3)
-	}},
+	},
+		json: func(w *jw, k string, a *AAAInformation) { object(w, k, userPassType, a.POP3) },
+	},
 	alt[AAAInformation]{tag: 1, name: "aSMTPAAAInformation", form: constructed, dec: func(d *dec, c ber.Element, a *AAAInformation) error {
 		a.ASMTP = new(ASMTPAAAInformation)
 		return asmtpType.decode(d, &c, a.ASMTP)
-	}},
+	},
+		json: func(w *jw, k string, a *AAAInformation) { object(w, k, asmtpType, a.ASMTP) },
+	},
 	alt[AAAInformation]{tag: 2, name: "iMAPAAAInformation", form: constructed, dec: func(d *dec, c ber.Element, a *AAAInformation) error {
 		a.IMAP = d.imap()
 		// IMAPAAAInformation has POP3AAAInformation's fields, tags and Go layout.
 		return userPassType.decode(d, &c, (*POP3AAAInformation)(a.IMAP))
-	}},
+	},
+		json: func(w *jw, k string, a *AAAInformation) { object(w, k, userPassType, (*POP3AAAInformation)(a.IMAP)) },
+	},
 )
 
 // userPassType is POP3AAAInformation, and IMAPAAAInformation too.
@@ -110,14 +168,20 @@ var userPassType = sequence(nil,
 			x.Username, err = d.text(&c, true)
 			return
 		},
-		check: func(x *POP3AAAInformation) error { return username(x.Username) }},
+		check: func(x *POP3AAAInformation) error { return username(x.Username) },
+		json:  func(w *jw, k string, x *POP3AAAInformation) { w.str(k, x.Username) },
+	},
 	field[POP3AAAInformation]{tag: 1, name: "password",
 		dec:   func(d *dec, c ber.Element, x *POP3AAAInformation) (err error) { x.Password, err = d.textp(&c); return },
-		check: func(x *POP3AAAInformation) error { return username(*x.Password) }},
+		check: func(x *POP3AAAInformation) error { return username(*x.Password) },
+		json:  func(w *jw, k string, x *POP3AAAInformation) { optStr(w, k, x.Password) },
+	},
 	field[POP3AAAInformation]{tag: 2, name: "aAAResult", dec: func(d *dec, c ber.Element, x *POP3AAAInformation) (err error) {
 		x.Result, err = enumPtr[AAAResult](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *POP3AAAInformation) { optEnum(w, k, x.Result) },
+	},
 )
 
 var asmtpType = sequence(nil,
@@ -126,22 +190,32 @@ var asmtpType = sequence(nil,
 			x.Username, err = d.text(&c, true)
 			return
 		},
-		check: func(x *ASMTPAAAInformation) error { return username(x.Username) }},
+		check: func(x *ASMTPAAAInformation) error { return username(x.Username) },
+		json:  func(w *jw, k string, x *ASMTPAAAInformation) { w.str(k, x.Username) },
+	},
 	field[ASMTPAAAInformation]{tag: 1, name: "authMethod", dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
 		x.AuthMethod, err = enumPtr[AAAAuthMethod](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *ASMTPAAAInformation) { optEnum(w, k, x.AuthMethod) },
+	},
 	field[ASMTPAAAInformation]{tag: 2, name: "challenge",
 		dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
 			x.Challenge, err = d.bytes(&c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *ASMTPAAAInformation) { optOctets(w, k, x.Challenge) },
+	},
 	field[ASMTPAAAInformation]{tag: 3, name: "response",
-		dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) { x.Response, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) { x.Response, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *ASMTPAAAInformation) { optOctets(w, k, x.Response) },
+	},
 	field[ASMTPAAAInformation]{tag: 4, name: "aAAResult", dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
 		x.Result, err = enumPtr[AAAResult](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *ASMTPAAAInformation) { optEnum(w, k, x.Result) },
+	},
 )
 
 func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
@@ -151,9 +225,15 @@ func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
 var emailCCType = sequence(func(x *EmailCC) (string, error) { return "content", emailContent(x.Format, x.Content) },
 	field[EmailCC]{tag: 0, name: "emailCCObjId", required: true,
 		dec:   func(d *dec, c ber.Element, x *EmailCC) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *EmailCC) error { return objIDShape(x.ObjID, objEmailCC) }},
+		check: func(x *EmailCC) error { return objIDShape(x.ObjID, objEmailCC) },
+		json:  func(w *jw, k string, x *EmailCC) { optOID(w, k, x.ObjID) },
+	},
 	field[EmailCC]{tag: 1, name: "email-Format", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Format, err = decEnum[EmailFormat](&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Format, err = decEnum[EmailFormat](&c); return },
+		json: func(w *jw, k string, x *EmailCC) { w.str(k, x.Format.String()) },
+	},
 	field[EmailCC]{tag: 2, name: "content", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Content, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Content, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *EmailCC) { w.octets(k, x.Content) },
+	},
 )

@@ -9,92 +9,146 @@ import (
 var messagingIRIType = sequence(nil,
 	field[MessagingIRI]{tag: 0, name: "messaging-iri-obj-id", required: true,
 		dec:   func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *MessagingIRI) error { return objIDShape(x.ObjID, objMessagingIRI) }},
+		check: func(x *MessagingIRI) error { return objIDShape(x.ObjID, objMessagingIRI) },
+		json:  func(w *jw, k string, x *MessagingIRI) { optOID(w, k, x.ObjID) },
+	},
 	field[MessagingIRI]{tag: 1, name: "system-type", required: true, dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		x.SystemType, err = decEnum[MessagingSystemType](&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingIRI) { w.str(k, x.SystemType.String()) },
+	},
 	field[MessagingIRI]{tag: 2, name: "system-identifier",
 		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 			x.SystemIdentifier, err = d.bytes(&c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *MessagingIRI) { optOctets(w, k, x.SystemIdentifier) },
+	},
 	field[MessagingIRI]{tag: 3, name: "category", dec: func(d *dec, c ber.Element, x *MessagingIRI) error {
 		x.Category = d.category()
 		return categoryType.decode(d, &c, x.Category)
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingIRI) { optObject(w, k, categoryType, x.Category) },
+	},
 	field[MessagingIRI]{tag: 4, name: "status", required: true, dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		x.Status, err = decEnum[MessagingStatus](&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingIRI) { w.str(k, x.Status.String()) },
+	},
 	field[MessagingIRI]{tag: 5, name: "party-information", dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		if err = form(&c, true); err == nil {
 			x.PartyInformation, err = decodeList(d, &c, d.partyList(count(&c)), partyType, 0)
 		}
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingIRI) { optList(w, k, partyType, x.PartyInformation) },
+	},
 	field[MessagingIRI]{tag: 6, name: "trigger", required: true, dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		x.Trigger, err = decEnum[MessagingTrigger](&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingIRI) { w.str(k, x.Trigger.String()) },
+	},
 	field[MessagingIRI]{tag: 7, name: "properties", dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		if err = form(&c, true); err == nil {
 			x.Properties, err = decodeList(d, &c, make([]MessagingProperty, 0, count(&c)), propertyType, 0)
 		}
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingIRI) { optList(w, k, propertyType, x.Properties) },
+	},
 	field[MessagingIRI]{tag: 8, name: "event-identifier",
-		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.EventIdentifier, err = d.u32p(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.EventIdentifier, err = d.u32p(&c); return },
+		json: func(w *jw, k string, x *MessagingIRI) { optUint(w, k, x.EventIdentifier) },
+	},
 	field[MessagingIRI]{tag: 9, name: "original-message",
-		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.OriginalMessage, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.OriginalMessage, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *MessagingIRI) { optOctets(w, k, x.OriginalMessage) },
+	},
 	field[MessagingIRI]{tag: 10, name: "box-identifier",
-		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.BoxIdentifier, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.BoxIdentifier, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *MessagingIRI) { optOctets(w, k, x.BoxIdentifier) },
+	},
 	field[MessagingIRI]{tag: 11, name: "total-recipient-count",
 		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 			x.TotalRecipientCount, err = d.u32p(&c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, x *MessagingIRI) { optUint(w, k, x.TotalRecipientCount) },
+	},
 )
 
-var categoryType = choice("Messaging-Event-Category",
+var categoryType = choice("Messaging-Event-Category", func(x *MessagingEventCategory) int {
+	switch {
+	case x.Message != nil:
+		return 0
+	case x.MessageBox != nil:
+		return 1
+	case x.Notification != nil:
+		return 2
+	case x.Call != nil:
+		return 3
+	}
+	return -1
+},
 	alt[MessagingEventCategory]{tag: 0, name: "message", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
 		x.Message, err = enumPtr[MessagingEvent](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.Message) },
+	},
 	alt[MessagingEventCategory]{tag: 1, name: "message-box", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
 		x.MessageBox, err = enumPtr[MessagingBoxEvent](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.MessageBox) },
+	},
 	alt[MessagingEventCategory]{tag: 2, name: "message-notification", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
 		x.Notification, err = enumPtr[MessagingNotificationEvent](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.Notification) },
+	},
 	alt[MessagingEventCategory]{tag: 3, name: "call", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
 		x.Call, err = enumPtr[MessagingCallEvent](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.Call) },
+	},
 )
 
 var partyType = sequence(nil,
 	field[MessagingPartyInformation]{tag: 0, name: "party-qualifier", required: true, dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) (err error) {
 		p.Qualifier, err = decEnum[MessagingPartyQualifier](&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingPartyInformation) { w.str(k, p.Qualifier.String()) },
+	},
 	field[MessagingPartyInformation]{tag: 1, name: "party-identity", required: true, dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) error {
 		return identityType.decode(d, &c, &p.Identity)
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingPartyInformation) { object(w, k, identityType, &p.Identity) },
+	},
 	field[MessagingPartyInformation]{tag: 2, name: "party-validity", dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) (err error) {
 		p.Validity, err = enumPtr[MessagingPartyValidity](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingPartyInformation) { optEnum(w, k, p.Validity) },
+	},
 	field[MessagingPartyInformation]{tag: 3, name: "copy-qualifier", dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) (err error) {
 		p.CopyQualifier, err = enumPtr[MessagingCopyQualifier](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingPartyInformation) { optEnum(w, k, p.CopyQualifier) },
+	},
 )
 
 // identityType: the names are identityNames, which the encoder shares.
-var identityType = choiceNamed("Messaging-Party-Identity", identityNames[:],
+var identityType = choiceNamed("Messaging-Party-Identity", identityNames[:], func(id *MessagingPartyIdentity) int {
+	return oneAlternative(identityAlternative(id))
+},
 	alt[MessagingPartyIdentity]{tag: 0, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) error {
 		b, err := d.bytes(&c)
 		if err != nil {
@@ -105,7 +159,11 @@ var identityType = choiceNamed("Messaging-Party-Identity", identityNames[:],
 		}
 		id.MSISDN, err = parseTBCD(b[1:])
 		return atOff(&c, err)
-	}, check: func(id *MessagingPartyIdentity) error { return msisdnCheck(id.MSISDN) }},
+	}, check: func(id *MessagingPartyIdentity) error { return msisdnCheck(id.MSISDN) },
+		json: func(w *jw, k string, id *MessagingPartyIdentity) {
+			w.digits(k, id.MSISDN, appendTBCD([]byte{msisdnNature}, id.MSISDN))
+		},
+	},
 	alt[MessagingPartyIdentity]{tag: 1, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) error {
 		b, err := d.bytes(&c)
 		if err == nil {
@@ -113,31 +171,48 @@ var identityType = choiceNamed("Messaging-Party-Identity", identityNames[:],
 			err = atOff(&c, err)
 		}
 		return err
-	}},
+	},
+		json: func(w *jw, k string, id *MessagingPartyIdentity) {
+			digits, _ := e164Digits(id.E164) // JSON shows what the encoder writes; an invalid value shows as empty digits
+			w.digits(k, digits, appendE164(nil, digits))
+		},
+	},
 	alt[MessagingPartyIdentity]{tag: 2, form: constructed, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
 		id.EmailAddresses, err = decodeAddressList(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, id *MessagingPartyIdentity) { strList(w, k, id.EmailAddresses) },
+	},
 	alt[MessagingPartyIdentity]{tag: 3, form: constructed, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
 		id.IPAddress, err = decodeIPAddress(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, id *MessagingPartyIdentity) { object(w, k, ipAddressType, id.IPAddress) },
+	},
 	alt[MessagingPartyIdentity]{tag: 4, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
 		id.Alphanumeric, err = d.nonEmpty(&c, true)
 		return
-	}},
+	},
+		json: func(w *jw, k string, id *MessagingPartyIdentity) { w.str(k, id.Alphanumeric) },
+	},
 	alt[MessagingPartyIdentity]{tag: 5, form: constructed, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
 		id.IPAddressAndPort, err = decodeIPAddressAndPort(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, id *MessagingPartyIdentity) { object(w, k, ipPortType, id.IPAddressAndPort) },
+	},
 	alt[MessagingPartyIdentity]{tag: 6, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
 		id.IMSI, err = d.tbcd(&c)
 		return
-	}, check: func(id *MessagingPartyIdentity) error { return imsiCheck(id.IMSI) }},
+	}, check: func(id *MessagingPartyIdentity) error { return imsiCheck(id.IMSI) },
+		json: func(w *jw, k string, id *MessagingPartyIdentity) { w.digits(k, id.IMSI, appendTBCD(nil, id.IMSI)) },
+	},
 	alt[MessagingPartyIdentity]{tag: 7, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
 		id.IMEI, err = d.tbcd(&c)
 		return
-	}, check: func(id *MessagingPartyIdentity) error { return imeiCheck(id.IMEI) }},
+	}, check: func(id *MessagingPartyIdentity) error { return imeiCheck(id.IMEI) },
+		json: func(w *jw, k string, id *MessagingPartyIdentity) { w.digits(k, id.IMEI, appendTBCD(nil, id.IMEI)) },
+	},
 	identityTextAlt(8, func(id *MessagingPartyIdentity) *string { return &id.FaxURL }),
 	identityTextAlt(9, func(id *MessagingPartyIdentity) *string { return &id.TelURL }),
 	identityTextAlt(10, func(id *MessagingPartyIdentity) *string { return &id.ModemURL }),
@@ -160,6 +235,7 @@ func identityTextAlt(tag uint32, at func(*MessagingPartyIdentity) *string) alt[M
 			return
 		},
 		check: func(id *MessagingPartyIdentity) error { return identityTextCheck(tag, *at(id)) },
+		json:  func(w *jw, k string, id *MessagingPartyIdentity) { w.octetsString(k, *at(id)) },
 	}
 }
 
@@ -170,10 +246,14 @@ var ipPortType = sequence(nil,
 			x.Address = *a
 		}
 		return err
-	}},
+	},
+		json: func(w *jw, k string, x *IPAddressAndPort) { object(w, k, ipAddressType, &x.Address) },
+	},
 	field[IPAddressAndPort]{tag: 1, name: "port-number", required: true,
 		dec:   func(d *dec, c ber.Element, x *IPAddressAndPort) (err error) { x.Port, err = c.Int64(); return },
-		check: func(x *IPAddressAndPort) error { return portCheck(x.Port) }},
+		check: func(x *IPAddressAndPort) error { return portCheck(x.Port) },
+		json:  func(w *jw, k string, x *IPAddressAndPort) { w.int(k, x.Port) },
+	},
 )
 
 func decodeIPAddressAndPort(d *dec, e *ber.Element) (*IPAddressAndPort, error) {
@@ -206,67 +286,104 @@ func decodeAddressList(d *dec, e *ber.Element) ([]string, error) {
 
 // propertyType: every Messaging-Property alternative is primitive; the names are
 // propertyNames, which the encoder shares.
-var propertyType = choiceNamed("Messaging-Property", propertyNames[:],
+var propertyType = choiceNamed("Messaging-Property", propertyNames[:], func(p *MessagingProperty) int {
+	return oneAlternative(propertyAlternative(p))
+},
 	alt[MessagingProperty]{tag: 0, form: primitive,
 		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Pincode, err = d.bytes(&c); return },
 		check: func(p *MessagingProperty) error {
 			return sizeIn("pincode", len(p.Pincode), SizeMessagingPropertyPincodeMin, SizeMessagingPropertyPincodeMax)
-		}},
+		},
+		json: func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.Pincode) },
+	},
 	alt[MessagingProperty]{tag: 1, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.Priority, err = enumPtr[MessagingPriority](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.Priority) },
+	},
 	alt[MessagingProperty]{tag: 2, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.GreetingType, err = enumPtr[MessagingGreetingType](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.GreetingType) },
+	},
 	alt[MessagingProperty]{tag: 3, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.NotificationType, err = enumPtr[MessagingNotificationType](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.NotificationType) },
+	},
 	alt[MessagingProperty]{tag: 4, form: primitive,
 		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 			p.Language, err = d.nonEmpty(&c, false)
 			return
 		},
-		check: func(p *MessagingProperty) error { return languageTag(p.Language) }},
+		check: func(p *MessagingProperty) error { return languageTag(p.Language) },
+		json:  func(w *jw, k string, p *MessagingProperty) { w.octetsString(k, p.Language) },
+	},
 	alt[MessagingProperty]{tag: 5, form: primitive,
 		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 			p.MessageIdentifier, err = d.bytes(&c)
 			return
 		},
-		check: func(p *MessagingProperty) error { return present(p.MessageIdentifier) }},
+		check: func(p *MessagingProperty) error { return present(p.MessageIdentifier) },
+		json:  func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.MessageIdentifier) },
+	},
 	alt[MessagingProperty]{tag: 6, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.Subject, err = d.textp(&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optStr(w, k, p.Subject) },
+	},
 	alt[MessagingProperty]{tag: 7, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.UserAgent, err = d.textp(&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optStr(w, k, p.UserAgent) },
+	},
 	alt[MessagingProperty]{tag: 8, form: primitive,
 		dec:   func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Password, err = d.bytes(&c); return },
-		check: func(p *MessagingProperty) error { return present(p.Password) }},
+		check: func(p *MessagingProperty) error { return present(p.Password) },
+		json:  func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.Password) },
+	},
 	alt[MessagingProperty]{tag: 9, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.MessageStatus, err = enumPtr[MessagingMessageStatus](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.MessageStatus) },
+	},
 	alt[MessagingProperty]{tag: 10, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 		p.RequestedReports, err = enumPtr[MessagingRequestedReports](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.RequestedReports) },
+	},
 	alt[MessagingProperty]{tag: 11, form: primitive,
-		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Expires, err = d.timep(&c); return }},
+		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Expires, err = d.timep(&c); return },
+		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, p.Expires) },
+	},
 	alt[MessagingProperty]{tag: 12, form: primitive,
 		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 			p.MessageDate, err = d.timep(&c)
 			return
-		}},
+		},
+		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, p.MessageDate) },
+	},
 )
 
 // decodeProperty decodes one Messaging-Property alternative c into p.
 func decodeProperty(d *dec, c *ber.Element, p *MessagingProperty) error {
 	return propertyType.decodeElem(d, *c, p)
+}
+
+// oneAlternative is the tag of a CHOICE modelled as one field per alternative, given
+// which tag is set and how many are: -1 unless exactly one is.
+func oneAlternative(tag uint32, n int) int {
+	if n != 1 {
+		return -1
+	}
+	return int(tag)
 }
 
 // present rejects an empty value where the model uses "empty" for "absent".
@@ -288,23 +405,37 @@ func decodeMessagingCC(d *dec, e *ber.Element, x *MessagingCC) error {
 var messagingCCType = sequence(nil,
 	field[MessagingCC]{tag: 0, name: "messaging-cc-obj-id", required: true,
 		dec:   func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *MessagingCC) error { return objIDShape(x.ObjID, objMessagingCC) }},
+		check: func(x *MessagingCC) error { return objIDShape(x.ObjID, objMessagingCC) },
+		json:  func(w *jw, k string, x *MessagingCC) { optOID(w, k, x.ObjID) },
+	},
 	field[MessagingCC]{tag: 1, name: "event-identifier", required: true,
-		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EventIdentifier, err = c.Uint32(); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EventIdentifier, err = c.Uint32(); return },
+		json: func(w *jw, k string, x *MessagingCC) { w.uint(k, uint64(x.EventIdentifier)) },
+	},
 	field[MessagingCC]{tag: 2, name: "content-identifier",
-		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.ContentIdentifier, err = d.u32p(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.ContentIdentifier, err = d.u32p(&c); return },
+		json: func(w *jw, k string, x *MessagingCC) { optUint(w, k, x.ContentIdentifier) },
+	},
 	field[MessagingCC]{tag: 3, name: "sequence-number",
-		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.SequenceNumber, err = d.u32p(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.SequenceNumber, err = d.u32p(&c); return },
+		json: func(w *jw, k string, x *MessagingCC) { optUint(w, k, x.SequenceNumber) },
+	},
 	field[MessagingCC]{tag: 4, name: "end-of-sequence",
-		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EndOfSequence, err = c.Bool(); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EndOfSequence, err = c.Bool(); return },
+		json: func(w *jw, k string, x *MessagingCC) { w.bool(k, x.EndOfSequence) },
+	},
 	field[MessagingCC]{tag: 5, name: "content-type", required: true,
 		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) {
 			x.ContentType, err = d.text(&c, false)
 			return
 		},
-		check: func(x *MessagingCC) error { return contentType(x.ContentType) }},
+		check: func(x *MessagingCC) error { return contentType(x.ContentType) },
+		json:  func(w *jw, k string, x *MessagingCC) { w.octetsString(k, x.ContentType) },
+	},
 	field[MessagingCC]{tag: 6, name: "content", required: true,
-		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.Content, err = d.bytes(&c); return }},
+		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.Content, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *MessagingCC) { w.octets(k, x.Content) },
+	},
 	field[MessagingCC]{tag: 7, name: "content-transfer-encoding",
 		dec: func(d *dec, c ber.Element, x *MessagingCC) (err error) {
 			x.ContentTransferEncoding, err = d.text(&c, false)
@@ -315,5 +446,7 @@ var messagingCCType = sequence(nil,
 				return nil
 			}
 			return transferEncoding(x.ContentTransferEncoding)
-		}},
+		},
+		json: func(w *jw, k string, x *MessagingCC) { optOctetsString(w, k, x.ContentTransferEncoding) },
+	},
 )

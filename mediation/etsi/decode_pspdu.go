@@ -30,64 +30,92 @@ func DecodePSPDU(b []byte) (PSPDU, int, error) {
 var psPDUType = sequence(nil,
 	field[PSPDU]{tag: 1, name: "pSHeader", required: true, dec: func(d *dec, c ber.Element, p *PSPDU) error {
 		return psHeaderType.decodeConstructed(d, &c, &p.Header)
-	}},
+	},
+		json: func(w *jw, k string, p *PSPDU) { object(w, k, psHeaderType, &p.Header) },
+	},
 	field[PSPDU]{tag: 2, name: "payload", required: true, dec: func(d *dec, c ber.Element, p *PSPDU) error {
 		return payloadType.decode(d, &c, &p.Payload)
-	}},
+	},
+		json: func(w *jw, k string, p *PSPDU) { object(w, k, payloadType, &p.Payload) },
+	},
 )
 
 var psHeaderType = sequence(nil,
 	field[PSHeader]{tag: 0, name: "li-psDomainId", required: true,
 		dec:   func(d *dec, c ber.Element, h *PSHeader) (err error) { h.DomainID, err = d.oid(&c); return },
-		check: func(h *PSHeader) error { return domainIDShape(h.DomainID) }},
+		check: func(h *PSHeader) error { return domainIDShape(h.DomainID) },
+		json:  func(w *jw, k string, h *PSHeader) { optOID(w, k, h.DomainID) },
+	},
 	field[PSHeader]{tag: 1, name: "lawfulInterceptionIdentifier", required: true,
 		dec: func(d *dec, c ber.Element, h *PSHeader) (err error) { h.LIID, err = d.text(&c, false); return },
 		check: func(h *PSHeader) error {
 			return sizeIn("LIID", len(h.LIID), SizePSHeaderLawfulInterceptionIdentifierMin, SizePSHeaderLawfulInterceptionIdentifierMax)
-		}},
+		},
+		json: func(w *jw, k string, h *PSHeader) { w.octetsString(k, h.LIID) },
+	},
 	field[PSHeader]{tag: 2, name: "authorizationCountryCode",
 		dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
 			h.AuthorizationCountryCode, err = d.text(&c, false)
 			return
 		},
-		check: func(h *PSHeader) error { return countryCode(h.AuthorizationCountryCode) }},
+		check: func(h *PSHeader) error { return countryCode(h.AuthorizationCountryCode) },
+		json:  func(w *jw, k string, h *PSHeader) { optText(w, k, h.AuthorizationCountryCode) },
+	},
 	field[PSHeader]{tag: 3, name: "communicationIdentifier", required: true, dec: func(d *dec, c ber.Element, h *PSHeader) error {
 		return commIDType.decodeConstructed(d, &c, &h.CommunicationIdentifier)
-	}},
+	},
+		json: func(w *jw, k string, h *PSHeader) { object(w, k, commIDType, &h.CommunicationIdentifier) },
+	},
 	field[PSHeader]{tag: 4, name: "sequenceNumber", required: true,
-		dec: func(d *dec, c ber.Element, h *PSHeader) (err error) { h.SequenceNumber, err = c.Uint32(); return }},
+		dec:  func(d *dec, c ber.Element, h *PSHeader) (err error) { h.SequenceNumber, err = c.Uint32(); return },
+		json: func(w *jw, k string, h *PSHeader) { w.uint(k, uint64(h.SequenceNumber)) },
+	},
 	field[PSHeader]{tag: 5, name: "timeStamp", dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
 		h.TimeStamp, err = d.primTime(&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, h *PSHeader) { optTime(w, k, h.TimeStamp) },
+	},
 	field[PSHeader]{tag: 6, name: "interceptionPointID",
 		dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
 			h.InterceptionPointID, err = d.text(&c, false)
 			return
 		},
-		check: func(h *PSHeader) error { return interceptionPointID(h.InterceptionPointID) }},
+		check: func(h *PSHeader) error { return interceptionPointID(h.InterceptionPointID) },
+		json:  func(w *jw, k string, h *PSHeader) { optText(w, k, h.InterceptionPointID) },
+	},
 	field[PSHeader]{tag: 7, name: "microSecondTimeStamp", dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
 		h.MicroSecondTimeStamp, err = decodeMicro(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, h *PSHeader) { optObject(w, k, microType, h.MicroSecondTimeStamp) },
+	},
 	field[PSHeader]{tag: 8, name: "timeStampQualifier", dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
 		h.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, h *PSHeader) { optEnum(w, k, h.TimeStampQualifier) },
+	},
 )
 
 var commIDType = sequence(nil,
 	field[CommunicationIdentifier]{tag: 0, name: "networkIdentifier", required: true, dec: func(d *dec, c ber.Element, ci *CommunicationIdentifier) error {
 		return netIDType.decodeConstructed(d, &c, &ci.NetworkIdentifier)
-	}},
+	},
+		json: func(w *jw, k string, ci *CommunicationIdentifier) { object(w, k, netIDType, &ci.NetworkIdentifier) },
+	},
 	field[CommunicationIdentifier]{tag: 1, name: "communicationIdentityNumber",
-		dec: func(d *dec, c ber.Element, ci *CommunicationIdentifier) (err error) { ci.CIN, err = d.u32p(&c); return }},
+		dec:  func(d *dec, c ber.Element, ci *CommunicationIdentifier) (err error) { ci.CIN, err = d.u32p(&c); return },
+		json: func(w *jw, k string, ci *CommunicationIdentifier) { optUint(w, k, ci.CIN) },
+	},
 	field[CommunicationIdentifier]{tag: 2, name: "deliveryCountryCode",
 		dec: func(d *dec, c ber.Element, ci *CommunicationIdentifier) (err error) {
 			ci.DeliveryCountryCode, err = d.text(&c, false)
 			return
 		},
-		check: func(ci *CommunicationIdentifier) error { return countryCode(ci.DeliveryCountryCode) }},
+		check: func(ci *CommunicationIdentifier) error { return countryCode(ci.DeliveryCountryCode) },
+		json:  func(w *jw, k string, ci *CommunicationIdentifier) { optText(w, k, ci.DeliveryCountryCode) },
+	},
 )
 
 var netIDType = sequence(nil,
@@ -98,7 +126,9 @@ var netIDType = sequence(nil,
 		},
 		check: func(n *NetworkIdentifier) error {
 			return sizeIn("operatorIdentifier", len(n.OperatorIdentifier), SizeNetworkIdentifierOperatorIdentifierMin, SizeNetworkIdentifierOperatorIdentifierMax)
-		}},
+		},
+		json: func(w *jw, k string, n *NetworkIdentifier) { w.octetsString(k, n.OperatorIdentifier) },
+	},
 	field[NetworkIdentifier]{tag: 1, name: "networkElementIdentifier",
 		dec: func(d *dec, c ber.Element, n *NetworkIdentifier) (err error) {
 			n.NetworkElementIdentifier, err = d.text(&c, false)
@@ -106,7 +136,9 @@ var netIDType = sequence(nil,
 		},
 		check: func(n *NetworkIdentifier) error {
 			return sizeIn("networkElementIdentifier", len(n.NetworkElementIdentifier), SizeNetworkIdentifierNetworkElementIdentifierMin, SizeNetworkIdentifierNetworkElementIdentifierMax)
-		}},
+		},
+		json: func(w *jw, k string, n *NetworkIdentifier) { optOctetsString(w, k, n.NetworkElementIdentifier) },
+	},
 )
 
 var microType = sequence(nil,
@@ -114,7 +146,9 @@ var microType = sequence(nil,
 		dec: func(d *dec, c ber.Element, ts *MicroSecondTimeStamp) (err error) {
 			ts.Seconds, err = c.Uint64()
 			return
-		}},
+		},
+		json: func(w *jw, k string, ts *MicroSecondTimeStamp) { w.uint(k, ts.Seconds) },
+	},
 	field[MicroSecondTimeStamp]{tag: 1, name: "microSeconds", required: true,
 		dec: func(d *dec, c ber.Element, ts *MicroSecondTimeStamp) (err error) {
 			ts.MicroSeconds, err = c.Uint32()
@@ -125,7 +159,9 @@ var microType = sequence(nil,
 				return ErrConstraint
 			}
 			return nil
-		}},
+		},
+		json: func(w *jw, k string, ts *MicroSecondTimeStamp) { w.uint(k, uint64(ts.MicroSeconds)) },
+	},
 )
 
 // decodeMicro decodes a MicroSecondTimeStamp into the PDU's slab.
@@ -137,19 +173,35 @@ func decodeMicro(d *dec, e *ber.Element) (*MicroSecondTimeStamp, error) {
 	return ts, nil
 }
 
-var payloadType = choice("Payload",
+var payloadType = choice("Payload", func(p *Payload) int {
+	switch {
+	case p.IRI != nil:
+		return 0
+	case p.CC != nil:
+		return 1
+	case p.TRI != nil:
+		return 2
+	}
+	return -1
+},
 	alt[Payload]{tag: 0, name: "iRIPayloadSequence", dec: func(d *dec, c ber.Element, p *Payload) (err error) {
 		p.IRI, err = decodeList(d, &c, make([]IRIPayload, 0, count(&c)), iriPayloadType, 0)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *Payload) { list(w, k, iriPayloadType, p.IRI) },
+	},
 	alt[Payload]{tag: 1, name: "cCPayloadSequence", dec: func(d *dec, c ber.Element, p *Payload) (err error) {
 		p.CC, err = decodeList(d, &c, make([]CCPayload, 0, count(&c)), ccPayloadType, 0)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *Payload) { list(w, k, ccPayloadType, p.CC) },
+	},
 	alt[Payload]{tag: 2, name: "tRIPayload", dec: func(d *dec, c ber.Element, p *Payload) (err error) {
 		p.TRI, err = decodeTRIPayload(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *Payload) { jsonTRI(w, k, p.TRI) },
+	},
 )
 
 func decodeTRIPayload(d *dec, e *ber.Element) (*TRIPayload, error) {
@@ -183,93 +235,158 @@ func decodeTRIPayload(d *dec, e *ber.Element) (*TRIPayload, error) {
 	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "TRIPayload alternative " + c.Tag.String()}
 }
 
+// jsonTRI writes a TRIPayload: paddingPDU's octets, NULL for the others.
+func jsonTRI(w *jw, k string, t *TRIPayload) {
+	w.open(k)
+	if t.Kind == TRIPadding {
+		w.octets(t.Kind.String(), t.Padding)
+	} else {
+		w.null(t.Kind.String())
+	}
+	w.close()
+}
+
 var iriPayloadType = sequence(nil,
 	field[IRIPayload]{tag: 0, name: "iRIType", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
 		p.IRIType, err = enumPtr[IRIType](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.IRIType) },
+	},
 	field[IRIPayload]{tag: 1, name: "timeStamp", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
 		p.TimeStamp, err = d.primTime(&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { optTime(w, k, p.TimeStamp) },
+	},
 	field[IRIPayload]{tag: 2, name: "iRIContents", required: true, dec: func(d *dec, c ber.Element, p *IRIPayload) error {
 		return iriContentsType.decode(d, &c, &p.Contents)
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { object(w, k, iriContentsType, &p.Contents) },
+	},
 	field[IRIPayload]{tag: 3, name: "microSecondTimeStamp", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
 		p.MicroSecondTimeStamp, err = decodeMicro(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { optObject(w, k, microType, p.MicroSecondTimeStamp) },
+	},
 	field[IRIPayload]{tag: 4, name: "timeStampQualifier", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
 		p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.TimeStampQualifier) },
+	},
 	field[IRIPayload]{tag: 5, name: "sessionDirection", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
 		p.SessionDirection, err = enumPtr[PayloadDirection](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.SessionDirection) },
+	},
 	field[IRIPayload]{tag: 6, name: "payloadDirection", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
 		p.PayloadDirection, err = enumPtr[PayloadDirection](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.PayloadDirection) },
+	},
 )
 
 // IRIContents and CCContents: umli models the TS 102 232-2 alternatives only.
-var iriContentsType = choice("IRIContents",
+var iriContentsType = choice("IRIContents", func(ic *IRIContents) int {
+	switch {
+	case ic.EmailIRI != nil:
+		return 1
+	case ic.MessagingIRI != nil:
+		return 14
+	}
+	return -1
+},
 	alt[IRIContents]{tag: 1, name: "emailIRI", form: constructed, dec: func(d *dec, c ber.Element, ic *IRIContents) error {
 		ic.EmailIRI = d.emailIRI()
 		return emailIRIType.decode(d, &c, ic.EmailIRI)
-	}},
+	},
+		json: func(w *jw, k string, ic *IRIContents) { object(w, k, emailIRIType, ic.EmailIRI) },
+	},
 	alt[IRIContents]{tag: 14, name: "messagingIRI", form: constructed, dec: func(d *dec, c ber.Element, ic *IRIContents) error {
 		ic.MessagingIRI = d.messagingIRI()
 		return decodeMessagingIRI(d, &c, ic.MessagingIRI)
-	}},
+	},
+		json: func(w *jw, k string, ic *IRIContents) { object(w, k, messagingIRIType, ic.MessagingIRI) },
+	},
 )
 
 var ccPayloadType = sequence(nil,
 	field[CCPayload]{tag: 0, name: "payloadDirection", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
 		p.PayloadDirection, err = enumPtr[PayloadDirection](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *CCPayload) { optEnum(w, k, p.PayloadDirection) },
+	},
 	field[CCPayload]{tag: 1, name: "timeStamp", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
 		p.TimeStamp, err = d.primTime(&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *CCPayload) { optTime(w, k, p.TimeStamp) },
+	},
 	field[CCPayload]{tag: 2, name: "cCContents", required: true, dec: func(d *dec, c ber.Element, p *CCPayload) error {
 		return ccContentsType.decode(d, &c, &p.Contents)
-	}},
+	},
+		json: func(w *jw, k string, p *CCPayload) { object(w, k, ccContentsType, &p.Contents) },
+	},
 	field[CCPayload]{tag: 3, name: "microSecondTimeStamp", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
 		p.MicroSecondTimeStamp, err = decodeMicro(d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *CCPayload) { optObject(w, k, microType, p.MicroSecondTimeStamp) },
+	},
 	field[CCPayload]{tag: 4, name: "timeStampQualifier", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
 		p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, p *CCPayload) { optEnum(w, k, p.TimeStampQualifier) },
+	},
 )
 
-var ccContentsType = choice("CCContents",
+var ccContentsType = choice("CCContents", func(cc *CCContents) int {
+	switch {
+	case cc.EmailCC != nil:
+		return 1
+	case cc.MessagingCC != nil:
+		return 14
+	}
+	return -1
+},
 	alt[CCContents]{tag: 1, name: "emailCC", form: constructed, dec: func(d *dec, c ber.Element, cc *CCContents) error {
 		cc.EmailCC = new(EmailCC)
 		return decodeEmailCC(d, &c, cc.EmailCC)
-	}},
+	},
+		json: func(w *jw, k string, cc *CCContents) { object(w, k, emailCCType, cc.EmailCC) },
+	},
 	alt[CCContents]{tag: 14, name: "messagingCC", form: constructed, dec: func(d *dec, c ber.Element, cc *CCContents) error {
 		cc.MessagingCC = new(MessagingCC)
 		return decodeMessagingCC(d, &c, cc.MessagingCC)
-	}},
+	},
+		json: func(w *jw, k string, cc *CCContents) { object(w, k, messagingCCType, cc.MessagingCC) },
+	},
 )
 
 var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCoding(a, true) },
 	field[IPAddress]{tag: 1, name: "iP-type", required: true, dec: func(d *dec, c ber.Element, a *IPAddress) (err error) {
 		a.Type, err = decEnum[IPType](&c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, a *IPAddress) { w.str(k, a.Type.String()) },
+	},
 	field[IPAddress]{tag: 2, name: "iP-value", required: true, dec: func(d *dec, c ber.Element, a *IPAddress) error {
 		return ipValueType.decode(d, &c, a)
-	}},
+	},
+		json: func(w *jw, k string, a *IPAddress) { object(w, k, ipValueType, a) },
+	},
 	field[IPAddress]{tag: 3, name: "iP-assignment", dec: func(d *dec, c ber.Element, a *IPAddress) (err error) {
 		a.Assignment, err = enumPtr[IPAssignment](d, &c)
 		return
-	}},
+	},
+		json: func(w *jw, k string, a *IPAddress) { optEnum(w, k, a.Assignment) },
+	},
 	field[IPAddress]{tag: 4, name: "iPv6PrefixLength", dec: func(d *dec, c ber.Element, a *IPAddress) error {
 		n, err := c.Int64()
 		if err != nil {
@@ -281,19 +398,25 @@ var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCodin
 		p := uint8(n)
 		a.V6PrefixLength = &p
 		return nil
-	}},
+	},
+		json: func(w *jw, k string, a *IPAddress) { optUint8(w, k, a.V6PrefixLength) },
+	},
 	field[IPAddress]{tag: 5, name: "iPv4SubnetMask",
 		dec: func(d *dec, c ber.Element, a *IPAddress) (err error) { a.V4SubnetMask, err = d.bytes(&c); return },
 		check: func(a *IPAddress) error {
 			return sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), SizeIPAddressIPv4SubnetMaskMin, SizeIPAddressIPv4SubnetMaskMax)
-		}},
+		},
+		json: func(w *jw, k string, a *IPAddress) { optBytes(w, k, a.V4SubnetMask) },
+	},
 	field[IPAddress]{tag: 6, name: "iP-NAT-translated", dec: func(d *dec, c ber.Element, a *IPAddress) error {
 		b, err := c.Bool()
 		if err == nil {
 			a.NATTranslated = &b
 		}
 		return err
-	}},
+	},
+		json: func(w *jw, k string, a *IPAddress) { optBool(w, k, a.NATTranslated) },
+	},
 )
 
 // decodeIPAddress decodes an IPAddress into the IRI's bundle.
@@ -305,12 +428,20 @@ func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 	return a, nil
 }
 
-var ipValueType = choice("IP-value",
+// ipValueType: the model keeps IP-value in IPAddress (Binary, else Text).
+var ipValueType = choice("IP-value", func(a *IPAddress) int {
+	if a.Binary != nil {
+		return 1
+	}
+	return 2
+},
 	alt[IPAddress]{tag: 1, name: "iPBinaryAddress", form: primitive,
 		dec: func(d *dec, c ber.Element, a *IPAddress) (err error) { a.Binary, err = d.bytes(&c); return },
 		check: func(a *IPAddress) error {
 			return sizeIn("iPBinaryAddress", len(a.Binary), SizeIPValueIPBinaryAddressMin, SizeIPValueIPBinaryAddressMax)
-		}},
+		},
+		json: func(w *jw, k string, a *IPAddress) { w.ipBinary(k, a.Binary) },
+	},
 	alt[IPAddress]{tag: 2, name: "iPTextAddress", form: primitive,
 		dec: func(d *dec, c ber.Element, a *IPAddress) (err error) { a.Text, err = d.text(&c, false); return },
 		check: func(a *IPAddress) error {
@@ -318,5 +449,7 @@ var ipValueType = choice("IP-value",
 				return err
 			}
 			return ia5(a.Text)
-		}},
+		},
+		json: func(w *jw, k string, a *IPAddress) { w.str(k, a.Text) },
+	},
 )

@@ -25,6 +25,8 @@ type field[T any] struct {
 	dec      fieldDec[T]
 	// check, when set, tests the decoded value against its ASN.1 constraint.
 	check func(x *T) error
+	// json writes the field (nothing when absent); see json.go.
+	json fieldJSON[T]
 }
 
 // seqType is the field table of one SEQUENCE, indexed by tag number.
@@ -138,27 +140,30 @@ type alt[T any] struct {
 	form  elemForm
 	dec   fieldDec[T]
 	check func(x *T) error
+	json  fieldJSON[T]
 }
 
 // choiceType is the alternative table of one CHOICE, indexed by tag number.
 type choiceType[T any] struct {
 	name string // ASN.1 type name, for "unsupported alternative" errors
 	alts []alt[T]
+	// which is the tag of the alternative x holds, -1 for none (or several).
+	which func(x *T) int
 }
 
 // choice builds a CHOICE's table.
-func choice[T any](name string, as ...alt[T]) *choiceType[T] {
-	return choiceNamed(name, nil, as...)
+func choice[T any](name string, which func(*T) int, as ...alt[T]) *choiceType[T] {
+	return choiceNamed(name, nil, which, as...)
 }
 
 // choiceNamed is choice for a type whose alternative names are listed by tag elsewhere
 // (the encoder's name table): an alternative without a name takes names[tag].
-func choiceNamed[T any](name string, names []string, as ...alt[T]) *choiceType[T] {
+func choiceNamed[T any](name string, names []string, which func(*T) int, as ...alt[T]) *choiceType[T] {
 	n := uint32(0)
 	for _, a := range as {
 		n = max(n, a.tag+1)
 	}
-	t := &choiceType[T]{name: name, alts: make([]alt[T], n)}
+	t := &choiceType[T]{name: name, alts: make([]alt[T], n), which: which}
 	for _, a := range as {
 		if a.name == "" && int(a.tag) < len(names) {
 			a.name = names[a.tag]
