@@ -1,12 +1,15 @@
 package etsi
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/umli/umli/mediation/etsi/ber"
 )
 
 // schemaField is what a field table says of one component.
@@ -178,6 +181,42 @@ func TestFieldTables(t *testing.T) {
 				if c.tag >= 0 && !inTable[c.tag] && (c.tag <= maxTag || !c.optional) {
 					t.Errorf("[%d] %s (optional=%v) is not in the table", c.tag, c.name, c.optional)
 				}
+			}
+		})
+	}
+}
+
+// TestUndefinedTagRejected: a context tag inside a SEQUENCE's range that its ASN.1 type
+// does not define is not an extension addition (those follow the last known tag) and is
+// rejected with ErrUnexpectedTag naming the type's path; a tag past the last known one is
+// skipped. National-EM-ASN1parameters defines only countryCode [1].
+func TestUndefinedTagRejected(t *testing.T) {
+	national := func(parts ...[]byte) []byte {
+		b := ber.Begin(nil, ber.CtxC(15))
+		m := len(b)
+		for _, p := range parts {
+			b = append(b, p...)
+		}
+		return ber.End(b, m)
+	}
+	cc := ber.AppendString(nil, ber.Ctx(1), "DE")
+	tests := []struct {
+		name string
+		b    []byte
+		want error
+	}{
+		{"countryCode only", national(cc), nil},
+		{"extension addition after countryCode", national(cc, ber.AppendString(nil, ber.Ctx(2), "x")), nil},
+		{"undefined [0] before countryCode", national(ber.AppendString(nil, ber.Ctx(0), "x"), cc), ErrUnexpectedTag},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := decodeFrag(t, tc.b, func(d *dec, e *ber.Element) error {
+				_, err := decodeNationalASN1(d, e)
+				return err
+			})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 		})
 	}
