@@ -12,13 +12,7 @@ var emailIRIType = sequence(nil,
 		check: func(x *EmailIRI) error { return objIDShape(x.ObjID, objEmailIRI) },
 		json:  func(w *jw, k string, x *EmailIRI) { optOID(w, k, x.ObjID) },
 	},
-	field[EmailIRI]{tag: 1, name: "eventType", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
-			x.EventType, err = decEnum[EmailEvent](&c)
-			return
-		},
-		json: func(w *jw, k string, x *EmailIRI) { w.str(k, x.EventType.String()) },
-	},
+	enumField(1, "eventType", func(x *EmailIRI) *EmailEvent { return &x.EventType }),
 	field[EmailIRI]{tag: 2, name: "client-Address",
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.ClientAddress, err = decodeIPAddress(d, &c)
@@ -49,13 +43,7 @@ var emailIRIType = sequence(nil,
 		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientOctetsSent, err = c.Int64(); return },
 		json: func(w *jw, k string, x *EmailIRI) { w.int(k, x.ClientOctetsSent) },
 	},
-	field[EmailIRI]{tag: 8, name: "protocol-ID", required: true,
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
-			x.ProtocolID, err = decEnum[EmailProtocol](&c)
-			return
-		},
-		json: func(w *jw, k string, x *EmailIRI) { w.str(k, x.ProtocolID.String()) },
-	},
+	enumField(8, "protocol-ID", func(x *EmailIRI) *EmailProtocol { return &x.ProtocolID }),
 	field[EmailIRI]{tag: 9, name: "e-mail-Sender",
 		dec:   func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.Sender, err = d.textp(&c); return },
 		check: func(x *EmailIRI) error { return senderCheck(*x.Sender) },
@@ -73,22 +61,10 @@ var emailIRIType = sequence(nil,
 			}
 		},
 	},
-	field[EmailIRI]{tag: 11, name: "status", required: true,
-		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.Status, err = decEnum[EmailStatus](&c); return },
-		json: func(w *jw, k string, x *EmailIRI) { w.str(k, x.Status.String()) },
-	},
-	field[EmailIRI]{tag: 12, name: "total-Recipient-Count",
-		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.TotalRecipientCount, err = d.u32p(&c); return },
-		json: func(w *jw, k string, x *EmailIRI) { optUint(w, k, x.TotalRecipientCount) },
-	},
-	field[EmailIRI]{tag: 13, name: "message-ID",
-		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.MessageID, err = d.bytes(&c); return },
-		json: func(w *jw, k string, x *EmailIRI) { optOctets(w, k, x.MessageID) },
-	},
-	field[EmailIRI]{tag: 14, name: "nationalParameter",
-		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.NationalParameter, err = d.bytes(&c); return },
-		json: func(w *jw, k string, x *EmailIRI) { optOctets(w, k, x.NationalParameter) },
-	},
+	enumField(11, "status", func(x *EmailIRI) *EmailStatus { return &x.Status }),
+	u32Field(12, "total-Recipient-Count", func(x *EmailIRI) **uint32 { return &x.TotalRecipientCount }),
+	octetsField(13, "message-ID", func(x *EmailIRI) *[]byte { return &x.MessageID }),
+	octetsField(14, "nationalParameter", func(x *EmailIRI) *[]byte { return &x.NationalParameter }),
 	field[EmailIRI]{tag: 15, name: "national-EM-ASN1parameters",
 		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
 			x.NationalASN1, err = decodeNationalASN1(d, &c)
@@ -102,12 +78,7 @@ var emailIRIType = sequence(nil,
 	},
 		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, aaaType, x.AAAInformation) },
 	},
-	field[EmailIRI]{tag: 17, name: "e-mail-Sender-Validity", dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
-		x.SenderValidity, err = enumPtr[EmailSenderValidity](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *EmailIRI) { optEnum(w, k, x.SenderValidity) },
-	},
+	optEnumField(17, "e-mail-Sender-Validity", func(x *EmailIRI) **EmailSenderValidity { return &x.SenderValidity }),
 )
 
 var nationalType = sequence(nil,
@@ -176,12 +147,7 @@ var userPassType = sequence(nil,
 		check: func(x *POP3AAAInformation) error { return username(*x.Password) },
 		json:  func(w *jw, k string, x *POP3AAAInformation) { optStr(w, k, x.Password) },
 	},
-	field[POP3AAAInformation]{tag: 2, name: "aAAResult", dec: func(d *dec, c ber.Element, x *POP3AAAInformation) (err error) {
-		x.Result, err = enumPtr[AAAResult](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *POP3AAAInformation) { optEnum(w, k, x.Result) },
-	},
+	optEnumField(2, "aAAResult", func(x *POP3AAAInformation) **AAAResult { return &x.Result }),
 )
 
 var asmtpType = sequence(nil,
@@ -193,29 +159,10 @@ var asmtpType = sequence(nil,
 		check: func(x *ASMTPAAAInformation) error { return username(x.Username) },
 		json:  func(w *jw, k string, x *ASMTPAAAInformation) { w.str(k, x.Username) },
 	},
-	field[ASMTPAAAInformation]{tag: 1, name: "authMethod", dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
-		x.AuthMethod, err = enumPtr[AAAAuthMethod](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *ASMTPAAAInformation) { optEnum(w, k, x.AuthMethod) },
-	},
-	field[ASMTPAAAInformation]{tag: 2, name: "challenge",
-		dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
-			x.Challenge, err = d.bytes(&c)
-			return
-		},
-		json: func(w *jw, k string, x *ASMTPAAAInformation) { optOctets(w, k, x.Challenge) },
-	},
-	field[ASMTPAAAInformation]{tag: 3, name: "response",
-		dec:  func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) { x.Response, err = d.bytes(&c); return },
-		json: func(w *jw, k string, x *ASMTPAAAInformation) { optOctets(w, k, x.Response) },
-	},
-	field[ASMTPAAAInformation]{tag: 4, name: "aAAResult", dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
-		x.Result, err = enumPtr[AAAResult](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *ASMTPAAAInformation) { optEnum(w, k, x.Result) },
-	},
+	optEnumField(1, "authMethod", func(x *ASMTPAAAInformation) **AAAAuthMethod { return &x.AuthMethod }),
+	octetsField(2, "challenge", func(x *ASMTPAAAInformation) *[]byte { return &x.Challenge }),
+	octetsField(3, "response", func(x *ASMTPAAAInformation) *[]byte { return &x.Response }),
+	optEnumField(4, "aAAResult", func(x *ASMTPAAAInformation) **AAAResult { return &x.Result }),
 )
 
 func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
@@ -228,10 +175,7 @@ var emailCCType = sequence(func(x *EmailCC) (string, error) { return "content", 
 		check: func(x *EmailCC) error { return objIDShape(x.ObjID, objEmailCC) },
 		json:  func(w *jw, k string, x *EmailCC) { optOID(w, k, x.ObjID) },
 	},
-	field[EmailCC]{tag: 1, name: "email-Format", required: true,
-		dec:  func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Format, err = decEnum[EmailFormat](&c); return },
-		json: func(w *jw, k string, x *EmailCC) { w.str(k, x.Format.String()) },
-	},
+	enumField(1, "email-Format", func(x *EmailCC) *EmailFormat { return &x.Format }),
 	field[EmailCC]{tag: 2, name: "content", required: true,
 		dec:  func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Content, err = d.bytes(&c); return },
 		json: func(w *jw, k string, x *EmailCC) { w.octets(k, x.Content) },

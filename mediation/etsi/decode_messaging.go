@@ -12,31 +12,15 @@ var messagingIRIType = sequence(nil,
 		check: func(x *MessagingIRI) error { return objIDShape(x.ObjID, objMessagingIRI) },
 		json:  func(w *jw, k string, x *MessagingIRI) { optOID(w, k, x.ObjID) },
 	},
-	field[MessagingIRI]{tag: 1, name: "system-type", required: true, dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-		x.SystemType, err = decEnum[MessagingSystemType](&c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingIRI) { w.str(k, x.SystemType.String()) },
-	},
-	field[MessagingIRI]{tag: 2, name: "system-identifier",
-		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-			x.SystemIdentifier, err = d.bytes(&c)
-			return
-		},
-		json: func(w *jw, k string, x *MessagingIRI) { optOctets(w, k, x.SystemIdentifier) },
-	},
+	enumField(1, "system-type", func(x *MessagingIRI) *MessagingSystemType { return &x.SystemType }),
+	octetsField(2, "system-identifier", func(x *MessagingIRI) *[]byte { return &x.SystemIdentifier }),
 	field[MessagingIRI]{tag: 3, name: "category", dec: func(d *dec, c ber.Element, x *MessagingIRI) error {
 		x.Category = d.category()
 		return categoryType.decode(d, &c, x.Category)
 	},
 		json: func(w *jw, k string, x *MessagingIRI) { optObject(w, k, categoryType, x.Category) },
 	},
-	field[MessagingIRI]{tag: 4, name: "status", required: true, dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-		x.Status, err = decEnum[MessagingStatus](&c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingIRI) { w.str(k, x.Status.String()) },
-	},
+	enumField(4, "status", func(x *MessagingIRI) *MessagingStatus { return &x.Status }),
 	field[MessagingIRI]{tag: 5, name: "party-information", dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		if err = form(&c, true); err == nil {
 			x.PartyInformation, err = decodeList(d, &c, d.partyList(count(&c)), partyType, 0)
@@ -45,12 +29,7 @@ var messagingIRIType = sequence(nil,
 	},
 		json: func(w *jw, k string, x *MessagingIRI) { optList(w, k, partyType, x.PartyInformation) },
 	},
-	field[MessagingIRI]{tag: 6, name: "trigger", required: true, dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-		x.Trigger, err = decEnum[MessagingTrigger](&c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingIRI) { w.str(k, x.Trigger.String()) },
-	},
+	enumField(6, "trigger", func(x *MessagingIRI) *MessagingTrigger { return &x.Trigger }),
 	field[MessagingIRI]{tag: 7, name: "properties", dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
 		if err = form(&c, true); err == nil {
 			x.Properties, err = decodeList(d, &c, make([]MessagingProperty, 0, count(&c)), propertyType, 0)
@@ -59,25 +38,10 @@ var messagingIRIType = sequence(nil,
 	},
 		json: func(w *jw, k string, x *MessagingIRI) { optList(w, k, propertyType, x.Properties) },
 	},
-	field[MessagingIRI]{tag: 8, name: "event-identifier",
-		dec:  func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.EventIdentifier, err = d.u32p(&c); return },
-		json: func(w *jw, k string, x *MessagingIRI) { optUint(w, k, x.EventIdentifier) },
-	},
-	field[MessagingIRI]{tag: 9, name: "original-message",
-		dec:  func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.OriginalMessage, err = d.bytes(&c); return },
-		json: func(w *jw, k string, x *MessagingIRI) { optOctets(w, k, x.OriginalMessage) },
-	},
-	field[MessagingIRI]{tag: 10, name: "box-identifier",
-		dec:  func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.BoxIdentifier, err = d.bytes(&c); return },
-		json: func(w *jw, k string, x *MessagingIRI) { optOctets(w, k, x.BoxIdentifier) },
-	},
-	field[MessagingIRI]{tag: 11, name: "total-recipient-count",
-		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-			x.TotalRecipientCount, err = d.u32p(&c)
-			return
-		},
-		json: func(w *jw, k string, x *MessagingIRI) { optUint(w, k, x.TotalRecipientCount) },
-	},
+	u32Field(8, "event-identifier", func(x *MessagingIRI) **uint32 { return &x.EventIdentifier }),
+	octetsField(9, "original-message", func(x *MessagingIRI) *[]byte { return &x.OriginalMessage }),
+	octetsField(10, "box-identifier", func(x *MessagingIRI) *[]byte { return &x.BoxIdentifier }),
+	u32Field(11, "total-recipient-count", func(x *MessagingIRI) **uint32 { return &x.TotalRecipientCount }),
 )
 
 var categoryType = choice("Messaging-Event-Category", func(x *MessagingEventCategory) int {
@@ -93,56 +57,21 @@ var categoryType = choice("Messaging-Event-Category", func(x *MessagingEventCate
 	}
 	return -1
 },
-	alt[MessagingEventCategory]{tag: 0, name: "message", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
-		x.Message, err = enumPtr[MessagingEvent](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.Message) },
-	},
-	alt[MessagingEventCategory]{tag: 1, name: "message-box", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
-		x.MessageBox, err = enumPtr[MessagingBoxEvent](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.MessageBox) },
-	},
-	alt[MessagingEventCategory]{tag: 2, name: "message-notification", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
-		x.Notification, err = enumPtr[MessagingNotificationEvent](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.Notification) },
-	},
-	alt[MessagingEventCategory]{tag: 3, name: "call", dec: func(d *dec, c ber.Element, x *MessagingEventCategory) (err error) {
-		x.Call, err = enumPtr[MessagingCallEvent](d, &c)
-		return
-	},
-		json: func(w *jw, k string, x *MessagingEventCategory) { optEnum(w, k, x.Call) },
-	},
+	enumAlt(0, "message", func(x *MessagingEventCategory) **MessagingEvent { return &x.Message }),
+	enumAlt(1, "message-box", func(x *MessagingEventCategory) **MessagingBoxEvent { return &x.MessageBox }),
+	enumAlt(2, "message-notification", func(x *MessagingEventCategory) **MessagingNotificationEvent { return &x.Notification }),
+	enumAlt(3, "call", func(x *MessagingEventCategory) **MessagingCallEvent { return &x.Call }),
 )
 
 var partyType = sequence(nil,
-	field[MessagingPartyInformation]{tag: 0, name: "party-qualifier", required: true, dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) (err error) {
-		p.Qualifier, err = decEnum[MessagingPartyQualifier](&c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingPartyInformation) { w.str(k, p.Qualifier.String()) },
-	},
+	enumField(0, "party-qualifier", func(p *MessagingPartyInformation) *MessagingPartyQualifier { return &p.Qualifier }),
 	field[MessagingPartyInformation]{tag: 1, name: "party-identity", required: true, dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) error {
 		return identityType.decode(d, &c, &p.Identity)
 	},
 		json: func(w *jw, k string, p *MessagingPartyInformation) { object(w, k, identityType, &p.Identity) },
 	},
-	field[MessagingPartyInformation]{tag: 2, name: "party-validity", dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) (err error) {
-		p.Validity, err = enumPtr[MessagingPartyValidity](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingPartyInformation) { optEnum(w, k, p.Validity) },
-	},
-	field[MessagingPartyInformation]{tag: 3, name: "copy-qualifier", dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) (err error) {
-		p.CopyQualifier, err = enumPtr[MessagingCopyQualifier](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingPartyInformation) { optEnum(w, k, p.CopyQualifier) },
-	},
+	optEnumField(2, "party-validity", func(p *MessagingPartyInformation) **MessagingPartyValidity { return &p.Validity }),
+	optEnumField(3, "copy-qualifier", func(p *MessagingPartyInformation) **MessagingCopyQualifier { return &p.CopyQualifier }),
 )
 
 // identityType: the names are identityNames, which the encoder shares.
@@ -296,24 +225,9 @@ var propertyType = choiceNamed("Messaging-Property", propertyNames[:], func(p *M
 		},
 		json: func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.Pincode) },
 	},
-	alt[MessagingProperty]{tag: 1, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.Priority, err = enumPtr[MessagingPriority](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.Priority) },
-	},
-	alt[MessagingProperty]{tag: 2, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.GreetingType, err = enumPtr[MessagingGreetingType](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.GreetingType) },
-	},
-	alt[MessagingProperty]{tag: 3, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.NotificationType, err = enumPtr[MessagingNotificationType](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.NotificationType) },
-	},
+	enumAlt(1, "", func(p *MessagingProperty) **MessagingPriority { return &p.Priority }),
+	enumAlt(2, "", func(p *MessagingProperty) **MessagingGreetingType { return &p.GreetingType }),
+	enumAlt(3, "", func(p *MessagingProperty) **MessagingNotificationType { return &p.NotificationType }),
 	alt[MessagingProperty]{tag: 4, form: primitive,
 		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
 			p.Language, err = d.nonEmpty(&c, false)
@@ -347,18 +261,8 @@ var propertyType = choiceNamed("Messaging-Property", propertyNames[:], func(p *M
 		check: func(p *MessagingProperty) error { return present(p.Password) },
 		json:  func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.Password) },
 	},
-	alt[MessagingProperty]{tag: 9, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.MessageStatus, err = enumPtr[MessagingMessageStatus](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.MessageStatus) },
-	},
-	alt[MessagingProperty]{tag: 10, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.RequestedReports, err = enumPtr[MessagingRequestedReports](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optEnum(w, k, p.RequestedReports) },
-	},
+	enumAlt(9, "", func(p *MessagingProperty) **MessagingMessageStatus { return &p.MessageStatus }),
+	enumAlt(10, "", func(p *MessagingProperty) **MessagingRequestedReports { return &p.RequestedReports }),
 	alt[MessagingProperty]{tag: 11, form: primitive,
 		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Expires, err = d.timep(&c); return },
 		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, p.Expires) },
@@ -412,14 +316,8 @@ var messagingCCType = sequence(nil,
 		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EventIdentifier, err = c.Uint32(); return },
 		json: func(w *jw, k string, x *MessagingCC) { w.uint(k, uint64(x.EventIdentifier)) },
 	},
-	field[MessagingCC]{tag: 2, name: "content-identifier",
-		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.ContentIdentifier, err = d.u32p(&c); return },
-		json: func(w *jw, k string, x *MessagingCC) { optUint(w, k, x.ContentIdentifier) },
-	},
-	field[MessagingCC]{tag: 3, name: "sequence-number",
-		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.SequenceNumber, err = d.u32p(&c); return },
-		json: func(w *jw, k string, x *MessagingCC) { optUint(w, k, x.SequenceNumber) },
-	},
+	u32Field(2, "content-identifier", func(x *MessagingCC) **uint32 { return &x.ContentIdentifier }),
+	u32Field(3, "sequence-number", func(x *MessagingCC) **uint32 { return &x.SequenceNumber }),
 	field[MessagingCC]{tag: 4, name: "end-of-sequence",
 		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EndOfSequence, err = c.Bool(); return },
 		json: func(w *jw, k string, x *MessagingCC) { w.bool(k, x.EndOfSequence) },

@@ -1,6 +1,8 @@
 package etsi
 
 import (
+	"time"
+
 	"github.com/umli/umli/mediation/etsi/ber"
 )
 
@@ -70,12 +72,7 @@ var psHeaderType = sequence(nil,
 		dec:  func(d *dec, c ber.Element, h *PSHeader) (err error) { h.SequenceNumber, err = c.Uint32(); return },
 		json: func(w *jw, k string, h *PSHeader) { w.uint(k, uint64(h.SequenceNumber)) },
 	},
-	field[PSHeader]{tag: 5, name: "timeStamp", dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
-		h.TimeStamp, err = d.primTime(&c)
-		return
-	},
-		json: func(w *jw, k string, h *PSHeader) { optTime(w, k, h.TimeStamp) },
-	},
+	timeField(5, "timeStamp", func(h *PSHeader) **time.Time { return &h.TimeStamp }),
 	field[PSHeader]{tag: 6, name: "interceptionPointID",
 		dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
 			h.InterceptionPointID, err = d.text(&c, false)
@@ -84,18 +81,8 @@ var psHeaderType = sequence(nil,
 		check: func(h *PSHeader) error { return interceptionPointID(h.InterceptionPointID) },
 		json:  func(w *jw, k string, h *PSHeader) { optText(w, k, h.InterceptionPointID) },
 	},
-	field[PSHeader]{tag: 7, name: "microSecondTimeStamp", dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
-		h.MicroSecondTimeStamp, err = decodeMicro(d, &c)
-		return
-	},
-		json: func(w *jw, k string, h *PSHeader) { optObject(w, k, microType, h.MicroSecondTimeStamp) },
-	},
-	field[PSHeader]{tag: 8, name: "timeStampQualifier", dec: func(d *dec, c ber.Element, h *PSHeader) (err error) {
-		h.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
-		return
-	},
-		json: func(w *jw, k string, h *PSHeader) { optEnum(w, k, h.TimeStampQualifier) },
-	},
+	microField(7, "microSecondTimeStamp", func(h *PSHeader) **MicroSecondTimeStamp { return &h.MicroSecondTimeStamp }),
+	optEnumField(8, "timeStampQualifier", func(h *PSHeader) **TimeStampQualifier { return &h.TimeStampQualifier }),
 )
 
 var commIDType = sequence(nil,
@@ -104,10 +91,7 @@ var commIDType = sequence(nil,
 	},
 		json: func(w *jw, k string, ci *CommunicationIdentifier) { object(w, k, netIDType, &ci.NetworkIdentifier) },
 	},
-	field[CommunicationIdentifier]{tag: 1, name: "communicationIdentityNumber",
-		dec:  func(d *dec, c ber.Element, ci *CommunicationIdentifier) (err error) { ci.CIN, err = d.u32p(&c); return },
-		json: func(w *jw, k string, ci *CommunicationIdentifier) { optUint(w, k, ci.CIN) },
-	},
+	u32Field(1, "communicationIdentityNumber", func(ci *CommunicationIdentifier) **uint32 { return &ci.CIN }),
 	field[CommunicationIdentifier]{tag: 2, name: "deliveryCountryCode",
 		dec: func(d *dec, c ber.Element, ci *CommunicationIdentifier) (err error) {
 			ci.DeliveryCountryCode, err = d.text(&c, false)
@@ -247,47 +231,17 @@ func jsonTRI(w *jw, k string, t *TRIPayload) {
 }
 
 var iriPayloadType = sequence(nil,
-	field[IRIPayload]{tag: 0, name: "iRIType", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
-		p.IRIType, err = enumPtr[IRIType](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.IRIType) },
-	},
-	field[IRIPayload]{tag: 1, name: "timeStamp", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
-		p.TimeStamp, err = d.primTime(&c)
-		return
-	},
-		json: func(w *jw, k string, p *IRIPayload) { optTime(w, k, p.TimeStamp) },
-	},
+	optEnumField(0, "iRIType", func(p *IRIPayload) **IRIType { return &p.IRIType }),
+	timeField(1, "timeStamp", func(p *IRIPayload) **time.Time { return &p.TimeStamp }),
 	field[IRIPayload]{tag: 2, name: "iRIContents", required: true, dec: func(d *dec, c ber.Element, p *IRIPayload) error {
 		return iriContentsType.decode(d, &c, &p.Contents)
 	},
 		json: func(w *jw, k string, p *IRIPayload) { object(w, k, iriContentsType, &p.Contents) },
 	},
-	field[IRIPayload]{tag: 3, name: "microSecondTimeStamp", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
-		p.MicroSecondTimeStamp, err = decodeMicro(d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *IRIPayload) { optObject(w, k, microType, p.MicroSecondTimeStamp) },
-	},
-	field[IRIPayload]{tag: 4, name: "timeStampQualifier", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
-		p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.TimeStampQualifier) },
-	},
-	field[IRIPayload]{tag: 5, name: "sessionDirection", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
-		p.SessionDirection, err = enumPtr[PayloadDirection](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.SessionDirection) },
-	},
-	field[IRIPayload]{tag: 6, name: "payloadDirection", dec: func(d *dec, c ber.Element, p *IRIPayload) (err error) {
-		p.PayloadDirection, err = enumPtr[PayloadDirection](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *IRIPayload) { optEnum(w, k, p.PayloadDirection) },
-	},
+	microField(3, "microSecondTimeStamp", func(p *IRIPayload) **MicroSecondTimeStamp { return &p.MicroSecondTimeStamp }),
+	optEnumField(4, "timeStampQualifier", func(p *IRIPayload) **TimeStampQualifier { return &p.TimeStampQualifier }),
+	optEnumField(5, "sessionDirection", func(p *IRIPayload) **PayloadDirection { return &p.SessionDirection }),
+	optEnumField(6, "payloadDirection", func(p *IRIPayload) **PayloadDirection { return &p.PayloadDirection }),
 )
 
 // IRIContents and CCContents: umli models the TS 102 232-2 alternatives only.
@@ -315,35 +269,15 @@ var iriContentsType = choice("IRIContents", func(ic *IRIContents) int {
 )
 
 var ccPayloadType = sequence(nil,
-	field[CCPayload]{tag: 0, name: "payloadDirection", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
-		p.PayloadDirection, err = enumPtr[PayloadDirection](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *CCPayload) { optEnum(w, k, p.PayloadDirection) },
-	},
-	field[CCPayload]{tag: 1, name: "timeStamp", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
-		p.TimeStamp, err = d.primTime(&c)
-		return
-	},
-		json: func(w *jw, k string, p *CCPayload) { optTime(w, k, p.TimeStamp) },
-	},
+	optEnumField(0, "payloadDirection", func(p *CCPayload) **PayloadDirection { return &p.PayloadDirection }),
+	timeField(1, "timeStamp", func(p *CCPayload) **time.Time { return &p.TimeStamp }),
 	field[CCPayload]{tag: 2, name: "cCContents", required: true, dec: func(d *dec, c ber.Element, p *CCPayload) error {
 		return ccContentsType.decode(d, &c, &p.Contents)
 	},
 		json: func(w *jw, k string, p *CCPayload) { object(w, k, ccContentsType, &p.Contents) },
 	},
-	field[CCPayload]{tag: 3, name: "microSecondTimeStamp", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
-		p.MicroSecondTimeStamp, err = decodeMicro(d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *CCPayload) { optObject(w, k, microType, p.MicroSecondTimeStamp) },
-	},
-	field[CCPayload]{tag: 4, name: "timeStampQualifier", dec: func(d *dec, c ber.Element, p *CCPayload) (err error) {
-		p.TimeStampQualifier, err = enumPtr[TimeStampQualifier](d, &c)
-		return
-	},
-		json: func(w *jw, k string, p *CCPayload) { optEnum(w, k, p.TimeStampQualifier) },
-	},
+	microField(3, "microSecondTimeStamp", func(p *CCPayload) **MicroSecondTimeStamp { return &p.MicroSecondTimeStamp }),
+	optEnumField(4, "timeStampQualifier", func(p *CCPayload) **TimeStampQualifier { return &p.TimeStampQualifier }),
 )
 
 var ccContentsType = choice("CCContents", func(cc *CCContents) int {
@@ -370,23 +304,13 @@ var ccContentsType = choice("CCContents", func(cc *CCContents) int {
 )
 
 var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCoding(a, true) },
-	field[IPAddress]{tag: 1, name: "iP-type", required: true, dec: func(d *dec, c ber.Element, a *IPAddress) (err error) {
-		a.Type, err = decEnum[IPType](&c)
-		return
-	},
-		json: func(w *jw, k string, a *IPAddress) { w.str(k, a.Type.String()) },
-	},
+	enumField(1, "iP-type", func(a *IPAddress) *IPType { return &a.Type }),
 	field[IPAddress]{tag: 2, name: "iP-value", required: true, dec: func(d *dec, c ber.Element, a *IPAddress) error {
 		return ipValueType.decode(d, &c, a)
 	},
 		json: func(w *jw, k string, a *IPAddress) { object(w, k, ipValueType, a) },
 	},
-	field[IPAddress]{tag: 3, name: "iP-assignment", dec: func(d *dec, c ber.Element, a *IPAddress) (err error) {
-		a.Assignment, err = enumPtr[IPAssignment](d, &c)
-		return
-	},
-		json: func(w *jw, k string, a *IPAddress) { optEnum(w, k, a.Assignment) },
-	},
+	optEnumField(3, "iP-assignment", func(a *IPAddress) **IPAssignment { return &a.Assignment }),
 	field[IPAddress]{tag: 4, name: "iPv6PrefixLength", dec: func(d *dec, c ber.Element, a *IPAddress) error {
 		n, err := c.Int64()
 		if err != nil {

@@ -3,6 +3,7 @@ package etsi
 import (
 	"fmt"
 	"math/bits"
+	"time"
 
 	"github.com/umli/umli/mediation/etsi/ber"
 )
@@ -122,6 +123,64 @@ func (t *seqType[T]) decodeElem(d *dec, c ber.Element, x *T) error {
 		return err
 	}
 	return t.decode(d, &c, x)
+}
+
+// Fields of the kinds most types share, given where the value lives in T.
+
+// enumField is a mandatory ENUMERATED.
+func enumField[T any, E enumType](tag uint32, name string, at func(*T) *E) field[T] {
+	return field[T]{tag: tag, name: name, required: true,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = decEnum[E](&c); return },
+		json: func(w *jw, k string, x *T) { w.str(k, (*at(x)).String()) },
+	}
+}
+
+// optEnumField is an OPTIONAL ENUMERATED.
+func optEnumField[T any, E enumType](tag uint32, name string, at func(*T) **E) field[T] {
+	return field[T]{tag: tag, name: name,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = enumPtr[E](d, &c); return },
+		json: func(w *jw, k string, x *T) { optEnum(w, k, *at(x)) },
+	}
+}
+
+// timeField is an OPTIONAL GeneralizedTime.
+func timeField[T any](tag uint32, name string, at func(*T) **time.Time) field[T] {
+	return field[T]{tag: tag, name: name,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.primTime(&c); return },
+		json: func(w *jw, k string, x *T) { optTime(w, k, *at(x)) },
+	}
+}
+
+// microField is an OPTIONAL MicroSecondTimeStamp.
+func microField[T any](tag uint32, name string, at func(*T) **MicroSecondTimeStamp) field[T] {
+	return field[T]{tag: tag, name: name,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = decodeMicro(d, &c); return },
+		json: func(w *jw, k string, x *T) { optObject(w, k, microType, *at(x)) },
+	}
+}
+
+// u32Field is an OPTIONAL INTEGER (0..4294967295).
+func u32Field[T any](tag uint32, name string, at func(*T) **uint32) field[T] {
+	return field[T]{tag: tag, name: name,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.u32p(&c); return },
+		json: func(w *jw, k string, x *T) { optUint(w, k, *at(x)) },
+	}
+}
+
+// octetsField is an OPTIONAL OCTET STRING whose empty value the model shows as absent.
+func octetsField[T any](tag uint32, name string, at func(*T) *[]byte) field[T] {
+	return field[T]{tag: tag, name: name,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *T) { optOctets(w, k, *at(x)) },
+	}
+}
+
+// enumAlt is a CHOICE alternative that is an ENUMERATED (name "" takes the choice's list).
+func enumAlt[T any, E enumType](tag uint32, name string, at func(*T) **E) alt[T] {
+	return alt[T]{tag: tag, name: name, form: primitive,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = enumPtr[E](d, &c); return },
+		json: func(w *jw, k string, x *T) { optEnum(w, k, *at(x)) },
+	}
 }
 
 // Form an alternative's element must have.
@@ -286,6 +345,7 @@ func wrapField(err error, name string, c *ber.Element) error {
 type enumType interface {
 	~int
 	valid() bool
+	String() string
 }
 
 func decEnum[T enumType](c *ber.Element) (T, error) {
