@@ -49,12 +49,13 @@ var emailIRIType = sequence(nil,
 		check: func(x *EmailIRI) error { return senderCheck(*x.Sender) },
 		json:  func(w *jw, k string, x *EmailIRI) { optStr(w, k, x.Sender) },
 	},
-	field[EmailIRI]{tag: 10, name: "e-mail-Recipients", dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
-		if err = form(&c, true); err == nil {
-			x.Recipients, err = decodeAddressList(d, &c)
-		}
-		return
-	},
+	field[EmailIRI]{tag: 10, name: "e-mail-Recipients",
+		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
+			if err = form(&c, true); err == nil {
+				x.Recipients, err = decodeAddressList(d, &c)
+			}
+			return
+		},
 		json: func(w *jw, k string, x *EmailIRI) {
 			if x.Recipients != nil {
 				strList(w, k, x.Recipients)
@@ -72,10 +73,11 @@ var emailIRIType = sequence(nil,
 		},
 		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, nationalType, x.NationalASN1) },
 	},
-	field[EmailIRI]{tag: 16, name: "aAAInformation", dec: func(d *dec, c ber.Element, x *EmailIRI) error {
-		x.AAAInformation = d.aaa()
-		return aaaType.decode(d, &c, x.AAAInformation)
-	},
+	field[EmailIRI]{tag: 16, name: "aAAInformation",
+		dec: func(d *dec, c ber.Element, x *EmailIRI) error {
+			x.AAAInformation = d.aaa()
+			return aaaType.decode(d, &c, x.AAAInformation)
+		},
 		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, aaaType, x.AAAInformation) },
 	},
 	optEnumField(17, "e-mail-Sender-Validity", func(x *EmailIRI) **EmailSenderValidity { return &x.SenderValidity }),
@@ -111,23 +113,26 @@ var aaaType = choice("AAAInformation", func(a *AAAInformation) int {
 	}
 	return -1
 },
-	alt[AAAInformation]{tag: 0, name: "pOP3AAAInformation", form: constructed, dec: func(d *dec, c ber.Element, a *AAAInformation) error {
-		a.POP3 = d.pop3()
-		return userPassType.decode(d, &c, a.POP3)
-	},
+	alt[AAAInformation]{tag: 0, name: "pOP3AAAInformation", form: constructed,
+		dec: func(d *dec, c ber.Element, a *AAAInformation) error {
+			a.POP3 = d.pop3()
+			return userPassType.decode(d, &c, a.POP3)
+		},
 		json: func(w *jw, k string, a *AAAInformation) { object(w, k, userPassType, a.POP3) },
 	},
-	alt[AAAInformation]{tag: 1, name: "aSMTPAAAInformation", form: constructed, dec: func(d *dec, c ber.Element, a *AAAInformation) error {
-		a.ASMTP = new(ASMTPAAAInformation)
-		return asmtpType.decode(d, &c, a.ASMTP)
-	},
+	alt[AAAInformation]{tag: 1, name: "aSMTPAAAInformation", form: constructed,
+		dec: func(d *dec, c ber.Element, a *AAAInformation) error {
+			a.ASMTP = new(ASMTPAAAInformation)
+			return asmtpType.decode(d, &c, a.ASMTP)
+		},
 		json: func(w *jw, k string, a *AAAInformation) { object(w, k, asmtpType, a.ASMTP) },
 	},
-	alt[AAAInformation]{tag: 2, name: "iMAPAAAInformation", form: constructed, dec: func(d *dec, c ber.Element, a *AAAInformation) error {
-		a.IMAP = d.imap()
-		// IMAPAAAInformation has POP3AAAInformation's fields, tags and Go layout.
-		return userPassType.decode(d, &c, (*POP3AAAInformation)(a.IMAP))
-	},
+	alt[AAAInformation]{tag: 2, name: "iMAPAAAInformation", form: constructed,
+		dec: func(d *dec, c ber.Element, a *AAAInformation) error {
+			a.IMAP = d.imap()
+			// IMAPAAAInformation has POP3AAAInformation's fields, tags and Go layout.
+			return userPassType.decode(d, &c, (*POP3AAAInformation)(a.IMAP))
+		},
 		json: func(w *jw, k string, a *AAAInformation) { object(w, k, userPassType, (*POP3AAAInformation)(a.IMAP)) },
 	},
 )

@@ -1,6 +1,8 @@
 package etsi
 
 import (
+	"time"
+
 	"github.com/umli/umli/mediation/etsi/ber"
 )
 
@@ -14,28 +16,31 @@ var messagingIRIType = sequence(nil,
 	},
 	enumField(1, "system-type", func(x *MessagingIRI) *MessagingSystemType { return &x.SystemType }),
 	octetsField(2, "system-identifier", func(x *MessagingIRI) *[]byte { return &x.SystemIdentifier }),
-	field[MessagingIRI]{tag: 3, name: "category", dec: func(d *dec, c ber.Element, x *MessagingIRI) error {
-		x.Category = d.category()
-		return categoryType.decode(d, &c, x.Category)
-	},
+	field[MessagingIRI]{tag: 3, name: "category",
+		dec: func(d *dec, c ber.Element, x *MessagingIRI) error {
+			x.Category = d.category()
+			return categoryType.decode(d, &c, x.Category)
+		},
 		json: func(w *jw, k string, x *MessagingIRI) { optObject(w, k, categoryType, x.Category) },
 	},
 	enumField(4, "status", func(x *MessagingIRI) *MessagingStatus { return &x.Status }),
-	field[MessagingIRI]{tag: 5, name: "party-information", dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-		if err = form(&c, true); err == nil {
-			x.PartyInformation, err = decodeList(d, &c, d.partyList(count(&c)), partyType, 0)
-		}
-		return
-	},
+	field[MessagingIRI]{tag: 5, name: "party-information",
+		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
+			if err = form(&c, true); err == nil {
+				x.PartyInformation, err = decodeList(d, &c, d.partyList(count(&c)), partyType, 0)
+			}
+			return
+		},
 		json: func(w *jw, k string, x *MessagingIRI) { optList(w, k, partyType, x.PartyInformation) },
 	},
 	enumField(6, "trigger", func(x *MessagingIRI) *MessagingTrigger { return &x.Trigger }),
-	field[MessagingIRI]{tag: 7, name: "properties", dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
-		if err = form(&c, true); err == nil {
-			x.Properties, err = decodeList(d, &c, make([]MessagingProperty, 0, count(&c)), propertyType, 0)
-		}
-		return
-	},
+	field[MessagingIRI]{tag: 7, name: "properties",
+		dec: func(d *dec, c ber.Element, x *MessagingIRI) (err error) {
+			if err = form(&c, true); err == nil {
+				x.Properties, err = decodeList(d, &c, make([]MessagingProperty, 0, count(&c)), propertyType, 0)
+			}
+			return
+		},
 		json: func(w *jw, k string, x *MessagingIRI) { optList(w, k, propertyType, x.Properties) },
 	},
 	u32Field(8, "event-identifier", func(x *MessagingIRI) **uint32 { return &x.EventIdentifier }),
@@ -65,9 +70,10 @@ var categoryType = choice("Messaging-Event-Category", func(x *MessagingEventCate
 
 var partyType = sequence(nil,
 	enumField(0, "party-qualifier", func(p *MessagingPartyInformation) *MessagingPartyQualifier { return &p.Qualifier }),
-	field[MessagingPartyInformation]{tag: 1, name: "party-identity", required: true, dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) error {
-		return identityType.decode(d, &c, &p.Identity)
-	},
+	field[MessagingPartyInformation]{tag: 1, name: "party-identity", required: true,
+		dec: func(d *dec, c ber.Element, p *MessagingPartyInformation) error {
+			return identityType.decode(d, &c, &p.Identity)
+		},
 		json: func(w *jw, k string, p *MessagingPartyInformation) { object(w, k, identityType, &p.Identity) },
 	},
 	optEnumField(2, "party-validity", func(p *MessagingPartyInformation) **MessagingPartyValidity { return &p.Validity }),
@@ -93,41 +99,46 @@ var identityType = choiceNamed("Messaging-Party-Identity", identityNames[:], fun
 			w.digits(k, id.MSISDN, appendTBCD([]byte{msisdnNature}, id.MSISDN))
 		},
 	},
-	alt[MessagingPartyIdentity]{tag: 1, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) error {
-		b, err := d.bytes(&c)
-		if err == nil {
-			id.E164, err = parseE164(b)
-			err = atOff(&c, err)
-		}
-		return err
-	},
+	alt[MessagingPartyIdentity]{tag: 1, form: primitive,
+		dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) error {
+			b, err := d.bytes(&c)
+			if err == nil {
+				id.E164, err = parseE164(b)
+				err = atOff(&c, err)
+			}
+			return err
+		},
 		json: func(w *jw, k string, id *MessagingPartyIdentity) {
 			digits, _ := e164Digits(id.E164) // JSON shows what the encoder writes; an invalid value shows as empty digits
 			w.digits(k, digits, appendE164(nil, digits))
 		},
 	},
-	alt[MessagingPartyIdentity]{tag: 2, form: constructed, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
-		id.EmailAddresses, err = decodeAddressList(d, &c)
-		return
-	},
+	alt[MessagingPartyIdentity]{tag: 2, form: constructed,
+		dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
+			id.EmailAddresses, err = decodeAddressList(d, &c)
+			return
+		},
 		json: func(w *jw, k string, id *MessagingPartyIdentity) { strList(w, k, id.EmailAddresses) },
 	},
-	alt[MessagingPartyIdentity]{tag: 3, form: constructed, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
-		id.IPAddress, err = decodeIPAddress(d, &c)
-		return
-	},
+	alt[MessagingPartyIdentity]{tag: 3, form: constructed,
+		dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
+			id.IPAddress, err = decodeIPAddress(d, &c)
+			return
+		},
 		json: func(w *jw, k string, id *MessagingPartyIdentity) { object(w, k, ipAddressType, id.IPAddress) },
 	},
-	alt[MessagingPartyIdentity]{tag: 4, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
-		id.Alphanumeric, err = d.nonEmpty(&c, true)
-		return
-	},
+	alt[MessagingPartyIdentity]{tag: 4, form: primitive,
+		dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
+			id.Alphanumeric, err = d.nonEmpty(&c, true)
+			return
+		},
 		json: func(w *jw, k string, id *MessagingPartyIdentity) { w.str(k, id.Alphanumeric) },
 	},
-	alt[MessagingPartyIdentity]{tag: 5, form: constructed, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
-		id.IPAddressAndPort, err = decodeIPAddressAndPort(d, &c)
-		return
-	},
+	alt[MessagingPartyIdentity]{tag: 5, form: constructed,
+		dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
+			id.IPAddressAndPort, err = decodeIPAddressAndPort(d, &c)
+			return
+		},
 		json: func(w *jw, k string, id *MessagingPartyIdentity) { object(w, k, ipPortType, id.IPAddressAndPort) },
 	},
 	alt[MessagingPartyIdentity]{tag: 6, form: primitive, dec: func(d *dec, c ber.Element, id *MessagingPartyIdentity) (err error) {
@@ -169,13 +180,14 @@ func identityTextAlt(tag uint32, at func(*MessagingPartyIdentity) *string) alt[M
 }
 
 var ipPortType = sequence(nil,
-	field[IPAddressAndPort]{tag: 0, name: "ip-address", required: true, dec: func(d *dec, c ber.Element, x *IPAddressAndPort) error {
-		a, err := decodeIPAddress(d, &c)
-		if err == nil {
-			x.Address = *a
-		}
-		return err
-	},
+	field[IPAddressAndPort]{tag: 0, name: "ip-address", required: true,
+		dec: func(d *dec, c ber.Element, x *IPAddressAndPort) error {
+			a, err := decodeIPAddress(d, &c)
+			if err == nil {
+				x.Address = *a
+			}
+			return err
+		},
 		json: func(w *jw, k string, x *IPAddressAndPort) { object(w, k, ipAddressType, &x.Address) },
 	},
 	field[IPAddressAndPort]{tag: 1, name: "port-number", required: true,
@@ -236,44 +248,14 @@ var propertyType = choiceNamed("Messaging-Property", propertyNames[:], func(p *M
 		check: func(p *MessagingProperty) error { return languageTag(p.Language) },
 		json:  func(w *jw, k string, p *MessagingProperty) { w.octetsString(k, p.Language) },
 	},
-	alt[MessagingProperty]{tag: 5, form: primitive,
-		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-			p.MessageIdentifier, err = d.bytes(&c)
-			return
-		},
-		check: func(p *MessagingProperty) error { return present(p.MessageIdentifier) },
-		json:  func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.MessageIdentifier) },
-	},
-	alt[MessagingProperty]{tag: 6, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.Subject, err = d.textp(&c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optStr(w, k, p.Subject) },
-	},
-	alt[MessagingProperty]{tag: 7, form: primitive, dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-		p.UserAgent, err = d.textp(&c)
-		return
-	},
-		json: func(w *jw, k string, p *MessagingProperty) { optStr(w, k, p.UserAgent) },
-	},
-	alt[MessagingProperty]{tag: 8, form: primitive,
-		dec:   func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Password, err = d.bytes(&c); return },
-		check: func(p *MessagingProperty) error { return present(p.Password) },
-		json:  func(w *jw, k string, p *MessagingProperty) { w.octets(k, p.Password) },
-	},
+	nonEmptyOctetsAlt(5, func(p *MessagingProperty) *[]byte { return &p.MessageIdentifier }),
+	utf8Alt(6, func(p *MessagingProperty) **string { return &p.Subject }),
+	utf8Alt(7, func(p *MessagingProperty) **string { return &p.UserAgent }),
+	nonEmptyOctetsAlt(8, func(p *MessagingProperty) *[]byte { return &p.Password }),
 	enumAlt(9, "", func(p *MessagingProperty) **MessagingMessageStatus { return &p.MessageStatus }),
 	enumAlt(10, "", func(p *MessagingProperty) **MessagingRequestedReports { return &p.RequestedReports }),
-	alt[MessagingProperty]{tag: 11, form: primitive,
-		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { p.Expires, err = d.timep(&c); return },
-		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, p.Expires) },
-	},
-	alt[MessagingProperty]{tag: 12, form: primitive,
-		dec: func(d *dec, c ber.Element, p *MessagingProperty) (err error) {
-			p.MessageDate, err = d.timep(&c)
-			return
-		},
-		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, p.MessageDate) },
-	},
+	timeAlt(11, func(p *MessagingProperty) **time.Time { return &p.Expires }),
+	timeAlt(12, func(p *MessagingProperty) **time.Time { return &p.MessageDate }),
 )
 
 // decodeProperty decodes one Messaging-Property alternative c into p.
@@ -288,6 +270,31 @@ func oneAlternative(tag uint32, n int) int {
 		return -1
 	}
 	return int(tag)
+}
+
+// Property alternatives of the shared kinds (all primitive, named by propertyNames).
+
+func utf8Alt(tag uint32, at func(*MessagingProperty) **string) alt[MessagingProperty] {
+	return alt[MessagingProperty]{tag: tag, form: primitive,
+		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { *at(p), err = d.textp(&c); return },
+		json: func(w *jw, k string, p *MessagingProperty) { optStr(w, k, *at(p)) },
+	}
+}
+
+func timeAlt(tag uint32, at func(*MessagingProperty) **time.Time) alt[MessagingProperty] {
+	return alt[MessagingProperty]{tag: tag, form: primitive,
+		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { *at(p), err = d.timep(&c); return },
+		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, *at(p)) },
+	}
+}
+
+// nonEmptyOctetsAlt is an OCTET STRING alternative the model cannot hold empty.
+func nonEmptyOctetsAlt(tag uint32, at func(*MessagingProperty) *[]byte) alt[MessagingProperty] {
+	return alt[MessagingProperty]{tag: tag, form: primitive,
+		dec:   func(d *dec, c ber.Element, p *MessagingProperty) (err error) { *at(p), err = d.bytes(&c); return },
+		check: func(p *MessagingProperty) error { return present(*at(p)) },
+		json:  func(w *jw, k string, p *MessagingProperty) { w.octets(k, *at(p)) },
+	}
 }
 
 // present rejects an empty value where the model uses "empty" for "absent".

@@ -30,14 +30,16 @@ func DecodePSPDU(b []byte) (PSPDU, int, error) {
 // The LI-PS-PDU types (TS 102 232-1), in the order of the module.
 
 var psPDUType = sequence(nil,
-	field[PSPDU]{tag: 1, name: "pSHeader", required: true, dec: func(d *dec, c ber.Element, p *PSPDU) error {
-		return psHeaderType.decodeConstructed(d, &c, &p.Header)
-	},
+	field[PSPDU]{tag: 1, name: "pSHeader", required: true,
+		dec: func(d *dec, c ber.Element, p *PSPDU) error {
+			return psHeaderType.decodeConstructed(d, &c, &p.Header)
+		},
 		json: func(w *jw, k string, p *PSPDU) { object(w, k, psHeaderType, &p.Header) },
 	},
-	field[PSPDU]{tag: 2, name: "payload", required: true, dec: func(d *dec, c ber.Element, p *PSPDU) error {
-		return payloadType.decode(d, &c, &p.Payload)
-	},
+	field[PSPDU]{tag: 2, name: "payload", required: true,
+		dec: func(d *dec, c ber.Element, p *PSPDU) error {
+			return payloadType.decode(d, &c, &p.Payload)
+		},
 		json: func(w *jw, k string, p *PSPDU) { object(w, k, payloadType, &p.Payload) },
 	},
 )
@@ -63,9 +65,10 @@ var psHeaderType = sequence(nil,
 		check: func(h *PSHeader) error { return countryCode(h.AuthorizationCountryCode) },
 		json:  func(w *jw, k string, h *PSHeader) { optText(w, k, h.AuthorizationCountryCode) },
 	},
-	field[PSHeader]{tag: 3, name: "communicationIdentifier", required: true, dec: func(d *dec, c ber.Element, h *PSHeader) error {
-		return commIDType.decodeConstructed(d, &c, &h.CommunicationIdentifier)
-	},
+	field[PSHeader]{tag: 3, name: "communicationIdentifier", required: true,
+		dec: func(d *dec, c ber.Element, h *PSHeader) error {
+			return commIDType.decodeConstructed(d, &c, &h.CommunicationIdentifier)
+		},
 		json: func(w *jw, k string, h *PSHeader) { object(w, k, commIDType, &h.CommunicationIdentifier) },
 	},
 	field[PSHeader]{tag: 4, name: "sequenceNumber", required: true,
@@ -86,9 +89,10 @@ var psHeaderType = sequence(nil,
 )
 
 var commIDType = sequence(nil,
-	field[CommunicationIdentifier]{tag: 0, name: "networkIdentifier", required: true, dec: func(d *dec, c ber.Element, ci *CommunicationIdentifier) error {
-		return netIDType.decodeConstructed(d, &c, &ci.NetworkIdentifier)
-	},
+	field[CommunicationIdentifier]{tag: 0, name: "networkIdentifier", required: true,
+		dec: func(d *dec, c ber.Element, ci *CommunicationIdentifier) error {
+			return netIDType.decodeConstructed(d, &c, &ci.NetworkIdentifier)
+		},
 		json: func(w *jw, k string, ci *CommunicationIdentifier) { object(w, k, netIDType, &ci.NetworkIdentifier) },
 	},
 	u32Field(1, "communicationIdentityNumber", func(ci *CommunicationIdentifier) **uint32 { return &ci.CIN }),
@@ -168,22 +172,25 @@ var payloadType = choice("Payload", func(p *Payload) int {
 	}
 	return -1
 },
-	alt[Payload]{tag: 0, name: "iRIPayloadSequence", dec: func(d *dec, c ber.Element, p *Payload) (err error) {
-		p.IRI, err = decodeList(d, &c, make([]IRIPayload, 0, count(&c)), iriPayloadType, 0)
-		return
-	},
+	alt[Payload]{tag: 0, name: "iRIPayloadSequence",
+		dec: func(d *dec, c ber.Element, p *Payload) (err error) {
+			p.IRI, err = decodeList(d, &c, make([]IRIPayload, 0, count(&c)), iriPayloadType, 0)
+			return
+		},
 		json: func(w *jw, k string, p *Payload) { list(w, k, iriPayloadType, p.IRI) },
 	},
-	alt[Payload]{tag: 1, name: "cCPayloadSequence", dec: func(d *dec, c ber.Element, p *Payload) (err error) {
-		p.CC, err = decodeList(d, &c, make([]CCPayload, 0, count(&c)), ccPayloadType, 0)
-		return
-	},
+	alt[Payload]{tag: 1, name: "cCPayloadSequence",
+		dec: func(d *dec, c ber.Element, p *Payload) (err error) {
+			p.CC, err = decodeList(d, &c, make([]CCPayload, 0, count(&c)), ccPayloadType, 0)
+			return
+		},
 		json: func(w *jw, k string, p *Payload) { list(w, k, ccPayloadType, p.CC) },
 	},
-	alt[Payload]{tag: 2, name: "tRIPayload", dec: func(d *dec, c ber.Element, p *Payload) (err error) {
-		p.TRI, err = decodeTRIPayload(d, &c)
-		return
-	},
+	alt[Payload]{tag: 2, name: "tRIPayload",
+		dec: func(d *dec, c ber.Element, p *Payload) (err error) {
+			p.TRI, err = decodeTRIPayload(d, &c)
+			return
+		},
 		json: func(w *jw, k string, p *Payload) { jsonTRI(w, k, p.TRI) },
 	},
 )
@@ -233,9 +240,10 @@ func jsonTRI(w *jw, k string, t *TRIPayload) {
 var iriPayloadType = sequence(nil,
 	optEnumField(0, "iRIType", func(p *IRIPayload) **IRIType { return &p.IRIType }),
 	timeField(1, "timeStamp", func(p *IRIPayload) **time.Time { return &p.TimeStamp }),
-	field[IRIPayload]{tag: 2, name: "iRIContents", required: true, dec: func(d *dec, c ber.Element, p *IRIPayload) error {
-		return iriContentsType.decode(d, &c, &p.Contents)
-	},
+	field[IRIPayload]{tag: 2, name: "iRIContents", required: true,
+		dec: func(d *dec, c ber.Element, p *IRIPayload) error {
+			return iriContentsType.decode(d, &c, &p.Contents)
+		},
 		json: func(w *jw, k string, p *IRIPayload) { object(w, k, iriContentsType, &p.Contents) },
 	},
 	microField(3, "microSecondTimeStamp", func(p *IRIPayload) **MicroSecondTimeStamp { return &p.MicroSecondTimeStamp }),
@@ -254,16 +262,18 @@ var iriContentsType = choice("IRIContents", func(ic *IRIContents) int {
 	}
 	return -1
 },
-	alt[IRIContents]{tag: 1, name: "emailIRI", form: constructed, dec: func(d *dec, c ber.Element, ic *IRIContents) error {
-		ic.EmailIRI = d.emailIRI()
-		return emailIRIType.decode(d, &c, ic.EmailIRI)
-	},
+	alt[IRIContents]{tag: 1, name: "emailIRI", form: constructed,
+		dec: func(d *dec, c ber.Element, ic *IRIContents) error {
+			ic.EmailIRI = d.emailIRI()
+			return emailIRIType.decode(d, &c, ic.EmailIRI)
+		},
 		json: func(w *jw, k string, ic *IRIContents) { object(w, k, emailIRIType, ic.EmailIRI) },
 	},
-	alt[IRIContents]{tag: 14, name: "messagingIRI", form: constructed, dec: func(d *dec, c ber.Element, ic *IRIContents) error {
-		ic.MessagingIRI = d.messagingIRI()
-		return decodeMessagingIRI(d, &c, ic.MessagingIRI)
-	},
+	alt[IRIContents]{tag: 14, name: "messagingIRI", form: constructed,
+		dec: func(d *dec, c ber.Element, ic *IRIContents) error {
+			ic.MessagingIRI = d.messagingIRI()
+			return decodeMessagingIRI(d, &c, ic.MessagingIRI)
+		},
 		json: func(w *jw, k string, ic *IRIContents) { object(w, k, messagingIRIType, ic.MessagingIRI) },
 	},
 )
@@ -271,9 +281,10 @@ var iriContentsType = choice("IRIContents", func(ic *IRIContents) int {
 var ccPayloadType = sequence(nil,
 	optEnumField(0, "payloadDirection", func(p *CCPayload) **PayloadDirection { return &p.PayloadDirection }),
 	timeField(1, "timeStamp", func(p *CCPayload) **time.Time { return &p.TimeStamp }),
-	field[CCPayload]{tag: 2, name: "cCContents", required: true, dec: func(d *dec, c ber.Element, p *CCPayload) error {
-		return ccContentsType.decode(d, &c, &p.Contents)
-	},
+	field[CCPayload]{tag: 2, name: "cCContents", required: true,
+		dec: func(d *dec, c ber.Element, p *CCPayload) error {
+			return ccContentsType.decode(d, &c, &p.Contents)
+		},
 		json: func(w *jw, k string, p *CCPayload) { object(w, k, ccContentsType, &p.Contents) },
 	},
 	microField(3, "microSecondTimeStamp", func(p *CCPayload) **MicroSecondTimeStamp { return &p.MicroSecondTimeStamp }),
@@ -289,40 +300,44 @@ var ccContentsType = choice("CCContents", func(cc *CCContents) int {
 	}
 	return -1
 },
-	alt[CCContents]{tag: 1, name: "emailCC", form: constructed, dec: func(d *dec, c ber.Element, cc *CCContents) error {
-		cc.EmailCC = new(EmailCC)
-		return decodeEmailCC(d, &c, cc.EmailCC)
-	},
+	alt[CCContents]{tag: 1, name: "emailCC", form: constructed,
+		dec: func(d *dec, c ber.Element, cc *CCContents) error {
+			cc.EmailCC = new(EmailCC)
+			return decodeEmailCC(d, &c, cc.EmailCC)
+		},
 		json: func(w *jw, k string, cc *CCContents) { object(w, k, emailCCType, cc.EmailCC) },
 	},
-	alt[CCContents]{tag: 14, name: "messagingCC", form: constructed, dec: func(d *dec, c ber.Element, cc *CCContents) error {
-		cc.MessagingCC = new(MessagingCC)
-		return decodeMessagingCC(d, &c, cc.MessagingCC)
-	},
+	alt[CCContents]{tag: 14, name: "messagingCC", form: constructed,
+		dec: func(d *dec, c ber.Element, cc *CCContents) error {
+			cc.MessagingCC = new(MessagingCC)
+			return decodeMessagingCC(d, &c, cc.MessagingCC)
+		},
 		json: func(w *jw, k string, cc *CCContents) { object(w, k, messagingCCType, cc.MessagingCC) },
 	},
 )
 
 var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCoding(a, true) },
 	enumField(1, "iP-type", func(a *IPAddress) *IPType { return &a.Type }),
-	field[IPAddress]{tag: 2, name: "iP-value", required: true, dec: func(d *dec, c ber.Element, a *IPAddress) error {
-		return ipValueType.decode(d, &c, a)
-	},
+	field[IPAddress]{tag: 2, name: "iP-value", required: true,
+		dec: func(d *dec, c ber.Element, a *IPAddress) error {
+			return ipValueType.decode(d, &c, a)
+		},
 		json: func(w *jw, k string, a *IPAddress) { object(w, k, ipValueType, a) },
 	},
 	optEnumField(3, "iP-assignment", func(a *IPAddress) **IPAssignment { return &a.Assignment }),
-	field[IPAddress]{tag: 4, name: "iPv6PrefixLength", dec: func(d *dec, c ber.Element, a *IPAddress) error {
-		n, err := c.Int64()
-		if err != nil {
-			return err
-		}
-		if n < RangeIPAddressIPv6PrefixLengthMin || n > RangeIPAddressIPv6PrefixLengthMax {
-			return atOff(&c, ErrConstraint)
-		}
-		p := uint8(n)
-		a.V6PrefixLength = &p
-		return nil
-	},
+	field[IPAddress]{tag: 4, name: "iPv6PrefixLength",
+		dec: func(d *dec, c ber.Element, a *IPAddress) error {
+			n, err := c.Int64()
+			if err != nil {
+				return err
+			}
+			if n < RangeIPAddressIPv6PrefixLengthMin || n > RangeIPAddressIPv6PrefixLengthMax {
+				return atOff(&c, ErrConstraint)
+			}
+			p := uint8(n)
+			a.V6PrefixLength = &p
+			return nil
+		},
 		json: func(w *jw, k string, a *IPAddress) { optUint8(w, k, a.V6PrefixLength) },
 	},
 	field[IPAddress]{tag: 5, name: "iPv4SubnetMask",
@@ -332,13 +347,14 @@ var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCodin
 		},
 		json: func(w *jw, k string, a *IPAddress) { optBytes(w, k, a.V4SubnetMask) },
 	},
-	field[IPAddress]{tag: 6, name: "iP-NAT-translated", dec: func(d *dec, c ber.Element, a *IPAddress) error {
-		b, err := c.Bool()
-		if err == nil {
-			a.NATTranslated = &b
-		}
-		return err
-	},
+	field[IPAddress]{tag: 6, name: "iP-NAT-translated",
+		dec: func(d *dec, c ber.Element, a *IPAddress) error {
+			b, err := c.Bool()
+			if err == nil {
+				a.NATTranslated = &b
+			}
+			return err
+		},
 		json: func(w *jw, k string, a *IPAddress) { optBool(w, k, a.NATTranslated) },
 	},
 )
