@@ -7,26 +7,10 @@ import (
 // The EmailPDU e-mail types (TS 102 232-2 clauses 6 and 7).
 
 var emailIRIType = sequence(nil,
-	field[EmailIRI]{tag: 0, name: "emailIRIObjId", required: true,
-		dec:   func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *EmailIRI) error { return objIDShape(x.ObjID, objEmailIRI) },
-		json:  func(w *jw, k string, x *EmailIRI) { optOID(w, k, x.ObjID) },
-	},
+	objIDField(0, "emailIRIObjId", objEmailIRI, func(x *EmailIRI) *OID { return &x.ObjID }),
 	enumField(1, "eventType", func(x *EmailIRI) *EmailEvent { return &x.EventType }),
-	field[EmailIRI]{tag: 2, name: "client-Address",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
-			x.ClientAddress, err = decodeIPAddress(d, &c)
-			return
-		},
-		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, ipAddressType, x.ClientAddress) },
-	},
-	field[EmailIRI]{tag: 3, name: "server-Address",
-		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
-			x.ServerAddress, err = decodeIPAddress(d, &c)
-			return
-		},
-		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, ipAddressType, x.ServerAddress) },
-	},
+	ipField(2, "client-Address", func(x *EmailIRI) **IPAddress { return &x.ClientAddress }),
+	ipField(3, "server-Address", func(x *EmailIRI) **IPAddress { return &x.ServerAddress }),
 	field[EmailIRI]{tag: 4, name: "client-Port",
 		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientPort, err = d.i64p(&c); return },
 		json: func(w *jw, k string, x *EmailIRI) { optInt(w, k, x.ClientPort) },
@@ -139,14 +123,7 @@ var aaaType = choice("AAAInformation", func(a *AAAInformation) int {
 
 // userPassType is POP3AAAInformation, and IMAPAAAInformation too.
 var userPassType = sequence(nil,
-	field[POP3AAAInformation]{tag: 0, name: "username", required: true,
-		dec: func(d *dec, c ber.Element, x *POP3AAAInformation) (err error) {
-			x.Username, err = d.text(&c, true)
-			return
-		},
-		check: func(x *POP3AAAInformation) error { return username(x.Username) },
-		json:  func(w *jw, k string, x *POP3AAAInformation) { w.str(k, x.Username) },
-	},
+	usernameField(func(x *POP3AAAInformation) *string { return &x.Username }),
 	field[POP3AAAInformation]{tag: 1, name: "password",
 		dec:   func(d *dec, c ber.Element, x *POP3AAAInformation) (err error) { x.Password, err = d.textp(&c); return },
 		check: func(x *POP3AAAInformation) error { return username(*x.Password) },
@@ -156,14 +133,7 @@ var userPassType = sequence(nil,
 )
 
 var asmtpType = sequence(nil,
-	field[ASMTPAAAInformation]{tag: 0, name: "username", required: true,
-		dec: func(d *dec, c ber.Element, x *ASMTPAAAInformation) (err error) {
-			x.Username, err = d.text(&c, true)
-			return
-		},
-		check: func(x *ASMTPAAAInformation) error { return username(x.Username) },
-		json:  func(w *jw, k string, x *ASMTPAAAInformation) { w.str(k, x.Username) },
-	},
+	usernameField(func(x *ASMTPAAAInformation) *string { return &x.Username }),
 	optEnumField(1, "authMethod", func(x *ASMTPAAAInformation) **AAAAuthMethod { return &x.AuthMethod }),
 	octetsField(2, "challenge", func(x *ASMTPAAAInformation) *[]byte { return &x.Challenge }),
 	octetsField(3, "response", func(x *ASMTPAAAInformation) *[]byte { return &x.Response }),
@@ -174,12 +144,17 @@ func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
 	return emailCCType.decode(d, e, x)
 }
 
+// usernameField is username [0] of the AAA records: mandatory UTF8String.
+func usernameField[T any](at func(*T) *string) field[T] {
+	return field[T]{tag: 0, name: "username", required: true,
+		dec:   func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.text(&c, true); return },
+		check: func(x *T) error { return username(*at(x)) },
+		json:  func(w *jw, k string, x *T) { w.str(k, *at(x)) },
+	}
+}
+
 var emailCCType = sequence(func(x *EmailCC) (string, error) { return "content", emailContent(x.Format, x.Content) },
-	field[EmailCC]{tag: 0, name: "emailCCObjId", required: true,
-		dec:   func(d *dec, c ber.Element, x *EmailCC) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *EmailCC) error { return objIDShape(x.ObjID, objEmailCC) },
-		json:  func(w *jw, k string, x *EmailCC) { optOID(w, k, x.ObjID) },
-	},
+	objIDField(0, "emailCCObjId", objEmailCC, func(x *EmailCC) *OID { return &x.ObjID }),
 	enumField(1, "email-Format", func(x *EmailCC) *EmailFormat { return &x.Format }),
 	field[EmailCC]{tag: 2, name: "content", required: true,
 		dec:  func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Content, err = d.bytes(&c); return },

@@ -9,11 +9,7 @@ import (
 // The EmailPDU unified-messaging types (TS 102 232-2 clause 8).
 
 var messagingIRIType = sequence(nil,
-	field[MessagingIRI]{tag: 0, name: "messaging-iri-obj-id", required: true,
-		dec:   func(d *dec, c ber.Element, x *MessagingIRI) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *MessagingIRI) error { return objIDShape(x.ObjID, objMessagingIRI) },
-		json:  func(w *jw, k string, x *MessagingIRI) { optOID(w, k, x.ObjID) },
-	},
+	objIDField(0, "messaging-iri-obj-id", objMessagingIRI, func(x *MessagingIRI) *OID { return &x.ObjID }),
 	enumField(1, "system-type", func(x *MessagingIRI) *MessagingSystemType { return &x.SystemType }),
 	octetsField(2, "system-identifier", func(x *MessagingIRI) *[]byte { return &x.SystemIdentifier }),
 	field[MessagingIRI]{tag: 3, name: "category",
@@ -314,11 +310,7 @@ func decodeMessagingCC(d *dec, e *ber.Element, x *MessagingCC) error {
 }
 
 var messagingCCType = sequence(nil,
-	field[MessagingCC]{tag: 0, name: "messaging-cc-obj-id", required: true,
-		dec:   func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.ObjID, err = d.relOID(&c); return },
-		check: func(x *MessagingCC) error { return objIDShape(x.ObjID, objMessagingCC) },
-		json:  func(w *jw, k string, x *MessagingCC) { optOID(w, k, x.ObjID) },
-	},
+	objIDField(0, "messaging-cc-obj-id", objMessagingCC, func(x *MessagingCC) *OID { return &x.ObjID }),
 	field[MessagingCC]{tag: 1, name: "event-identifier", required: true,
 		dec:  func(d *dec, c ber.Element, x *MessagingCC) (err error) { x.EventIdentifier, err = c.Uint32(); return },
 		json: func(w *jw, k string, x *MessagingCC) { w.uint(k, uint64(x.EventIdentifier)) },

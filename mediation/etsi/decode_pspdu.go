@@ -359,6 +359,14 @@ var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCodin
 	},
 )
 
+// ipField is an OPTIONAL IPAddress.
+func ipField[T any](tag uint32, name string, at func(*T) **IPAddress) field[T] {
+	return field[T]{tag: tag, name: name,
+		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = decodeIPAddress(d, &c); return },
+		json: func(w *jw, k string, x *T) { optObject(w, k, ipAddressType, *at(x)) },
+	}
+}
+
 // decodeIPAddress decodes an IPAddress into the IRI's bundle.
 func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
 	a := d.ipAddress()

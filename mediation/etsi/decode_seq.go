@@ -175,6 +175,16 @@ func octetsField[T any](tag uint32, name string, at func(*T) *[]byte) field[T] {
 	}
 }
 
+// objIDField is the mandatory RELATIVE-OID that names an EmailPDU structure (kind: its
+// last arc); a nil ObjID in the model is left out of JSON (the encoder fills it).
+func objIDField[T any](tag uint32, name string, kind uint32, at func(*T) *OID) field[T] {
+	return field[T]{tag: tag, name: name, required: true,
+		dec:   func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.relOID(&c); return },
+		check: func(x *T) error { return objIDShape(*at(x), kind) },
+		json:  func(w *jw, k string, x *T) { optOID(w, k, *at(x)) },
+	}
+}
+
 // enumAlt is a CHOICE alternative that is an ENUMERATED (name "" takes the choice's list).
 func enumAlt[T any, E enumType](tag uint32, name string, at func(*T) **E) alt[T] {
 	return alt[T]{tag: tag, name: name, form: primitive,
