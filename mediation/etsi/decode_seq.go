@@ -8,10 +8,11 @@ import (
 	"github.com/umli/umli/mediation/etsi/ber"
 )
 
-// The decoder is table-driven: every SEQUENCE umli models has one seqType (its fields by
+// The codec is table-driven: every SEQUENCE umli models has one seqType (its fields by
 // context tag: ASN.1 identifier, mandatory or not, how the value decodes, which
-// constraint it must meet) and every CHOICE one choiceType; seqType.decode and
-// choiceType.decode are the only loops over a type's children. Elements are handed to
+// constraint it must meet, how it is written as JSON) and every CHOICE one choiceType.
+// seqType.decode, choiceType.decode and decodeList are the only loops over a type's
+// children when decoding, writeJSON (json.go) when writing JSON. Elements are handed to
 // the field functions by value: they are called through the table, so a pointer to a
 // loop variable would escape and cost an allocation per field.
 
