@@ -21,10 +21,13 @@ func DecodePSPDU(b []byte) (PSPDU, int, error) {
 		return PSPDU{}, 0, decWrap(err, "PS-PDU", 0)
 	}
 	d := newDec(b[:r.Offset()])
-	if err := psPDUType.decode(d, &e, &d.pdu); err != nil {
+	err = psPDUType.decode(d, &e, &d.pdu)
+	p := d.pdu
+	d.free()
+	if err != nil {
 		return PSPDU{}, 0, decWrap(err, "PS-PDU", e.Offset)
 	}
-	return d.pdu, r.Offset(), nil
+	return p, r.Offset(), nil
 }
 
 // The LI-PS-PDU types (TS 102 232-1), in the order of the module.
