@@ -287,7 +287,8 @@ type elemDecoder[E any] interface {
 	decodeElem(d *dec, c ber.Element, x *E) error
 }
 
-// decodeList reads the SEQUENCE OF / SET OF e, appending to out (which the caller sizes);
+// decodeList reads the SEQUENCE OF / SET OF e, appending to out (which the caller sizes,
+// empty, with unwritten spare capacity);
 // more than maxN elements (maxN > 0) violates the type's SIZE constraint.
 func decodeList[E any](d *dec, e *ber.Element, out []E, el elemDecoder[E], maxN int) ([]E, error) {
 	r, err := e.Children()
@@ -302,8 +303,15 @@ func decodeList[E any](d *dec, e *ber.Element, out []E, el elemDecoder[E], maxN 
 		if maxN > 0 && i == maxN {
 			return nil, decIdx(atOff(&c, ErrConstraint), "", i, c.Offset)
 		}
-		var zero E
-		out = append(out, zero)
+		// Spare capacity of a slice from make, append or a bundle is zero, and no caller
+		// passes one whose tail was written, so reslicing yields a zero element; appending
+		// a generic zero E instead is a typedmemmove, with write barriers while the GC runs.
+		if len(out) < cap(out) {
+			out = out[:len(out)+1]
+		} else {
+			var zero E
+			out = append(out, zero)
+		}
 		if err := el.decodeElem(d, c, &out[i]); err != nil {
 			return nil, decIdx(err, "", i, c.Offset)
 		}
