@@ -65,8 +65,10 @@ func KeepAlive(networkElement string, d *Destination) (func(seq uint32) []byte, 
 	}, nil
 }
 
-// IsKeepAliveResponse recognizes a keep-aliveResponse PS-PDU from the LEMF.
+// IsKeepAliveResponse recognizes a keep-aliveResponse PS-PDU from the LEMF. Handover
+// asks it of every PDU the LEMF sends, so it reads only the header and the payload's tags
+// (etsi.PeekHeader) instead of decoding the PDU.
 func IsKeepAliveResponse(b []byte) bool {
-	p, _, err := etsi.DecodePSPDU(b)
-	return err == nil && p.Payload.TRI != nil && p.Payload.TRI.Kind == etsi.TRIKeepAliveResponse
+	hs, err := etsi.PeekHeader(b)
+	return err == nil && hs.Kind == etsi.PayloadTRI && hs.TRI == etsi.TRIKeepAliveResponse
 }

@@ -1,6 +1,7 @@
 package etsi
 
 import (
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -8,33 +9,48 @@ import (
 	"github.com/umli/umli/mediation/etsi/ber"
 )
 
-// dec holds one PDU's decoding arenas. Every OCTET STRING and text field of the decoded
+// dec is one decoding's working state. Every OCTET STRING and text field of the decoded
 // value aliases one private copy of the PDU, and all object identifiers share one []uint32,
 // so decoding costs a handful of allocations instead of one or two per field. Strings are
 // unsafe.String views of the copy: that is sound because no code writes to the copy after
 // it is made, and every field covers a different primitive element's content, so a caller
 // changing a decoded []byte in place touches no string. The whole PDU stays in memory as
 // long as any decoded field does.
+//
+// The decoded value points into the copy, the arena and the bundles, never into dec: dec
+// (slab headers, bundle counters, the PS-PDU being built) is dead once DecodePSPDU has
+// copied the result out, so it comes from decPool rather than costing ~400 heap bytes per
+// PDU. (It cannot live on the stack: the field tables' funcs get d and the value through
+// func values, which escape analysis cannot see through.)
 type dec struct {
 	raw  []byte
 	arcs []uint32
 	// Slabs for the model's optional scalars (pointer fields): a few allocations per PDU
-	// instead of one per field. The first chunk of each lives inside dec itself.
+	// instead of one per field. The first chunk of each is in the PDU's arena.
 	ints   []int
 	u32s   []uint32
 	i64s   []int64
 	times  []time.Time
 	micros []MicroSecondTimeStamp
 	// The current EmailIRI or MessagingIRI bundle and how much of it is used: the model
-	// structs such an IRI typically points to come from one allocation. Counters rather
-	// than slab slices keep dec small, and dec is allocated for every PDU.
+	// structs such an IRI typically points to come from one allocation.
 	email                   *emailBundle
 	nIP, nAAA, nPOP3, nIMAP uint8
 	messaging               *messagingBundle
 	nCat, nParty            uint8
 
-	// Sized for a typical PDU (li-psDomainId plus one object id; header and payload
-	// scalars); bigger PDUs continue in heap chunks.
+	// pdu is the value being decoded: the field tables reach it through a pointer, which
+	// would otherwise escape to an allocation of its own.
+	pdu PSPDU
+}
+
+// decPool recycles dec working states; see dec for why that is safe.
+var decPool = sync.Pool{New: func() any { return new(dec) }}
+
+// arena holds the first chunk of each of a PDU's slabs. Sized for a typical PDU
+// (li-psDomainId plus one object id; header and payload scalars); bigger PDUs continue in
+// heap chunks.
+type arena struct {
 	arcBuf   [12]uint32
 	intBuf   [8]int
 	u32Buf   [4]uint32
@@ -131,49 +147,55 @@ func (d *dec) partyList(n int) []MessagingPartyInformation {
 	return make([]MessagingPartyInformation, 0, n)
 }
 
-// decWith128 and its kin carry a small PDU's copy in the same allocation as its dec:
+// arenaWith128 and its kin carry a small PDU's copy in the same allocation as its arena:
 // one allocation per PDU instead of two, at the cost of zeroing the unused tail.
-type decWith128 struct {
-	d   dec
+type arenaWith128 struct {
+	a   arena
 	buf [128]byte
 }
 
-type decWith256 struct {
-	d   dec
+type arenaWith256 struct {
+	a   arena
 	buf [256]byte
 }
 
-type decWith512 struct {
-	d   dec
+type arenaWith512 struct {
+	a   arena
 	buf [512]byte
 }
 
+// newDec returns a working state for decoding pdu, from decPool; give it back with free.
 func newDec(pdu []byte) *dec {
-	var d *dec
+	d := decPool.Get().(*dec)
+	var a *arena
 	switch n := len(pdu); {
 	case n <= 128:
-		x := new(decWith128)
-		d = &x.d
-		d.raw = x.buf[:n:n]
+		x := new(arenaWith128)
+		a, d.raw = &x.a, x.buf[:n:n]
 	case n <= 256:
-		x := new(decWith256)
-		d = &x.d
-		d.raw = x.buf[:n:n]
+		x := new(arenaWith256)
+		a, d.raw = &x.a, x.buf[:n:n]
 	case n <= 512:
-		x := new(decWith512)
-		d = &x.d
-		d.raw = x.buf[:n:n]
+		x := new(arenaWith512)
+		a, d.raw = &x.a, x.buf[:n:n]
 	default:
-		d = &dec{raw: make([]byte, n)}
+		a, d.raw = new(arena), make([]byte, n)
 	}
 	copy(d.raw, pdu)
-	d.arcs = d.arcBuf[:0]
-	d.ints = d.intBuf[:0]
-	d.u32s = d.u32Buf[:0]
-	d.i64s = d.i64Buf[:0]
-	d.times = d.timeBuf[:0]
-	d.micros = d.microBuf[:0]
+	d.arcs = a.arcBuf[:0]
+	d.ints = a.intBuf[:0]
+	d.u32s = a.u32Buf[:0]
+	d.i64s = a.i64Buf[:0]
+	d.times = a.timeBuf[:0]
+	d.micros = a.microBuf[:0]
 	return d
+}
+
+// free clears d, so the pool holds on to nothing of the PDU, and returns it to decPool.
+// Nothing may use d afterwards.
+func (d *dec) free() {
+	*d = dec{}
+	decPool.Put(d)
 }
 
 // maxPrealloc caps count: a list's backing array is sized from the wire only up to this
@@ -235,6 +257,14 @@ func (d *dec) i64p(c *ber.Element) (*int64, error) {
 	return take(&d.i64s, x, 4), nil
 }
 
+// primTime is timep for a field that must be primitive.
+func (d *dec) primTime(c *ber.Element) (*time.Time, error) {
+	if err := form(c, false); err != nil {
+		return nil, err
+	}
+	return d.timep(c)
+}
+
 func (d *dec) timep(c *ber.Element) (*time.Time, error) {
 	t, err := c.Time()
 	if err != nil {
@@ -274,6 +304,25 @@ func (d *dec) text(c *ber.Element, utf8Required bool) (string, error) {
 		return "", &ber.Error{Offset: c.Offset, Err: ber.ErrValue, Detail: "invalid UTF-8"}
 	}
 	return s, nil
+}
+
+// textp is text of a UTF8String field whose absence the model shows as nil.
+func (d *dec) textp(c *ber.Element) (*string, error) {
+	s, err := d.text(c, true)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// tbcd reads TBCD digits (IMSI, IMEI).
+func (d *dec) tbcd(c *ber.Element) (string, error) {
+	b, err := d.bytes(c)
+	if err != nil {
+		return "", err
+	}
+	s, err := parseTBCD(b)
+	return s, atOff(c, err)
 }
 
 // nonEmpty is text for a field where an empty string would mean "absent" in the model.

@@ -4,378 +4,160 @@ import (
 	"github.com/umli/umli/mediation/etsi/ber"
 )
 
-var emailIRINames = map[uint32]string{0: "emailIRIObjId", 1: "eventType", 6: "server-Octets-Sent", 7: "client-Octets-Sent", 8: "protocol-ID", 11: "status"}
+// The EmailPDU e-mail types (TS 102 232-2 clauses 6 and 7).
 
-func decodeEmailIRI(d *dec, e *ber.Element, x *EmailIRI) error {
-	s, err := newSeq(e, 17)
-	if err != nil {
-		return err
-	}
-	for {
-		var c ber.Element
-		ok, err := s.next(&c)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		if err := decodeEmailIRIField(d, &c, x); err != nil {
-			return err
-		}
-	}
-	return s.require(emailIRINames, 0, 1, 6, 7, 8, 11)
-}
+var emailIRIType = sequence(nil,
+	objIDField(0, "emailIRIObjId", objEmailIRI, func(x *EmailIRI) *OID { return &x.ObjID }),
+	enumField(1, "eventType", func(x *EmailIRI) *EmailEvent { return &x.EventType }),
+	ipField(2, "client-Address", func(x *EmailIRI) **IPAddress { return &x.ClientAddress }),
+	ipField(3, "server-Address", func(x *EmailIRI) **IPAddress { return &x.ServerAddress }),
+	field[EmailIRI]{tag: 4, name: "client-Port",
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientPort, err = d.i64p(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optInt(w, k, x.ClientPort) },
+	},
+	field[EmailIRI]{tag: 5, name: "server-Port",
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ServerPort, err = d.i64p(&c); return },
+		json: func(w *jw, k string, x *EmailIRI) { optInt(w, k, x.ServerPort) },
+	},
+	field[EmailIRI]{tag: 6, name: "server-Octets-Sent", required: true,
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ServerOctetsSent, err = c.Int64(); return },
+		json: func(w *jw, k string, x *EmailIRI) { w.int(k, x.ServerOctetsSent) },
+	},
+	field[EmailIRI]{tag: 7, name: "client-Octets-Sent", required: true,
+		dec:  func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.ClientOctetsSent, err = c.Int64(); return },
+		json: func(w *jw, k string, x *EmailIRI) { w.int(k, x.ClientOctetsSent) },
+	},
+	enumField(8, "protocol-ID", func(x *EmailIRI) *EmailProtocol { return &x.ProtocolID }),
+	field[EmailIRI]{tag: 9, name: "e-mail-Sender",
+		dec:   func(d *dec, c ber.Element, x *EmailIRI) (err error) { x.Sender, err = d.textp(&c); return },
+		check: func(x *EmailIRI) error { return senderCheck(*x.Sender) },
+		json:  func(w *jw, k string, x *EmailIRI) { optStr(w, k, x.Sender) },
+	},
+	field[EmailIRI]{tag: 10, name: "e-mail-Recipients",
+		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
+			if err = form(&c, true); err == nil {
+				x.Recipients, err = decodeAddressList(d, &c)
+			}
+			return
+		},
+		json: func(w *jw, k string, x *EmailIRI) {
+			if x.Recipients != nil {
+				strList(w, k, x.Recipients)
+			}
+		},
+	},
+	enumField(11, "status", func(x *EmailIRI) *EmailStatus { return &x.Status }),
+	u32Field(12, "total-Recipient-Count", func(x *EmailIRI) **uint32 { return &x.TotalRecipientCount }),
+	octetsField(13, "message-ID", func(x *EmailIRI) *[]byte { return &x.MessageID }),
+	octetsField(14, "nationalParameter", func(x *EmailIRI) *[]byte { return &x.NationalParameter }),
+	field[EmailIRI]{tag: 15, name: "national-EM-ASN1parameters",
+		dec: func(d *dec, c ber.Element, x *EmailIRI) (err error) {
+			x.NationalASN1, err = decodeNationalASN1(d, &c)
+			return
+		},
+		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, nationalType, x.NationalASN1) },
+	},
+	field[EmailIRI]{tag: 16, name: "aAAInformation",
+		dec: func(d *dec, c ber.Element, x *EmailIRI) error {
+			x.AAAInformation = d.aaa()
+			return aaaType.decode(d, &c, x.AAAInformation)
+		},
+		json: func(w *jw, k string, x *EmailIRI) { optObject(w, k, aaaType, x.AAAInformation) },
+	},
+	optEnumField(17, "e-mail-Sender-Validity", func(x *EmailIRI) **EmailSenderValidity { return &x.SenderValidity }),
+)
 
-func decodeEmailIRIField(d *dec, c *ber.Element, x *EmailIRI) error {
-	var err error
-	switch c.Tag.Number {
-	case 0:
-		if x.ObjID, err = d.relOID(c); err == nil {
-			err = atOff(c, objIDShape(x.ObjID, objEmailIRI))
-		}
-		return wrapField(err, "emailIRIObjId", c)
-	case 1:
-		x.EventType, err = decEnum[EmailEvent](c)
-		return wrapField(err, "eventType", c)
-	case 2:
-		x.ClientAddress, err = decodeIPAddress(d, c)
-		return wrapField(err, "client-Address", c)
-	case 3:
-		x.ServerAddress, err = decodeIPAddress(d, c)
-		return wrapField(err, "server-Address", c)
-	case 4:
-		x.ClientPort, err = d.i64p(c)
-		return wrapField(err, "client-Port", c)
-	case 5:
-		x.ServerPort, err = d.i64p(c)
-		return wrapField(err, "server-Port", c)
-	case 6:
-		x.ServerOctetsSent, err = c.Int64()
-		return wrapField(err, "server-Octets-Sent", c)
-	case 7:
-		x.ClientOctetsSent, err = c.Int64()
-		return wrapField(err, "client-Octets-Sent", c)
-	case 8:
-		x.ProtocolID, err = decEnum[EmailProtocol](c)
-		return wrapField(err, "protocol-ID", c)
-	case 9:
-		var s string
-		if s, err = d.text(c, true); err == nil {
-			err = atOff(c, senderCheck(s))
-			x.Sender = &s
-		}
-		return wrapField(err, "e-mail-Sender", c)
-	case 10:
-		if err = form(c, true); err == nil {
-			x.Recipients, err = decodeAddressList(d, c)
-		}
-		return wrapField(err, "e-mail-Recipients", c)
-	case 11:
-		x.Status, err = decEnum[EmailStatus](c)
-		return wrapField(err, "status", c)
-	case 12:
-		x.TotalRecipientCount, err = d.u32p(c)
-		return wrapField(err, "total-Recipient-Count", c)
-	case 13:
-		x.MessageID, err = d.bytes(c)
-		return wrapField(err, "message-ID", c)
-	case 14:
-		x.NationalParameter, err = d.bytes(c)
-		return wrapField(err, "nationalParameter", c)
-	case 15:
-		x.NationalASN1, err = decodeNationalASN1(d, c)
-		return wrapField(err, "national-EM-ASN1parameters", c)
-	case 16:
-		x.AAAInformation, err = decodeAAA(d, c)
-		return wrapField(err, "aAAInformation", c)
-	case 17:
-		x.SenderValidity, err = enumPtr[EmailSenderValidity](d, c)
-		return wrapField(err, "e-mail-Sender-Validity", c)
-	}
-	return unexpected(c)
-}
-
-var nationalNames = map[uint32]string{1: "countryCode"}
+var nationalType = sequence(nil,
+	field[NationalEMASN1Parameters]{tag: 1, name: "countryCode", required: true,
+		dec: func(d *dec, c ber.Element, n *NationalEMASN1Parameters) (err error) {
+			n.CountryCode, err = d.text(&c, false)
+			return
+		},
+		check: func(n *NationalEMASN1Parameters) error { return countryCode(n.CountryCode) },
+		json:  func(w *jw, k string, n *NationalEMASN1Parameters) { w.str(k, n.CountryCode) },
+	},
+)
 
 func decodeNationalASN1(d *dec, e *ber.Element) (*NationalEMASN1Parameters, error) {
-	s, err := newSeq(e, 1)
-	if err != nil {
+	n := new(NationalEMASN1Parameters)
+	if err := nationalType.decode(d, e, n); err != nil {
 		return nil, err
 	}
-	var n NationalEMASN1Parameters
-	for {
-		var c ber.Element
-		ok, err := s.next(&c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		if c.Tag.Number == 1 {
-			if n.CountryCode, err = d.text(&c, false); err == nil {
-				err = atOff(&c, countryCode(n.CountryCode))
-			}
-			if err != nil {
-				return nil, wrapField(err, "countryCode", &c)
-			}
-		}
-	}
-	if err := s.require(nationalNames, 1); err != nil {
-		return nil, err
-	}
-	return &n, nil
+	return n, nil
 }
 
-func decodeAAA(d *dec, e *ber.Element) (*AAAInformation, error) {
-	if err := form(e, true); err != nil {
-		return nil, err
+var aaaType = choice("AAAInformation", func(a *AAAInformation) int {
+	switch {
+	case a.POP3 != nil:
+		return 0
+	case a.ASMTP != nil:
+		return 1
+	case a.IMAP != nil:
+		return 2
 	}
-	c, err := only(e)
-	if err != nil {
-		return nil, err
-	}
-	if c.Tag.Class != ber.Context || !c.Tag.Constructed {
-		return nil, unexpected(&c)
-	}
-	switch c.Tag.Number {
-	case 0:
-		a := d.aaa()
-		x := d.pop3()
-		err = decodeUserPass(d, &c, &x.Username, &x.Password, &x.Result)
-		a.POP3 = x
-		return a, wrapField(err, "pOP3AAAInformation", &c)
-	case 1:
-		a := d.aaa()
-		var x ASMTPAAAInformation
-		err = decodeASMTP(d, &c, &x)
-		a.ASMTP = &x
-		return a, wrapField(err, "aSMTPAAAInformation", &c)
-	case 2:
-		a := d.aaa()
-		x := d.imap()
-		err = decodeUserPass(d, &c, &x.Username, &x.Password, &x.Result)
-		a.IMAP = x
-		return a, wrapField(err, "iMAPAAAInformation", &c)
-	}
-	return nil, &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "AAAInformation alternative " + c.Tag.String()}
-}
+	return -1
+},
+	alt[AAAInformation]{tag: 0, name: "pOP3AAAInformation", form: constructed,
+		dec: func(d *dec, c ber.Element, a *AAAInformation) error {
+			a.POP3 = d.pop3()
+			return userPassType.decode(d, &c, a.POP3)
+		},
+		json: func(w *jw, k string, a *AAAInformation) { object(w, k, userPassType, a.POP3) },
+	},
+	alt[AAAInformation]{tag: 1, name: "aSMTPAAAInformation", form: constructed,
+		dec: func(d *dec, c ber.Element, a *AAAInformation) error {
+			a.ASMTP = new(ASMTPAAAInformation)
+			return asmtpType.decode(d, &c, a.ASMTP)
+		},
+		json: func(w *jw, k string, a *AAAInformation) { object(w, k, asmtpType, a.ASMTP) },
+	},
+	alt[AAAInformation]{tag: 2, name: "iMAPAAAInformation", form: constructed,
+		dec: func(d *dec, c ber.Element, a *AAAInformation) error {
+			a.IMAP = d.imap()
+			// IMAPAAAInformation has POP3AAAInformation's fields, tags and Go layout.
+			return userPassType.decode(d, &c, (*POP3AAAInformation)(a.IMAP))
+		},
+		json: func(w *jw, k string, a *AAAInformation) { object(w, k, userPassType, (*POP3AAAInformation)(a.IMAP)) },
+	},
+)
 
-var userPassNames = map[uint32]string{0: "username"}
+// userPassType is POP3AAAInformation, and IMAPAAAInformation too.
+var userPassType = sequence(nil,
+	usernameField(func(x *POP3AAAInformation) *string { return &x.Username }),
+	field[POP3AAAInformation]{tag: 1, name: "password",
+		dec:   func(d *dec, c ber.Element, x *POP3AAAInformation) (err error) { x.Password, err = d.textp(&c); return },
+		check: func(x *POP3AAAInformation) error { return username(*x.Password) },
+		json:  func(w *jw, k string, x *POP3AAAInformation) { optStr(w, k, x.Password) },
+	},
+	optEnumField(2, "aAAResult", func(x *POP3AAAInformation) **AAAResult { return &x.Result }),
+)
 
-func decodeUserPass(d *dec, e *ber.Element, user *string, pass **string, res **AAAResult) error {
-	s, err := newSeq(e, 2)
-	if err != nil {
-		return err
-	}
-	for {
-		var c ber.Element
-		ok, err := s.next(&c)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		switch c.Tag.Number {
-		case 0:
-			if *user, err = d.text(&c, true); err == nil {
-				err = atOff(&c, username(*user))
-			}
-			err = wrapField(err, "username", &c)
-		case 1:
-			var p string
-			if p, err = d.text(&c, true); err == nil {
-				err = atOff(&c, username(p))
-				*pass = &p
-			}
-			err = wrapField(err, "password", &c)
-		case 2:
-			*res, err = enumPtr[AAAResult](d, &c)
-			err = wrapField(err, "aAAResult", &c)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return s.require(userPassNames, 0)
-}
-
-func decodeASMTP(d *dec, e *ber.Element, x *ASMTPAAAInformation) error {
-	s, err := newSeq(e, 4)
-	if err != nil {
-		return err
-	}
-	for {
-		var c ber.Element
-		ok, err := s.next(&c)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		switch c.Tag.Number {
-		case 0:
-			if x.Username, err = d.text(&c, true); err == nil {
-				err = atOff(&c, username(x.Username))
-			}
-			err = wrapField(err, "username", &c)
-		case 1:
-			x.AuthMethod, err = enumPtr[AAAAuthMethod](d, &c)
-			err = wrapField(err, "authMethod", &c)
-		case 2:
-			x.Challenge, err = d.bytes(&c)
-			err = wrapField(err, "challenge", &c)
-		case 3:
-			x.Response, err = d.bytes(&c)
-			err = wrapField(err, "response", &c)
-		case 4:
-			x.Result, err = enumPtr[AAAResult](d, &c)
-			err = wrapField(err, "aAAResult", &c)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return s.require(userPassNames, 0)
-}
-
-var emailCCNames = map[uint32]string{0: "emailCCObjId", 1: "email-Format", 2: "content"}
+var asmtpType = sequence(nil,
+	usernameField(func(x *ASMTPAAAInformation) *string { return &x.Username }),
+	optEnumField(1, "authMethod", func(x *ASMTPAAAInformation) **AAAAuthMethod { return &x.AuthMethod }),
+	octetsField(2, "challenge", func(x *ASMTPAAAInformation) *[]byte { return &x.Challenge }),
+	octetsField(3, "response", func(x *ASMTPAAAInformation) *[]byte { return &x.Response }),
+	optEnumField(4, "aAAResult", func(x *ASMTPAAAInformation) **AAAResult { return &x.Result }),
+)
 
 func decodeEmailCC(d *dec, e *ber.Element, x *EmailCC) error {
-	s, err := newSeq(e, 2)
-	if err != nil {
-		return err
-	}
-	for {
-		var c ber.Element
-		ok, err := s.next(&c)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		switch c.Tag.Number {
-		case 0:
-			if x.ObjID, err = d.relOID(&c); err == nil {
-				err = atOff(&c, objIDShape(x.ObjID, objEmailCC))
-			}
-			err = wrapField(err, "emailCCObjId", &c)
-		case 1:
-			x.Format, err = decEnum[EmailFormat](&c)
-			err = wrapField(err, "email-Format", &c)
-		case 2:
-			x.Content, err = d.bytes(&c)
-			err = wrapField(err, "content", &c)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if err := s.require(emailCCNames, 0, 1, 2); err != nil {
-		return err
-	}
-	if err := emailContent(x.Format, x.Content); err != nil {
-		return wrapField(atOff(e, err), "content", e)
-	}
-	return nil
+	return emailCCType.decode(d, e, x)
 }
 
-var ipNames = map[uint32]string{1: "iP-type", 2: "iP-value"}
-
-func decodeIPAddress(d *dec, e *ber.Element) (*IPAddress, error) {
-	if err := form(e, true); err != nil {
-		return nil, err
+// usernameField is username [0] of the AAA records: mandatory UTF8String.
+func usernameField[T any](at func(*T) *string) field[T] {
+	return field[T]{tag: 0, name: "username", required: true,
+		dec:   func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.text(&c, true); return },
+		check: func(x *T) error { return username(*at(x)) },
+		json:  func(w *jw, k string, x *T) { w.str(k, *at(x)) },
 	}
-	s, err := newSeq(e, 6)
-	if err != nil {
-		return nil, err
-	}
-	var a IPAddress
-	for {
-		var c ber.Element
-		ok, err := s.next(&c)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		switch c.Tag.Number {
-		case 0:
-			err = unexpected(&c)
-		case 1:
-			a.Type, err = decEnum[IPType](&c)
-			err = wrapField(err, "iP-type", &c)
-		case 2:
-			err = wrapField(decodeIPValue(d, &c, &a), "iP-value", &c)
-		case 3:
-			a.Assignment, err = enumPtr[IPAssignment](d, &c)
-			err = wrapField(err, "iP-assignment", &c)
-		case 4:
-			var n int64
-			if n, err = c.Int64(); err == nil {
-				if n < RangeIPAddressIPv6PrefixLengthMin || n > RangeIPAddressIPv6PrefixLengthMax {
-					err = atOff(&c, ErrConstraint)
-				} else {
-					p := uint8(n)
-					a.V6PrefixLength = &p
-				}
-			}
-			err = wrapField(err, "iPv6PrefixLength", &c)
-		case 5:
-			if a.V4SubnetMask, err = d.bytes(&c); err == nil {
-				err = atOff(&c, sizeIn("iPv4SubnetMask", len(a.V4SubnetMask), SizeIPAddressIPv4SubnetMaskMin, SizeIPAddressIPv4SubnetMaskMax))
-			}
-			err = wrapField(err, "iPv4SubnetMask", &c)
-		case 6:
-			var b bool
-			if b, err = c.Bool(); err == nil {
-				a.NATTranslated = &b
-			}
-			err = wrapField(err, "iP-NAT-translated", &c)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := s.require(ipNames, 1, 2); err != nil {
-		return nil, err
-	}
-	if at, err := ipCoding(&a, true); err != nil {
-		return nil, wrapField(atOff(e, err), at, e)
-	}
-	p := d.ipAddress()
-	*p = a
-	return p, nil
 }
 
-func decodeIPValue(d *dec, e *ber.Element, a *IPAddress) error {
-	if err := form(e, true); err != nil {
-		return err
-	}
-	c, err := only(e)
-	if err != nil {
-		return err
-	}
-	if c.Tag.Class == ber.Context && !c.Tag.Constructed {
-		switch c.Tag.Number {
-		case 1:
-			if a.Binary, err = d.bytes(&c); err == nil {
-				err = atOff(&c, sizeIn("iPBinaryAddress", len(a.Binary), SizeIPValueIPBinaryAddressMin, SizeIPValueIPBinaryAddressMax))
-			}
-			return wrapField(err, "iPBinaryAddress", &c)
-		case 2:
-			if a.Text, err = d.text(&c, false); err == nil {
-				if err = atOff(&c, sizeIn("iPTextAddress", len(a.Text), SizeIPValueIPTextAddressMin, SizeIPValueIPTextAddressMax)); err == nil {
-					err = atOff(&c, ia5(a.Text))
-				}
-			}
-			return wrapField(err, "iPTextAddress", &c)
-		}
-	}
-	return &ber.Error{Offset: c.Offset, Err: ErrUnsupported, Detail: "IP-value alternative " + c.Tag.String()}
-}
+var emailCCType = sequence(func(x *EmailCC) (string, error) { return "content", emailContent(x.Format, x.Content) },
+	objIDField(0, "emailCCObjId", objEmailCC, func(x *EmailCC) *OID { return &x.ObjID }),
+	enumField(1, "email-Format", func(x *EmailCC) *EmailFormat { return &x.Format }),
+	field[EmailCC]{tag: 2, name: "content", required: true,
+		dec:  func(d *dec, c ber.Element, x *EmailCC) (err error) { x.Content, err = d.bytes(&c); return },
+		json: func(w *jw, k string, x *EmailCC) { w.octets(k, x.Content) },
+	},
+)

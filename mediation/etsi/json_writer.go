@@ -13,7 +13,16 @@ import (
 type jw struct {
 	b     []byte
 	comma bool // a value was written at this level and the next needs a comma
+	// err is the first failure (a CHOICE with no alternative set); writing stops there and
+	// errPath collects its ASN.1 path on the way out.
+	err     error
+	errPath string
 }
+
+func (w *jw) fail(err error) { w.err = err }
+
+// at prefixes the failure's path with seg.
+func (w *jw) at(seg string) { w.errPath = joinPath(seg, w.errPath) }
 
 func (w *jw) sep() {
 	if w.comma {

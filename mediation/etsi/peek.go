@@ -41,6 +41,9 @@ type HeaderSummary struct {
 	SequenceNumber uint32
 	// Kind is the Payload alternative.
 	Kind PayloadKind
+	// TRI is the TRIPayload alternative when Kind is PayloadTRI (keep-alive,
+	// keep-aliveResponse, ...), 0 otherwise; only its tag is read.
+	TRI TRIKind
 }
 
 // PeekHeader reads the LIID, network element, CIN and sequence number of the first PS-PDU in pdu and the tag
@@ -177,7 +180,8 @@ func peekNE(e *ber.Element, hs *HeaderSummary) error {
 	return nil
 }
 
-// peekPayload reads only the tag of the Payload CHOICE alternative.
+// peekPayload reads only the tag of the Payload CHOICE alternative, and for a
+// tRIPayload the tag of its alternative.
 func peekPayload(e *ber.Element, hs *HeaderSummary) error {
 	r, _ := e.Children()
 	t, err := r.PeekTag()
@@ -194,8 +198,26 @@ func peekPayload(e *ber.Element, hs *HeaderSummary) error {
 			return nil
 		case 2:
 			hs.Kind = PayloadTRI
-			return nil
+			return peekTRI(&r, hs)
 		}
 	}
 	return &ber.Error{Offset: r.Offset(), Err: ErrUnsupported, Detail: "Payload alternative " + t.String()}
+}
+
+// peekTRI reads the tag of the TRIPayload alternative at r.
+func peekTRI(r *ber.Reader, hs *HeaderSummary) error {
+	var c ber.Element
+	if err := r.NextInto(&c); err != nil {
+		return err
+	}
+	alts, _ := c.Children() // constructed: the caller peeked CtxC
+	t, err := alts.PeekTag()
+	if err != nil {
+		return wrapField(err, "tRIPayload", &c)
+	}
+	if k := TRIKind(t.Number); t.Class == ber.Context && k.valid() {
+		hs.TRI = k
+		return nil
+	}
+	return wrapField(&ber.Error{Offset: alts.Offset(), Err: ErrUnsupported, Detail: "TRIPayload alternative " + t.String()}, "tRIPayload", &c)
 }
