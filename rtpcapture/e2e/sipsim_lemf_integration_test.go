@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -71,8 +70,7 @@ type system struct {
 func startSystem(t *testing.T) *system {
 	t.Helper()
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := srv.Client(t)
 	s := &system{out: t.TempDir(), lmDone: make(chan struct{})}
 	lm, err := lemf.New(lemf.Config{HI2Addr: "127.0.0.1:0", HI3Addr: "127.0.0.1:0", OutDir: s.out, Logger: zerolog.Nop()})
 	if err != nil {
