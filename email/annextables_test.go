@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
@@ -24,8 +22,7 @@ type numberer struct {
 func newNumberer(t *testing.T) *numberer {
 	t.Helper()
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := srv.Client(t)
 	st, err := msession.New(rdb, msession.Config{Instance: "email-test", IdleTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -29,8 +28,7 @@ import (
 func startAuditedSystem(t *testing.T, auditPath string) (*system, *mediation.DeliveryAudit, *audit.Log, func()) {
 	t.Helper()
 	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = redis.NewClient(&redis.Options{Addr: s.redis.Addr})
-	t.Cleanup(func() { _ = s.rdb.Close() })
+	s.rdb = s.redis.Client(t)
 	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
 	cfg, err := config.Parse("test.yaml", []byte(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour))))
 	if err != nil {

@@ -94,8 +94,7 @@ func startSystemWith(t *testing.T, idle time.Duration, setup func(*mediation.Med
 func startSystemKeys(t *testing.T, idle time.Duration, setup func(*mediation.Mediator), keys *seal.Keyring) *system {
 	t.Helper()
 	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = redis.NewClient(&redis.Options{Addr: s.redis.Addr})
-	t.Cleanup(func() { _ = s.rdb.Close() })
+	s.rdb = s.redis.Client(t)
 	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
 	cfg, err := config.Parse("test.yaml", []byte(testConfig(s.hi2, s.hi3, idle, time.Now().Add(-time.Hour))))
 	if err != nil {

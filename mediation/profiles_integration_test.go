@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -56,8 +55,7 @@ warrants:
 func startProfileSystem(t *testing.T, keys string, silent bool) *system {
 	t.Helper()
 	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = redis.NewClient(&redis.Options{Addr: s.redis.Addr})
-	t.Cleanup(func() { _ = s.rdb.Close() })
+	s.rdb = s.redis.Client(t)
 	s.startProfileLEMF("127.0.0.1:0", "127.0.0.1:0", silent)
 	cfg, err := config.Parse("profile.yaml", []byte(profileYAML(s.hi2, s.hi3, keys)))
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -92,8 +91,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := rs.Client(t)
 	reg := prometheus.NewRegistry()
 	srvX1 := x1test.Start(t, rdb, x1test.Options{Log: &log})
 	admf := srvX1.Client(t)

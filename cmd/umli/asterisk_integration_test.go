@@ -12,10 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/rtpcapture/pcapgen"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/umsim"
@@ -24,50 +20,28 @@ import (
 // asteriskRun is `umli run` fed by the umsim Asterisk manager interface over TCP, with
 // the simulator's voicemail spool as content root, and the LEMF simulator behind it.
 type asteriskRun struct {
-	dir, spool string
-	um         *umsim.UM
-	lm         *lemf.LEMF
-	lemfDone   chan error
-	umli       *runningUMLI
+	*rig
+	spool string
+	um    *umsim.UM
+	umli  *runningUMLI
 }
 
 // startAsteriskRun starts it; target is the warrant's target line, extra YAML is
 // appended to the configuration (top level).
 func startAsteriskRun(t *testing.T, target, extra string) *asteriskRun {
 	t.Helper()
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	r := &asteriskRun{dir: t.TempDir(), lemfDone: make(chan error, 1)}
-	var err error
-	if r.lm, err = lemf.New(lemf.Config{OutDir: filepath.Join(r.dir, "lemf"), Logger: zerolog.Nop()}); err != nil {
-		t.Fatal(err)
-	}
-	go func() { r.lemfDone <- r.lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = r.lm.Close() })
-	hi2, hi3 := r.lm.Addrs()
+	r := &asteriskRun{rig: startRig(t, buildUMLI(t))}
 	contentDir := filepath.Join(r.dir, "content")
 	if err := os.MkdirAll(contentDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	const secret = "ami-secret-3Rk9"
-	if r.um, err = umsim.NewUM(umsim.Config{ContentDir: contentDir, AMISecret: secret, Logger: zerolog.Nop()}); err != nil {
-		t.Fatal(err)
-	}
-	umCtx, umStop := context.WithCancel(context.Background())
-	umDone := make(chan error, 1)
-	go func() { umDone <- r.um.Run(umCtx) }()
-	t.Cleanup(func() { umStop(); <-umDone })
+	r.um = startUM(t, umsim.Config{ContentDir: contentDir, AMISecret: secret})
 	r.spool = filepath.Join(r.um.AMISpool(), "voicemail")
 	secretFile := filepath.Join(r.dir, "ami.secret")
 	writeFile(t, secretFile, secret+"\n")
-	cfgPath := filepath.Join(r.dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: ast-1
-operator: OP-AST
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "ast-1", "OP-AST", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: AST-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [%s]}
 umsys:
@@ -75,8 +49,8 @@ umsys:
   asteriskSpool: "%s"
   ami:
     - {source: ast-um-1, addr: "%s", username: umli, secretFile: "%s"}
-%s`, srv.Addr, hi2, hi3, target, contentDir, r.spool, r.um.Addrs().AMI, secretFile, extra))
-	r.umli = runConfig(t, bin, cfgPath)
+%s`, target, contentDir, r.spool, r.um.Addrs().AMI, secretFile, extra))
+	r.umli = runConfig(t, r.bin, cfgPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := r.um.WaitSubscribers(ctx, 0, 1); err != nil {
@@ -110,14 +84,7 @@ func (r *asteriskRun) stop(t *testing.T) lemf.Summary {
 	t.Helper()
 	r.umli.terminate(t)
 	sum := r.lm.Summary()
-	if err := r.lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	<-r.lemfDone
-	got, err := pducheck.ReadLEMF(filepath.Join(r.dir, "lemf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := r.stopLEMF(t)
 	if g := got.Gaps(); len(g) > 0 || len(got.Reused) > 0 {
 		t.Errorf("%d gaps (first %v), reused %v", len(g), g[:min(5, len(g))], got.Reused)
 	}

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/internal/seal"
@@ -25,7 +24,6 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // aofSealedEntries extracts the p values of every XADD in the AOF: copies of sealed
@@ -139,23 +137,10 @@ func testKeyringFile(t *testing.T, dir string) (string, *seal.Keyring) {
 // content byte-identical. Then the warrant ends: once its data is delivered, the sealed
 // entries copied from the AOF earlier can no longer be opened (their data keys are gone).
 func TestRunLeavesNothingReadableAtRest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
+	rg := newRig(t)
+	bin, srv, dir, lm := rg.bin, rg.srv, rg.dir, rg.lm
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
-	dir := t.TempDir()
-	lemfDir := filepath.Join(dir, "lemf")
-	lm, err := lemf.New(lemf.Config{OutDir: lemfDir, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	rdb := srv.Client(t)
 	keyringPath, keys := testKeyringFile(t, dir)
 	const (
 		target    = "+4930999888777"
@@ -165,17 +150,12 @@ func TestRunLeavesNothingReadableAtRest(t *testing.T) {
 		marker    = "ZEBRA-CONTENT-5531"
 	)
 	end := time.Now().Add(15 * time.Second).UTC().Truncate(time.Second)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: rest-1
-operator: OP-REST
-redis: {addrs: ["%s"], keyringFile: "%s"}
-sessions: {idleTimeout: 1h, sweepInterval: 200ms}
+	rg.keyringFile = keyringPath
+	cfgPath := rg.config(t, "rest-1", "OP-REST", fmt.Sprintf(`sessions: {idleTimeout: 1h, sweepInterval: 200ms}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s, dataKeyWindow: 1h, maxAge: 5s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: %s, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, end: %s, targets: [{e164: "%s"}]}
-`, srv.Addr, keyringPath, hi2, hi3, liid, end.Format(time.RFC3339), target))
+`, liid, end.Format(time.RFC3339), target))
 	p := startUMLI(t, bin, cfgPath)
 	waitUntil(t, "umli running", func() bool { return strings.Contains(p.stderr.String(), "umli running") })
 
@@ -237,7 +217,7 @@ warrants:
 	}
 
 	// The LEMF: every CC chunk, byte-identical, under the LIID.
-	set, err := pducheck.ReadLEMF(lemfDir)
+	set, err := pducheck.ReadLEMF(rg.lemfDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,23 +284,10 @@ warrants:
 // address, the correspondent's, the LIID nor the mail's content, while the LEMF's EmailCC
 // carries the message byte-identical to what the upstream server received.
 func TestRunEmailLeavesNothingReadableAtRest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
+	rg := newRig(t)
+	bin, srv, dir, lm := rg.bin, rg.srv, rg.dir, rg.lm
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
-	dir := t.TempDir()
-	lemfDir := filepath.Join(dir, "lemf")
-	lm, err := lemf.New(lemf.Config{OutDir: lemfDir, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	rdb := srv.Client(t)
 	mx := testmail.StartSMTP(t, testmail.SMTPOptions{})
 	listen := freeAddr(t)
 	keyringPath, _ := testKeyringFile(t, dir)
@@ -330,19 +297,14 @@ func TestRunEmailLeavesNothingReadableAtRest(t *testing.T) {
 		liid   = "MAIL-ATREST-9"
 		marker = "QUOKKA-MAIL-BODY-2291"
 	)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: mail-rest
-operator: OP-MAIL
-redis: {addrs: ["%s"], keyringFile: "%s"}
-handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
+	rg.keyringFile = keyringPath
+	cfgPath := rg.config(t, "mail-rest", "OP-MAIL", fmt.Sprintf(`handover: {keepAlive: 1s, keepAliveTimeout: 2s}
 warrants:
   - {liid: %s, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{email: %s}]}
 email:
   proxies:
     - {source: mail-1, protocol: smtp, listen: "%s", upstream: "%s"}
-`, srv.Addr, keyringPath, hi2, hi3, liid, target, listen, mx.Addr))
+`, liid, target, listen, mx.Addr))
 	umli := runConfig(t, bin, cfgPath)
 	for i := range 3 {
 		msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: s%d\r\n\r\n%s number %d\r\n", target, peer, i, marker, i)
@@ -361,7 +323,7 @@ email:
 	if h := sc.Hits(target, peer, liid, marker); len(h) > 0 {
 		t.Errorf("readable at rest:\n%s", strings.Join(h, "\n"))
 	}
-	set, err := pducheck.ReadLEMF(lemfDir)
+	set, err := pducheck.ReadLEMF(rg.lemfDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,12 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"github.com/umli/umli/email/testmail"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // TestRunEmailBlindSessions: `umli run` with SMTP proxies that have no certificate in
@@ -28,42 +23,25 @@ import (
 // the session whose client address is a target (known before TLS) and unattributed
 // entries (network element, protocol, reason, count; no identity) for the others.
 func TestRunEmailBlindSessions(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
+	r := newRig(t)
 	swaks := testmail.Need(t, "swaks")
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	bin, dir := r.bin, r.dir
 	cert := testmail.NewCert(t, "mx")
 	mx := testmail.StartSMTP(t, testmail.SMTPOptions{TLS: cert.Server})
 	mxs := testmail.StartSMTP(t, testmail.SMTPOptions{TLS: cert.Server, Implicit: true})
 	starttls, implicit, metricsAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	auditPath := filepath.Join(dir, "audit.jsonl")
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: mail-1
-operator: OP-MAIL
-log: {level: debug}
+	cfgPath := r.config(t, "mail-1", "OP-MAIL", fmt.Sprintf(`log: {level: debug}
 metrics: {listen: "%s"}
-redis: {addrs: ["%s"]}
 audit: {file: "%s"}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: BLIND-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{ip: 127.0.0.2}]}
 email:
   proxies:
     - {source: mail-1, protocol: smtp, listen: "%s", upstream: "%s"}
     - {source: mail-2, protocol: smtp, listen: "%s", upstream: "%s", implicitTLS: true}
-`, metricsAddr, srv.Addr, auditPath, hi2, hi3, starttls, mx.Addr, implicit, mxs.Addr))
+`, metricsAddr, auditPath, starttls, mx.Addr, implicit, mxs.Addr))
 	umli := runConfig(t, bin, cfgPath)
 
 	send := func(server, from, to string, extra ...string) {

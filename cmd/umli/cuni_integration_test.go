@@ -10,11 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation/pducheck"
-	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/umsim"
 )
 
@@ -24,20 +19,8 @@ import (
 // umsim CUMI server with the configured Basic credentials. The LEMF gets one IRI per user action, the deposit with its CC;
 // the events of a mailbox no warrant names reach no LEA and are not logged.
 func TestRunCUNI(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lemfDone := make(chan error, 1)
-	go func() { lemfDone <- lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	r := newRig(t)
+	dir := r.dir
 
 	wav := filepath.Join(dir, "msg.wav")
 	if err := umsim.WriteAudio(umsim.AudioFile{Path: wav, Seconds: 1, ToneHz: 440}); err != nil {
@@ -57,14 +40,8 @@ func TestRunCUNI(t *testing.T) {
 	tokenFile := filepath.Join(dir, "token")
 	writeFile(t, tokenFile, token+"\n")
 	listen := freeAddr(t)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: cuni-1
-operator: OP-CUNI
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "cuni-1", "OP-CUNI", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: CUNI-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{boxID: "abell"}]}
 umsys:
@@ -74,8 +51,8 @@ umsys:
   cumiPasswordFile: "%s"
   cuni:
     - {source: cuc-1, listen: "%s", path: /cuni, tokenFile: "%s"}
-`, srv.Addr, hi2, hi3, cumi.URL, cumiPWFile, listen, tokenFile))
-	p := startConfig(t, bin, cfgPath)
+`, cumi.URL, cumiPWFile, listen, tokenFile))
+	p := startConfig(t, r.bin, cfgPath)
 	n := &umsim.CUNINotifier{URL: "http://" + listen + "/cuni", User: "umli", Password: token}
 	waitUntil(t, "cuni listener", func() bool {
 		req, _ := http.NewRequest(http.MethodPost, n.URL, strings.NewReader("x"))
@@ -112,7 +89,7 @@ umsys:
 	}()
 	waitUntil(t, "six IRIs and the deposit's CC at the LEMF", func() bool {
 		cats, deposited = nil, false
-		for _, l := range lm.Summary().LIIDs {
+		for _, l := range r.lm.Summary().LIIDs {
 			for _, c := range l.CINs {
 				for _, e := range c.Events {
 					cats = append(cats, e.Category)
@@ -125,10 +102,6 @@ umsys:
 		return len(cats) >= len(want) && deposited
 	})
 	p.terminate(t)
-	if err := lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	<-lemfDone
 	count := map[string]int{}
 	for _, c := range cats {
 		count[c]++
@@ -136,10 +109,7 @@ umsys:
 	if len(cats) != len(want) || count["message:deposit"] != 1 || count["message:save"] != 1 || count["message:delete"] != 3 {
 		t.Errorf("LEMF events %q, want one each of %q", cats, want)
 	}
-	got, err := pducheck.ReadLEMF(filepath.Join(dir, "lemf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := r.stopLEMF(t)
 	if g := got.Gaps(); len(g) > 0 {
 		t.Errorf("%d gaps, first %v", len(g), g[:min(5, len(g))])
 	}

@@ -12,12 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // TestGrafanaDashboardMetrics runs a real `umli run` (Redis, a LEMF, records on stdin),
@@ -55,35 +51,15 @@ func TestGrafanaDashboardMetrics(t *testing.T) {
 // names on /metrics.
 func scrapeNames(t *testing.T) map[string]bool {
 	t.Helper()
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lctx, lcancel := context.WithCancel(context.Background())
-	lemfDone := make(chan error, 1)
-	go func() { lemfDone <- lm.Run(lctx) }()
-	t.Cleanup(func() { lcancel(); <-lemfDone })
-	hi2, hi3 := lm.Addrs()
+	r := startRig(t, buildUMLI(t))
 	metricsAddr := freeAddr(t)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	cfg := fmt.Sprintf(`instance: dash-1
-operator: OP-DASH
-metrics: {listen: "%s"}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "dash-1", "OP-DASH", fmt.Sprintf(`metrics: {listen: "%s"}
 sessions: {idleTimeout: 1s, sweepInterval: 100ms}
 audit: {file: "%s"}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: DASH-A, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+491701234567"}]}
-`, metricsAddr, srv.Addr, filepath.Join(dir, "audit.jsonl"), hi2, hi3)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := startUMLI(t, bin, cfgPath)
+`, metricsAddr, filepath.Join(r.dir, "audit.jsonl")))
+	p := startUMLI(t, r.bin, cfgPath)
 	if n := writeRecords(p.stdin, 2, 40, 0, nil); n != 40 {
 		t.Fatalf("wrote %d of 40 records\n%s", n, p.stderr.String())
 	}
@@ -96,7 +72,7 @@ warrants:
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := lm.WaitPDUs(ctx, 20, 20); err != nil {
+	if err := r.lm.WaitPDUs(ctx, 20, 20); err != nil {
 		t.Fatalf("%v\n%s", err, p.stderr.String())
 	}
 	// Idle sessions close (iRI-End), so the idle-close counter has a sample too.

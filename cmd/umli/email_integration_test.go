@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/smtp"
 	"os/exec"
@@ -10,48 +9,27 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/rs/zerolog"
-
 	"github.com/umli/umli/email/testmail"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // TestRunEmailProxy: an SMTP proxy configured in `umli run` relays a target's mail to a
 // real SMTP server unchanged and delivers the EmailIRI (and the mail as EmailCC) to the
 // LEMF; a non-target's mail is relayed and nothing about it reaches the LEMF or the log.
 func TestRunEmailProxy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	r := newRig(t)
+	bin, lm := r.bin, r.lm
 	mx := testmail.StartSMTP(t, testmail.SMTPOptions{})
 	listen := freeAddr(t)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: mail-1
-operator: OP-MAIL
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "mail-1", "OP-MAIL", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: MAIL-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{email: alice@example.net}]}
 email:
   proxies:
     - {source: mail-1, protocol: smtp, listen: "%s", upstream: "%s"}
-`, srv.Addr, hi2, hi3, listen, mx.Addr))
+`, listen, mx.Addr))
 	umli := runConfig(t, bin, cfgPath)
 	stderr := umli.stderr
 
@@ -116,37 +94,17 @@ func TestRunEmailIMAPLongLogin(t *testing.T) {
 	dc := testmail.StartDovecot(t, map[string]string{login: "secret"})
 	dc.Deliver(t, login, "1700000000.M1P1.test", inbox)
 
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lemfDir := filepath.Join(dir, "lemf")
-	lm, err := lemf.New(lemf.Config{OutDir: lemfDir, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	closed := false
-	t.Cleanup(func() {
-		if !closed {
-			_ = lm.Close()
-		}
-	})
-	hi2, hi3 := lm.Addrs()
+	r := startRig(t, buildUMLI(t))
+	bin, dir, lm := r.bin, r.dir, r.lm
 	listen := freeAddr(t)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: mail-1
-operator: OP-MAIL
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "mail-1", "OP-MAIL", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: MAIL-LONG, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{email: "%s"}]}
 email:
   proxies:
     - {source: mail-1, protocol: imap, listen: "%s", upstream: "%s"}
-`, srv.Addr, hi2, hi3, login, listen, dc.IMAPAddr))
+`, login, listen, dc.IMAPAddr))
 	umli := runConfig(t, bin, cfgPath)
 
 	upload := filepath.Join(dir, "up.eml")
@@ -175,10 +133,7 @@ email:
 		return false
 	})
 	umli.terminate(t)
-	if err := lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	closed = true
+	lm.Stop(t)
 
 	sum := lm.Summary()
 	if len(sum.LIIDs) != 1 || len(sum.LIIDs[0].CINs) != 1 {
@@ -212,7 +167,7 @@ email:
 
 	// The logon's IMAPAAAInformation username: present, at most 64 octets, a prefix of
 	// the login (cut at a UTF-8 boundary).
-	set, err := pducheck.ReadLEMF(lemfDir)
+	set, err := pducheck.ReadLEMF(r.lemfDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -11,11 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/umli/umli/internal/testcert"
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // TestRunIngestMTLS: `umli run` with a mutual-TLS JSON-lines listener and a mutual-TLS
@@ -25,12 +20,8 @@ import (
 // LEMF. An authenticated peer's deposit does, on each listener, and the audit log
 // names it by its certificate subject.
 func TestRunIngestMTLS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
+	r := newRig(t)
+	bin, dir, lm := r.bin, r.dir, r.lm
 	ca, other := testcert.NewCA(t, "ingest-ca"), testcert.NewCA(t, "rogue-ca")
 	srvLeaf := ca.Issue(t, "umli-ingest", testcert.Server)
 	good := ca.Issue(t, "pbx-1", testcert.Client)
@@ -38,29 +29,15 @@ func TestRunIngestMTLS(t *testing.T) {
 	certFile := testcert.WriteFile(t, dir, "srv.pem", srvLeaf.CertPEM)
 	keyFile := testcert.WriteFile(t, dir, "srv.key", srvLeaf.KeyPEM)
 	caFile := testcert.WriteFile(t, dir, "ca.pem", ca.PEM)
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lemfDone := make(chan error, 1)
-	go func() { lemfDone <- lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
 	tokenFile := filepath.Join(dir, "token")
 	const token = "tok-ingest-5a4b3c"
 	writeFile(t, tokenFile, token+"\n")
 	auditFile := filepath.Join(dir, "audit.log")
 	hook, lines := freeAddr(t), freeAddr(t)
 	tlsSec := fmt.Sprintf(`{cert: "%s", key: "%s", ca: "%s"}`, certFile, keyFile, caFile)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: mtls-1
-operator: OP-MTLS
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "mtls-1", "OP-MTLS", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
 audit: {file: "%s"}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: MTLS-1, destination: lea, scope: iri, start: 2020-01-01T00:00:00Z, targets: [{boxID: "2000@um.example.net"}]}
 umsys:
@@ -69,7 +46,7 @@ umsys:
     - {source: lines-um-1, listen: "%s", tls: %s}
   webhooks:
     - {source: hook-um-1, listen: "%s", path: /events, tokenFile: "%s", tls: %s}
-`, srv.Addr, auditFile, hi2, hi3, lines, tlsSec, hook, tokenFile, tlsSec))
+`, auditFile, lines, tlsSec, hook, tokenFile, tlsSec))
 	p := runConfig(t, bin, cfgPath)
 
 	deposit := func(session string) string {
@@ -163,10 +140,7 @@ umsys:
 	waitUntil(t, "the two authenticated deposits at the LEMF", func() bool { return deposits() >= 2 })
 	conn.Close()
 	p.terminate(t)
-	if err := lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	<-lemfDone
+	lm.Stop(t)
 	if n := deposits(); n != 2 {
 		t.Errorf("LEMF holds %d deposit IRIs, want 2 (the authenticated peers' only)", n)
 	}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -19,14 +18,11 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/testlog"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // buildUMLI compiles this command into a temp dir.
@@ -110,37 +106,17 @@ func writeRecords(w io.Writer, sessions, n, first int, stop <-chan struct{}) int
 // per (LIID, CIN, IRI|CC) the numbers 0..n-1 without a gap, and a number seen twice only
 // as the very same PDU (a replay, not a reuse).
 func TestSIGKILLMidRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lemfDone := make(chan error, 1)
-	go func() { lemfDone <- lm.Run(context.Background()) }()
-	hi2, hi3 := lm.Addrs()
-	cfgPath := filepath.Join(dir, "umli.yaml")
+	r := newRig(t)
+	bin, srv, lm := r.bin, r.srv, r.lm
 	metricsAddr := freeAddr(t)
-	cfg := fmt.Sprintf(`instance: kill-1
-operator: OP-KILL
-metrics: {listen: "%s"}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "kill-1", "OP-KILL", fmt.Sprintf(`metrics: {listen: "%s"}
 sessions: {idleTimeout: 10m}
 queue: {size: 500, workers: 4}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: KILL-A, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+491701234567"}]}
   - {liid: KILL-B, destination: lea, scope: iri, start: 2020-01-01T00:00:00Z, targets: [{e164: "491701234567"}]}
-`, metricsAddr, srv.Addr, hi2, hi3)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, metricsAddr))
 	const sessions = 5
 
 	// Phase 1: load, then SIGKILL once the LEMF is receiving.
@@ -183,22 +159,7 @@ warrants:
 		return strings.Contains(p2.stderr.String(), "records input done") &&
 			rdb.HLen(ctx, "umli:{um-kill}:j:kill-1").Val() == 0
 	})
-	want := map[pducheck.Stream]int{}
-	for s := range sessions {
-		h := rdb.HGetAll(ctx, fmt.Sprintf("umli:{um-kill}:s:sess-%d", s)).Val()
-		var cin uint32
-		fmt.Sscan(h["cin"], &cin)
-		for _, f := range []struct {
-			field string
-			st    pducheck.Stream
-		}{{sessionField(t, "i", "KILL-A"), pducheck.Stream{LIID: "KILL-A"}}, {sessionField(t, "c", "KILL-A"), pducheck.Stream{LIID: "KILL-A", CC: true}}, {sessionField(t, "i", "KILL-B"), pducheck.Stream{LIID: "KILL-B"}}} {
-			var n int
-			fmt.Sscan(h[f.field], &n)
-			st := f.st
-			st.NE, st.CIN = "um-kill", cin
-			want[st] = n
-		}
-	}
+	want, _ := allocatedNumbers(t, ctx, rdb, sessions)
 	waitUntil(t, "LEMF holding every allocated number", func() bool {
 		sum := lm.Summary()
 		have := map[string]uint32{}
@@ -242,15 +203,7 @@ warrants:
 		t.Errorf("umli after SIGTERM: %v\n%s", err, p2.stderr.String())
 	}
 	p2.done <- nil
-	if err := lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	<-lemfDone
-
-	got, err := pducheck.ReadLEMF(filepath.Join(dir, "lemf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := r.stopLEMF(t)
 	if len(got.Reused) > 0 {
 		t.Fatalf("sequence numbers reused with different content: %v", got.Reused[:min(5, len(got.Reused))])
 	}
@@ -278,6 +231,32 @@ warrants:
 	}
 	t.Logf("records written: %d before SIGKILL, %d after; numbers allocated %d; PDUs received %d (with resends); sealed journal entries at the kill %d, replayed after it: %s",
 		n1, n2, total, got.Total, atKill, replayed)
+}
+
+// allocatedNumbers reads from Redis how many sequence numbers each stream of the
+// kill tests' sessions (sess-0 .. sess-<sessions-1> of um-kill: KILL-A IRI and CC,
+// KILL-B IRI) got, and their total.
+func allocatedNumbers(t *testing.T, ctx context.Context, rdb *redis.Client, sessions int) (map[pducheck.Stream]int, int) {
+	t.Helper()
+	want := map[pducheck.Stream]int{}
+	total := 0
+	for s := range sessions {
+		h := rdb.HGetAll(ctx, fmt.Sprintf("umli:{um-kill}:s:sess-%d", s)).Val()
+		var cin uint32
+		fmt.Sscan(h["cin"], &cin)
+		for _, f := range []struct {
+			field string
+			st    pducheck.Stream
+		}{{sessionField(t, "i", "KILL-A"), pducheck.Stream{LIID: "KILL-A"}}, {sessionField(t, "c", "KILL-A"), pducheck.Stream{LIID: "KILL-A", CC: true}}, {sessionField(t, "i", "KILL-B"), pducheck.Stream{LIID: "KILL-B"}}} {
+			var n int
+			fmt.Sscan(h[f.field], &n)
+			st := f.st
+			st.NE, st.CIN = "um-kill", cin
+			want[st] = n
+			total += n
+		}
+	}
+	return want, total
 }
 
 func freeAddr(t *testing.T) string {

@@ -13,7 +13,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/proof/chain"
 )
 
@@ -83,24 +82,7 @@ destinations:
 		return strings.Contains(p2.stderr.String(), "records input done") &&
 			rdb.HLen(ctx, "umli:{um-kill}:j:kill-1").Val() == 0
 	})
-	want := map[pducheck.Stream]int{}
-	total := 0
-	for s := range sessions {
-		h := rdb.HGetAll(ctx, fmt.Sprintf("umli:{um-kill}:s:sess-%d", s)).Val()
-		var cin uint32
-		fmt.Sscan(h["cin"], &cin)
-		for _, f := range []struct {
-			field string
-			st    pducheck.Stream
-		}{{sessionField(t, "i", "KILL-A"), pducheck.Stream{LIID: "KILL-A"}}, {sessionField(t, "c", "KILL-A"), pducheck.Stream{LIID: "KILL-A", CC: true}}, {sessionField(t, "i", "KILL-B"), pducheck.Stream{LIID: "KILL-B"}}} {
-			var n int
-			fmt.Sscan(h[f.field], &n)
-			st := f.st
-			st.NE, st.CIN = "um-kill", cin
-			want[st] = n
-			total += n
-		}
-	}
+	want, total := allocatedNumbers(t, ctx, rdb, sessions)
 	deadline := time.Now().Add(90 * time.Second)
 	for progress() < total && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
 )
 
@@ -20,36 +16,19 @@ import (
 // linked to the connect IRI's event-identifier (TS 102 232-2 Table 6); the other call
 // reaches neither the LEMF nor the log.
 func TestRunPassiveCapture(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	r := newRig(t)
+	bin, lm := r.bin, r.lm
 	pcap, err := filepath.Abs(filepath.Join("..", "..", "rtpcapture", "testdata", "calls.pcap"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: tap-1
-operator: OP-TAP
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "tap-1", "OP-TAP", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: TAP-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+4917022222"}]}
 rtp:
   passive: {source: fs-um-1, file: "%s", pilots: ["8000"], events: connect+disconnect}
-`, srv.Addr, hi2, hi3, pcap))
+`, pcap))
 	umli := runConfig(t, bin, cfgPath)
 	stderr := umli.stderr
 	waitUntil(t, "both RTP directions of the deposit complete at the LEMF", func() bool {
@@ -105,35 +84,18 @@ rtp:
 // that source with an error in the log naming what went wrong; what was read is
 // delivered (the target's call is ended with its disconnect) and umli keeps running.
 func TestRunPassiveCaptureDamagedFile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	r := newRig(t)
+	bin, dir, lm := r.bin, r.dir, r.lm
 	whole := readFile(t, filepath.Join("..", "..", "rtpcapture", "testdata", "calls.pcap"))
 	pcap := filepath.Join(dir, "cut.pcap")
 	writeFile(t, pcap, whole[:len(whole)/2+7])
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: tap-2
-operator: OP-TAP
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "tap-2", "OP-TAP", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: TAP-2, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+4917022222"}]}
 rtp:
   passive: {source: fs-um-1, file: "%s", pilots: ["8000"], events: connect+disconnect}
-`, srv.Addr, hi2, hi3, pcap))
+`, pcap))
 	umli := runConfig(t, bin, cfgPath)
 	waitUntil(t, "the damaged file reported", func() bool {
 		return strings.Contains(umli.stderr.String(), "rtp: passive capture file read")

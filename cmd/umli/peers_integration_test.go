@@ -12,7 +12,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/loadgen"
 	"github.com/umli/umli/simulators/umsim"
@@ -21,53 +20,29 @@ import (
 // peerRig is n `umli run` processes configured as peers (umsys.peers) on one redis-server,
 // one umsim (ESL and AMI) and one LEMF; each has its own jsonLines listener.
 type peerRig struct {
-	bin, dir string
-	cfgs     []string
-	json     []string
-	procs    []*runningUMLI
-	um       *umsim.UM
-	lm       *lemf.LEMF
+	*rig
+	cfgs  []string
+	json  []string
+	procs []*runningUMLI
+	um    *umsim.UM
 }
 
 func startPeerRig(t *testing.T, bin string, n int) *peerRig {
 	t.Helper()
-	r := &peerRig{bin: bin, dir: t.TempDir()}
-	srv := testredis.Start(t)
-	var err error
-	r.lm, err = lemf.New(lemf.Config{OutDir: filepath.Join(r.dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lemfDone := make(chan error, 1)
-	go func() { lemfDone <- r.lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = r.lm.Close(); <-lemfDone })
-	hi2, hi3 := r.lm.Addrs()
+	r := &peerRig{rig: startRig(t, bin)}
 	contentDir := filepath.Join(r.dir, "content")
 	if err := os.MkdirAll(contentDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	const pw = "peer-secret-3Kd"
-	r.um, err = umsim.NewUM(umsim.Config{ContentDir: contentDir, Password: pw, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	umCtx, umStop := context.WithCancel(context.Background())
-	umDone := make(chan error, 1)
-	go func() { umDone <- r.um.Run(umCtx) }()
-	t.Cleanup(func() { umStop(); <-umDone })
+	r.um = startUM(t, umsim.Config{ContentDir: contentDir, Password: pw})
 	pwFile := filepath.Join(r.dir, "pw")
 	writeFile(t, pwFile, pw+"\n")
 	for i := range n {
 		jl := freeAddr(t)
 		r.json = append(r.json, jl)
-		cfg := filepath.Join(r.dir, fmt.Sprintf("umli-%d.yaml", i))
-		writeFile(t, cfg, fmt.Sprintf(`instance: peer-%d
-operator: OP-PEERS
-redis: {addrs: ["%s"]}
-sessions: {idleTimeout: 1m, sweepInterval: 100ms}
+		cfg := r.configAs(t, fmt.Sprintf("umli-%d.yaml", i), fmt.Sprintf("peer-%d", i), "OP-PEERS", fmt.Sprintf(`sessions: {idleTimeout: 1m, sweepInterval: 100ms}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - liid: PEERS-1
     destination: lea
@@ -85,7 +60,7 @@ umsys:
     - {source: ast-um-1, addr: "%s", username: umli, secretFile: "%s"}
   jsonLines:
     - {source: json-um-1, listen: "%s"}
-`, i, srv.Addr, hi2, hi3, contentDir, r.um.Addrs().ESL, pwFile, r.um.Addrs().AMI, pwFile, jl))
+`, contentDir, r.um.Addrs().ESL, pwFile, r.um.Addrs().AMI, pwFile, jl))
 		r.cfgs = append(r.cfgs, cfg)
 		r.procs = append(r.procs, runConfig(t, bin, cfg))
 	}
@@ -202,7 +177,7 @@ func TestPeersSIGKILLOneInstance(t *testing.T) {
 	ref.play(t, during...)
 	ref.play(t, after...)
 	refStats := <-refLoad
-	refSum := settlePeers(t, ref.lm)
+	refSum := settlePeers(t, ref.lm.LEMF)
 	refSig, g, d := peerSignature(refSum)
 	if g != 0 || d != 0 || refSum.Conflicts != 0 {
 		t.Fatalf("single instance: %d gaps, %d duplicates, %d conflicts", g, d, refSum.Conflicts)
@@ -225,7 +200,7 @@ func TestPeersSIGKILLOneInstance(t *testing.T) {
 	r.waitSubscribed(t, 2)
 	r.play(t, after...)
 	peerStats := <-peerLoad
-	sum := settlePeers(t, r.lm)
+	sum := settlePeers(t, r.lm.LEMF)
 	sig, g, d := peerSignature(sum)
 	// Strictly: a repeated sequence number is allowed only as a retransmission, byte for
 	// byte the first copy (the killed instance's handover replaying its resend window after

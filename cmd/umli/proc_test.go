@@ -1,12 +1,20 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/mediation/pducheck"
+	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
+	"github.com/umli/umli/simulators/umsim"
+	"github.com/umli/umli/umsys/feed/feedtest"
 )
 
 // runningUMLI is a `umli run --config` process started by a test.
@@ -58,4 +66,77 @@ func (p *runningUMLI) terminate(t *testing.T) {
 		t.Errorf("umli after SIGTERM: %v\n%s", err, p.stderr.String())
 	}
 	p.done <- nil
+}
+
+// rig is what an end-to-end `umli run` test starts from: the built binary, a real
+// Redis, a temp dir and a LEMF on loopback writing to dir/lemf.
+type rig struct {
+	bin string
+	srv *testredis.Server
+	dir string
+	lm  *lemftest.LEMF
+	// keyringFile, when set, is named in the configuration's redis section.
+	keyringFile string
+}
+
+// newRig starts the rig; in -short mode it skips the test.
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the umli binary")
+	}
+	return startRig(t, buildUMLI(t))
+}
+
+// startRig is newRig around a binary built already, for subtests that share one build.
+func startRig(t *testing.T, bin string) *rig {
+	t.Helper()
+	r := &rig{bin: bin, srv: testredis.Start(t), dir: t.TempDir()}
+	r.lm = lemftest.Start(t, lemf.Config{OutDir: r.lemfDir()})
+	return r
+}
+
+// lemfDir is where the LEMF writes what it received.
+func (r *rig) lemfDir() string { return filepath.Join(r.dir, "lemf") }
+
+// config writes dir/umli.yaml: instance and operator, the rig's Redis, its LEMF as
+// destination "lea", then body (every other section); it returns the file's path.
+func (r *rig) config(t *testing.T, instance, operator, body string) string {
+	t.Helper()
+	return r.configAs(t, "umli.yaml", instance, operator, body)
+}
+
+// configAs is config into dir/file, for tests running several instances.
+func (r *rig) configAs(t *testing.T, file, instance, operator, body string) string {
+	t.Helper()
+	redis := fmt.Sprintf("{addrs: [%q]}", r.srv.Addr)
+	if r.keyringFile != "" {
+		redis = fmt.Sprintf("{addrs: [%q], keyringFile: %q}", r.srv.Addr, r.keyringFile)
+	}
+	path := filepath.Join(r.dir, file)
+	writeFile(t, path, fmt.Sprintf("instance: %s\noperator: %s\nredis: %s\ndestinations:\n  - {name: lea, hi2: %q, hi3: %q}\n",
+		instance, operator, redis, r.lm.HI2, r.lm.HI3)+body)
+	return path
+}
+
+// stopLEMF closes the LEMF, which finalizes its files, and reads back every PDU it stored.
+func (r *rig) stopLEMF(t *testing.T) *pducheck.Set {
+	t.Helper()
+	r.lm.Stop(t)
+	got, err := pducheck.ReadLEMF(r.lemfDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// startUM runs the UM simulator until the test ends.
+func startUM(t *testing.T, cfg umsim.Config) *umsim.UM {
+	t.Helper()
+	um, err := umsim.NewUM(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feedtest.Background(t, um.Run)
+	return um
 }

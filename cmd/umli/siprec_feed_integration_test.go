@@ -11,7 +11,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/sipsim"
@@ -45,28 +44,14 @@ func TestRunSIPRECWithFeed(t *testing.T) {
 }
 
 func runSIPRECWithFeed(t *testing.T, bin, mode string) {
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	r := startRig(t, bin)
+	dir, lm := r.dir, r.lm
 	contentDir := filepath.Join(dir, "content")
 	if err := os.MkdirAll(contentDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	const eslPassword = "not-the-default-6Tb"
-	um, err := umsim.NewUM(umsim.Config{ContentDir: contentDir, Password: eslPassword, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	umCtx, umStop := context.WithCancel(context.Background())
-	umDone := make(chan error, 1)
-	go func() { umDone <- um.Run(umCtx) }()
-	t.Cleanup(func() { umStop(); <-umDone })
+	um := startUM(t, umsim.Config{ContentDir: contentDir, Password: eslPassword})
 	pwFile := filepath.Join(dir, "esl.pass")
 	writeFile(t, pwFile, eslPassword+"\n")
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -75,14 +60,8 @@ func runSIPRECWithFeed(t *testing.T, bin, mode string) {
 	}
 	sipAddr := pc.LocalAddr().String()
 	pc.Close()
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: srs-feed-1
-operator: OP-SRS
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "srs-feed-1", "OP-SRS", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: SRS-FEED-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{boxID: "1000@um.example.net"}]}
 umsys:
@@ -91,7 +70,7 @@ umsys:
     - {source: fs-um-1, addr: "%s", passwordFile: "%s"}
 rtp:
   siprec: {source: fs-um-1, listen: "%s", transport: udp, mediaAddr: 127.0.0.1, events: %s}
-`, srv.Addr, hi2, hi3, contentDir, um.Addrs().ESL, pwFile, sipAddr, mode))
+`, contentDir, um.Addrs().ESL, pwFile, sipAddr, mode))
 	umli := runConfig(t, bin, cfgPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()

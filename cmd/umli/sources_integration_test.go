@@ -9,14 +9,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testlog"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/x1"
 	"github.com/umli/umli/simulators/lemf"
@@ -26,45 +21,24 @@ import (
 // wholeSystem is one `umli run` with every part it needs running for real: redis-server,
 // the LEMF simulator, the UM simulator (FreeSWITCH ESL and Asterisk AMI), X1 over mutual TLS.
 type wholeSystem struct {
-	bin, dir, cfgPath, x1URL, auditPath string
-	pki                                 *x1.DemoPKI
-	um                                  *umsim.UM
-	lm                                  *lemf.LEMF
-	lemfDone                            chan error
-	proc                                *exec.Cmd
-	stderr                              *testlog.Buffer
-	done                                chan error
+	*rig
+	cfgPath, x1URL, auditPath string
+	pki                       *x1.DemoPKI
+	um                        *umsim.UM
+	umli                      *runningUMLI
 }
 
 // startWholeSystem writes a configuration with an ESL feed, X1 and audit, and starts umli.
 func startWholeSystem(t *testing.T) *wholeSystem {
 	t.Helper()
-	s := &wholeSystem{bin: buildUMLI(t), dir: t.TempDir()}
-	srv := testredis.Start(t)
-	var err error
-	s.lm, err = lemf.New(lemf.Config{OutDir: filepath.Join(s.dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.lemfDone = make(chan error, 1)
-	go func() { s.lemfDone <- s.lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = s.lm.Close() })
-	hi2, hi3 := s.lm.Addrs()
-
+	s := &wholeSystem{rig: startRig(t, buildUMLI(t))}
 	contentDir := filepath.Join(s.dir, "content")
 	const eslPassword = "not-the-default-7Qx"
 	if err := os.MkdirAll(contentDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s.um, err = umsim.NewUM(umsim.Config{ContentDir: contentDir, Password: eslPassword, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	umCtx, umStop := context.WithCancel(context.Background())
-	umDone := make(chan error, 1)
-	go func() { umDone <- s.um.Run(umCtx) }()
-	t.Cleanup(func() { umStop(); <-umDone })
-
+	s.um = startUM(t, umsim.Config{ContentDir: contentDir, Password: eslPassword})
+	var err error
 	if s.pki, err = x1.GenerateDemoPKI(s.dir, time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -79,15 +53,9 @@ func startWholeSystem(t *testing.T) *wholeSystem {
 	s.auditPath = filepath.Join(s.dir, "audit.log")
 	x1Addr := freeAddr(t)
 	s.x1URL = "https://" + x1Addr + "/X1/NE"
-	s.cfgPath = filepath.Join(s.dir, "umli.yaml")
-	writeFile(t, s.cfgPath, fmt.Sprintf(`instance: whole-1
-operator: OP-WHOLE
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	s.cfgPath = s.config(t, "whole-1", "OP-WHOLE", fmt.Sprintf(`log: {level: debug}
 sessions: {idleTimeout: 1m, sweepInterval: 100ms}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - liid: WHOLE-1
     destination: lea
@@ -109,26 +77,13 @@ x1:
   keyringFile: "%s"
   neIdentifier: umli-test
 audit: {file: "%s"}
-`, srv.Addr, hi2, hi3, contentDir, s.um.Addrs().ESL, pwFile, s.um.Addrs().AMI, pwFile, x1Addr,
+`, contentDir, s.um.Addrs().ESL, pwFile, s.um.Addrs().AMI, pwFile, x1Addr,
 		s.pki.ServerCert, s.pki.ServerKey, s.pki.CA, keyring, s.auditPath))
-
-	s.stderr = &testlog.Buffer{}
-	s.proc = exec.Command(s.bin, "run", "--config", s.cfgPath)
-	s.proc.Stderr = s.stderr
-	if err := s.proc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s.done = make(chan error, 1)
-	go func() { s.done <- s.proc.Wait() }()
-	t.Cleanup(func() {
-		_ = s.proc.Process.Kill()
-		<-s.done
-		s.done <- nil
-	})
+	s.umli = startConfig(t, s.bin, s.cfgPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := s.um.WaitSubscribers(ctx, 1, 1); err != nil {
-		t.Fatalf("umli did not subscribe over ESL and AMI: %v\n%s", err, s.stderr.String())
+		t.Fatalf("umli did not subscribe over ESL and AMI: %v\n%s", err, s.umli.stderr.String())
 	}
 	return s
 }
@@ -136,17 +91,8 @@ audit: {file: "%s"}
 // stop ends umli with SIGTERM and the LEMF after it; umli must exit 0.
 func (s *wholeSystem) stop(t *testing.T) {
 	t.Helper()
-	if err := s.proc.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-s.done; err != nil {
-		t.Errorf("umli after SIGTERM: %v\n%s", err, s.stderr.String())
-	}
-	s.done <- nil
-	if err := s.lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	<-s.lemfDone
+	s.umli.terminate(t)
+	s.lm.Stop(t)
 }
 
 // x1 runs the built `umli x1` as the ADMF against the running umli.
@@ -182,7 +128,7 @@ func TestRunWholeSystem(t *testing.T) {
 	s := startWholeSystem(t)
 
 	if code, out := s.x1(t, "ping"); code != 0 {
-		t.Fatalf("umli x1 ping: exit %d: %s\n%s", code, out, s.stderr.String())
+		t.Fatalf("umli x1 ping: exit %d: %s\n%s", code, out, s.umli.stderr.String())
 	}
 	// X1 may only name destinations the configuration defines.
 	if code, out := s.x1(t, "dest-create", "--did", "9d5e6a2c-3c4b-4b8e-8d7e-6f0a1b2c3d4e", "--name", "elsewhere", "--addr", "192.0.2.99:9999"); code != 1 || !strings.Contains(out, "not configured") {
@@ -199,7 +145,7 @@ func TestRunWholeSystem(t *testing.T) {
 	if code, out := s.x1(t, "activate", "--liid", "X1-CALLER", "--did", "9d5e6a2c-3c4b-4b8e-8d7e-6f0a1b2c3d4f", "--targets-file", targets, "--delivery", "hi2"); code != 0 {
 		t.Fatalf("activate: exit %d: %s", code, out)
 	}
-	waitUntil(t, "X1 warrant applied", func() bool { return strings.Contains(s.stderr.String(), `"x1":1,"config":1`) })
+	waitUntil(t, "X1 warrant applied", func() bool { return strings.Contains(s.umli.stderr.String(), `"x1":1,"config":1`) })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -241,7 +187,7 @@ func TestRunWholeSystem(t *testing.T) {
 	})
 	s.stop(t)
 
-	got, err := pducheck.ReadLEMF(filepath.Join(s.dir, "lemf"))
+	got, err := pducheck.ReadLEMF(s.lemfDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +260,7 @@ func TestRunLogsNoTargetData(t *testing.T) {
 		return ended >= 3
 	})
 	s.stop(t)
-	log := s.stderr.String()
+	log := s.umli.stderr.String()
 	if !strings.Contains(log, "esl: subscribed") {
 		t.Fatalf("stderr does not look like umli's log:\n%s", log)
 	}

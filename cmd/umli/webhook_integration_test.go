@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,11 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/pducheck"
-	"github.com/umli/umli/simulators/lemf"
 )
 
 // TestRunWebhookDurable posts a JSON deposit event (with inline content and a PIN) to a
@@ -23,32 +18,14 @@ import (
 // Requests without the bearer token are refused, and the PIN never reaches the log. A
 // JSON-lines feed configured beside it delivers too.
 func TestRunWebhookDurable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lemfDone := make(chan error, 1)
-	go func() { lemfDone <- lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	r := newRig(t)
+	bin, dir, lm := r.bin, r.dir, r.lm
 	tokenFile := filepath.Join(dir, "token")
 	const token = "tok-9f8e7d6c5b4a"
 	writeFile(t, tokenFile, token+"\n")
 	hook, lines := freeAddr(t), freeAddr(t)
-	cfgPath := filepath.Join(dir, "umli.yaml")
-	writeFile(t, cfgPath, fmt.Sprintf(`instance: hook-1
-operator: OP-HOOK
-log: {level: debug}
-redis: {addrs: ["%s"]}
+	cfgPath := r.config(t, "hook-1", "OP-HOOK", fmt.Sprintf(`log: {level: debug}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s"}
 warrants:
   - {liid: HOOK-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{boxID: "2000@um.example.net"}]}
 umsys:
@@ -57,7 +34,7 @@ umsys:
     - {source: hook-um-1, listen: "%s", path: /events, tokenFile: "%s"}
   jsonLines:
     - {source: lines-um-1, listen: "%s"}
-`, srv.Addr, hi2, hi3, hook, tokenFile, lines))
+`, hook, tokenFile, lines))
 
 	url := "http://" + hook + "/events"
 	post := func(auth, body string) (int, error) {
@@ -120,10 +97,7 @@ umsys:
 	})
 	lc.Close()
 	p2.terminate(t)
-	if err := lm.Close(); err != nil {
-		t.Fatal(err)
-	}
-	<-lemfDone
+	lm.Stop(t)
 	got, err := pducheck.ReadLEMF(filepath.Join(dir, "lemf"))
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
@@ -23,6 +22,7 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // TestEndToEndLEMF: curl fetches through the proxy from Dovecot; the records go
@@ -35,17 +35,10 @@ func TestEndToEndLEMF(t *testing.T) {
 	dc.Deliver(t, "mrc", "1700000000.M1P1.test", inboxMsg)
 
 	rs := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := rs.Client(t)
 	dir := filepath.Join(t.TempDir(), "lemf")
-	lm, err := lemf.New(lemf.Config{HI2Addr: "127.0.0.1:0", HI3Addr: "127.0.0.1:0", OutDir: dir, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lmWG sync.WaitGroup
-	lmWG.Add(1)
-	go func() { defer lmWG.Done(); _ = lm.Run(context.Background()) }()
-	hi2, hi3 := lm.Addrs()
+	lm := lemftest.Start(t, lemf.Config{OutDir: dir})
+	hi2, hi3 := lm.HI2, lm.HI3
 	cfg, err := config.Parse("e2e.yaml", []byte(fmt.Sprintf(`instance: mail-1
 operator: OP-TEST
 networkElement: ne-default
@@ -111,10 +104,7 @@ warrants:
 	}
 	cancel()
 	wg.Wait()
-	if err := lm.Close(); err != nil {
-		t.Error(err)
-	}
-	lmWG.Wait()
+	lm.Stop(t)
 	set, err = pducheck.ReadLEMF(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
@@ -30,6 +29,7 @@ import (
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // floodNOOPs is how many NOOPs the client pipelines in one go (issue 21).
@@ -47,18 +47,11 @@ type mediationStack struct {
 func startMediationStack(t *testing.T) *mediationStack {
 	t.Helper()
 	rs := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := rs.Client(t)
 	ms := &mediationStack{dir: filepath.Join(t.TempDir(), "lemf"), auditPath: filepath.Join(t.TempDir(), "audit.log")}
-	lm, err := lemf.New(lemf.Config{HI2Addr: "127.0.0.1:0", HI3Addr: "127.0.0.1:0", OutDir: ms.dir, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lm := lemftest.Start(t, lemf.Config{OutDir: ms.dir})
+	hi2, hi3 := lm.HI2, lm.HI3
 	var wg sync.WaitGroup
-	lctx, lcancel := context.WithCancel(context.Background())
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = lm.Run(lctx) }()
-	hi2, hi3 := lm.Addrs()
 	cfg, err := config.Parse("flood.yaml", []byte(fmt.Sprintf(`instance: mail-1
 operator: OP-TEST
 networkElement: ne-default
@@ -104,8 +97,7 @@ warrants:
 	ms.stop = func() {
 		once.Do(func() {
 			cancel()
-			lcancel()
-			_ = lm.Close()
+			lm.Stop(t)
 			wg.Wait()
 			_ = al.Close()
 		})

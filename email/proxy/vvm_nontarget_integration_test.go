@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
@@ -25,6 +24,7 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // TestVVMNonTargetCurl: a non-target's phone fetches, saves and deletes its voice
@@ -42,17 +42,10 @@ func TestVVMNonTargetCurl(t *testing.T) {
 		dc.Deliver(t, box, "1700000000.M1P1.vvm", vvmMsg("Message-Context: voice-message\r\n", audio))
 	}
 	rs := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := rs.Client(t)
 	dir := filepath.Join(t.TempDir(), "lemf")
-	lm, err := lemf.New(lemf.Config{HI2Addr: "127.0.0.1:0", HI3Addr: "127.0.0.1:0", OutDir: dir, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lmWG sync.WaitGroup
-	lmWG.Add(1)
-	go func() { defer lmWG.Done(); _ = lm.Run(context.Background()) }()
-	hi2, hi3 := lm.Addrs()
+	lm := lemftest.Start(t, lemf.Config{OutDir: dir})
+	hi2, hi3 := lm.HI2, lm.HI3
 	cfg, err := config.Parse("vvm.yaml", []byte(fmt.Sprintf(`instance: vvm-1
 operator: OP-TEST
 networkElement: ne-default
@@ -124,10 +117,7 @@ warrants:
 	}
 	cancel()
 	wg.Wait()
-	if err := lm.Close(); err != nil {
-		t.Error(err)
-	}
-	lmWG.Wait()
+	lm.Stop(t)
 
 	if ntRecords < 5 {
 		t.Fatalf("the non-target's session gave %d records, want login, retrieve, CC, save, delete, logout", ntRecords)

@@ -7,8 +7,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
-	"github.com/umli/umli/internal/testcert"
-	"github.com/umli/umli/internal/testlog"
 	"net"
 	"os"
 	"os/exec"
@@ -16,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/umli/umli/internal/testcert"
+	"github.com/umli/umli/internal/testlog"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
@@ -138,8 +139,7 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, opt func(*ServerOptions)) *env {
 	t.Helper()
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { rdb.Close() })
+	rdb := srv.Client(t)
 	keys, err := secret.ParseKeyring(testKeyring, "test")
 	if err != nil {
 		t.Fatal(err)

@@ -53,8 +53,7 @@ type receiver interface {
 
 func newRig(t *testing.T) *rig {
 	r := &rig{t: t, srv: testredis.Start(t), keys: chain.NewKeyring(t), tm: scenarioTiming()}
-	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
-	t.Cleanup(func() { _ = r.rdb.Close() })
+	r.rdb = r.srv.Client(t)
 	r.lm = chain.StartLEMF(t)
 	level := zerolog.ErrorLevel
 	if l, err := zerolog.ParseLevel(os.Getenv("UMLI_PROOF_LOG")); err == nil && l != zerolog.NoLevel {
@@ -68,8 +67,7 @@ func newRig(t *testing.T) *rig {
 // newRigMDF is newRig delivering TS 103 221-2 X2/X3 to an MDF over mutual TLS.
 func newRigMDF(t *testing.T) *rig {
 	r := &rig{t: t, srv: testredis.Start(t), keys: chain.NewKeyring(t), tm: scenarioTiming()}
-	r.rdb = redis.NewClient(&redis.Options{Addr: r.srv.Addr})
-	t.Cleanup(func() { _ = r.rdb.Close() })
+	r.rdb = r.srv.Client(t)
 	r.mdf = chain.StartMDF(t)
 	r.out = r.mdf
 	r.node = chain.StartNodeMDF(t, "faults-x2x3", r.rdb, r.keys, r.mdf, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel))

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/testredis"
@@ -21,8 +20,7 @@ import (
 func runLoad(tb testing.TB, rate int, d time.Duration) (load.Result, *chain.LEMF) {
 	tb.Helper()
 	srv := testredis.Start(tb)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	tb.Cleanup(func() { _ = rdb.Close() })
+	rdb := srv.Client(tb)
 	lm := chain.StartLEMF(tb)
 	n := chain.StartNode(tb, "load-1", rdb, chain.NewKeyring(tb), lm, zerolog.New(os.Stderr).Level(zerolog.ErrorLevel))
 	ctx := context.Background()

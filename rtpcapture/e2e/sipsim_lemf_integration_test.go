@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -28,6 +27,7 @@ import (
 	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/siprec"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 	"github.com/umli/umli/simulators/sipsim"
 )
 
@@ -59,28 +59,21 @@ warrants:
 
 // system is mediation + handover on a real redis-server, delivering to an in-process LEMF.
 type system struct {
-	lm     *lemf.LEMF
+	lm     *lemftest.LEMF
 	out    string
 	med    *mediation.Mediator
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	lmDone chan struct{}
 	once   sync.Once
 }
 
 func startSystem(t *testing.T) *system {
 	t.Helper()
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
-	s := &system{out: t.TempDir(), lmDone: make(chan struct{})}
-	lm, err := lemf.New(lemf.Config{HI2Addr: "127.0.0.1:0", HI3Addr: "127.0.0.1:0", OutDir: s.out, Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.lm = lm
-	go func() { defer close(s.lmDone); _ = lm.Run(context.Background()) }()
-	a2, a3 := lm.Addrs()
+	rdb := srv.Client(t)
+	s := &system{out: t.TempDir()}
+	s.lm = lemftest.Start(t, lemf.Config{OutDir: s.out})
+	a2, a3 := s.lm.HI2, s.lm.HI3
 	cfg, err := config.Parse("e2e.yaml", []byte(systemConfig(a2.String(), a3.String())))
 	if err != nil {
 		t.Fatal(err)
@@ -119,10 +112,7 @@ func (s *system) stop(t *testing.T) {
 	s.once.Do(func() {
 		s.cancel()
 		s.wg.Wait()
-		if err := s.lm.Close(); err != nil {
-			t.Errorf("close LEMF: %v", err)
-		}
-		<-s.lmDone
+		s.lm.Stop(t)
 	})
 }
 

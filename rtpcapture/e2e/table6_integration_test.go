@@ -106,7 +106,7 @@ func TestTable6ConnectCorrelation(t *testing.T) {
 			}
 			// Both legs complete at the LEMF before the feed ends the call, so no CC
 			// arrives after the iRI-End.
-			waitLEMF(ctx, t, s.lm, func(c lemf.CINSummary) bool {
+			waitLEMF(ctx, t, s.lm.LEMF, func(c lemf.CINSummary) bool {
 				n := 0
 				for _, cs := range c.Content {
 					if cs.Complete {
@@ -118,7 +118,7 @@ func TestTable6ConnectCorrelation(t *testing.T) {
 			if err := ad.Handle(ctx, fsEvent(uuid, "CHANNEL_HANGUP_COMPLETE")); err != nil {
 				t.Fatal(err)
 			}
-			waitLEMF(ctx, t, s.lm, func(c lemf.CINSummary) bool {
+			waitLEMF(ctx, t, s.lm.LEMF, func(c lemf.CINSummary) bool {
 				n := len(c.Events)
 				return n > 0 && c.Events[n-1].IRIType == "iRI-End"
 			})

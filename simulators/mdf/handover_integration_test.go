@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/handover/x2x3"
@@ -110,8 +109,7 @@ func TestX2X3ThroughMDFOutageNoLossNoGap(t *testing.T) {
 	m := &mdfPair{t: t, tls: srvTLS, x2addr: "127.0.0.1:0", x3addr: "127.0.0.1:0"}
 	m.start()
 	rs := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := rs.Client(t)
 	dest := handover.Destination{
 		Name: "mdf1", HI2Addr: m.x2addr, HI3Addr: m.x3addr, TLS: cliTLS,
 		KeepAlive: x2x3.KeepAlive, IsKeepAliveResponse: x2x3.IsKeepAliveAck, Framer: x2x3.Framer{},

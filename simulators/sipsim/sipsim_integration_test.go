@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
@@ -109,8 +108,7 @@ func startSRS(t *testing.T, transport string, sink record.Sink, dtmf rtpcapture.
 func newStore(t *testing.T) *session.Store {
 	t.Helper()
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rdb := srv.Client(t)
 	st, err := session.New(rdb, session.Config{Instance: "sipsim-test", IdleTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)

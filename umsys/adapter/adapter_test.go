@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -77,8 +76,7 @@ type rig struct {
 func newRig(t *testing.T, roots []content.Root) *rig {
 	t.Helper()
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { rdb.Close() })
+	rdb := srv.Client(t)
 	cfg, err := config.Parse("warrants.yaml", []byte(warrants))
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
@@ -125,8 +124,7 @@ func startE2E(t *testing.T) *e2eSystem {
 	hi2, hi3 := lm.Addrs()
 
 	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { rdb.Close() })
+	rdb := srv.Client(t)
 	cfg, err := config.Parse("e2e.yaml", []byte(e2eConfig(hi2.String(), hi3.String())))
 	if err != nil {
 		t.Fatal(err)
