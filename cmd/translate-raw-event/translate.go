@@ -241,7 +241,7 @@ func iriJSON(iri *etsi.MessagingIRI, t etsi.IRIType) (json.RawMessage, error) {
 		} `json:"payload"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil || len(doc.Payload.IRI) != 1 {
-		return nil, fmt.Errorf("render IRI: unexpected codec JSON: %v", err)
+		return nil, fmt.Errorf("render IRI: unexpected codec JSON: %w", err)
 	}
 	return doc.Payload.IRI[0].Contents.MessagingIRI, nil
 }

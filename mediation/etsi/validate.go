@@ -52,7 +52,7 @@ func Validate(b []byte) ([]Violation, int, error) {
 	r := ber.NewReader(b, 0, ber.DefaultMaxDepth)
 	e, err := r.Next()
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrNotBER, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrNotBER, err)
 	}
 	n := r.Offset()
 	v := &validator{}

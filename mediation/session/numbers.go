@@ -46,7 +46,7 @@ func parseNumbers(s string) (Numbers, error) {
 	for i := range v {
 		x, err := strconv.ParseUint(f[i], 10, 64)
 		if err != nil {
-			return n, fmt.Errorf("%w: field %d: %v", ErrBadEntry, i+1, err)
+			return n, fmt.Errorf("%w: field %d: %w", ErrBadEntry, i+1, err)
 		}
 		v[i] = x
 	}
@@ -63,7 +63,7 @@ func parseNumbers(s string) (Numbers, error) {
 		}
 		seq, err := strconv.ParseUint(p[i+1:], 10, 32)
 		if err != nil {
-			return n, fmt.Errorf("%w: sequence number: %v", ErrBadEntry, err)
+			return n, fmt.Errorf("%w: sequence number: %w", ErrBadEntry, err)
 		}
 		n.Seqs = append(n.Seqs, LIIDSeq{LIID: p[:i], Seq: uint32(seq)})
 	}

@@ -190,7 +190,7 @@ func (c *Conn) login(ctx context.Context) error {
 			continue
 		}
 		if !strings.EqualFold(b.Get("Response"), "Success") {
-			return fmt.Errorf("Login answered %q %q: %w", clip(b.Get("Response")), clip(b.Get("Message")), ErrAuthFailed)
+			return fmt.Errorf("login answered %q %q: %w", clip(b.Get("Response")), clip(b.Get("Message")), ErrAuthFailed)
 		}
 		return c.nc.SetDeadline(time.Time{})
 	}

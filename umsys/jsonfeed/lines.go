@@ -171,7 +171,7 @@ func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func(), a
 			s.line(buf, n, peer, log, ack)
 		}
 		if err != nil {
-			if err != io.EOF {
+			if !errors.Is(err, io.EOF) {
 				log.Debug().Err(err).Msg("jsonfeed: connection ended")
 			}
 			return
