@@ -57,6 +57,8 @@ func newTranslator(o *options) translate.Translator {
 		return translate.NewAsterisk(cfg)
 	case feed.CUNI:
 		return translate.NewCUNI(cfg)
+	case feed.JSON:
+		// JSON lines: the generic translator with the chosen profile, below.
 	}
 	return translate.NewGeneric(cfg, o.profile)
 }
@@ -153,6 +155,8 @@ func (s *session) iriType(r *record.Record) etsi.IRIType {
 			delete(s.open, k)
 			return etsi.IRIEnd
 		}
+		return etsi.IRIReport
+	case record.Standalone, record.Report:
 		return etsi.IRIReport
 	}
 	return etsi.IRIReport

@@ -140,9 +140,10 @@ func (c *Config) addr(k Kind) string {
 		return c.SIPREC
 	case IMAP:
 		return c.MailIMAP
-	default:
+	case Mail:
 		return c.MailSMTP
 	}
+	return ""
 }
 
 func (c *Config) check() error {

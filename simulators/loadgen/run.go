@@ -229,7 +229,8 @@ func newDriver(ctx context.Context, k Kind, cfg *Config) (driver, error) {
 		return &sipDriver{cfg: cfg}, nil
 	case IMAP:
 		return &imapDriver{cfg: cfg}, nil
-	default:
+	case Mail:
 		return &mailDriver{cfg: cfg}, nil
 	}
+	return nil, fmt.Errorf("loadgen: unknown kind %d", k)
 }

@@ -248,7 +248,7 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 				default:
 				}
 			}
-		default:
+		case KindOther, KindBanner:
 			m.FrameErrors.WithLabelValues(dialect, src, "kind").Inc()
 			log.Warn().Int64("offset", b.Offset).Msg("ami: packet without Event or Response skipped")
 		}
