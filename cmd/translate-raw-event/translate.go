@@ -39,7 +39,7 @@ func readInputs(o *options, stdin io.Reader) ([]input, error) {
 			in = append(in, input{"stdin", b})
 			continue
 		}
-		b, err := os.ReadFile(f)
+		b, err := os.ReadFile(f) //nolint:gosec // G703: the operator names the input files
 		if err != nil {
 			return nil, err
 		}
@@ -111,8 +111,9 @@ func translateAll(o *options, stdin io.Reader, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		w.Write(line)
-		w.WriteByte('\n')
+		// bufio: a write error sticks and is returned by Flush.
+		_, _ = w.Write(line)
+		_ = w.WriteByte('\n')
 		if o.ber != "" {
 			if ber, err = appendPDU(ber, o2, iriType, uint32(i)); err != nil {
 				return err
@@ -123,7 +124,7 @@ func translateAll(o *options, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	if o.ber != "" {
-		if err := os.WriteFile(o.ber, ber, 0o644); err != nil {
+		if err := os.WriteFile(o.ber, ber, 0o600); err != nil {
 			return fmt.Errorf("--ber: %w", err)
 		}
 	}

@@ -40,7 +40,8 @@ func New(p Policy) *Backoff {
 	if p.Max < p.Min {
 		p.Max = p.Min
 	}
-	return &Backoff{p: p, draw: rand.N[int64]}
+	// G404: jitter spreads redials; it is not a secret.
+	return &Backoff{p: p, draw: rand.N[int64]} //nolint:gosec
 }
 
 // Next returns the wait before the next attempt and doubles the ceiling up to Max.

@@ -255,7 +255,7 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 		return nil
 	}
 	for _, b := range c.r.Pending {
-		handle(b)
+		_ = handle(b) // never fails: refusals are counted and logged inside
 	}
 	c.r.Pending = nil
 	if c.r.Err != nil {

@@ -134,7 +134,7 @@ func (s *LineServer) Serve(ctx context.Context, ln net.Listener) error {
 func (s *LineServer) ServeConn(c net.Conn) {
 	var beforeRead func()
 	if s.cfg.IdleTimeout > 0 {
-		beforeRead = func() { c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout)) }
+		beforeRead = func() { _ = c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout)) }
 	}
 	s.serveReader(c, c.RemoteAddr().String(), beforeRead, &acker{w: c})
 }
