@@ -110,7 +110,7 @@ func NewClient(cfg Config, h feed.Handler) (*Client, error) {
 // It returns nil when ctx is cancelled.
 func (c *Client) Run(ctx context.Context) error {
 	r := feed.Redial{Dialect: feed.Asterisk, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "ami", Ready: "logged in",
-		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax},
+		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax, Jitter: 0.5},
 		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
 	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
 	return nil

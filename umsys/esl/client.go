@@ -141,7 +141,7 @@ func NewClient(cfg Config, h feed.Handler) (*Client, error) {
 // reconnecting after every failure. It returns nil when ctx is cancelled.
 func (c *Client) Run(ctx context.Context) error {
 	r := feed.Redial{Dialect: feed.FreeSWITCH, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "esl", Ready: "subscribed",
-		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax},
+		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax, Jitter: 0.5},
 		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
 	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
 	return nil
