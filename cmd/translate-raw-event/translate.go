@@ -124,7 +124,7 @@ func translateAll(o *options, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	if o.ber != "" {
-		if err := os.WriteFile(o.ber, ber, 0o600); err != nil {
+		if err := os.WriteFile(o.ber, ber, 0o600); err != nil { //nolint:gosec // G703: the operator names the output file
 			return fmt.Errorf("--ber: %w", err)
 		}
 	}

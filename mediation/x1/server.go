@@ -88,7 +88,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(sctx)
-		_ = <-errc // ErrServerClosed after Shutdown
+		<-errc //nolint:errcheck // ErrServerClosed after Shutdown
 		return ctx.Err()
 	case err := <-errc:
 		return fmt.Errorf("x1: serve: %w", err)

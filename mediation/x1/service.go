@@ -83,7 +83,7 @@ func RunService(ctx context.Context, cfg ServiceConfig, al *audit.Log, rdb redis
 	err = <-errc
 	cancel()
 	for i := 1; i < n; i++ {
-		_ = <-errc // the first error was returned; the rest only drain
+		<-errc //nolint:errcheck // the first error was returned; the rest only drain
 	}
 	return err
 }
