@@ -3,7 +3,7 @@ GO        ?= go
 OUT       ?= demo-out
 FUZZTIME  ?= 60s
 
-.PHONY: all build demo test deps vet fmt-check unit bench fuzz clean
+.PHONY: all build demo test deps vet fmt-check lint unit bench fuzz clean
 
 all: build
 
@@ -18,8 +18,8 @@ demo:
 	@echo "  $(GO) run ./cmd/lemf serve --dir $(OUT)"
 	@echo "  then open http://127.0.0.1:8080/"
 
-## test: install missing system packages (root on Debian), then vet, gofmt check and race tests
-test: deps vet fmt-check unit
+## test: install missing system packages (root on Debian), then vet, gofmt check, lint and race tests
+test: deps vet fmt-check lint unit
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,6 +30,11 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## lint: golangci-lint (the version pinned in go.mod's tool block) with .golangci.yml;
+## results are cached, so a re-run after a small change takes seconds.
+lint:
+	$(GO) tool golangci-lint run --timeout 30m ./...
 
 unit:
 	$(GO) test -race -count=1 -timeout 10m ./...

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/backoff"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -19,7 +20,7 @@ type HandoffConfig struct {
 	// MaxBytes bounds queued CC content (default 64 MiB).
 	MaxBytes int64
 	// Retries is how often a failed Submit is retried before the record is dropped
-	// (default 3); the backoff starts at 50 ms and doubles.
+	// (default 3); the backoff (internal/backoff) starts at 50 ms and doubles to 2 s.
 	Retries int
 	// SubmitTimeout bounds one Submit (a sink that blocks while its own queue is full);
 	// default 5 s.
@@ -351,7 +352,7 @@ func (h *Handoff) Run(ctx context.Context) error {
 }
 
 func (h *Handoff) submit(ctx context.Context, r *record.Record) {
-	wait := 50 * time.Millisecond
+	bo := backoff.New(backoff.Policy{Min: 50 * time.Millisecond, Max: 2 * time.Second, Jitter: 0.5})
 	for try := 0; ; try++ {
 		sctx, cancel := context.WithTimeout(ctx, h.cfg.SubmitTimeout)
 		err := h.sink.Submit(sctx, r)
@@ -370,11 +371,7 @@ func (h *Handoff) submit(ctx context.Context, r *record.Record) {
 			h.drop(r, 0, "submit-failed")
 			return
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
-		wait *= 2
+		backoff.Sleep(ctx, bo.Next())
 	}
 }
 

@@ -378,7 +378,7 @@ func (m *IMAPMachine) credOutcome(c *imapCmd, outcome logonOutcome) {
 		// (or BAD) is told by E-mail-Status "in the same IRI message". C.4 allocates the
 		// CIN at the LOGIN command, before its outcome.
 		m.logon(c.key, c.cend, c.since, etsi.EmailStatusFailed, info, ids)
-	default:
+	case outcomeUnseen:
 		// No answer (the session ended): not an executed command; logon attempt.
 		m.logonFailed(outcome.event(), c.key, c.cend, c.since, info, ids)
 	}

@@ -11,7 +11,6 @@ type imapCommand struct {
 	// when i < len(lits).
 	segments []string
 	lits     [][]byte
-	litSize  int // bytes kept in lits, bounded by Options.MaxLiteral per literal
 }
 
 // trailingLiteral parses a "{123}" or "{123+}" at the end of a line.
@@ -58,10 +57,10 @@ func (c *imapCommand) tokens() []imapToken {
 func splitIMAPArgs(s string) []imapToken {
 	var out []imapToken
 	for i := 0; i < len(s); {
-		switch c := s[i]; {
-		case c == ' ':
+		switch s[i] {
+		case ' ':
 			i++
-		case c == '"':
+		case '"':
 			var b strings.Builder
 			j := i + 1
 			for ; j < len(s) && s[j] != '"'; j++ {
@@ -72,7 +71,7 @@ func splitIMAPArgs(s string) []imapToken {
 			}
 			out = append(out, imapToken{text: b.String()})
 			i = j + 1
-		case c == '(' || c == '[':
+		case '(', '[':
 			depth, j := 0, i
 			for ; j < len(s); j++ {
 				if s[j] == '(' || s[j] == '[' {

@@ -47,9 +47,6 @@ func (s *lineSplitter) wasTruncated() bool {
 	return t
 }
 
-// pending reports whether a partial line is buffered.
-func (s *lineSplitter) pending() bool { return len(s.buf) > 0 }
-
 // dotStream decodes a dot-terminated multi-line body (SMTP DATA, POP3 RETR/TOP) as a
 // stream: it removes dot-stuffing, finds the terminating "." line and never buffers more
 // than one partial line prefix, so a 100 MB body costs no memory.

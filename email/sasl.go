@@ -163,6 +163,8 @@ func (o logonOutcome) result() etsi.AAAResult {
 		return etsi.AAASucceeded
 	case outcomeRefused:
 		return etsi.AAAFailed
+	case outcomeUnseen:
+		return etsi.AAAResultUnknown
 	}
 	return etsi.AAAResultUnknown
 }
@@ -174,6 +176,8 @@ func (o logonOutcome) event() etsi.EmailEvent {
 		return etsi.EmailLogon
 	case outcomeRefused:
 		return etsi.EmailLogonFailure
+	case outcomeUnseen:
+		return etsi.EmailLogonAttempt
 	}
 	return etsi.EmailLogonAttempt
 }

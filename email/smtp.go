@@ -123,6 +123,8 @@ func (m *SMTPMachine) client(p []byte) (int, func()) {
 			m.mode = smtpCommands
 		}
 		return take, nil
+	case smtpCommands, smtpAuthResp:
+		// Line mode, below.
 	}
 	n, line, ok := m.lines[0].next(p)
 	if !ok {

@@ -77,6 +77,8 @@ func (v *vvmBox) boxEvent(ev etsi.MessagingBoxEvent, st etsi.MessagingStatus, no
 		b = record.Open
 	case etsi.BoxLogout, etsi.BoxDisconnect:
 		b = record.Close
+	case etsi.BoxUnknown, etsi.BoxLock, etsi.BoxUnlock, etsi.BoxActivate, etsi.BoxDeactivate, etsi.BoxDelete, etsi.BoxPinChange, etsi.BoxGreetingRecord, etsi.BoxGreetingChange, etsi.BoxGreetingDelete, etsi.BoxGreetingEnable, etsi.BoxGreetingDisable, etsi.BoxNotificationEnable, etsi.BoxNotificationDisable, etsi.BoxConnect, etsi.BoxGreetingPlay, etsi.BoxLanguageChange, etsi.BoxPinSecurityEnable, etsi.BoxPinSecurityDisable, etsi.BoxPersonalOperatorAdd, etsi.BoxPersonalOperatorChange, etsi.BoxPersonalOperatorRemove, etsi.BoxAdditionalDestinationAdd, etsi.BoxAdditionalDestinationChange, etsi.BoxAdditionalDestinationRemove, etsi.BoxAutoPlayEnable, etsi.BoxAutoPlayDisable, etsi.BoxHeaderPlayEnable, etsi.BoxHeaderPlayDisable:
+		// Within the session: b keeps its value.
 	}
 	r := v.rec(b, "", now, v.iri(&etsi.MessagingEventCategory{MessageBox: &ev}, st, props))
 	if ev == etsi.BoxLogin {
@@ -104,6 +106,8 @@ func (v *vvmBox) greeting(ev etsi.MessagingBoxEvent, gt VVMGreeting, st etsi.Mes
 		t = etsi.GreetingName
 	case GreetingAbsence:
 		t = etsi.GreetingAbsence
+	case GreetingUnknown:
+		// Not named by the client: the general greeting.
 	}
 	key := v.nextKey("greeting")
 	return v.rec(record.Continue, key, now, v.iri(&etsi.MessagingEventCategory{MessageBox: &ev}, st, []etsi.MessagingProperty{{GreetingType: &t}})), key

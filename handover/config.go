@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/internal/backoff"
 	"github.com/umli/umli/internal/seal"
 )
 
@@ -109,11 +110,9 @@ type Destination struct {
 	Written func(hi HI, pdu string, replayed bool)
 }
 
-// Backoff is exponential backoff from Min to Max, each wait varied by ±Jitter (0..1).
-type Backoff struct {
-	Min, Max time.Duration
-	Jitter   float64
-}
+// Backoff is exponential backoff from Min to Max; each wait is drawn from
+// [(1−Jitter)·ceiling, ceiling], Jitter 0..1 (internal/backoff).
+type Backoff = backoff.Policy
 
 // addr is the LEMF address for hi.
 func (d *Destination) addr(hi HI) string {

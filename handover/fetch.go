@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/umli/umli/internal/backoff"
 )
 
 // maxBlock bounds one blocking XREAD, and so how late the fetcher notices the session end.
@@ -26,7 +28,7 @@ type fetched struct {
 // in memory while the socket is slow. It overlaps Redis reads with socket writes.
 func (ss *session) fetch(ctx context.Context, out chan<- fetched) {
 	s := ss.s
-	bo := newBackoff(s.dest.Backoff, s.seed+4)
+	bo := backoff.New(s.dest.Backoff)
 	send := func(f fetched) bool {
 		select {
 		case out <- f:
@@ -39,7 +41,7 @@ func (ss *session) fetch(ctx context.Context, out chan<- fetched) {
 		if !send(fetched{err: err}) {
 			return false
 		}
-		return sleepCtx(ctx, bo.next())
+		return backoff.Sleep(ctx, bo.Next())
 	}
 	var sent streamID
 	for {
@@ -75,7 +77,7 @@ func (ss *session) fetch(ctx context.Context, out chan<- fetched) {
 				return
 			}
 		default:
-			bo.reset()
+			bo.Reset()
 			msgs := res[0].Messages
 			cursor = msgs[len(msgs)-1].ID
 			if !send(fetched{msgs: msgs, caughtUp: len(msgs) < batch}) {

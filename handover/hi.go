@@ -22,6 +22,3 @@ func (h HI) String() string {
 		return fmt.Sprintf("hi(%d)", int(h))
 	}
 }
-
-// valid reports whether h is HI2 or HI3.
-func (h HI) valid() bool { return h == HI2 || h == HI3 }

@@ -2,6 +2,7 @@ package handover
 
 import (
 	"fmt"
+
 	"github.com/umli/umli/internal/promreg"
 
 	"github.com/prometheus/client_golang/prometheus"

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/umli/umli/internal/backoff"
 )
 
 // deliver dials the LEMF and runs sessions, redialling with backoff, until ctx ends or the
 // lease is lost.
 func (s *stream) deliver(ctx context.Context) {
-	bo := newBackoff(s.dest.Backoff, s.seed+2)
+	bo := backoff.New(s.dest.Backoff)
 	addr := s.dest.addr(s.hi)
 	first := true
 	for ctx.Err() == nil {
@@ -17,7 +19,7 @@ func (s *stream) deliver(ctx context.Context) {
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Warn().Err(err).Msg("cannot reach LEMF; retrying")
-				sleepCtx(ctx, bo.next())
+				backoff.Sleep(ctx, bo.Next())
 			}
 			continue
 		}
@@ -36,8 +38,8 @@ func (s *stream) deliver(ctx context.Context) {
 		}
 		s.log.Warn().Err(err).Str("addr", addr).Msg("LEMF connection torn down; redialling")
 		if time.Since(started) > s.dest.Backoff.Max {
-			bo.reset()
+			bo.Reset()
 		}
-		sleepCtx(ctx, bo.next())
+		backoff.Sleep(ctx, bo.Next())
 	}
 }

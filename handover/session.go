@@ -94,7 +94,7 @@ func (s *stream) session(ctx context.Context, conn net.Conn) error {
 		<-ss.in.done
 		wg.Wait()
 		if ss.acking != nil {
-			ss.acked(<-ss.ackDone)
+			_ = ss.acked(<-ss.ackDone) // the session is ending either way
 		}
 		if ss.ack != nil { // record what was written before the end, even on shutdown
 			actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)

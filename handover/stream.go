@@ -3,13 +3,14 @@ package handover
 import (
 	"context"
 	"crypto/tls"
-	"hash/fnv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/umli/umli/internal/backoff"
 )
 
 // stream is one (destination, HI): its durable queue and, while this instance holds the
@@ -21,7 +22,6 @@ type stream struct {
 	tls  *tls.Config
 	keys keys
 	log  zerolog.Logger
-	seed uint64
 	met  streamMetrics
 	dk   *dataKeys // nil: entries in clear
 
@@ -40,13 +40,10 @@ type streamMetrics struct {
 func newStream(h *Handover, d *Destination, hi HI, tc *tls.Config) *stream {
 	l := prometheus.Labels{"destination": d.Name, "hi": hi.String()}
 	m := h.met
-	f := fnv.New64a()
-	_, _ = f.Write([]byte(h.owner + d.Name + hi.String()))
 	s := &stream{
 		h: h, dest: d, hi: hi, tls: tc,
 		keys: streamKeys(h.cfg.KeyPrefix, d.Name, hi),
 		log:  h.log.With().Str("destination", d.Name).Str("hi", hi.String()).Logger(),
-		seed: f.Sum64(),
 		met: streamMetrics{
 			enqueued:     m.enqueued.With(l),
 			sent:         m.sent.With(l),
@@ -78,20 +75,20 @@ func (s *stream) snapshot() StreamStats {
 
 // run competes for the stream's lease until ctx ends and sends while holding it.
 func (s *stream) run(ctx context.Context) {
-	bo := newBackoff(s.dest.Backoff, s.seed)
-	wait := newBackoff(Backoff{Min: s.h.cfg.LeaseTTL / 3, Max: s.h.cfg.LeaseTTL / 3, Jitter: 0.2}, s.seed+1)
+	bo := backoff.New(s.dest.Backoff)
+	wait := backoff.New(backoff.Policy{Min: s.h.cfg.LeaseTTL / 3, Max: s.h.cfg.LeaseTTL / 3, Jitter: 0.2})
 	for ctx.Err() == nil {
 		held, err := s.acquire(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Warn().Err(err).Msg("cannot reach redis to take the stream lease; retrying")
 			}
-			sleepCtx(ctx, bo.next())
+			backoff.Sleep(ctx, bo.Next())
 			continue
 		}
-		bo.reset()
+		bo.Reset()
 		if !held {
-			sleepCtx(ctx, wait.next())
+			backoff.Sleep(ctx, wait.Next())
 			continue
 		}
 		s.holdLease(ctx)

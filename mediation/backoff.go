@@ -6,34 +6,9 @@ import (
 	"time"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/backoff"
 	"github.com/umli/umli/mediation/session"
 )
-
-// backoff doubles from min to max.
-type backoff struct {
-	min, max, cur time.Duration
-}
-
-func (b *backoff) next() time.Duration {
-	if b.cur == 0 {
-		b.cur = b.min
-	} else {
-		b.cur = min(2*b.cur, b.max)
-	}
-	return b.cur
-}
-
-// sleep waits d or until ctx ends; it reports whether the full wait elapsed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
 
 // permanent reports errors that another attempt would repeat.
 func permanent(err error) bool {
@@ -44,7 +19,7 @@ func permanent(err error) bool {
 // retry runs op until it succeeds, fails permanently, or ctx ends, backing off between
 // attempts.
 func (m *Mediator) retry(ctx context.Context, name string, op func() error) error {
-	b := backoff{min: 50 * time.Millisecond, max: 5 * time.Second}
+	b := backoff.New(backoff.Policy{Min: 50 * time.Millisecond, Max: 5 * time.Second, Jitter: 0.5})
 	for {
 		err := op()
 		if err == nil {
@@ -58,9 +33,9 @@ func (m *Mediator) retry(ctx context.Context, name string, op func() error) erro
 			return err
 		}
 		m.met.retries.WithLabelValues(name).Inc()
-		wait := b.next()
+		wait := b.Next()
 		m.log.Warn().Err(err).Str("op", name).Dur("retry_in", wait).Msg("retrying")
-		if !sleep(ctx, wait) {
+		if !backoff.Sleep(ctx, wait) {
 			return ctx.Err()
 		}
 	}

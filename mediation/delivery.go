@@ -188,6 +188,8 @@ func wrapX2X3(pspdu []byte, hi handover.HI, w *warrant.Warrant, e session.Entry,
 			dir = x2x3.DirFromTarget
 		case etsi.DirectionCombined:
 			dir = x2x3.DirMultiple
+		case etsi.DirectionIndeterminate, etsi.DirectionNotApplicable:
+			// DirUnknown.
 		}
 	}
 	return x2x3.Wrap(typ, w.XID, uint64(e.CIN), seq, at, dir, pspdu)

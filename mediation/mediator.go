@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/handover"
+	"github.com/umli/umli/internal/backoff"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/etsi"
@@ -401,15 +402,15 @@ func (m *Mediator) dropQueued() {
 
 // waitRedis pings until Redis answers, logging each failure with the next attempt time.
 func (m *Mediator) waitRedis(ctx context.Context) error {
-	b := backoff{min: 200 * time.Millisecond, max: 10 * time.Second}
+	b := backoff.New(backoff.Policy{Min: 200 * time.Millisecond, Max: 10 * time.Second, Jitter: 0.5})
 	for {
 		err := m.rdb.Ping(ctx).Err()
 		if err == nil {
 			return nil
 		}
-		wait := b.next()
+		wait := b.Next()
 		m.log.Error().Err(err).Dur("retry_in", wait).Msg("redis unreachable; records are held in memory until it answers")
-		if !sleep(ctx, wait) {
+		if !backoff.Sleep(ctx, wait) {
 			return fmt.Errorf("mediation: redis unreachable: %w", err)
 		}
 	}

@@ -114,8 +114,8 @@ type Leg struct {
 }
 
 type legMetrics struct {
-	packets, lost, restarts, chunks, submitErrs       prometheus.Counter
-	malformed, oversize, rtcp, late, duplicate, other prometheus.Counter
+	packets, lost, restarts, chunks, submitErrs prometheus.Counter
+	malformed, oversize, rtcp, late, duplicate  prometheus.Counter
 }
 
 // NewLeg returns the leg for the stream sent by `sender`, with the payload types

@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if err := listen(ctx, args[1:], stdout, stderr); err != nil {
-			var u usageExit
+			var u usageExitError
 			if errors.As(err, &u) {
 				return int(u)
 			}
@@ -85,10 +85,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// usageExit is the status of a listen that stopped at its flags (help or a bad flag).
-type usageExit int
+// usageExitError is the status of a listen that stopped at its flags (help or a bad flag).
+type usageExitError int
 
-func (u usageExit) Error() string { return fmt.Sprintf("exit %d", int(u)) }
+func (u usageExitError) Error() string { return fmt.Sprintf("exit %d", int(u)) }
 
 // listen serves until ctx ends, then prints the summary.
 func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -103,7 +103,7 @@ func listen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	strict := fs.Bool("strict", false, "check every PDU against the ASN.1 constraints; log and count violations")
 	web := lemfweb.AddLiveFlags(fs)
 	if code, ok := cli.Parse(fs, usage, args, stdout, stderr); !ok {
-		return usageExit(code)
+		return usageExitError(code)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())

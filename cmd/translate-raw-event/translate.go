@@ -39,7 +39,7 @@ func readInputs(o *options, stdin io.Reader) ([]input, error) {
 			in = append(in, input{"stdin", b})
 			continue
 		}
-		b, err := os.ReadFile(f)
+		b, err := os.ReadFile(f) //nolint:gosec // G703: the operator names the input files
 		if err != nil {
 			return nil, err
 		}
@@ -57,6 +57,8 @@ func newTranslator(o *options) translate.Translator {
 		return translate.NewAsterisk(cfg)
 	case feed.CUNI:
 		return translate.NewCUNI(cfg)
+	case feed.JSON:
+		// JSON lines: the generic translator with the chosen profile, below.
 	}
 	return translate.NewGeneric(cfg, o.profile)
 }
@@ -109,8 +111,9 @@ func translateAll(o *options, stdin io.Reader, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		w.Write(line)
-		w.WriteByte('\n')
+		// bufio: a write error sticks and is returned by Flush.
+		_, _ = w.Write(line)
+		_ = w.WriteByte('\n')
 		if o.ber != "" {
 			if ber, err = appendPDU(ber, o2, iriType, uint32(i)); err != nil {
 				return err
@@ -121,7 +124,7 @@ func translateAll(o *options, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	if o.ber != "" {
-		if err := os.WriteFile(o.ber, ber, 0o644); err != nil {
+		if err := os.WriteFile(o.ber, ber, 0o600); err != nil { //nolint:gosec // G703: the operator names the output file
 			return fmt.Errorf("--ber: %w", err)
 		}
 	}
@@ -153,6 +156,8 @@ func (s *session) iriType(r *record.Record) etsi.IRIType {
 			delete(s.open, k)
 			return etsi.IRIEnd
 		}
+		return etsi.IRIReport
+	case record.Standalone, record.Report:
 		return etsi.IRIReport
 	}
 	return etsi.IRIReport
@@ -241,7 +246,7 @@ func iriJSON(iri *etsi.MessagingIRI, t etsi.IRIType) (json.RawMessage, error) {
 		} `json:"payload"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil || len(doc.Payload.IRI) != 1 {
-		return nil, fmt.Errorf("render IRI: unexpected codec JSON: %v", err)
+		return nil, fmt.Errorf("render IRI: unexpected codec JSON: %w", err)
 	}
 	return doc.Payload.IRI[0].Contents.MessagingIRI, nil
 }

@@ -164,7 +164,7 @@ func settleReport(ctx context.Context, st loadgen.Stats, neKinds map[string]load
 			return rep, fmt.Errorf("load: %w", err)
 		}
 		var missing []string
-		for _, k := range loadgen.Kinds {
+		for _, k := range loadgen.Kinds() {
 			ks, ok := st.Kinds[k]
 			if ok && slices.Contains(labelled, k) && int64(rep.NE(k).CINs) < ks.TargetSent {
 				missing = append(missing, fmt.Sprintf("%s %d of %d", k, rep.NE(k).CINs, ks.TargetSent))

@@ -59,7 +59,7 @@ func BenchmarkLoadTool(b *testing.B) {
 	b.ReportMetric(ms(rep.Total.P90), "p90-ms")
 	b.ReportMetric(ms(rep.Total.P99), "p99-ms")
 	b.ReportMetric(ms(rep.Total.Max), "max-ms")
-	for _, k := range loadgen.Kinds {
+	for _, k := range loadgen.Kinds() {
 		if ne := rep.NE(k); ne.Latency.PDUs > 0 {
 			b.ReportMetric(ms(ne.Latency.P99), string(k)+"-p99-ms")
 		}

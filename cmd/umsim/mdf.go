@@ -119,7 +119,7 @@ func decodeToJSON(bin, out string) error {
 		recs = append(recs, r)
 		return nil
 	}, nil)
-	if err != nil && !errors.Is(err, io.EOF) {
+	if !errors.Is(err, io.EOF) {
 		return fmt.Errorf("decode %s: %w", bin, err)
 	}
 	b, err := json.MarshalIndent(recs, "", "  ")

@@ -72,6 +72,8 @@ func runMail(ctx context.Context, env Env) error {
 			cfg.POP3 = front[proto]
 		case email.IMAP:
 			cfg.IMAP = front[proto]
+		case email.VVM:
+			// Not in protos: VVM has its own demo scenario.
 		}
 		if err := mailsim.Run(ctx, cfg); err != nil {
 			return err

@@ -24,31 +24,33 @@ type Limits struct {
 	MaxHeaderBytes int
 }
 
-// Defaults suit a feed that POSTs small documents and waits for the durable queue.
-var Defaults = Limits{
-	ReadHeaderTimeout: 10 * time.Second,
-	ReadTimeout:       30 * time.Second,
-	WriteTimeout:      30 * time.Second,
-	IdleTimeout:       60 * time.Second,
-	MaxHeaderBytes:    16 << 10,
+// Defaults returns limits that suit a feed that POSTs small documents and waits for the durable queue.
+func Defaults() Limits {
+	return Limits{
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
 }
 
-// WithDefaults returns l with its zero fields set from Defaults.
+// WithDefaults returns l with its zero fields set from Defaults().
 func (l Limits) WithDefaults() Limits {
 	if l.ReadHeaderTimeout <= 0 {
-		l.ReadHeaderTimeout = Defaults.ReadHeaderTimeout
+		l.ReadHeaderTimeout = Defaults().ReadHeaderTimeout
 	}
 	if l.ReadTimeout <= 0 {
-		l.ReadTimeout = Defaults.ReadTimeout
+		l.ReadTimeout = Defaults().ReadTimeout
 	}
 	if l.WriteTimeout <= 0 {
-		l.WriteTimeout = Defaults.WriteTimeout
+		l.WriteTimeout = Defaults().WriteTimeout
 	}
 	if l.IdleTimeout <= 0 {
-		l.IdleTimeout = Defaults.IdleTimeout
+		l.IdleTimeout = Defaults().IdleTimeout
 	}
 	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = Defaults.MaxHeaderBytes
+		l.MaxHeaderBytes = Defaults().MaxHeaderBytes
 	}
 	return l
 }

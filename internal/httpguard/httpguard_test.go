@@ -45,8 +45,8 @@ func TestRefuseSkipsBody(t *testing.T) {
 
 func TestServerDefaults(t *testing.T) {
 	s := Server(http.NotFoundHandler(), Limits{IdleTimeout: 5 * time.Second}, nil)
-	if s.IdleTimeout != 5*time.Second || s.ReadTimeout != Defaults.ReadTimeout || s.ReadHeaderTimeout != Defaults.ReadHeaderTimeout ||
-		s.WriteTimeout != Defaults.WriteTimeout || s.MaxHeaderBytes != Defaults.MaxHeaderBytes {
+	if s.IdleTimeout != 5*time.Second || s.ReadTimeout != Defaults().ReadTimeout || s.ReadHeaderTimeout != Defaults().ReadHeaderTimeout ||
+		s.WriteTimeout != Defaults().WriteTimeout || s.MaxHeaderBytes != Defaults().MaxHeaderBytes {
 		t.Fatalf("server limits %+v", s)
 	}
 }

@@ -42,6 +42,8 @@ func (f TimeFraction) digits() int {
 		return 3
 	case TimeFractionMicro:
 		return 6
+	case TimeFractionTrimmed:
+		return 0
 	}
 	return 0
 }

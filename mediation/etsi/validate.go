@@ -52,7 +52,7 @@ func Validate(b []byte) ([]Violation, int, error) {
 	r := ber.NewReader(b, 0, ber.DefaultMaxDepth)
 	e, err := r.Next()
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %v", ErrNotBER, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrNotBER, err)
 	}
 	n := r.Offset()
 	v := &validator{}
@@ -366,7 +366,7 @@ func (v *validator) node(e *ber.Element, path string, s *vschema) {
 		}
 	case vSeqOf:
 		v.sequenceOf(e, path, s)
-	default:
+	case vOctets, vUTF8, vPrintable, vIA5, vInt, vEnum, vBool, vNull, vOID, vRelOID, vTime:
 		v.primitive(e, path, s)
 	}
 }
@@ -541,8 +541,10 @@ func (v *validator) primitive(e *ber.Element, path string, s *vschema) {
 		if _, err := ber.ParseGeneralizedTime(e.Content); err != nil {
 			v.add(e.Offset, path, "not a GeneralizedTime")
 		}
-	default:
+	case vOctets, vUTF8, vPrintable, vIA5:
 		v.str(e, path, s)
+	case vSeq, vChoice, vSeqOf:
+		// Constructed: validate walks them, never primitive.
 	}
 }
 
@@ -654,6 +656,8 @@ func (v *validator) str(e *ber.Element, path string, s *vschema) {
 				break
 			}
 		}
+	case vOctets, vSeq, vChoice, vSeqOf, vInt, vEnum, vBool, vNull, vOID, vRelOID, vTime:
+		// No character set to check.
 	}
 	if s.content != nil && len(c) > 0 {
 		if i, why, bad := s.content(c); bad {

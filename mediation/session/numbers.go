@@ -53,7 +53,7 @@ func parseNumbersInto(s string, seqs []LIIDSeq) (Numbers, error) {
 		}
 		x, err := strconv.ParseUint(f, 10, 64)
 		if err != nil {
-			return n, fmt.Errorf("%w: field %d: %v", ErrBadEntry, i+1, err)
+			return n, fmt.Errorf("%w: field %d: %w", ErrBadEntry, i+1, err)
 		}
 		v[i], rest = x, r
 	}
@@ -78,7 +78,7 @@ func parseNumbersInto(s string, seqs []LIIDSeq) (Numbers, error) {
 		}
 		seq, err := strconv.ParseUint(p[i+1:], 10, 32)
 		if err != nil {
-			return n, fmt.Errorf("%w: sequence number: %v", ErrBadEntry, err)
+			return n, fmt.Errorf("%w: sequence number: %w", ErrBadEntry, err)
 		}
 		seqs = append(seqs, LIIDSeq{LIID: p[:i], Seq: uint32(seq)})
 	}

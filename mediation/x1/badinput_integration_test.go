@@ -135,7 +135,7 @@ func TestBadRequestsGetErrorResponse(t *testing.T) {
 				t.Fatalf("HTTP %d: %s", status, body)
 			}
 			validateXSD(t, body)
-			resp, err := DecodeResponse(body, DefaultLimits)
+			resp, err := DecodeResponse(body, DefaultLimits())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -22,7 +22,7 @@ func BenchmarkDecodeActivate(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
-		req, err := DecodeRequest(doc, DefaultLimits)
+		req, err := DecodeRequest(doc, DefaultLimits())
 		if err != nil {
 			b.Fatal(err)
 		}

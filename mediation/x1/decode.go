@@ -19,9 +19,11 @@ type Limits struct {
 	MaxMessages int // x1RequestMessage elements per document
 }
 
-// DefaultLimits fit any sane X1 request with room to spare: the deepest valid request
+// DefaultLimits returns limits that fit any sane X1 request with room to spare: the deepest valid request
 // (a destination's IPv4 address) nests 8 levels.
-var DefaultLimits = Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxTokens: 100_000, MaxMessages: 256}
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 1 << 20, MaxDepth: 32, MaxTokens: 100_000, MaxMessages: 256}
+}
 
 // scan walks the document once with a token reader before any unmarshalling, refusing
 // DTDs, processing instructions other than the XML declaration, a second root element,

@@ -67,7 +67,7 @@ func TestRequestsValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	validateXSD(t, doc)
-	back, err := DecodeRequest(doc, DefaultLimits)
+	back, err := DecodeRequest(doc, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

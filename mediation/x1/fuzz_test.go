@@ -30,9 +30,9 @@ func FuzzX1Request(f *testing.F) {
 	f.Add([]byte(`<!DOCTYPE x [<!ENTITY a "aaaa">]><X1Request>&a;</X1Request>`))
 	f.Add([]byte(x1Open + strings.Repeat("<a>", 40)))
 	f.Add([]byte(x1Open + `<x1RequestMessage xsi:type="x:ActivateTaskRequest"><taskDetails><targetIdentifiers><targetIdentifier><imsi>1</imsi></targetIdentifier></targetIdentifiers></taskDetails></x1RequestMessage></X1Request>`))
-	s := &Server{opt: ServerOptions{NEIdentifier: "umli", Limits: DefaultLimits}}
+	s := &Server{opt: ServerOptions{NEIdentifier: "umli", Limits: DefaultLimits()}}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		req, err := DecodeRequest(b, DefaultLimits)
+		req, err := DecodeRequest(b, DefaultLimits())
 		if err != nil {
 			if _, msg := codeOf(err); msg == "" {
 				t.Fatalf("error without message: %v", err)

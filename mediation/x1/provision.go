@@ -29,7 +29,7 @@ func ExpandIPv6(s string) string {
 		if i > 0 {
 			sb.WriteByte(':')
 		}
-		fmt.Fprintf(&sb, "%02x%02x", b[i], b[i+1])
+		fmt.Fprintf(&sb, "%02x%02x", b[i], b[i+1]) //nolint:gosec // G602: i+1 < 16 = len(b)
 	}
 	return sb.String()
 }

@@ -24,7 +24,7 @@ type ServerOptions struct {
 	NEIdentifier string
 	// ADMFIdentifier, when set, is the only admfIdentifier accepted.
 	ADMFIdentifier string
-	// Limits bound request documents (default DefaultLimits).
+	// Limits bound request documents (default DefaultLimits()).
 	Limits Limits
 	// Now is the server's clock (default time.Now).
 	Now func() time.Time
@@ -50,7 +50,7 @@ func NewServer(store *Store, auditLog *audit.Log, log zerolog.Logger, opt Server
 		opt.NEIdentifier = "umli"
 	}
 	if opt.Limits == (Limits{}) {
-		opt.Limits = DefaultLimits
+		opt.Limits = DefaultLimits()
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -88,7 +88,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(sctx)
-		<-errc
+		<-errc //nolint:errcheck // ErrServerClosed after Shutdown
 		return ctx.Err()
 	case err := <-errc:
 		return fmt.Errorf("x1: serve: %w", err)

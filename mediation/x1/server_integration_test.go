@@ -49,7 +49,7 @@ func (e *env) roundTrip(t *testing.T, msgs ...Message) []Message {
 		t.Fatalf("HTTP %d: %s", status, body)
 	}
 	validateXSD(t, body)
-	resp, err := DecodeResponse(body, DefaultLimits)
+	resp, err := DecodeResponse(body, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func RunService(ctx context.Context, cfg ServiceConfig, al *audit.Log, rdb redis
 	err = <-errc
 	cancel()
 	for i := 1; i < n; i++ {
-		<-errc
+		<-errc //nolint:errcheck // the first error was returned; the rest only drain
 	}
 	return err
 }

@@ -6,12 +6,17 @@ import (
 	"github.com/umli/umli/mediation/record"
 )
 
+// TargetE164 is the number the proof warrant names.
+const TargetE164 = "+491709990001"
+
 // Target is the identity the proof warrant names; records about it are intercepted.
-var Target = record.Identity{Kind: record.IdentityE164, Value: "+491709990001"}
+func Target() record.Identity {
+	return record.Identity{Kind: record.IdentityE164, Value: TargetE164}
+}
 
 // UMBoxes are the mailbox of umsim's target as FreeSWITCH and Asterisk name it; the
 // proof warrant names them too, so the simulator's calls are intercepted.
-var UMBoxes = [2]string{"1000@um.example.net", "1000@example.net"}
+func UMBoxes() [2]string { return [2]string{"1000@um.example.net", "1000@example.net"} }
 
 // LIID is the single warrant's LIID: each record then yields exactly one PDU, so
 // "records submitted" and "PDUs expected" are the same number.
@@ -34,7 +39,7 @@ warrants:
     scope: iri+cc
     start: 2020-01-01T00:00:00Z
     targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
-`, instance, hi2, hi3, LIID, Target.Value, UMBoxes[0], UMBoxes[1])
+`, instance, hi2, hi3, LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
 }
 
 // ConfigYAMLX2X3 is ConfigYAML with the destination an MDF: interface x2x3 over mutual
@@ -53,5 +58,5 @@ destinations:
     scope: iri+cc
     start: 2020-01-01T00:00:00Z
     targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
-`, instance, m.YAML(), LIID, Target.Value, UMBoxes[0], UMBoxes[1])
+`, instance, m.YAML(), LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
 }

@@ -126,21 +126,21 @@ func (m *MDF) Read() (*pducheck.Set, error) {
 			}
 			ps, _, err := etsi.DecodePSPDU(p.Payload)
 			if err != nil {
-				return fmt.Errorf("X%d payload: %w", typ+1, err)
+				return fmt.Errorf("stream X%d payload: %w", typ+1, err)
 			}
 			if want := warrant.NameUUID("task", ps.Header.LIID); p.XID != want {
-				return fmt.Errorf("X%d PDU of %s has XID %s, want %s", typ+1, ps.Header.LIID, p.XID, want)
+				return fmt.Errorf("stream X%d PDU of %s has XID %s, want %s", typ+1, ps.Header.LIID, p.XID, want)
 			}
 			if c := ps.Header.CommunicationIdentifier.CIN; c == nil || uint64(*c) != p.CorrelationID {
-				return fmt.Errorf("X%d correlation ID %d is not the CIN %v", typ+1, p.CorrelationID, c)
+				return fmt.Errorf("stream X%d correlation ID %d is not the CIN %v", typ+1, p.CorrelationID, c)
 			}
 			if q, ok := p.SequenceNumber(); !ok || q != ps.Header.SequenceNumber {
-				return fmt.Errorf("X%d sequence attribute %d (%v), PS-PDU %d", typ+1, q, ok, ps.Header.SequenceNumber)
+				return fmt.Errorf("stream X%d sequence attribute %d (%v), PS-PDU %d", typ+1, q, ok, ps.Header.SequenceNumber)
 			}
 			_, err = set.Add(p.Payload)
 			return err
 		}, nil)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("MDF lifetime %d: %w", i/2, err)
 		}
 	}

@@ -55,7 +55,7 @@ func TestScaleOutOnCluster(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			res, err := load.Run(ctx, load.Config{
-				Rate: 300, Duration: d, Sessions: sessions, CCShare: 0.4, Source: src, Target: chain.Target, Sinks: sinks,
+				Rate: 300, Duration: d, Sessions: sessions, CCShare: 0.4, Source: src, Target: chain.Target(), Sinks: sinks,
 				// Every instance drains before the logouts, so each iRI-End is numbered last.
 				BeforeClose: func(ctx context.Context) error { barrier.Done(); barrier.Wait(); return chain.Drain(ctx, meds...) },
 			})

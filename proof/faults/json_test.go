@@ -94,7 +94,7 @@ func session(s int) []byte {
 	at := time.Now().Unix()
 	ev := func(cat, name string) string {
 		return fmt.Sprintf(`{"time":%d,"category":"%s","event":"%s","status":"operation-succeeded","trigger":"user","box":"%s","session":"proof-%d"}`,
-			at, cat, name, chain.UMBoxes[1], s)
+			at, cat, name, chain.UMBoxes()[1], s)
 	}
 	return []byte("[" + strings.Join([]string{ev("message-box", "login"), ev("message", "retrieve"), ev("message-box", "logout")}, ",") + "]")
 }
@@ -109,7 +109,7 @@ func garbage() [][]byte {
 		[]byte(`[{"time":1714558531,"category":"message-box","event":"lo`),
 		[]byte(strings.Repeat("[", 10000)),
 		[]byte(`{"time":"yesterday","category":7,"event":null,"box":{"x":1}}`),
-		[]byte(`{"time":1714558531,"category":"no-such-category","event":"x","box":"` + chain.UMBoxes[1] + `","session":"z"}`),
+		[]byte(`{"time":1714558531,"category":"no-such-category","event":"x","box":"` + chain.UMBoxes()[1] + `","session":"z"}`),
 		[]byte("[" + strings.TrimSuffix(strings.Repeat(`{},`, 101), ",") + "]"),
 		bytes.Repeat([]byte("x"), 2<<20),
 		{},

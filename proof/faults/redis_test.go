@@ -45,7 +45,7 @@ func TestRedisRestart(t *testing.T) {
 		}
 	}
 	sc := r.srv.ScanAtRest(t, ctx, r.rdb)
-	secrets := []string{chain.Target.Value, strings.TrimPrefix(chain.Target.Value, "+"), chain.LIID, chain.UMBoxes[0], chain.UMBoxes[1], "proof@um"}
+	secrets := []string{chain.Target().Value, strings.TrimPrefix(chain.Target().Value, "+"), chain.LIID, chain.UMBoxes()[0], chain.UMBoxes()[1], "proof@um"}
 	if h := sc.Hits(secrets...); len(h) > 0 {
 		t.Errorf("clear at rest after the Redis restart (%d places):\n%s", len(h), strings.Join(h, "\n"))
 	}

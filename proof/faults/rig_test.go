@@ -96,7 +96,7 @@ func (r *rig) underLoad(fault func()) chain.Tally {
 	go func() {
 		res, err := load.Run(ctx, load.Config{
 			Rate: rate, Duration: r.tm.warm + r.tm.outage + r.tm.after, Sessions: sessions, CCShare: 0.5,
-			Source: "um-faults", Target: chain.Target, Sinks: []record.Sink{r.node.Med},
+			Source: "um-faults", Target: chain.Target(), Sinks: []record.Sink{r.node.Med},
 			BeforeClose: func(ctx context.Context) error { return r.node.Med.Drain(ctx) },
 		})
 		done <- out{res, err}

@@ -25,7 +25,7 @@ func runLoad(tb testing.TB, rate int, d time.Duration) (load.Result, *chain.LEMF
 	n := chain.StartNode(tb, "load-1", rdb, chain.NewKeyring(tb), lm, zerolog.New(os.Stderr).Level(zerolog.ErrorLevel))
 	ctx := context.Background()
 	res, err := load.Run(ctx, load.Config{
-		Rate: rate, Duration: d, Sessions: 50, CCShare: 0.5, Source: "um-load", Target: chain.Target,
+		Rate: rate, Duration: d, Sessions: 50, CCShare: 0.5, Source: "um-load", Target: chain.Target(),
 		Sinks: []record.Sink{n.Med},
 	})
 	if err != nil {

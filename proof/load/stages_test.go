@@ -178,7 +178,7 @@ func BenchmarkLoadStages(b *testing.B) {
 	b.Cleanup(func() { cancel(); wg.Wait() })
 
 	res, err := load.Run(ctx, load.Config{
-		Rate: rate, Duration: d, Sessions: 50, CCShare: 0.5, Source: "um-load", Target: chain.Target,
+		Rate: rate, Duration: d, Sessions: 50, CCShare: 0.5, Source: "um-load", Target: chain.Target(),
 		Sinks: []record.Sink{med},
 	})
 	if err != nil {

@@ -29,7 +29,6 @@ type call struct {
 	// refresh is signalled by re-INVITE/UPDATE (RFC 4028 session refresh).
 	refresh chan time.Duration
 	end     chan string
-	endOnce sync.Once
 }
 
 // accepts says whether umli reads a stream of the offer: audio with a port, sent by
@@ -110,11 +109,6 @@ func (c *call) start(ctx context.Context, fresh map[int]*stream) {
 			delete(c.streams, idx)
 		}
 	}
-}
-
-// finish signals the call's goroutine to end the call with a BYE.
-func (c *call) finish(reason string) {
-	c.endOnce.Do(func() { c.end <- reason })
 }
 
 // allTimedOut says whether every stream of the call stopped on media timeout.

@@ -110,8 +110,6 @@ func answerPort(t *testing.T, body []byte) netip.AddrPort {
 
 type rtpSender struct {
 	conn *net.UDPConn
-	seq  uint16
-	sent []byte
 }
 
 func newRTPSender(t *testing.T, ip string) *rtpSender {

@@ -131,6 +131,7 @@ func (l *LEMF) accept(log zerolog.Logger, h hi, frame []byte, p *etsi.PSPDU) (ke
 		// No identities: the offset finds both copies in the .ber file.
 		log.Warn().Int64("offset", off).Uint32("seq", p.Header.SequenceNumber).
 			Msg("conflicting PDU: sequence number seen before with different bytes; first copy kept")
+	case fresh:
 	}
 
 	rec := record{HI: h.String(), Offset: off, Received: timestamp(received), PDU: js,

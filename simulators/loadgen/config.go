@@ -24,8 +24,8 @@ const (
 	IMAP Kind = "imap"
 )
 
-// Kinds lists every kind in report order.
-var Kinds = []Kind{UM, SIP, Mail, IMAP}
+// Kinds returns every kind in report order (a fresh slice).
+func Kinds() []Kind { return []Kind{UM, SIP, Mail, IMAP} }
 
 // NonTargetDomain is the domain of every identity of a non-target session.
 const NonTargetDomain = "nontarget.invalid"
@@ -140,9 +140,10 @@ func (c *Config) addr(k Kind) string {
 		return c.SIPREC
 	case IMAP:
 		return c.MailIMAP
-	default:
+	case Mail:
 		return c.MailSMTP
 	}
+	return ""
 }
 
 func (c *Config) check() error {

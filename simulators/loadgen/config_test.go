@@ -111,7 +111,7 @@ func TestSchedule(t *testing.T) {
 					nt[k]++
 				}
 			}
-			for _, k := range Kinds {
+			for _, k := range Kinds() {
 				if kinds[k] != tc.kinds[k] || nt[k] != tc.nt[k] {
 					t.Errorf("%s: %d sessions (%d non-target), want %d (%d)", k, kinds[k], nt[k], tc.kinds[k], tc.nt[k])
 				}

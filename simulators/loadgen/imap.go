@@ -33,7 +33,7 @@ func (d *imapDriver) session(ctx context.Context, _ int, target bool) (int, erro
 	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
 	c := &imapConn{c: conn, r: bufio.NewReader(conn)}
 	if line, err := c.r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "* OK") {
-		return 0, fmt.Errorf("imap %s: greeting %q: %v", d.cfg.MailIMAP, strings.TrimSpace(line), err)
+		return 0, fmt.Errorf("imap %s: greeting %q: %w", d.cfg.MailIMAP, strings.TrimSpace(line), err)
 	}
 	if _, err := c.do("LOGIN " + imapQuote(user) + " " + imapQuote(d.cfg.IMAPPassword)); err != nil {
 		return 0, fmt.Errorf("imap %s: login: %w", d.cfg.MailIMAP, err)

@@ -101,7 +101,7 @@ func (r Report) Format(w io.Writer) {
 	fmt.Fprintf(w, "load report: %.1fs generating, %.1fs until the last session ended, %.1f sessions/s sent\n",
 		r.Stats.Elapsed.Seconds(), r.Stats.Finished.Seconds(), r.SessionsPerSecond)
 	fmt.Fprintf(w, "%-5s %8s %8s %8s %8s %10s %8s\n", "kind", "offered", "sent", "errors", "target", "non-target", "events")
-	for _, k := range Kinds {
+	for _, k := range Kinds() {
 		s, ok := r.Stats.Kinds[k]
 		if !ok {
 			continue

@@ -67,7 +67,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			d.close()
 		}
 	}()
-	for _, k := range Kinds {
+	for _, k := range Kinds() {
 		if cfg.Mix[k] <= 0 {
 			continue
 		}
@@ -155,7 +155,7 @@ func progress(w io.Writer, cs map[Kind]*counters, start time.Time, stop <-chan s
 	line := func() {
 		var offered, sent, errs int64
 		var per []string
-		for _, k := range Kinds {
+		for _, k := range Kinds() {
 			c, ok := cs[k]
 			if !ok {
 				continue
@@ -191,7 +191,7 @@ type schedule struct {
 
 func newSchedule(m Mix, nonTarget float64) *schedule {
 	s := &schedule{n: map[Kind]int{}, nonTarget: nonTarget}
-	for _, k := range Kinds {
+	for _, k := range Kinds() {
 		if m[k] > 0 {
 			s.kinds = append(s.kinds, k)
 			s.weight = append(s.weight, m[k])
@@ -229,7 +229,8 @@ func newDriver(ctx context.Context, k Kind, cfg *Config) (driver, error) {
 		return &sipDriver{cfg: cfg}, nil
 	case IMAP:
 		return &imapDriver{cfg: cfg}, nil
-	default:
+	case Mail:
 		return &mailDriver{cfg: cfg}, nil
 	}
+	return nil, fmt.Errorf("loadgen: unknown kind %v", k)
 }

@@ -114,7 +114,7 @@ func (r *Receiver) accept() {
 				delete(r.conns, c)
 				r.mu.Unlock()
 			}()
-			if err := r.serve(c, c); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			if err := r.serve(c, c); !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				r.log.Warn().Err(err).Str("peer", c.RemoteAddr().String()).Msg("mdf: closing connection")
 			}
 		})

@@ -1,6 +1,7 @@
 package mdf
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -75,7 +76,7 @@ func WritePCAP(w io.Writer, stream io.Reader, dstPort uint16) (int, error) {
 		n++
 		return write(false, &layers.TCP{ACK: true, Seq: sseq, Ack: cseq}, nil)
 	}, nil)
-	if err != nil && err != io.EOF {
+	if !errors.Is(err, io.EOF) {
 		return n, err
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -96,7 +97,7 @@ func (u *UM) serveESL(ctx context.Context, c net.Conn) {
 	for {
 		cmd, err := readESLCommand(r)
 		if err != nil {
-			if err != io.EOF && ctx.Err() == nil {
+			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				log.Debug().Err(err).Msg("umsim esl: session ended")
 			}
 			return

@@ -110,7 +110,7 @@ func NewClient(cfg Config, h feed.Handler) (*Client, error) {
 // It returns nil when ctx is cancelled.
 func (c *Client) Run(ctx context.Context) error {
 	r := feed.Redial{Dialect: feed.Asterisk, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "ami", Ready: "logged in",
-		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax},
+		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax, Jitter: 0.5},
 		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
 	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
 	return nil
@@ -190,7 +190,7 @@ func (c *Conn) login(ctx context.Context) error {
 			continue
 		}
 		if !strings.EqualFold(b.Get("Response"), "Success") {
-			return fmt.Errorf("Login answered %q %q: %w", clip(b.Get("Response")), clip(b.Get("Message")), ErrAuthFailed)
+			return fmt.Errorf("login answered %q %q: %w", clip(b.Get("Response")), clip(b.Get("Message")), ErrAuthFailed)
 		}
 		return c.nc.SetDeadline(time.Time{})
 	}
@@ -248,14 +248,14 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 				default:
 				}
 			}
-		default:
+		case KindOther, KindBanner:
 			m.FrameErrors.WithLabelValues(dialect, src, "kind").Inc()
 			log.Warn().Int64("offset", b.Offset).Msg("ami: packet without Event or Response skipped")
 		}
 		return nil
 	}
 	for _, b := range c.r.Pending {
-		handle(b)
+		_ = handle(b) // never fails: refusals are counted and logged inside
 	}
 	c.r.Pending = nil
 	if c.r.Err != nil {

@@ -80,7 +80,7 @@ func parseAll(data []byte, source string, received time.Time) ([]*feed.Event, []
 	for {
 		off := d.InputOffset()
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -136,7 +136,7 @@ func readEvent(d *xml.Decoder, start xml.StartElement, at int64) (*feed.Event, e
 		off := d.InputOffset()
 		tok, err := d.Token()
 		if err != nil {
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, fmt.Errorf("cuni: messageEvent at offset %d: XML at offset %d: %w", at, off, err)

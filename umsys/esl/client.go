@@ -14,17 +14,20 @@ import (
 	"github.com/umli/umli/umsys/feed/wire"
 )
 
-// DefaultEvents are the non-CUSTOM events the UM inference needs: the TUI/application
-// lifecycle, playback and recording, key presses, MWI, and the e-mail notification
-// carriers (CHANNEL_DATA/REQUEST_PARAMS dups and GENERAL forwarded-voicemail).
-var DefaultEvents = []string{
-	"CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE",
-	"PLAYBACK_START", "PLAYBACK_STOP", "RECORD_START", "RECORD_STOP", "DTMF",
-	"MESSAGE_WAITING", "CHANNEL_DATA", "REQUEST_PARAMS", "GENERAL",
+// DefaultEvents returns the non-CUSTOM events the UM inference needs: the
+// TUI/application lifecycle, playback and recording, key presses, MWI, and the e-mail
+// notification carriers (CHANNEL_DATA/REQUEST_PARAMS dups and GENERAL
+// forwarded-voicemail). Each call returns a fresh slice the caller may change.
+func DefaultEvents() []string {
+	return []string{
+		"CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE",
+		"PLAYBACK_START", "PLAYBACK_STOP", "RECORD_START", "RECORD_STOP", "DTMF",
+		"MESSAGE_WAITING", "CHANNEL_DATA", "REQUEST_PARAMS", "GENERAL",
+	}
 }
 
-// DefaultSubclasses are the CUSTOM subclasses subscribed to.
-var DefaultSubclasses = []string{"vm::maintenance"}
+// DefaultSubclasses returns the CUSTOM subclasses subscribed to (a fresh slice).
+func DefaultSubclasses() []string { return []string{"vm::maintenance"} }
 
 // Config describes one FreeSWITCH event socket.
 type Config struct {
@@ -62,10 +65,10 @@ func (c *Config) validate() error {
 		return errors.New("esl: config: Password contains a line break")
 	}
 	if c.Events == nil {
-		c.Events = DefaultEvents
+		c.Events = DefaultEvents()
 	}
 	if c.Subclasses == nil {
-		c.Subclasses = DefaultSubclasses
+		c.Subclasses = DefaultSubclasses()
 	}
 	for _, n := range append(append([]string{}, c.Events...), c.Subclasses...) {
 		if n == "" || strings.ContainsAny(n, " \t\r\n") {
@@ -138,7 +141,7 @@ func NewClient(cfg Config, h feed.Handler) (*Client, error) {
 // reconnecting after every failure. It returns nil when ctx is cancelled.
 func (c *Client) Run(ctx context.Context) error {
 	r := feed.Redial{Dialect: feed.FreeSWITCH, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "esl", Ready: "subscribed",
-		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax},
+		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax, Jitter: 0.5},
 		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
 	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
 	return nil

@@ -33,7 +33,7 @@ type Redial struct {
 // Run keeps dialling until ctx ends, handing each session's events to h.
 func (r Redial) Run(ctx context.Context, dial func(context.Context) (Server, error), h Handler) {
 	log := r.Logger.With().Str("source", r.Source).Str("addr", r.Addr).Logger()
-	Reconnect(ctx, &r.Backoff, func(ctx context.Context, attempt int) (bool, error) {
+	Reconnect(ctx, r.Backoff, func(ctx context.Context, attempt int) (bool, error) {
 		if attempt > 0 {
 			r.Metrics.Reconnects.WithLabelValues(string(r.Dialect), r.Source).Inc()
 		}

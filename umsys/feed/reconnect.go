@@ -2,45 +2,27 @@ package feed
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
+
+	"github.com/umli/umli/internal/backoff"
 )
 
-// Backoff is exponential backoff with jitter: the n-th wait is uniform in
-// [Min/2, min(Max, Min·2^n)], so a flapping peer is never hammered.
-type Backoff struct {
-	// Min is the first ceiling; Max caps the ceiling.
-	Min, Max time.Duration
-	n        int
-}
-
-// Next returns the next wait and advances.
-func (b *Backoff) Next() time.Duration {
-	lo, hi := b.Min, b.Min
-	for i := 0; i < b.n && hi < b.Max; i++ {
-		hi *= 2
-	}
-	hi = min(hi, b.Max)
-	b.n++
-	if hi <= lo/2 {
-		return hi
-	}
-	return lo/2 + rand.N(hi-lo/2+1)
-}
-
-// Reset starts over after a successful session.
-func (b *Backoff) Reset() { b.n = 0 }
+// Backoff paces reconnects (internal/backoff): waits double from Min up to Max,
+// each drawn from [(1−Jitter)·ceiling, ceiling], so a flapping peer is never
+// hammered and many clients do not redial in step.
+type Backoff = backoff.Policy
 
 // Session is one connect-and-serve attempt of a Reconnect loop. attempt counts
 // from 0. connected reports that the session got far enough to reset the backoff;
 // err is what ended it.
 type Session func(ctx context.Context, attempt int) (connected bool, err error)
 
-// Reconnect runs session until ctx ends, waiting bo.Next() after each failure.
+// Reconnect runs session until ctx ends, backing off by p after each failure.
 // ended, if set, is told why each session ended and how long the wait is. It returns
 // when ctx is cancelled; a feed client never gives up on its own, because the
 // platform is expected to come back.
-func Reconnect(ctx context.Context, bo *Backoff, session Session, ended func(err error, wait time.Duration)) {
+func Reconnect(ctx context.Context, p Backoff, session Session, ended func(err error, wait time.Duration)) {
+	bo := backoff.New(p)
 	for attempt := 0; ; attempt++ {
 		if ctx.Err() != nil {
 			return
@@ -56,12 +38,8 @@ func Reconnect(ctx context.Context, bo *Backoff, session Session, ended func(err
 		if ended != nil {
 			ended(err, wait)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !backoff.Sleep(ctx, wait) {
 			return
-		case <-t.C:
 		}
 	}
 }

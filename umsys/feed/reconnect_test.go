@@ -7,22 +7,6 @@ import (
 	"time"
 )
 
-func TestBackoffBounds(t *testing.T) {
-	b := Backoff{Min: 8 * time.Millisecond, Max: 64 * time.Millisecond}
-	ceil := b.Min
-	for i := range 10 {
-		w := b.Next()
-		if w < b.Min/2 || w > ceil {
-			t.Fatalf("wait %d = %v, want in [%v, %v]", i, w, b.Min/2, ceil)
-		}
-		ceil = min(ceil*2, b.Max)
-	}
-	b.Reset()
-	if w := b.Next(); w > b.Min {
-		t.Fatalf("after Reset wait %v > Min", w)
-	}
-}
-
 // TestReconnect: failed sessions are retried, a connected one resets the backoff,
 // and cancelling ctx ends the loop.
 func TestReconnect(t *testing.T) {
@@ -32,7 +16,7 @@ func TestReconnect(t *testing.T) {
 	var attempts []int
 	var ended []error
 	boom := errors.New("boom")
-	Reconnect(ctx, &bo, func(ctx context.Context, attempt int) (bool, error) {
+	Reconnect(ctx, bo, func(ctx context.Context, attempt int) (bool, error) {
 		attempts = append(attempts, attempt)
 		if attempt == 3 {
 			cancel()

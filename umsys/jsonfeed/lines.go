@@ -134,7 +134,7 @@ func (s *LineServer) Serve(ctx context.Context, ln net.Listener) error {
 func (s *LineServer) ServeConn(c net.Conn) {
 	var beforeRead func()
 	if s.cfg.IdleTimeout > 0 {
-		beforeRead = func() { c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout)) }
+		beforeRead = func() { _ = c.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout)) }
 	}
 	s.serveReader(c, c.RemoteAddr().String(), beforeRead, &acker{w: c})
 }
@@ -171,7 +171,7 @@ func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func(), a
 			s.line(buf, n, peer, log, ack)
 		}
 		if err != nil {
-			if err != io.EOF {
+			if !errors.Is(err, io.EOF) {
 				log.Debug().Err(err).Msg("jsonfeed: connection ended")
 			}
 			return

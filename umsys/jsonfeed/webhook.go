@@ -116,7 +116,7 @@ func (w *Webhook) authorized(r *http.Request) bool {
 func (w *Webhook) fail(rw http.ResponseWriter, code int, msg string) {
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	rw.WriteHeader(code)
-	io.WriteString(rw, msg+"\n")
+	_, _ = io.WriteString(rw, msg+"\n") // the client may be gone; nothing to do
 }
 
 // ServeHTTP implements http.Handler.

@@ -278,6 +278,8 @@ func (t *Asterisk) dtmf(dst []Output, a *amiEvent, at time.Time) []Output {
 			u.phase = tuiMenu
 		}
 		return dst // greeting and password entry: not kept
+	case tuiLost, tuiDone:
+		// Keys the menu model does not follow.
 	}
 	return dst
 }
@@ -552,6 +554,7 @@ func (t *Asterisk) tuiSettled(dst []Output, s *amiSession, p tuiPending, rule st
 		rule += ".delete"
 	case tuiSaveKey:
 		rule += ".save"
+	case tuiRetrieve:
 	}
 	x := t.tuiIRI(s, p, rule, st, at)
 	return append(dst, x.build(s.source, s.system))

@@ -21,10 +21,6 @@ func catNotification(v etsi.MessagingNotificationEvent) *etsi.MessagingEventCate
 	return &etsi.MessagingEventCategory{Notification: &v}
 }
 
-func catCall(v etsi.MessagingCallEvent) *etsi.MessagingEventCategory {
-	return &etsi.MessagingEventCategory{Call: &v}
-}
-
 // Property constructors.
 
 func propPriority(v etsi.MessagingPriority) etsi.MessagingProperty {

@@ -72,8 +72,10 @@ func (t Tag) String() string {
 		s = fmt.Sprintf("[APPLICATION %d]", t.Number)
 	case Context:
 		s = fmt.Sprintf("[%d]", t.Number)
-	default:
+	case Private:
 		s = fmt.Sprintf("[PRIVATE %d]", t.Number)
+	default:
+		s = fmt.Sprintf("[CLASS %d %d]", t.Class, t.Number)
 	}
 	if t.Constructed {
 		s += " constructed"

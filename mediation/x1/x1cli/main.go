@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // stdout), 2 for a usage error (with the usage on stderr), 1 otherwise.
 func report(cmd string, err error, stdout, stderr io.Writer) int {
 	var ue usageError
-	var help helpRequest
+	var help helpRequestError
 	switch {
 	case err == nil:
 		return 0
@@ -138,11 +138,11 @@ type usageError struct{ msg string }
 // Error implements error.
 func (e usageError) Error() string { return e.msg }
 
-// helpRequest is -h/--help on a subcommand: its flags are printed to stdout.
-type helpRequest struct{ fs *flag.FlagSet }
+// helpRequestError is -h/--help on a subcommand: its flags are printed to stdout.
+type helpRequestError struct{ fs *flag.FlagSet }
 
 // Error implements error.
-func (helpRequest) Error() string { return "help requested" }
+func (helpRequestError) Error() string { return "help requested" }
 
 // command runs one subcommand; with cl nil it only parses and checks the flags.
 func command(ctx context.Context, cl *x1.Client, cmd string, args []string, stdout, stderr io.Writer) error {
@@ -262,7 +262,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	fs.SetOutput(out)
 	if errors.Is(err, flag.ErrHelp) {
-		return helpRequest{fs}
+		return helpRequestError{fs}
 	}
 	if err != nil {
 		return usageError{err.Error()}

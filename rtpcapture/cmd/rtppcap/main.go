@@ -43,7 +43,7 @@ func run(kind, out string) error {
 	default:
 		return fmt.Errorf("-kind %q: want sipp or calls", kind)
 	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
 	return nil

@@ -55,7 +55,7 @@ func (r *Runner) Run(tb testing.TB, run func(context.Context) error) { Backgroun
 func Background(tb testing.TB, run func(context.Context) error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { run(ctx); close(done) }()
+	go func() { _ = run(ctx); close(done) }()
 	tb.Cleanup(func() { cancel(); <-done })
 }
 

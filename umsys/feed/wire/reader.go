@@ -60,7 +60,7 @@ func BoundHandshake(ctx context.Context, nc net.Conn, timeout time.Duration) (st
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	stop = context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	stop = context.AfterFunc(ctx, func() { _ = nc.SetDeadline(time.Unix(1, 0)) })
 	if err := nc.SetDeadline(deadline); err != nil {
 		stop()
 		return nil, err

@@ -23,7 +23,7 @@ func readAMI(data []byte, source string, received time.Time, add func(*feed.Even
 		case ami.KindEvent:
 			add(&feed.Event{Dialect: feed.Asterisk, Source: source, Headers: b.Headers, Raw: b.Raw, Received: received}, b.Offset)
 		case ami.KindBanner, ami.KindResponse:
-		default:
+		case ami.KindOther:
 			return errAt(data, b.Offset, fmt.Errorf("AMI packet is neither an Event nor a Response"))
 		}
 		return nil

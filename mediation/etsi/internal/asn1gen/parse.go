@@ -407,7 +407,10 @@ func (p *parser) parseEnum() []EnumValue {
 				p.fail("enumeration %s: number expected, found %q", tok, n)
 				break
 			}
-			fmt.Sscan(n, &v.Num)
+			if _, err := fmt.Sscan(n, &v.Num); err != nil {
+				p.fail("enumeration %s: number %q: %v", tok, n, err)
+				break
+			}
 			p.expect(")")
 			out = append(out, v)
 		}
