@@ -50,7 +50,18 @@ type Notify func(Notice)
 // before (see Pending), so only a server that answers nothing gets here.
 const PipelineLimit = 10000
 
-var protocolNames = map[string]Protocol{"smtp": SMTP, "pop3": POP3, "imap": IMAP}
+// protocolNamed is the Protocol of a machine's name (0 for none).
+func protocolNamed(name string) Protocol {
+	switch name {
+	case "smtp":
+		return SMTP
+	case "pop3":
+		return POP3
+	case "imap":
+		return IMAP
+	}
+	return 0
+}
 
 // notify sends a Notice about this session, if anyone listens.
 func (s *session) notify(k NoticeKind) {
@@ -58,7 +69,7 @@ func (s *session) notify(k NoticeKind) {
 		return
 	}
 	s.opts.Notify(Notice{Kind: k, Source: s.info.Source, CorrelationKey: s.info.Key,
-		Identities: s.identities(), Protocol: protocolNames[s.name], Time: s.now})
+		Identities: s.identities(), Protocol: protocolNamed(s.name), Time: s.now})
 }
 
 // overflow gives up pairing: the buffered exchange and every later byte go out as CC

@@ -112,7 +112,7 @@ func startSources(ctx context.Context, g *group, cfg *config.Config, med *mediat
 	}
 	// The UM feed and the RTP capture both report a call's connect (rtp.*.events:
 	// connect); one guard in front of mediation delivers it once (TS 102 232-2 8.1).
-	var umSink record.Sink = sink
+	umSink := sink
 	if cfg.RTP != nil && cfg.UMSys != nil {
 		umSink = rtpcapture.NewConnectOnce(sink, 0, 0)
 	}
@@ -382,6 +382,8 @@ func blindOf(n email.Notice) (mediation.Blind, bool) {
 	case email.NoticeTLSBlind:
 	case email.NoticeUnparsable:
 		reason = string(email.NoticeUnparsable)
+	case email.NoticeRecordsLost: // audited as lost records by the delivery audit, not as blind
+		return mediation.Blind{}, false
 	default:
 		return mediation.Blind{}, false
 	}

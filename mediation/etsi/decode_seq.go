@@ -272,6 +272,7 @@ func (t *choiceType[T]) decodeElem(d *dec, c ber.Element, x *T) error {
 		err = form(&c, false)
 	case constructed:
 		err = form(&c, true)
+	case anyForm: // either form: the alternative's decoder checks it
 	}
 	if err == nil {
 		err = a.dec(d, c, x)

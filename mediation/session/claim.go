@@ -25,10 +25,8 @@ func (s *Store) claimTTL() int64 {
 	return s.cfg.ClaimTTL.Milliseconds()
 }
 
-// parseReply reads one step reply: numbers, or a duplicate.
-func parseReply(r string) (Numbers, error) { return parseReplyInto(r, nil) }
-
-// parseReplyInto is parseReply with the sequence numbers in seqs' spare capacity.
+// parseReplyInto reads one step reply (numbers, or a duplicate), with the sequence
+// numbers in seqs' spare capacity.
 func parseReplyInto(r string, seqs []LIIDSeq) (Numbers, error) {
 	if r == dupReply {
 		return Numbers{Dup: true}, nil
