@@ -245,7 +245,8 @@ const keepAliveGrace = 10
 // connection down when one is late. A response proves the LEMF has read every byte before
 // the keep-alive, which is what lets a confirming stream be trimmed (see trimConfirmed).
 // The opening keep-alive left unanswered means a LEMF that does not answer: the
-// connection then delivers unconfirmed (counted as a keep-alive timeout, warned once).
+// connection then delivers unconfirmed (counted as a keep-alive timeout, warned once),
+// unless this stream's LEMF has answered one before (then the connection is redialled).
 func (ss *session) keepAlive(now time.Time) error {
 	d := ss.s.dest
 	if d.KeepAliveInterval <= 0 {
@@ -257,11 +258,19 @@ func (ss *session) keepAlive(now time.Time) error {
 		// Count, not time: an answer to the previous keep-alive can arrive after the loop
 		// read its clock, and must not also confirm PDUs written before the next one.
 		case ss.in.responses.Load() >= ss.kaWant:
+			ss.s.answered.Store(true)
 			ss.kaSent = time.Time{}
 			if ss.kaMark != nil && ss.confirming {
 				ss.confirm = ss.kaMark
 			}
 			ss.kaMark = nil
+		case !ss.ready && late > d.KeepAliveTimeout && ss.s.answered.Load():
+			// This LEMF has answered keep-alives before: silence now is a LEMF that stopped
+			// reading (hung, stalled), not one that never answers. Delivering unconfirmed
+			// would trim what is written into a connection nobody reads; redial instead.
+			ss.s.kaTimeouts.Add(1)
+			ss.s.met.kaTimeouts.Inc()
+			return errKeepAliveTimeout
 		case !ss.ready && late > d.KeepAliveTimeout:
 			ss.s.kaTimeouts.Add(1)
 			ss.s.met.kaTimeouts.Inc()

@@ -27,6 +27,9 @@ type stream struct {
 
 	enqueued, sent, resent, reconnects, kaTimeouts, droppedAge, droppedBytes, depth atomic.Int64
 	leaseHeld, connected                                                            atomic.Bool
+	// answered: the LEMF answered a keep-alive on some connection of this stream, so an
+	// unanswered opening keep-alive later means it stopped reading (session.keepAlive).
+	answered atomic.Bool
 }
 
 // streamMetrics are the collectors bound to this stream's labels.

@@ -25,6 +25,21 @@ const LIID = "PROOF-1"
 // ConfigYAML is a mediation configuration for instance delivering to hi2/hi3 with
 // micro-second time stamps (the load tool measures latency from them).
 func ConfigYAML(instance, hi2, hi3 string) string {
+	return configYAML(instance, hi2, hi3, "")
+}
+
+// ConfigYAMLConfirmed is ConfigYAML with keep-alives busy and idle (keepAlive.idleOnly
+// false): a confirming connection, whose stream is trimmed only below what the LEMF
+// confirmed by answering a keep-alive. Tests that kill or stall the LEMF under load and
+// assert no gap need it: with the default profile's idle-only keep-alives trimming follows
+// the written position, so PDUs beyond the resend window still in socket buffers at a
+// connection loss are gone, as handover/README.md says.
+func ConfigYAMLConfirmed(instance, hi2, hi3 string) string {
+	return configYAML(instance, hi2, hi3, ", keepAlive: {idleOnly: false}")
+}
+
+// configYAML is ConfigYAML with extra keys (", key: value") on the destination.
+func configYAML(instance, hi2, hi3, destKeys string) string {
 	return fmt.Sprintf(`instance: %s
 operator: OP-PROOF
 networkElement: ne-default
@@ -32,14 +47,14 @@ sessions: {idleTimeout: 10m, sweepInterval: 200ms}
 queue: {size: 20000, workers: 4}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
 destinations:
-  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both}
+  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both%s}
 warrants:
   - liid: %s
     destination: lea
     scope: iri+cc
     start: 2020-01-01T00:00:00Z
     targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
-`, instance, hi2, hi3, LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
+`, instance, hi2, hi3, destKeys, LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
 }
 
 // ConfigYAMLX2X3 is ConfigYAML with the destination an MDF: interface x2x3 over mutual

@@ -13,7 +13,7 @@ import (
 // TestLEMFDown stops the LEMF (both HI listeners gone) for the outage under load and
 // restarts it on the same addresses: handover buffers in Redis and catches up.
 func TestLEMFDown(t *testing.T) {
-	r := newRig(t)
+	r := newRigConfirmed(t)
 	r.underLoad(func() {
 		r.lm.Stop()
 		time.Sleep(r.tm.outage)
@@ -25,7 +25,7 @@ func TestLEMFDown(t *testing.T) {
 // socket buffers fill, keep-alives go unanswered, and whatever handover wrote into the
 // stalled connections must be written again to the real LEMF afterwards.
 func TestLEMFBackpressure(t *testing.T) {
-	r := newRig(t)
+	r := newRigConfirmed(t)
 	r.underLoad(func() {
 		r.lm.Stop()
 		stall := hold(t, r.lm.HI2, r.lm.HI3, nil)
@@ -40,7 +40,7 @@ func TestLEMFBackpressure(t *testing.T) {
 // it: handover must reject the answers, keep every PDU and deliver to the real LEMF
 // when it is back.
 func TestLEMFGarbage(t *testing.T) {
-	r := newRig(t)
+	r := newRigConfirmed(t)
 	r.underLoad(func() {
 		r.lm.Stop()
 		stop := hold(t, r.lm.HI2, r.lm.HI3, func(c net.Conn) {

@@ -51,7 +51,13 @@ type receiver interface {
 	Progress() (int, error)
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigYAML(t, chain.ConfigYAML) }
+
+// newRigConfirmed is newRig on a confirming connection (chain.ConfigYAMLConfirmed): for
+// faults that take the LEMF away, or stall it, with PDUs in socket buffers.
+func newRigConfirmed(t *testing.T) *rig { return newRigYAML(t, chain.ConfigYAMLConfirmed) }
+
+func newRigYAML(t *testing.T, yaml func(instance, hi2, hi3 string) string) *rig {
 	r := &rig{t: t, srv: testredis.Start(t), keys: chain.NewKeyring(t), tm: scenarioTiming()}
 	r.rdb = r.srv.Client(t)
 	r.lm = chain.StartLEMF(t)
@@ -59,7 +65,7 @@ func newRig(t *testing.T) *rig {
 	if l, err := zerolog.ParseLevel(os.Getenv("UMLI_PROOF_LOG")); err == nil && l != zerolog.NoLevel {
 		level = l // e.g. UMLI_PROOF_LOG=info to see handover's connections
 	}
-	r.node = chain.StartNode(t, "faults-1", r.rdb, r.keys, r.lm, zerolog.New(zerolog.NewTestWriter(t)).Level(level))
+	r.node = chain.StartNodeYAML(t, "faults-1", yaml("faults-1", r.lm.HI2, r.lm.HI3), r.rdb, r.keys, zerolog.New(zerolog.NewTestWriter(t)).Level(level))
 	r.out = r.lm
 	return r
 }
