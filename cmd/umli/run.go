@@ -202,6 +202,11 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 			if err != nil {
 				log.Error().Err(err).Msg("records input")
 			}
+			// "done" means numbered and in the handover queue, not only read: whoever waits
+			// for this line (a batch import, the kill tests) may then read Redis's counters.
+			if err := med.Drain(ctx); err != nil && ctx.Err() == nil {
+				log.Warn().Err(err).Msg("records input: waiting for mediation")
+			}
 			log.Info().Int("records", n).Msg("records input done")
 		}()
 	}
