@@ -136,6 +136,9 @@ func TestSecondInstanceTakesOverExpiredLease(t *testing.T) {
 	in.stop() // releases: the standby takes over
 	enqueueRange(t, sb.h, "lea1", HI2, 200, 300, 10)
 	waitFor(t, "standby delivers", func() bool { _, err := checkComplete(lemf.state().seqs, 300); return err == nil })
+	// The sender counts a batch after its flush, so the LEMF can hold it a moment before
+	// the count does: wait for the count to reach the batch, then require it exact.
+	waitFor(t, "standby's sends counted", func() bool { return sb.stats("lea1", HI2).Sent >= 100 })
 	if sb.stats("lea1", HI2).Sent != 100 {
 		t.Fatalf("standby sent %d, want 100", sb.stats("lea1", HI2).Sent)
 	}
