@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +18,7 @@ import (
 	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // startUnderPrlimit starts `prlimit --nofile=SOFT:HARD umli run --config cfgPath`
@@ -68,13 +68,8 @@ func TestRunDescriptorBudget(t *testing.T) {
 	bin := buildUMLI(t)
 	srv := testredis.Start(t)
 	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	lt := lemftest.Start(t, lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
+	lm, hi2, hi3 := lt.LEMF, lt.HI2, lt.HI3
 	tokenFile := filepath.Join(dir, "token")
 	writeFile(t, tokenFile, "tok-budget-77aa\n")
 	config := func(name string) (path, metrics, lines, hook string) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // hostileRig is `umli run` with a webhook, a JSON-lines listener and /metrics, the
@@ -38,13 +38,8 @@ func startHostileRig(t *testing.T, extra string) *hostileRig {
 	bin := buildUMLI(t)
 	srv := testredis.Start(t)
 	dir := t.TempDir()
-	lm, err := lemf.New(lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = lm.Run(context.Background()) }()
-	t.Cleanup(func() { _ = lm.Close() })
-	hi2, hi3 := lm.Addrs()
+	lt := lemftest.Start(t, lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
+	lm, hi2, hi3 := lt.LEMF, lt.HI2, lt.HI3
 	r := &hostileRig{lm: lm, hook: freeAddr(t), lines: freeAddr(t), metrics: freeAddr(t), token: "tok-hostile-5e4d3c2b",
 		readTimeout: 3 * time.Second, idleTimeout: 2 * time.Second}
 	tokenFile := filepath.Join(dir, "token")
