@@ -10,15 +10,7 @@ import (
 // crash closes the peer's listener and connections without reading what they hold (a
 // LEMF that hung and then died: socket buffers lost), then lets stalled readers end.
 func (p *peer) crash() {
-	p.mu.Lock()
-	if p.ln != nil {
-		_ = p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		_ = c.Close()
-	}
-	p.mu.Unlock()
+	p.closeAll()
 	p.stalled.Store(false)
 	p.wg.Wait()
 }

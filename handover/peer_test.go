@@ -85,6 +85,12 @@ func (p *peer) start() {
 
 // stop closes the listener and every connection, as a crashed LEMF would.
 func (p *peer) stop() {
+	p.closeAll()
+	p.wg.Wait()
+}
+
+// closeAll closes the listener and every connection without waiting for the readers.
+func (p *peer) closeAll() {
 	p.mu.Lock()
 	if p.ln != nil {
 		_ = p.ln.Close()
@@ -94,7 +100,6 @@ func (p *peer) stop() {
 		_ = c.Close()
 	}
 	p.mu.Unlock()
-	p.wg.Wait()
 }
 
 func (p *peer) accept(ln net.Listener) {
