@@ -65,7 +65,9 @@ func TestEnqueueBatches(t *testing.T) {
 		}
 		var got []uint64
 		for _, m := range msgs {
-			got = append(got, binary.BigEndian.Uint64([]byte(m.Values["p"].(string))[4:12]))
+			for _, p := range entryPDUs(t, m) {
+				got = append(got, binary.BigEndian.Uint64(p[4:12]))
+			}
 		}
 		if len(got) != len(tc.want) {
 			t.Fatalf("%s holds %v, want %v", tc.hi, got, tc.want)

@@ -33,14 +33,26 @@ func TestAgeCapDropsUndelivered(t *testing.T) {
 	}
 }
 
+// TestSizeCapRefusesThenPurgesWhenLowered: with the cap lowered, the oldest undelivered
+// PDUs beyond it are dropped; a multi-PDU entry only when wholly beyond it (its PDUs share
+// one entry), so no PDU inside the cap is lost.
 func TestSizeCapRefusesThenPurgesWhenLowered(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		batch, dropped int
+	}{{"one PDU per entry", 1, 12}, {"five per entry", 5, 10}} {
+		t.Run(tc.name, func(t *testing.T) { testSizeCapLowered(t, tc.batch, tc.dropped) })
+	}
+}
+
+func testSizeCapLowered(t *testing.T, batch, dropped int) {
 	srv := testredis.Start(t)
 	rdb := testRedis(t, srv)
 	addr := deadAddr(t)
 	d := testDestination("lea1", addr, "")
 	d.MaxBufferedBytes = 20 * testPDUSize
 	a := newInstance(t, testConfig(d), rdb).run(t)
-	enqueueRange(t, a.h, "lea1", HI2, 0, 20, 5)
+	enqueueRange(t, a.h, "lea1", HI2, 0, 20, batch)
 	if err := a.h.Enqueue(context.Background(), "lea1", HI2, testPDU(20, testPDUSize)); err == nil {
 		t.Fatal("Enqueue beyond MaxBufferedBytes succeeded")
 	}
@@ -56,13 +68,13 @@ func TestSizeCapRefusesThenPurgesWhenLowered(t *testing.T) {
 	d.MaxBufferedBytes = 8 * testPDUSize
 	b := newInstance(t, testConfig(d), rdb).run(t)
 	labels := map[string]string{"destination": "lea1", "hi": "hi2", "reason": ReasonMaxBytes}
-	waitFor(t, "size purge", func() bool { return b.metric(t, "umli_handover_dropped_total", labels) == 12 })
+	waitFor(t, "size purge", func() bool { return b.metric(t, "umli_handover_dropped_total", labels) == float64(dropped) })
 	lemf.start()
-	waitFor(t, "the newest 8 delivered", func() bool { return len(lemf.state().seqs) >= 8 })
+	waitFor(t, "the newest delivered", func() bool { return len(lemf.state().seqs) >= 20-dropped })
 	seqs := lemf.state().seqs
 	for i, s := range seqs {
-		if s != uint64(12+i) {
-			t.Fatalf("delivered %v, want 12..19", seqs)
+		if s != uint64(dropped+i) || len(seqs) != 20-dropped {
+			t.Fatalf("delivered %v, want %d..19", seqs, dropped)
 		}
 	}
 }

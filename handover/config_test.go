@@ -88,7 +88,7 @@ func TestResendRing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for i, n := range tc.sizes {
-				tc.ring.push(id(uint64(i+1)), n)
+				tc.ring.push(id(uint64(i+1)), n, 1)
 			}
 			got, ok := tc.ring.trimBefore(id(uint64(len(tc.sizes))))
 			if ok != tc.trim || got != tc.want {

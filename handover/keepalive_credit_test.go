@@ -33,7 +33,7 @@ func TestKeepAliveResponseCreditsOnlyItsKeepAlive(t *testing.T) {
 	if held, err := s.acquire(ctx); err != nil || !held {
 		t.Fatalf("acquire lease: %v, %v", held, err)
 	}
-	enqueueRange(t, in.h, "lea1", HI2, 0, 10, 10)
+	enqueueRange(t, in.h, "lea1", HI2, 0, 10, 1) // one entry per PDU: each has its own id
 	ids := streamSeqs(t, s)
 	if len(ids) != 10 {
 		t.Fatalf("stream holds %d entries, want 10", len(ids))
@@ -133,7 +133,7 @@ func seqsOf(t *testing.T, s *stream) []uint64 {
 	}
 	seqs := make([]uint64, len(msgs))
 	for i, m := range msgs {
-		p, _ := m.Values["p"].(string)
+		p, _ := m.Values[fieldPDU].(string)
 		if len(p) < 12 {
 			t.Fatalf("entry %s: no test PDU", m.ID)
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/umli/umli/internal/seal"
 )
 
 // Enqueue appends pdus, in order, to the durable queue of (dest, hi) in one atomic Redis
@@ -94,7 +96,7 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 	}
 	for _, j := range jobs {
 		res, err := j.cmd.Int64Slice()
-		errs[j.i] = j.s.enqueueResult(res, err, len(j.args)-2, j.total)
+		errs[j.i] = j.s.enqueueResult(res, err, len(batches[j.i].PDUs), j.total)
 	}
 	return errs
 }
@@ -121,10 +123,10 @@ func (s *stream) enqueue(ctx context.Context, pdus [][]byte) error {
 }
 
 // enqueueArgs checks pdus and builds the enqueue script's arguments: the byte cap, the
-// data key id ("" in clear) and the PDUs, sealed into one buffer when a keyring is set.
+// data key id ("" in clear), then per stream entry its PDU count, bytes and content (see
+// entry.go): a lone PDU as it is, a run packed; each sealed as one message when a
+// keyring is set.
 func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, error) {
-	args := make([]any, 2, len(pdus)+2)
-	args[0], args[1] = s.dest.MaxBufferedBytes, ""
 	var total int64
 	for i, p := range pdus {
 		if len(p) == 0 {
@@ -135,26 +137,70 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, 
 	if m := s.dest.MaxBufferedBytes; m > 0 && total > m {
 		return nil, 0, fmt.Errorf("%w: %s %s: batch of %d bytes exceeds max buffered bytes %d", ErrBadPDU, s.dest.Name, s.hi, total, m)
 	}
-	if s.dk == nil {
-		for i := range pdus {
-			args = append(args, (*bytesArg)(&pdus[i])) // a pointer: no allocation per PDU
-		}
-		return args, total, nil
-	}
-	k, err := s.dk.current(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	args[1] = k.ID()
-	buf := make([]byte, 0, int(total)+len(pdus)*k.Overhead())
-	sealed := make([]bytesArg, len(pdus))
-	for i, p := range pdus {
-		n := len(buf)
-		if buf, err = k.Seal(buf, p, s.dk.aad); err != nil {
+	nEntries := 0
+	_ = chunks(pdus, func([][]byte) error { nEntries++; return nil })
+	args := make([]any, 2, 2+3*nEntries)
+	args[0], args[1] = s.dest.MaxBufferedBytes, ""
+	// One buffer holds every packed or sealed entry; a lone clear PDU is passed as it is.
+	size, overhead := 0, 0
+	var k *seal.Key
+	if s.dk != nil {
+		var err error
+		if k, err = s.dk.current(ctx); err != nil {
 			return nil, 0, err
 		}
-		sealed[i] = buf[n:len(buf):len(buf)]
-		args = append(args, &sealed[i])
+		overhead = k.Overhead()
+		args[1] = k.ID()
+	}
+	_ = chunks(pdus, func(run [][]byte) error {
+		if len(run) > 1 {
+			size += packedLen(run)
+		} else if k != nil {
+			size += len(run[0])
+		}
+		if k != nil {
+			size += overhead
+		}
+		return nil
+	})
+	buf := make([]byte, 0, size)
+	var plain []byte // packing scratch before sealing
+	vals := make([]bytesArg, 0, nEntries)
+	err := chunks(pdus, func(run [][]byte) error {
+		var v []byte
+		switch {
+		case k == nil && len(run) == 1:
+			v = run[0]
+		case k == nil:
+			n := len(buf)
+			buf = appendPacked(buf, run)
+			v = buf[n:len(buf):len(buf)]
+		default:
+			pt := run[0]
+			if len(run) > 1 {
+				plain = appendPacked(plain[:0], run)
+				pt = plain
+			}
+			n := len(buf)
+			var err error
+			if buf, err = k.Seal(buf, pt, s.dk.aad); err != nil {
+				return err
+			}
+			v = buf[n:len(buf):len(buf)]
+		}
+		bytes := len(v) // a lone PDU counts as stored (sealed: with its overhead), a run as its PDUs
+		if len(run) > 1 {
+			bytes = 0
+			for _, p := range run {
+				bytes += len(p)
+			}
+		}
+		vals = append(vals, v)
+		args = append(args, len(run), bytes, &vals[len(vals)-1]) // a pointer: no allocation per entry
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return args, total, nil
 }

@@ -26,7 +26,7 @@ func testKeyring(t testing.TB) *seal.Keyring {
 	return k
 }
 
-// streamValues reads every entry's p field of a stream.
+// streamValues reads every entry's content (field p or P) of a stream.
 func streamValues(t *testing.T, ctx context.Context, in *instance, key string) map[string][]byte {
 	t.Helper()
 	msgs, err := in.h.rdb.XRange(ctx, key, "-", "+").Result()
@@ -35,15 +35,41 @@ func streamValues(t *testing.T, ctx context.Context, in *instance, key string) m
 	}
 	out := map[string][]byte{}
 	for _, m := range msgs {
-		out[m.ID] = []byte(m.Values["p"].(string))
+		out[m.ID] = []byte(entryContent(t, m))
 	}
 	return out
 }
 
+// entryContent is the stored content of a stream entry, either format.
+func entryContent(t testing.TB, m redis.XMessage) string {
+	t.Helper()
+	for _, f := range []string{fieldPDU, fieldPDUs} {
+		if v, ok := m.Values[f].(string); ok {
+			return v
+		}
+	}
+	t.Fatalf("entry %s has no PDU field", m.ID)
+	return ""
+}
+
 // TestSealedEntriesTamperDetected: entries are sealed in Redis (no PDU byte readable);
 // one with a flipped bit and one truncated are detected, counted and logged by stream and
-// entry id, never delivered; every other PDU arrives byte-identical.
+// entry id, never delivered; every other PDU arrives byte-identical. With multi-PDU
+// entries a tampered entry loses all its PDUs (they share one seal) and none other.
 func TestSealedEntriesTamperDetected(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		batch     int
+		flip, cut int // entry indexes
+	}{
+		{"one PDU per entry", 1, 3, 11},
+		{"seven per entry", 7, 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testSealedTamper(t, tc.batch, tc.flip, tc.cut) })
+	}
+}
+
+func testSealedTamper(t *testing.T, batch, flipAt, cutAt int) {
 	srv := testredis.Start(t)
 	rdb := testRedis(t, srv)
 	ctx := context.Background()
@@ -51,11 +77,11 @@ func TestSealedEntriesTamperDetected(t *testing.T) {
 	cfg.Keyring = testKeyring(t)
 	writer := newInstance(t, cfg, rdb) // not running: entries stay in the stream
 	const n = 20
-	enqueueRange(t, writer.h, "lea1", HI2, 0, n, 7)
+	enqueueRange(t, writer.h, "lea1", HI2, 0, n, batch)
 	key := streamKeys("t:", "lea1", HI2).stream
 	vals := streamValues(t, ctx, writer, key)
-	if len(vals) != n {
-		t.Fatalf("%d entries, want %d", len(vals), n)
+	if want := (n + batch - 1) / batch; len(vals) != want {
+		t.Fatalf("%d entries, want %d", len(vals), want)
 	}
 	for id, v := range vals {
 		if !seal.IsSealed(v) {
@@ -68,44 +94,54 @@ func TestSealedEntriesTamperDetected(t *testing.T) {
 		}
 	}
 	msgs, _ := rdb.XRange(ctx, key, "-", "+").Result()
-	flip, cut := msgs[3].ID, msgs[11].ID
+	flip, cut := msgs[flipAt].ID, msgs[cutAt].ID
 	// Replace two entries in place is impossible in a stream: rebuild it with the same ids.
 	if err := rdb.Del(ctx, key).Err(); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range msgs {
-		p := []byte(m.Values["p"].(string))
+		field := fieldPDU
+		if _, ok := m.Values[fieldPDUs]; ok {
+			field = fieldPDUs
+		}
+		p := []byte(entryContent(t, m))
 		switch m.ID {
 		case flip:
 			p[len(p)/2] ^= 0x04
 		case cut:
 			p = p[:len(p)-5]
 		}
-		if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: key, ID: m.ID, Values: []any{"p", p, "m", m.Values["m"]}}).Err(); err != nil {
+		if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: key, ID: m.ID, Values: []any{field, p, "m", m.Values["m"]}}).Err(); err != nil {
 			t.Fatal(err)
+		}
+	}
+	lost := map[uint64]bool{}
+	for _, e := range []int{flipAt, cutAt} {
+		for i := e * batch; i < min((e+1)*batch, n); i++ {
+			lost[uint64(i)] = true
 		}
 	}
 
 	hi2 := newPeer(t, nil)
 	cfg.Destinations[0].HI2Addr = hi2.addr
 	in := newInstance(t, cfg, rdb).run(t)
-	waitFor(t, "the other PDUs at the LEMF", func() bool { return len(hi2.state().seqs) >= n-2 })
+	waitFor(t, "the other PDUs at the LEMF", func() bool { return len(hi2.state().seqs) >= n-len(lost) })
 	waitFor(t, "both counted", func() bool {
 		return in.metric(t, "umli_handover_entries_unreadable_total", map[string]string{"destination": "lea1", "hi": "hi2", "reason": ReasonTampered}) == 2
 	})
 	got := hi2.state().seqs
-	if len(got) != n-2 {
-		t.Fatalf("LEMF got %d PDUs, want %d", len(got), n-2)
+	if len(got) != n-len(lost) {
+		t.Fatalf("LEMF got %d PDUs, want %d", len(got), n-len(lost))
 	}
 	seen := map[uint64]bool{}
 	for _, s := range got {
 		seen[s] = true
 	}
-	if seen[3] || seen[11] {
-		t.Errorf("a tampered entry was delivered: %v", got)
-	}
 	for i := uint64(0); i < n; i++ {
-		if i != 3 && i != 11 && !seen[i] {
+		if lost[i] && seen[i] {
+			t.Errorf("PDU %d of a tampered entry was delivered: %v", i, got)
+		}
+		if !lost[i] && !seen[i] {
 			t.Errorf("PDU %d missing", i)
 		}
 	}

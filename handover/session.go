@@ -351,24 +351,20 @@ func (ss *session) write(msgs []redis.XMessage) error {
 		if err != nil {
 			return fmt.Errorf("entry in %s: %w", s.keys.stream, err)
 		}
-		p, ok := m.Values["p"].(string)
-		if !ok || p == "" {
-			// Not ours (someone wrote to the key by hand): skip it rather than stall the stream.
-			s.log.Error().Str("entry", m.ID).Msg("stream entry without PDU field skipped")
-		} else if s.dk == nil {
-			if _, err := ss.bw.WriteString(p); err != nil {
+		content, n, err := ss.each(m, false, func(pdu string) error {
+			if _, err := ss.bw.WriteString(pdu); err != nil {
 				return writeError{err}
 			}
-		} else if pdu, ok := ss.open(m.ID, p); !ok {
-			// Counted and logged by open; never delivered, and the rest flows.
-		} else if _, err := ss.bw.Write(pdu); err != nil {
-			return writeError{err}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		ss.ring.push(id, len(p))
+		ss.ring.push(id, len(content), max(n, 1))
 		if ss.sent.less(id) {
-			fresh++
+			fresh += int64(n)
 		} else {
-			replayed++
+			replayed += int64(n)
 		}
 		last = id
 	}
@@ -391,12 +387,60 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	return nil
 }
 
+// each calls f with every PDU of stream entry m, in order (entry.go: one in p, several
+// in P, opened first when sealed), and returns the entry's stored content and its PDU
+// count. An entry that cannot be delivered (not ours, tampered, truncated, its data key
+// destroyed, clear data in a sealed stream, framing that does not parse) is logged by
+// stream and entry id only, never content, and skipped whole with n = 0: the rest
+// flows; quiet skips the logging and counting (done already when the batch was written).
+// Only f's error is returned.
+func (ss *session) each(m redis.XMessage, quiet bool, f func(pdu string) error) (content string, n int, err error) {
+	s := ss.s
+	content, single := m.Values[fieldPDU].(string)
+	if !single || content == "" {
+		content, _ = m.Values[fieldPDUs].(string)
+		if content == "" {
+			// Not ours (someone wrote to the key by hand): skip it rather than stall the stream.
+			if !quiet {
+				s.log.Error().Str("entry", m.ID).Msg("stream entry without PDU field skipped")
+			}
+			return "", 0, nil
+		}
+		single = false
+	}
+	plain := content
+	if s.dk != nil {
+		pt, ok := ss.open(m.ID, content, quiet)
+		if !ok {
+			return content, 0, nil // counted and logged by open
+		}
+		plain = string(pt) // one copy per entry (one open per entry, not per PDU)
+	}
+	if single {
+		return content, 1, f(plain)
+	}
+	n, err = unpack(plain, nil)
+	if err != nil {
+		if !quiet {
+			s.met.unreadable.WithLabelValues(ReasonTampered).Inc()
+			s.log.Error().Str("stream", s.keys.stream).Str("entry", m.ID).Str("reason", ReasonTampered).
+				Msg("stream entry cannot be unpacked; skipped, not delivered")
+		}
+		return content, 0, nil
+	}
+	_, err = unpack(plain, f)
+	return content, n, err
+}
+
 // open returns the PDU of a stream entry (into a buffer reused per entry), or false for
 // one that cannot be delivered: tampered or truncated, its data key destroyed, or clear
 // data written before sealing. Those are logged by stream and entry id only, never content.
-func (ss *session) open(id, p string) ([]byte, bool) {
+func (ss *session) open(id, p string, quiet bool) ([]byte, bool) {
 	s := ss.s
 	pdu, reason, err := s.dk.open(context.Background(), ss.openBuf[:0], p)
+	if err != nil && quiet {
+		return nil, false
+	}
 	if err != nil {
 		s.met.unreadable.WithLabelValues(reason).Inc()
 		s.log.Error().Str("stream", s.keys.stream).Str("entry", id).Str("reason", reason).
@@ -411,19 +455,12 @@ func (ss *session) open(id, p string) ([]byte, bool) {
 // checked by write; ss.sent still marks the replays (progress records move it later).
 func (ss *session) reportWritten(msgs []redis.XMessage) {
 	for _, m := range msgs {
-		p, ok := m.Values["p"].(string)
-		if !ok || p == "" {
-			continue
-		}
-		if ss.s.dk != nil {
-			pdu, _, err := ss.s.dk.open(context.Background(), nil, p)
-			if err != nil {
-				continue // counted and logged by write
-			}
-			p = string(pdu)
-		}
 		id, _ := parseStreamID(m.ID)
-		ss.s.dest.Written(ss.s.hi, p, !ss.sent.less(id))
+		replay := !ss.sent.less(id)
+		_, _, _ = ss.each(m, true, func(pdu string) error {
+			ss.s.dest.Written(ss.s.hi, pdu, replay)
+			return nil
+		})
 	}
 }
 

@@ -51,12 +51,14 @@ type idRing struct {
 	maxN     int
 	maxBytes int64
 	bytes    int64
+	pdus     int  // PDUs in q[head:]
 	evicted  bool // something written on this connection left the window
 }
 
 type ringEntry struct {
 	id   streamID
 	size int
+	n    int // PDUs in the entry
 }
 
 // newIDRing keeps the last n ids (n == 0: none).
@@ -65,15 +67,19 @@ func newIDRing(n int) *idRing { return &idRing{maxN: n} }
 // newByteRing keeps the ids of the last maxBytes bytes written.
 func newByteRing(maxBytes int64) *idRing { return &idRing{maxBytes: maxBytes} }
 
-func (r *idRing) push(id streamID, size int) {
+// push adds an entry of n PDUs and size bytes. A count window keeps the newest entries
+// holding at least maxN PDUs (whole entries: a multi-PDU entry may keep a few more).
+func (r *idRing) push(id streamID, size, n int) {
 	if r.maxN <= 0 && r.maxBytes <= 0 { // no window: everything written may leave
 		r.evicted = true
 		return
 	}
-	r.q = append(r.q, ringEntry{id, size})
+	r.q = append(r.q, ringEntry{id, size, n})
 	r.bytes += int64(size)
-	for r.head < len(r.q) && ((r.maxN > 0 && len(r.q)-r.head > r.maxN) || (r.maxBytes > 0 && r.bytes > r.maxBytes)) {
+	r.pdus += n
+	for r.head < len(r.q) && ((r.maxN > 0 && r.pdus-r.q[r.head].n >= r.maxN) || (r.maxBytes > 0 && r.bytes > r.maxBytes)) {
 		r.bytes -= int64(r.q[r.head].size)
+		r.pdus -= r.q[r.head].n
 		r.head++
 		r.evicted = true
 	}
@@ -87,7 +93,7 @@ func (r *idRing) push(id streamID, size int) {
 // or false while the whole window is still held.
 func (r *idRing) trimBefore(last streamID) (streamID, bool) {
 	switch {
-	case r.head < len(r.q) && (r.evicted || (r.maxN > 0 && len(r.q)-r.head == r.maxN)):
+	case r.head < len(r.q) && (r.evicted || (r.maxN > 0 && r.pdus >= r.maxN)):
 		return r.q[r.head].id, true
 	case r.evicted:
 		return last.next(), true
