@@ -10,7 +10,8 @@ import (
 
 // closeLIIDLua ends one LIID's part in an open sequence when its warrant's window
 // closes (deactivated over X1, or its EndTime passed): it journals a synthesized
-// iRI-End for that LIID alone and marks it closed (x:<liid>), so the sequence's idle
+// iRI-End for that LIID alone and marks it closed (in field x, see stepLua; x:<liid> in a
+// sequence opened before x), so the sequence's idle
 // close no longer names it; its counters are kept (the End consumed one IRI number), so
 // a re-activated LIID goes on numbering instead of reusing a (LIID, CIN, seq). The
 // sequence stays open for its other LIIDs.
@@ -22,12 +23,18 @@ import (
 const closeLIIDLua = `
 local prev = redis.call('HGET', KEYS[2], ARGV[1])
 if prev then return prev end
-local cur = redis.call('HMGET', KEYS[1], 'cin', 'z', 'g', 'i:' .. ARGV[2], 'x:' .. ARGV[2])
-if not cur[1] or cur[5] then return false end
+local cur = redis.call('HMGET', KEYS[1], 'cin', 'z', 'g', 'i:' .. ARGV[2], 'x', 'x:' .. ARGV[2])
+if not cur[1] or cur[6] then return false end
+local xs = cur[5]
+if xs and string.find(xs, ' ' .. ARGV[2] .. ' ', 1, true) then return false end
 local blob = cur[2] or cur[3]
 if not cur[4] or not blob then return false end
 local entry = cur[1] .. ' 2 0 ' .. ARGV[3] .. ' ' .. ARGV[2] .. '=' .. cur[4] .. '\n' .. blob
-redis.call('HSET', KEYS[1], 'i:' .. ARGV[2], cur[4] + 1, 'x:' .. ARGV[2], '1')
+if xs then
+  redis.call('HSET', KEYS[1], 'i:' .. ARGV[2], cur[4] + 1, 'x', xs .. ARGV[2] .. ' ')
+else -- a sequence opened before the closed-LIID field x
+  redis.call('HSET', KEYS[1], 'i:' .. ARGV[2], cur[4] + 1, 'x:' .. ARGV[2], '1')
+end
 redis.call('HSET', KEYS[2], ARGV[1], entry)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return entry

@@ -28,8 +28,11 @@ import "github.com/redis/go-redis/v9"
 // Session fields: cin; t (last activity, ms); b (an Open/Continue IRI was sent: the next
 // Open/Continue is iRI-Continue); n (event counter); e:<event key>; i:<liid> and c:<liid> (IRI/CC PDUs so
 // far = next sequence number); z (explicit close IRI); g (generic close IRI);
-// x:<liid> (the LIID's window closed: it already had its iRI-End, counters are kept so a
-// re-activated LIID never reuses a number); s:<event key> (CIN of a standalone event with content) and s:<event key>:<i|c>:<liid>
+// x (" liid liid ": the LIIDs whose window closed: each already had its iRI-End, counters
+// are kept so a re-activated LIID never reuses a number; written with cin, " " when none,
+// so it sits early in the hash and one lookup that finds it replaces one that misses
+// per LIID; a sequence opened before x kept x:<liid> fields instead, converted by its
+// first record after the upgrade); s:<event key> (CIN of a standalone event with content) and s:<event key>:<i|c>:<liid>
 // (its sequence numbers), so that a standalone IRI and its CC share one CIN.
 //
 // Lua costs about as much per redis.call as the command itself, so a busy sequence costs
@@ -59,6 +62,20 @@ local function own(iri, ekey, n, l0)
   local parts = {newcin(), iri and '4' or '0', ekey ~= '' and '1' or '0', ARGV[1]}
   for i = 1, n do parts[4 + i] = ARGV[l0 + i] .. '=0' end
   return parts
+end
+-- upgrade turns a sequence opened before the closed-LIID field (its closed LIIDs were
+-- x:<liid> fields) into one with x, once, and returns x.
+local function upgrade(skey)
+  local h = redis.call('HGETALL', skey)
+  local xs, old = ' ', {}
+  for i = 1, #h, 2 do
+    if string.sub(h[i], 1, 2) == 'x:' then
+      old[#old + 1] = h[i]
+      xs = xs .. string.sub(h[i], 3) .. ' '
+    end
+  end
+  if #old > 0 then redis.call('HDEL', skey, unpack(old)) end
+  return xs
 end
 local now = ARGV[1]
 local ttl, refresh = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -94,6 +111,7 @@ while a <= #ARGV do
     if not cin then
       cin = newcin()
       set[#set + 1] = 'cin'; set[#set + 1] = cin
+      set[#set + 1] = 'x'; set[#set + 1] = ' '
     end
     local parts = {cin, '0', '0', now}
     for i = 1, n do
@@ -132,17 +150,20 @@ while a <= #ARGV do
     elseif bnd == '0' then
       parts = own(iri, ekey, n, l0)
     else
-      local f = {'cin', 'b', 't', 'n', 'e:' .. ekey}
-      for i = 1, n do
-        f[5 + i] = kind .. ':' .. ARGV[l0 + i]
-        f[5 + n + i] = 'x:' .. ARGV[l0 + i]
-      end
+      local f = {'cin', 'b', 't', 'n', 'x', 'e:' .. ekey}
+      for i = 1, n do f[6 + i] = kind .. ':' .. ARGV[l0 + i] end
       local cur = redis.call('HMGET', skey, unpack(f))
-      for i = 1, n do
-        -- the LIID's window had closed in this sequence and it is back: its numbers go on
-        if cur[5 + n + i] then redis.call('HDEL', skey, f[5 + n + i]) end
-      end
       local open = cur[1]
+      local xs, xset = cur[5], false
+      if open and not xs then xs = upgrade(skey); xset = true end
+      if xs and xs ~= ' ' then
+        for i = 1, n do
+          -- the LIID's window had closed in this sequence and it is back: its numbers go on
+          local m = ' ' .. ARGV[l0 + i] .. ' '
+          local at = string.find(xs, m, 1, true)
+          if at then xs = string.sub(xs, 1, at) .. string.sub(xs, at + #m); xset = true end
+        end
+      end
       if iri and (bnd == '3' or bnd == '4') and not open then
         parts = own(iri, ekey, n, l0)
       else
@@ -151,7 +172,9 @@ while a <= #ARGV do
         if not open then
           cin = newcin()
           set[#set + 1] = 'cin'; set[#set + 1] = cin
+          xs, xset = ' ', true
         end
+        if xset then set[#set + 1] = 'x'; set[#set + 1] = xs end
         local itype = '0'
         if iri then
           if bnd == '3' then itype = '2'
@@ -161,18 +184,18 @@ while a <= #ARGV do
         end
         local ev = '0'
         if ekey ~= '' then
-          ev = cur[5]
+          ev = cur[6]
           if not ev then
             ev = (tonumber(cur[4]) or 0) + 1
             set[#set + 1] = 'n'; set[#set + 1] = ev
-            set[#set + 1] = f[5]; set[#set + 1] = ev
+            set[#set + 1] = f[6]; set[#set + 1] = ev
           end
         end
         parts = {cin, itype, ev, now}
         for i = 1, n do
-          local seq = cur[5 + i] or '0'
+          local seq = cur[6 + i] or '0'
           parts[4 + i] = ARGV[l0 + i] .. '=' .. seq
-          set[#set + 1] = f[5 + i]; set[#set + 1] = seq + 1
+          set[#set + 1] = f[6 + i]; set[#set + 1] = seq + 1
         end
         if iri and bnd == '3' then
           redis.call('DEL', skey)
@@ -236,7 +259,9 @@ for i = 1, #h, 2 do
   elseif f == 'z' then z = h[i + 1]
   elseif f == 'g' then g = h[i + 1]
   elseif string.sub(f, 1, 2) == 'i:' then seqs[string.sub(f, 3)] = h[i + 1]
-  elseif string.sub(f, 1, 2) == 'x:' then closed[string.sub(f, 3)] = true
+  elseif f == 'x' then
+    for l in string.gmatch(h[i + 1], '%S+') do closed[l] = true end
+  elseif string.sub(f, 1, 2) == 'x:' then closed[string.sub(f, 3)] = true -- before x
   end
 end
 local parts = {}
