@@ -49,10 +49,13 @@ import "github.com/redis/go-redis/v9"
 // The reply has one string per record, also the first line of its journal entry:
 // "cin iRIType eventId now liid=seq …" (iRIType 0 for CC).
 const stepLua = `
+-- globals read once into locals: the loop below runs per record
+local call, concat, find, sub, unpack, tonumber = redis.call, table.concat, string.find, string.sub, unpack, tonumber
+local KEYS, ARGV = KEYS, ARGV
 local function newcin()
-  local c = redis.call('INCR', KEYS[1])
+  local c = call('INCR', KEYS[1])
   if c > 4294967295 then
-    redis.call('SET', KEYS[1], 1)
+    call('SET', KEYS[1], 1)
     c = 1
   end
   return c
@@ -66,15 +69,15 @@ end
 -- upgrade turns a sequence opened before the closed-LIID field (its closed LIIDs were
 -- x:<liid> fields) into one with x, once, and returns x.
 local function upgrade(skey)
-  local h = redis.call('HGETALL', skey)
+  local h = call('HGETALL', skey)
   local xs, old = ' ', {}
   for i = 1, #h, 2 do
-    if string.sub(h[i], 1, 2) == 'x:' then
+    if sub(h[i], 1, 2) == 'x:' then
       old[#old + 1] = h[i]
-      xs = xs .. string.sub(h[i], 3) .. ' '
+      xs = xs .. sub(h[i], 3) .. ' '
     end
   end
-  if #old > 0 then redis.call('HDEL', skey, unpack(old)) end
+  if #old > 0 then call('HDEL', skey, unpack(old)) end
   return xs
 end
 local now = ARGV[1]
@@ -96,16 +99,16 @@ while a <= #ARGV do
   local skey = KEYS[3 + r]
   local res
   if ARGV[4] == '1' then
-    local prev = redis.call('HGET', KEYS[3], jid)
-    if prev then res = string.sub(prev, 1, string.find(prev, '\n', 1, true) - 1) end
+    local prev = call('HGET', KEYS[3], jid)
+    if prev then res = sub(prev, 1, find(prev, '\n', 1, true) - 1) end
   end
-  if not res and claim ~= '' and not redis.call('SET', KEYS[1] .. ':c:' .. claim, jid, 'NX', 'PX', ARGV[5]) then
+  if not res and claim ~= '' and not call('SET', KEYS[1] .. ':c:' .. claim, jid, 'NX', 'PX', ARGV[5]) then
     res = 'dup'
   end
   if not res and skip > 0 then
     local f = {'cin'}
     for i = 1, n do f[1 + i] = kind .. ':' .. ARGV[l0 + i] end
-    local cur = redis.call('HMGET', skey, unpack(f))
+    local cur = call('HMGET', skey, unpack(f))
     local cin = cur[1]
     local set = {'t', now}
     if not cin then
@@ -119,10 +122,10 @@ while a <= #ARGV do
       parts[4 + i] = ARGV[l0 + i] .. '=' .. seq
       set[#set + 1] = f[1 + i]; set[#set + 1] = seq + skip
     end
-    redis.call('HSET', skey, unpack(set))
-    redis.call('PEXPIRE', skey, ARGV[2])
+    call('HSET', skey, unpack(set))
+    call('PEXPIRE', skey, ARGV[2])
     idle[ck] = now
-    res = table.concat(parts, ' ')
+    res = concat(parts, ' ')
   elseif not res then
     local iri = kind == 'i'
     local parts
@@ -132,7 +135,7 @@ while a <= #ARGV do
       local sf = 's:' .. ekey
       local f = {sf}
       for i = 1, n do f[1 + i] = sf .. ':' .. kind .. ':' .. ARGV[l0 + i] end
-      local cur = redis.call('HMGET', skey, unpack(f))
+      local cur = call('HMGET', skey, unpack(f))
       local cin = cur[1]
       local set = {}
       if not cin then
@@ -145,14 +148,14 @@ while a <= #ARGV do
         parts[4 + i] = ARGV[l0 + i] .. '=' .. seq
         set[#set + 1] = f[1 + i]; set[#set + 1] = seq + 1
       end
-      redis.call('HSET', skey, unpack(set))
-      if redis.call('PTTL', skey) < ttl then redis.call('PEXPIRE', skey, ARGV[2]) end
+      call('HSET', skey, unpack(set))
+      if call('PTTL', skey) < ttl then call('PEXPIRE', skey, ARGV[2]) end
     elseif bnd == '0' then
       parts = own(iri, ekey, n, l0)
     else
       local f = {'cin', 'b', 't', 'n', 'x', 'e:' .. ekey}
       for i = 1, n do f[6 + i] = kind .. ':' .. ARGV[l0 + i] end
-      local cur = redis.call('HMGET', skey, unpack(f))
+      local cur = call('HMGET', skey, unpack(f))
       local open = cur[1]
       local xs, xset = cur[5], false
       if open and not xs then xs = upgrade(skey); xset = true end
@@ -160,8 +163,8 @@ while a <= #ARGV do
         for i = 1, n do
           -- the LIID's window had closed in this sequence and it is back: its numbers go on
           local m = ' ' .. ARGV[l0 + i] .. ' '
-          local at = string.find(xs, m, 1, true)
-          if at then xs = string.sub(xs, 1, at) .. string.sub(xs, at + #m); xset = true end
+          local at = find(xs, m, 1, true)
+          if at then xs = sub(xs, 1, at) .. sub(xs, at + #m); xset = true end
         end
       end
       if iri and (bnd == '3' or bnd == '4') and not open then
@@ -198,33 +201,33 @@ while a <= #ARGV do
           set[#set + 1] = f[6 + i]; set[#set + 1] = seq + 1
         end
         if iri and bnd == '3' then
-          redis.call('DEL', skey)
-          redis.call('ZREM', KEYS[2], ck)
+          call('DEL', skey)
+          call('ZREM', KEYS[2], ck)
           idle[ck] = nil
         else
           if zb ~= '' then set[#set + 1] = 'z'; set[#set + 1] = zb end
           if gb ~= '' then set[#set + 1] = 'g'; set[#set + 1] = gb end
-          redis.call('HSET', skey, unpack(set))
+          call('HSET', skey, unpack(set))
           if not open or not cur[3] or now - cur[3] >= refresh then
-            redis.call('PEXPIRE', skey, ARGV[2])
+            call('PEXPIRE', skey, ARGV[2])
             idle[ck] = now
           end
         end
       end
     end
-    res = table.concat(parts, ' ')
+    res = concat(parts, ' ')
     journal[#journal + 1] = jid
     journal[#journal + 1] = res .. '\n' .. blob
   end
   out[r] = res
 end
-if #journal > 0 then redis.call('HSET', KEYS[3], unpack(journal)) end
+if #journal > 0 then call('HSET', KEYS[3], unpack(journal)) end
 local z = {}
 for ck, t in pairs(idle) do
   z[#z + 1] = t
   z[#z + 1] = ck
 end
-if #z > 0 then redis.call('ZADD', KEYS[2], unpack(z)) end
+if #z > 0 then call('ZADD', KEYS[2], unpack(z)) end
 return out
 `
 
