@@ -48,7 +48,7 @@ func aofSealedEntries(t *testing.T, srv *testredis.Server) map[string][][]byte {
 			}
 			if len(args) > 4 && strings.EqualFold(string(args[0]), "XADD") {
 				for i := 3; i+1 < len(args); i += 2 {
-					if string(args[i]) == "p" {
+					if f := string(args[i]); f == "p" || f == "P" { // one PDU, or several sealed as one
 						out[string(args[1])] = append(out[string(args[1])], args[i+1])
 					}
 				}

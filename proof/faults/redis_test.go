@@ -75,7 +75,10 @@ func sealedStreams(t *testing.T, r *rig) int {
 			continue
 		}
 		for _, m := range msgs {
-			p, _ := m.Values["p"].(string)
+			p, ok := m.Values["p"].(string) // one PDU, or P: several sealed as one
+			if !ok {
+				p, _ = m.Values["P"].(string)
+			}
 			if !seal.IsSealed([]byte(p)) || strings.Contains(p, chain.LIID) {
 				t.Errorf("%s entry %s: PDU not sealed after the reload", key, m.ID)
 			}
