@@ -29,6 +29,7 @@ type Handover struct {
 	owner   string
 	streams map[streamName]*stream
 	running atomic.Bool
+	bufs    sync.Pool // *enqueueBuf
 }
 
 type streamName struct {

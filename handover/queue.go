@@ -3,6 +3,7 @@ package handover
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -45,6 +46,7 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 		args  []any
 		total int64
 		cmd   *redis.Cmd
+		eb    *enqueueBuf
 	}
 	jobs := make([]job, 0, len(batches))
 	for i, b := range batches {
@@ -56,12 +58,14 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 		if len(b.PDUs) == 0 {
 			continue
 		}
-		args, total, err := s.enqueueArgs(ctx, b.PDUs)
+		eb := h.getBuf()
+		args, total, err := s.enqueueArgs(ctx, b.PDUs, eb)
 		if err != nil {
+			h.putBuf(eb)
 			errs[i] = err
 			continue
 		}
-		jobs = append(jobs, job{i: i, s: s, args: args, total: total})
+		jobs = append(jobs, job{i: i, s: s, args: args, total: total, eb: eb})
 	}
 	if len(jobs) == 0 {
 		return errs
@@ -97,6 +101,7 @@ func (h *Handover) EnqueueBatches(ctx context.Context, batches []Batch) (errs []
 	for _, j := range jobs {
 		res, err := j.cmd.Int64Slice()
 		errs[j.i] = j.s.enqueueResult(res, err, len(batches[j.i].PDUs), j.total)
+		h.putBuf(j.eb)
 	}
 	return errs
 }
@@ -114,7 +119,9 @@ func (s *stream) enqueue(ctx context.Context, pdus [][]byte) error {
 		ctx, cancel = context.WithTimeout(ctx, t)
 		defer cancel()
 	}
-	args, total, err := s.enqueueArgs(ctx, pdus)
+	eb := s.h.getBuf()
+	defer s.h.putBuf(eb)
+	args, total, err := s.enqueueArgs(ctx, pdus, eb)
 	if err != nil {
 		return err
 	}
@@ -122,11 +129,38 @@ func (s *stream) enqueue(ctx context.Context, pdus [][]byte) error {
 	return s.enqueueResult(res, err, len(pdus), total)
 }
 
-// enqueueArgs checks pdus and builds the enqueue script's arguments: the byte cap, the
-// data key id ("" in clear), then per stream entry its PDU count, bytes and content (see
-// entry.go): a lone PDU as it is, a run packed; each sealed as one message when a
-// keyring is set.
-func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, error) {
+// enqueueBuf holds one enqueue call's arguments and the memory behind them; reused
+// through Handover.bufs once the call has returned.
+type enqueueBuf struct {
+	args  []any
+	buf   []byte // packed or sealed entries
+	plain []byte // packing scratch before sealing
+	vals  []bytesArg
+	sizes []int
+}
+
+func (h *Handover) getBuf() *enqueueBuf {
+	if eb, ok := h.bufs.Get().(*enqueueBuf); ok {
+		return eb
+	}
+	return &enqueueBuf{}
+}
+
+// putBuf returns eb for reuse; a buffer grown by a huge batch is left to the collector.
+func (h *Handover) putBuf(eb *enqueueBuf) {
+	if eb == nil || cap(eb.buf) > 1<<20 || cap(eb.plain) > 1<<20 {
+		return
+	}
+	clear(eb.args) // drop references to the caller's PDUs
+	clear(eb.vals)
+	h.bufs.Put(eb)
+}
+
+// enqueueArgs checks pdus and builds the enqueue script's arguments in eb: the byte cap,
+// the data key id ("" in clear), then per stream entry its PDU count, bytes and content
+// (see entry.go): a lone PDU as it is, a run packed; each sealed as one message when a
+// keyring is set. The arguments point into eb and pdus until the call returns.
+func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte, eb *enqueueBuf) ([]any, int64, error) {
 	var total int64
 	for i, p := range pdus {
 		if len(p) == 0 {
@@ -137,35 +171,36 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, 
 	if m := s.dest.MaxBufferedBytes; m > 0 && total > m {
 		return nil, 0, fmt.Errorf("%w: %s %s: batch of %d bytes exceeds max buffered bytes %d", ErrBadPDU, s.dest.Name, s.hi, total, m)
 	}
-	nEntries := 0
-	_ = chunks(pdus, func([][]byte) error { nEntries++; return nil })
-	args := make([]any, 2, 2+3*nEntries)
-	args[0], args[1] = s.dest.MaxBufferedBytes, ""
-	// One buffer holds every packed or sealed entry; a lone clear PDU is passed as it is.
-	size, overhead := 0, 0
+	nEntries, size := 0, 0
 	var k *seal.Key
 	if s.dk != nil {
 		var err error
 		if k, err = s.dk.current(ctx); err != nil {
 			return nil, 0, err
 		}
-		overhead = k.Overhead()
-		args[1] = k.ID()
 	}
+	// One buffer holds every packed or sealed entry; a lone clear PDU is passed as it is.
 	_ = chunks(pdus, func(run [][]byte) error {
+		nEntries++
 		if len(run) > 1 {
 			size += packedLen(run)
 		} else if k != nil {
 			size += len(run[0])
 		}
 		if k != nil {
-			size += overhead
+			size += k.Overhead()
 		}
 		return nil
 	})
-	buf := make([]byte, 0, size)
-	var plain []byte // packing scratch before sealing
-	vals := make([]bytesArg, 0, nEntries)
+	args := append(eb.args[:0], &s.dest.MaxBufferedBytes, "")
+	if k != nil {
+		args[1] = k.ID()
+	}
+	buf := slices.Grow(eb.buf[:0], size)
+	// vals and sizes must not move once pointed to: sized before the first append.
+	vals := slices.Grow(eb.vals[:0], nEntries)
+	sizes := slices.Grow(eb.sizes[:0], nEntries)
+	plain := eb.plain
 	err := chunks(pdus, func(run [][]byte) error {
 		var v []byte
 		switch {
@@ -188,22 +223,33 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte) ([]any, int64, 
 			}
 			v = buf[n:len(buf):len(buf)]
 		}
-		bytes := len(v) // a lone PDU counts as stored (sealed: with its overhead), a run as its PDUs
+		size := len(v) // a lone PDU counts as stored (sealed: with its overhead), a run as its PDUs
 		if len(run) > 1 {
-			bytes = 0
+			size = 0
 			for _, p := range run {
-				bytes += len(p)
+				size += len(p)
 			}
 		}
 		vals = append(vals, v)
-		args = append(args, len(run), bytes, &vals[len(vals)-1]) // a pointer: no allocation per entry
+		sizes = append(sizes, size)
+		// Pointers: no allocation per entry.
+		args = append(args, &entryCounts[min(len(run), maxEntryPDUs)], &sizes[len(sizes)-1], &vals[len(vals)-1])
 		return nil
 	})
+	eb.args, eb.buf, eb.plain, eb.vals, eb.sizes = args, buf, plain, vals, sizes
 	if err != nil {
 		return nil, 0, err
 	}
 	return args, total, nil
 }
+
+// entryCounts holds the numbers 0..maxEntryPDUs for pointer arguments.
+var entryCounts = func() (c [maxEntryPDUs + 1]int) {
+	for i := range c {
+		c[i] = i
+	}
+	return c
+}()
 
 // bytesArg is a byte slice script argument passed by pointer (encoding.BinaryMarshaler):
 // the interface value then needs no allocation of its own.
