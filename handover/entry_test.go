@@ -259,3 +259,90 @@ func TestMultiPDUEntriesAfterUpgrade(t *testing.T) {
 	}
 	waitFor(t, "sent counter", func() bool { return in.stats("lea1", HI2).Sent == int64(total) })
 }
+
+// TestResendWindowExactWithMultiPDUEntries: the resend window is N PDUs even when the
+// entries holding them carry more: a trim keeps the multi-PDU entry whole and marks how
+// many of its PDUs are older than the window, and after a reconnect the LEMF gets exactly
+// the last N again, then what is new.
+func TestResendWindowExactWithMultiPDUEntries(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		confirming bool
+	}{{"confirmed by keep-alives", true}, {"written position", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			const n, window = 20, 5
+			srv := testredis.Start(t)
+			rdb := testRedis(t, srv)
+			ctx := context.Background()
+			lemf := newPeer(t, nil)
+			d := testDestination("lea1", lemf.addr, "")
+			if !tc.confirming {
+				d.KeepAliveInterval, d.KeepAlive, d.IsKeepAliveResponse = 0, nil, nil
+			}
+			d.ResendWindow = window
+			in := newInstance(t, testConfig(d), rdb).run(t)
+			enqueueRange(t, in.h, "lea1", HI2, 0, n, n) // one entry of 20
+			key := streamKeys("t:", "lea1", HI2)
+			waitFor(t, "the trim to mark the window inside the entry", func() bool {
+				v, err := rdb.Get(ctx, key.skip).Result()
+				return err == nil && strings.HasSuffix(v, fmt.Sprintf(" %d", n-window))
+			})
+			if sizes := entrySizes(t, rdb, key.stream); fmt.Sprint(sizes) != "[20]" {
+				t.Fatalf("stream entries %v, want the one entry of 20 kept whole", sizes)
+			}
+			lemf.stop()
+			lemf.start()
+			enqueueRange(t, in.h, "lea1", HI2, n, n+1, 1)
+			waitFor(t, "the window and the new PDU after the reconnect", func() bool {
+				s := lemf.state().seqs
+				return len(s) > 0 && s[len(s)-1] == n
+			})
+			seqs := lemf.state().seqs
+			want := n + window + 1
+			if len(seqs) != want {
+				t.Fatalf("LEMF got %d PDUs %v, want %d: 20, the last %d again, 1 new", len(seqs), seqs, want, window)
+			}
+			for i, s := range seqs[n:] {
+				if s != uint64(n-window+i) {
+					t.Fatalf("after the reconnect got %v, want %d..%d", seqs[n:], n-window, n)
+				}
+			}
+			waitFor(t, "counters", func() bool { st := in.stats("lea1", HI2); return st.Sent == n+1 && st.Resent == window })
+		})
+	}
+}
+
+// TestParseSkipMark: the skip key reads back; anything else is an error naming it.
+func TestParseSkipMark(t *testing.T) {
+	if m, err := parseSkipMark("1700000000000-3 15"); err != nil || m.n != 15 || m.of(streamID{1700000000000, 3}) != 15 || m.of(streamID{1700000000000, 4}) != 0 {
+		t.Fatalf("parse: %+v %v", m, err)
+	}
+	for _, bad := range []string{"", "1-0", "1-0 x", "x 3", "1-0 -2"} {
+		if _, err := parseSkipMark(bad); err == nil || !strings.Contains(err.Error(), "skip mark") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// TestRingMultiPDUEntries: the written-position window counts PDUs, keeps a multi-PDU
+// entry whole and says how many of its PDUs are older than a count window; a byte window
+// keeps a multi-PDU entry while any part is inside (more resent, never less).
+func TestRingMultiPDUEntries(t *testing.T) {
+	id := func(n uint64) streamID { return streamID{n, 0} }
+	r := newIDRing(5)
+	r.push(id(1), 3000, 20)
+	if got, ok := r.trimBefore(id(1)); !ok || got != id(1) || r.surplus() != 15 {
+		t.Fatalf("count window in one entry of 20: %v %v surplus %d, want %v true 15", got, ok, r.surplus(), id(1))
+	}
+	r.push(id(2), 300, 3)
+	r.push(id(3), 300, 3) // 3+3 >= 5: the entry of 20 leaves
+	if got, ok := r.trimBefore(id(3)); !ok || got != id(2) || r.surplus() != 1 {
+		t.Fatalf("after two entries of 3: %v %v surplus %d, want %v true 1", got, ok, r.surplus(), id(2))
+	}
+	b := newByteRing(250)
+	b.push(id(1), 100, 1)
+	b.push(id(2), 300, 3) // partly inside the last 250 bytes: kept; the lone PDU is not
+	if got, ok := b.trimBefore(id(2)); !ok || got != id(2) || b.surplus() != 0 {
+		t.Fatalf("byte window: %v %v surplus %d, want %v true 0", got, ok, b.surplus(), id(2))
+	}
+}

@@ -18,6 +18,7 @@ const maxBlock = 250 * time.Millisecond
 type fetched struct {
 	msgs     []redis.XMessage
 	sent     streamID // the recorded cursor, in the first message of a session
+	skip     skipMark // with it: PDUs of the first kept entry older than the resend window
 	first    bool
 	caughtUp bool // the stream held no more than this batch
 	err      error
@@ -44,12 +45,25 @@ func (ss *session) fetch(ctx context.Context, out chan<- fetched) {
 		return backoff.Sleep(ctx, bo.Next())
 	}
 	var sent streamID
+	var skip skipMark
 	for {
-		v, err := s.h.rdb.Get(ctx, s.keys.sent).Result()
+		vs, err := s.h.rdb.MGet(ctx, s.keys.sent, s.keys.skip).Result()
+		if err == nil && len(vs) != 2 {
+			err = fmt.Errorf("MGET: %d values for 2 keys", len(vs))
+		}
 		if err == nil {
-			sent, err = parseStreamID(v)
-		} else if errors.Is(err, redis.Nil) {
-			err = nil
+			if v, ok := vs[0].(string); ok {
+				sent, err = parseStreamID(v)
+			}
+		}
+		if err == nil {
+			if v, ok := vs[1].(string); ok {
+				if skip, err = parseSkipMark(v); err != nil {
+					// Not ours: replaying a few PDUs more is harmless, stalling is not.
+					s.log.Error().Err(err).Str("key", s.keys.skip).Msg("unreadable skip mark ignored")
+					skip, err = skipMark{}, nil
+				}
+			}
 		}
 		if err == nil {
 			break
@@ -58,7 +72,7 @@ func (ss *session) fetch(ctx context.Context, out chan<- fetched) {
 			return
 		}
 	}
-	if !send(fetched{sent: sent, first: true}) {
+	if !send(fetched{sent: sent, skip: skip, first: true}) {
 		return
 	}
 	cursor := "0-0"

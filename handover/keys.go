@@ -8,9 +8,10 @@ type keys struct {
 	lease  string // which instance sends this stream now
 	dk     string // hash: data key id -> key material wrapped under the keyring
 	dkl    string // hash: data key id -> last entry id sealed with it; e:<id> -> window closed early
+	skip   string // "<entry id> <n>": that multi-PDU entry's first n PDUs are older than the resend window
 }
 
 func streamKeys(prefix, dest string, hi HI) keys {
 	base := prefix + "{" + dest + "|" + hi.String() + "}:"
-	return keys{stream: base + "q", sent: base + "sent", lease: base + "lease", dk: base + "dk", dkl: base + "dkl"}
+	return keys{stream: base + "q", sent: base + "sent", lease: base + "lease", dk: base + "dk", dkl: base + "dkl", skip: base + "skip"}
 }

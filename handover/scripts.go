@@ -66,30 +66,42 @@ return {0, pending + add}
 
 // ackLua records the last written id and trims before the resend window, but only while
 // the caller holds the lease (a stale sender must not move the cursor); an expired lease
-// nobody took is taken back. KEYS: lease, sent, stream. ARGV: owner, last id, MINID or "",
-// lease ttl ms.
+// nobody took is taken back. The MINID entry's first ARGV[5] PDUs, when more than 0, are
+// older than the window (a multi-PDU entry kept whole): recorded in KEYS[4] so a replay
+// skips them. KEYS: lease, sent, stream, skip. ARGV: owner, last id, MINID or "", lease
+// ttl ms, PDUs to skip.
 const ackLua = (`
 local cur = redis.call('GET', KEYS[1])
 if cur and cur ~= ARGV[1] then return -1 end
 if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4]) end
 redis.call('SET', KEYS[2], ARGV[2])
-if ARGV[3] ~= '' then return redis.call('XTRIM', KEYS[3], 'MINID', ARGV[3]) end
+if ARGV[3] ~= '' then
+  if tonumber(ARGV[5]) > 0 then redis.call('SET', KEYS[4], ARGV[3] .. ' ' .. ARGV[5]) else redis.call('DEL', KEYS[4]) end
+  return redis.call('XTRIM', KEYS[3], 'MINID', ARGV[3])
+end
 return 0
 `)
 
 // confirmLua trims entries up to the confirmed id, keeping the newest entries that hold
-// the last N PDUs (whole entries: a multi-PDU entry may keep a few more).
-// KEYS: lease, stream. ARGV: owner, confirmed id, N, id after the confirmed one.
+// the last N PDUs; a multi-PDU entry is kept whole, and how many of its first PDUs are
+// older than the window goes into the skip key, so a replay sends exactly the last N.
+// KEYS: lease, stream, skip. ARGV: owner, confirmed id, N, id after the confirmed one.
 const confirmLua = (luaField + `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local n = tonumber(ARGV[3])
-if n == 0 then return redis.call('XTRIM', KEYS[2], 'MINID', ARGV[4]) end
+if n == 0 then
+  redis.call('DEL', KEYS[3])
+  return redis.call('XTRIM', KEYS[2], 'MINID', ARGV[4])
+end
 local r = redis.call('XREVRANGE', KEYS[2], ARGV[2], '-', 'COUNT', n + 1)
 local held = 0
 for _, en in ipairs(r) do
   local _, _, k = meta(en[2])
   held = held + k
-  if held >= n then return redis.call('XTRIM', KEYS[2], 'MINID', en[1]) end
+  if held >= n then
+    if held > n then redis.call('SET', KEYS[3], en[1] .. ' ' .. (held - n)) else redis.call('DEL', KEYS[3]) end
+    return redis.call('XTRIM', KEYS[2], 'MINID', en[1])
+  end
 end
 return 0
 `)
@@ -109,7 +121,10 @@ local cursor = ARGV[2]
 while true do
   local r = redis.call('XREVRANGE', KEYS[2], cursor, '-', 'COUNT', 256)
   for _, en in ipairs(r) do
-    if e - (meta(en[2])) > n then return redis.call('XTRIM', KEYS[2], 'MINID', keep) end
+    -- a lone PDU is kept wholly inside the window; a multi-PDU entry while any part is
+    -- inside (more is resent, never less)
+    local o, _, k, sz = meta(en[2])
+    if (k == 1 and e - o > n) or (k > 1 and e - o - sz >= n) then return redis.call('XTRIM', KEYS[2], 'MINID', keep) end
     keep = en[1]
   end
   if #r < 256 then return 0 end

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +36,7 @@ type session struct {
 	ring       *idRing
 	openBuf    []byte    // reused for each opened entry
 	sent       streamID  // last id recorded as written; entries up to it are replays
+	skip       skipMark  // PDUs of the first kept entry older than the resend window
 	ack        *streamID // written but not yet recorded in Redis
 	ackedAt    time.Time
 	connected  time.Time // when this connection's session started
@@ -156,7 +159,7 @@ func (ss *session) handle(ctx context.Context, f fetched) error {
 		ss.warnRedis(f.err)
 		return nil
 	case f.first:
-		ss.sent = f.sent
+		ss.sent, ss.skip = f.sent, f.skip
 		return nil
 	}
 	if len(f.msgs) > 0 {
@@ -175,9 +178,9 @@ func (ss *session) startAck(ctx context.Context) {
 	if ss.ack == nil || ss.acking != nil || (!ss.caughtUp && time.Since(ss.ackedAt) < ackInterval) {
 		return
 	}
-	last, minID := ss.ackArgs()
+	last, minID, skip := ss.ackArgs()
 	ss.acking, ss.ack = &last, nil
-	go func() { ss.ackDone <- ss.recordAck(ctx, last, minID) }()
+	go func() { ss.ackDone <- ss.recordAck(ctx, last, minID, skip) }()
 }
 
 // acked takes the result of the progress record in flight. A Redis error leaves the id
@@ -327,7 +330,7 @@ func (ss *session) trimConfirmed(ctx context.Context) error {
 	if s.dest.ResendBytes > 0 {
 		script, window = s.h.scripts.confirmBytes, s.dest.ResendBytes
 	}
-	n, err := script.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.stream},
+	n, err := script.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.stream, s.keys.skip},
 		s.h.owner, c.String(), window, c.next().String()).Int64()
 	if err != nil {
 		return fmt.Errorf("trim %s to the confirmed window: %w", s.keys.stream, err)
@@ -351,7 +354,7 @@ func (ss *session) write(msgs []redis.XMessage) error {
 		if err != nil {
 			return fmt.Errorf("entry in %s: %w", s.keys.stream, err)
 		}
-		content, n, err := ss.each(m, false, func(pdu string) error {
+		content, n, err := ss.each(m, false, ss.skip.of(id), func(pdu string) error {
 			if _, err := ss.bw.WriteString(pdu); err != nil {
 				return writeError{err}
 			}
@@ -393,8 +396,9 @@ func (ss *session) write(msgs []redis.XMessage) error {
 // destroyed, clear data in a sealed stream, framing that does not parse) is logged by
 // stream and entry id only, never content, and skipped whole with n = 0: the rest
 // flows; quiet skips the logging and counting (done already when the batch was written).
-// Only f's error is returned.
-func (ss *session) each(m redis.XMessage, quiet bool, f func(pdu string) error) (content string, n int, err error) {
+// The first skip PDUs are left out (older than the resend window; see skipMark) and not
+// counted in n. Only f's error is returned.
+func (ss *session) each(m redis.XMessage, quiet bool, skip int, f func(pdu string) error) (content string, n int, err error) {
 	s := ss.s
 	content, single := m.Values[fieldPDU].(string)
 	if !single || content == "" {
@@ -419,7 +423,7 @@ func (ss *session) each(m redis.XMessage, quiet bool, f func(pdu string) error) 
 	if single {
 		return content, 1, f(plain)
 	}
-	n, err = unpack(plain, nil)
+	total, err := unpack(plain, nil)
 	if err != nil {
 		if !quiet {
 			s.met.unreadable.WithLabelValues(ReasonTampered).Inc()
@@ -428,8 +432,42 @@ func (ss *session) each(m redis.XMessage, quiet bool, f func(pdu string) error) 
 		}
 		return content, 0, nil
 	}
-	_, err = unpack(plain, f)
-	return content, n, err
+	i := 0
+	_, err = unpack(plain, func(pdu string) error {
+		if i++; i <= skip {
+			return nil
+		}
+		return f(pdu)
+	})
+	return content, max(total-skip, 0), err
+}
+
+// skipMark is the skip key read at a session's start: entry id's first n PDUs are older
+// than the resend window (the trim kept that multi-PDU entry whole), so its replay leaves
+// them out and the LEMF gets exactly the window again. Keyed by entry id, a stale mark
+// never touches another entry.
+type skipMark struct {
+	id streamID
+	n  int
+}
+
+// of is how many PDUs to leave out of entry id.
+func (k skipMark) of(id streamID) int {
+	if k.n > 0 && k.id == id {
+		return k.n
+	}
+	return 0
+}
+
+// parseSkipMark reads the skip key's "<entry id> <n>".
+func parseSkipMark(v string) (skipMark, error) {
+	ids, ns, ok := strings.Cut(v, " ")
+	id, err := parseStreamID(ids)
+	n, nerr := strconv.Atoi(ns)
+	if !ok || err != nil || nerr != nil || n < 0 {
+		return skipMark{}, fmt.Errorf("skip mark %q: want \"<entry id> <count>\"", v)
+	}
+	return skipMark{id, n}, nil
 }
 
 // open returns the PDU of a stream entry (into a buffer reused per entry), or false for
@@ -457,7 +495,7 @@ func (ss *session) reportWritten(msgs []redis.XMessage) {
 	for _, m := range msgs {
 		id, _ := parseStreamID(m.ID)
 		replay := !ss.sent.less(id)
-		_, _, _ = ss.each(m, true, func(pdu string) error {
+		_, _, _ = ss.each(m, true, ss.skip.of(id), func(pdu string) error {
 			ss.s.dest.Written(ss.s.hi, pdu, replay)
 			return nil
 		})
@@ -467,8 +505,8 @@ func (ss *session) reportWritten(msgs []redis.XMessage) {
 // acknowledge records the pending last-written id and trims the stream to the resend
 // window, fenced by the lease. On a Redis error it stays pending.
 func (ss *session) acknowledge(ctx context.Context) error {
-	last, minID := ss.ackArgs()
-	if err := ss.recordAck(ctx, last, minID); err != nil {
+	last, minID, skip := ss.ackArgs()
+	if err := ss.recordAck(ctx, last, minID, skip); err != nil {
 		return err
 	}
 	ss.ack, ss.ackedAt = nil, time.Now()
@@ -476,24 +514,25 @@ func (ss *session) acknowledge(ctx context.Context) error {
 	return nil
 }
 
-// ackArgs is the pending id to record and the MINID to trim to ("" for none).
-func (ss *session) ackArgs() (last streamID, minID string) {
+// ackArgs is the pending id to record, the MINID to trim to ("" for none) and how many
+// PDUs of the MINID entry are older than the window.
+func (ss *session) ackArgs() (last streamID, minID string, skip int) {
 	last = *ss.ack
 	if ss.confirming { // trimmed when the LEMF confirms (trimConfirmed)
-		return last, ""
+		return last, "", 0
 	}
 	if id, ok := ss.ring.trimBefore(last); ok {
-		minID = id.String()
+		minID, skip = id.String(), ss.ring.surplus()
 	}
-	return last, minID
+	return last, minID, skip
 }
 
 // recordAck records last as written and trims to minID, fenced by the lease. It touches
 // no session state, so it may run beside the write loop.
-func (ss *session) recordAck(ctx context.Context, last streamID, minID string) error {
+func (ss *session) recordAck(ctx context.Context, last streamID, minID string, skip int) error {
 	s := ss.s
-	n, err := s.h.scripts.ack.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.sent, s.keys.stream},
-		s.h.owner, last.String(), minID, s.h.cfg.LeaseTTL.Milliseconds()).Int64()
+	n, err := s.h.scripts.ack.Run(ctx, s.h.rdb, []string{s.keys.lease, s.keys.sent, s.keys.stream, s.keys.skip},
+		s.h.owner, last.String(), minID, s.h.cfg.LeaseTTL.Milliseconds(), skip).Int64()
 	if err != nil {
 		return fmt.Errorf("record progress in %s: %w", s.keys.sent, err)
 	}

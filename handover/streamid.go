@@ -77,7 +77,7 @@ func (r *idRing) push(id streamID, size, n int) {
 	r.q = append(r.q, ringEntry{id, size, n})
 	r.bytes += int64(size)
 	r.pdus += n
-	for r.head < len(r.q) && ((r.maxN > 0 && r.pdus-r.q[r.head].n >= r.maxN) || (r.maxBytes > 0 && r.bytes > r.maxBytes)) {
+	for r.head < len(r.q) && ((r.maxN > 0 && r.pdus-r.q[r.head].n >= r.maxN) || (r.maxBytes > 0 && r.outOfBytes(r.q[r.head]))) {
 		r.bytes -= int64(r.q[r.head].size)
 		r.pdus -= r.q[r.head].n
 		r.head++
@@ -87,6 +87,25 @@ func (r *idRing) push(id streamID, size, n int) {
 		r.q = append(r.q[:0], r.q[r.head:]...)
 		r.head = 0
 	}
+}
+
+// outOfBytes: the byte window no longer needs head. A lone PDU leaves once it is not
+// wholly inside; a multi-PDU entry only once no part of it is inside (more is resent,
+// never less).
+func (r *idRing) outOfBytes(head ringEntry) bool {
+	if head.n > 1 {
+		return r.bytes-int64(head.size) >= r.maxBytes
+	}
+	return r.bytes > r.maxBytes
+}
+
+// surplus is how many of the first kept entry's PDUs are older than a count window (it is
+// kept whole); a replay skips them.
+func (r *idRing) surplus() int {
+	if r.maxN > 0 && r.pdus > r.maxN {
+		return r.pdus - r.maxN
+	}
+	return 0
 }
 
 // trimBefore is the MINID that trims what left the window (last: the newest written id),
