@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,11 +27,12 @@ import (
 	"github.com/umli/umli/mediation/record"
 )
 
-// aofSealedEntries extracts the p values of every XADD in the AOF: copies of sealed
-// stream entries an attacker holding the AOF has.
-func aofSealedEntries(t *testing.T, srv *testredis.Server) map[string][][]byte {
+// aofSealedEntries extracts the p and P values of every XADD in the AOF: copies of sealed
+// stream entries an attacker holding the AOF has. multi holds the P values (several
+// PDUs sealed as one, each preceded by its uvarint length).
+func aofSealedEntries(t *testing.T, srv *testredis.Server) (out map[string][][]byte, multi map[string]bool) {
 	t.Helper()
-	out := map[string][][]byte{}
+	out, multi = map[string][][]byte{}, map[string]bool{}
 	files, _ := filepath.Glob(filepath.Join(srv.Dir(), "appendonlydir", "*.incr.aof"))
 	if len(files) == 0 {
 		files, _ = filepath.Glob(filepath.Join(srv.Dir(), "*.aof"))
@@ -50,12 +52,28 @@ func aofSealedEntries(t *testing.T, srv *testredis.Server) map[string][][]byte {
 				for i := 3; i+1 < len(args); i += 2 {
 					if f := string(args[i]); f == "p" || f == "P" { // one PDU, or several sealed as one
 						out[string(args[1])] = append(out[string(args[1])], args[i+1])
+						multi[string(args[i+1])] = f == "P"
 					}
 				}
 			}
 		}
 	}
-	return out
+	return out, multi
+}
+
+// packedCount is how many PDUs a P entry's opened content holds.
+func packedCount(t *testing.T, b []byte) int {
+	t.Helper()
+	n := 0
+	for len(b) > 0 {
+		l, w := binary.Uvarint(b)
+		if w <= 0 || l == 0 || l > uint64(len(b)-w) {
+			t.Fatalf("multi-PDU entry framing broken after %d PDUs", n)
+		}
+		b = b[w+int(l):]
+		n++
+	}
+	return n
 }
 
 func readRESPArray(r *bufio.Reader) ([][]byte, error) {
@@ -192,8 +210,8 @@ warrants:
 		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 3 && sum.HI3.PDUs-sum.HI3.KeepAlives >= len(contents)
 	})
 	// Copies of the sealed entries, as an attacker holding the AOF has them.
-	copies := aofSealedEntries(t, srv)
-	var nCopies int
+	copies, multi := aofSealedEntries(t, srv)
+	var nCopies int // PDUs in the copies
 	for stream, vs := range copies {
 		for _, v := range vs {
 			pt, err := openCopy(ctx, rdb, keys, stream, v)
@@ -203,11 +221,15 @@ warrants:
 			if len(pt) == 0 {
 				t.Fatal("empty PDU")
 			}
-			nCopies++
+			if multi[string(v)] {
+				nCopies += packedCount(t, pt)
+			} else {
+				nCopies++
+			}
 		}
 	}
 	if nCopies < 3+len(contents) {
-		t.Fatalf("%d sealed entries in the AOF, want at least %d", nCopies, 3+len(contents))
+		t.Fatalf("%d PDUs in sealed entries in the AOF, want at least %d", nCopies, 3+len(contents))
 	}
 
 	sc := srv.ScanAtRest(t, ctx, rdb)
