@@ -79,7 +79,7 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 			d.arena = make([]byte, 0, arenaChunk)
 		}
 		start := len(d.arena)
-		out, b, err := m.buildPDU(d.arena, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		out, b, err := m.buildPDU(d.arena, (&pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, at: at}).withNumbers(&e.Numbers), r)
 		var pdu []byte
 		if err == nil {
 			pdu = out[start:len(out):len(out)]

@@ -64,6 +64,24 @@ func (p *PSPDU) AppendBERFraction(dst []byte, v Version, f TimeFraction) ([]byte
 	return out, nil
 }
 
+// AppendBERFraction appends h alone, the pSHeader [1] element of a PS-PDU for v with time
+// stamps in fraction style f: a header checked without encoding its payload again. On
+// error dst is returned unchanged.
+func (h *PSHeader) AppendBERFraction(dst []byte, v Version, f TimeFraction) ([]byte, error) {
+	if err := v.check(); err != nil {
+		return dst, &EncodeError{Path: "pSHeader", Err: err}
+	}
+	if f > TimeFractionMicro {
+		return dst, &EncodeError{Path: "pSHeader", Err: fmt.Errorf("%w: time fraction style %d", ErrConstraint, f)}
+	}
+	start := len(dst)
+	out, err := appendPSHeader(dst, h, v, f)
+	if err != nil {
+		return dst[:start], encWrap(err, "pSHeader")
+	}
+	return out, nil
+}
+
 func appendPSPDU(dst []byte, p *PSPDU, tmpl *HeaderTemplate, v Version, f TimeFraction) ([]byte, error) {
 	var err error
 	dst = ber.Begin(dst, ber.Sequence())
