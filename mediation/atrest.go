@@ -91,7 +91,8 @@ func (m *Mediator) liidOf(stored string) string {
 
 // encodeBlobs sets j's journal blobs (encodeBlob, sealed when a keyring is set): the
 // record's, and for an IRI that opens or continues a sequence the close blob (explicit
-// close event) or the generic one. Both share one allocation; s is working memory.
+// close event) or the generic one. Both share one array, j's own when they fit; s is
+// working memory.
 // binary reports that the record's blob is in binary form, i.e. its content encoded at
 // the latest version without Conform.
 func (m *Mediator) encodeBlobs(s *pduScratch, j *job) (binary bool, err error) {
@@ -119,12 +120,19 @@ func (m *Mediator) encodeBlobs(s *pduScratch, j *job) (binary bool, err error) {
 	if cap(buf) <= 64<<10 {
 		s.blob = buf[:0]
 	}
-	var out []byte
+	need := len(buf)
+	if m.keys != nil {
+		need += 2 * sealOverhead
+	}
+	out := j.blobArr[:0]
+	if need > len(j.blobArr) {
+		out = make([]byte, 0, need)
+	}
 	if m.keys == nil {
-		out = append(make([]byte, 0, len(buf)), buf...)
+		out = append(out, buf...)
 	} else {
 		// One array for both seals (it grows only for an unusually long key id).
-		if out, err = m.keys.SealBinary(make([]byte, 0, len(buf)+2*sealOverhead), buf[:n], journalAAD); err != nil {
+		if out, err = m.keys.SealBinary(out, buf[:n], journalAAD); err != nil {
 			return false, fmt.Errorf("mediation: seal journal record: %w", err)
 		}
 		first := len(out)

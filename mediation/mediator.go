@@ -59,6 +59,8 @@ type Mediator struct {
 
 	// scratch recycles buildPDU's working memory (*pduScratch).
 	scratch sync.Pool
+	// templates are the PS-PDU header templates delivery encodes with.
+	templates headerTemplates
 
 	// hooks are test seams (nil in production).
 	hooks hooks
@@ -83,6 +85,9 @@ type job struct {
 	blob      []byte
 	closeBlob []byte
 	generic   []byte
+	// blobArr holds blob and closeBlob or generic when they fit: the job and its journal
+	// blobs are one allocation (they live exactly as long).
+	blobArr [384]byte
 	// done, when set, is closed once the record's PDUs are in the handover queue (or
 	// numbering failed for good: then failed is set first).
 	done   chan struct{}

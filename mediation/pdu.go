@@ -49,6 +49,9 @@ type pduParams struct {
 	iriType etsi.IRIType
 	eventID uint32
 	at      time.Time // time stamp to write
+	// tmpl, when set, is the header template of (dest, liid, ne): the header is then
+	// written from it, byte-identical to the full encoding (etsi.CINTemplate).
+	tmpl *etsi.CINTemplate
 }
 
 // withNumbers sets p's numbers from n.
@@ -152,8 +155,14 @@ func buildPDUWith(s *pduScratch, dst []byte, p *pduParams, r *record.Record) ([]
 		base = etsi.PSPDU{Header: h, Payload: etsi.Payload{CC: s.cc[:]}}
 	}
 	pdu, downs := base.ForVersionIn(p.dest.Version, &s.down)
-	out, err := pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
-	if err != nil {
+	var out []byte
+	var err error
+	if p.tmpl != nil {
+		out, err = p.tmpl.AppendBER(dst, &pdu, p.cin)
+	} else {
+		out, err = pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
+	}
+	if err != nil { // the full encoder, conforming the PDU, has the last word
 		if b.adjusted = conformPDU(&base); len(b.adjusted) > 0 {
 			pdu, downs = base.ForVersionIn(p.dest.Version, &s.down)
 			out, err = pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
