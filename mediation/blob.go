@@ -262,16 +262,8 @@ func (c *closeParts) record(r *record.Record, explicit *etsi.MessagingIRI) *reco
 	return &c.rec
 }
 
-// genericMessagingEnd keeps who and which box from the last IRI and says: the system
-// disconnected the box session, outcome unknown.
-func genericMessagingEnd(last *etsi.MessagingIRI) *etsi.MessagingIRI {
-	ev := etsi.BoxDisconnect
-	m := genericMessagingEndOf(last, &etsi.MessagingEventCategory{MessageBox: &ev})
-	return &m
-}
-
-// genericMessagingEndOf is genericMessagingEnd with the category (message-box
-// disconnect) given.
+// genericMessagingEndOf keeps who and which box from the last IRI and says (cat, a
+// message-box disconnect): the system disconnected the box session, outcome unknown.
 func genericMessagingEndOf(last *etsi.MessagingIRI, cat *etsi.MessagingEventCategory) etsi.MessagingIRI {
 	return etsi.MessagingIRI{
 		SystemType:       last.SystemType,
@@ -284,13 +276,8 @@ func genericMessagingEndOf(last *etsi.MessagingIRI, cat *etsi.MessagingEventCate
 	}
 }
 
-// genericEmailEnd keeps the connection from the last IRI and says: logoff, status
+// genericEmailEndOf keeps the connection from the last IRI and says: logoff, status
 // unknown. Credentials and message data are not repeated.
-func genericEmailEnd(last *etsi.EmailIRI) *etsi.EmailIRI {
-	e := genericEmailEndOf(last)
-	return &e
-}
-
 func genericEmailEndOf(last *etsi.EmailIRI) etsi.EmailIRI {
 	return etsi.EmailIRI{
 		EventType:        etsi.EmailLogoff,

@@ -138,6 +138,8 @@ func appendKey(dst []byte, id record.Identity) (key []byte, ok bool, err error) 
 			key = append(key, c)
 		}
 		return key, true, nil
+	case record.IdentityBoxID, record.IdentitySIPURI, record.IdentityIP:
+		return dst, false, nil // rarer kinds (SIP URIs may have two keys): Keys
 	}
 	return dst, false, nil
 }
