@@ -8,6 +8,7 @@ import (
 
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/session"
 )
 
 // Nothing readable at rest: with a keyring (Options.Keyring) every journal and session
@@ -88,20 +89,73 @@ func (m *Mediator) liidOf(stored string) string {
 	return stored // unknown: no warrant matches it
 }
 
-// encodeRecord is encodeBlob, sealed when a keyring is set.
-func (m *Mediator) encodeRecord(r *record.Record, synthesized bool) ([]byte, error) {
-	sc := m.getScratch()
-	b, err := appendBlob(sc, make([]byte, 0, 96+blobContentSize(r)), r, synthesized)
-	m.putScratch(sc)
-	if err != nil || m.keys == nil {
-		return b, err
+// encodeBlobs sets j's journal blobs (encodeBlob, sealed when a keyring is set): the
+// record's, and for an IRI that opens or continues a sequence the close blob (explicit
+// close event) or the generic one. Both share one array, j's own when they fit; s is
+// working memory.
+// binary reports that the record's blob is in binary form, i.e. its content encoded at
+// the latest version without Conform.
+func (m *Mediator) encodeBlobs(s *pduScratch, j *job) (binary bool, err error) {
+	r := &j.r
+	var c *record.Record
+	explicit := false
+	if j.kind == session.IRI && (r.Boundary == record.Open || r.Boundary == record.Continue) {
+		explicit = r.Boundary == record.Open && r.CloseEvent != nil
+		if explicit {
+			c = s.close.record(r, r.CloseEvent)
+		} else {
+			c = s.close.record(r, nil)
+		}
 	}
-	s, err := m.keys.SealBinary(make([]byte, 0, len(b)+64), b, journalAAD)
+	buf, err := appendBlob(s, s.blob[:0], r, false)
 	if err != nil {
-		return nil, fmt.Errorf("mediation: seal journal record: %w", err)
+		return false, err
 	}
-	return s, nil
+	binary, n := buf[0] == blobBinary, len(buf)
+	if c != nil {
+		if buf, err = appendBlob(s, buf, c, true); err != nil {
+			return false, err
+		}
+	}
+	if cap(buf) <= 64<<10 {
+		s.blob = buf[:0]
+	}
+	need := len(buf)
+	if m.keys != nil {
+		need += 2 * sealOverhead
+	}
+	out := j.blobArr[:0]
+	if need > len(j.blobArr) {
+		out = make([]byte, 0, need)
+	}
+	if m.keys == nil {
+		out = append(out, buf...)
+	} else {
+		// One array for both seals (it grows only for an unusually long key id).
+		if out, err = m.keys.SealBinary(out, buf[:n], journalAAD); err != nil {
+			return false, fmt.Errorf("mediation: seal journal record: %w", err)
+		}
+		first := len(out)
+		if c != nil {
+			if out, err = m.keys.SealBinary(out, buf[n:], journalAAD); err != nil {
+				return false, fmt.Errorf("mediation: seal journal record: %w", err)
+			}
+		}
+		n = first
+	}
+	j.blob = out[:n:n]
+	switch {
+	case c == nil:
+	case explicit:
+		j.closeBlob = out[n:]
+	default:
+		j.generic = out[n:]
+	}
+	return binary, nil
 }
+
+// sealOverhead is what SealBinary adds at most to a plaintext (key id, nonce, tag).
+const sealOverhead = 64
 
 // decodeRecord opens a blob from encodeRecord. Tampered and clear blobs are counted.
 func (m *Mediator) decodeRecord(b []byte) (*journalRecord, error) {

@@ -228,31 +228,47 @@ func decodeBinaryBlob(b []byte, jr *journalRecord) error {
 // closeRecord is the IRI delivered as iRI-End when the sequence r belongs to idles out:
 // the Open's explicit close event when it has one.
 func closeRecord(r *record.Record, explicit *etsi.MessagingIRI) *record.Record {
-	c := &record.Record{Source: r.Source, CorrelationKey: r.CorrelationKey, Boundary: record.Close, Time: r.Time}
-	if explicit != nil {
-		m := *explicit
-		c.MessagingIRI = &m
-		return c
-	}
+	return new(closeParts).record(r, explicit)
+}
+
+// closeParts is the memory of one close record, so that Submit builds it in its pooled
+// scratch (pduScratch.close) instead of three allocations per record.
+type closeParts struct {
+	rec record.Record
+	mi  etsi.MessagingIRI
+	cat etsi.MessagingEventCategory
+	ev  etsi.MessagingBoxEvent
+	ei  etsi.EmailIRI
+}
+
+// record is closeRecord built in c; nil when r has no IRI to close with.
+func (c *closeParts) record(r *record.Record, explicit *etsi.MessagingIRI) *record.Record {
+	c.rec = record.Record{Source: r.Source, CorrelationKey: r.CorrelationKey, Boundary: record.Close, Time: r.Time}
 	switch {
+	case explicit != nil:
+		c.mi = *explicit
+		c.rec.MessagingIRI = &c.mi
 	case r.MessagingIRI != nil:
-		c.MessagingIRI = genericMessagingEnd(r.MessagingIRI)
+		c.ev = etsi.BoxDisconnect
+		c.cat = etsi.MessagingEventCategory{MessageBox: &c.ev}
+		c.mi = genericMessagingEndOf(r.MessagingIRI, &c.cat)
+		c.rec.MessagingIRI = &c.mi
 	case r.EmailIRI != nil:
-		c.EmailIRI = genericEmailEnd(r.EmailIRI)
+		c.ei = genericEmailEndOf(r.EmailIRI)
+		c.rec.EmailIRI = &c.ei
 	default:
 		return nil
 	}
-	return c
+	return &c.rec
 }
 
-// genericMessagingEnd keeps who and which box from the last IRI and says: the system
-// disconnected the box session, outcome unknown.
-func genericMessagingEnd(last *etsi.MessagingIRI) *etsi.MessagingIRI {
-	ev := etsi.BoxDisconnect
-	return &etsi.MessagingIRI{
+// genericMessagingEndOf keeps who and which box from the last IRI and says (cat, a
+// message-box disconnect): the system disconnected the box session, outcome unknown.
+func genericMessagingEndOf(last *etsi.MessagingIRI, cat *etsi.MessagingEventCategory) etsi.MessagingIRI {
+	return etsi.MessagingIRI{
 		SystemType:       last.SystemType,
 		SystemIdentifier: last.SystemIdentifier,
-		Category:         &etsi.MessagingEventCategory{MessageBox: &ev},
+		Category:         cat,
 		Status:           etsi.StatusUnknown,
 		PartyInformation: last.PartyInformation,
 		Trigger:          etsi.TriggerSystem,
@@ -260,10 +276,10 @@ func genericMessagingEnd(last *etsi.MessagingIRI) *etsi.MessagingIRI {
 	}
 }
 
-// genericEmailEnd keeps the connection from the last IRI and says: logoff, status
+// genericEmailEndOf keeps the connection from the last IRI and says: logoff, status
 // unknown. Credentials and message data are not repeated.
-func genericEmailEnd(last *etsi.EmailIRI) *etsi.EmailIRI {
-	return &etsi.EmailIRI{
+func genericEmailEndOf(last *etsi.EmailIRI) etsi.EmailIRI {
+	return etsi.EmailIRI{
 		EventType:        etsi.EmailLogoff,
 		ClientAddress:    last.ClientAddress,
 		ServerAddress:    last.ServerAddress,

@@ -151,7 +151,7 @@ func TestBinaryBlobRebuildsSamePDUs(t *testing.T) {
 			}
 			for _, d := range dests {
 				n := session.Numbers{CIN: 70000, IRIType: etsi.IRIContinue, EventID: 300}
-				p := &pduParams{liid: "LIID-1", dest: d, ne: "um-1", seq: 12345, n: &n, at: r.Time}
+				p := (&pduParams{liid: "LIID-1", dest: d, ne: "um-1", seq: 12345, at: r.Time}).withNumbers(&n)
 				want, _, err := m.buildPDU(nil, p, r)
 				if err != nil {
 					t.Fatal(err)

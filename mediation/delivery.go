@@ -16,7 +16,7 @@ import (
 // deliver builds and queues the PDUs of one numbered record. It reports false when ctx
 // ended first (the journal entry must then stay).
 func (m *Mediator) deliver(ctx context.Context, e session.Entry, r *record.Record, synthesized bool) bool {
-	d := m.newDelivery()
+	d := m.newDelivery(1)
 	d.add(e, r, synthesized)
 	return d.flush(ctx)
 }
@@ -31,6 +31,9 @@ type delivery struct {
 	ended *warrant.Warrant
 	// arena holds the PDUs' bytes, in chunks: one allocation for many PDUs.
 	arena []byte
+	// records is how many records the delivery is for: a group's first PDU list has room
+	// for one PDU of each, so it does not grow PDU by PDU.
+	records int
 }
 
 // arenaChunk is the size of one delivery arena chunk; a PDU that does not fit in what is
@@ -43,7 +46,9 @@ type pduGroup struct {
 	pdus [][]byte
 }
 
-func (m *Mediator) newDelivery() *delivery { return &delivery{m: m} }
+func (m *Mediator) newDelivery(records int) *delivery {
+	return &delivery{m: m, records: max(records, 1)}
+}
 
 // add builds the PDUs of one numbered record, one per LIID.
 func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
@@ -79,7 +84,9 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 			d.arena = make([]byte, 0, arenaChunk)
 		}
 		start := len(d.arena)
-		out, b, err := m.buildPDU(d.arena, &pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, n: &e.Numbers, at: at}, r)
+		p := (&pduParams{liid: ls.LIID, dest: dest, ne: e.NE, seq: ls.Seq, at: at}).withNumbers(&e.Numbers)
+		p.tmpl = m.templates.get(p)
+		out, b, err := m.buildPDU(d.arena, p, r)
 		var pdu []byte
 		if err == nil {
 			pdu = out[start:len(out):len(out)]
@@ -116,7 +123,7 @@ func (d *delivery) add(e session.Entry, r *record.Record, synthesized bool) {
 			}
 		}
 		if g == nil {
-			g = &pduGroup{dest: dest.Name, hi: hi}
+			g = &pduGroup{dest: dest.Name, hi: hi, pdus: make([][]byte, 0, d.records)}
 			d.groups = append(d.groups, g)
 		}
 		g.pdus = append(g.pdus, pdu)

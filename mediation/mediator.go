@@ -59,6 +59,8 @@ type Mediator struct {
 
 	// scratch recycles buildPDU's working memory (*pduScratch).
 	scratch sync.Pool
+	// templates are the PS-PDU header templates delivery encodes with.
+	templates headerTemplates
 
 	// hooks are test seams (nil in production).
 	hooks hooks
@@ -83,6 +85,9 @@ type job struct {
 	blob      []byte
 	closeBlob []byte
 	generic   []byte
+	// blobArr holds blob and closeBlob or generic when they fit: the job and its journal
+	// blobs are one allocation (they live exactly as long).
+	blobArr [384]byte
 	// done, when set, is closed once the record's PDUs are in the handover queue (or
 	// numbering failed for good: then failed is set first).
 	done   chan struct{}
@@ -250,25 +255,20 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 		m.met.dropped.WithLabelValues(string(warrant.DropCCNotInScope)).Inc()
 		return dropped()
 	}
-	// Encode once with placeholder numbers: content that cannot be encoded is refused
-	// here, before numbers are allocated, so it can never leave a gap.
-	if err := m.checkEncodes(j, versions); err != nil {
-		m.met.dropped.WithLabelValues("bad_record").Inc()
-		return nil, err
-	}
-	if j.blob, err = m.encodeRecord(r, false); err != nil {
-		return nil, err
-	}
-	if kind == session.IRI && (r.Boundary == record.Open || r.Boundary == record.Continue) {
-		if r.Boundary == record.Open && r.CloseEvent != nil {
-			if j.closeBlob, err = m.encodeRecord(closeRecord(r, r.CloseEvent), true); err != nil {
-				return nil, err
-			}
-		} else if c := closeRecord(r, nil); c != nil {
-			if j.generic, err = m.encodeRecord(c, true); err != nil {
-				return nil, err
-			}
+	// The journal blobs first: a blob in binary form is the content encoded at the latest
+	// version, which spares checkEncodes that encode. Then encode once per destination
+	// version with placeholder numbers: content that cannot be encoded is refused here,
+	// before numbers are allocated, so it can never leave a gap.
+	s := m.getScratch()
+	binary, err := m.encodeBlobs(s, j)
+	if err == nil {
+		if err = m.checkEncodes(s, j, versions, binary); err != nil {
+			m.met.dropped.WithLabelValues("bad_record").Inc()
 		}
+	}
+	m.putScratch(s)
+	if err != nil {
+		return nil, err
 	}
 	if wait {
 		j.done = make(chan struct{})
@@ -280,12 +280,20 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 
 // checkEncodes encodes j's record once per destination version with placeholder numbers,
 // into scratch memory: content that cannot be encoded is refused before it is numbered.
-func (m *Mediator) checkEncodes(j *job, versions []*Destination) error {
-	s := m.getScratch()
-	defer m.putScratch(s)
+// blobChecked says the content already encoded at the latest version as it is (the
+// binary journal blob): for a destination at that version only the header is left.
+func (m *Mediator) checkEncodes(s *pduScratch, j *job, versions []*Destination, blobChecked bool) error {
+	latest := etsi.LatestVersion()
 	for _, d := range versions {
-		n := session.Numbers{CIN: 1, IRIType: etsi.IRIReport, EventID: 1}
-		out, _, err := buildPDUWith(s, s.buf[:0], &pduParams{liid: j.liids[0], dest: d, ne: j.ne, n: &n, at: j.r.Time}, &j.r)
+		p := pduParams{liid: j.liids[0], dest: d, ne: j.ne, cin: 1, iriType: etsi.IRIReport, eventID: 1, at: j.r.Time}
+		if blobChecked && d.Version == latest {
+			h := s.header(&p)
+			if out, err := h.AppendBERFraction(s.buf[:0], d.Version, d.Precision); err == nil {
+				s.buf = out[:0]
+				continue
+			} // else the full check below, which conforms the header or names the error
+		}
+		out, _, err := buildPDUWith(s, s.buf[:0], &p, &j.r)
 		if err != nil {
 			return err
 		}

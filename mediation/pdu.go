@@ -43,8 +43,21 @@ type pduParams struct {
 	dest *Destination
 	ne   string
 	seq  uint32
-	n    *session.Numbers
-	at   time.Time // time stamp to write
+	// cin, iriType and eventID are the session step's numbers (session.Numbers), by
+	// value: a pointer would make the caller's Numbers escape (one allocation per PDU).
+	cin     uint32
+	iriType etsi.IRIType
+	eventID uint32
+	at      time.Time // time stamp to write
+	// tmpl, when set, is the header template of (dest, liid, ne): the header is then
+	// written from it, byte-identical to the full encoding (etsi.CINTemplate).
+	tmpl *etsi.CINTemplate
+}
+
+// withNumbers sets p's numbers from n.
+func (p *pduParams) withNumbers(n *session.Numbers) *pduParams {
+	p.cin, p.iriType, p.eventID = n.CIN, n.IRIType, n.EventID
+	return p
 }
 
 // built is what buildPDU reports besides the bytes.
@@ -71,6 +84,12 @@ type pduScratch struct {
 	us  etsi.MicroSecondTimeStamp
 	// buf is scratch output for encodings that are only checked (Submit's).
 	buf []byte
+	// blob is scratch output for Submit's journal blobs before they get their own array.
+	blob []byte
+	// close is the memory of Submit's close record (closeParts.record).
+	close closeParts
+	// down holds the payload copies of a PDU for an older destination version.
+	down etsi.DowngradeScratch
 }
 
 func (m *Mediator) getScratch() *pduScratch {
@@ -82,8 +101,8 @@ func (m *Mediator) getScratch() *pduScratch {
 
 // putScratch returns s for reuse, dropping what it points to (records, content).
 func (m *Mediator) putScratch(s *pduScratch) {
-	buf := s.buf[:0]
-	*s = pduScratch{buf: buf}
+	buf, blob := s.buf[:0], s.blob[:0]
+	*s = pduScratch{buf: buf, blob: blob}
 	m.scratch.Put(s)
 }
 
@@ -98,29 +117,17 @@ func (m *Mediator) buildPDU(dst []byte, p *pduParams, r *record.Record) ([]byte,
 }
 
 func buildPDUWith(s *pduScratch, dst []byte, p *pduParams, r *record.Record) ([]byte, built, error) {
-	s.cin = p.n.CIN
-	h := etsi.PSHeader{
-		LIID:                     p.liid,
-		AuthorizationCountryCode: p.dest.CountryCode,
-		CommunicationIdentifier: etsi.CommunicationIdentifier{
-			NetworkIdentifier:   etsi.NetworkIdentifier{OperatorIdentifier: p.dest.Operator, NetworkElementIdentifier: p.ne},
-			CIN:                 &s.cin,
-			DeliveryCountryCode: p.dest.DeliveryCountryCode,
-		},
-		SequenceNumber:     p.seq,
-		TimeStampQualifier: p.dest.Qualifier,
-	}
-	h.TimeStamp, h.MicroSecondTimeStamp = s.stamps(p.dest.Timestamps, p.at)
+	h := s.header(p)
 	var base etsi.PSPDU
 	b := built{hi: handover.HI2}
 	var ev *uint32
-	if p.n.EventID != 0 {
-		s.ev = p.n.EventID
+	if p.eventID != 0 {
+		s.ev = p.eventID
 		ev = &s.ev
 	}
 	switch {
 	case r.MessagingIRI != nil || r.EmailIRI != nil:
-		s.it = p.n.IRIType
+		s.it = p.iriType
 		// Payload time stamps are for aggregated payloads (TS 102 232-1 clause 6.2.3); one
 		// payload per PDU is stamped by the header alone.
 		s.iri[0] = etsi.IRIPayload{IRIType: &s.it}
@@ -147,11 +154,17 @@ func buildPDUWith(s *pduScratch, dst []byte, p *pduParams, r *record.Record) ([]
 		}
 		base = etsi.PSPDU{Header: h, Payload: etsi.Payload{CC: s.cc[:]}}
 	}
-	pdu, downs := base.ForVersion(p.dest.Version)
-	out, err := pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
-	if err != nil {
+	pdu, downs := base.ForVersionIn(p.dest.Version, &s.down)
+	var out []byte
+	var err error
+	if p.tmpl != nil {
+		out, err = p.tmpl.AppendBER(dst, &pdu, p.cin)
+	} else {
+		out, err = pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
+	}
+	if err != nil { // the full encoder, conforming the PDU, has the last word
 		if b.adjusted = conformPDU(&base); len(b.adjusted) > 0 {
-			pdu, downs = base.ForVersion(p.dest.Version)
+			pdu, downs = base.ForVersionIn(p.dest.Version, &s.down)
 			out, err = pdu.AppendBERFraction(dst, p.dest.Version, p.dest.Precision)
 		}
 	}
@@ -160,6 +173,24 @@ func buildPDUWith(s *pduScratch, dst []byte, p *pduParams, r *record.Record) ([]
 		return dst, b, fmt.Errorf("%w: %s", ErrBadRecord, encodePath(err))
 	}
 	return out, b, nil
+}
+
+// header is p's PS-PDU header; its CIN and time stamps point into s.
+func (s *pduScratch) header(p *pduParams) etsi.PSHeader {
+	s.cin = p.cin
+	h := etsi.PSHeader{
+		LIID:                     p.liid,
+		AuthorizationCountryCode: p.dest.CountryCode,
+		CommunicationIdentifier: etsi.CommunicationIdentifier{
+			NetworkIdentifier:   etsi.NetworkIdentifier{OperatorIdentifier: p.dest.Operator, NetworkElementIdentifier: p.ne},
+			CIN:                 &s.cin,
+			DeliveryCountryCode: p.dest.DeliveryCountryCode,
+		},
+		SequenceNumber:     p.seq,
+		TimeStampQualifier: p.dest.Qualifier,
+	}
+	h.TimeStamp, h.MicroSecondTimeStamp = s.stamps(p.dest.Timestamps, p.at)
+	return h
 }
 
 // conformPDU applies the Conform rules to the header and the single payload buildPDU puts

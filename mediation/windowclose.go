@@ -129,7 +129,7 @@ func (m *Mediator) deliverEnd(ctx context.Context, st *stepped) {
 		m.log.Error().Err(err).Msg("window close record unreadable")
 		return
 	}
-	d := m.newDelivery()
+	d := m.newDelivery(1)
 	d.ended = c.w
 	d.add(st.end, &jr.Record, true)
 	if !d.flush(ctx) {

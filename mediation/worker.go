@@ -132,7 +132,7 @@ func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
 		finish(st.jobs, true)
 		return // what the step numbered is in the journal for the next start
 	}
-	d := m.newDelivery()
+	d := m.newDelivery(len(st.jobs))
 	dups := 0
 	for i, j := range st.jobs {
 		if st.ns[i].Dup { // a peer instance numbered it: it delivers it

@@ -179,6 +179,23 @@ func BenchmarkEncodeMessagingIRI(b *testing.B) {
 		m.report(b, len(buf))
 		b.SetBytes(int64(len(buf)))
 	})
+	b.Run("CINTemplate", func(b *testing.B) {
+		tmpl, err := NewCINTemplate(p.Header, v, TimeFractionTrimmed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		m := startCPU()
+		for i := 0; b.Loop(); i++ {
+			p.Header.SequenceNumber = uint32(i)
+			ts = benchTime.Add(time.Duration(i) * time.Millisecond)
+			if buf, err = tmpl.AppendBER(buf[:0], &p, uint32(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		m.report(b, len(buf))
+		b.SetBytes(int64(len(buf)))
+	})
 }
 
 func BenchmarkEncodeMessagingIRIGoASN1BER(b *testing.B) {

@@ -27,7 +27,25 @@ func (d Downgrade) String() string {
 
 // ForVersion returns p with every payload mapped to what v can carry (see the payloads'
 // ForVersion), plus the list of changes with paths relative to the PS-PDU. p is not modified.
-func (p *PSPDU) ForVersion(v Version) (PSPDU, []Downgrade) {
+func (p *PSPDU) ForVersion(v Version) (PSPDU, []Downgrade) { return p.forVersion(v, nil) }
+
+// DowngradeScratch is the memory ForVersionIn copies a one-payload PS-PDU into.
+type DowngradeScratch struct {
+	iri [1]IRIPayload
+	cc  [1]CCPayload
+	mi  MessagingIRI
+	mc  MessagingCC
+	ei  EmailIRI
+}
+
+// ForVersionIn is ForVersion writing the payload copies of a one-payload PS-PDU into sc
+// instead of new memory, so that a PDU per record costs no allocation. The result points
+// into sc: it is valid until sc's next use.
+func (p *PSPDU) ForVersionIn(v Version, sc *DowngradeScratch) (PSPDU, []Downgrade) {
+	return p.forVersion(v, sc)
+}
+
+func (p *PSPDU) forVersion(v Version, sc *DowngradeScratch) (PSPDU, []Downgrade) {
 	out := *p
 	if v.has20() {
 		return out, nil
@@ -40,32 +58,60 @@ func (p *PSPDU) ForVersion(v Version) (PSPDU, []Downgrade) {
 		}
 	}
 	if p.Payload.IRI != nil {
-		out.Payload.IRI = append(make([]IRIPayload, 0, len(p.Payload.IRI)), p.Payload.IRI...)
+		one := sc != nil && len(p.Payload.IRI) == 1
+		if one {
+			out.Payload.IRI = append(sc.iri[:0], p.Payload.IRI...)
+		} else {
+			out.Payload.IRI = append(make([]IRIPayload, 0, len(p.Payload.IRI)), p.Payload.IRI...)
+		}
 		for i := range out.Payload.IRI {
 			c := &out.Payload.IRI[i].Contents
 			// The path prefix only when there is something to report: most PDUs have not.
 			pre := func(alt string) string { return fmt.Sprintf("payload.iRIPayloadSequence[%d].iRIContents.%s", i, alt) }
 			if c.MessagingIRI != nil {
 				var ds []Downgrade
-				if c.MessagingIRI, ds = c.MessagingIRI.ForVersion(v); len(ds) > 0 {
+				if one {
+					ds = c.MessagingIRI.forVersionTo(&sc.mi, v)
+					c.MessagingIRI = &sc.mi
+				} else {
+					c.MessagingIRI, ds = c.MessagingIRI.ForVersion(v)
+				}
+				if len(ds) > 0 {
 					add(pre("messagingIRI"), ds)
 				}
 			}
 			if c.EmailIRI != nil {
 				var ds []Downgrade
-				if c.EmailIRI, ds = c.EmailIRI.ForVersion(v); len(ds) > 0 {
+				if one {
+					ds = c.EmailIRI.forVersionTo(&sc.ei, v)
+					c.EmailIRI = &sc.ei
+				} else {
+					c.EmailIRI, ds = c.EmailIRI.ForVersion(v)
+				}
+				if len(ds) > 0 {
 					add(pre("emailIRI"), ds)
 				}
 			}
 		}
 	}
 	if p.Payload.CC != nil {
-		out.Payload.CC = append(make([]CCPayload, 0, len(p.Payload.CC)), p.Payload.CC...)
+		one := sc != nil && len(p.Payload.CC) == 1
+		if one {
+			out.Payload.CC = append(sc.cc[:0], p.Payload.CC...)
+		} else {
+			out.Payload.CC = append(make([]CCPayload, 0, len(p.Payload.CC)), p.Payload.CC...)
+		}
 		for i := range out.Payload.CC {
 			c := &out.Payload.CC[i].Contents
 			if c.MessagingCC != nil {
 				var ds []Downgrade
-				if c.MessagingCC, ds = c.MessagingCC.ForVersion(v); len(ds) > 0 {
+				if one {
+					ds = c.MessagingCC.forVersionTo(&sc.mc, v)
+					c.MessagingCC = &sc.mc
+				} else {
+					c.MessagingCC, ds = c.MessagingCC.ForVersion(v)
+				}
+				if len(ds) > 0 {
 					add(fmt.Sprintf("payload.cCPayloadSequence[%d].cCContents.messagingCC", i), ds)
 				}
 			}
@@ -81,9 +127,16 @@ func (p *PSPDU) ForVersion(v Version) (PSPDU, []Downgrade) {
 // (URIs and NAI as they are, IMSI as "imsi:<digits>", IMEI as "urn:imei:<digits>"
 // after RFC 7254); properties v lacks are dropped. m is not modified.
 func (m *MessagingIRI) ForVersion(v Version) (*MessagingIRI, []Downgrade) {
-	out := *m
+	out := new(MessagingIRI)
+	return out, m.forVersionTo(out, v)
+}
+
+// forVersionTo is ForVersion writing the copy to out (out may be m: m is read before
+// each field of out is replaced).
+func (m *MessagingIRI) forVersionTo(out *MessagingIRI, v Version) []Downgrade {
+	*out = *m
 	if v.has20() {
-		return &out, nil
+		return nil
 	}
 	var notes []Downgrade
 	note := func(path, from, to string) { notes = append(notes, Downgrade{Path: path, From: from, To: to}) }
@@ -135,7 +188,7 @@ func (m *MessagingIRI) ForVersion(v Version) (*MessagingIRI, []Downgrade) {
 			out.Properties = nil
 		}
 	}
-	return &out, notes
+	return notes
 }
 
 func partyForVersion(p *MessagingPartyInformation, path string, note func(path, from, to string)) {
@@ -191,22 +244,32 @@ func partyForVersion(p *MessagingPartyInformation, path string, note func(path, 
 // ForVersion returns a copy of m that v can carry: content-transfer-encoding (version 20)
 // is dropped and reported, since the content then reaches the LEMF still in that encoding.
 func (m *MessagingCC) ForVersion(v Version) (*MessagingCC, []Downgrade) {
-	out := *m
+	out := new(MessagingCC)
+	return out, m.forVersionTo(out, v)
+}
+
+func (m *MessagingCC) forVersionTo(out *MessagingCC, v Version) []Downgrade {
+	*out = *m
 	if v.has20() || out.ContentTransferEncoding == "" {
-		return &out, nil
+		return nil
 	}
 	d := Downgrade{Path: "content-transfer-encoding", From: out.ContentTransferEncoding + " (content left encoded)"}
 	out.ContentTransferEncoding = ""
-	return &out, []Downgrade{d}
+	return []Downgrade{d}
 }
 
 // ForVersion returns a copy of m that v can carry: protocol-ID webmail becomes undefined.
 func (m *EmailIRI) ForVersion(v Version) (*EmailIRI, []Downgrade) {
-	out := *m
+	out := new(EmailIRI)
+	return out, m.forVersionTo(out, v)
+}
+
+func (m *EmailIRI) forVersionTo(out *EmailIRI, v Version) []Downgrade {
+	*out = *m
 	if v.has20() || !out.ProtocolID.valid() || out.ProtocolID.sinceEmail() <= v.Email {
-		return &out, nil
+		return nil
 	}
 	d := Downgrade{Path: "protocol-ID", From: out.ProtocolID.String(), To: ProtocolUndefined.String()}
 	out.ProtocolID = ProtocolUndefined
-	return &out, []Downgrade{d}
+	return []Downgrade{d}
 }

@@ -64,6 +64,24 @@ func (p *PSPDU) AppendBERFraction(dst []byte, v Version, f TimeFraction) ([]byte
 	return out, nil
 }
 
+// AppendBERFraction appends h alone, the pSHeader [1] element of a PS-PDU for v with time
+// stamps in fraction style f: a header checked without encoding its payload again. On
+// error dst is returned unchanged.
+func (h *PSHeader) AppendBERFraction(dst []byte, v Version, f TimeFraction) ([]byte, error) {
+	if err := v.check(); err != nil {
+		return dst, &EncodeError{Path: "pSHeader", Err: err}
+	}
+	if f > TimeFractionMicro {
+		return dst, &EncodeError{Path: "pSHeader", Err: fmt.Errorf("%w: time fraction style %d", ErrConstraint, f)}
+	}
+	start := len(dst)
+	out, err := appendPSHeader(dst, h, v, f)
+	if err != nil {
+		return dst[:start], encWrap(err, "pSHeader")
+	}
+	return out, nil
+}
+
 func appendPSPDU(dst []byte, p *PSPDU, tmpl *HeaderTemplate, v Version, f TimeFraction) ([]byte, error) {
 	var err error
 	dst = ber.Begin(dst, ber.Sequence())
@@ -98,6 +116,19 @@ func appendPSHeader(dst []byte, h *PSHeader, v Version, f TimeFraction) ([]byte,
 // appendHeaderFixed writes li-psDomainId .. communicationIdentifier: the part of the header
 // that is the same for every PDU of one (LIID, CIN).
 func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
+	dst, err := appendHeaderPrefix(dst, h, v)
+	if err != nil {
+		return dst, err
+	}
+	if dst, err = appendCommunicationIdentifier(dst, &h.CommunicationIdentifier); err != nil {
+		return dst, encWrap(err, "communicationIdentifier")
+	}
+	return dst, nil
+}
+
+// appendHeaderPrefix writes li-psDomainId .. authorizationCountryCode: the part of the
+// header before the CIN that is the same for every PDU of one LIID.
+func appendHeaderPrefix(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 	var err error
 	if h.DomainID != nil {
 		if err := domainIDShape(h.DomainID); err != nil {
@@ -120,9 +151,6 @@ func appendHeaderFixed(dst []byte, h *PSHeader, v Version) ([]byte, error) {
 			return dst, encWrap(err, "authorizationCountryCode")
 		}
 		dst = ber.AppendString(dst, ber.Ctx(2), h.AuthorizationCountryCode)
-	}
-	if dst, err = appendCommunicationIdentifier(dst, &h.CommunicationIdentifier); err != nil {
-		return dst, encWrap(err, "communicationIdentifier")
 	}
 	return dst, nil
 }
@@ -166,7 +194,20 @@ func interceptionPointID(s string) error {
 func appendCommunicationIdentifier(dst []byte, c *CommunicationIdentifier) ([]byte, error) {
 	dst = ber.Begin(dst, ber.CtxC(3))
 	m := len(dst)
-	n := &c.NetworkIdentifier
+	dst, err := appendNetworkIdentifier(dst, &c.NetworkIdentifier)
+	if err != nil {
+		return dst, err
+	}
+	if c.CIN != nil {
+		dst = ber.AppendInteger(dst, ber.Ctx(1), int64(*c.CIN))
+	}
+	if dst, err = appendDeliveryCountryCode(dst, c.DeliveryCountryCode); err != nil {
+		return dst, err
+	}
+	return ber.End(dst, m), nil
+}
+
+func appendNetworkIdentifier(dst []byte, n *NetworkIdentifier) ([]byte, error) {
 	dst = ber.Begin(dst, ber.CtxC(0))
 	m2 := len(dst)
 	if err := sizeIn("operatorIdentifier", len(n.OperatorIdentifier), SizeNetworkIdentifierOperatorIdentifierMin, SizeNetworkIdentifierOperatorIdentifierMax); err != nil {
@@ -179,17 +220,17 @@ func appendCommunicationIdentifier(dst []byte, c *CommunicationIdentifier) ([]by
 		}
 		dst = ber.AppendString(dst, ber.Ctx(1), n.NetworkElementIdentifier)
 	}
-	dst = ber.End(dst, m2)
-	if c.CIN != nil {
-		dst = ber.AppendInteger(dst, ber.Ctx(1), int64(*c.CIN))
+	return ber.End(dst, m2), nil
+}
+
+func appendDeliveryCountryCode(dst []byte, dcc string) ([]byte, error) {
+	if dcc == "" {
+		return dst, nil
 	}
-	if c.DeliveryCountryCode != "" {
-		if err := countryCode(c.DeliveryCountryCode); err != nil {
-			return dst, encWrap(err, "deliveryCountryCode")
-		}
-		dst = ber.AppendString(dst, ber.Ctx(2), c.DeliveryCountryCode)
+	if err := countryCode(dcc); err != nil {
+		return dst, encWrap(err, "deliveryCountryCode")
 	}
-	return ber.End(dst, m), nil
+	return ber.AppendString(dst, ber.Ctx(2), dcc), nil
 }
 
 func appendMicroSecondTimeStamp(dst []byte, t ber.Tag, ts *MicroSecondTimeStamp, f TimeFraction) ([]byte, error) {

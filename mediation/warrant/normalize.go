@@ -68,41 +68,99 @@ func Keys(dst []string, id record.Identity) ([]string, error) {
 
 // e164Digits reduces "+49 170 123-45", "0049170…", "tel:+49…" to the bare digits.
 func e164Digits(v string) (string, error) {
+	var buf [32]byte
+	d, err := appendE164Digits(buf[:0], v)
+	if err != nil {
+		return "", err
+	}
+	return string(d), nil
+}
+
+// appendE164Digits is e164Digits appended to dst (dst unchanged on error).
+func appendE164Digits(dst []byte, v string) ([]byte, error) {
 	v = trimScheme(v, "tel:")
 	if i := strings.IndexByte(v, ';'); i >= 0 {
 		v = v[:i]
 	}
-	var b strings.Builder
-	b.Grow(len(v))
+	start := len(dst)
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
 		case c >= '0' && c <= '9':
-			b.WriteByte(c)
-		case c == '+' && b.Len() == 0 && i == strings.IndexByte(v, '+'):
+			dst = append(dst, c)
+		case c == '+' && len(dst) == start && i == strings.IndexByte(v, '+'):
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
 		default:
-			return "", ErrBadE164
+			return dst[:start], ErrBadE164
 		}
 	}
-	d := b.String()
-	if strings.HasPrefix(d, "00") && !strings.HasPrefix(v, "+") {
-		d = d[2:]
+	if d := dst[start:]; len(d) >= 2 && d[0] == '0' && d[1] == '0' && !strings.HasPrefix(v, "+") {
+		dst = append(dst[:start], d[2:]...)
 	}
-	if len(d) < 1 || len(d) > 15 {
-		return "", ErrBadE164
+	if n := len(dst) - start; n < 1 || n > 15 {
+		return dst[:start], ErrBadE164
 	}
-	return d, nil
+	return dst, nil
+}
+
+// appendKey appends the one lookup key of an E.164 or ASCII e-mail identity to dst, the
+// same key Keys returns, without allocating (Table.Match looks it up with the bytes).
+// ok is false for every other identity: use Keys.
+func appendKey(dst []byte, id record.Identity) (key []byte, ok bool, err error) {
+	switch id.Kind {
+	case record.IdentityE164:
+		v := strings.TrimSpace(id.Value)
+		if v == "" {
+			return dst, true, ErrEmptyIdentity
+		}
+		key, err = appendE164Digits(append(dst, prefixE164...), v)
+		if err != nil {
+			return dst, true, err
+		}
+		return key, true, nil
+	case record.IdentityEmail:
+		v := strings.TrimSpace(id.Value)
+		if v == "" {
+			return dst, true, ErrEmptyIdentity
+		}
+		if v, err = emailAddr(v); err != nil {
+			return dst, true, err
+		}
+		key = append(dst, prefixEmail...)
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if c >= 0x80 {
+				return dst, false, nil // Unicode lower-casing: Keys' strings.ToLower
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			key = append(key, c)
+		}
+		return key, true, nil
+	case record.IdentityBoxID, record.IdentitySIPURI, record.IdentityIP:
+		return dst, false, nil // rarer kinds (SIP URIs may have two keys): Keys
+	}
+	return dst, false, nil
 }
 
 func email(v string) (string, error) {
+	a, err := emailAddr(v)
+	if err != nil {
+		return "", err
+	}
+	return strings.ToLower(a), nil
+}
+
+// emailAddr is the address of an e-mail identity, checked, before lower-casing.
+func emailAddr(v string) (string, error) {
 	v = trimScheme(v, "mailto:")
 	v = strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">")
 	at := strings.LastIndexByte(v, '@')
 	if at <= 0 || at == len(v)-1 || strings.ContainsAny(v, " \t\r\n<>") {
 		return "", ErrBadEmail
 	}
-	return strings.ToLower(v), nil
+	return v, nil
 }
 
 // sipKeys reduces sip:User@Host:5060;transport=tcp?h=v to "sip:user@host".

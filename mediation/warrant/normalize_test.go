@@ -84,3 +84,70 @@ func FuzzKeys(f *testing.F) {
 		}
 	})
 }
+
+// appendKeyCases are identities whose key Table.Match builds with appendKey: it must be
+// exactly Keys' key (or the same error), else a target would be missed.
+var appendKeyCases = []record.Identity{
+	{Kind: record.IdentityE164, Value: "+49 170 123-45"},
+	{Kind: record.IdentityE164, Value: "0049170123456"},
+	{Kind: record.IdentityE164, Value: "+0049170123456"},
+	{Kind: record.IdentityE164, Value: "tel:+49170;ext=1"},
+	{Kind: record.IdentityE164, Value: "TEL:(0)30.1234"},
+	{Kind: record.IdentityE164, Value: "00"},
+	{Kind: record.IdentityE164, Value: "+"},
+	{Kind: record.IdentityE164, Value: "1234567890123456"},
+	{Kind: record.IdentityE164, Value: "123456789012345"},
+	{Kind: record.IdentityE164, Value: "001234567890123456"},
+	{Kind: record.IdentityE164, Value: "49+170"},
+	{Kind: record.IdentityE164, Value: "+49+170"},
+	{Kind: record.IdentityE164, Value: "49a"},
+	{Kind: record.IdentityE164, Value: "   "},
+	{Kind: record.IdentityE164, Value: ""},
+	{Kind: record.IdentityEmail, Value: "Alice@Example.ORG"},
+	{Kind: record.IdentityEmail, Value: " mailto:<bob@x.de> "},
+	{Kind: record.IdentityEmail, Value: "MAILTO:a@b"},
+	{Kind: record.IdentityEmail, Value: "@b"},
+	{Kind: record.IdentityEmail, Value: "a@"},
+	{Kind: record.IdentityEmail, Value: "a b@c"},
+	{Kind: record.IdentityEmail, Value: "Ä@b.de"},
+	{Kind: record.IdentityEmail, Value: ""},
+	{Kind: record.IdentitySIPURI, Value: "sip:+49170@x"},
+	{Kind: record.IdentityBoxID, Value: "Box-1"},
+}
+
+func TestAppendKeyIsKeysKey(t *testing.T) {
+	for _, id := range appendKeyCases {
+		checkAppendKey(t, id)
+	}
+}
+
+func checkAppendKey(t *testing.T, id record.Identity) {
+	t.Helper()
+	k, ok, err := appendKey(nil, id)
+	keys, kerr := Keys(nil, id)
+	if !ok {
+		ascii := true
+		for i := 0; i < len(id.Value); i++ {
+			ascii = ascii && id.Value[i] < 0x80
+		}
+		if (id.Kind == record.IdentityE164 || id.Kind == record.IdentityEmail && ascii) && kerr == nil {
+			t.Errorf("%+v: appendKey declined an E.164 or ASCII e-mail identity", id)
+		}
+		return
+	}
+	switch {
+	case (err == nil) != (kerr == nil) || err != nil && !errors.Is(err, kerr) && err.Error() != kerr.Error():
+		t.Errorf("%+v: appendKey error %v, Keys error %v", id, err, kerr)
+	case err == nil && (len(keys) != 1 || string(k) != keys[0]):
+		t.Errorf("%+v: appendKey %q, Keys %q", id, k, keys)
+	}
+}
+
+func FuzzAppendKey(f *testing.F) {
+	for _, id := range appendKeyCases {
+		f.Add(int(id.Kind), id.Value)
+	}
+	f.Fuzz(func(t *testing.T, kind int, v string) {
+		checkAppendKey(t, record.Identity{Kind: record.IdentityKind(kind), Value: v})
+	})
+}

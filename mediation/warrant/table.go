@@ -81,9 +81,25 @@ func (t *Table) Len() int { return len(t.byLIID) }
 // identities that do not parse.
 func (t *Table) Match(dst []*Warrant, ids []record.Identity, ts time.Time) ([]*Warrant, DropReason) {
 	var buf [2]string
+	var kb [96]byte
 	sawTarget, sawBad := false, false
 	n0 := len(dst)
 	for _, id := range ids {
+		// The common kinds without allocating a key string.
+		if k, ok, err := appendKey(kb[:0], id); ok {
+			if err != nil {
+				sawBad = true
+				continue
+			}
+			ws := t.byKey[string(k)]
+			for _, w := range ws {
+				sawTarget = true
+				if w.Active(ts) && !contains(dst[n0:], w) {
+					dst = append(dst, w)
+				}
+			}
+			continue
+		}
 		keys, err := Keys(buf[:0], id)
 		if err != nil {
 			sawBad = true
