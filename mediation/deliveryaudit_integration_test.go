@@ -7,16 +7,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/etsi"
@@ -27,62 +21,20 @@ import (
 // flushing every 200ms into the audit log at auditPath.
 func startAuditedSystem(t *testing.T, auditPath string) (*system, *mediation.DeliveryAudit, *audit.Log, func()) {
 	t.Helper()
-	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = s.redis.Client(t)
-	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
-	cfg, err := config.Parse("test.yaml", []byte(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cfg = cfg
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	s := newTestSystem(t, time.Minute)
+	s.cfg.Audit.DeliveryInterval = 200 * time.Millisecond
 	al, err := audit.Open(auditPath, audit.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	da, err := mediation.NewDeliveryAudit(al, log, 200*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	da.Install(&hc)
-	ho, err := handover.New(hc, s.rdb, s.reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: al})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	for _, run := range []func(context.Context) error{ho.Run, s.med.Run} {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	actx, acancel := context.WithCancel(context.Background())
-	var awg sync.WaitGroup
-	awg.Go(func() { _ = da.Run(actx) })
+	s.start(pipeline.Options{Audit: al}, nil)
 	// stop ends handover first, so the final flush sees its last writes.
 	stop := func() {
 		s.stop()
-		acancel()
-		awg.Wait()
-		if err := da.Flush(); err != nil {
-			t.Error(err)
-		}
 		al.Close()
 	}
 	t.Cleanup(stop)
-	return s, da, al, stop
+	return s, s.core.Deliveries, al, stop
 }
 
 // TestDeliveryAuditMatchesLEMF delivers IRI and CC for two LIIDs and several CINs to a

@@ -12,9 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
@@ -382,29 +383,8 @@ func TestQueueFull(t *testing.T) {
 // sequence number twice, none missing, event-identifiers consistent.
 func TestTwoInstances(t *testing.T) {
 	s := startSystem(t, time.Minute)
-	cfg2, err := config.Parse("two.yaml", []byte(strings.Replace(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour)), "instance: it-1", "instance: it-2", 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc, err := cfg2.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ho2, err := handover.New(hc, s.rdb, nil, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	med2, err := mediation.New(cfg2.MediationConfig(), s.rdb, ho2, zerolog.Nop(), mediation.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{ho2.Run, med2.Run} {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(ctx) }()
-	}
-	defer func() { cancel(); wg.Wait() }()
+	cfg2 := testrig.Parse(t, "two.yaml", strings.Replace(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour)), "instance: it-1", "instance: it-2", 1))
+	med2 := testrig.Run(t, cfg2, pipeline.Options{Redis: s.rdb, Log: zerolog.Nop()}).Mediator
 
 	const sessions, perSession = 6, 60
 	meds := []*mediation.Mediator{s.med, med2}
