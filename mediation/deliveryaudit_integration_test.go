@@ -2,7 +2,6 @@ package mediation_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -47,31 +46,22 @@ func TestDeliveryAuditMatchesLEMF(t *testing.T) {
 	marker := bytes.Repeat([]byte("SECRET-AUDIO-"), 13)
 	for sess := range 2 {
 		ck := "s" + strconv.Itoa(sess)
-		open := rec(aliceID, ck, record.Open, "")
-		open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-		s.submit(open)
+		s.submitBox(aliceID, ck, record.Open, etsi.BoxConnect)
 		for i := range 4 {
 			cc := rec(aliceID, ck, record.Continue, "m1")
 			cc.MessagingCC, cc.Direction = audio(i), etsi.DirectionToTarget
 			cc.MessagingCC.Content = marker
 			s.submit(cc)
 		}
-		end := rec(aliceID, ck, record.Close, "")
-		end.MessagingIRI = boxIRI(etsi.BoxDisconnect, etsi.StatusOperationSucceeded)
-		s.submit(end)
+		s.submitBox(aliceID, ck, record.Close, etsi.BoxDisconnect)
 	}
 	sender := bob
 	mail := rec(bobID, "smtp-1", record.Standalone, "")
 	mail.EmailIRI = &etsi.EmailIRI{EventType: etsi.EmailSend, ProtocolID: etsi.ProtocolSMTP, Sender: &sender, Status: etsi.EmailStatusSucceeded}
 	s.submit(mail)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.drain()
 	// A-CC: 2x(2 IRI + 4 CC) + 1 mail IRI; B-IRI: 2x2 IRI.
-	waitFor(t, "LEMF", func() bool {
-		sum := s.lm.Summary()
-		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 9 && sum.HI3.PDUs-sum.HI3.KeepAlives >= 8
-	})
+	s.waitLEMF(9, 8)
 	waitFor(t, "a periodic flush", func() bool { return da.Entries() > 0 })
 	reconnects := s.metric("umli_handover_reconnects_total")
 	stop()
@@ -158,20 +148,13 @@ func TestDeliveryAuditCountsReplays(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	s, _, _, stop := startAuditedSystem(t, path)
 	submit := func(ck string) {
-		open := rec(aliceID, ck, record.Open, "")
-		open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-		s.submit(open)
-		end := rec(aliceID, ck, record.Close, "")
-		end.MessagingIRI = boxIRI(etsi.BoxDisconnect, etsi.StatusOperationSucceeded)
-		s.submit(end)
-		if err := s.med.Drain(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		s.submitBox(aliceID, ck, record.Open, etsi.BoxConnect)
+		s.submitBox(aliceID, ck, record.Close, etsi.BoxDisconnect)
+		s.drain()
 	}
-	iriAt := func() int { sum := s.lm.Summary(); return sum.HI2.PDUs - sum.HI2.KeepAlives }
 	submit("before")
 	// A-CC and B-IRI: 2 IRI each; then a keep-alive round trip confirms them.
-	waitFor(t, "first batch at the LEMF", func() bool { return iriAt() >= 4 })
+	waitFor(t, "first batch at the LEMF", func() bool { return s.iriAt() >= 4 })
 	waitFor(t, "a confirmed keep-alive", func() bool { return s.lm.Summary().HI2.KeepAlives >= 2 })
 	hi2, hi3 := s.hi2, s.hi3
 	s.stopLEMF()

@@ -21,6 +21,7 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/lemf/lemftest"
 )
@@ -163,6 +164,32 @@ func (s *system) submit(r *record.Record) {
 	}
 }
 
+// submitBox submits boxRec(id, ck, b, ev).
+func (s *system) submitBox(id record.Identity, ck string, b record.Boundary, ev etsi.MessagingBoxEvent) {
+	s.t.Helper()
+	s.submit(boxRec(id, ck, b, ev))
+}
+
+// drain waits until mediation has numbered and queued every record taken.
+func (s *system) drain() {
+	s.t.Helper()
+	if err := s.med.Drain(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// iriAt is how many IRI PDUs (duplicates included) the current LEMF holds.
+func (s *system) iriAt() int { sum := s.lm.Summary(); return sum.HI2.PDUs - sum.HI2.KeepAlives }
+
+// ccAt is how many CC PDUs (duplicates included) the current LEMF holds.
+func (s *system) ccAt() int { sum := s.lm.Summary(); return sum.HI3.PDUs - sum.HI3.KeepAlives }
+
+// waitLEMF waits until the current LEMF holds at least iri IRI and cc CC PDUs.
+func (s *system) waitLEMF(iri, cc int) {
+	s.t.Helper()
+	waitFor(s.t, "LEMF", func() bool { return s.iriAt() >= iri && s.ccAt() >= cc })
+}
+
 // waitFor polls cond until it holds; the deadline only guards against a hang.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -184,6 +211,42 @@ func (s *system) received() *pducheck.Set {
 		s.t.Fatal(err)
 	}
 	return set
+}
+
+// warrant is the configured warrant liid; the test fails without one.
+func (s *system) warrant(liid string) *warrant.Warrant {
+	s.t.Helper()
+	for _, w := range s.cfg.Warrants {
+		if w.LIID == liid {
+			return w
+		}
+	}
+	s.t.Fatalf("no configured warrant %s", liid)
+	return nil
+}
+
+// checkIRITypes asserts that the LEMF received no sequence gap and that each stream of
+// want holds exactly its IRI types, numbered from 0.
+func checkIRITypes(t *testing.T, got *pducheck.Set, want map[pducheck.Stream][]etsi.IRIType) {
+	t.Helper()
+	if gaps := got.Gaps(); len(gaps) != 0 {
+		t.Errorf("sequence gaps at the LEMF: %v", gaps)
+	}
+	for st, types := range want {
+		if n := got.Count(st); n != len(types) {
+			t.Errorf("%v: %d PDUs, want %d", st, n, len(types))
+			continue
+		}
+		for seq, wt := range types {
+			p, err := got.Decoded(st, uint32(seq))
+			if err != nil {
+				t.Fatalf("%v seq %d: %v", st, seq, err)
+			}
+			if it := *p.Payload.IRI[0].IRIType; it != wt {
+				t.Errorf("%v seq %d: %v, want %v", st, seq, it, wt)
+			}
+		}
+	}
 }
 
 // metric returns the value of a counter or gauge with the given labels.
@@ -237,6 +300,13 @@ func msgIRI(ev etsi.MessagingEvent) *etsi.MessagingIRI {
 func audio(i int) *etsi.MessagingCC {
 	cid, seq := uint32(1), uint32(i)
 	return &etsi.MessagingCC{ContentIdentifier: &cid, SequenceNumber: &seq, ContentType: "audio/PCMU", Content: make([]byte, 160)}
+}
+
+// boxRec is rec carrying a succeeded message-box event ev.
+func boxRec(id record.Identity, ck string, b record.Boundary, ev etsi.MessagingBoxEvent) *record.Record {
+	r := rec(id, ck, b, "")
+	r.MessagingIRI = boxIRI(ev, etsi.StatusOperationSucceeded)
+	return r
 }
 
 func rec(id record.Identity, ck string, b record.Boundary, ek string) *record.Record {

@@ -65,13 +65,8 @@ func (s *system) submitIRI(first bool) {
 	if first {
 		b = record.Open
 	}
-	r := rec(aliceID, "p1", b, "")
-	r.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
-	s.submit(r)
+	s.submitBox(aliceID, "p1", b, etsi.BoxLogin)
 }
-
-// iriAt is how many IRI PDUs (duplicates included) the current LEMF holds.
-func (s *system) iriAt() int { return s.lm.Summary().HI2.PDUs - s.lm.Summary().HI2.KeepAlives }
 
 // rawPDU is one PDU as received, with its header timeStamp's octets.
 type rawPDU struct {

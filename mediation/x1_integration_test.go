@@ -14,6 +14,7 @@ import (
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/mediation/x1"
@@ -117,13 +118,6 @@ func (s *x1System) waitApplied() {
 	s.watch.wait(s.t)
 }
 
-func (s *x1System) drain() {
-	s.t.Helper()
-	if err := s.med.Drain(context.Background()); err != nil {
-		s.t.Fatal(err)
-	}
-}
-
 // auditEntries reads the audit log as written so far (a line still being written is
 // left for the next read).
 func auditEntries(t *testing.T, path string) []audit.Entry {
@@ -173,12 +167,8 @@ func TestX1Provisioning(t *testing.T) {
 	}
 
 	// UM sessions of alice (X1-A) and of the X1-END target open; bob deposits early.
-	open := rec(aliceID, "a1", record.Open, "")
-	open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(open)
-	endOpen := rec(otherID, "o1", record.Open, "")
-	endOpen.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(endOpen)
+	s.submitBox(aliceID, "a1", record.Open, etsi.BoxConnect)
+	s.submitBox(otherID, "o1", record.Open, etsi.BoxConnect)
 	early := rec(bobID, "b1", record.Standalone, "")
 	early.MessagingIRI = msgIRI(etsi.EventDeposit)
 	s.submit(early)
@@ -195,9 +185,7 @@ func TestX1Provisioning(t *testing.T) {
 	waitFor(t, "X1-A window closed in the audit log", func() bool {
 		return findEntry(auditEntries(t, s.x1.AuditPath), audit.ActionWindowClosed, "liid", "X1-A") != nil
 	})
-	next := rec(aliceID, "a1", record.Continue, "")
-	next.MessagingIRI = boxIRI(etsi.BoxLogout, etsi.StatusOperationSucceeded)
-	s.submit(next)
+	s.submitBox(aliceID, "a1", record.Continue, etsi.BoxLogout)
 	s.drain()
 	if d := s.metric("umli_mediation_records_dropped_total", "reason", string(warrant.DropNoTarget)); d != 1 {
 		t.Errorf("alice's record after deactivation: dropped %v, want 1", d)
@@ -238,17 +226,15 @@ func TestX1Provisioning(t *testing.T) {
 		return e != nil && e.Result == "refused"
 	})
 
-	waitFor(t, "LEMF", func() bool { return s.lm.Summary().HI2.PDUs-s.lm.Summary().HI2.KeepAlives >= 5 })
+	s.waitLEMF(5, 0)
 	got := s.received()
-	if gaps := got.Gaps(); len(gaps) != 0 {
-		t.Errorf("gaps %v", gaps)
-	}
 	want := map[string][]etsi.IRIType{
 		"X1-A":     {etsi.IRIBegin, etsi.IRIEnd},
 		"X1-END":   {etsi.IRIBegin, etsi.IRIEnd},
 		"X1-LATER": {etsi.IRIReport},
 	}
 	seen := map[string]bool{}
+	streams := map[pducheck.Stream][]etsi.IRIType{}
 	for st := range got.PDUs {
 		types, ok := want[st.LIID]
 		if !ok || st.CC || seen[st.LIID] {
@@ -256,20 +242,9 @@ func TestX1Provisioning(t *testing.T) {
 			continue
 		}
 		seen[st.LIID] = true
-		if n := got.Count(st); n != len(types) {
-			t.Errorf("%v: %d PDUs, want %d", st, n, len(types))
-			continue
-		}
-		for seq, wt := range types {
-			p, err := got.Decoded(st, uint32(seq))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it := *p.Payload.IRI[0].IRIType; it != wt {
-				t.Errorf("%v seq %d: %v, want %v", st, seq, it, wt)
-			}
-		}
+		streams[st] = types
 	}
+	checkIRITypes(t, got, streams)
 	if len(seen) != len(want) {
 		t.Errorf("streams %v, want one per LIID of %v", keys(got), want)
 	}

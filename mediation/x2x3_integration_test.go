@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/testcert"
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
@@ -28,23 +28,6 @@ import (
 	"github.com/umli/umli/mediation/x1/x1test"
 	"github.com/umli/umli/simulators/mdf"
 )
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]byte(nil), s.b.Bytes()...)
-}
 
 // TestX1DeliveryTypeRoutesX2X3 (R426): three X1 destinations of deliveryType X2Only,
 // X3Only and X2andX3 name configured destinations with interface x2x3 (one MDF over
@@ -61,7 +44,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	srvTLS := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{srv.TLS},
 		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool}
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	var x2bin, x3bin syncBuf
+	var x2bin, x3bin testlog.Buffer
 	x2, err := mdf.Listen("127.0.0.1:0", srvTLS, &x2bin, log)
 	if err != nil {
 		t.Fatal(err)
@@ -136,8 +119,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	const frames = 5
 	for i, id := range targets {
 		ck := fmt.Sprintf("call-%d", i)
-		open := rec(id, ck, record.Open, "")
-		open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
+		open := boxRec(id, ck, record.Open, etsi.BoxConnect)
 		if err := med.Submit(ctx, open); err != nil {
 			t.Fatal(err)
 		}
@@ -148,8 +130,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		closeR := rec(id, ck, record.Close, "")
-		closeR.MessagingIRI = boxIRI(etsi.BoxDisconnect, etsi.StatusOperationSucceeded)
+		closeR := boxRec(id, ck, record.Close, etsi.BoxDisconnect)
 		if err := med.Submit(ctx, closeR); err != nil {
 			t.Fatal(err)
 		}
