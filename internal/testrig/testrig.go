@@ -13,6 +13,7 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/pipeline"
+	"github.com/umli/umli/internal/testredis"
 )
 
 // Parse parses yaml as the configuration file name, failing the test on an error.
@@ -44,10 +45,14 @@ type Core struct {
 	wg     sync.WaitGroup
 }
 
-// New builds the core from cfg with opt (opt.Redis required); nothing runs yet, so a
-// test can install hooks on the Mediator first.
+// New builds the core from cfg with opt; nothing runs yet, so a test can install hooks
+// on the Mediator first. Without opt.Redis the core gets a redis-server of its own
+// (internal/testredis), stopped after the core at the end of the test.
 func New(tb testing.TB, cfg *config.Config, opt pipeline.Options) *Core {
 	tb.Helper()
+	if opt.Redis == nil {
+		opt.Redis = testredis.Start(tb).Client(tb)
+	}
 	p, err := pipeline.New(cfg, opt)
 	if err != nil {
 		tb.Fatalf("testrig: %v", err)

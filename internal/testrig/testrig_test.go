@@ -11,7 +11,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/pipeline"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
@@ -38,13 +37,13 @@ warrants:
 `, hi2, hi3, target)
 }
 
-// TestRunDeliversAndStops: a core run from a configuration delivers a target's record
-// to the LEMF it names; Stop ends it (Submit then refuses with ErrClosed), and a second
-// Stop, and the one at cleanup, do nothing.
+// TestRunDeliversAndStops: a core run from a configuration, on a redis-server of its
+// own, delivers a target's record to the LEMF it names; Stop ends it (Submit then
+// refuses with ErrClosed), and a second Stop, and the one at cleanup, do nothing.
 func TestRunDeliversAndStops(t *testing.T) {
 	lm := lemftest.Start(t, lemf.Config{Logger: zerolog.Nop()})
 	cfg := testrig.Parse(t, "rig.yaml", config(lm.HI2.String(), lm.HI3.String()))
-	core := testrig.Run(t, cfg, pipeline.Options{Redis: testredis.Start(t).Client(t), Log: zerolog.Nop(),
+	core := testrig.Run(t, cfg, pipeline.Options{Log: zerolog.Nop(),
 		Handover: testrig.Backoff(10*time.Millisecond, 100*time.Millisecond)})
 	ev := etsi.BoxLogin
 	r := &record.Record{Identities: []record.Identity{{Kind: record.IdentityE164, Value: target}}, Source: "um-1",

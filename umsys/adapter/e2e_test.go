@@ -13,7 +13,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/pipeline"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/simulators/lemf"
@@ -110,7 +109,7 @@ func startE2E(t *testing.T) *e2eSystem {
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
 	lm := lemftest.Start(t, lemf.Config{Logger: zerolog.Nop()})
 	cfg := testrig.Parse(t, "e2e.yaml", e2eConfig(lm.HI2.String(), lm.HI3.String()))
-	core := testrig.Run(t, cfg, pipeline.Options{Redis: testredis.Start(t).Client(t), Log: log})
+	core := testrig.Run(t, cfg, pipeline.Options{Log: log})
 	// What the test runs stops first (cleanups run last in, first out), then the core,
 	// Redis and the LEMF.
 	ctx, cancel := context.WithCancel(context.Background())
