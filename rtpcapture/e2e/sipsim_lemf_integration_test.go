@@ -20,7 +20,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/pipeline"
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/rtpcapture"
@@ -71,7 +70,7 @@ func startSystem(t *testing.T) *system {
 	s.lm = lemftest.Start(t, lemf.Config{OutDir: s.out})
 	cfg := testrig.Parse(t, "e2e.yaml", systemConfig(s.lm.HI2.String(), s.lm.HI3.String()))
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	s.core = testrig.Run(t, cfg, pipeline.Options{Redis: testredis.Start(t).Client(t), Log: log})
+	s.core = testrig.Run(t, cfg, pipeline.Options{Log: log})
 	s.med = s.core.Mediator
 	t.Cleanup(func() { s.stop(t) })
 	return s

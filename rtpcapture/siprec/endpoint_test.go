@@ -183,9 +183,7 @@ func TestReinviteMovesSourceAndStrangersAreDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
-	recs, err := sink.WaitFor(ctx, func(r []*record.Record) bool {
-		return capturetest.Ended(capturetest.CC(r, box, rtpcapture.ContentToTarget))
-	})
+	recs, err := sink.WaitEnded(ctx, box, rtpcapture.ContentToTarget)
 	if err != nil {
 		t.Fatal(err)
 	}
