@@ -15,7 +15,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/pipeline"
-	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
 	"github.com/umli/umli/simulators/lemf/lemftest"
@@ -29,13 +28,7 @@ func startUnderPrlimit(t *testing.T, nofile, bin, cfgPath string) *runningUMLI {
 	if err != nil {
 		t.Fatalf("prlimit (util-linux) is needed: %v", err)
 	}
-	p := &runningUMLI{cmd: exec.Command(prl, "--nofile="+nofile, bin, "run", "--config", cfgPath), stderr: &testlog.Buffer{}, done: make(chan error, 1)}
-	p.cmd.Stderr = p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() { _ = p.cmd.Process.Kill(); <-p.done; p.done <- nil })
+	p := startProc(t, exec.Command(prl, "--nofile="+nofile, bin, "run", "--config", cfgPath), false)
 	waitUntil(t, "umli running", func() bool { return strings.Contains(p.stderr.String(), "umli running") })
 	if comm := strings.TrimSpace(readFile(t, fmt.Sprintf("/proc/%d/comm", p.cmd.Process.Pid))); comm != "umli" {
 		t.Fatalf("pid %d is %q, not umli", p.cmd.Process.Pid, comm)
