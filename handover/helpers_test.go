@@ -40,6 +40,18 @@ func testDestination(name, hi2, hi3 string) Destination {
 	}
 }
 
+// keepAliveRig is a fresh Redis, a peer answering keep-alives when answer, and
+// destination lea1 at the peer keeping alive every interval, timing out after timeout.
+func keepAliveRig(t *testing.T, answer bool, interval, timeout time.Duration) (redis.UniversalClient, *peer, Destination) {
+	t.Helper()
+	rdb := testRedis(t, testredis.Start(t))
+	p := newPeer(t, nil)
+	p.answer.Store(answer)
+	d := testDestination("lea1", p.addr, "")
+	d.KeepAliveInterval, d.KeepAliveTimeout = interval, timeout
+	return rdb, p, d
+}
+
 func testConfig(dests ...Destination) Config {
 	return Config{KeyPrefix: "t:", LeaseTTL: 10 * time.Second, BatchSize: 64, PurgeInterval: 50 * time.Millisecond,
 		EnqueueTimeout: 5 * time.Second, Destinations: dests}

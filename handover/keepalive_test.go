@@ -3,8 +3,6 @@ package handover
 import (
 	"testing"
 	"time"
-
-	"github.com/umli/umli/internal/testredis"
 )
 
 func TestKeepAlive(t *testing.T) {
@@ -17,12 +15,7 @@ func TestKeepAlive(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := testredis.Start(t)
-			rdb := testRedis(t, srv)
-			p := newPeer(t, nil)
-			p.answer.Store(tc.answer)
-			d := testDestination("lea1", p.addr, "")
-			d.KeepAliveInterval, d.KeepAliveTimeout = 30*time.Millisecond, 150*time.Millisecond
+			rdb, p, d := keepAliveRig(t, tc.answer, 30*time.Millisecond, 150*time.Millisecond)
 			in := newInstance(t, testConfig(d), rdb).run(t)
 			if tc.answer {
 				waitFor(t, "five keep-alives", func() bool { return p.state().keepAlives >= 5 })

@@ -29,12 +29,7 @@ func TestResendWindowPolicies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := testredis.Start(t)
-			rdb := testRedis(t, srv)
-			p := newPeer(t, nil)
-			p.answer.Store(tc.answer)
-			d := testDestination("lea1", p.addr, "")
-			d.KeepAliveInterval, d.KeepAliveTimeout = 50*time.Millisecond, time.Second
+			rdb, p, d := keepAliveRig(t, tc.answer, 50*time.Millisecond, time.Second)
 			tc.edit(&d)
 			in := newInstance(t, testConfig(d), rdb).run(t)
 			enqueueRange(t, in.h, "lea1", HI2, 0, n, 1)

@@ -1,7 +1,6 @@
 package mediation_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,10 +28,8 @@ func TestFieldAdjustedIRIDelivered(t *testing.T) {
 		Sender:         &sender,
 		AAAInformation: &etsi.AAAInformation{IMAP: &etsi.IMAPAAAInformation{Username: user, Result: etsi.Ptr(etsi.AAASucceeded)}}}
 	s.submit(mail)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "LEMF", func() bool { sum := s.lm.Summary(); return sum.HI2.PDUs-sum.HI2.KeepAlives >= 1 })
+	s.drain()
+	s.waitLEMF(1, 0)
 
 	const userPath = "emailIRI.aAAInformation.iMAPAAAInformation.username"
 	const senderPath = "emailIRI.e-mail-Sender"

@@ -2,21 +2,14 @@ package mediation_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/etsi"
@@ -27,62 +20,20 @@ import (
 // flushing every 200ms into the audit log at auditPath.
 func startAuditedSystem(t *testing.T, auditPath string) (*system, *mediation.DeliveryAudit, *audit.Log, func()) {
 	t.Helper()
-	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = s.redis.Client(t)
-	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
-	cfg, err := config.Parse("test.yaml", []byte(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cfg = cfg
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	s := newTestSystem(t, time.Minute)
+	s.cfg.Audit.DeliveryInterval = 200 * time.Millisecond
 	al, err := audit.Open(auditPath, audit.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	da, err := mediation.NewDeliveryAudit(al, log, 200*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	da.Install(&hc)
-	ho, err := handover.New(hc, s.rdb, s.reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: al})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	for _, run := range []func(context.Context) error{ho.Run, s.med.Run} {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	actx, acancel := context.WithCancel(context.Background())
-	var awg sync.WaitGroup
-	awg.Go(func() { _ = da.Run(actx) })
+	s.start(pipeline.Options{Audit: al}, nil)
 	// stop ends handover first, so the final flush sees its last writes.
 	stop := func() {
 		s.stop()
-		acancel()
-		awg.Wait()
-		if err := da.Flush(); err != nil {
-			t.Error(err)
-		}
 		al.Close()
 	}
 	t.Cleanup(stop)
-	return s, da, al, stop
+	return s, s.core.Deliveries, al, stop
 }
 
 // TestDeliveryAuditMatchesLEMF delivers IRI and CC for two LIIDs and several CINs to a
@@ -95,31 +46,22 @@ func TestDeliveryAuditMatchesLEMF(t *testing.T) {
 	marker := bytes.Repeat([]byte("SECRET-AUDIO-"), 13)
 	for sess := range 2 {
 		ck := "s" + strconv.Itoa(sess)
-		open := rec(aliceID, ck, record.Open, "")
-		open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-		s.submit(open)
+		s.submitBox(aliceID, ck, record.Open, etsi.BoxConnect)
 		for i := range 4 {
 			cc := rec(aliceID, ck, record.Continue, "m1")
 			cc.MessagingCC, cc.Direction = audio(i), etsi.DirectionToTarget
 			cc.MessagingCC.Content = marker
 			s.submit(cc)
 		}
-		end := rec(aliceID, ck, record.Close, "")
-		end.MessagingIRI = boxIRI(etsi.BoxDisconnect, etsi.StatusOperationSucceeded)
-		s.submit(end)
+		s.submitBox(aliceID, ck, record.Close, etsi.BoxDisconnect)
 	}
 	sender := bob
 	mail := rec(bobID, "smtp-1", record.Standalone, "")
 	mail.EmailIRI = &etsi.EmailIRI{EventType: etsi.EmailSend, ProtocolID: etsi.ProtocolSMTP, Sender: &sender, Status: etsi.EmailStatusSucceeded}
 	s.submit(mail)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.drain()
 	// A-CC: 2x(2 IRI + 4 CC) + 1 mail IRI; B-IRI: 2x2 IRI.
-	waitFor(t, "LEMF", func() bool {
-		sum := s.lm.Summary()
-		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 9 && sum.HI3.PDUs-sum.HI3.KeepAlives >= 8
-	})
+	s.waitLEMF(9, 8)
 	waitFor(t, "a periodic flush", func() bool { return da.Entries() > 0 })
 	reconnects := s.metric("umli_handover_reconnects_total")
 	stop()
@@ -206,20 +148,13 @@ func TestDeliveryAuditCountsReplays(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	s, _, _, stop := startAuditedSystem(t, path)
 	submit := func(ck string) {
-		open := rec(aliceID, ck, record.Open, "")
-		open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-		s.submit(open)
-		end := rec(aliceID, ck, record.Close, "")
-		end.MessagingIRI = boxIRI(etsi.BoxDisconnect, etsi.StatusOperationSucceeded)
-		s.submit(end)
-		if err := s.med.Drain(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		s.submitBox(aliceID, ck, record.Open, etsi.BoxConnect)
+		s.submitBox(aliceID, ck, record.Close, etsi.BoxDisconnect)
+		s.drain()
 	}
-	iriAt := func() int { sum := s.lm.Summary(); return sum.HI2.PDUs - sum.HI2.KeepAlives }
 	submit("before")
 	// A-CC and B-IRI: 2 IRI each; then a keep-alive round trip confirms them.
-	waitFor(t, "first batch at the LEMF", func() bool { return iriAt() >= 4 })
+	waitFor(t, "first batch at the LEMF", func() bool { return s.iriAt() >= 4 })
 	waitFor(t, "a confirmed keep-alive", func() bool { return s.lm.Summary().HI2.KeepAlives >= 2 })
 	hi2, hi3 := s.hi2, s.hi3
 	s.stopLEMF()

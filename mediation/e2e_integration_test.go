@@ -12,9 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
@@ -33,8 +34,7 @@ func deliveryRules(t *testing.T, s *system) {
 	t.Helper()
 
 	// A UM session of alice: A-CC gets IRI and CC, B-IRI (same number, 00 form) IRI only.
-	open := rec(aliceID, "s1", record.Open, "")
-	open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
+	open := boxRec(aliceID, "s1", record.Open, etsi.BoxConnect)
 	open.CloseEvent = boxIRI(etsi.BoxDisconnect, etsi.StatusUnknown)
 	s.submit(open)
 	dep := rec(aliceID, "s1", record.Continue, "m1")
@@ -50,14 +50,10 @@ func deliveryRules(t *testing.T, s *system) {
 	s.submit(del)
 	// s1 is left open: the idle sweeper ends it with the Open's close event.
 	// (Drain so that s1 takes CIN 1: different sequences are numbered in parallel.)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.drain()
 
 	// A non-target: dropped. bob: only A-CC is active (C-LATER starts tomorrow).
-	nt := rec(otherID, "s2", record.Open, "")
-	nt.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
-	s.submit(nt)
+	s.submitBox(otherID, "s2", record.Open, etsi.BoxLogin)
 	sender := bob
 	mail := rec(bobID, "smtp-1", record.Standalone, "")
 	mail.EmailIRI = &etsi.EmailIRI{EventType: etsi.EmailSend, ProtocolID: etsi.ProtocolSMTP, Sender: &sender, Status: etsi.EmailStatusSucceeded}
@@ -69,13 +65,8 @@ func deliveryRules(t *testing.T, s *system) {
 	}
 
 	waitFor(t, "idle close", func() bool { return s.metric("umli_mediation_idle_closed_total") == 1 })
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "LEMF", func() bool {
-		sum := s.lm.Summary()
-		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 9 && sum.HI3.PDUs-sum.HI3.KeepAlives >= 3
-	})
+	s.drain()
+	s.waitLEMF(9, 3)
 	if got := s.metric("umli_mediation_records_dropped_total", "reason", "no_target"); got != 1 {
 		t.Errorf("dropped no_target = %v, want 1", got)
 	}
@@ -177,9 +168,7 @@ func load(t *testing.T, s *system, n int, stop <-chan struct{}) (iri, cc []int) 
 			for k := 0; ; k++ {
 				select {
 				case <-stop:
-					end := rec(aliceID, ck, record.Close, "")
-					end.MessagingIRI = boxIRI(etsi.BoxLogout, etsi.StatusOperationSucceeded)
-					s.submit(end)
+					s.submitBox(aliceID, ck, record.Close, etsi.BoxLogout)
 					iri[i]++
 					return
 				default:
@@ -221,9 +210,7 @@ func TestLEMFOutageUnderLoad(t *testing.T) {
 	time.Sleep(time.Second)
 	close(stop)
 	<-done
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.drain()
 	total := 0
 	for i := range iri {
 		total += 2*iri[i] + cc[i] // A-CC and B-IRI get IRI, A-CC gets CC
@@ -266,12 +253,8 @@ func TestLEMFOutageUnderLoad(t *testing.T) {
 // record is numbered and delivered without a gap.
 func TestRedisOutage(t *testing.T) {
 	s := startSystem(t, time.Minute)
-	first := rec(aliceID, "r1", record.Open, "")
-	first.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
-	s.submit(first)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.submitBox(aliceID, "r1", record.Open, etsi.BoxLogin)
+	s.drain()
 	s.redis.Stop()
 	for range 20 {
 		r := rec(aliceID, "r1", record.Continue, "")
@@ -284,12 +267,8 @@ func TestRedisOutage(t *testing.T) {
 	// Keep Redis down until mediation has noticed and is retrying.
 	waitFor(t, "session step retries", func() bool { return s.metric("umli_mediation_retries_total", "op", "session_step") > 0 })
 	s.redis.Restart(t)
-	end := rec(aliceID, "r1", record.Close, "")
-	end.MessagingIRI = boxIRI(etsi.BoxLogout, etsi.StatusOperationSucceeded)
-	s.submit(end)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.submitBox(aliceID, "r1", record.Close, etsi.BoxLogout)
+	s.drain()
 	waitFor(t, "LEMF", func() bool {
 		sum := s.lm.Summary()
 		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 44
@@ -327,10 +306,8 @@ func TestSetWarrants(t *testing.T) {
 	old := rec(aliceID, "a1", record.Standalone, "") // alice's warrants are gone
 	old.MessagingIRI = msgIRI(etsi.EventDeposit)
 	s.submit(old)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "LEMF", func() bool { return s.lm.Summary().HI2.PDUs-s.lm.Summary().HI2.KeepAlives >= 1 })
+	s.drain()
+	s.waitLEMF(1, 0)
 	if d := s.metric("umli_mediation_records_dropped_total", "reason", "no_target"); d != 1 {
 		t.Errorf("alice's record: dropped %v, want 1", d)
 	}
@@ -382,29 +359,8 @@ func TestQueueFull(t *testing.T) {
 // sequence number twice, none missing, event-identifiers consistent.
 func TestTwoInstances(t *testing.T) {
 	s := startSystem(t, time.Minute)
-	cfg2, err := config.Parse("two.yaml", []byte(strings.Replace(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour)), "instance: it-1", "instance: it-2", 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc, err := cfg2.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ho2, err := handover.New(hc, s.rdb, nil, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	med2, err := mediation.New(cfg2.MediationConfig(), s.rdb, ho2, zerolog.Nop(), mediation.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{ho2.Run, med2.Run} {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(ctx) }()
-	}
-	defer func() { cancel(); wg.Wait() }()
+	cfg2 := testrig.Parse(t, "two.yaml", strings.Replace(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour)), "instance: it-1", "instance: it-2", 1))
+	med2 := testrig.Run(t, cfg2, pipeline.Options{Redis: s.rdb, Log: zerolog.Nop()}).Mediator
 
 	const sessions, perSession = 6, 60
 	meds := []*mediation.Mediator{s.med, med2}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,15 +12,18 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
 	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/seal"
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
+	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // Targets of the test warrants.
@@ -31,22 +33,22 @@ const (
 	other = "+4915100000000"
 )
 
-// system is umli's mediation and handover against a real redis-server and an in-process
-// LEMF on real sockets.
+// system is umli's mediation and handover (built by internal/pipeline, as `umli run`
+// builds them) against a real redis-server and an in-process LEMF on real sockets.
 type system struct {
 	t      *testing.T
 	redis  *testredis.Server
 	rdb    *redis.Client
-	lm     *lemf.LEMF
+	lm     *lemftest.LEMF
 	lmDirs []string
+	lmKA   lemf.KeepAlivePolicy
 	hi2    string
 	hi3    string
 	cfg    *config.Config
+	log    zerolog.Logger
+	core   *testrig.Core
 	med    *mediation.Mediator
 	reg    *prometheus.Registry
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	lmWG   sync.WaitGroup
 }
 
 func testConfig(hi2, hi3 string, idle time.Duration, start time.Time) string {
@@ -93,78 +95,62 @@ func startSystemWith(t *testing.T, idle time.Duration, setup func(*mediation.Med
 // startSystemKeys is startSystemWith sealing at rest with keys (nil: clear).
 func startSystemKeys(t *testing.T, idle time.Duration, setup func(*mediation.Mediator), keys *seal.Keyring) *system {
 	t.Helper()
-	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = s.redis.Client(t)
-	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
-	cfg, err := config.Parse("test.yaml", []byte(testConfig(s.hi2, s.hi3, idle, time.Now().Add(-time.Hour))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cfg = cfg
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range hc.Destinations {
-		hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 500 * time.Millisecond}
-	}
-	hc.Keyring = keys
-	ho, err := handover.New(hc, s.rdb, s.reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Keyring: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if setup != nil {
-		setup(s.med)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	for _, run := range []func(context.Context) error{ho.Run, s.med.Run} {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	t.Cleanup(s.stop)
+	s := newTestSystem(t, idle)
+	s.start(pipeline.Options{Keyring: keys, Handover: testrig.Backoff(50*time.Millisecond, 500*time.Millisecond)}, setup)
 	return s
 }
 
+// newTestSystem is newSystem for testConfig's warrants, started an hour ago.
+func newTestSystem(t *testing.T, idle time.Duration) *system {
+	t.Helper()
+	return newSystem(t, lemf.KeepAlivePolicy{}, zerolog.WarnLevel, func(hi2, hi3 string) string {
+		return testConfig(hi2, hi3, idle, time.Now().Add(-time.Hour))
+	})
+}
+
+// newSystem starts redis-server and a LEMF answering keep-alives as ka, and parses the
+// configuration yaml returns for the LEMF's HI2 and HI3 addresses; nothing of umli
+// runs before start.
+func newSystem(t *testing.T, ka lemf.KeepAlivePolicy, level zerolog.Level, yaml func(hi2, hi3 string) string) *system {
+	t.Helper()
+	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry(), lmKA: ka}
+	s.rdb = s.redis.Client(t)
+	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
+	s.cfg = testrig.Parse(t, "test.yaml", yaml(s.hi2, s.hi3))
+	s.log = zerolog.New(zerolog.NewTestWriter(t)).Level(level)
+	return s
+}
+
+// start builds handover and mediation from s.cfg with opt (Redis, registry and log are
+// the system's), runs setup on the mediator, then runs them and extra until stop.
+func (s *system) start(opt pipeline.Options, setup func(*mediation.Mediator), extra ...func(context.Context) error) {
+	s.t.Helper()
+	opt.Redis, opt.Registry, opt.Log = s.rdb, s.reg, s.log
+	s.core = testrig.New(s.t, s.cfg, opt)
+	s.med = s.core.Mediator
+	if setup != nil {
+		setup(s.med)
+	}
+	s.core.Start(extra...)
+	s.t.Cleanup(s.stop)
+}
+
+// startLEMF starts a LEMF on hi2 and hi3 writing into a directory of its own.
 func (s *system) startLEMF(hi2, hi3 string) {
 	s.t.Helper()
 	dir := filepath.Join(s.t.TempDir(), fmt.Sprintf("lemf%d", len(s.lmDirs)))
-	lm, err := lemf.New(lemf.Config{HI2Addr: hi2, HI3Addr: hi3, OutDir: dir, Logger: zerolog.Nop()})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	a2, a3 := lm.Addrs()
-	s.hi2, s.hi3, s.lm = a2.String(), a3.String(), lm
+	s.lm = lemftest.Start(s.t, lemf.Config{HI2Addr: hi2, HI3Addr: hi3, OutDir: dir, Logger: zerolog.Nop(), KeepAlive: s.lmKA})
+	s.hi2, s.hi3 = s.lm.HI2.String(), s.lm.HI3.String()
 	s.lmDirs = append(s.lmDirs, dir)
-	s.lmWG.Add(1)
-	go func() {
-		defer s.lmWG.Done()
-		_ = lm.Run(context.Background())
-	}()
 }
 
-func (s *system) stopLEMF() {
-	if err := s.lm.Close(); err != nil {
-		s.t.Error(err)
-	}
-	s.lmWG.Wait()
-}
+func (s *system) stopLEMF() { s.lm.Stop(s.t) }
 
+// stop ends umli, then the LEMF, which finalizes its files. Later calls do nothing.
 func (s *system) stop() {
-	if s.cancel != nil {
-		s.cancel()
-		s.wg.Wait()
-		s.cancel = nil
+	if s.core != nil {
+		s.core.Stop()
+		s.core = nil
 		s.stopLEMF()
 	}
 }
@@ -176,6 +162,32 @@ func (s *system) submit(r *record.Record) {
 	if err := s.med.Submit(ctx, r); err != nil {
 		s.t.Fatalf("submit: %v", err)
 	}
+}
+
+// submitBox submits boxRec(id, ck, b, ev).
+func (s *system) submitBox(id record.Identity, ck string, b record.Boundary, ev etsi.MessagingBoxEvent) {
+	s.t.Helper()
+	s.submit(boxRec(id, ck, b, ev))
+}
+
+// drain waits until mediation has numbered and queued every record taken.
+func (s *system) drain() {
+	s.t.Helper()
+	if err := s.med.Drain(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// iriAt is how many IRI PDUs (duplicates included) the current LEMF holds.
+func (s *system) iriAt() int { sum := s.lm.Summary(); return sum.HI2.PDUs - sum.HI2.KeepAlives }
+
+// ccAt is how many CC PDUs (duplicates included) the current LEMF holds.
+func (s *system) ccAt() int { sum := s.lm.Summary(); return sum.HI3.PDUs - sum.HI3.KeepAlives }
+
+// waitLEMF waits until the current LEMF holds at least iri IRI and cc CC PDUs.
+func (s *system) waitLEMF(iri, cc int) {
+	s.t.Helper()
+	waitFor(s.t, "LEMF", func() bool { return s.iriAt() >= iri && s.ccAt() >= cc })
 }
 
 // waitFor polls cond until it holds; the deadline only guards against a hang.
@@ -199,6 +211,42 @@ func (s *system) received() *pducheck.Set {
 		s.t.Fatal(err)
 	}
 	return set
+}
+
+// warrant is the configured warrant liid; the test fails without one.
+func (s *system) warrant(liid string) *warrant.Warrant {
+	s.t.Helper()
+	for _, w := range s.cfg.Warrants {
+		if w.LIID == liid {
+			return w
+		}
+	}
+	s.t.Fatalf("no configured warrant %s", liid)
+	return nil
+}
+
+// checkIRITypes asserts that the LEMF received no sequence gap and that each stream of
+// want holds exactly its IRI types, numbered from 0.
+func checkIRITypes(t *testing.T, got *pducheck.Set, want map[pducheck.Stream][]etsi.IRIType) {
+	t.Helper()
+	if gaps := got.Gaps(); len(gaps) != 0 {
+		t.Errorf("sequence gaps at the LEMF: %v", gaps)
+	}
+	for st, types := range want {
+		if n := got.Count(st); n != len(types) {
+			t.Errorf("%v: %d PDUs, want %d", st, n, len(types))
+			continue
+		}
+		for seq, wt := range types {
+			p, err := got.Decoded(st, uint32(seq))
+			if err != nil {
+				t.Fatalf("%v seq %d: %v", st, seq, err)
+			}
+			if it := *p.Payload.IRI[0].IRIType; it != wt {
+				t.Errorf("%v seq %d: %v, want %v", st, seq, it, wt)
+			}
+		}
+	}
 }
 
 // metric returns the value of a counter or gauge with the given labels.
@@ -252,6 +300,13 @@ func msgIRI(ev etsi.MessagingEvent) *etsi.MessagingIRI {
 func audio(i int) *etsi.MessagingCC {
 	cid, seq := uint32(1), uint32(i)
 	return &etsi.MessagingCC{ContentIdentifier: &cid, SequenceNumber: &seq, ContentType: "audio/PCMU", Content: make([]byte, 160)}
+}
+
+// boxRec is rec carrying a succeeded message-box event ev.
+func boxRec(id record.Identity, ck string, b record.Boundary, ev etsi.MessagingBoxEvent) *record.Record {
+	r := rec(id, ck, b, "")
+	r.MessagingIRI = boxIRI(ev, etsi.StatusOperationSucceeded)
+	return r
 }
 
 func rec(id record.Identity, ck string, b record.Boundary, ek string) *record.Record {

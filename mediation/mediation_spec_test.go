@@ -1,7 +1,6 @@
 package mediation_test
 
 import (
-	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -89,9 +88,7 @@ func TestSpecUMSessionCINAndEventIdentifier(t *testing.T) {
 		r.Direction = etsi.DirectionToTarget
 		return r
 	}
-	login := rec(aliceID, "sess-1", record.Open, "")
-	login.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
-	s.submit(login)
+	s.submitBox(aliceID, "sess-1", record.Open, etsi.BoxLogin)
 	r1 := rec(aliceID, "sess-1", record.Continue, "retrieve-1")
 	r1.MessagingIRI = msgIRI(etsi.EventRetrieve)
 	s.submit(r1)
@@ -105,27 +102,14 @@ func TestSpecUMSessionCINAndEventIdentifier(t *testing.T) {
 	gc.MessagingIRI = boxIRI(etsi.BoxGreetingChange, etsi.StatusOperationSucceeded)
 	s.submit(gc)
 	s.submit(chunk("sess-1", "greeting", 1, 0, true, "audio/wav"))
-	logout := rec(aliceID, "sess-1", record.Close, "")
-	logout.MessagingIRI = boxIRI(etsi.BoxLogout, etsi.StatusOperationSucceeded)
-	s.submit(logout)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.submitBox(aliceID, "sess-1", record.Close, etsi.BoxLogout)
+	s.drain()
 	// The next login of the same target: a new logical sequence.
-	login2 := rec(aliceID, "sess-2", record.Open, "")
-	login2.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
-	s.submit(login2)
-	logout2 := rec(aliceID, "sess-2", record.Close, "")
-	logout2.MessagingIRI = boxIRI(etsi.BoxLogout, etsi.StatusOperationSucceeded)
-	s.submit(logout2)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "LEMF", func() bool {
-		sum := s.lm.Summary()
-		// A-CC: 5+2 IRI, 4 CC; B-IRI (IRI only): 5+2.
-		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 14 && sum.HI3.PDUs-sum.HI3.KeepAlives >= 4
-	})
+	s.submitBox(aliceID, "sess-2", record.Open, etsi.BoxLogin)
+	s.submitBox(aliceID, "sess-2", record.Close, etsi.BoxLogout)
+	s.drain()
+	// A-CC: 5+2 IRI, 4 CC; B-IRI (IRI only): 5+2.
+	s.waitLEMF(14, 4)
 	got := s.received()
 	if len(got.Reused) > 0 || len(got.Gaps()) > 0 {
 		t.Fatalf("reused %v gaps %v", got.Reused, got.Gaps())
@@ -236,19 +220,12 @@ func TestSpecEmailSessionRecordTypes(t *testing.T) {
 	s.submit(mail(record.Continue, "", etsi.EmailDownload, etsi.EmailStatusSucceeded))
 	s.submit(content("", etsi.DirectionFromTarget, "RETR 1\r\n"))
 	s.submit(mail(record.Close, "", etsi.EmailLogoff, etsi.EmailStatusSucceeded))
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s.drain()
 	fail := mail(record.Standalone, "", etsi.EmailLogonFailure, etsi.EmailStatusFailed)
 	fail.CorrelationKey = "tcp-2"
 	s.submit(fail)
-	if err := s.med.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "LEMF", func() bool {
-		sum := s.lm.Summary()
-		return sum.HI2.PDUs-sum.HI2.KeepAlives >= 4 && sum.HI3.PDUs-sum.HI3.KeepAlives >= 3
-	})
+	s.drain()
+	s.waitLEMF(4, 3)
 	got := s.received()
 	if len(got.Gaps()) > 0 {
 		t.Fatalf("gaps %v", got.Gaps())

@@ -11,14 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation"
+	"github.com/umli/umli/internal/pipeline"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/etsi/ber"
 	"github.com/umli/umli/mediation/pducheck"
@@ -57,60 +54,11 @@ warrants:
 // answer keep-alives.
 func startProfileSystem(t *testing.T, keys string, silent bool) *system {
 	t.Helper()
-	s := &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}
-	s.rdb = s.redis.Client(t)
-	s.startProfileLEMF("127.0.0.1:0", "127.0.0.1:0", silent)
-	cfg, err := config.Parse("profile.yaml", []byte(profileYAML(s.hi2, s.hi3, keys)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cfg = cfg
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range hc.Destinations {
-		hc.Destinations[i].Backoff = handover.Backoff{Min: 50 * time.Millisecond, Max: 300 * time.Millisecond}
-	}
-	ho, err := handover.New(hc, s.rdb, s.reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	for _, run := range []func(context.Context) error{ho.Run, s.med.Run} {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	t.Cleanup(s.stop)
+	s := newSystem(t, lemf.KeepAlivePolicy{Silent: silent}, zerolog.ErrorLevel, func(hi2, hi3 string) string {
+		return profileYAML(hi2, hi3, keys)
+	})
+	s.start(pipeline.Options{Handover: testrig.Backoff(50*time.Millisecond, 300*time.Millisecond)}, nil)
 	return s
-}
-
-func (s *system) startProfileLEMF(hi2, hi3 string, silent bool) {
-	s.t.Helper()
-	dir := filepath.Join(s.t.TempDir(), fmt.Sprintf("lemf%d", len(s.lmDirs)))
-	lm, err := lemf.New(lemf.Config{HI2Addr: hi2, HI3Addr: hi3, OutDir: dir, Logger: zerolog.Nop(),
-		KeepAlive: lemf.KeepAlivePolicy{Silent: silent}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	a2, a3 := lm.Addrs()
-	s.hi2, s.hi3, s.lm = a2.String(), a3.String(), lm
-	s.lmDirs = append(s.lmDirs, dir)
-	s.lmWG.Add(1)
-	go func() {
-		defer s.lmWG.Done()
-		_ = lm.Run(context.Background())
-	}()
 }
 
 // submitIRI opens (first) or continues alice's session "p1" with one IRI record.
@@ -120,13 +68,8 @@ func (s *system) submitIRI(first bool) {
 	if first {
 		b = record.Open
 	}
-	r := rec(aliceID, "p1", b, "")
-	r.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
-	s.submit(r)
+	s.submitBox(aliceID, "p1", b, etsi.BoxLogin)
 }
-
-// iriAt is how many IRI PDUs (duplicates included) the current LEMF holds.
-func (s *system) iriAt() int { return s.lm.Summary().HI2.PDUs - s.lm.Summary().HI2.KeepAlives }
 
 // rawPDU is one PDU as received, with its header timeStamp's octets.
 type rawPDU struct {
@@ -360,7 +303,7 @@ func TestResendAcrossLEMFRestart(t *testing.T) {
 			for range second {
 				s.submitIRI(false)
 			}
-			s.startProfileLEMF(hi2, hi3, tc.silent)
+			s.startLEMF(hi2, hi3)
 			waitFor(t, "the window and the PDUs queued meanwhile", func() bool { return s.iriAt() >= tc.window+second })
 			got := s.iriAt()
 			set := s.received()

@@ -21,9 +21,7 @@ import (
 func TestSubmitReleaseCC(t *testing.T) {
 	s := startSystem(t, time.Minute)
 	ctx := context.Background()
-	open := rec(aliceID, "rtp", record.Open, "")
-	open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(open)
+	s.submitBox(aliceID, "rtp", record.Open, etsi.BoxConnect)
 
 	const n = 40
 	var released [n]atomic.Int32
@@ -71,7 +69,7 @@ func TestSubmitReleaseCC(t *testing.T) {
 	if err := s.med.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "LEMF", func() bool { sm := s.lm.Summary(); return sm.HI3.PDUs-sm.HI3.KeepAlives >= n })
+	s.waitLEMF(0, n)
 	got := s.received()
 
 	// After Run ended: refused, never released.

@@ -84,24 +84,11 @@ func (s *system) waitEnds(streams []pducheck.Stream) {
 // from 0 without a gap.
 func checkStreams(t *testing.T, got *pducheck.Set, streams []pducheck.Stream, want []etsi.IRIType) {
 	t.Helper()
-	if gaps := got.Gaps(); len(gaps) != 0 {
-		t.Errorf("sequence gaps at the LEMF: %v", gaps)
-	}
+	byStream := map[pducheck.Stream][]etsi.IRIType{}
 	for _, st := range streams {
-		if n := got.Count(st); n != len(want) {
-			t.Errorf("%v: %d PDUs, want %d", st, n, len(want))
-			continue
-		}
-		for seq, wt := range want {
-			p, err := got.Decoded(st, uint32(seq))
-			if err != nil {
-				t.Fatalf("%v seq %d: %v", st, seq, err)
-			}
-			if it := *p.Payload.IRI[0].IRIType; it != wt {
-				t.Errorf("%v seq %d: %v, want %v", st, seq, it, wt)
-			}
-		}
+		byStream[st] = want
 	}
+	checkIRITypes(t, got, byStream)
 }
 
 // TestWindowCloseAfterNumberedRecord closes a window while a record numbered for it
@@ -116,23 +103,13 @@ func TestWindowCloseAfterNumberedRecord(t *testing.T) {
 			EndNumbered:   func(liid string) { endNumbered <- liid },
 		})
 	})
-	hi2 := func() int { sm := s.lm.Summary(); return sm.HI2.PDUs - sm.HI2.KeepAlives }
-	r := rec(aliceID, "race", record.Open, "")
-	r.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(r)
-	waitFor(t, "iRI-Begin", func() bool { return hi2() >= 2 })
+	s.submitBox(aliceID, "race", record.Open, etsi.BoxConnect)
+	waitFor(t, "iRI-Begin", func() bool { return s.iriAt() >= 2 })
 
-	r = rec(aliceID, "race", record.Continue, "")
-	r.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
+	r := boxRec(aliceID, "race", record.Continue, etsi.BoxLogin)
 	s.submit(r)
 	await(t, "the Continue numbered and held before queueing", g.held)
-	var keep *warrant.Warrant
-	for _, w := range s.cfg.Warrants {
-		if w.LIID == "C-LATER" {
-			keep = w
-		}
-	}
-	if err := s.med.SetWarrants([]*warrant.Warrant{keep}); err != nil {
+	if err := s.med.SetWarrants([]*warrant.Warrant{s.warrant("C-LATER")}); err != nil {
 		t.Fatal(err)
 	}
 	// The sweeper numbers an iRI-End while the Continue is still held.
@@ -151,26 +128,16 @@ func TestWindowCloseBeforeNumbering(t *testing.T) {
 	s := startSystemWith(t, time.Minute, func(m *mediation.Mediator) {
 		mediation.SetTestHooks(m, mediation.TestHooks{BeforeStep: g.hook})
 	})
-	hi2 := func() int { sm := s.lm.Summary(); return sm.HI2.PDUs - sm.HI2.KeepAlives }
-	r := rec(aliceID, "late", record.Open, "")
-	r.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(r)
-	waitFor(t, "iRI-Begin", func() bool { return hi2() >= 2 })
+	s.submitBox(aliceID, "late", record.Open, etsi.BoxConnect)
+	waitFor(t, "iRI-Begin", func() bool { return s.iriAt() >= 2 })
 
-	r = rec(aliceID, "late", record.Continue, "")
-	r.MessagingIRI = boxIRI(etsi.BoxLogin, etsi.StatusOperationSucceeded)
+	r := boxRec(aliceID, "late", record.Continue, etsi.BoxLogin)
 	var released atomic.Int32
 	if err := s.med.SubmitRelease(t.Context(), r, func() { released.Add(1) }); err != nil {
 		t.Fatal(err)
 	}
 	await(t, "the Continue held before numbering", g.held)
-	var keep *warrant.Warrant
-	for _, w := range s.cfg.Warrants {
-		if w.LIID == "C-LATER" {
-			keep = w
-		}
-	}
-	if err := s.med.SetWarrants([]*warrant.Warrant{keep}); err != nil {
+	if err := s.med.SetWarrants([]*warrant.Warrant{s.warrant("C-LATER")}); err != nil {
 		t.Fatal(err)
 	}
 	close(g.release)
@@ -189,9 +156,7 @@ func TestWindowCloseBeforeNumbering(t *testing.T) {
 	if d := s.metric("umli_mediation_records_dropped_total", "reason", "window_closed"); d != 1 {
 		t.Errorf("record numbered after the close: dropped %v, want 1", d)
 	}
-	if err := s.med.Drain(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	s.drain()
 	if c := released.Load(); c != 1 {
 		t.Errorf("record dropped at numbering: released %d times, want 1", c)
 	}

@@ -9,15 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/mediation/warrant"
 	"github.com/umli/umli/mediation/x1"
@@ -29,67 +26,27 @@ import (
 // runs as in `umli run`. Mediation audits into the X1 server's log.
 type x1System struct {
 	*system
-	x1      *x1test.Server
-	admf    *x1.Client
-	mu      sync.Mutex
-	applied int64
+	x1    *x1test.Server
+	admf  *x1.Client
+	watch *x1Watch
 }
 
 func startX1System(t *testing.T) *x1System {
 	t.Helper()
-	s := &x1System{system: &system{t: t, redis: testredis.Start(t), reg: prometheus.NewRegistry()}, applied: -1}
-	s.rdb = s.redis.Client(t)
-	s.startLEMF("127.0.0.1:0", "127.0.0.1:0")
-	cfg, err := config.Parse("test.yaml", []byte(testConfig(s.hi2, s.hi3, time.Minute, time.Now().Add(-time.Hour))))
-	if err != nil {
+	s := &x1System{system: newTestSystem(t, time.Minute)}
+	var err error
+	if s.cfg.Table, err = warrant.NewTable(nil); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Table, err = warrant.NewTable(nil); err != nil {
-		t.Fatal(err)
-	}
-	cfg.Warrants = nil
-	s.cfg = cfg
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	s.x1 = x1test.Start(t, s.rdb, x1test.Options{Log: &log})
+	s.cfg.Warrants = nil
+	s.x1 = x1test.Start(t, s.rdb, x1test.Options{Log: &s.log})
 	s.admf = s.x1.Client(t)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ho, err := handover.New(hc, s.rdb, s.reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.med, err = mediation.New(cfg.MediationConfig(), s.rdb, ho, log, mediation.Options{Registry: s.reg, Audit: s.x1.Audit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	watcher := x1.NewWatcher(s.x1.Store, log, x1.WatchOptions{Poll: 50 * time.Millisecond})
-	apply := func(ws []*warrant.Warrant, v int64) error {
-		err := s.med.SetWarrants(ws)
-		s.mu.Lock()
-		s.applied = v
-		s.mu.Unlock()
-		return err
-	}
-	expirer := x1.NewExpirer(s.x1.Store, s.x1.Audit, log, nil)
-	runs := []func(context.Context) error{ho.Run, s.med.Run,
-		func(ctx context.Context) error { return ignoreCanceled(watcher.Run(ctx, apply)) },
-		func(ctx context.Context) error { return ignoreCanceled(expirer.Run(ctx, 50*time.Millisecond)) }}
-	for _, run := range runs {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	t.Cleanup(s.stop)
+	s.watch = newX1Watch(s.x1.Store, s.log, func() *mediation.Mediator { return s.med })
+	expirer := x1.NewExpirer(s.x1.Store, s.x1.Audit, s.log, nil)
+	s.start(pipeline.Options{Audit: s.x1.Audit}, nil, s.watch.run,
+		func(ctx context.Context) error { return ignoreCanceled(expirer.Run(ctx, 50*time.Millisecond)) })
 	// The destination: the ADMF names the configured LEMF "lea".
-	if err := s.admf.CreateDestination(ctx, x1.DestinationFor("lea", s.hi2, true)); err != nil {
+	if err := s.admf.CreateDestination(t.Context(), x1.DestinationFor("lea", s.hi2, true)); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -100,6 +57,45 @@ func ignoreCanceled(err error) error {
 		return nil
 	}
 	return err
+}
+
+// x1Watch runs an X1 watcher handing every warrant set of the store to mediation, as
+// `umli run` does, and remembers the store version last applied.
+type x1Watch struct {
+	store   *x1.Store
+	watcher *x1.Watcher
+	med     func() *mediation.Mediator // built after the watch, before it runs
+	mu      sync.Mutex
+	applied int64
+}
+
+func newX1Watch(store *x1.Store, log zerolog.Logger, med func() *mediation.Mediator) *x1Watch {
+	return &x1Watch{store: store, watcher: x1.NewWatcher(store, log, x1.WatchOptions{Poll: 50 * time.Millisecond}),
+		med: med, applied: -1}
+}
+
+func (w *x1Watch) run(ctx context.Context) error {
+	return ignoreCanceled(w.watcher.Run(ctx, func(ws []*warrant.Warrant, v int64) error {
+		err := w.med().SetWarrants(ws)
+		w.mu.Lock()
+		w.applied = v
+		w.mu.Unlock()
+		return err
+	}))
+}
+
+// wait waits until the watcher handed mediation the store's current version.
+func (w *x1Watch) wait(t *testing.T) {
+	t.Helper()
+	v, err := w.store.Version(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "warrant set applied", func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return w.applied >= v
+	})
 }
 
 // activate provisions w over X1 and waits until mediation has the resulting set.
@@ -119,22 +115,7 @@ func (s *x1System) activate(w *warrant.Warrant) string {
 // waitApplied waits until the watcher handed mediation the store's current version.
 func (s *x1System) waitApplied() {
 	s.t.Helper()
-	v, err := s.x1.Store.Version(context.Background())
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	waitFor(s.t, "warrant set applied", func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.applied >= v
-	})
-}
-
-func (s *x1System) drain() {
-	s.t.Helper()
-	if err := s.med.Drain(context.Background()); err != nil {
-		s.t.Fatal(err)
-	}
+	s.watch.wait(s.t)
 }
 
 // auditEntries reads the audit log as written so far (a line still being written is
@@ -186,12 +167,8 @@ func TestX1Provisioning(t *testing.T) {
 	}
 
 	// UM sessions of alice (X1-A) and of the X1-END target open; bob deposits early.
-	open := rec(aliceID, "a1", record.Open, "")
-	open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(open)
-	endOpen := rec(otherID, "o1", record.Open, "")
-	endOpen.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
-	s.submit(endOpen)
+	s.submitBox(aliceID, "a1", record.Open, etsi.BoxConnect)
+	s.submitBox(otherID, "o1", record.Open, etsi.BoxConnect)
 	early := rec(bobID, "b1", record.Standalone, "")
 	early.MessagingIRI = msgIRI(etsi.EventDeposit)
 	s.submit(early)
@@ -208,9 +185,7 @@ func TestX1Provisioning(t *testing.T) {
 	waitFor(t, "X1-A window closed in the audit log", func() bool {
 		return findEntry(auditEntries(t, s.x1.AuditPath), audit.ActionWindowClosed, "liid", "X1-A") != nil
 	})
-	next := rec(aliceID, "a1", record.Continue, "")
-	next.MessagingIRI = boxIRI(etsi.BoxLogout, etsi.StatusOperationSucceeded)
-	s.submit(next)
+	s.submitBox(aliceID, "a1", record.Continue, etsi.BoxLogout)
 	s.drain()
 	if d := s.metric("umli_mediation_records_dropped_total", "reason", string(warrant.DropNoTarget)); d != 1 {
 		t.Errorf("alice's record after deactivation: dropped %v, want 1", d)
@@ -251,17 +226,15 @@ func TestX1Provisioning(t *testing.T) {
 		return e != nil && e.Result == "refused"
 	})
 
-	waitFor(t, "LEMF", func() bool { return s.lm.Summary().HI2.PDUs-s.lm.Summary().HI2.KeepAlives >= 5 })
+	s.waitLEMF(5, 0)
 	got := s.received()
-	if gaps := got.Gaps(); len(gaps) != 0 {
-		t.Errorf("gaps %v", gaps)
-	}
 	want := map[string][]etsi.IRIType{
 		"X1-A":     {etsi.IRIBegin, etsi.IRIEnd},
 		"X1-END":   {etsi.IRIBegin, etsi.IRIEnd},
 		"X1-LATER": {etsi.IRIReport},
 	}
 	seen := map[string]bool{}
+	streams := map[pducheck.Stream][]etsi.IRIType{}
 	for st := range got.PDUs {
 		types, ok := want[st.LIID]
 		if !ok || st.CC || seen[st.LIID] {
@@ -269,20 +242,9 @@ func TestX1Provisioning(t *testing.T) {
 			continue
 		}
 		seen[st.LIID] = true
-		if n := got.Count(st); n != len(types) {
-			t.Errorf("%v: %d PDUs, want %d", st, n, len(types))
-			continue
-		}
-		for seq, wt := range types {
-			p, err := got.Decoded(st, uint32(seq))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if it := *p.Payload.IRI[0].IRIType; it != wt {
-				t.Errorf("%v seq %d: %v, want %v", st, seq, it, wt)
-			}
-		}
+		streams[st] = types
 	}
+	checkIRITypes(t, got, streams)
 	if len(seen) != len(want) {
 		t.Errorf("streams %v, want one per LIID of %v", keys(got), want)
 	}

@@ -2,24 +2,23 @@ package mediation_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
 	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/internal/config"
+	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/testcert"
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
@@ -29,23 +28,6 @@ import (
 	"github.com/umli/umli/mediation/x1/x1test"
 	"github.com/umli/umli/simulators/mdf"
 )
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]byte(nil), s.b.Bytes()...)
-}
 
 // TestX1DeliveryTypeRoutesX2X3 (R426): three X1 destinations of deliveryType X2Only,
 // X3Only and X2andX3 name configured destinations with interface x2x3 (one MDF over
@@ -62,7 +44,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	srvTLS := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{srv.TLS},
 		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool}
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	var x2bin, x3bin syncBuf
+	var x2bin, x3bin testlog.Buffer
 	x2, err := mdf.Listen("127.0.0.1:0", srvTLS, &x2bin, log)
 	if err != nil {
 		t.Fatal(err)
@@ -90,52 +72,21 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 	if cfg.Table, err = warrant.NewTable(nil); err != nil {
 		t.Fatal(err)
 	}
-	rs := testredis.Start(t)
-	rdb := rs.Client(t)
-	reg := prometheus.NewRegistry()
+	rdb := testredis.Start(t).Client(t)
 	srvX1 := x1test.Start(t, rdb, x1test.Options{Log: &log})
 	admf := srvX1.Client(t)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range hc.Destinations {
-		hc.Destinations[i].Backoff = handover.Backoff{Min: 20 * time.Millisecond, Max: 200 * time.Millisecond}
-	}
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg, Audit: srvX1.Audit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var mu sync.Mutex
-	applied := int64(-1)
-	watcher := x1.NewWatcher(srvX1.Store, log, x1.WatchOptions{Poll: 50 * time.Millisecond})
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{ho.Run, med.Run, func(ctx context.Context) error {
-		return ignoreCanceled(watcher.Run(ctx, func(ws []*warrant.Warrant, v int64) error {
-			err := med.SetWarrants(ws)
-			mu.Lock()
-			applied = v
-			mu.Unlock()
-			return err
-		}))
-	}} {
-		wg.Go(func() {
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		})
-	}
+	var core *testrig.Core
+	watch := newX1Watch(srvX1.Store, log, func() *mediation.Mediator { return core.Mediator })
+	core = testrig.New(t, cfg, pipeline.Options{Redis: rdb, Log: log, Audit: srvX1.Audit,
+		Handover: testrig.Backoff(20*time.Millisecond, 200*time.Millisecond)})
+	med := core.Mediator
+	core.Start(watch.run)
+	ctx := t.Context()
 	stopped := false
 	stop := func() {
 		if !stopped {
 			stopped = true
-			cancel()
-			wg.Wait()
+			core.Stop()
 			_ = x2.Close()
 			_ = x3.Close()
 		}
@@ -163,17 +114,12 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 		}
 		xids[i] = uuid.MustParse(td.XID)
 	}
-	v, err := srvX1.Store.Version(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "warrant set applied", func() bool { mu.Lock(); defer mu.Unlock(); return applied >= v })
+	watch.wait(t)
 
 	const frames = 5
 	for i, id := range targets {
 		ck := fmt.Sprintf("call-%d", i)
-		open := rec(id, ck, record.Open, "")
-		open.MessagingIRI = boxIRI(etsi.BoxConnect, etsi.StatusOperationSucceeded)
+		open := boxRec(id, ck, record.Open, etsi.BoxConnect)
 		if err := med.Submit(ctx, open); err != nil {
 			t.Fatal(err)
 		}
@@ -184,8 +130,7 @@ func TestX1DeliveryTypeRoutesX2X3(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		closeR := rec(id, ck, record.Close, "")
-		closeR.MessagingIRI = boxIRI(etsi.BoxDisconnect, etsi.StatusOperationSucceeded)
+		closeR := boxRec(id, ck, record.Close, etsi.BoxDisconnect)
 		if err := med.Submit(ctx, closeR); err != nil {
 			t.Fatal(err)
 		}

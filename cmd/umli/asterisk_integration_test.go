@@ -258,15 +258,8 @@ func runAsteriskRTP(t *testing.T, mode string) {
 	r := startAsteriskRun(t, `{e164: "`+sc.Call.Number+`"}`, fmt.Sprintf(`rtp:
   passive: {source: ast-um-1, file: "%s", pilots: ["*98"], events: %s}
 `, pcapFile, mode))
-	only := func() (lemf.CINSummary, bool) {
-		s := r.lm.Summary()
-		if len(s.LIIDs) != 1 || len(s.LIIDs[0].CINs) != 1 {
-			return lemf.CINSummary{}, false
-		}
-		return s.LIIDs[0].CINs[0], true
-	}
 	waitUntil(t, "both RTP directions complete at the LEMF", func() bool {
-		c, ok := only()
+		c, ok := r.lm.OnlyCIN()
 		n := 0
 		for _, cs := range c.Content {
 			if cs.ContentType == "audio/PCMU" && cs.Complete {
@@ -283,7 +276,21 @@ func runAsteriskRTP(t *testing.T, mode string) {
 			t.Fatal(err)
 		}
 	}
-	waitUntil(t, "the AMI logout at the LEMF", func() bool { return r.ended() == 2 })
+	// HI3 may trail HI2: wait for the spool CC streams asserted below as well.
+	spoolCC := func() int {
+		n := 0
+		for _, l := range r.lm.Summary().LIIDs {
+			for _, c := range l.CINs {
+				for _, cs := range c.Content {
+					if cs.ContentType == "audio/wav" {
+						n++
+					}
+				}
+			}
+		}
+		return n
+	}
+	waitUntil(t, "the AMI logout and the 4 spool CC streams at the LEMF", func() bool { return r.ended() == 2 && spoolCC() >= 4 })
 	sum := r.stop(t)
 	var cin *lemf.CINSummary
 	for i, c := range sum.LIIDs[0].CINs {

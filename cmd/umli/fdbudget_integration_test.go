@@ -12,13 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"github.com/umli/umli/internal/pipeline"
-	"github.com/umli/umli/internal/testlog"
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/simulators/lemf"
-	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // startUnderPrlimit starts `prlimit --nofile=SOFT:HARD umli run --config cfgPath`
@@ -29,13 +23,7 @@ func startUnderPrlimit(t *testing.T, nofile, bin, cfgPath string) *runningUMLI {
 	if err != nil {
 		t.Fatalf("prlimit (util-linux) is needed: %v", err)
 	}
-	p := &runningUMLI{cmd: exec.Command(prl, "--nofile="+nofile, bin, "run", "--config", cfgPath), stderr: &testlog.Buffer{}, done: make(chan error, 1)}
-	p.cmd.Stderr = p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() { _ = p.cmd.Process.Kill(); <-p.done; p.done <- nil })
+	p := startProc(t, exec.Command(prl, "--nofile="+nofile, bin, "run", "--config", cfgPath), false)
 	waitUntil(t, "umli running", func() bool { return strings.Contains(p.stderr.String(), "umli running") })
 	if comm := strings.TrimSpace(readFile(t, fmt.Sprintf("/proc/%d/comm", p.cmd.Process.Pid))); comm != "umli" {
 		t.Fatalf("pid %d is %q, not umli", p.cmd.Process.Pid, comm)
@@ -62,14 +50,9 @@ func softNOFILE(t *testing.T, pid int) int {
 // listeners is refused at the lowered caps, the process never runs out of
 // descriptors (no EMFILE), and a target deposit then reaches the LEMF.
 func TestRunDescriptorBudget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the umli binary")
-	}
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lt := lemftest.Start(t, lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	lm, hi2, hi3 := lt.LEMF, lt.HI2, lt.HI3
+	rg := newRig(t)
+	bin, srv, dir := rg.bin, rg.srv, rg.dir
+	lm, hi2, hi3 := rg.lm.LEMF, rg.lm.HI2, rg.lm.HI3
 	tokenFile := filepath.Join(dir, "token")
 	writeFile(t, tokenFile, "tok-budget-77aa\n")
 	config := func(name string) (path, metrics, lines, hook string) {

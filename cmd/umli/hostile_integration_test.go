@@ -14,11 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/simulators/lemf"
-	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // hostileRig is `umli run` with a webhook, a JSON-lines listener and /metrics, the
@@ -35,11 +31,9 @@ const hostileTarget = "2000@um.example.net"
 
 func startHostileRig(t *testing.T, extra string) *hostileRig {
 	t.Helper()
-	bin := buildUMLI(t)
-	srv := testredis.Start(t)
-	dir := t.TempDir()
-	lt := lemftest.Start(t, lemf.Config{OutDir: filepath.Join(dir, "lemf"), Logger: zerolog.Nop()})
-	lm, hi2, hi3 := lt.LEMF, lt.HI2, lt.HI3
+	rg := startRig(t, buildUMLI(t))
+	bin, srv, dir := rg.bin, rg.srv, rg.dir
+	lm, hi2, hi3 := rg.lm.LEMF, rg.lm.HI2, rg.lm.HI3
 	r := &hostileRig{lm: lm, hook: freeAddr(t), lines: freeAddr(t), metrics: freeAddr(t), token: "tok-hostile-5e4d3c2b",
 		readTimeout: 3 * time.Second, idleTimeout: 2 * time.Second}
 	tokenFile := filepath.Join(dir, "token")

@@ -19,7 +19,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
@@ -36,32 +35,10 @@ func buildUMLI(t *testing.T) string {
 	return bin
 }
 
-// umliProc is one running umli with records fed on stdin.
-type umliProc struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stderr *testlog.Buffer
-	done   chan error
-}
-
-func startUMLI(t *testing.T, bin, cfg string) *umliProc {
+// startUMLI starts `umli run --config cfg` with records fed on its stdin.
+func startUMLI(t *testing.T, bin, cfg string) *runningUMLI {
 	t.Helper()
-	p := &umliProc{cmd: exec.Command(bin, "run", "--config", cfg, "--records", "-"), stderr: &testlog.Buffer{}, done: make(chan error, 1)}
-	p.cmd.Stderr = p.stderr
-	var err error
-	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		p.done <- nil
-	})
-	return p
+	return startProc(t, exec.Command(bin, "run", "--config", cfg, "--records", "-"), true)
 }
 
 // records writes JSON record lines round robin over sessions until n are written,
@@ -129,11 +106,7 @@ warrants:
 	if err := lm.WaitPDUs(ctx, 300, 100); err != nil {
 		t.Fatalf("%v\numli stderr:\n%s", err, p1.stderr.String())
 	}
-	if err := p1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-p1.done
-	p1.done <- nil
+	p1.kill(t)
 	close(stop)
 	n1 := <-wrote
 

@@ -60,11 +60,7 @@ destinations:
 	wrote := make(chan int, 1)
 	go func() { wrote <- writeRecords(p1.stdin, sessions, 1_000_000, 0, stop) }()
 	waitUntil(t, "400 PDUs at the MDF", func() bool { return progress() >= 400 })
-	if err := p1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-p1.done
-	p1.done <- nil
+	p1.kill(t)
 	close(stop)
 	n1 := <-wrote
 

@@ -22,13 +22,7 @@ func TestRunPassiveCapture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfgPath := r.config(t, "tap-1", "OP-TAP", fmt.Sprintf(`log: {level: debug}
-handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-warrants:
-  - {liid: TAP-1, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+4917022222"}]}
-rtp:
-  passive: {source: fs-um-1, file: "%s", pilots: ["8000"], events: connect+disconnect}
-`, pcap))
+	cfgPath := tapConfig(t, r, 1, pcap)
 	umli := runConfig(t, bin, cfgPath)
 	stderr := umli.stderr
 	waitUntil(t, "both RTP directions of the deposit complete at the LEMF", func() bool {
@@ -89,13 +83,7 @@ func TestRunPassiveCaptureDamagedFile(t *testing.T) {
 	whole := readFile(t, filepath.Join("..", "..", "rtpcapture", "testdata", "calls.pcap"))
 	pcap := filepath.Join(dir, "cut.pcap")
 	writeFile(t, pcap, whole[:len(whole)/2+7])
-	cfgPath := r.config(t, "tap-2", "OP-TAP", fmt.Sprintf(`log: {level: debug}
-handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-warrants:
-  - {liid: TAP-2, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+4917022222"}]}
-rtp:
-  passive: {source: fs-um-1, file: "%s", pilots: ["8000"], events: connect+disconnect}
-`, pcap))
+	cfgPath := tapConfig(t, r, 2, pcap)
 	umli := runConfig(t, bin, cfgPath)
 	waitUntil(t, "the damaged file reported", func() bool {
 		return strings.Contains(umli.stderr.String(), "rtp: passive capture file read")
@@ -116,4 +104,17 @@ rtp:
 		return false
 	})
 	umli.terminate(t) // still running, and stops cleanly
+}
+
+// tapConfig writes the configuration of instance tap-n: passive capture of pcap, and
+// warrant TAP-n on +4917022222.
+func tapConfig(t *testing.T, r *rig, n int, pcap string) string {
+	t.Helper()
+	return r.config(t, fmt.Sprintf("tap-%d", n), "OP-TAP", fmt.Sprintf(`log: {level: debug}
+handover: {keepAlive: 1s, keepAliveTimeout: 2s}
+warrants:
+  - {liid: TAP-%d, destination: lea, scope: iri+cc, start: 2020-01-01T00:00:00Z, targets: [{e164: "+4917022222"}]}
+rtp:
+  passive: {source: fs-um-1, file: "%s", pilots: ["8000"], events: connect+disconnect}
+`, n, pcap))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -17,9 +18,11 @@ import (
 	"github.com/umli/umli/umsys/feed/feedtest"
 )
 
-// runningUMLI is a `umli run --config` process started by a test.
+// runningUMLI is a `umli run --config` process started by a test; stdin is set when
+// records are fed on it.
 type runningUMLI struct {
 	cmd    *exec.Cmd
+	stdin  io.WriteCloser
 	stderr *testlog.Buffer
 	done   chan error
 }
@@ -36,8 +39,21 @@ func runConfig(t *testing.T, bin, cfgPath string) *runningUMLI {
 // if the test has not stopped it.
 func startConfig(t *testing.T, bin, cfgPath string) *runningUMLI {
 	t.Helper()
-	p := &runningUMLI{cmd: exec.Command(bin, "run", "--config", cfgPath), stderr: &testlog.Buffer{}, done: make(chan error, 1)}
+	return startProc(t, exec.Command(bin, "run", "--config", cfgPath), false)
+}
+
+// startProc starts cmd with its stderr captured (and, with stdin, a pipe to its
+// standard input), and kills it at cleanup if the test has not stopped it.
+func startProc(t *testing.T, cmd *exec.Cmd, stdin bool) *runningUMLI {
+	t.Helper()
+	p := &runningUMLI{cmd: cmd, stderr: &testlog.Buffer{}, done: make(chan error, 1)}
 	p.cmd.Stderr = p.stderr
+	if stdin {
+		var err error
+		if p.stdin, err = p.cmd.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -99,15 +99,8 @@ rtp:
 		}
 		return out
 	}
-	only := func() (lemf.CINSummary, bool) {
-		s := lm.Summary()
-		if len(s.LIIDs) != 1 || len(s.LIIDs[0].CINs) != 1 {
-			return lemf.CINSummary{}, false
-		}
-		return s.LIIDs[0].CINs[0], true
-	}
 	waitUntil(t, "both RTP directions complete at the LEMF", func() bool {
-		c, ok := only()
+		c, ok := lm.OnlyCIN()
 		n := 0
 		for _, cs := range rtpStreams(c) {
 			if cs.Complete {
@@ -120,7 +113,7 @@ rtp:
 		t.Fatal(err)
 	}
 	waitUntil(t, "the feed's disconnect at the LEMF", func() bool {
-		c, ok := only()
+		c, ok := lm.OnlyCIN()
 		n := len(c.Events)
 		return ok && n > 0 && c.Events[n-1].IRIType == "iRI-End"
 	})

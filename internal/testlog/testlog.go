@@ -1,4 +1,4 @@
-// Package testlog captures log output in tests.
+// Package testlog captures log output, or anything serving goroutines write, in tests.
 package testlog
 
 import (
@@ -6,8 +6,9 @@ import (
 	"sync"
 )
 
-// Buffer is a goroutine-safe io.Writer for a zerolog.Logger under test, so log
-// lines written by serving goroutines can be asserted on without a data race.
+// Buffer is a goroutine-safe io.Writer for a zerolog.Logger under test (or any sink a
+// server appends to), so what serving goroutines write can be asserted on without a
+// data race.
 type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -25,4 +26,11 @@ func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Bytes returns a copy of everything written so far.
+func (s *Buffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
 }

@@ -3,7 +3,6 @@ package x1
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -130,15 +129,7 @@ func TestBadRequestsGetErrorResponse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := e.post(t, []byte(tc.body))
-			if status != http.StatusOK {
-				t.Fatalf("HTTP %d: %s", status, body)
-			}
-			validateXSD(t, body)
-			resp, err := DecodeResponse(body, DefaultLimits())
-			if err != nil {
-				t.Fatal(err)
-			}
+			resp, body := e.postOK(t, []byte(tc.body))
 			m := resp.Messages[0]
 			if localType(m.TypeIn) != "ErrorResponse" || m.ErrorInformation == nil {
 				t.Fatalf("not an ErrorResponse: %s", body)

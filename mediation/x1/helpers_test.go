@@ -130,6 +130,47 @@ type env struct {
 	redactor  *secret.Redactor
 }
 
+// storeRig is a Store on a redis-server of the test's own, sealing with testKeyring,
+// holding destination didA ("lea-a").
+type storeRig struct {
+	redis *testredis.Server
+	rdb   *redis.Client
+	keys  *secret.Keyring
+	store *Store
+}
+
+func newStoreRig(tb testing.TB) *storeRig {
+	tb.Helper()
+	s := &storeRig{redis: testredis.Start(tb)}
+	s.rdb = s.redis.Client(tb)
+	var err error
+	if s.keys, err = secret.ParseKeyring(testKeyring, "test"); err != nil {
+		tb.Fatal(err)
+	}
+	s.store = NewStore(s.rdb, s.keys, StoreOptions{})
+	d, err := ParseDestination(ptr(sampleDest(didA, "lea-a")))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.store.CreateDestination(context.Background(), d); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// activate activates sampleTask(xid, liid, didA) and returns it parsed.
+func (s *storeRig) activate(tb testing.TB, xid, liid string) *Task {
+	tb.Helper()
+	task, err := ParseTask(ptr(sampleTask(xid, liid, didA)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.store.ActivateTask(context.Background(), task); err != nil {
+		tb.Fatal(err)
+	}
+	return task
+}
+
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	return newEnvWith(t, nil)

@@ -29,6 +29,22 @@ func (e *env) post(t *testing.T, body []byte) (int, []byte) {
 	return res.StatusCode, b
 }
 
+// postOK posts doc, which must be answered with HTTP 200 and a response document the
+// schema validates, and returns that response decoded and as sent.
+func (e *env) postOK(t *testing.T, doc []byte) (*Response, []byte) {
+	t.Helper()
+	status, body := e.post(t, doc)
+	if status != http.StatusOK {
+		t.Fatalf("HTTP %d: %s", status, body)
+	}
+	validateXSD(t, body)
+	resp, err := DecodeResponse(body, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
 // roundTrip sends msgs, validates request and response against the schema and returns
 // the decoded response messages.
 func (e *env) roundTrip(t *testing.T, msgs ...Message) []Message {
@@ -44,15 +60,7 @@ func (e *env) roundTrip(t *testing.T, msgs ...Message) []Message {
 		t.Fatal(err)
 	}
 	validateXSD(t, doc)
-	status, body := e.post(t, doc)
-	if status != http.StatusOK {
-		t.Fatalf("HTTP %d: %s", status, body)
-	}
-	validateXSD(t, body)
-	resp, err := DecodeResponse(body, DefaultLimits())
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, _ := e.postOK(t, doc)
 	if len(resp.Messages) != len(msgs) {
 		t.Fatalf("%d responses for %d requests", len(resp.Messages), len(msgs))
 	}

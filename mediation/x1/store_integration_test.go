@@ -72,21 +72,10 @@ func TestConcurrentActivationSameLIID(t *testing.T) {
 // TestWatcherSurvivesRedisRestart restarts redis-server under a running watcher: the
 // stored tasks survive (appendonly) and a change made after the restart is seen.
 func TestWatcherSurvivesRedisRestart(t *testing.T) {
-	srv := testredis.Start(t)
-	keys, _ := secret.ParseKeyring(testKeyring, "test")
-	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
-	store := NewStore(rdb, keys, StoreOptions{})
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	task, _ := ParseTask(ptr(sampleTask(xidA, "LIID-1", didA)))
-	if err := store.ActivateTask(ctx, task); err != nil {
-		t.Fatal(err)
-	}
-	ch := startWatcher(t, srv.Addr, keys, nil)
+	r := newStoreRig(t)
+	srv, store, ctx := r.redis, r.store, context.Background()
+	r.activate(t, xidA, "LIID-1")
+	ch := startWatcher(t, srv.Addr, r.keys, nil)
 	v, _ := store.Version(ctx)
 	if a := next(t, ch, v); len(a.ws) != 1 {
 		t.Fatalf("%d warrants before restart", len(a.ws))

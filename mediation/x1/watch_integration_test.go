@@ -165,20 +165,9 @@ func TestWarrantMapping(t *testing.T) {
 }
 
 func TestStoreMatchIndexAndReseal(t *testing.T) {
-	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
-	ctx := context.Background()
-	old, _ := secret.ParseKeyring(testKeyring, "test")
-	store := NewStore(rdb, old, StoreOptions{})
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	task, _ := ParseTask(ptr(sampleTask(xidA, "LIID-1", didA)))
-	if err := store.ActivateTask(ctx, task); err != nil {
-		t.Fatal(err)
-	}
+	r := newStoreRig(t)
+	rdb, old, store, ctx := r.rdb, r.keys, r.store, context.Background()
+	r.activate(t, xidA, "LIID-1")
 	keys, _ := warrant.Keys(nil, record.Identity{Kind: record.IdentityE164, Value: "004930123456"})
 	if xids, err := store.TasksMatching(ctx, keys[0]); err != nil || len(xids) != 1 || xids[0] != xidA {
 		t.Fatalf("match index: %v %v", xids, err)

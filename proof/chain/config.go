@@ -40,26 +40,18 @@ func ConfigYAMLConfirmed(instance, hi2, hi3 string) string {
 
 // configYAML is ConfigYAML with extra keys (", key: value") on the destination.
 func configYAML(instance, hi2, hi3, destKeys string) string {
-	return fmt.Sprintf(`instance: %s
-operator: OP-PROOF
-networkElement: ne-default
-sessions: {idleTimeout: 10m, sweepInterval: 200ms}
-queue: {size: 20000, workers: 4}
-handover: {keepAlive: 1s, keepAliveTimeout: 2s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both%s}
-warrants:
-  - liid: %s
-    destination: lea
-    scope: iri+cc
-    start: 2020-01-01T00:00:00Z
-    targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
-`, instance, hi2, hi3, destKeys, LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
+	return configWith(instance, fmt.Sprintf("  - {name: lea, hi2: \"%s\", hi3: \"%s\", version: ver20, timestamps: both%s}\n", hi2, hi3, destKeys))
 }
 
 // ConfigYAMLX2X3 is ConfigYAML with the destination an MDF: interface x2x3 over mutual
 // TLS, so every record leaves as one X2 or X3 PDU with the warrant's XID.
 func ConfigYAMLX2X3(instance string, m *MDF) string {
+	return configWith(instance, m.YAML())
+}
+
+// configWith is the proof configuration of instance with destinations (YAML list items,
+// one named lea) and the one warrant on lea.
+func configWith(instance, destinations string) string {
 	return fmt.Sprintf(`instance: %s
 operator: OP-PROOF
 networkElement: ne-default
@@ -73,5 +65,5 @@ destinations:
     scope: iri+cc
     start: 2020-01-01T00:00:00Z
     targets: [{e164: "%s"}, {boxID: "%s"}, {boxID: "%s"}]
-`, instance, m.YAML(), LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
+`, instance, destinations, LIID, TargetE164, UMBoxes()[0], UMBoxes()[1])
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/internal/testcert"
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/warrant"
@@ -30,24 +31,7 @@ type MDF struct {
 
 	mu     sync.Mutex
 	x2, x3 *mdf.Receiver
-	sinks  []*lockedBuf // X2 and X3 sink per lifetime, alternating
-}
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.b.Bytes()...)
+	sinks  []*testlog.Buffer // X2 and X3 sink per lifetime, alternating
 }
 
 // StartMDF starts an MDF on free loopback ports with a fresh PKI; it is closed when the
@@ -71,7 +55,7 @@ func (m *MDF) start() {
 	m.tb.Helper()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s2, s3 := &lockedBuf{}, &lockedBuf{}
+	s2, s3 := &testlog.Buffer{}, &testlog.Buffer{}
 	log := zerolog.Nop()
 	var err error
 	if m.x2, err = mdf.Listen(m.X2, m.srvTLS, s2, log); err != nil {
@@ -115,12 +99,12 @@ func (m *MDF) YAML() string {
 // as attribute, so the PS-PDU streams' gaps are the gaps per XID and correlation ID.
 func (m *MDF) Read() (*pducheck.Set, error) {
 	m.mu.Lock()
-	sinks := append([]*lockedBuf(nil), m.sinks...)
+	sinks := append([]*testlog.Buffer(nil), m.sinks...)
 	m.mu.Unlock()
 	set := pducheck.NewSet()
 	for i, s := range sinks {
 		typ := uint16(x2x3.TypeX2 + i%2)
-		err := mdf.Read(bytes.NewReader(s.bytes()), func(_ []byte, p *x2x3.PDU) error {
+		err := mdf.Read(bytes.NewReader(s.Bytes()), func(_ []byte, p *x2x3.PDU) error {
 			if p.Type != typ {
 				return fmt.Errorf("PDU type %d on the X%d stream", p.Type, typ+1)
 			}

@@ -17,12 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/pipeline"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/siprec"
@@ -59,50 +57,21 @@ warrants:
 
 // system is mediation + handover on a real redis-server, delivering to an in-process LEMF.
 type system struct {
-	lm     *lemftest.LEMF
-	out    string
-	med    *mediation.Mediator
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
+	lm   *lemftest.LEMF
+	out  string
+	core *testrig.Core
+	med  *mediation.Mediator
+	once sync.Once
 }
 
 func startSystem(t *testing.T) *system {
 	t.Helper()
-	srv := testredis.Start(t)
-	rdb := srv.Client(t)
 	s := &system{out: t.TempDir()}
 	s.lm = lemftest.Start(t, lemf.Config{OutDir: s.out})
-	a2, a3 := s.lm.HI2, s.lm.HI3
-	cfg, err := config.Parse("e2e.yaml", []byte(systemConfig(a2.String(), a3.String())))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testrig.Parse(t, "e2e.yaml", systemConfig(s.lm.HI2.String(), s.lm.HI3.String()))
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	reg := prometheus.NewRegistry()
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.med, err = mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	for _, run := range []func(context.Context) error{ho.Run, s.med.Run} {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
+	s.core = testrig.Run(t, cfg, pipeline.Options{Log: log})
+	s.med = s.core.Mediator
 	t.Cleanup(func() { s.stop(t) })
 	return s
 }
@@ -110,8 +79,7 @@ func startSystem(t *testing.T) *system {
 // stop ends mediation and closes the LEMF, which finalizes its WAV files.
 func (s *system) stop(t *testing.T) {
 	s.once.Do(func() {
-		s.cancel()
-		s.wg.Wait()
+		s.core.Stop()
 		s.lm.Stop(t)
 	})
 }

@@ -182,15 +182,7 @@ func TestReinviteMovesSourceAndStrangersAreDropped(t *testing.T) {
 	if err := dlg.Bye(ctx); err != nil {
 		t.Fatal(err)
 	}
-	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
-	recs, err := sink.WaitFor(ctx, func(r []*record.Record) bool {
-		return capturetest.Ended(capturetest.CC(r, box, rtpcapture.ContentToTarget))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc := capturetest.CC(recs, box, rtpcapture.ContentToTarget)
-	if got := capturetest.Content(cc, "audio/PCMA"); !bytes.Equal(got, want) {
+	if got := boxPCMA(ctx, t, sink); !bytes.Equal(got, want) {
 		t.Errorf("content %d bytes, want %d from the negotiated sources only", len(got), len(want))
 	}
 	var m dto.Metric
@@ -222,8 +214,7 @@ func TestMediaTimeoutEndsLegAndCall(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("no BYE from the endpoint after media timeout")
 	}
-	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
-	cc := capturetest.CC(sink.Records(), box, rtpcapture.ContentToTarget)
+	cc := capturetest.CC(sink.Records(), targetBox(), rtpcapture.ContentToTarget)
 	if !capturetest.Ended(cc) || !bytes.Equal(capturetest.Content(cc, "audio/PCMA"), want) {
 		t.Errorf("after media timeout: %d chunks, ended %v", len(cc), capturetest.Ended(cc))
 	}
@@ -287,4 +278,20 @@ func TestSessionTimerLapseEndsCall(t *testing.T) {
 	if connects != 2 {
 		t.Errorf("connect IRIs = %d, want one per party", connects)
 	}
+}
+
+// targetBox is the recorded box the test SRC's metadata names: the target.
+func targetBox() record.Identity {
+	return record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
+}
+
+// boxPCMA waits until the target box's to-target CC has ended and returns its
+// audio/PCMA content.
+func boxPCMA(ctx context.Context, t *testing.T, sink *capturetest.Sink) []byte {
+	t.Helper()
+	recs, err := sink.WaitEnded(ctx, targetBox(), rtpcapture.ContentToTarget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return capturetest.Content(capturetest.CC(recs, targetBox(), rtpcapture.ContentToTarget), "audio/PCMA")
 }

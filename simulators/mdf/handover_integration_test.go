@@ -1,13 +1,11 @@
 package mdf
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,25 +15,9 @@ import (
 	"github.com/umli/umli/handover"
 	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/internal/testcert"
+	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/internal/testredis"
 )
-
-// lockedBuf is a sink several receivers (one per MDF restart) append to.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuf) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.b.Bytes()...)
-}
 
 // mdfPair is an MDF's X2 and X3 endpoints on fixed addresses, restartable.
 type mdfPair struct {
@@ -43,7 +25,7 @@ type mdfPair struct {
 	tls            *tls.Config
 	x2addr, x3addr string
 	x2, x3         *Receiver
-	x2bin, x3bin   lockedBuf
+	x2bin, x3bin   testlog.Buffer
 	rejected       int
 	seqs           []map[Key][]uint32
 }

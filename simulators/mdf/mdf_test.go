@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 	"github.com/umli/umli/handover/x2x3"
+	"github.com/umli/umli/internal/testlog"
 )
 
 func goodX2(t testing.TB, seq uint32) []byte {
@@ -37,7 +38,7 @@ func TestBadInputClosesOnlyThatConnection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var logs lockedBuf
+			var logs testlog.Buffer
 			r, err := Listen("127.0.0.1:0", nil, nil, zerolog.New(&logs))
 			if err != nil {
 				t.Fatal(err)

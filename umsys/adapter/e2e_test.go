@@ -12,11 +12,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
+	"github.com/umli/umli/internal/pipeline"
+	"github.com/umli/umli/internal/testrig"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/simulators/lemf"
+	"github.com/umli/umli/simulators/lemf/lemftest"
 	"github.com/umli/umli/simulators/umsim"
 	"github.com/umli/umli/umsys/adapter"
 	"github.com/umli/umli/umsys/ami"
@@ -106,6 +106,12 @@ type e2eSystem struct {
 }
 
 func startE2E(t *testing.T) *e2eSystem {
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
+	lm := lemftest.Start(t, lemf.Config{Logger: zerolog.Nop()})
+	cfg := testrig.Parse(t, "e2e.yaml", e2eConfig(lm.HI2.String(), lm.HI3.String()))
+	core := testrig.Run(t, cfg, pipeline.Options{Log: log})
+	// What the test runs stops first (cleanups run last in, first out), then the core,
+	// Redis and the LEMF.
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
@@ -113,38 +119,7 @@ func startE2E(t *testing.T) *e2eSystem {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = f(ctx) }()
 	}
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.ErrorLevel)
-
-	lm, err := lemf.New(lemf.Config{OutDir: t.TempDir(), Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lm.Close() })
-	run(lm.Run)
-	hi2, hi3 := lm.Addrs()
-
-	srv := testredis.Start(t)
-	rdb := srv.Client(t)
-	cfg, err := config.Parse("e2e.yaml", []byte(e2eConfig(hi2.String(), hi3.String())))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := prometheus.NewRegistry()
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(ho.Run)
-	run(med.Run)
-	return &e2eSystem{ctx: ctx, run: run, log: log, lm: lm, med: med, reg: reg}
+	return &e2eSystem{ctx: ctx, run: run, log: log, lm: lm.LEMF, med: core.Mediator, reg: core.Registry}
 }
 
 // runE2E plays every scenario of one dialect and returns the CINs the LEMF saw once

@@ -164,11 +164,7 @@ func TestTable5CC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, f := range files {
-				if err := umsim.WriteAudio(f); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeAudio(t, files)
 			for _, e := range evs {
 				handle(&feed.Event{Dialect: feed.FreeSWITCH, Source: table5Source, Received: time.Now(), Headers: e.Headers, Raw: e.Frame})
 			}
@@ -183,11 +179,7 @@ func TestTable5CC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, f := range files {
-				if err := umsim.WriteAudio(f); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeAudio(t, files)
 			for _, e := range evs {
 				handle(&feed.Event{Dialect: feed.Asterisk, Source: table5Source, Received: time.Now(), Headers: e.Headers, Raw: e.Block})
 			}
@@ -288,6 +280,16 @@ func waitCalls(ctx context.Context, t *testing.T, lm *lemf.LEMF, calls int) {
 		case <-ctx.Done():
 			t.Fatalf("%d of %d calls ended at the LEMF: %+v", ended, calls, lm.Summary())
 		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// writeAudio writes the audio files a rendered scenario refers to.
+func writeAudio(t *testing.T, files []umsim.AudioFile) {
+	t.Helper()
+	for _, f := range files {
+		if err := umsim.WriteAudio(f); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

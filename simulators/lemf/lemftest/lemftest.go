@@ -50,3 +50,13 @@ func (l *LEMF) Stop(tb testing.TB) {
 	}
 	l.done <- <-l.done
 }
+
+// OnlyCIN is the one CIN of the one LIID the LEMF has received; ok is false while it
+// holds none, or more than one of either.
+func (l *LEMF) OnlyCIN() (c lemf.CINSummary, ok bool) {
+	s := l.Summary()
+	if len(s.LIIDs) != 1 || len(s.LIIDs[0].CINs) != 1 {
+		return lemf.CINSummary{}, false
+	}
+	return s.LIIDs[0].CINs[0], true
+}
