@@ -45,7 +45,8 @@ func decodeFrames(b []byte, fn func(Direction, []byte)) {
 	}
 }
 
-// fuzzMachine feeds frames and checks the bounds every state machine keeps.
+// fuzzMachine feeds frames and checks the bounds every state machine keeps (the
+// framers' own bounds are fuzzed in package frame).
 func fuzzMachine(t *testing.T, proto Protocol, data []byte) {
 	opts := Options{MaxLine: 256, CCChunk: 1024, MaxHeader: 512, MaxLiteral: 64, MaxRecipients: 4}
 	emit := func(r *record.Record) {
@@ -67,25 +68,24 @@ func fuzzMachine(t *testing.T, proto Protocol, data []byte) {
 	decodeFrames(data, func(d Direction, p []byte) {
 		m.Feed(d, p, now)
 		var s *session
-		var lines *[2]lineSplitter
 		switch mm := m.(type) {
 		case *SMTPMachine:
-			s, lines = &mm.session, &mm.lines
+			s = &mm.session
 		case *POP3Machine:
-			s, lines = &mm.session, &mm.lines
+			s = &mm.session
 		case *IMAPMachine:
-			s, lines = &mm.session, &mm.lines
+			s = &mm.session
 			if mm.cur != nil && len(mm.cur.segments) > maxSegments {
 				t.Fatalf("IMAP command grew to %d segments", len(mm.cur.segments))
 			}
 		}
 		for i := range 2 {
-			if len(lines[i].buf) > opts.MaxLine {
-				t.Fatalf("line buffer %d bytes", len(lines[i].buf))
-			}
 			if s.cc[i].len() > opts.CCChunk {
 				t.Fatalf("exchange buffer %d bytes", s.cc[i].len())
 			}
+		}
+		if errs, n := s.FramingErrors(); len(errs) > maxFramingErrors || len(errs) > n {
+			t.Fatalf("%d framing errors kept of %d", len(errs), n)
 		}
 	})
 	m.End(now)

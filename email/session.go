@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -19,6 +20,7 @@ type session struct {
 	opts  Options
 	emit  Emit
 	log   zerolog.Logger
+	kind  Protocol
 	proto etsi.EmailProtocol
 
 	open    bool // a logon opened the sequence
@@ -38,6 +40,10 @@ type session struct {
 	// sender and recipients); exchange CC carries them so it matches like its IRI.
 	extra []string
 
+	// framingErrs are the first framing errors (maxFramingErrors), framingCount all.
+	framingErrs  []*frame.Error
+	framingCount int
+
 	octets [2]int64 // client, server totals
 	events int
 
@@ -56,8 +62,9 @@ type session struct {
 	now   time.Time
 }
 
-func newSession(info SessionInfo, emit Emit, opts Options, proto etsi.EmailProtocol, name string) session {
+func newSession(info SessionInfo, emit Emit, opts Options, kind Protocol) session {
 	opts = opts.withDefaults()
+	name := kind.String()
 	if info.Key == "" {
 		info.Key = fmt.Sprintf("%s:%s-%s@%d", name, info.Client, info.Server, info.Start.UnixNano())
 	}
@@ -65,7 +72,8 @@ func newSession(info SessionInfo, emit Emit, opts Options, proto etsi.EmailProto
 		info:  info,
 		opts:  opts,
 		emit:  emit,
-		proto: proto,
+		kind:  kind,
+		proto: kind.emailProtocol(),
 		name:  name,
 		log:   opts.Logger.With().Str("proto", name).Str("session", info.Key).Logger(),
 	}
