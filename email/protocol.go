@@ -85,7 +85,13 @@ func ParseProtocol(s string) (Protocol, error) {
 			return x.p, nil
 		}
 	}
-	return 0, fmt.Errorf("email: protocol %q: want %s", s, strings.Join(MailProtocolNames(), ", "))
+	return 0, fmt.Errorf("email: protocol %q: want %s", s, MailProtocolChoice())
+}
+
+// MailProtocolChoice lists the e-mail proxy protocols for messages: "smtp, pop3 or imap".
+func MailProtocolChoice() string {
+	n := MailProtocolNames()
+	return strings.Join(n[:len(n)-1], ", ") + " or " + n[len(n)-1]
 }
 
 // DefaultPorts maps the well-known mail ports onto their protocols.

@@ -308,8 +308,6 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	return nil
 }
 
-var protocols = map[string]email.Protocol{"smtp": email.SMTP, "pop3": email.POP3, "imap": email.IMAP}
-
 func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.Sink, med *mediation.Mediator, reg *prometheus.Registry, log zerolog.Logger) error {
 	ho := email.NewHandoff(sink, email.HandoffConfig{Logger: log, Registerer: reg})
 	g.run(ctx, "email handoff", ho.Run)
