@@ -97,6 +97,7 @@ func (m *IMAPMachine) End(now time.Time) {
 
 func (m *IMAPMachine) client(p []byte) (int, func()) {
 	n, f := m.cf.Next(p)
+	m.clientFrame(f)
 	m.malformed(f.Err)
 	switch f.Kind {
 	case frame.Content:

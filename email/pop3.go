@@ -84,6 +84,7 @@ func (m *POP3Machine) End(now time.Time) {
 
 func (m *POP3Machine) client(p []byte) (int, func()) {
 	n, f := m.cf.Next(p)
+	m.clientFrame(f)
 	m.malformed(f.Err)
 	if f.Kind != frame.Line {
 		return n, nil

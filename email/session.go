@@ -57,6 +57,8 @@ type session struct {
 	// command's), so pipelined commands are delivered with their own responses.
 	kept, flushed [2]int64
 	cmdEnd        *int64
+	// partialLine: the last client step consumed bytes of a line not yet complete.
+	partialLine bool
 	// ccKey is the event key partial exchange flushes use.
 	ccKey string
 	now   time.Time
@@ -108,19 +110,25 @@ func (s *session) feed(dir Direction, p []byte, now time.Time, client, server st
 		if s.unparsable {
 			// Pairing given up: the bytes still reach the LEA, as CC.
 			s.count(dir, len(p), now)
-			s.keep(dir, p)
+			s.keep(dir, p, true)
 			s.flushRaw()
 			return
 		}
 		n, act := step(p)
 		s.count(dir, n, now)
-		s.keep(dir, p[:n])
+		// The bytes of a client line not yet complete belong to the command it will
+		// be, not to the one before (pipelining): they join the exchange without
+		// moving the latest command's end.
+		s.keep(dir, p[:n], dir == FromServer || !s.partialLine)
 		p = p[n:]
 		if act != nil {
 			act()
 		}
 	}
 }
+
+// clientFrame notes what a client step framed (see partialLine).
+func (s *session) clientFrame(f frame.Frame) { s.partialLine = f.Kind == frame.Partial }
 
 // count adds received bytes to the session totals.
 func (s *session) count(dir Direction, n int, now time.Time) {
@@ -129,10 +137,11 @@ func (s *session) count(dir Direction, n int, now time.Time) {
 }
 
 // keep buffers consumed bytes as exchange content; a full buffer is flushed early so a
-// long exchange (100 MB DATA) never sits in memory.
-func (s *session) keep(dir Direction, p []byte) {
+// long exchange (100 MB DATA) never sits in memory. extend says client bytes end the
+// latest command's exchange.
+func (s *session) keep(dir Direction, p []byte, extend bool) {
 	i := dirIndex(dir)
-	if i == 0 && s.cmdEnd != nil {
+	if i == 0 && s.cmdEnd != nil && extend {
 		*s.cmdEnd = s.kept[0] + int64(len(p))
 	}
 	for len(p) > 0 {

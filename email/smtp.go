@@ -106,6 +106,7 @@ func (m *SMTPMachine) client(p []byte) (int, func()) {
 		m.cf.Commands()
 	}
 	n, f := m.cf.Next(p)
+	m.clientFrame(f)
 	m.malformed(f.Err)
 	switch f.Kind {
 	case frame.Content:
