@@ -3,6 +3,8 @@ package frame
 import (
 	"strings"
 	"testing"
+
+	"github.com/umli/umli/email/testmail"
 )
 
 // Every framer is fuzzed alike: arbitrary bytes, cut at three fuzzer-chosen points,
@@ -35,14 +37,21 @@ func fuzzFramer(t *testing.T, data []byte, cuts [3]uint16, mk func() (nexter, fu
 	}
 }
 
-func fuzzSeeds(f *testing.F, seeds ...string) {
+// fuzzSeeds adds seeds, and one direction of every torture session of the protocol.
+func fuzzSeeds(f *testing.F, proto string, client bool, seeds ...string) {
+	for _, dir := range []string{"valid", "invalid"} {
+		for _, ses := range testmail.Torture(f, "../testdata/torture", dir, proto) {
+			ses.CCFrom = "" // the whole stream, not only its CC
+			seeds = append(seeds, string(ses.Wire(client)))
+		}
+	}
 	for _, s := range seeds {
 		f.Add([]byte(s), uint16(1), uint16(7), uint16(40))
 	}
 }
 
 func FuzzSMTPClient(f *testing.F) {
-	fuzzSeeds(f, "EHLO x\r\nDATA\r\n..a\r\n.\r\nBDAT 3 LAST\r\nabcQUIT\r\n", "BDAT x\r\nDATA\n.\r\r\n.\n", strings.Repeat("A", 100)+"\r\nRSET\r\n")
+	fuzzSeeds(f, "smtp", true, "EHLO x\r\nDATA\r\n..a\r\n.\r\nBDAT 3 LAST\r\nabcQUIT\r\n", "BDAT x\r\nDATA\n.\r\r\n.\n", strings.Repeat("A", 100)+"\r\nRSET\r\n")
 	f.Fuzz(func(t *testing.T, data []byte, a, b, c uint16) {
 		fuzzFramer(t, data, [3]uint16{a, b, c}, func() (nexter, func(Frame), func() int) {
 			fr := NewSMTPClient(fuzzMaxLine)
@@ -61,7 +70,7 @@ func FuzzSMTPClient(f *testing.F) {
 }
 
 func FuzzSMTPServer(f *testing.F) {
-	fuzzSeeds(f, "220 hi\r\n250-a\r\n250 b\r\n", "250-a\r\n251 b\r\nhello\r\n354\r\n", "5")
+	fuzzSeeds(f, "smtp", false, "220 hi\r\n250-a\r\n250 b\r\n", "250-a\r\n251 b\r\nhello\r\n354\r\n", "5")
 	f.Fuzz(func(t *testing.T, data []byte, a, b, c uint16) {
 		fuzzFramer(t, data, [3]uint16{a, b, c}, func() (nexter, func(Frame), func() int) {
 			fr := NewSMTPServer(fuzzMaxLine)
@@ -75,7 +84,7 @@ func FuzzSMTPServer(f *testing.F) {
 }
 
 func FuzzPOP3Client(f *testing.F) {
-	fuzzSeeds(f, "USER a\r\nPASS b\r\nRETR 1\r\n", "AUTH PLAIN\r\nAGIAYg==\r\n"+strings.Repeat("x", 90))
+	fuzzSeeds(f, "pop3", true, "USER a\r\nPASS b\r\nRETR 1\r\n", "AUTH PLAIN\r\nAGIAYg==\r\n"+strings.Repeat("x", 90))
 	f.Fuzz(func(t *testing.T, data []byte, a, b, c uint16) {
 		fuzzFramer(t, data, [3]uint16{a, b, c}, func() (nexter, func(Frame), func() int) {
 			fr := NewPOP3Client(fuzzMaxLine)
@@ -85,7 +94,7 @@ func FuzzPOP3Client(f *testing.F) {
 }
 
 func FuzzPOP3Server(f *testing.F) {
-	fuzzSeeds(f, "+OK hi\r\n+OK 3\r\n..x\r\n.\r\n-ERR no\r\n", "+OK\n.\r\r\n.\n+OK")
+	fuzzSeeds(f, "pop3", false, "+OK hi\r\n+OK 3\r\n..x\r\n.\r\n-ERR no\r\n", "+OK\n.\r\r\n.\n+OK")
 	f.Fuzz(func(t *testing.T, data []byte, a, b, c uint16) {
 		fuzzFramer(t, data, [3]uint16{a, b, c}, func() (nexter, func(Frame), func() int) {
 			fr := NewPOP3Server(fuzzMaxLine)
@@ -100,7 +109,8 @@ func FuzzPOP3Server(f *testing.F) {
 }
 
 func FuzzIMAP(f *testing.F) {
-	fuzzSeeds(f, "a LOGIN {3}\r\nbob {2+}\r\npw\r\n", "* 1 FETCH (BODY[] {5}\r\nab\r\nc)\r\na OK\r\n", "x {99999999999999999999}\r\n~{2}\r\n\x00\x01")
+	fuzzSeeds(f, "imap", false)
+	fuzzSeeds(f, "imap", true, "a LOGIN {3}\r\nbob {2+}\r\npw\r\n", "* 1 FETCH (BODY[] {5}\r\nab\r\nc)\r\na OK\r\n", "x {99999999999999999999}\r\n~{2}\r\n\x00\x01")
 	f.Fuzz(func(t *testing.T, data []byte, a, b, c uint16) {
 		fuzzFramer(t, data, [3]uint16{a, b, c}, func() (nexter, func(Frame), func() int) {
 			fr := NewIMAP(Client, fuzzMaxLine)
