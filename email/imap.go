@@ -58,9 +58,6 @@ func NewIMAP(info SessionInfo, emit Emit, opts Options) *IMAPMachine {
 	return m
 }
 
-// TLS implements Machine.
-func (m *IMAPMachine) TLS() TLSState { return m.tls }
-
 // ResumePlain implements Machine.
 func (m *IMAPMachine) ResumePlain() {
 	m.tls, m.opaque = TLSNone, false
@@ -88,11 +85,7 @@ func (m *IMAPMachine) End(now time.Time) {
 	if m.cred != nil && !m.opaque {
 		m.credOutcome(m.cred, outcomeUnseen)
 	}
-	if !m.opaque && !m.ended {
-		m.malformed(m.cf.End())
-		m.malformed(m.sf.End())
-	}
-	m.finish(now)
+	m.finish(now, m.cf, m.sf)
 }
 
 func (m *IMAPMachine) client(p []byte) (int, func()) {

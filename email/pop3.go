@@ -54,9 +54,6 @@ func NewPOP3(info SessionInfo, emit Emit, opts Options) *POP3Machine {
 	return m
 }
 
-// TLS implements Machine.
-func (m *POP3Machine) TLS() TLSState { return m.tls }
-
 // ResumePlain implements Machine.
 func (m *POP3Machine) ResumePlain() {
 	m.tls, m.opaque = TLSNone, false
@@ -75,11 +72,7 @@ func (m *POP3Machine) End(now time.Time) {
 	if m.cred != nil && !m.opaque {
 		m.credOutcome(m.cred, outcomeUnseen)
 	}
-	if !m.opaque && !m.ended {
-		m.malformed(m.cf.End())
-		m.malformed(m.sf.End())
-	}
-	m.finish(now)
+	m.finish(now, m.cf, m.sf)
 }
 
 func (m *POP3Machine) client(p []byte) (int, func()) {

@@ -394,13 +394,25 @@ func (s *session) logoff(key string, upTo int64, st etsi.EmailStatus) {
 	s.emitIRI(record.Close, key, iri, ids)
 }
 
-// finish ends the session: an open sequence is closed with status unknown (the TCP
-// session ended without a logoff exchange).
-func (s *session) finish(now time.Time) {
+// ender is a framer: End reports what the end of its stream cut short.
+type ender interface{ End() *frame.Error }
+
+// TLS implements Machine.
+func (s *session) TLS() TLSState { return s.tls }
+
+// finish ends the session: what the end cut short in the framers' streams is a
+// framing error (unless TLS hid the bytes from them), and an open sequence is closed
+// with status unknown (the TCP session ended without a logoff exchange).
+func (s *session) finish(now time.Time, framers ...ender) {
 	if s.ended {
 		return
 	}
 	s.now = now
+	if !s.opaque {
+		for _, f := range framers {
+			s.malformed(f.End())
+		}
+	}
 	s.ended = true
 	s.logoff(s.newKey(), s.clientPos(), etsi.EmailStatusUnknown)
 }

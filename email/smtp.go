@@ -66,9 +66,6 @@ func NewSMTP(info SessionInfo, emit Emit, opts Options) *SMTPMachine {
 	return m
 }
 
-// TLS implements Machine.
-func (m *SMTPMachine) TLS() TLSState { return m.tls }
-
 // ResumePlain implements Machine: RFC 3207 resets the session to the greeted state.
 func (m *SMTPMachine) ResumePlain() {
 	m.tls, m.opaque = TLSNone, false
@@ -87,11 +84,7 @@ func (m *SMTPMachine) End(now time.Time) {
 	if m.tx != nil && m.tx.msg != nil {
 		m.tx.msg.end()
 	}
-	if !m.opaque && !m.ended {
-		m.malformed(m.cf.End())
-		m.malformed(m.sf.End())
-	}
-	m.finish(now)
+	m.finish(now, m.cf, m.sf)
 }
 
 // Feed implements Machine.

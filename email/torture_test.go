@@ -2,7 +2,6 @@ package email
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -11,33 +10,6 @@ import (
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
-
-// tortureIRI renders an IRI as torture sessions' want lines do: boundary, event,
-// status, then the envelope and message fields the event carries.
-func tortureIRI(r *record.Record) string {
-	i := r.EmailIRI
-	out := fmt.Sprintf("%s %s %s", boundaryName(r.Boundary), eventNames[i.EventType], statusNames[i.Status])
-	if i.Sender != nil {
-		out += " from=" + *i.Sender
-	}
-	if len(i.Recipients) > 0 {
-		out += " to=" + strings.Join(i.Recipients, ",")
-	}
-	if len(i.MessageID) > 0 {
-		out += " id=" + string(i.MessageID)
-	}
-	if a := i.AAAInformation; a != nil {
-		switch {
-		case a.ASMTP != nil:
-			out += " user=" + a.ASMTP.Username
-		case a.POP3 != nil:
-			out += " user=" + a.POP3.Username
-		case a.IMAP != nil:
-			out += " user=" + a.IMAP.Username
-		}
-	}
-	return out
-}
 
 // tortureRun feeds a torture session through a fresh machine, each step whole or in
 // chunks of the given size, and returns the records, the notices and the framing
@@ -93,7 +65,7 @@ func TestTortureSessions(t *testing.T) {
 					for _, r := range recs {
 						switch {
 						case r.EmailIRI != nil:
-							got = append(got, tortureIRI(r))
+							got = append(got, testmail.TortureIRI(r))
 						case r.EmailCC != nil && r.Direction == etsi.DirectionFromTarget:
 							cc[0] = append(cc[0], r.EmailCC.Content...)
 						case r.EmailCC != nil:
