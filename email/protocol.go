@@ -47,8 +47,9 @@ func (p Protocol) String() string {
 	return fmt.Sprintf("protocol(%d)", int(p))
 }
 
-// emailProtocol is the E-mail-Protocol value of p's records.
-func (p Protocol) emailProtocol() etsi.EmailProtocol {
+// EmailProtocol is the E-mail-Protocol value of p's records (undefined for VVM, which
+// reports MessagingIRI).
+func (p Protocol) EmailProtocol() etsi.EmailProtocol {
 	for _, x := range protocols {
 		if x.p == p {
 			return x.etsi

@@ -23,8 +23,8 @@ func TestProtocolNames(t *testing.T) {
 		{VVM, "vvm", etsi.ProtocolUndefined, false},
 	}
 	for _, tc := range tests {
-		if tc.p.String() != tc.name || tc.p.emailProtocol() != tc.etsi || tc.p.Mail() != tc.mail {
-			t.Errorf("%d: %q %v mail=%v", tc.p, tc.p.String(), tc.p.emailProtocol(), tc.p.Mail())
+		if tc.p.String() != tc.name || tc.p.EmailProtocol() != tc.etsi || tc.p.Mail() != tc.mail {
+			t.Errorf("%d: %q %v mail=%v", tc.p, tc.p.String(), tc.p.EmailProtocol(), tc.p.Mail())
 		}
 		for _, s := range []string{tc.name, strings.ToUpper(tc.name)} {
 			if got, err := ParseProtocol(s); err != nil || got != tc.p {

@@ -75,7 +75,7 @@ func newSession(info SessionInfo, emit Emit, opts Options, kind Protocol) sessio
 		opts:  opts,
 		emit:  emit,
 		kind:  kind,
-		proto: kind.emailProtocol(),
+		proto: kind.EmailProtocol(),
 		name:  name,
 		log:   opts.Logger.With().Str("proto", name).Str("session", info.Key).Logger(),
 	}
