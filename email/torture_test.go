@@ -1,13 +1,11 @@
 package email
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/email/testmail"
-	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -61,22 +59,16 @@ func TestTortureSessions(t *testing.T) {
 				t.Run(dir+"/"+ses.Name, func(t *testing.T) {
 					recs, notices, errs := tortureRun(t, proto, ses, 0)
 					var got []string
-					var cc [2][]byte
-					for _, r := range recs {
-						switch {
-						case r.EmailIRI != nil:
-							got = append(got, testmail.TortureIRI(r))
-						case r.EmailCC != nil && r.Direction == etsi.DirectionFromTarget:
-							cc[0] = append(cc[0], r.EmailCC.Content...)
-						case r.EmailCC != nil:
-							cc[1] = append(cc[1], r.EmailCC.Content...)
-						}
+					for _, r := range iris(recs) {
+						got = append(got, testmail.TortureIRI(r))
 					}
+					client, server := testmail.CC(recs)
+					cc := [2]string{client, server}
 					if strings.Join(got, "\n") != strings.Join(ses.Want, "\n") {
 						t.Errorf("IRI:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(ses.Want, "\n  "))
 					}
 					for i, client := range []bool{true, false} {
-						if want := ses.Wire(client); !bytes.Equal(cc[i], want) {
+						if want := ses.Wire(client); cc[i] != string(want) {
 							t.Errorf("CC of the %s: %q\nwant %q", []string{"client", "server"}[i], cc[i], want)
 						}
 					}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
@@ -53,7 +52,7 @@ func TestVVMNonTargetCurl(t *testing.T) {
 	if ntRecords < 5 {
 		t.Fatalf("the non-target's session gave %d records, want login, retrieve, CC, save, delete, logout", ntRecords)
 	}
-	if d := gatherCounter(t, reg, "umli_mediation_records_dropped_total", "reason", "no_target"); d != float64(ntRecords) {
+	if d := testmail.Counter(t, reg, "umli_mediation_records_dropped_total", "reason", "no_target"); d != float64(ntRecords) {
 		t.Errorf("dropped no_target = %v, want the non-target's %d records", d, ntRecords)
 	}
 	var events []string
@@ -94,26 +93,4 @@ func TestVVMNonTargetCurl(t *testing.T) {
 			t.Errorf("log holds %q:\n%s", secret, logs.String())
 		}
 	}
-}
-
-// gatherCounter is the value of a counter with one label pair in reg.
-func gatherCounter(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if lp.GetName() == label && lp.GetValue() == value {
-					return m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return 0
 }

@@ -69,3 +69,19 @@ func EventName(ev etsi.EmailEvent) string { return eventNames[ev] }
 
 // StatusName names an e-mail status for test descriptions ("succeeded").
 func StatusName(st etsi.EmailStatus) string { return statusNames[st] }
+
+// CC concatenates the EmailCC content of the records per direction: what the target
+// sent (fromTarget) and what it was sent (toTarget).
+func CC(recs []*record.Record) (fromTarget, toTarget string) {
+	var from, to strings.Builder
+	for _, r := range recs {
+		switch {
+		case r.EmailCC == nil:
+		case r.Direction == etsi.DirectionFromTarget:
+			from.Write(r.EmailCC.Content)
+		default:
+			to.Write(r.EmailCC.Content)
+		}
+	}
+	return from.String(), to.String()
+}
