@@ -106,7 +106,7 @@ func (m *IMAPMachine) client(p []byte) (int, func()) {
 		}
 		return n, nil
 	case frame.Line:
-	default:
+	case frame.Partial, frame.Reply:
 		return n, nil
 	}
 	line := string(f.Text)
@@ -241,7 +241,7 @@ func (m *IMAPMachine) server(p []byte) (int, func()) {
 		}
 		return n, nil
 	case frame.Line:
-	default:
+	case frame.Partial, frame.Reply:
 		return n, nil
 	}
 	line := string(f.Text)

@@ -140,6 +140,7 @@ func (m *POP3Machine) server(p []byte) (int, func()) {
 	case frame.Line:
 		l := string(f.Text)
 		return n, func() { m.response(l) }
+	case frame.Partial, frame.Reply:
 	}
 	return n, nil
 }

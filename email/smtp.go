@@ -113,7 +113,7 @@ func (m *SMTPMachine) client(p []byte) (int, func()) {
 		}
 		return n, nil
 	case frame.Line:
-	default:
+	case frame.Partial, frame.Reply:
 		return n, nil
 	}
 	l := string(f.Text)

@@ -119,6 +119,7 @@ func (m *VVMMachine) Feed(dir Direction, p []byte, now time.Time) {
 			if f.Literal > 0 {
 				m.litBuf[i] = m.litBuf[i][:0]
 			}
+		case frame.Partial, frame.Reply:
 		}
 	}
 }

@@ -160,8 +160,6 @@ func (s *stream) startCounted(n int64, what string) {
 	s.unitLine, s.unitOff, s.what = s.lines, s.lineOff, what
 }
 
-var cr = []byte{'\r'}
-
 // nextDot returns the next piece of de-stuffed body from p; done once the
 // terminating "." line was consumed. It holds at most the two bytes of a line start
 // that may be the terminator, so a body of any size costs no memory.
@@ -187,7 +185,7 @@ func (s *stream) nextDot(p []byte) (n int, piece []byte, done bool) {
 				// ".\r" and something else: the stuffed dot goes, the CR is content.
 				s.held, s.atLineStart = 0, false
 				s.off += int64(n)
-				return n, cr, false
+				return n, []byte{'\r'}, false
 			case s.held == 1:
 				s.held = 0 // a stuffed dot: dropped
 			}

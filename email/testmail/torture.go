@@ -92,7 +92,7 @@ func ParseSession(name string, b []byte) (Session, error) {
 			if line[1] == '~' {
 				u, err := strconv.Unquote(`"` + strings.ReplaceAll(text, `"`, `\"`) + `"`)
 				if err != nil {
-					return s, at(fmt.Errorf("bad escape: %v", err))
+					return s, at(fmt.Errorf("bad escape: %w", err))
 				}
 				data = []byte(u)
 			}

@@ -382,6 +382,8 @@ func blindOf(n email.Notice) (mediation.Blind, bool) {
 		reason = string(email.NoticeUnparsable)
 	case email.NoticeRecordsLost: // audited as lost records by the delivery audit, not as blind
 		return mediation.Blind{}, false
+	case email.NoticeMalformed: // not blind: the session is still intercepted past the bad bytes
+		return mediation.Blind{}, false
 	default:
 		return mediation.Blind{}, false
 	}
