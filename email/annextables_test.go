@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
@@ -69,7 +70,7 @@ func eventOf(t *testing.T, ns []numbered, ev etsi.EmailEvent) numbered {
 		for _, n := range ns {
 			all = append(all, describe(n.r))
 		}
-		t.Fatalf("no %s IRI among %q", eventNames[ev], all)
+		t.Fatalf("no %s IRI among %q", testmail.EventName(ev), all)
 	}
 	return *found
 }
@@ -266,7 +267,7 @@ func TestStatusMapping(t *testing.T) {
 				}
 			}
 			if got == nil || got.Status != tc.want {
-				t.Fatalf("%s IRI %+v, want status %v", eventNames[tc.event], got, tc.want)
+				t.Fatalf("%s IRI %+v, want status %v", testmail.EventName(tc.event), got, tc.want)
 			}
 		})
 	}

@@ -5,25 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
-
-// ccStreams concatenates the CC of each direction.
-func ccStreams(recs []*record.Record) (client, server string) {
-	var c, s strings.Builder
-	for _, r := range recs {
-		if r.EmailCC == nil {
-			continue
-		}
-		if r.Direction == etsi.DirectionFromTarget {
-			c.Write(r.EmailCC.Content)
-		} else {
-			s.Write(r.EmailCC.Content)
-		}
-	}
-	return c.String(), s.String()
-}
 
 // sent concatenates the transcript's bytes of one direction, skipping the first n
 // steps (the greeting).
@@ -111,7 +96,7 @@ func TestPOP3CCEveryExchange(t *testing.T) {
 				t.Errorf("records %d/%d: command and response under different event keys", i, i+1)
 			}
 		}
-		c, s := ccStreams(recs)
+		c, s := testmail.CC(recs)
 		if c != sent(steps, FromClient, 0) || s != sent(steps, FromServer, 1) {
 			t.Errorf("CC is not every byte after the greeting:\nclient %q\nserver %q", c, s)
 		}
@@ -174,7 +159,7 @@ func TestCCOnceAsExchanged(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			recs := feed(t, tc.proto, Options{}, tc.steps)
-			c, s := ccStreams(recs)
+			c, s := testmail.CC(recs)
 			all := c + s
 			if n := strings.Count(all, tc.want); n != 1 {
 				t.Errorf("message %d times in the CC, want once", n)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -184,14 +185,14 @@ func TestSpecIMAPStatusMapping(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ev := iris(feed(t, IMAP, Options{}, append(append([]step{}, login...), tc.steps...)))
 			if len(ev) != 3 || ev[1].EmailIRI.EventType != tc.ev {
-				t.Fatalf("IRI %q, want logon, %s, logoff", describeAll(ev), eventNames[tc.ev])
+				t.Fatalf("IRI %q, want logon, %s, logoff", describeAll(ev), testmail.EventName(tc.ev))
 			}
 			want := etsi.EmailStatusSucceeded
 			if tc.name[len(tc.name)-2:] == "NO" {
 				want = etsi.EmailStatusFailed
 			}
 			if got := ev[1].EmailIRI.Status; got != want {
-				t.Errorf("E-mail-Status %s, want %s", statusNames[got], statusNames[want])
+				t.Errorf("E-mail-Status %s, want %s", testmail.StatusName(got), testmail.StatusName(want))
 			}
 		})
 	}
@@ -251,7 +252,7 @@ func TestSpecOneEventPerMessage(t *testing.T) {
 				}
 			}
 			if len(got) != 2 {
-				t.Fatalf("events %q, want one %s per message", describeAll(iris(recs)), eventNames[tc.ev])
+				t.Fatalf("events %q, want one %s per message", describeAll(iris(recs)), testmail.EventName(tc.ev))
 			}
 			for i, want := range []string{"<one@example.org>", "<two@example.org>"} {
 				var ok bool
@@ -263,7 +264,7 @@ func TestSpecOneEventPerMessage(t *testing.T) {
 					wantStatus = etsi.EmailStatusUnknown
 				}
 				if x.EventType != tc.ev || string(x.MessageID) != want || x.Status != wantStatus {
-					t.Errorf("event %d: %s %q %s, want %s %s %s", i, eventNames[x.EventType], x.MessageID, statusNames[x.Status], eventNames[tc.ev], want, statusNames[wantStatus])
+					t.Errorf("event %d: %s %q %s, want %s %s %s", i, testmail.EventName(x.EventType), x.MessageID, testmail.StatusName(x.Status), testmail.EventName(tc.ev), want, testmail.StatusName(wantStatus))
 				}
 				if x.ServerOctetsSent <= 0 || x.ServerOctetsSent >= serverTotal {
 					t.Errorf("event %d: server octets %d, want the operation's share of the session's %d", i, x.ServerOctetsSent, serverTotal)

@@ -3,6 +3,7 @@ package email
 import (
 	"testing"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -45,7 +46,8 @@ func decodeFrames(b []byte, fn func(Direction, []byte)) {
 	}
 }
 
-// fuzzMachine feeds frames and checks the bounds every state machine keeps.
+// fuzzMachine feeds frames and checks the bounds every state machine keeps (the
+// framers' own bounds are fuzzed in package frame).
 func fuzzMachine(t *testing.T, proto Protocol, data []byte) {
 	opts := Options{MaxLine: 256, CCChunk: 1024, MaxHeader: 512, MaxLiteral: 64, MaxRecipients: 4}
 	emit := func(r *record.Record) {
@@ -67,31 +69,48 @@ func fuzzMachine(t *testing.T, proto Protocol, data []byte) {
 	decodeFrames(data, func(d Direction, p []byte) {
 		m.Feed(d, p, now)
 		var s *session
-		var lines *[2]lineSplitter
 		switch mm := m.(type) {
 		case *SMTPMachine:
-			s, lines = &mm.session, &mm.lines
+			s = &mm.session
 		case *POP3Machine:
-			s, lines = &mm.session, &mm.lines
+			s = &mm.session
 		case *IMAPMachine:
-			s, lines = &mm.session, &mm.lines
+			s = &mm.session
 			if mm.cur != nil && len(mm.cur.segments) > maxSegments {
 				t.Fatalf("IMAP command grew to %d segments", len(mm.cur.segments))
 			}
 		}
 		for i := range 2 {
-			if len(lines[i].buf) > opts.MaxLine {
-				t.Fatalf("line buffer %d bytes", len(lines[i].buf))
-			}
 			if s.cc[i].len() > opts.CCChunk {
 				t.Fatalf("exchange buffer %d bytes", s.cc[i].len())
 			}
+		}
+		if errs, n := s.FramingErrors(); len(errs) > maxFramingErrors || len(errs) > n {
+			t.Fatalf("%d framing errors kept of %d", len(errs), n)
 		}
 	})
 	m.End(now)
 }
 
+// addTortureSeeds seeds a machine fuzzer with the protocol's torture sessions.
+func addTortureSeeds(f *testing.F, proto Protocol) {
+	for _, dir := range []string{"valid", "invalid"} {
+		for _, ses := range testmail.Torture(f, "testdata/torture", dir, proto.String()) {
+			var steps []step
+			for _, st := range ses.Steps {
+				dir := FromServer
+				if st.Client {
+					dir = FromClient
+				}
+				steps = append(steps, step{dir, string(st.Data)})
+			}
+			f.Add(encodeFrames(steps))
+		}
+	}
+}
+
 func FuzzSMTP(f *testing.F) {
+	addTortureSeeds(f, SMTP)
 	f.Add(encodeFrames([]step{s("220 hi\r\n"), c("EHLO x\r\n"), s("250-a\r\n250 AUTH PLAIN\r\n"),
 		c("AUTH PLAIN " + b64("\x00u\x00p") + "\r\n"), s("235 ok\r\n"),
 		c("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nRCPT TO:<e@f>\r\nDATA\r\n"), s("250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
@@ -104,6 +123,7 @@ func FuzzSMTP(f *testing.F) {
 }
 
 func FuzzPOP3(f *testing.F) {
+	addTortureSeeds(f, POP3)
 	f.Add(encodeFrames([]step{s("+OK <1@x>\r\n"), c("APOP u d\r\n"), s("+OK\r\n"), c("RETR 1\r\nTOP 1 0\r\n"),
 		s("+OK\r\nMessage-ID: <m>\r\n\r\n..x\r\n.\r\n+OK\r\nFrom: a@b\r\n\r\n.\r\n"), c("QUIT\r\n"), s("+OK\r\n")}))
 	f.Add(encodeFrames([]step{s("+OK\r\n"), c("AUTH PLAIN\r\n"), s("+ \r\n"), c("garbage\r\n"), s("-ERR\r\n"),
@@ -112,6 +132,7 @@ func FuzzPOP3(f *testing.F) {
 }
 
 func FuzzIMAP(f *testing.F) {
+	addTortureSeeds(f, IMAP)
 	f.Add(encodeFrames(c4Transcript()))
 	f.Add(encodeFrames([]step{s("* OK\r\n"), c("a LOGIN {3}\r\n"), s("+ go\r\n"), c("abc {2+}\r\npw\r\n"), s("a OK\r\n"),
 		c("b APPEND INBOX {20+}\r\nMessage-ID: <x>\r\n\r\n\r\n"), s("b OK\r\n"),

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -70,7 +71,7 @@ func TestHandoffRetriesInOrder(t *testing.T) {
 	if st := h.Stats(); st.Submitted != 3 || st.Dropped != 0 || st.Queued != 3 {
 		t.Fatalf("stats %+v", st)
 	}
-	if n := gathered(t, reg, "umli_email_records_submitted_total", ""); n != 3 {
+	if n := testmail.Counter(t, reg, "umli_email_records_submitted_total", "reason", ""); n != 3 {
 		t.Fatalf("submitted metric %v", n)
 	}
 }
@@ -99,35 +100,11 @@ func TestHandoffNoWaitDropsWhenFull(t *testing.T) {
 			if st.Queued != tc.queued || st.Dropped != uint64(len(tc.emit))-tc.queued {
 				t.Fatalf("stats %+v", st)
 			}
-			if n := gathered(t, reg, "umli_email_records_dropped_total", tc.reason); n != float64(st.Dropped) {
+			if n := testmail.Counter(t, reg, "umli_email_records_dropped_total", "reason", tc.reason); n != float64(st.Dropped) {
 				t.Fatalf("dropped{%s} = %v", tc.reason, n)
 			}
 		})
 	}
-}
-
-// gathered reads a counter (with the given reason label, if any) from reg.
-func gathered(t *testing.T, reg *prometheus.Registry, name, reason string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			match := reason == ""
-			for _, l := range m.GetLabel() {
-				match = match || (l.GetName() == "reason" && l.GetValue() == reason)
-			}
-			if match {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return -1
 }
 
 // blockingSink takes nothing until its context ends, like mediation with a full queue.
@@ -217,7 +194,7 @@ func TestHandoffBackpressure(t *testing.T) {
 			if st.Submitted != n || st.Dropped != 0 || h.Lost("s1") != 0 {
 				t.Fatalf("stats %+v, lost %d", st, h.Lost("s1"))
 			}
-			if st.Waited == 0 || gathered(t, reg, "umli_email_records_waited_total", "") != float64(st.Waited) {
+			if st.Waited == 0 || testmail.Counter(t, reg, "umli_email_records_waited_total", "reason", "") != float64(st.Waited) {
 				t.Fatalf("waits not counted: %+v", st)
 			}
 			sink.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -48,44 +49,17 @@ func feed(t *testing.T, proto Protocol, opts Options, steps []step) []*record.Re
 	return col.recs
 }
 
-func boundaryName(b record.Boundary) string {
-	switch b {
-	case record.Standalone:
-		return "Standalone"
-	case record.Open:
-		return "Open"
-	case record.Continue:
-		return "Continue"
-	case record.Close:
-		return "Close"
-	case record.Report:
-		return "Report"
-	}
-	return fmt.Sprint(int(b))
-}
-
-var eventNames = map[etsi.EmailEvent]string{
-	etsi.EmailSend: "send", etsi.EmailReceive: "receive", etsi.EmailDownload: "download",
-	etsi.EmailLogonAttempt: "logon-attempt", etsi.EmailLogon: "logon",
-	etsi.EmailLogonFailure: "logon-failure", etsi.EmailLogoff: "logoff",
-	etsi.EmailPartialDownload: "partial-download", etsi.EmailUpload: "upload",
-}
-
-var statusNames = map[etsi.EmailStatus]string{
-	etsi.EmailStatusUnknown: "unknown", etsi.EmailStatusFailed: "failed", etsi.EmailStatusSucceeded: "succeeded",
-}
-
 // describe renders a record in one line for sequence assertions.
 func describe(r *record.Record) string {
 	switch {
 	case r.EmailIRI != nil:
-		return fmt.Sprintf("IRI %s %s %s", boundaryName(r.Boundary), eventNames[r.EmailIRI.EventType], statusNames[r.EmailIRI.Status])
+		return "IRI " + testmail.IRI(r)
 	case r.EmailCC != nil:
 		dir := "from-target"
 		if r.Direction == etsi.DirectionToTarget {
 			dir = "to-target"
 		}
-		return fmt.Sprintf("CC %s %s %q", boundaryName(r.Boundary), dir, r.EmailCC.Content)
+		return fmt.Sprintf("CC %s %s %q", testmail.BoundaryName(r.Boundary), dir, r.EmailCC.Content)
 	}
 	return "?"
 }

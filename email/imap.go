@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -28,24 +29,21 @@ type imapCmd struct {
 // IMAPMachine follows one IMAP4 session (Annex C).
 type IMAPMachine struct {
 	session
-	lines [2]lineSplitter
+	cf, sf *frame.IMAP
 
 	pending map[string]*imapCmd
 	order   []*imapCmd
 
-	// Client side: the command being assembled and a literal in flight.
-	cur        *imapCommand
-	curCmd     *imapCmd
-	clientLit  int64
-	clientMsg  *message
-	clientSent bool // literal bytes of the current literal were seen
-	authCmd    *imapCmd
-	cred       *imapCmd
+	// Client side: the command being assembled and the message of a literal in flight.
+	cur       *imapCommand
+	curCmd    *imapCmd
+	clientMsg *message
+	authCmd   *imapCmd
+	cred      *imapCmd
 
-	// Server side: the response being assembled and a literal in flight.
+	// Server side: the response being assembled and the message of a literal in flight.
 	resp      []string
 	respLen   int
-	serverLit int64
 	serverMsg *message
 	serverFor *imapCmd
 }
@@ -53,23 +51,19 @@ type IMAPMachine struct {
 // NewIMAP returns the IMAP4 state machine of one session.
 func NewIMAP(info SessionInfo, emit Emit, opts Options) *IMAPMachine {
 	m := &IMAPMachine{
-		session: newSession(info, emit, opts, etsi.ProtocolIMAP4, "imap"),
+		session: newSession(info, emit, opts, IMAP),
 		pending: map[string]*imapCmd{},
 	}
-	for i := range m.lines {
-		m.lines[i].max = m.opts.MaxLine
-	}
+	m.cf, m.sf = frame.NewIMAP(frame.Client, m.opts.MaxLine), frame.NewIMAP(frame.Server, m.opts.MaxLine)
 	return m
 }
-
-// TLS implements Machine.
-func (m *IMAPMachine) TLS() TLSState { return m.tls }
 
 // ResumePlain implements Machine.
 func (m *IMAPMachine) ResumePlain() {
 	m.tls, m.opaque = TLSNone, false
 	m.pending, m.order = map[string]*imapCmd{}, nil
 	m.cur, m.curCmd = nil, nil
+	m.cf, m.sf = frame.NewIMAP(frame.Client, m.opts.MaxLine), frame.NewIMAP(frame.Server, m.opts.MaxLine)
 }
 
 // Feed implements Machine.
@@ -91,32 +85,31 @@ func (m *IMAPMachine) End(now time.Time) {
 	if m.cred != nil && !m.opaque {
 		m.credOutcome(m.cred, outcomeUnseen)
 	}
-	m.finish(now)
+	m.finish(now, m.cf, m.sf)
 }
 
 func (m *IMAPMachine) client(p []byte) (int, func()) {
-	if m.clientLit > 0 {
-		take := int(min(int64(len(p)), m.clientLit))
-		m.clientLit -= int64(take)
-		m.clientSent = true
+	n, f := m.cf.Next(p)
+	m.clientFrame(f)
+	m.malformed(f.Err)
+	switch f.Kind {
+	case frame.Content:
 		if m.clientMsg != nil {
-			m.clientMsg.write(p[:take])
-		} else if m.cur != nil {
+			m.clientMsg.write(f.Data)
+		} else if m.cur != nil && len(m.cur.lits) > 0 {
 			i := len(m.cur.lits) - 1
 			room := m.opts.MaxLiteral - len(m.cur.lits[i])
-			m.cur.lits[i] = append(m.cur.lits[i], p[:min(take, max(room, 0))]...)
+			m.cur.lits[i] = append(m.cur.lits[i], f.Data[:min(len(f.Data), max(room, 0))]...)
 		}
-		if m.clientLit == 0 {
+		if f.Done {
 			m.literalDone()
 		}
-		return take, nil
-	}
-	n, raw, ok := m.lines[0].next(p)
-	if !ok {
+		return n, nil
+	case frame.Line:
+	case frame.Partial, frame.Reply:
 		return n, nil
 	}
-	m.lines[0].wasTruncated()
-	line := string(raw)
+	line := string(f.Text)
 	if m.cur == nil && m.authCmd != nil {
 		m.authCmd.sasl.response(line)
 		return n, nil
@@ -129,9 +122,8 @@ func (m *IMAPMachine) client(p []byte) (int, func()) {
 	} else if len(m.cur.segments) < maxSegments {
 		m.cur.segments = append(m.cur.segments, line)
 	}
-	if size, ok := trailingLiteral(line); ok {
+	if size := f.Literal; size >= 0 {
 		m.cur.lits = append(m.cur.lits, nil)
-		m.clientLit, m.clientSent = size, false
 		if m.curCmd.verb == "APPEND" && len(m.cur.tokens()) > 3 {
 			// tag APPEND mailbox [flags] [date] {n}: the literal is the message.
 			m.clientMsg = newMessage(&m.session)
@@ -232,12 +224,13 @@ func (m *IMAPMachine) dispatch() {
 }
 
 func (m *IMAPMachine) server(p []byte) (int, func()) {
-	if m.serverLit > 0 {
-		take := int(min(int64(len(p)), m.serverLit))
-		m.serverLit -= int64(take)
+	n, f := m.sf.Next(p)
+	m.malformed(f.Err)
+	switch f.Kind {
+	case frame.Content:
 		if m.serverMsg != nil {
-			m.serverMsg.write(p[:take])
-			if m.serverLit == 0 {
+			m.serverMsg.write(f.Data)
+			if f.Done {
 				m.serverMsg.end()
 				if m.serverFor.first == nil {
 					m.serverFor.first = m.serverMsg
@@ -246,20 +239,17 @@ func (m *IMAPMachine) server(p []byte) (int, func()) {
 				m.serverMsg, m.serverFor = nil, nil
 			}
 		}
-		return take, nil
-	}
-	n, raw, ok := m.lines[1].next(p)
-	if !ok {
+		return n, nil
+	case frame.Line:
+	case frame.Partial, frame.Reply:
 		return n, nil
 	}
-	m.lines[1].wasTruncated()
-	line := string(raw)
+	line := string(f.Text)
 	if len(m.resp) < maxSegments && m.respLen < maxReplyText {
 		m.resp = append(m.resp, line)
 		m.respLen += len(line)
 	}
-	if size, ok := trailingLiteral(line); ok {
-		m.serverLit = size
+	if size := f.Literal; size >= 0 {
 		// The section name precedes the literal on the same line; the response's
 		// first line says whether it is untagged data.
 		before := line[:strings.LastIndexByte(line, '{')]
@@ -314,9 +304,7 @@ func (m *IMAPMachine) response(line string) {
 	m.unregister(c)
 	if c == m.curCmd {
 		// Refused before the client sent its literal: it will not send it.
-		if m.clientLit > 0 && !m.clientSent {
-			m.clientLit = 0
-		}
+		m.cf.CancelLiteral()
 		m.cur, m.curCmd, m.clientMsg = nil, nil, nil
 	}
 	ok := status == "OK"

@@ -1,9 +1,6 @@
 package email
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // imapCommand is one client command assembled from its lines and literals.
 type imapCommand struct {
@@ -11,23 +8,6 @@ type imapCommand struct {
 	// when i < len(lits).
 	segments []string
 	lits     [][]byte
-}
-
-// trailingLiteral parses a "{123}" or "{123+}" at the end of a line.
-func trailingLiteral(line string) (size int64, ok bool) {
-	if !strings.HasSuffix(line, "}") {
-		return 0, false
-	}
-	open := strings.LastIndexByte(line, '{')
-	if open < 0 {
-		return 0, false
-	}
-	num := strings.TrimSuffix(line[open+1:len(line)-1], "+")
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return n, true
 }
 
 // imapToken is one argument: an atom, a quoted string, a literal, or a parenthesized

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 )
 
@@ -53,7 +54,7 @@ func eventIRI(t *testing.T, proto Protocol, opts Options, steps []step, ev etsi.
 			return r.EmailIRI
 		}
 	}
-	t.Fatalf("no %s IRI", eventNames[ev])
+	t.Fatalf("no %s IRI", testmail.EventName(ev))
 	return nil
 }
 

@@ -3,7 +3,6 @@ package email
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -29,48 +28,6 @@ func (d Direction) String() string {
 		return "server"
 	}
 	return fmt.Sprintf("direction(%d)", int(d))
-}
-
-// Protocol is the mail protocol a session speaks.
-type Protocol int
-
-// Protocols the state machines understand.
-const (
-	SMTP Protocol = iota + 1
-	POP3
-	IMAP
-	// VVM is IMAP to an OMTP Visual Voicemail server, reported as MessagingIRI (vvmmachine.go).
-	VVM
-)
-
-// String names the protocol.
-func (p Protocol) String() string {
-	switch p {
-	case SMTP:
-		return "smtp"
-	case POP3:
-		return "pop3"
-	case IMAP:
-		return "imap"
-	case VVM:
-		return "vvm"
-	}
-	return fmt.Sprintf("protocol(%d)", int(p))
-}
-
-// ParseProtocol maps "smtp", "pop3" or "imap" (any case) to a Protocol.
-func ParseProtocol(s string) (Protocol, error) {
-	switch strings.ToLower(s) {
-	case "smtp", "submission", "smtps":
-		return SMTP, nil
-	case "pop3", "pop", "pop3s":
-		return POP3, nil
-	case "imap", "imap4", "imaps":
-		return IMAP, nil
-	case "vvm":
-		return VVM, nil
-	}
-	return 0, fmt.Errorf("email: unknown mail protocol %q (want smtp, pop3 or imap)", s)
 }
 
 // SessionInfo names one TCP session.

@@ -3,6 +3,8 @@ package email
 import (
 	"time"
 
+	"github.com/umli/umli/email/frame"
+
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -17,6 +19,12 @@ const (
 	// NoticeTLSBlind: the session switched to (or started in) TLS the tap does not
 	// terminate; from there on its bytes are only counted.
 	NoticeTLSBlind NoticeKind = "tls-blind"
+	// NoticeMalformed: the session sent bytes its protocol does not allow (an
+	// over-long line, a bad BDAT size or literal, a session cut inside a body); Reason
+	// says what and where. Framing goes on at the next line: the rest of the session
+	// is intercepted as far as it is readable, and the mail service never sees a
+	// difference (the tap forwards every byte as it came).
+	NoticeMalformed NoticeKind = "malformed"
 	// NoticeRecordsLost: the Handoff dropped records of the session (mediation took
 	// none for HandoffConfig.Wait).
 	NoticeRecordsLost NoticeKind = "records-lost"
@@ -34,7 +42,8 @@ type Notice struct {
 	// Count is how many records of the session were lost so far (NoticeRecordsLost).
 	Count uint64
 	// Protocol and Reason say which service and, for NoticeTLSBlind, how the session
-	// went blind ("starttls" or "implicit-tls").
+	// went blind ("starttls" or "implicit-tls"), for NoticeMalformed what was wrong
+	// where (a frame.Error).
 	Protocol Protocol
 	Reason   string
 	Time     time.Time
@@ -50,27 +59,45 @@ type Notify func(Notice)
 // before (see Pending), so only a server that answers nothing gets here.
 const PipelineLimit = 10000
 
-// protocolNamed is the Protocol of a machine's name (0 for none).
-func protocolNamed(name string) Protocol {
-	switch name {
-	case "smtp":
-		return SMTP
-	case "pop3":
-		return POP3
-	case "imap":
-		return IMAP
-	}
-	return 0
-}
-
 // notify sends a Notice about this session, if anyone listens.
 func (s *session) notify(k NoticeKind) {
 	if s.opts.Notify == nil {
 		return
 	}
 	s.opts.Notify(Notice{Kind: k, Source: s.info.Source, CorrelationKey: s.info.Key,
-		Identities: s.identities(), Protocol: protocolNamed(s.name), Time: s.now})
+		Identities: s.identities(), Protocol: s.kind, Time: s.now})
 }
+
+// maxFramingErrors bounds the framing errors a session keeps (FramingErrors); later
+// ones are only counted.
+const maxFramingErrors = 16
+
+// malformed notes a framing error of the session: the first is logged (without
+// identities: the session key holds addresses; the error never quotes the bytes) and
+// sent as NoticeMalformed, later ones are logged at debug level. nil is nothing.
+func (s *session) malformed(err *frame.Error) {
+	if err == nil {
+		return
+	}
+	s.framingCount++
+	if len(s.framingErrs) < maxFramingErrors {
+		s.framingErrs = append(s.framingErrs, err)
+	}
+	if s.framingCount > 1 {
+		s.opts.Logger.Debug().Str("proto", s.name).Str("error", err.Error()).Msg("email: malformed protocol data")
+		return
+	}
+	s.opts.Logger.Warn().Str("proto", s.name).Str("error", err.Error()).
+		Msg("email: malformed protocol data; framing goes on at the next line")
+	if s.opts.Notify != nil {
+		s.opts.Notify(Notice{Kind: NoticeMalformed, Source: s.info.Source, CorrelationKey: s.info.Key,
+			Identities: s.identities(), Protocol: s.kind, Reason: err.Error(), Time: s.now})
+	}
+}
+
+// FramingErrors returns the session's framing errors so far (the first
+// maxFramingErrors) and how many there were in all.
+func (s *session) FramingErrors() ([]*frame.Error, int) { return s.framingErrs, s.framingCount }
 
 // overflow gives up pairing: the buffered exchange and every later byte go out as CC
 // of the session (raw, both directions), the pending commands get no IRI. It logs

@@ -8,7 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -60,22 +60,12 @@ func TestPipelineOverflowUnparsable(t *testing.T) {
 			if !found {
 				t.Fatalf("notice identities %v lack %s", notices[0].Identities, tc.id)
 			}
-			var cc [2]strings.Builder
-			for _, r := range recs {
-				if r.EmailCC == nil {
-					continue
-				}
-				if r.Direction == etsi.DirectionFromTarget {
-					cc[0].Write(r.EmailCC.Content)
-				} else {
-					cc[1].Write(r.EmailCC.Content)
-				}
+			client, server := testmail.CC(recs)
+			if !strings.Contains(client, flood.String()+"after\r\n") {
+				t.Errorf("client CC (%d bytes) lacks the flood and what followed", len(client))
 			}
-			if !strings.Contains(cc[0].String(), flood.String()+"after\r\n") {
-				t.Errorf("client CC (%d bytes) lacks the flood and what followed", cc[0].Len())
-			}
-			if !strings.Contains(cc[1].String(), replies.String()) {
-				t.Errorf("server CC (%d bytes) lacks the replies", cc[1].Len())
+			if !strings.Contains(server, replies.String()) {
+				t.Errorf("server CC (%d bytes) lacks the replies", len(server))
 			}
 			for _, r := range recs {
 				if r.EmailIRI != nil && r.Boundary == record.Report {

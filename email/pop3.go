@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/mediation/etsi"
 )
 
@@ -31,12 +32,12 @@ func (c *pop3Cmd) multiLine() bool {
 // POP3Machine follows one POP3 session (Annex B).
 type POP3Machine struct {
 	session
-	lines   [2]lineSplitter
+	cf      *frame.POP3Client
+	sf      *frame.POP3Server
 	pending []*pop3Cmd
 	user    string
 
-	// A multi-line response in progress.
-	body    *dotStream
+	// A multi-line response in progress (its command).
 	bodyCmd *pop3Cmd
 	msg     *message
 
@@ -48,20 +49,16 @@ type POP3Machine struct {
 
 // NewPOP3 returns the POP3 state machine of one session.
 func NewPOP3(info SessionInfo, emit Emit, opts Options) *POP3Machine {
-	m := &POP3Machine{session: newSession(info, emit, opts, etsi.ProtocolPOP3, "pop3")}
-	for i := range m.lines {
-		m.lines[i].max = m.opts.MaxLine
-	}
+	m := &POP3Machine{session: newSession(info, emit, opts, POP3)}
+	m.cf, m.sf = frame.NewPOP3Client(m.opts.MaxLine), frame.NewPOP3Server(m.opts.MaxLine)
 	return m
 }
-
-// TLS implements Machine.
-func (m *POP3Machine) TLS() TLSState { return m.tls }
 
 // ResumePlain implements Machine.
 func (m *POP3Machine) ResumePlain() {
 	m.tls, m.opaque = TLSNone, false
 	m.pending = nil
+	m.cf, m.sf = frame.NewPOP3Client(m.opts.MaxLine), frame.NewPOP3Server(m.opts.MaxLine)
 }
 
 // Feed implements Machine.
@@ -75,15 +72,17 @@ func (m *POP3Machine) End(now time.Time) {
 	if m.cred != nil && !m.opaque {
 		m.credOutcome(m.cred, outcomeUnseen)
 	}
-	m.finish(now)
+	m.finish(now, m.cf, m.sf)
 }
 
 func (m *POP3Machine) client(p []byte) (int, func()) {
-	n, line, ok := m.lines[0].next(p)
-	if !ok {
+	n, f := m.cf.Next(p)
+	m.clientFrame(f)
+	m.malformed(f.Err)
+	if f.Kind != frame.Line {
 		return n, nil
 	}
-	m.lines[0].wasTruncated()
+	line := f.Text
 	if m.auth != nil && m.cred != nil && m.cred.verb == "AUTH" {
 		m.auth.response(string(line))
 		return n, nil
@@ -127,24 +126,23 @@ func (m *POP3Machine) client(p []byte) (int, func()) {
 }
 
 func (m *POP3Machine) server(p []byte) (int, func()) {
-	if m.body != nil {
-		out := func([]byte) {}
+	n, f := m.sf.Next(p)
+	m.malformed(f.Err)
+	switch f.Kind {
+	case frame.Content:
 		if m.msg != nil {
-			out = m.msg.write
+			m.msg.write(f.Data)
 		}
-		n, done := m.body.feed(p, out)
-		if done {
+		if f.Done {
 			return n, m.bodyDone
 		}
 		return n, nil
+	case frame.Line:
+		l := string(f.Text)
+		return n, func() { m.response(l) }
+	case frame.Partial, frame.Reply:
 	}
-	n, line, ok := m.lines[1].next(p)
-	if !ok {
-		return n, nil
-	}
-	m.lines[1].wasTruncated()
-	l := string(line)
-	return n, func() { m.response(l) }
+	return n, nil
 }
 
 // response handles one status line.
@@ -168,8 +166,8 @@ func (m *POP3Machine) response(line string) {
 	m.pending = m.pending[1:]
 	ok := strings.HasPrefix(line, "+OK")
 	if ok && c.multiLine() {
-		d := newDotStream()
-		m.body, m.bodyCmd = &d, c
+		m.sf.Body()
+		m.bodyCmd = c
 		if c.verb == "RETR" || c.verb == "TOP" {
 			m.msg = newMessage(&m.session)
 		}
@@ -221,7 +219,7 @@ func (m *POP3Machine) credOutcome(c *pop3Cmd, outcome logonOutcome) {
 // bodyDone ends a multi-line response: RETR is a download, TOP a partial download.
 func (m *POP3Machine) bodyDone() {
 	c, msg := m.bodyCmd, m.msg
-	m.body, m.bodyCmd, m.msg = nil, nil, nil
+	m.bodyCmd, m.msg = nil, nil
 	if msg == nil {
 		m.flushExchange(c.key, c.cend, nil)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -19,6 +20,7 @@ type session struct {
 	opts  Options
 	emit  Emit
 	log   zerolog.Logger
+	kind  Protocol
 	proto etsi.EmailProtocol
 
 	open    bool // a logon opened the sequence
@@ -38,6 +40,10 @@ type session struct {
 	// sender and recipients); exchange CC carries them so it matches like its IRI.
 	extra []string
 
+	// framingErrs are the first framing errors (maxFramingErrors), framingCount all.
+	framingErrs  []*frame.Error
+	framingCount int
+
 	octets [2]int64 // client, server totals
 	events int
 
@@ -51,13 +57,16 @@ type session struct {
 	// command's), so pipelined commands are delivered with their own responses.
 	kept, flushed [2]int64
 	cmdEnd        *int64
+	// partialLine: the last client step consumed bytes of a line not yet complete.
+	partialLine bool
 	// ccKey is the event key partial exchange flushes use.
 	ccKey string
 	now   time.Time
 }
 
-func newSession(info SessionInfo, emit Emit, opts Options, proto etsi.EmailProtocol, name string) session {
+func newSession(info SessionInfo, emit Emit, opts Options, kind Protocol) session {
 	opts = opts.withDefaults()
+	name := kind.String()
 	if info.Key == "" {
 		info.Key = fmt.Sprintf("%s:%s-%s@%d", name, info.Client, info.Server, info.Start.UnixNano())
 	}
@@ -65,7 +74,8 @@ func newSession(info SessionInfo, emit Emit, opts Options, proto etsi.EmailProto
 		info:  info,
 		opts:  opts,
 		emit:  emit,
-		proto: proto,
+		kind:  kind,
+		proto: kind.EmailProtocol(),
 		name:  name,
 		log:   opts.Logger.With().Str("proto", name).Str("session", info.Key).Logger(),
 	}
@@ -100,19 +110,25 @@ func (s *session) feed(dir Direction, p []byte, now time.Time, client, server st
 		if s.unparsable {
 			// Pairing given up: the bytes still reach the LEA, as CC.
 			s.count(dir, len(p), now)
-			s.keep(dir, p)
+			s.keep(dir, p, true)
 			s.flushRaw()
 			return
 		}
 		n, act := step(p)
 		s.count(dir, n, now)
-		s.keep(dir, p[:n])
+		// The bytes of a client line not yet complete belong to the command it will
+		// be, not to the one before (pipelining): they join the exchange without
+		// moving the latest command's end.
+		s.keep(dir, p[:n], dir == FromServer || !s.partialLine)
 		p = p[n:]
 		if act != nil {
 			act()
 		}
 	}
 }
+
+// clientFrame notes what a client step framed (see partialLine).
+func (s *session) clientFrame(f frame.Frame) { s.partialLine = f.Kind == frame.Partial }
 
 // count adds received bytes to the session totals.
 func (s *session) count(dir Direction, n int, now time.Time) {
@@ -121,10 +137,11 @@ func (s *session) count(dir Direction, n int, now time.Time) {
 }
 
 // keep buffers consumed bytes as exchange content; a full buffer is flushed early so a
-// long exchange (100 MB DATA) never sits in memory.
-func (s *session) keep(dir Direction, p []byte) {
+// long exchange (100 MB DATA) never sits in memory. extend says client bytes end the
+// latest command's exchange.
+func (s *session) keep(dir Direction, p []byte, extend bool) {
 	i := dirIndex(dir)
-	if i == 0 && s.cmdEnd != nil {
+	if i == 0 && s.cmdEnd != nil && extend {
 		*s.cmdEnd = s.kept[0] + int64(len(p))
 	}
 	for len(p) > 0 {
@@ -377,13 +394,25 @@ func (s *session) logoff(key string, upTo int64, st etsi.EmailStatus) {
 	s.emitIRI(record.Close, key, iri, ids)
 }
 
-// finish ends the session: an open sequence is closed with status unknown (the TCP
-// session ended without a logoff exchange).
-func (s *session) finish(now time.Time) {
+// ender is a framer: End reports what the end of its stream cut short.
+type ender interface{ End() *frame.Error }
+
+// TLS implements Machine.
+func (s *session) TLS() TLSState { return s.tls }
+
+// finish ends the session: what the end cut short in the framers' streams is a
+// framing error (unless TLS hid the bytes from them), and an open sequence is closed
+// with status unknown (the TCP session ended without a logoff exchange).
+func (s *session) finish(now time.Time, framers ...ender) {
 	if s.ended {
 		return
 	}
 	s.now = now
+	if !s.opaque {
+		for _, f := range framers {
+			s.malformed(f.End())
+		}
+	}
 	s.ended = true
 	s.logoff(s.newKey(), s.clientPos(), etsi.EmailStatusUnknown)
 }

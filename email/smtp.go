@@ -1,10 +1,10 @@
 package email
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/mediation/etsi"
 )
 
@@ -12,7 +12,7 @@ import (
 const maxArg = 600
 
 // maxReplyText bounds the reply text kept (challenges, greeting).
-const maxReplyText = 4096
+const maxReplyText = frame.MaxReplyText
 
 // smtpCmd is a command awaiting its reply.
 type smtpCmd struct {
@@ -47,17 +47,12 @@ const (
 // SMTPMachine follows one SMTP session (Annex A).
 type SMTPMachine struct {
 	session
-	lines   [2]lineSplitter
+	cf      *frame.SMTPClient
+	sf      *frame.SMTPServer
 	pending []*smtpCmd
 
-	mode     smtpClientMode
-	data     dotStream
-	bdatLeft int64
-	hello    bool
-
-	replyCode int
-	replyText []string
-	replyLen  int
+	mode  smtpClientMode
+	hello bool
 
 	tx   *smtpTx
 	auth *saslExchange
@@ -66,21 +61,17 @@ type SMTPMachine struct {
 
 // NewSMTP returns the SMTP state machine of one session.
 func NewSMTP(info SessionInfo, emit Emit, opts Options) *SMTPMachine {
-	m := &SMTPMachine{session: newSession(info, emit, opts, etsi.ProtocolSMTP, "smtp")}
-	for i := range m.lines {
-		m.lines[i].max = m.opts.MaxLine
-	}
+	m := &SMTPMachine{session: newSession(info, emit, opts, SMTP)}
+	m.cf, m.sf = frame.NewSMTPClient(m.opts.MaxLine), frame.NewSMTPServer(m.opts.MaxLine)
 	return m
 }
-
-// TLS implements Machine.
-func (m *SMTPMachine) TLS() TLSState { return m.tls }
 
 // ResumePlain implements Machine: RFC 3207 resets the session to the greeted state.
 func (m *SMTPMachine) ResumePlain() {
 	m.tls, m.opaque = TLSNone, false
 	m.pending, m.tx, m.mode = nil, nil, smtpCommands
 	m.extra = nil
+	m.cf, m.sf = frame.NewSMTPClient(m.opts.MaxLine), frame.NewSMTPServer(m.opts.MaxLine)
 }
 
 // End implements Machine.
@@ -93,7 +84,7 @@ func (m *SMTPMachine) End(now time.Time) {
 	if m.tx != nil && m.tx.msg != nil {
 		m.tx.msg.end()
 	}
-	m.finish(now)
+	m.finish(now, m.cf, m.sf)
 }
 
 // Feed implements Machine.
@@ -103,37 +94,29 @@ func (m *SMTPMachine) Feed(dir Direction, p []byte, now time.Time) {
 
 func (m *SMTPMachine) client(p []byte) (int, func()) {
 	if (m.mode == smtpData || m.mode == smtpBDAT) && (m.tx == nil || m.tx.msg == nil) {
-		m.mode = smtpCommands // defensive: content without a transaction is parsed as commands
+		// Defensive: content without a transaction is parsed as commands.
+		m.mode = smtpCommands
+		m.cf.Commands()
 	}
-	switch m.mode {
-	case smtpData:
-		n, done := m.data.feed(p, m.tx.msg.write)
+	n, f := m.cf.Next(p)
+	m.clientFrame(f)
+	m.malformed(f.Err)
+	switch f.Kind {
+	case frame.Content:
+		m.tx.msg.write(f.Data)
 		m.tx.dataSent = true
-		if done {
-			m.tx.msg.end()
+		if f.Done {
+			if m.mode == smtpData {
+				m.tx.msg.end()
+			}
 			m.mode = smtpCommands
 		}
 		return n, nil
-	case smtpBDAT:
-		take := int(min(int64(len(p)), m.bdatLeft))
-		m.tx.msg.write(p[:take])
-		m.tx.dataSent = true
-		m.bdatLeft -= int64(take)
-		if m.bdatLeft == 0 {
-			m.mode = smtpCommands
-		}
-		return take, nil
-	case smtpCommands, smtpAuthResp:
-		// Line mode, below.
-	}
-	n, line, ok := m.lines[0].next(p)
-	if !ok {
+	case frame.Line:
+	case frame.Partial, frame.Reply:
 		return n, nil
 	}
-	if m.lines[0].wasTruncated() {
-		m.log.Debug().Msg("smtp: over-long client line truncated")
-	}
-	l := string(line)
+	l := string(f.Text)
 	if m.mode == smtpAuthResp {
 		m.auth.response(l)
 		return n, nil
@@ -172,16 +155,15 @@ func (m *SMTPMachine) command(line string) {
 			m.tx = &smtpTx{since: c.since}
 		}
 		m.tx.msg = newMessage(&m.session)
-		m.data = newDotStream()
+		m.cf.Data()
 		m.mode = smtpData
 	case "BDAT":
-		f := strings.Fields(arg)
-		size, err := strconv.ParseInt(firstOr(f, ""), 10, 64)
-		if err != nil || size < 0 {
-			m.log.Debug().Msg("smtp: BDAT without a valid size")
+		size, last, err := m.cf.BDAT(arg)
+		if err != nil {
+			m.malformed(err)
 			return
 		}
-		c.last = len(f) > 1 && strings.EqualFold(f[1], "LAST")
+		c.last = last
 		if m.tx == nil {
 			m.tx = &smtpTx{since: c.since}
 		}
@@ -189,7 +171,7 @@ func (m *SMTPMachine) command(line string) {
 			m.tx.msg = newMessage(&m.session)
 		}
 		if size > 0 {
-			m.bdatLeft, m.mode = size, smtpBDAT
+			m.mode = smtpBDAT
 		}
 	case "AUTH":
 		mech, initial, _ := strings.Cut(arg, " ")
@@ -203,36 +185,13 @@ func (m *SMTPMachine) command(line string) {
 	}
 }
 
-func firstOr(f []string, def string) string {
-	if len(f) == 0 {
-		return def
-	}
-	return f[0]
-}
-
 func (m *SMTPMachine) server(p []byte) (int, func()) {
-	n, line, ok := m.lines[1].next(p)
-	if !ok {
+	n, f := m.sf.Next(p)
+	m.malformed(f.Err)
+	if f.Kind != frame.Reply {
 		return n, nil
 	}
-	m.lines[1].wasTruncated()
-	s := string(line)
-	code, err := strconv.Atoi(s[:min(3, len(s))])
-	if len(s) < 3 || err != nil {
-		m.log.Debug().Msg("smtp: server line without a reply code")
-		return n, nil
-	}
-	if m.replyLen < maxReplyText {
-		t := s[min(4, len(s)):]
-		m.replyText = append(m.replyText, t)
-		m.replyLen += len(t)
-	}
-	m.replyCode = code
-	if len(s) > 3 && s[3] == '-' {
-		return n, nil
-	}
-	text := strings.Join(m.replyText, "\n")
-	m.replyText, m.replyLen = m.replyText[:0], 0
+	code, text := f.Code, string(f.Text)
 	return n, func() { m.reply(code, text) }
 }
 
@@ -360,6 +319,7 @@ func (m *SMTPMachine) dataDone(c *smtpCmd, code int) {
 		// Refused before any content: RFC 5321 sends no body after a 5xx to DATA.
 		if m.mode == smtpData {
 			m.mode = smtpCommands
+			m.cf.Commands()
 		}
 		m.flushExchange(c.key, c.cend, nil)
 		return

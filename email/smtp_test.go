@@ -330,12 +330,17 @@ func TestSMTPLineWithoutCRLF(t *testing.T) {
 	for range 10 {
 		m.Feed(FromClient, junk, now)
 	}
-	if l := len(m.lines[0].buf); l > m.opts.MaxLine {
+	if l := m.cf.Buffered(); l > m.opts.MaxLine {
 		t.Fatalf("line buffer grew to %d", l)
 	}
 	m.Feed(FromClient, []byte("\r\nEHLO x\r\n"), now)
 	m.Feed(FromServer, []byte("500 too long\r\n250 ok\r\n"), now)
 	if !m.open {
 		t.Fatal("EHLO after the over-long line did not log on")
+	}
+	// The over-long line is a framing error naming the line and where it started.
+	errs, n := m.FramingErrors()
+	if n != 1 || !strings.Contains(errs[0].Error(), "smtp client line 1 (byte 0)") || !strings.Contains(errs[0].Error(), "exceeds") {
+		t.Fatalf("framing errors %v (%d)", errs, n)
 	}
 }

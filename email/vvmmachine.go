@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/email/frame"
 	"github.com/umli/umli/mediation/etsi"
 )
 
@@ -22,8 +23,7 @@ type VVMMachine struct {
 	opts Options
 	box  vvmBox
 
-	lines      [2]lineSplitter
-	lit        [2]int64  // literal bytes still to come per direction
+	frames     [2]*frame.IMAP
 	litBuf     [2][]byte // literal kept (bounded by maxVVMAudio)
 	litFull    bool      // the server literal is a whole message (BODY[], RFC822)
 	litUID     string    // UID of the FETCH response the server literal belongs to
@@ -62,9 +62,7 @@ func NewVVM(info SessionInfo, emit Emit, opts Options) *VVMMachine {
 	}
 	m := &VVMMachine{info: info, emit: emit, opts: opts, pending: map[string]*vvmCmd{}}
 	m.box = vvmBox{source: info.Source, key: key}
-	for i := range m.lines {
-		m.lines[i].max = opts.MaxLine
-	}
+	m.frames = [2]*frame.IMAP{frame.NewIMAP(frame.Client, opts.MaxLine), frame.NewIMAP(frame.Server, opts.MaxLine)}
 	return m
 }
 
@@ -97,31 +95,31 @@ func (m *VVMMachine) Feed(dir Direction, p []byte, now time.Time) {
 	m.now = now
 	i := dirIndex(dir)
 	for len(p) > 0 && !m.ended && m.tls != TLSAccepted {
-		if m.lit[i] > 0 {
-			n := int(min(m.lit[i], int64(len(p))))
+		n, f := m.frames[i].Next(p)
+		p = p[n:]
+		if f.Err != nil {
+			// Never the bytes: they may hold the PIN.
+			m.opts.Logger.Debug().Str("source", m.info.Source).Str("error", f.Err.Error()).Msg("vvm: malformed IMAP")
+		}
+		switch f.Kind {
+		case frame.Content:
 			if room := maxVVMAudio + 1 - len(m.litBuf[i]); room > 0 {
-				m.litBuf[i] = append(m.litBuf[i], p[:min(n, room)]...)
+				m.litBuf[i] = append(m.litBuf[i], f.Data[:min(len(f.Data), room)]...)
 			}
-			m.lit[i] -= int64(n)
-			p = p[n:]
-			if m.lit[i] == 0 {
+			if f.Done {
 				m.literalDone(dir)
 			}
-			continue
-		}
-		n, line, ok := m.lines[i].next(p)
-		p = p[n:]
-		if !ok {
-			continue
-		}
-		s := string(line)
-		if dir == FromClient {
-			m.clientLine(s)
-		} else {
-			m.serverLine(s)
-		}
-		if size, ok := trailingLiteral(s); ok && size > 0 {
-			m.lit[i], m.litBuf[i] = size, m.litBuf[i][:0]
+		case frame.Line:
+			s := string(f.Text)
+			if dir == FromClient {
+				m.clientLine(s)
+			} else {
+				m.serverLine(s)
+			}
+			if f.Literal > 0 {
+				m.litBuf[i] = m.litBuf[i][:0]
+			}
+		case frame.Partial, frame.Reply:
 		}
 	}
 }

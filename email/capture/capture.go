@@ -20,9 +20,7 @@ import (
 )
 
 // DefaultPorts maps the well-known plaintext mail ports to their protocols.
-func DefaultPorts() map[uint16]email.Protocol {
-	return map[uint16]email.Protocol{25: email.SMTP, 587: email.SMTP, 110: email.POP3, 143: email.IMAP}
-}
+func DefaultPorts() map[uint16]email.Protocol { return email.DefaultPorts() }
 
 // Config configures a passive tap.
 type Config struct {

@@ -12,14 +12,10 @@ import (
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/annex"
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
-
-var boundaryNames = map[record.Boundary]string{
-	record.Standalone: "Standalone", record.Open: "Open", record.Continue: "Continue", record.Close: "Close",
-	record.Report: "Report",
-}
 
 // summary renders the records of one session: IRI events and CC directions.
 func summary(recs []*record.Record, key string) []string {
@@ -29,7 +25,7 @@ func summary(recs []*record.Record, key string) []string {
 			continue
 		}
 		if r.EmailIRI != nil {
-			out = append(out, fmt.Sprintf("IRI %s %d %d", boundaryNames[r.Boundary], r.EmailIRI.EventType, r.EmailIRI.Status))
+			out = append(out, fmt.Sprintf("IRI %s %d %d", testmail.BoundaryName(r.Boundary), r.EmailIRI.EventType, r.EmailIRI.Status))
 		} else {
 			out = append(out, fmt.Sprintf("CC %d", r.Direction))
 		}
@@ -38,7 +34,7 @@ func summary(recs []*record.Record, key string) []string {
 }
 
 func iri(b record.Boundary, ev etsi.EmailEvent) string {
-	return fmt.Sprintf("IRI %s %d %d", boundaryNames[b], ev, etsi.EmailStatusSucceeded)
+	return fmt.Sprintf("IRI %s %d %d", testmail.BoundaryName(b), ev, etsi.EmailStatusSucceeded)
 }
 
 const (
@@ -170,7 +166,7 @@ func TestCaptureIPPacketCC(t *testing.T) {
 	packets := 0
 	for _, r := range recs {
 		if r.EmailIRI != nil {
-			iris = append(iris, fmt.Sprintf("IRI %s %d %d", boundaryNames[r.Boundary], r.EmailIRI.EventType, r.EmailIRI.Status))
+			iris = append(iris, fmt.Sprintf("IRI %s %d %d", testmail.BoundaryName(r.Boundary), r.EmailIRI.EventType, r.EmailIRI.Status))
 			continue
 		}
 		if r.EmailCC.Format != etsi.EmailFormatIPPacket {

@@ -14,7 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/mediation/etsi"
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/record"
 )
 
@@ -126,25 +126,17 @@ func TestCaptureOverflowUnparsable(t *testing.T) {
 	if !found {
 		t.Errorf("notice identities %v lack the sender", notices[0].Identities)
 	}
-	var cc [2]strings.Builder
 	for _, r := range recs {
-		if r.EmailCC == nil {
-			if r.EmailIRI != nil && r.Boundary == record.Report {
-				t.Errorf("IRI report %d built after the overflow", r.EmailIRI.EventType)
-			}
-			continue
-		}
-		if r.Direction == etsi.DirectionFromTarget {
-			cc[0].Write(r.EmailCC.Content)
-		} else {
-			cc[1].Write(r.EmailCC.Content)
+		if r.EmailIRI != nil && r.Boundary == record.Report {
+			t.Errorf("IRI report %d built after the overflow", r.EmailIRI.EventType)
 		}
 	}
-	if !strings.Contains(cc[0].String(), flood.String()+"after\r\n") {
-		t.Errorf("client CC (%d bytes) lacks the flood and what followed", cc[0].Len())
+	client, server := testmail.CC(recs)
+	if !strings.Contains(client, flood.String()+"after\r\n") {
+		t.Errorf("client CC (%d bytes) lacks the flood and what followed", len(client))
 	}
-	if !strings.Contains(cc[1].String(), replies.String()) {
-		t.Errorf("server CC (%d bytes) lacks the replies", cc[1].Len())
+	if !strings.Contains(server, replies.String()) {
+		t.Errorf("server CC (%d bytes) lacks the replies", len(server))
 	}
 	if l := logs.String(); !strings.Contains(l, "raw CC only") || strings.Contains(l, "alice") || strings.Contains(l, "203.0.113.7") {
 		t.Errorf("log %q: want the overflow warning without identities or addresses", l)

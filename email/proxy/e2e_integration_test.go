@@ -1,28 +1,15 @@
 package proxy
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/testmail"
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
-	"github.com/umli/umli/simulators/lemf"
-	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // TestEndToEndLEMF: curl fetches through the proxy from Dovecot; the records go
@@ -34,81 +21,15 @@ func TestEndToEndLEMF(t *testing.T) {
 	dc := testmail.StartDovecot(t, map[string]string{"mrc": "secret"})
 	dc.Deliver(t, "mrc", "1700000000.M1P1.test", inboxMsg)
 
-	rs := testredis.Start(t)
-	rdb := rs.Client(t)
-	dir := filepath.Join(t.TempDir(), "lemf")
-	lm := lemftest.Start(t, lemf.Config{OutDir: dir})
-	hi2, hi3 := lm.HI2, lm.HI3
-	cfg, err := config.Parse("e2e.yaml", []byte(fmt.Sprintf(`instance: mail-1
-operator: OP-TEST
-networkElement: ne-default
-sessions: {idleTimeout: 1m, sweepInterval: 50ms}
-queue: {size: 2000, workers: 2}
-handover: {keepAlive: 1s, keepAliveTimeout: 1s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both}
-warrants:
-  - liid: MAIL-1
-    destination: lea
-    scope: iri+cc
-    start: %s
-    targets: [{email: mrc@example.org}]
-`, hi2, hi3, time.Now().Add(-time.Hour).Format(time.RFC3339))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := prometheus.NewRegistry()
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{ho.Run, med.Run} {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(ctx) }()
-	}
-
+	ms := startMediationStack(t, stackConfig{liid: "MAIL-1", target: "{email: mrc@example.org}", queue: 2000})
+	med := ms.med
 	addr, p := startProxyP(t, Config{Upstream: dc.IMAPAddr, Protocol: email.IMAP,
 		Options: email.Options{LoginDomain: "example.org"}}, med)
 	if got := run(t, curl, "-sS", "--url", "imap://"+addr+"/INBOX;UID=1", "-u", "mrc:secret"); got != inboxMsg {
 		t.Fatalf("curl fetched %q", got)
 	}
 	p.waitSessions(t, 1)
-	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer dcancel()
-	if err := med.Drain(dctx); err != nil {
-		t.Fatal(err)
-	}
-	// Let handover deliver what mediation queued, then stop everything.
-	deadline := time.Now().Add(30 * time.Second)
-	var set *pducheck.Set
-	for {
-		set, err = pducheck.ReadLEMF(dir)
-		if err == nil && set.Total > 0 && streamsDone(set) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("LEMF received %v (err %v)", set, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cancel()
-	wg.Wait()
-	lm.Stop(t)
-	set, err = pducheck.ReadLEMF(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := ms.waitLogoff(t)
 	if g := set.Gaps(); len(g) != 0 {
 		t.Fatalf("sequence gaps: %v", g)
 	}

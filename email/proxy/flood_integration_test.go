@@ -8,103 +8,21 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
-
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/testmail"
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/record"
-	"github.com/umli/umli/simulators/lemf"
-	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // floodNOOPs is how many NOOPs the client pipelines in one go (issue 21).
 const floodNOOPs = 20000
-
-// mediationStack is the real mediation (Redis), handover and the LEMF simulator, with
-// an audit log, for one warrant (LIID FLOOD-1, iri+cc) on alice@example.org.
-type mediationStack struct {
-	med       *mediation.Mediator
-	dir       string
-	auditPath string
-	stop      func()
-}
-
-func startMediationStack(t *testing.T) *mediationStack {
-	t.Helper()
-	rs := testredis.Start(t)
-	rdb := rs.Client(t)
-	ms := &mediationStack{dir: filepath.Join(t.TempDir(), "lemf"), auditPath: filepath.Join(t.TempDir(), "audit.log")}
-	lm := lemftest.Start(t, lemf.Config{OutDir: ms.dir})
-	hi2, hi3 := lm.HI2, lm.HI3
-	var wg sync.WaitGroup
-	cfg, err := config.Parse("flood.yaml", []byte(fmt.Sprintf(`instance: mail-1
-operator: OP-TEST
-networkElement: ne-default
-sessions: {idleTimeout: 1m, sweepInterval: 50ms}
-queue: {size: 512, workers: 2}
-handover: {keepAlive: 1s, keepAliveTimeout: 1s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both}
-warrants:
-  - liid: FLOOD-1
-    destination: lea
-    scope: iri+cc
-    start: %s
-    targets: [{email: alice@example.org}]
-`, hi2, hi3, time.Now().Add(-time.Hour).Format(time.RFC3339))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := prometheus.NewRegistry()
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	al, err := audit.Open(ms.auditPath, audit.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms.med, err = mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg, Audit: al})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	for _, run := range []func(context.Context) error{ho.Run, ms.med.Run} {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(ctx) }()
-	}
-	var once sync.Once
-	ms.stop = func() {
-		once.Do(func() {
-			cancel()
-			lm.Stop(t)
-			wg.Wait()
-			_ = al.Close()
-		})
-	}
-	t.Cleanup(ms.stop)
-	return ms
-}
 
 // waitLEMF waits until the LEMF holds an IRI of event ev and count CC/IRI PDUs stopped
 // growing, then stops the stack and returns what the LEMF stored.
@@ -369,7 +287,7 @@ func TestPipelineFloodLEMF(t *testing.T) {
 				name = fp.name + "/stalled"
 			}
 			t.Run(name, func(t *testing.T) {
-				ms := startMediationStack(t)
+				ms := startMediationStack(t, stackConfig{liid: "FLOOD-1", target: "{email: alice@example.org}", queue: 512})
 				gate := &gateSink{next: ms.med, open: make(chan struct{})}
 				if !stall {
 					close(gate.open)

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
+	"github.com/umli/umli/email/testmail"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
@@ -156,27 +157,11 @@ func runErr(name string, args ...string) (string, error) {
 	return string(out), err
 }
 
-var eventNames = map[etsi.EmailEvent]string{
-	etsi.EmailSend: "send", etsi.EmailReceive: "receive", etsi.EmailDownload: "download",
-	etsi.EmailLogonAttempt: "logon-attempt", etsi.EmailLogon: "logon",
-	etsi.EmailLogonFailure: "logon-failure", etsi.EmailLogoff: "logoff",
-	etsi.EmailPartialDownload: "partial-download", etsi.EmailUpload: "upload",
-}
-
-var statusNames = map[etsi.EmailStatus]string{
-	etsi.EmailStatusUnknown: "unknown", etsi.EmailStatusFailed: "failed", etsi.EmailStatusSucceeded: "succeeded",
-}
-
-var boundaryNames = map[record.Boundary]string{
-	record.Standalone: "Standalone", record.Open: "Open", record.Continue: "Continue", record.Close: "Close",
-	record.Report: "Report",
-}
-
 func describe(r *record.Record) string {
 	if r.EmailIRI != nil {
-		return fmt.Sprintf("IRI %s %s %s", boundaryNames[r.Boundary], eventNames[r.EmailIRI.EventType], statusNames[r.EmailIRI.Status])
+		return "IRI " + testmail.IRI(r)
 	}
-	return fmt.Sprintf("CC %s dir=%d %d bytes", boundaryNames[r.Boundary], r.Direction, len(r.EmailCC.Content))
+	return fmt.Sprintf("CC %s dir=%d %d bytes", testmail.BoundaryName(r.Boundary), r.Direction, len(r.EmailCC.Content))
 }
 
 func describeAll(recs []*record.Record) []string {

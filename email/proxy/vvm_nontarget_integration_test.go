@@ -2,29 +2,18 @@ package proxy
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/testmail"
-	"github.com/umli/umli/handover"
-	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/testlog"
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/etsi"
-	"github.com/umli/umli/mediation/pducheck"
-	"github.com/umli/umli/simulators/lemf"
-	"github.com/umli/umli/simulators/lemf/lemftest"
 )
 
 // TestVVMNonTargetCurl: a non-target's phone fetches, saves and deletes its voice
@@ -41,50 +30,10 @@ func TestVVMNonTargetCurl(t *testing.T) {
 	for _, box := range []string{nonTarget, target} {
 		dc.Deliver(t, box, "1700000000.M1P1.vvm", vvmMsg("Message-Context: voice-message\r\n", audio))
 	}
-	rs := testredis.Start(t)
-	rdb := rs.Client(t)
-	dir := filepath.Join(t.TempDir(), "lemf")
-	lm := lemftest.Start(t, lemf.Config{OutDir: dir})
-	hi2, hi3 := lm.HI2, lm.HI3
-	cfg, err := config.Parse("vvm.yaml", []byte(fmt.Sprintf(`instance: vvm-1
-operator: OP-TEST
-networkElement: ne-default
-sessions: {idleTimeout: 1m, sweepInterval: 50ms}
-queue: {size: 200, workers: 2}
-handover: {keepAlive: 1s, keepAliveTimeout: 1s}
-destinations:
-  - {name: lea, hi2: "%s", hi3: "%s", version: ver20, timestamps: both}
-warrants:
-  - liid: VVM-1
-    destination: lea
-    scope: iri+cc
-    start: %s
-    targets: [{e164: "%s"}]
-`, hi2, hi3, time.Now().Add(-time.Hour).Format(time.RFC3339), target)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs testlog.Buffer
 	log := zerolog.New(&logs).Level(zerolog.DebugLevel)
-	hc, err := cfg.HandoverConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := prometheus.NewRegistry()
-	ho, err := handover.New(hc, rdb, reg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	med, err := mediation.New(cfg.MediationConfig(), rdb, ho, log, mediation.Options{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{ho.Run, med.Run} {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(ctx) }()
-	}
+	ms := startMediationStack(t, stackConfig{liid: "VVM-1", target: fmt.Sprintf("{e164: %q}", target), queue: 200, log: &log})
+	med, reg, dir := ms.med, ms.reg, ms.dir
 	var rp runningProxy
 	addr, h := startProxyLog(t, Config{Upstream: dc.IMAPAddr, Protocol: email.VVM, Options: email.Options{Logger: log}},
 		med, email.HandoffConfig{}, &rp.Proxy, log)
@@ -98,31 +47,12 @@ warrants:
 	ntRecords := h.Stats().Submitted
 	run(t, curl, "-sS", "-u", target+":"+vvmPIN, box+";UID=1")
 	rp.waitSessions(t, 2)
-	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer dcancel()
-	if err := med.Drain(dctx); err != nil {
-		t.Fatal(err)
-	}
-	var set *pducheck.Set
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		set, err = pducheck.ReadLEMF(dir)
-		if err == nil && set.Total > 0 && streamsDone(set) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("LEMF received %v (err %v)", set, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cancel()
-	wg.Wait()
-	lm.Stop(t)
+	set := ms.waitLogoff(t)
 
 	if ntRecords < 5 {
 		t.Fatalf("the non-target's session gave %d records, want login, retrieve, CC, save, delete, logout", ntRecords)
 	}
-	if d := gatherCounter(t, reg, "umli_mediation_records_dropped_total", "reason", "no_target"); d != float64(ntRecords) {
+	if d := testmail.Counter(t, reg, "umli_mediation_records_dropped_total", "reason", "no_target"); d != float64(ntRecords) {
 		t.Errorf("dropped no_target = %v, want the non-target's %d records", d, ntRecords)
 	}
 	var events []string
@@ -163,26 +93,4 @@ warrants:
 			t.Errorf("log holds %q:\n%s", secret, logs.String())
 		}
 	}
-}
-
-// gatherCounter is the value of a counter with one label pair in reg.
-func gatherCounter(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if lp.GetName() == label && lp.GetValue() == value {
-					return m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return 0
 }

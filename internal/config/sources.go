@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/umli/umli/email"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/umsys/adapter"
 )
@@ -288,10 +289,8 @@ func (c *Config) checkSources(p *problems) {
 			src(at, what, x.Source)
 			addr(at, "listen", what, x.Listen, true)
 			addr(at, "upstream", what, x.Upstream, false)
-			switch x.Protocol {
-			case "smtp", "pop3", "imap":
-			default:
-				p.addf(append(at, "protocol"), "%s: protocol %q: want smtp, pop3 or imap", what, x.Protocol)
+			if mp, err := email.ParseProtocol(x.Protocol); err != nil || !mp.Mail() {
+				p.addf(append(at, "protocol"), "%s: protocol %q: want %s", what, x.Protocol, email.MailProtocolChoice())
 			}
 			checkEmailMode(p, at, what, x)
 			checkConnLimits(p, at, what, x.ConnLimitsFile)

@@ -308,8 +308,6 @@ func startWebhook(ctx context.Context, g *group, w config.WebhookFile, h feed.Ha
 	return nil
 }
 
-var protocols = map[string]email.Protocol{"smtp": email.SMTP, "pop3": email.POP3, "imap": email.IMAP}
-
 func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.Sink, med *mediation.Mediator, reg *prometheus.Registry, log zerolog.Logger) error {
 	ho := email.NewHandoff(sink, email.HandoffConfig{Logger: log, Registerer: reg})
 	g.run(ctx, "email handoff", ho.Run)
@@ -383,6 +381,8 @@ func blindOf(n email.Notice) (mediation.Blind, bool) {
 	case email.NoticeUnparsable:
 		reason = string(email.NoticeUnparsable)
 	case email.NoticeRecordsLost: // audited as lost records by the delivery audit, not as blind
+		return mediation.Blind{}, false
+	case email.NoticeMalformed: // not blind: the session is still intercepted past the bad bytes
 		return mediation.Blind{}, false
 	default:
 		return mediation.Blind{}, false

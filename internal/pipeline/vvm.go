@@ -11,5 +11,6 @@ func proxyProtocol(x config.EmailProxyFile) email.Protocol {
 	if x.Mode == "vvm" {
 		return email.VVM
 	}
-	return protocols[x.Protocol]
+	p, _ := email.ParseProtocol(x.Protocol) // validated by config
+	return p
 }

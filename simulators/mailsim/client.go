@@ -16,6 +16,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/email"
 	"github.com/umli/umli/email/annex"
 )
 
@@ -51,10 +52,10 @@ func Run(ctx context.Context, cfg Config) error {
 		steps      func(greeting string) []annex.Step
 		read       responseReader
 	}{
-		{"smtp", cfg.SMTP, cfg.smtpSteps, readSMTP},
-		{"pop3", cfg.POP3, cfg.pop3Steps, readPOP3},
-		{"imap", cfg.IMAP, cfg.imapSteps, readIMAP},
-		{"vvm", cfg.VVM, cfg.vvmSteps, readIMAP},
+		{email.SMTP.String(), cfg.SMTP, cfg.smtpSteps, readSMTP},
+		{email.POP3.String(), cfg.POP3, cfg.pop3Steps, readPOP3},
+		{email.IMAP.String(), cfg.IMAP, cfg.imapSteps, readIMAP},
+		{email.VVM.String(), cfg.VVM, cfg.vvmSteps, readIMAP},
 	}
 	for _, s := range sessions {
 		if s.addr == "" {
