@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/rtpcapture/pcapgen"
 	"github.com/umli/umli/simulators/umsim"
 )
@@ -37,9 +35,6 @@ func Asterisk() Scenario {
 }
 
 func runAsterisk(ctx context.Context, env Env) (err error) {
-	if env.Sources == nil {
-		return errors.New("asterisk: the demo provides no source wiring (Env.Sources)")
-	}
 	dir, err := os.MkdirTemp("", "umli-demo-ast-")
 	if err != nil {
 		return fmt.Errorf("asterisk content dir: %w", err)
@@ -84,8 +79,7 @@ func runAsterisk(ctx context.Context, env Env) (err error) {
   ami:
     - {source: %s, addr: %q, username: umli, secretFile: %q}
 `, filepath.Join(um.AMISpool(), "voicemail"), dir, dir, AsteriskRTPSource, um.Addrs().AMI, secretFile)
-	var sink *closeCounter
-	stopAMI, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopAMI, err := env.startCounted(runCtx, "asterisk", section)
 	if err != nil {
 		return err
 	}
@@ -101,8 +95,7 @@ func runAsterisk(ctx context.Context, env Env) (err error) {
 			// the capture's own connect would name other identities of the
 			// subscriber, and a warrant on both would get two.
 			capture := fmt.Sprintf("rtp:\n  passive: {file: %q, source: %s, pilots: [\"*98\"], events: feed}\n", pcapFile, AsteriskRTPSource)
-			var rtp *closeCounter
-			stopCapture, err := env.Sources(runCtx, capture, func(s record.Sink) record.Sink { rtp = newCloseCounter(s); return rtp })
+			rtp, stopCapture, err := env.startCounted(runCtx, "asterisk capture", capture)
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/umsim"
 )
 
@@ -31,9 +30,6 @@ func CUNI() Scenario {
 }
 
 func runCUNI(ctx context.Context, env Env) (err error) {
-	if env.Sources == nil {
-		return errors.New("CUNI: the demo provides no source wiring (Env.Sources)")
-	}
 	dir, err := os.MkdirTemp("", "umli-demo-cuni-")
 	if err != nil {
 		return fmt.Errorf("CUNI scenario dir: %w", err)
@@ -72,8 +68,7 @@ func runCUNI(ctx context.Context, env Env) (err error) {
   cuni:
     - {source: %s, listen: %q, tokenFile: %q}
 `, cumiURL, cuniAlias, TargetMSISDN, CUNISource, listen, tokenFile)
-	var sink *closeCounter
-	stopSources, err := env.Sources(ctx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopSources, err := env.startCounted(ctx, "CUNI", section)
 	if err != nil {
 		return err
 	}

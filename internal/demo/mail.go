@@ -2,13 +2,11 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sync"
 
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/mailsim"
 )
 
@@ -28,9 +26,6 @@ func Mail() Scenario {
 }
 
 func runMail(ctx context.Context, env Env) error {
-	if env.Sources == nil {
-		return errors.New("e-mail: the demo provides no source wiring (Env.Sources)")
-	}
 	log := env.Log.With().Str("component", "mail").Logger()
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -55,8 +50,7 @@ func runMail(ctx context.Context, env Env) error {
 		section += fmt.Sprintf("    - {source: %s, protocol: %s, listen: %q, upstream: %q, loginDomain: %s}\n",
 			MailSource, proto, listen, srv.Addr().String(), MailLoginDomain)
 	}
-	var sink *closeCounter
-	stopSources, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopSources, err := env.startCounted(runCtx, "e-mail", section)
 	if err != nil {
 		return err
 	}

@@ -2,13 +2,11 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sync"
 
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/mailsim"
 )
 
@@ -26,9 +24,6 @@ func VVM() Scenario {
 }
 
 func runVVM(ctx context.Context, env Env) error {
-	if env.Sources == nil {
-		return errors.New("VVM: the demo provides no source wiring (Env.Sources)")
-	}
 	log := env.Log.With().Str("component", "vvm").Logger()
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -46,8 +41,7 @@ func runVVM(ctx context.Context, env Env) error {
 	// umli's proxy comes from an email section in vvm mode, as an operator writes it.
 	section := fmt.Sprintf("email:\n  proxies:\n    - {source: %s, protocol: imap, mode: vvm, listen: %q, upstream: %q}\n",
 		VVMSource, listen, srv.Addr().String())
-	var sink *closeCounter
-	stopSources, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopSources, err := env.startCounted(runCtx, "VVM", section)
 	if err != nil {
 		return err
 	}
