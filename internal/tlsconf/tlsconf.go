@@ -96,17 +96,11 @@ func NewClient(certs []tls.Certificate, roots *x509.CertPool, serverName string,
 // Server loads a server config from f: Cert and Key are required; with CA, clients
 // must present a certificate chained to it.
 func (f Files) Server(p Profile) (*tls.Config, error) {
-	cert, err := f.pair(true)
+	certs, pool, err := f.load(true)
 	if err != nil {
 		return nil, err
 	}
-	var pool *x509.CertPool
-	if f.CA != "" {
-		if pool, err = LoadPool(f.CA); err != nil {
-			return nil, err
-		}
-	}
-	return NewServer(cert[0], pool, p), nil
+	return NewServer(certs[0], pool, p), nil
 }
 
 // MutualServer is Server with the client CA required.
@@ -120,15 +114,9 @@ func (f Files) MutualServer(p Profile) (*tls.Config, error) {
 // Client loads a client config from f: CA (empty: system roots) verifies the
 // server, Cert and Key (optional, together) are presented when the server asks.
 func (f Files) Client(p Profile) (*tls.Config, error) {
-	certs, err := f.pair(false)
+	certs, pool, err := f.load(false)
 	if err != nil {
 		return nil, err
-	}
-	var pool *x509.CertPool
-	if f.CA != "" {
-		if pool, err = LoadPool(f.CA); err != nil {
-			return nil, err
-		}
 	}
 	return NewClient(certs, pool, f.ServerName, p), nil
 }
@@ -144,6 +132,19 @@ func (f Files) MutualClient(p Profile) (*tls.Config, error) {
 		return nil, fmt.Errorf("%w: ca (the server certificate must be verified)", ErrMissing)
 	}
 	return f.Client(p)
+}
+
+// load reads the pair (required: it must be set) and the CA pool (nil without CA).
+func (f Files) load(required bool) ([]tls.Certificate, *x509.CertPool, error) {
+	certs, err := f.pair(required)
+	if err != nil || f.CA == "" {
+		return certs, nil, err
+	}
+	pool, err := LoadPool(f.CA)
+	if err != nil {
+		return nil, nil, err
+	}
+	return certs, pool, nil
 }
 
 // pair loads Cert and Key; required says they must be set, otherwise both or
