@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"net"
 	"sync"
 
 	"github.com/umli/umli/email"
@@ -28,19 +27,13 @@ func runVVM(ctx context.Context, env Env) error {
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { stop(); wg.Wait() }()
-	srv, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("VVM server listener: %w", err)
-	}
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = mailsim.Serve(runCtx, srv, email.VVM, log) }()
-	listen, err := freeLoopback()
+	upstream, listen, err := startMailServer(runCtx, &wg, email.VVM, log)
 	if err != nil {
 		return err
 	}
 	// umli's proxy comes from an email section in vvm mode, as an operator writes it.
 	section := fmt.Sprintf("email:\n  proxies:\n    - {source: %s, protocol: imap, mode: vvm, listen: %q, upstream: %q}\n",
-		VVMSource, listen, srv.Addr().String())
+		VVMSource, listen, upstream)
 	sink, stopSources, err := env.startCounted(runCtx, "VVM", section)
 	if err != nil {
 		return err
