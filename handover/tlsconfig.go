@@ -2,9 +2,9 @@ package handover
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"os"
+
+	"github.com/umli/umli/internal/tlsconf"
 )
 
 // TLSConfig names the files for TLS 1.3 with mutual authentication: umli presents
@@ -28,25 +28,7 @@ func (t *TLSConfig) validate() error {
 	return nil
 }
 
-// load reads the files into a client tls.Config pinned to TLS 1.3.
+// load reads the files into a client tls.Config pinned to TLS 1.3 (tlsconf.TLS13).
 func (t *TLSConfig) load() (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("load client certificate %s: %w", t.CertFile, err)
-	}
-	pem, err := os.ReadFile(t.CAFile)
-	if err != nil {
-		return nil, fmt.Errorf("read CA file: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("CA file %s: no PEM certificates", t.CAFile)
-	}
-	return &tls.Config{
-		MinVersion:   tls.VersionTLS13,
-		MaxVersion:   tls.VersionTLS13,
-		Certificates: []tls.Certificate{cert},
-		RootCAs:      pool,
-		ServerName:   t.ServerName,
-	}, nil
+	return tlsconf.Files{Cert: t.CertFile, Key: t.KeyFile, CA: t.CAFile, ServerName: t.ServerName}.MutualClient(tlsconf.TLS13)
 }

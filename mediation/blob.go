@@ -107,7 +107,7 @@ func appendBlob(s *pduScratch, dst []byte, r *record.Record, synthesized bool) (
 	} else {
 		payload.CC = cc
 	}
-	dst = append(dst, blobBinary, flags, byte(r.Boundary), byte(r.Direction), kind)
+	dst = append(dst, blobBinary, flags, byte(r.Boundary), byte(r.Direction), kind) //nolint:gosec // G115: Boundary and Direction are small enums (< 8)
 	var t int64
 	if !r.Time.IsZero() {
 		t = r.Time.UnixNano()
@@ -172,10 +172,10 @@ func decodeBinaryBlob(b []byte, jr *journalRecord) error {
 	var strs [4]string
 	for i := range strs {
 		l, n := binary.Uvarint(b)
-		if n <= 0 || l > uint64(len(b)-n) {
+		if n <= 0 || l > uint64(len(b)-n) { //nolint:gosec // G115: n > 0 and n <= len(b) (varint read from b)
 			return errBlobShort
 		}
-		strs[i], b = string(b[n:n+int(l)]), b[n+int(l):]
+		strs[i], b = string(b[n:n+int(l)]), b[n+int(l):] //nolint:gosec // G115: l <= len(b)-n, checked on the line above
 	}
 	jr.Source, jr.CorrelationKey, jr.EventKey, jr.Claim = strs[0], strs[1], strs[2], strs[3]
 	p, used, err := etsi.DecodePSPDU(b)

@@ -20,5 +20,5 @@ func (l *Leg) mirrorFast() {
 	r := &l.reorder
 	l.fastOn = r.released && r.held == 0
 	l.fastSSRC = r.ssrc
-	l.fastNext = uint16(r.next)
+	l.fastNext = uint16(r.next) //nolint:gosec // G115: RTP sequence numbers are the low 16 bits of the extended counter (RFC 3550 A.1)
 }

@@ -260,7 +260,7 @@ func (l *Leg) setCodec(pt uint8) {
 	if clock == 0 {
 		clock = 8000
 	}
-	l.chunkTicks = max(uint32(uint64(clock)*uint64(l.s.cfg.Chunk)/uint64(time.Second)), 1)
+	l.chunkTicks = max(uint32(uint64(clock)*uint64(l.s.cfg.Chunk)/uint64(time.Second)), 1) //nolint:gosec // G115: clock is a positive RTP clock rate and Chunk is > 0 (defaulted in NewSession)
 }
 
 // open starts a chunk at p.
@@ -319,7 +319,7 @@ func (l *Leg) flush(ctx context.Context, eos bool) {
 		rc.content = content[:0] // appends may have moved it
 		// A hold per view and one for the loop below, so that a view released at once
 		// cannot hand the chunk back while later views still use it.
-		rc.pending.Store(int32(len(l.views)) + 1)
+		rc.pending.Store(int32(len(l.views)) + 1) //nolint:gosec // G115: views are in-memory copies per warrant, far below 2^31
 		defer rc.done()
 	case l.reuse:
 		if l.crs == nil {

@@ -89,7 +89,7 @@ func (r *Reorder) Push(p *Packet) {
 		return
 	}
 	w := int64(len(r.slots))
-	ext := r.next + int64(int16(p.Seq-uint16(r.next)))
+	ext := r.next + int64(int16(p.Seq-uint16(r.next))) //nolint:gosec // G115: RTP sequence arithmetic: the low 16 bits of the extended counter (RFC 3550 A.1)
 	switch {
 	case ext < r.next:
 		if r.next-ext > 4*w {
@@ -98,7 +98,7 @@ func (r *Reorder) Push(p *Packet) {
 				r.Drain()
 				r.Stats.Resyncs++
 				r.start(p)
-				r.store(p, r.next+int64(int16(p.Seq-uint16(r.next))))
+				r.store(p, r.next+int64(int16(p.Seq-uint16(r.next)))) //nolint:gosec // G115: RTP sequence arithmetic: the low 16 bits of the extended counter (RFC 3550 A.1)
 				r.releasePrefix()
 				return
 			}
@@ -133,7 +133,7 @@ func (r *Reorder) Push(p *Packet) {
 // the next in order while nothing is held passes without being copied. It reports
 // whether that is so and then counts the packet as released; the caller hands it on.
 func (r *Reorder) inOrder(ssrc uint32, seq uint16) bool {
-	if !r.released || r.held != 0 || ssrc != r.ssrc || seq != uint16(r.next) {
+	if !r.released || r.held != 0 || ssrc != r.ssrc || seq != uint16(r.next) { //nolint:gosec // G115: RTP sequence arithmetic: the low 16 bits of the extended counter (RFC 3550 A.1)
 		return false
 	}
 	r.farOld = 0
@@ -146,7 +146,7 @@ func (r *Reorder) inOrder(ssrc uint32, seq uint16) bool {
 // for each: it keeps that check in its own state and tells the buffer in batches.
 func (r *Reorder) passed(n uint64) {
 	r.farOld = 0
-	r.next += int64(n)
+	r.next += int64(n) //nolint:gosec // G115: n counts packets passed since the last call, far below 2^63
 	r.Stats.Released += n
 }
 
@@ -224,7 +224,7 @@ func (r *Reorder) advance(to int64) {
 	for r.next < to {
 		if r.held == 0 {
 			if r.released {
-				r.Stats.Lost += uint64(to - r.next)
+				r.Stats.Lost += uint64(to - r.next) //nolint:gosec // G115: to > r.next in this loop
 			}
 			r.next = to
 			return

@@ -176,7 +176,7 @@ func (s *session) number(r *record.Record) {
 	}
 	id, ok := m[r.EventKey]
 	if !ok {
-		id = uint32(len(m) + 1)
+		id = uint32(len(m) + 1) //nolint:gosec // G115: one id per distinct input value held in memory, far below 2^32
 		m[r.EventKey] = id
 	}
 	r.MessagingIRI.EventIdentifier = &id

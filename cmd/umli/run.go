@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +27,7 @@ import (
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/pipeline"
 	"github.com/umli/umli/internal/slogzero"
+	"github.com/umli/umli/internal/tlsconf"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/secret"
 )
@@ -105,23 +104,9 @@ func redisClient(cfg *config.Config) (redis.UniversalClient, error) {
 		opt.Password = strings.TrimSpace(string(b))
 	}
 	if t := cfg.Redis.TLS; t != nil {
-		tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
-		if t.Cert != "" {
-			cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
-			if err != nil {
-				return nil, fmt.Errorf("redis tls: %w", err)
-			}
-			tc.Certificates = []tls.Certificate{cert}
-		}
-		if t.CA != "" {
-			pem, err := os.ReadFile(t.CA)
-			if err != nil {
-				return nil, fmt.Errorf("redis tls ca: %w", err)
-			}
-			tc.RootCAs = x509.NewCertPool()
-			if !tc.RootCAs.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("redis tls ca %s: no PEM certificate", t.CA)
-			}
+		tc, err := t.Files().Client(tlsconf.TLS12)
+		if err != nil {
+			return nil, fmt.Errorf("redis: %w", err)
 		}
 		opt.TLSConfig = tc
 	}

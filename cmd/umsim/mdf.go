@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -39,20 +38,10 @@ func runMDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var tcfg *tls.Config
 	if *cert != "" || *key != "" || *ca != "" {
-		c, err := tls.LoadX509KeyPair(*cert, *key)
-		if err != nil {
-			return fmt.Errorf("umsim mdf: certificate: %w", err)
+		var err error
+		if tcfg, err = mdf.ServerTLSConfig(*cert, *key, *ca); err != nil {
+			return fmt.Errorf("umsim mdf: %w", err)
 		}
-		pem, err := os.ReadFile(*ca)
-		if err != nil {
-			return fmt.Errorf("umsim mdf: CA: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return fmt.Errorf("umsim mdf: CA %s holds no PEM certificate", *ca)
-		}
-		tcfg = &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{c},
-			ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
 	}
 	log := zerolog.New(stderr).With().Timestamp().Str("cmd", "umsim mdf").Logger()
 	var names []string

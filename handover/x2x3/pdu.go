@@ -117,8 +117,8 @@ func SeqAttr(n uint32) Attribute {
 // TimestampAttr is the timestamp attribute: 32-bit seconds and 32-bit nanoseconds since
 // the Unix epoch.
 func TimestampAttr(t time.Time) Attribute {
-	v := binary.BigEndian.AppendUint32(nil, uint32(t.Unix()))
-	v = binary.BigEndian.AppendUint32(v, uint32(t.Nanosecond()))
+	v := binary.BigEndian.AppendUint32(nil, uint32(t.Unix()))    //nolint:gosec // G115: TS 103 221-2 timestamps are 32-bit seconds since the epoch by definition
+	v = binary.BigEndian.AppendUint32(v, uint32(t.Nanosecond())) //nolint:gosec // G115: Nanosecond() is below 1e9
 	return Attribute{Type: AttrTimestamp, Value: v}
 }
 
@@ -137,14 +137,14 @@ func (p *PDU) Append(b []byte) ([]byte, error) {
 	b = binary.BigEndian.AppendUint16(b, Version)
 	b = binary.BigEndian.AppendUint16(b, p.Type)
 	b = binary.BigEndian.AppendUint32(b, uint32(hl))
-	b = binary.BigEndian.AppendUint32(b, uint32(len(p.Payload)))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(p.Payload))) //nolint:gosec // G115: the PDU length is checked against MaxPDU (16 MiB) above
 	b = binary.BigEndian.AppendUint16(b, p.Format)
 	b = binary.BigEndian.AppendUint16(b, p.Direction)
 	b = append(b, p.XID[:]...)
 	b = binary.BigEndian.AppendUint64(b, p.CorrelationID)
 	for _, a := range p.Attributes {
 		b = binary.BigEndian.AppendUint16(b, a.Type)
-		b = binary.BigEndian.AppendUint16(b, uint16(len(a.Value)))
+		b = binary.BigEndian.AppendUint16(b, uint16(len(a.Value))) //nolint:gosec // G115: attribute values over 0xffff are refused above
 		b = append(b, a.Value...)
 	}
 	return append(b, p.Payload...), nil
@@ -191,10 +191,10 @@ func FrameLength(b []byte, max int) (int, error) {
 	if hl < HeaderLen {
 		return 0, fmt.Errorf("%w: header length %d below %d", ErrLength, hl, HeaderLen)
 	}
-	if hl+pl > uint64(max) {
+	if hl+pl > uint64(max) { //nolint:gosec // G115: callers pass a positive bound (MaxPDU, their framer limit)
 		return 0, fmt.Errorf("%w: header %d + payload %d exceeds %d", ErrLength, hl, pl, max)
 	}
-	return int(hl + pl), nil
+	return int(hl + pl), nil //nolint:gosec // G115: hl+pl <= max, an int, checked above
 }
 
 // Parse decodes exactly one PDU; the result's slices alias b. Unknown attribute types

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/umli/umli/internal/tlsconf"
+)
 
 // File is the YAML document as written. Load turns it into a Config.
 type File struct {
@@ -99,6 +103,12 @@ type TLSFile struct {
 	Key        string `yaml:"key"`
 	CA         string `yaml:"ca"`
 	ServerName string `yaml:"serverName"`
+}
+
+// Files is the section for the TLS builder (internal/tlsconf), which every
+// listener and dialer configured here is built with.
+func (t *TLSFile) Files() tlsconf.Files {
+	return tlsconf.Files{Cert: t.Cert, Key: t.Key, CA: t.CA, ServerName: t.ServerName}
 }
 
 // DestinationFile is one LEA's handover endpoints.

@@ -11,14 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/umli/umli/rtpcapture"
-	"github.com/umli/umli/rtpcapture/passive"
 	"github.com/umli/umli/rtpcapture/pcapgen"
 	"github.com/umli/umli/simulators/umsim"
-	"github.com/umli/umli/umsys/adapter"
-	"github.com/umli/umli/umsys/ami"
-	"github.com/umli/umli/umsys/content"
-	"github.com/umli/umli/umsys/translate"
 )
 
 // AsteriskRTPSource is the network element of the Asterisk scenario: a second Asterisk,
@@ -31,10 +25,10 @@ const AsteriskRTPSource = "ast-um-2"
 var asteriskCalls = []string{"deposit", "logout", "retrieve-save-delete"}
 
 // Asterisk is the Asterisk scenario: umsim's manager interface on loopback TCP feeds
-// umli's AMI client and the UM adapter, which reads the voicemail spool for CC — the
+// umli's AMI client and the UM adapter (built by the pipeline from an umsys section), which reads the voicemail spool for CC — the
 // deposit's message, and the messages the subscriber's VoiceMailMain keys (DTMFEnd)
 // retrieve, delete and save. The subscriber's SIP call to *98 is captured passively
-// (rtpcapture/passive reading a pcapgen capture); manager.conf channelvars give the AMI
+// (an rtp.passive section reading a pcapgen capture file); manager.conf channelvars give the AMI
 // events its SIP Call-ID, so the call's RTP and its VoiceMailMain IRIs share one CIN.
 func Asterisk() Scenario {
 	return Scenario{Name: "Asterisk (AMI, DTMF): deposit with spool CC; VoiceMailMain login, retrieve, delete, save with spool CC; the call's RTP in the same CIN", Run: runAsterisk}
@@ -51,7 +45,8 @@ func runAsterisk(ctx context.Context, env Env) (err error) {
 		}
 	}()
 	log := env.Log.With().Str("component", "asterisk").Logger()
-	um, err := umsim.NewUM(umsim.Config{ContentDir: dir, AMISecret: "demo-ami-secret", Logger: log.With().Str("sim", "umsim").Logger()})
+	const secret = "demo-ami-secret"
+	um, err := umsim.NewUM(umsim.Config{ContentDir: dir, AMISecret: secret, Logger: log.With().Str("sim", "umsim").Logger()})
 	if err != nil {
 		return err
 	}
@@ -60,48 +55,54 @@ func runAsterisk(ctx context.Context, env Env) (err error) {
 	if err != nil {
 		return err
 	}
-	fetch, err := content.New(content.Config{Roots: []content.Root{{Prefix: dir}}})
-	if err != nil {
-		return fmt.Errorf("content fetcher: %w", err)
-	}
-	defer fetch.Close()
-	sink := newCloseCounter(env.Sink)
-	// The AMI feed and the capture both report the call's connect: one is delivered.
-	once := rtpcapture.NewConnectOnce(sink, 0, 0)
-	tcfg := translate.Config{AsteriskSpool: filepath.Join(um.AMISpool(), "voicemail")}
-	ad, err := adapter.New(adapter.Config{Translate: tcfg, Content: fetch, Logger: log}, once)
-	if err != nil {
-		return fmt.Errorf("asterisk adapter: %w", err)
-	}
-	// rtp.passive.events: feed — the AMI session's connect opens the CIN the RTP joins;
-	// the capture's own connect would name other identities of the subscriber, and a
-	// warrant on both would get two.
-	capt, err := passive.New(passive.Config{Source: AsteriskRTPSource, Sink: once, Pilots: []string{"*98"}, Connect: rtpcapture.ConnectNone, Log: log})
-	if err != nil {
-		return fmt.Errorf("passive capture: %w", err)
+	pcapFile := filepath.Join(dir, "call.pcap")
+	secretFile := filepath.Join(dir, "ami.secret")
+	for _, f := range []struct {
+		path string
+		b    []byte
+	}{{pcapFile, pcap}, {secretFile, []byte(secret + "\n")}} {
+		if err := os.WriteFile(f.path, f.b, 0o600); err != nil {
+			return fmt.Errorf("asterisk scenario file: %w", err)
+		}
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { stop(); wg.Wait() }()
-	goRun := func(f func(context.Context) error) {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = f(runCtx) }()
-	}
-	goRun(um.Run)
-	goRun(ad.Run)
-	ac, err := ami.NewClient(ami.Config{Addr: um.Addrs().AMI, Username: "umli", Secret: "demo-ami-secret", Source: AsteriskRTPSource, Logger: log}, ad.Handler(runCtx))
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = um.Run(runCtx) }()
+	// umli's side comes from configuration sections, as an operator writes them: the
+	// AMI client, the UM adapter reading the spool for CC.
+	section := fmt.Sprintf(`umsys:
+  asteriskSpool: %q
+  content:
+    roots: [{prefix: %q, dir: %q}]
+  ami:
+    - {source: %s, addr: %q, username: umli, secretFile: %q}
+`, filepath.Join(um.AMISpool(), "voicemail"), dir, dir, AsteriskRTPSource, um.Addrs().AMI, secretFile)
+	sink, stopAMI, err := env.startCounted(runCtx, "asterisk", section)
 	if err != nil {
 		return err
 	}
-	goRun(ac.Run)
+	defer stopAMI()
 	if err := um.WaitSubscribers(ctx, 0, 1); err != nil {
 		return fmt.Errorf("waiting for the AMI client: %w", err)
 	}
 	for i, name := range asteriskCalls {
 		if name == "retrieve-save-delete" {
-			// The subscriber's call as the tap saw it: both RTP directions, under the
-			// connect the AMI events of the call report.
-			if err := capt.ReadPcap(ctx, bytes.NewReader(pcap)); err != nil {
+			// The subscriber's call as the tap saw it, both RTP directions: an
+			// rtp.passive section replaying the capture file when the call is made.
+			// events: feed — the AMI session's connect opens the CIN the RTP joins;
+			// the capture's own connect would name other identities of the
+			// subscriber, and a warrant on both would get two.
+			capture := fmt.Sprintf("rtp:\n  passive: {file: %q, source: %s, pilots: [\"*98\"], events: feed}\n", pcapFile, AsteriskRTPSource)
+			rtp, stopCapture, err := env.startCounted(runCtx, "asterisk capture", capture)
+			if err != nil {
+				return err
+			}
+			defer stopCapture()
+			// The file holds the call's two RTP streams; both end with it, before the
+			// call's AMI events are played (as the tap saw the call before the feed).
+			if err := rtp.waitEnded(ctx, AsteriskRTPSource, 2); err != nil {
 				return fmt.Errorf("passive capture: %w", err)
 			}
 		}

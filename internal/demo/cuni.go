@@ -12,12 +12,6 @@ import (
 	"time"
 
 	"github.com/umli/umli/simulators/umsim"
-	"github.com/umli/umli/umsys/adapter"
-	"github.com/umli/umli/umsys/content"
-	"github.com/umli/umli/umsys/cuni"
-	"github.com/umli/umli/umsys/feed"
-	"github.com/umli/umli/umsys/jsonfeed"
-	"github.com/umli/umli/umsys/translate"
 )
 
 // CUNISource is the network element of the Cisco Unity Connection scenario.
@@ -29,14 +23,13 @@ const cuniAlias = "tgt1000"
 
 // CUNI is the Cisco Unity Connection scenario: umsim's CUNI Notifier POSTs the target's
 // deposit (urgent, from the caller), save, soft delete (two notifications, one USN) and
-// hard delete over HTTP to umli's CUNI receiver; the deposit's audio is fetched from
-// umsim's CUMI server.
+// hard delete over HTTP to umli's CUNI receiver, built by the pipeline from an umsys
+// section as umli run builds it; the deposit's audio is fetched from umsim's CUMI server.
 func CUNI() Scenario {
 	return Scenario{Name: "Cisco Unity Connection: CUNI Notifier over HTTP, deposit (audio via CUMI), save, delete", Run: runCUNI}
 }
 
 func runCUNI(ctx context.Context, env Env) (err error) {
-	log := env.Log.With().Str("component", "cuni").Logger()
 	dir, err := os.MkdirTemp("", "umli-demo-cuni-")
 	if err != nil {
 		return fmt.Errorf("CUNI scenario dir: %w", err)
@@ -56,30 +49,36 @@ func runCUNI(ctx context.Context, env Env) (err error) {
 		return err
 	}
 	defer stopCUMI()
-	fetch, err := content.New(content.Config{})
-	if err != nil {
-		return fmt.Errorf("content fetcher: %w", err)
-	}
-	defer fetch.Close()
-	tcfg := translate.Config{CUMIURL: cumiURL, Directory: map[string]translate.Owner{cuniAlias: {MSISDN: TargetMSISDN}}}
-	ad, err := adapter.New(adapter.Config{Translate: tcfg, Content: fetch, Logger: log}, env.Sink)
-	if err != nil {
-		return fmt.Errorf("CUNI adapter: %w", err)
-	}
 	const password = "demo-cuni-callback"
-	wh, err := jsonfeed.NewWebhook(jsonfeed.WebhookConfig{Token: password, Source: CUNISource, Logger: log,
-		Parse:      func(b []byte) ([]*feed.Event, error) { return cuni.Events(b, CUNISource, time.Now()) },
-		MediaTypes: []string{"text/xml", "application/xml"}, Dialect: feed.CUNI, Basic: true}, ad.Handler(ctx))
+	tokenFile := filepath.Join(dir, "cuni.token")
+	if err := os.WriteFile(tokenFile, []byte(password+"\n"), 0o600); err != nil {
+		return fmt.Errorf("CUNI token file: %w", err)
+	}
+	listen, err := freeLoopback()
 	if err != nil {
 		return err
 	}
-	hookURL, stopHook, err := serve(wh)
+	// umli's receiver comes from an umsys section, as an operator writes it: the CUNI
+	// callback listener, the CUMI server the audio is fetched from, and the directory
+	// that maps the Connection alias to the target's MSISDN.
+	section := fmt.Sprintf(`umsys:
+  cumiURL: %q
+  directory:
+    %s: {msisdn: %q}
+  cuni:
+    - {source: %s, listen: %q, tokenFile: %q}
+`, cumiURL, cuniAlias, TargetMSISDN, CUNISource, listen, tokenFile)
+	sink, stopSources, err := env.startCounted(ctx, "CUNI", section)
 	if err != nil {
 		return err
 	}
-	defer stopHook()
-	n := &umsim.CUNINotifier{URL: hookURL + "/", User: "umli", Password: password}
+	defer stopSources()
+	n := &umsim.CUNINotifier{URL: "http://" + listen + "/", User: "umli", Password: password}
 	if _, err := n.Play(ctx, cuniTranscript(time.Now().UTC(), msgID)); err != nil {
+		return err
+	}
+	// The deposit's audio (fetched over CUMI) is the one content stream.
+	if err := sink.waitEnded(ctx, CUNISource, 1); err != nil {
 		return err
 	}
 	return env.drain(ctx)

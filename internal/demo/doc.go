@@ -5,10 +5,12 @@
 // `umli demo`.
 //
 // Mediation and handover are assembled by internal/pipeline from the demo's YAML
-// configuration, as `umli run` assembles them. Scenarios whose sources come from a
-// configuration section (UMPlatform: umsys ESL/AMI; SIPRecording: rtp.siprec; Mail:
-// email proxies) append it to that YAML and start it through the pipeline's source
-// wiring (Env.Sources); the others still build their sources in code.
+// configuration, as `umli run` assembles them. Every scenario with a source takes it
+// from a configuration section (UMPlatform: umsys ESL/AMI; Asterisk: umsys AMI and
+// rtp.passive with a capture file; SIPRecording: rtp.siprec; CUNI: umsys cuni; VVM:
+// an email proxy in vvm mode; Mail: email proxies), appends it to that YAML and starts
+// it through the pipeline's source wiring (Env.Sources), as a user's configuration
+// file is started; only the generators (Builtin, NonTarget) submit records themselves.
 //
 // The warrants come over X1, as in production: mediation starts with none, an
 // in-process X1 server (mutual TLS, a throw-away PKI, tasks in the embedded Redis)

@@ -2,13 +2,12 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sync"
 
+	"github.com/rs/zerolog"
 	"github.com/umli/umli/email"
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/mailsim"
 )
 
@@ -28,9 +27,6 @@ func Mail() Scenario {
 }
 
 func runMail(ctx context.Context, env Env) error {
-	if env.Sources == nil {
-		return errors.New("e-mail: the demo provides no source wiring (Env.Sources)")
-	}
 	log := env.Log.With().Str("component", "mail").Logger()
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -41,22 +37,15 @@ func runMail(ctx context.Context, env Env) error {
 	// servers behind them are the scripted server side.
 	section := "email:\n  proxies:\n"
 	for _, proto := range protos {
-		srv, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("mail server listener: %w", err)
-		}
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = mailsim.Serve(runCtx, srv, proto, log) }()
-		listen, err := freeLoopback()
+		upstream, listen, err := startMailServer(runCtx, &wg, proto, log)
 		if err != nil {
 			return err
 		}
 		front[proto] = listen
 		section += fmt.Sprintf("    - {source: %s, protocol: %s, listen: %q, upstream: %q, loginDomain: %s}\n",
-			MailSource, proto, listen, srv.Addr().String(), MailLoginDomain)
+			MailSource, proto, listen, upstream, MailLoginDomain)
 	}
-	var sink *closeCounter
-	stopSources, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopSources, err := env.startCounted(runCtx, "e-mail", section)
 	if err != nil {
 		return err
 	}
@@ -86,6 +75,21 @@ func runMail(ctx context.Context, env Env) error {
 		}
 	}
 	return nil
+}
+
+// startMailServer serves the mailsim server side of proto on loopback until ctx ends
+// (wg waits for it) and picks the address umli's proxy in front of it will listen on.
+func startMailServer(ctx context.Context, wg *sync.WaitGroup, proto email.Protocol, log zerolog.Logger) (upstream, listen string, err error) {
+	srv, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", fmt.Errorf("%s server listener: %w", proto, err)
+	}
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = mailsim.Serve(ctx, srv, proto, log) }()
+	if listen, err = freeLoopback(); err != nil {
+		return "", "", err
+	}
+	return srv.Addr().String(), listen, nil
 }
 
 // freeLoopback is a loopback address nothing listens on, for a listener the

@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -51,18 +49,10 @@ func startMDF(outDir string, log zerolog.Logger) (m *mdfDemo, err error) {
 	if m.pki, err = x1.GenerateDemoPKI(m.dir, time.Hour); err != nil {
 		return nil, err
 	}
-	cert, err := tls.LoadX509KeyPair(m.pki.ServerCert, m.pki.ServerKey)
+	conf, err := mdf.ServerTLSConfig(m.pki.ServerCert, m.pki.ServerKey, m.pki.CA)
 	if err != nil {
-		return nil, fmt.Errorf("demo: mdf certificate: %w", err)
+		return nil, fmt.Errorf("demo: mdf: %w", err)
 	}
-	caPEM, err := os.ReadFile(m.pki.CA)
-	if err != nil {
-		return nil, fmt.Errorf("demo: mdf CA: %w", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(caPEM)
-	conf := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{cert},
-		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
 	log = log.With().Str("component", "mdf").Logger()
 	if m.f2, err = os.OpenFile(filepath.Join(outDir, X2File), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)

@@ -37,6 +37,21 @@ type Env struct {
 	Sources func(ctx context.Context, section string, wrap func(record.Sink) record.Sink) (stop func(), err error)
 }
 
+// startCounted starts section's sources through Sources with a closeCounter in front
+// of mediation, so the scenario can wait for its calls to end; what names the
+// scenario in errors.
+func (e Env) startCounted(ctx context.Context, what, section string) (*closeCounter, func(), error) {
+	if e.Sources == nil {
+		return nil, nil, fmt.Errorf("%s: the demo provides no source wiring (Env.Sources)", what)
+	}
+	var sink *closeCounter
+	stop, err := e.Sources(ctx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	if err != nil {
+		return nil, nil, err
+	}
+	return sink, stop, nil
+}
+
 // drain calls Drain when the demo provides one.
 func (e Env) drain(ctx context.Context) error {
 	if e.Drain == nil {

@@ -2,12 +2,10 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"time"
 
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/sipsim"
 )
 
@@ -27,9 +25,6 @@ func SIPRecording() Scenario {
 }
 
 func runSIP(ctx context.Context, env Env) error {
-	if env.Sources == nil {
-		return errors.New("SIPREC: the demo provides no source wiring (Env.Sources)")
-	}
 	log := env.Log.With().Str("component", "siprec").Logger()
 	// umli's recording endpoint comes from an rtp.siprec section, as an operator
 	// writes it, on a loopback UDP port nothing listens on yet.
@@ -40,8 +35,7 @@ func runSIP(ctx context.Context, env Env) error {
 	srs := pc.LocalAddr().String()
 	_ = pc.Close()
 	section := fmt.Sprintf("rtp:\n  siprec: {listen: %q, transport: udp, source: %s, mediaAddr: 127.0.0.1}\n", srs, FreeSWITCHSource)
-	var sink *closeCounter
-	stopSources, err := env.Sources(ctx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopSources, err := env.startCounted(ctx, "SIPREC", section)
 	if err != nil {
 		return err
 	}

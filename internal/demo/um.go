@@ -2,13 +2,11 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 
-	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/simulators/umsim"
 )
 
@@ -40,9 +38,6 @@ func runUMPlatform(ctx context.Context, env Env) (err error) {
 			err = fmt.Errorf("remove UM platform content dir: %w", rerr)
 		}
 	}()
-	if env.Sources == nil {
-		return errors.New("UM platform: the demo provides no source wiring (Env.Sources)")
-	}
 	log := env.Log.With().Str("component", "um").Logger()
 	um, err := umsim.NewUM(umsim.Config{ContentDir: dir, Logger: log.With().Str("sim", "umsim").Logger()})
 	if err != nil {
@@ -70,8 +65,7 @@ func runUMPlatform(ctx context.Context, env Env) (err error) {
   ami:
     - {source: %s, addr: %q, username: umli, secretFile: %q}
 `, filepath.Join(um.AMISpool(), "voicemail"), dir, dir, FreeSWITCHSource, um.Addrs().ESL, secretFile, AsteriskSource, um.Addrs().AMI, secretFile)
-	var sink *closeCounter
-	stopSources, err := env.Sources(runCtx, section, func(s record.Sink) record.Sink { sink = newCloseCounter(s); return sink })
+	sink, stopSources, err := env.startCounted(runCtx, "UM platform", section)
 	if err != nil {
 		return err
 	}

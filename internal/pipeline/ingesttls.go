@@ -2,13 +2,11 @@ package pipeline
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +16,7 @@ import (
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/internal/slogzero"
 	"github.com/umli/umli/internal/tlsauth"
+	"github.com/umli/umli/internal/tlsconf"
 	"github.com/umli/umli/mediation/audit"
 )
 
@@ -113,25 +112,7 @@ func amiTLS(t *config.TLSFile) (*tls.Config, error) {
 	if t == nil {
 		return nil, nil
 	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
-	if t.CA != "" {
-		pem, err := os.ReadFile(t.CA)
-		if err != nil {
-			return nil, fmt.Errorf("tls ca: %w", err)
-		}
-		tc.RootCAs = x509.NewCertPool()
-		if !tc.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls ca %s: no PEM certificate", t.CA)
-		}
-	}
-	if t.Cert != "" {
-		cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
-		if err != nil {
-			return nil, fmt.Errorf("tls: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	return tc, nil
+	return t.Files().Client(tlsconf.TLS12)
 }
 
 // warnESLExposed warns when an ESL connection leaves the host: mod_event_socket has no

@@ -148,8 +148,12 @@ func (p *Pipeline) StartSources(ctx context.Context, fail context.CancelCauseFun
 
 // Sources are sources started by StartSourcesOf.
 type Sources struct {
-	stop context.CancelFunc
-	g    *group
+	// Registry holds these sources' metrics (their own: sections started one after
+	// the other may each hold the same kind of source, whose metrics would collide in
+	// the pipeline's).
+	Registry *prometheus.Registry
+	stop     context.CancelFunc
+	g        *group
 }
 
 // Stop ends the sources and waits for them.
@@ -164,8 +168,9 @@ func (s *Sources) Stop() {
 // watching what reaches mediation. A source that fails later calls fail.
 func (p *Pipeline) StartSourcesOf(ctx context.Context, cfg *config.Config, wrap func(record.Sink) record.Sink, fail context.CancelCauseFunc) (*Sources, error) {
 	ctx, stop := context.WithCancel(ctx)
-	s := &Sources{stop: stop, g: &group{fail: fail, audit: p.opt.Audit, reg: p.Registry}}
-	if err := startSources(ctx, s.g, cfg, p.Mediator, wrap, p.Registry, p.opt.Redactor, p.opt.Log); err != nil {
+	reg := prometheus.NewRegistry()
+	s := &Sources{Registry: reg, stop: stop, g: &group{fail: fail, audit: p.opt.Audit, reg: reg}}
+	if err := startSources(ctx, s.g, cfg, p.Mediator, wrap, reg, p.opt.Redactor, p.opt.Log); err != nil {
 		s.Stop()
 		return nil, err
 	}

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	stdlog "log"
@@ -22,6 +20,7 @@ import (
 	"github.com/umli/umli/email/proxy"
 	"github.com/umli/umli/internal/config"
 	"github.com/umli/umli/internal/httpguard"
+	"github.com/umli/umli/internal/tlsconf"
 	"github.com/umli/umli/mediation"
 	"github.com/umli/umli/mediation/audit"
 	"github.com/umli/umli/mediation/record"
@@ -319,24 +318,17 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 		pc := proxy.Config{Upstream: x.Upstream, Protocol: proxyProtocol(x), Source: x.Source, ImplicitTLS: x.ImplicitTLS, Emit: ho.Emit, Logger: log,
 			Options: popts, Metrics: pm}
 		if t := x.TLS; t != nil {
+			// cert and key terminate the clients' TLS; ca and serverName verify the
+			// upstream server (not the clients: no client certificates here).
+			var err error
 			if t.Cert != "" {
-				cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
-				if err != nil {
-					return fmt.Errorf("email proxy %s: tls: %w", x.Source, err)
+				if pc.TLS, err = (tlsconf.Files{Cert: t.Cert, Key: t.Key}).Server(tlsconf.TLS12); err != nil {
+					return fmt.Errorf("email proxy %s: %w", x.Source, err)
 				}
-				pc.TLS = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 			}
 			if t.CA != "" || t.ServerName != "" {
-				pc.UpstreamTLS = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName}
-				if t.CA != "" {
-					pem, err := os.ReadFile(t.CA)
-					if err != nil {
-						return fmt.Errorf("email proxy %s: tls ca: %w", x.Source, err)
-					}
-					pc.UpstreamTLS.RootCAs = x509.NewCertPool()
-					if !pc.UpstreamTLS.RootCAs.AppendCertsFromPEM(pem) {
-						return fmt.Errorf("email proxy %s: tls ca %s: no PEM certificate", x.Source, t.CA)
-					}
+				if pc.UpstreamTLS, err = (tlsconf.Files{CA: t.CA, ServerName: t.ServerName}).Client(tlsconf.TLS12); err != nil {
+					return fmt.Errorf("email proxy %s: upstream: %w", x.Source, err)
 				}
 			}
 		}

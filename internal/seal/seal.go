@@ -70,7 +70,7 @@ func (k *Key) Overhead() int { return 3 + len(k.id) + NonceSize + TagSize }
 // cap(dst)-len(dst) >= len(plaintext)+Overhead() it allocates nothing.
 func (k *Key) Seal(dst, plaintext, aad []byte) ([]byte, error) {
 	n := len(dst)
-	dst = append(dst, magic0, version, byte(len(k.id)))
+	dst = append(dst, magic0, version, byte(len(k.id))) //nolint:gosec // G115: key ids are 1..255 bytes, checked in NewKey
 	dst = append(dst, k.id...)
 	var zero [NonceSize]byte
 	dst = append(dst, zero[:]...)

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/umli/umli/internal/promreg"
+	"github.com/umli/umli/internal/tlsconf"
 )
 
 // Config is the TLS section every ingest listener shares.
@@ -39,30 +39,23 @@ type Config struct {
 // Mutual reports whether the section requires client certificates.
 func (c *Config) Mutual() bool { return c != nil && c.ClientCAFile != "" }
 
-// ServerTLS loads the files into a server tls.Config (TLS 1.2+; with
+// ServerTLS loads the files into a server tls.Config (tlsconf.TLS12; with
 // ClientCAFile, client certificates required and verified).
 func (c *Config) ServerTLS() (*tls.Config, error) {
 	if c.CertFile == "" || c.KeyFile == "" {
 		return nil, errors.New("tls: cert_file and key_file must both be set")
 	}
-	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	cert, err := tlsconf.LoadPair(c.CertFile, c.KeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("tls: load server certificate %s: %w", c.CertFile, err)
+		return nil, fmt.Errorf("tls: server certificate: %w", err)
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	var pool *x509.CertPool
 	if c.ClientCAFile != "" {
-		pem, err := os.ReadFile(c.ClientCAFile)
-		if err != nil {
-			return nil, fmt.Errorf("tls: read client_ca_file: %w", err)
+		if pool, err = tlsconf.LoadPool(c.ClientCAFile); err != nil {
+			return nil, fmt.Errorf("tls: client_ca_file: %w", err)
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls: client_ca_file %s: no PEM certificates", c.ClientCAFile)
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.RequireAndVerifyClientCert
 	}
-	return cfg, nil
+	return tlsconf.NewServer(cert, pool, tlsconf.TLS12), nil
 }
 
 func (c *Config) timeout() time.Duration {

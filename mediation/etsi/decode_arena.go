@@ -141,7 +141,7 @@ func (d *dec) category() *MessagingEventCategory {
 func (d *dec) partyList(n int) []MessagingPartyInformation {
 	if b := d.messaging; b != nil && n <= len(b.parties)-int(d.nParty) {
 		l := int(d.nParty)
-		d.nParty += uint8(n)
+		d.nParty += uint8(n) //nolint:gosec // G115: n <= len(b.parties)-nParty (a 1-element array), checked above
 		return b.parties[l : l : l+n]
 	}
 	return make([]MessagingPartyInformation, 0, n)

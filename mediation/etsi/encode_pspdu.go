@@ -271,11 +271,11 @@ func appendTimeFraction(dst []byte, t ber.Tag, tm *time.Time, f TimeFraction) ([
 		frac /= 10
 	}
 	dst = ber.AppendTag(dst, t)
-	dst = append(dst, byte(16+n),
+	dst = append(dst, byte(16+n), //nolint:gosec // G115: n is 0..9 fraction digits, so 16+n < 26
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
-		byte('0'+int(mo)/10), byte('0'+int(mo)%10), byte('0'+d/10), byte('0'+d%10),
-		byte('0'+h/10), byte('0'+h%10), byte('0'+mi/10), byte('0'+mi%10),
-		byte('0'+s/10), byte('0'+s%10), '.')
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), byte('0'+d/10), byte('0'+d%10), //nolint:gosec // G115: month and day of a time.Time are in range, so every digit is 0..9
+		byte('0'+h/10), byte('0'+h%10), byte('0'+mi/10), byte('0'+mi%10), //nolint:gosec // G115: hour and minute of a time.Time are in range, so every digit is 0..9
+		byte('0'+s/10), byte('0'+s%10), '.') //nolint:gosec // G115: seconds of a time.Time are 0..59, so every digit is 0..9
 	var digits [9]byte
 	for i := n - 1; i >= 0; i-- {
 		digits[i] = byte('0' + frac%10)
@@ -341,7 +341,7 @@ func appendTRIPayload(dst []byte, t *TRIPayload) ([]byte, error) {
 		if len(t.Padding) != 0 {
 			return dst, fmt.Errorf("%w: Padding set on %s", ErrConstraint, t.Kind)
 		}
-		dst = ber.AppendNull(dst, ber.Ctx(uint32(t.Kind)))
+		dst = ber.AppendNull(dst, ber.Ctx(uint32(t.Kind))) //nolint:gosec // G115: t.Kind is a small enum, the context tag number
 	default:
 		return dst, fmt.Errorf("%w: %s", ErrUnknownEnum, t.Kind)
 	}

@@ -568,7 +568,7 @@ func (v *validator) integer(e *ber.Element, path string) (int64, bool) {
 		v.add(e.Offset, path, "INTEGER of %d octets is out of every range umli's schema has", len(c))
 		return 0, false
 	}
-	x := int64(int8(c[0]))
+	x := int64(int8(c[0])) //nolint:gosec // G115: reinterprets the first octet as signed on purpose (two's complement)
 	for _, b := range c[1:] {
 		x = x<<8 | int64(b)
 	}

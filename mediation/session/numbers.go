@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -57,11 +58,11 @@ func parseNumbersInto(s string, seqs []LIIDSeq) (Numbers, error) {
 		}
 		v[i], rest = x, r
 	}
-	if v[0] > 1<<32-1 || v[1] > 4 || v[2] > 1<<32-1 {
+	if v[0] > 1<<32-1 || v[1] > 4 || v[2] > 1<<32-1 || v[3] > math.MaxInt64 {
 		return n, fmt.Errorf("%w: number out of range", ErrBadEntry)
 	}
-	n.CIN, n.IRIType, n.EventID = uint32(v[0]), etsi.IRIType(v[1]), uint32(v[2])
-	n.At = time.UnixMilli(int64(v[3])).UTC()
+	n.CIN, n.IRIType, n.EventID = uint32(v[0]), etsi.IRIType(v[1]), uint32(v[2]) //nolint:gosec // G115: v[0] and v[2] are checked to fit 32 bits above
+	n.At = time.UnixMilli(int64(v[3])).UTC()                                     //nolint:gosec // G115: v[3] <= MaxInt64, checked above
 	if seqs == nil {
 		seqs = make([]LIIDSeq, 0, strings.Count(rest, "="))
 	}

@@ -336,7 +336,8 @@ func TestBadNE(t *testing.T) {
 }
 
 func TestParseNumbers(t *testing.T) {
-	for _, bad := range []string{"", "1 2 3", "x 1 1 1", "1 9 0 0", "1 1 1 1 L", "1 1 1 1 L=x", "99999999999 1 0 0"} {
+	for _, bad := range []string{"", "1 2 3", "x 1 1 1", "1 9 0 0", "1 1 1 1 L", "1 1 1 1 L=x", "99999999999 1 0 0",
+		"1 1 0 9223372036854775808"} { // a time beyond int64 milliseconds would wrap negative
 		if _, err := parseNumbers(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -5,8 +5,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
 	"time"
+
+	"github.com/umli/umli/internal/tlsconf"
 )
 
 // ClientRefusal is what the server learns about a TLS client it refused; it goes into
@@ -23,7 +24,7 @@ type ClientRefusal struct {
 // turned away (no certificate, unknown CA, expired, wrong usage) so it can be audited;
 // now is the clock certificates are checked against (nil: time.Now).
 func ServerTLSConfig(certFile, keyFile, clientCAFile string, refused func(ClientRefusal), now func() time.Time) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	cert, err := tlsconf.LoadPair(certFile, keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("x1: server certificate: %w", err)
 	}
@@ -39,15 +40,11 @@ func NewServerTLSConfig(cert tls.Certificate, clientCAs *x509.CertPool, refused 
 	if now == nil {
 		now = time.Now
 	}
-	base := &tls.Config{
-		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{cert},
-		// Verification is done in VerifyConnection (below) instead of by
-		// RequireAndVerifyClientCert so that a refusal can be reported with the peer's
-		// address; the outcome is the same: no verified client certificate, no handshake.
-		ClientAuth: tls.RequestClientCert,
-		ClientCAs:  clientCAs,
-	}
+	base := tlsconf.NewServer(cert, clientCAs, tlsconf.TLS12)
+	// Verification is done in VerifyConnection (below) instead of by
+	// RequireAndVerifyClientCert so that a refusal can be reported with the peer's
+	// address; the outcome is the same: no verified client certificate, no handshake.
+	base.ClientAuth = tls.RequestClientCert
 	base.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 		remote := ""
 		if hello.Conn != nil {
@@ -92,25 +89,17 @@ func verifyClient(cs tls.ConnectionState, roots *x509.CertPool, now time.Time) e
 // ClientTLSConfig builds the ADMF client's TLS configuration from its certificate and
 // the CA that signed the X1 server's certificate.
 func ClientTLSConfig(certFile, keyFile, serverCAFile string) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	c, err := tlsconf.Files{Cert: certFile, Key: keyFile, CA: serverCAFile}.MutualClient(tlsconf.TLS12)
 	if err != nil {
-		return nil, fmt.Errorf("x1: client certificate: %w", err)
+		return nil, fmt.Errorf("x1: client: %w", err)
 	}
-	pool, err := loadPool(serverCAFile)
-	if err != nil {
-		return nil, err
-	}
-	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, RootCAs: pool}, nil
+	return c, nil
 }
 
 func loadPool(file string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(file)
+	pool, err := tlsconf.LoadPool(file)
 	if err != nil {
-		return nil, fmt.Errorf("x1: CA file: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("x1: CA file %s: no PEM certificates", file)
+		return nil, fmt.Errorf("x1: %w", err)
 	}
 	return pool, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/umli/umli/handover/x2x3"
 	"github.com/umli/umli/internal/testcert"
 	"github.com/umli/umli/internal/testlog"
+	"github.com/umli/umli/internal/tlsconf"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/pducheck"
 	"github.com/umli/umli/mediation/warrant"
@@ -43,9 +44,8 @@ func StartMDF(tb testing.TB) *MDF {
 	dir := tb.TempDir()
 	m := &MDF{tb: tb, X2: "127.0.0.1:0", X3: "127.0.0.1:0",
 		Cert: testcert.WriteFile(tb, dir, "poi.crt", cli.CertPEM), Key: testcert.WriteFile(tb, dir, "poi.key", cli.KeyPEM),
-		CA: testcert.WriteFile(tb, dir, "ca.crt", ca.PEM),
-		srvTLS: &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{srv.TLS},
-			ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool}}
+		CA:     testcert.WriteFile(tb, dir, "ca.crt", ca.PEM),
+		srvTLS: tlsconf.NewServer(srv.TLS, ca.Pool, tlsconf.TLS13)}
 	m.start()
 	tb.Cleanup(m.Stop)
 	return m

@@ -14,6 +14,10 @@ var (
 	sources  = []string{"umsys/...", "rtpcapture/...", "email/..."}
 	above    = []string{"simulators/...", "proof/...", "cmd/..."}
 	assembly = []string{"internal/config/...", "internal/demo/...", "internal/pipeline/..."}
+	// leaves sit below every layer that uses them, so they import nothing of umli
+	// (the TLS builder: sources, mediation, handover and simulators all dial or serve
+	// with it).
+	leaves = []string{"internal/tlsconf/..."}
 )
 
 // Rule refuses, for every package matching From, the imports matching Deny unless they
@@ -42,6 +46,7 @@ var Rules = []Rule{
 		From: append(slices.Clone(sources), "mediation/...", "handover/..."), Deny: assembly},
 	{Name: "simulators never import proof", From: []string{"simulators/..."}, Deny: []string{"proof/..."}},
 	{Name: "nothing imports cmd", From: []string{"..."}, Deny: []string{"cmd/..."}},
+	{Name: "leaf helpers (internal/tlsconf) import no package of the module", From: leaves, Deny: []string{"..."}},
 }
 
 // Package is one package of the import graph: its module-relative path and the

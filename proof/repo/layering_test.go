@@ -102,6 +102,12 @@ func TestLayeringCatches(t *testing.T) {
 		{"proof imports cmd", "proof/chain", "cmd/umli", "nothing imports cmd"},
 		{"cmd imports everything", "cmd/umli", "internal/config", ""},
 		{"pipeline assembly imports sources", "internal/pipeline", "umsys/adapter", ""},
+		{"TLS builder imports the configuration", "internal/tlsconf", "internal/config", "leaf helpers (internal/tlsconf) import no package of the module"},
+		{"TLS builder imports another helper", "internal/tlsconf", "internal/testcert", "leaf helpers (internal/tlsconf) import no package of the module"},
+		{"TLS builder imports handover", "internal/tlsconf", "handover", "leaf helpers (internal/tlsconf) import no package of the module"},
+		{"handover imports the TLS builder", "handover", "internal/tlsconf", ""},
+		{"a source imports the TLS builder", "rtpcapture/siprec", "internal/tlsconf", ""},
+		{"X1 imports the TLS builder", "mediation/x1", "internal/tlsconf", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ func EncodeUlaw(s int16) byte {
 		exp--
 	}
 	mant := (v >> (exp + 3)) & 0x0f
-	return ^byte(sign | exp<<4 | mant)
+	return ^byte(sign | exp<<4 | mant) //nolint:gosec // G115: sign|exp<<4|mant is assembled from 1+3+4 bits
 }
 
 // DecodeUlaw returns the linear sample of a μ-law byte.
@@ -37,9 +37,9 @@ func DecodeUlaw(b byte) int16 {
 	v := ((mant << 3) + ulawBias) << exp
 	v -= ulawBias
 	if b&0x80 != 0 {
-		return int16(-v)
+		return int16(-v) //nolint:gosec // G115: |v| <= ((15<<3)+132)<<7 - 132 = 32124, within int16
 	}
-	return int16(v)
+	return int16(v) //nolint:gosec // G115: |v| <= ((15<<3)+132)<<7 - 132 = 32124, within int16
 }
 
 // EncodeAlaw returns the A-law byte of a 16-bit linear sample.
@@ -64,7 +64,7 @@ func EncodeAlaw(s int16) byte {
 		}
 		out = exp<<4 | (v>>exp)&0x0f
 	}
-	return byte(out|sign) ^ 0x55
+	return byte(out|sign) ^ 0x55 //nolint:gosec // G115: out|sign is assembled from 1+3+4 bits
 }
 
 // Tone returns n samples of a sine of freq Hz at the given sample rate and amplitude

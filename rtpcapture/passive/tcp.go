@@ -40,7 +40,7 @@ func (s *tcpStream) segment(seq uint32, syn bool, payload []byte) ([]sip.Message
 		// Capture began mid-connection: take the first segment seen as the start.
 		s.started, s.next = true, seq
 	}
-	if d := int32(seq - s.next); d > 0 {
+	if d := int32(seq - s.next); d > 0 { //nolint:gosec // G115: TCP sequence distance is signed 32-bit arithmetic (RFC 1982) on purpose
 		if len(s.pending) < maxPending {
 			s.pending[seq] = append([]byte(nil), payload...)
 		}
@@ -58,7 +58,7 @@ func (s *tcpStream) segment(seq uint32, syn bool, payload []byte) ([]sip.Message
 		if _, err := s.parser.Write(payload); err != nil {
 			return msgs, err
 		}
-		s.next += uint32(len(payload))
+		s.next += uint32(len(payload)) //nolint:gosec // G115: TCP sequence numbers wrap mod 2^32 on purpose (RFC 793)
 		m, err := s.drain()
 		msgs = append(msgs, m...)
 		if err != nil {

@@ -108,7 +108,7 @@ func (c Call) events() ([]event, error) {
 		}
 		for i, p := range parts {
 			s := seq[fromCaller]
-			seq[fromCaller] += uint32(len(p))
+			seq[fromCaller] += uint32(len(p)) //nolint:gosec // G115: TCP sequence numbers wrap mod 2^32 on purpose (RFC 793)
 			at := at.Add(time.Duration(i) * time.Millisecond)
 			add(at, func(w *Writer) error { return w.TCP(at, src, dst, s, false, []byte(p)) })
 		}

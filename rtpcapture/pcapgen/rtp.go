@@ -66,7 +66,7 @@ func (s Stream) packets() ([]packet, error) {
 		// Three updates of 20 ms each, then the end packet three times (RFC 4733 2.5.1.4).
 		for i := 1; i <= 3; i++ {
 			d := uint16(i * samplesPerPacket)
-			if err := add(101, i == 1, ts, []byte{code, 10, byte(d >> 8), byte(d)}); err != nil {
+			if err := add(101, i == 1, ts, []byte{code, 10, byte(d >> 8), byte(d)}); err != nil { //nolint:gosec // G115: byte() takes the octets of a 16-bit duration on purpose
 				return nil, err
 			}
 		}

@@ -45,7 +45,7 @@ func Answer(offer *Description, addr netip.Addr, accepted map[int]AnswerStream, 
 		}
 		sort.Ints(pts)
 		for _, pt := range pts {
-			c := st.PayloadTypes[uint8(pt)]
+			c := st.PayloadTypes[uint8(pt)] //nolint:gosec // G115: pt came from the uint8 keys of this map
 			if c.Channels > 1 {
 				fmt.Fprintf(&b, "a=rtpmap:%d %s/%d/%d\r\n", pt, c.Name, c.ClockRate, c.Channels)
 			} else {

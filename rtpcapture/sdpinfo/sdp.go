@@ -106,7 +106,7 @@ func parseStream(i int, md *sdp.MediaDescription, sessAddr netip.Addr, sessDir D
 	if port != 0 && (port < 1024 || port > 65535) {
 		return st, fmt.Errorf("rtp port %d out of range 1024-65535", port)
 	}
-	st.Port = uint16(port)
+	st.Port = uint16(port) //nolint:gosec // G115: port checked in 0..65535 above
 	if md.ConnectionInformation != nil {
 		a, err := connAddr(md.ConnectionInformation)
 		if err != nil {

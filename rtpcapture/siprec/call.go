@@ -71,7 +71,7 @@ func (c *call) prepare(offer *sdpinfo.Description) ([]byte, map[int]*stream, err
 	}
 	c.offer = offer
 	c.version++
-	return sdpinfo.Answer(offer, c.e.cfg.MediaAddr, accepted, uint64(time.Now().Unix()), c.version), fresh, nil
+	return sdpinfo.Answer(offer, c.e.cfg.MediaAddr, accepted, uint64(time.Now().Unix()), c.version), fresh, nil //nolint:gosec // G115: the SDP session version is now in seconds, after 1970
 }
 
 // start creates the legs of new streams and starts reading them. Streams the offer no

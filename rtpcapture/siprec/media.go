@@ -57,7 +57,7 @@ func listenRTP(cfg *Config) (*net.UDPConn, error) {
 		if port < cfg.PortMin || port > cfg.PortMax || port == 0 {
 			continue
 		}
-		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(cfg.MediaAddr, uint16(port))))
+		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(cfg.MediaAddr, uint16(port)))) //nolint:gosec // G115: port within PortMin..PortMax, which Config.check bounds to 65535
 		if err == nil {
 			return c, nil
 		}
@@ -78,7 +78,7 @@ func newStream(cfg *Config, open *atomic.Int64, from netip.Addr, pts rtpcapture.
 		open.Add(-1)
 		return nil, err
 	}
-	s := &stream{conn: c, port: uint16(c.LocalAddr().(*net.UDPAddr).Port), done: make(chan struct{}), open: open}
+	s := &stream{conn: c, port: uint16(c.LocalAddr().(*net.UDPAddr).Port), done: make(chan struct{}), open: open} //nolint:gosec // G115: a UDP port is 0..65535
 	s.from.Store(&from)
 	s.pts.Store(&pts)
 	return s, nil

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 	"github.com/umli/umli/handover/x2x3"
+	"github.com/umli/umli/internal/tlsconf"
 )
 
 // Key groups one logical sequence.
@@ -196,4 +197,10 @@ func Read(in io.Reader, each func(raw []byte, p *x2x3.PDU) error, bad func()) er
 func (r *Receiver) Serve(ctx context.Context) error {
 	<-ctx.Done()
 	return r.Close()
+}
+
+// ServerTLSConfig loads the MDF's certificate and the CA the POI's client certificates
+// must chain to: TLS 1.3 with mutual authentication, as TS 103 221-2 clause 6 asks.
+func ServerTLSConfig(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
+	return tlsconf.Files{Cert: certFile, Key: keyFile, CA: clientCAFile}.MutualServer(tlsconf.TLS13)
 }

@@ -70,7 +70,7 @@ func parseEvent(b []byte, spans []feed.Span) ([]feed.Span, []byte, error) {
 		for vs < end && (s[vs] == ' ' || s[vs] == '\t') {
 			vs++
 		}
-		sp := feed.Span{NameStart: uint32(pos), NameEnd: uint32(c), ValueStart: uint32(vs), ValueEnd: uint32(end)}
+		sp := feed.Span{NameStart: uint32(pos), NameEnd: uint32(c), ValueStart: uint32(vs), ValueEnd: uint32(end)} //nolint:gosec // G115: offsets within b, shorter than feed.Encoded (checked at the top)
 		switch {
 		case colon == len("Content-Length") && s[pos:c] == "Content-Length":
 			n, ok := atoi(b[vs:end])

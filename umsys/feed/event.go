@@ -32,8 +32,8 @@ type Event struct {
 	Dialect Dialect
 	// Source names the platform connection the event came from (e.g. "fs-um-1").
 	Source string
-	// Headers in wire order. For JSON events the top-level scalar fields, flattened with
-	// dotted names for nested objects. Nil when the transport filled Packed instead (ESL):
+	// Headers in wire order. For JSON events every scalar, flattened once by
+	// canonical.Flatten (dotted names for nested objects, indexes for array elements). Nil when the transport filled Packed instead (ESL):
 	// read headers through Len, Header, Get or HeaderList, which serve both forms.
 	Headers []Header
 	// Body is the ESL event body (after Content-Length of the event itself), if any.

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/internal/netaccept"
+	"github.com/umli/umli/umsys/canonical"
 	"github.com/umli/umli/umsys/feed"
 )
 
@@ -39,6 +40,9 @@ var ErrBufferBudget = errors.New("jsonfeed: buffered-bytes budget exhausted")
 
 // ErrLineTooLong: a line exceeded MaxLineBytes; it was skipped.
 var ErrLineTooLong = errors.New("jsonfeed: line too long")
+
+// ErrNotObject: a line or body element is not a JSON object.
+var ErrNotObject = canonical.ErrNotObject
 
 // LineError names the connection and 1-based line number of a bad line.
 type LineError struct {
@@ -163,12 +167,9 @@ func (s *LineServer) serveReader(rd io.Reader, peer string, beforeRead func(), a
 		case err != nil && len(bytes.TrimSpace(buf)) > 0:
 			// The connection ended inside a line: a complete object is still taken,
 			// a cut one is reported and counted as a partial frame.
-			if _, ferr := Flatten(bytes.TrimSpace(buf)); ferr != nil {
-				m.PartialFrames.WithLabelValues(dialect, src).Inc()
-			}
-			s.line(buf, n, peer, log, ack)
+			s.line(buf, n, peer, log, ack, true)
 		case err == nil:
-			s.line(buf, n, peer, log, ack)
+			s.line(buf, n, peer, log, ack, false)
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
@@ -240,7 +241,10 @@ func (lr *lineReader) release() {
 	lr.reserved, lr.buf = 0, nil
 }
 
-func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger, ack *acker) {
+// line hands one line's event on; a line that is not one JSON object is skipped,
+// counted and logged, and when it is the connection's unterminated last one (partial)
+// also counted as a partial frame.
+func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger, ack *acker, partial bool) {
 	src := s.cfg.Source
 	m := s.cfg.Metrics
 	dialect := string(feed.JSON)
@@ -254,10 +258,13 @@ func (s *LineServer) line(line []byte, n int, peer string, log zerolog.Logger, a
 		return
 	}
 	raw = bytes.Clone(raw)
-	hs, err := Flatten(raw)
+	hs, err := canonical.Flatten(raw)
 	if err != nil {
+		if partial {
+			m.PartialFrames.WithLabelValues(dialect, src).Inc()
+		}
 		m.FrameErrors.WithLabelValues(dialect, src, "json").Inc()
-		log.Error().Err(&LineError{Conn: peer, Line: n, Err: err}).Msg("jsonfeed: line skipped")
+		log.Error().Err(&LineError{Conn: peer, Line: n, Err: fmt.Errorf("jsonfeed: %w", err)}).Msg("jsonfeed: line skipped")
 		return
 	}
 	m.Events.WithLabelValues(dialect, src).Inc()

@@ -86,7 +86,7 @@ func TestLineServerErrorsNameConnectionAndLine(t *testing.T) {
 	if got[0].Value("event") != "deposit" || string(got[0].Raw) != `{"event":"deposit","box":"1000@um.example.net"}` {
 		t.Errorf("event 1: %q %q", got[0].Headers, got[0].Raw)
 	}
-	if got[1].Value("event") != "logout" || got[1].Value("n") != `[1,{"a":2}]` || got[1].Dialect != feed.JSON {
+	if got[1].Value("event") != "logout" || got[1].Value("n.0") != "1" || got[1].Value("n.1.a") != "2" || got[1].Dialect != feed.JSON {
 		t.Errorf("event 6: %q", got[1].Headers)
 	}
 	// Wait for the connection to be fully processed (the cut line is the last log).

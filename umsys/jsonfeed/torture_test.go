@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/umli/umli/umsys/canonical"
 )
 
 func TestTortureValid(t *testing.T) {
@@ -14,8 +16,10 @@ func TestTortureValid(t *testing.T) {
 		t.Fatal("no valid torture files")
 	}
 	want := map[string]map[string]string{
-		"cumi-comet.json":            {"EventType": "SAVED_MESSAGE", "MailboxId": "abell", "MessageInfo": `[{"CallerAni":"null","Sender":"null","MessageId":"72204bd7-e5c3-446e-adb6-ae5f80db26fb","ReceiveTime":"04:15:40 PM 10/30/2008","Priority":"Normal-Priority","MsgType":"Voice"}]`},
-		"ringcentral-voicemail.json": {"body.from.phoneNumber": "+493012345678", "body.type": "VoiceMail", "body.to": `[{"phoneNumber":"+4917012345678","name":"Target Subscriber"}]`},
+		"cumi-comet.json": {"EventType": "SAVED_MESSAGE", "MailboxId": "abell", "MessageInfo.0.CallerAni": "null", "MessageInfo.0.Sender": "null",
+			"MessageInfo.0.MessageId": "72204bd7-e5c3-446e-adb6-ae5f80db26fb", "MessageInfo.0.ReceiveTime": "04:15:40 PM 10/30/2008",
+			"MessageInfo.0.Priority": "Normal-Priority", "MessageInfo.0.MsgType": "Voice"},
+		"ringcentral-voicemail.json": {"body.from.phoneNumber": "+493012345678", "body.type": "VoiceMail", "body.to.0.phoneNumber": "+4917012345678", "body.to.0.name": "Target Subscriber"},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -27,7 +31,7 @@ func TestTortureValid(t *testing.T) {
 			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 				continue
 			}
-			hs, err := Flatten(sc.Bytes())
+			hs, err := canonical.Flatten(sc.Bytes())
 			if err != nil {
 				t.Errorf("%s line %d: %v", f, n, err)
 				continue
@@ -52,7 +56,7 @@ func TestTortureInvalid(t *testing.T) {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for n := 1; sc.Scan(); n++ {
-		if _, err := Flatten(sc.Bytes()); err == nil {
+		if _, err := canonical.Flatten(sc.Bytes()); err == nil {
 			t.Errorf("line %d accepted: %s", n, sc.Text())
 		}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/umli/umli/internal/httpguard"
 	"github.com/umli/umli/umsys/adapter"
+	"github.com/umli/umli/umsys/canonical"
 	"github.com/umli/umli/umsys/feed"
 )
 
@@ -263,7 +264,7 @@ func (w *Webhook) parse(body []byte) ([]*feed.Event, error) {
 	}
 	events := make([]*feed.Event, 0, len(raws))
 	for i, raw := range raws {
-		hs, err := Flatten(raw)
+		hs, err := canonical.Flatten(raw)
 		if err != nil {
 			return nil, fmt.Errorf("jsonfeed: body element %d: %w", i, err)
 		}

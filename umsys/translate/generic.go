@@ -109,12 +109,13 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 	return append(dst, o)
 }
 
-// Canonical reads e into a canonical event: the raw JSON is flattened by the canonical
-// rules (arrays by index, SCHEMA.md) whatever the transport made of it, then the
-// profile applies. Headers are used only for an event without raw bytes.
+// Canonical reads e into a canonical event: the fields the JSON transport flattened
+// (canonical.Flatten, the one rule) are used as they are, so an event is parsed once;
+// an event with raw bytes only (a transcript, a replay) is flattened here. Then the
+// profile applies.
 func (t *Generic) Canonical(e *feed.Event) (*canonical.Event, error) {
 	fields := e.HeaderList()
-	if len(e.Raw) > 0 || len(fields) == 0 {
+	if len(fields) == 0 && len(e.Raw) > 0 {
 		var err error
 		if fields, err = canonical.Flatten(e.Raw); err != nil {
 			return nil, err

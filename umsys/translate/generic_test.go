@@ -10,7 +10,6 @@ import (
 	"github.com/umli/umli/mediation/record"
 	"github.com/umli/umli/umsys/canonical"
 	"github.com/umli/umli/umsys/feed"
-	"github.com/umli/umli/umsys/jsonfeed"
 	"github.com/umli/umli/umsys/translate"
 )
 
@@ -189,12 +188,12 @@ func TestGenericDropsEventsAboutNobody(t *testing.T) {
 	}
 }
 
-// TestGenericWithTransportHeaders: the JSON transports flatten arrays differently (as
-// JSON text); the translator reads the raw bytes by the canonical rules regardless.
+// TestGenericWithTransportHeaders: the JSON transports' headers (jsonfeed, flattened
+// once by the canonical rule, arrays by index) give the translator the array fields.
 func TestGenericWithTransportHeaders(t *testing.T) {
 	raw := mustRead(t, "testdata/json/cisco-cumi.jsonl")
 	line := raw[:bytes.IndexByte(raw, '\n')]
-	hs, err := jsonfeed.Flatten(line)
+	hs, err := canonical.Flatten(line)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func (c *conn) send(fromServer bool, data []byte) {
 	for len(data) > 0 {
 		n := min(len(data), c.mss)
 		segs = append(segs, c.frame(fromServer, "PA", data[:n]))
-		c.advance(fromServer, uint32(n))
+		c.advance(fromServer, uint32(n)) //nolint:gosec // G115: n <= c.mss, a segment size
 		data = data[n:]
 	}
 	if len(segs) >= 3 && fromServer && (c.reorder || c.retrans) {

@@ -9,15 +9,15 @@ import (
 func AppendLength(dst []byte, n int) []byte {
 	switch {
 	case n < 0x80:
-		return append(dst, byte(n))
+		return append(dst, byte(n)) //nolint:gosec // G115: n < 0x80 in this case
 	case n <= 0xFF:
 		return append(dst, 0x81, byte(n))
 	case n <= 0xFFFF:
-		return append(dst, 0x82, byte(n>>8), byte(n))
+		return append(dst, 0x82, byte(n>>8), byte(n)) //nolint:gosec // G115: byte() takes the low octet on purpose (BER length octets)
 	case n <= 0xFFFFFF:
-		return append(dst, 0x83, byte(n>>16), byte(n>>8), byte(n))
+		return append(dst, 0x83, byte(n>>16), byte(n>>8), byte(n)) //nolint:gosec // G115: byte() takes the low octet on purpose (BER length octets)
 	default:
-		return append(dst, 0x84, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+		return append(dst, 0x84, byte(n>>24), byte(n>>16), byte(n>>8), byte(n)) //nolint:gosec // G115: byte() takes the low octet on purpose (BER length octets)
 	}
 }
 
@@ -57,7 +57,7 @@ func Begin(dst []byte, t Tag) []byte {
 func End(dst []byte, mark int) []byte {
 	n := len(dst) - mark
 	if n < 0x80 {
-		dst[mark-1] = byte(n)
+		dst[mark-1] = byte(n) //nolint:gosec // G115: n < 0x80 in this branch
 		return dst
 	}
 	extra := lengthOctets(n) - 1
@@ -78,7 +78,7 @@ func AppendInteger(dst []byte, t Tag, v int64) []byte {
 	dst = AppendTag(dst, t)
 	dst = append(dst, byte(n))
 	for i := n - 1; i >= 0; i-- {
-		dst = append(dst, byte(v>>(8*uint(i))))
+		dst = append(dst, byte(v>>(8*uint(i)))) //nolint:gosec // G115: byte() takes one octet of v on purpose (two's complement contents)
 	}
 	return dst
 }
@@ -96,7 +96,7 @@ func AppendUnsigned(dst []byte, t Tag, v uint64) []byte {
 			dst = append(dst, 0)
 			continue
 		}
-		dst = append(dst, byte(v>>(8*uint(i))))
+		dst = append(dst, byte(v>>(8*uint(i)))) //nolint:gosec // G115: byte() takes one octet of v on purpose
 	}
 	return dst
 }
@@ -177,7 +177,7 @@ func appendArc(dst []byte, v uint64) []byte {
 		n++
 	}
 	for i := n - 1; i >= 0; i-- {
-		o := byte(v>>(7*uint(i))) & 0x7F
+		o := byte(v>>(7*uint(i))) & 0x7F //nolint:gosec // G115: masked to 7 bits (OID subidentifier octets)
 		if i > 0 {
 			o |= 0x80
 		}

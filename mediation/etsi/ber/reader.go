@@ -243,7 +243,7 @@ func (e *Element) Int64() (int64, error) {
 	if len(c) > 8 {
 		return 0, errAt(e.Offset, ErrValue, "INTEGER too large")
 	}
-	v := int64(int8(c[0]))
+	v := int64(int8(c[0])) //nolint:gosec // G115: reinterprets the first octet as signed on purpose (two's complement)
 	for _, o := range c[1:] {
 		v = v<<8 | int64(o)
 	}

@@ -98,7 +98,7 @@ func AppendTag(dst []byte, t Tag) []byte {
 		n++
 	}
 	for i := n - 1; i >= 0; i-- {
-		o := byte(t.Number>>(7*uint(i))) & 0x7F
+		o := byte(t.Number>>(7*uint(i))) & 0x7F //nolint:gosec // G115: masked to 7 bits (high tag number octets)
 		if i > 0 {
 			o |= 0x80
 		}

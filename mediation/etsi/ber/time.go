@@ -38,11 +38,11 @@ func AppendGeneralizedTime(dst []byte, tag Tag, t time.Time) ([]byte, error) {
 	dst = append(dst, byte(15+nf))
 	dst = append(dst,
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10),
-		byte('0'+int(mo)/10), byte('0'+int(mo)%10),
-		byte('0'+d/10), byte('0'+d%10),
-		byte('0'+h/10), byte('0'+h%10),
-		byte('0'+mi/10), byte('0'+mi%10),
-		byte('0'+s/10), byte('0'+s%10))
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), //nolint:gosec // G115: month and day of a time.Time are in range, so every digit is 0..9
+		byte('0'+d/10), byte('0'+d%10), //nolint:gosec // G115: month and day of a time.Time are in range, so every digit is 0..9
+		byte('0'+h/10), byte('0'+h%10), //nolint:gosec // G115: hour and minute of a time.Time are in range, so every digit is 0..9
+		byte('0'+mi/10), byte('0'+mi%10), //nolint:gosec // G115: hour and minute of a time.Time are in range, so every digit is 0..9
+		byte('0'+s/10), byte('0'+s%10)) //nolint:gosec // G115: seconds of a time.Time are 0..59, so every digit is 0..9
 	dst = append(dst, frac[:nf]...)
 	return append(dst, 'Z'), nil
 }

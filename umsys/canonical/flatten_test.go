@@ -1,4 +1,4 @@
-package jsonfeed
+package canonical
 
 import (
 	"errors"
@@ -11,6 +11,9 @@ import (
 
 func hd(n, v string) feed.Header { return feed.Header{Name: n, Value: v} }
 
+// TestFlatten: the one flattening rule (Flatten's doc, SCHEMA.md): document order,
+// nested objects by dotted key, array elements by index, scalars as text, repeated
+// keys kept, empty containers give nothing.
 func TestFlatten(t *testing.T) {
 	tests := []struct {
 		name string
@@ -23,14 +26,24 @@ func TestFlatten(t *testing.T) {
 			want: []feed.Header{hd("event", "deposit"), hd("box.id", "1000"), hd("box.domain", "um.example.net"), hd("n", "12.50"), hd("urgent", "true"), hd("x", ""), hd("caller.msisdn", "+4917012345678")},
 		},
 		{
-			name: "arrays as compact JSON text",
-			in:   `{"attachments": [ {"uri": "file:///a.wav"}, 2 ], "empty": []}`,
-			want: []feed.Header{hd("attachments", `[{"uri":"file:///a.wav"},2]`), hd("empty", "[]")},
+			name: "array elements by index, objects inside arrays by path",
+			in:   `{"attachments": [ {"uri": "file:///a.wav"}, 2 ], "empty": [], "email": ["a@example.org", "b@example.org"]}`,
+			want: []feed.Header{hd("attachments.0.uri", "file:///a.wav"), hd("attachments.1", "2"), hd("email.0", "a@example.org"), hd("email.1", "b@example.org")},
+		},
+		{
+			name: "arrays in arrays",
+			in:   `{"m":[[1,2],[3]]}`,
+			want: []feed.Header{hd("m.0.0", "1"), hd("m.0.1", "2"), hd("m.1.0", "3")},
 		},
 		{
 			name: "escapes and repeated keys kept",
 			in:   `{"a":"\u00e4\n","a":"2","o":{}}`,
 			want: []feed.Header{hd("a", "ä\n"), hd("a", "2")},
+		},
+		{
+			name: "nesting up to MaxDepth",
+			in:   strings.Repeat(`{"a":`, MaxDepth-1) + `{"b":1}` + strings.Repeat("}", MaxDepth-1),
+			want: []feed.Header{hd(strings.Repeat("a.", MaxDepth-1)+"b", "1")},
 		},
 	}
 	for _, tt := range tests {
@@ -46,6 +59,8 @@ func TestFlatten(t *testing.T) {
 	}
 }
 
+// TestFlattenErrors: anything but one JSON object within the limits is refused with
+// the offset (or the limit) in the message.
 func TestFlattenErrors(t *testing.T) {
 	tests := []struct {
 		in, want string
@@ -56,8 +71,10 @@ func TestFlattenErrors(t *testing.T) {
 		{`{"a":1,}`, "offset"},
 		{`{"a" 1}`, "offset"},
 		{`{"a":`, "offset"},
+		{strings.Repeat(`{"a":`, MaxDepth+1) + "1" + strings.Repeat("}", MaxDepth+1), "nested deeper than 16"},
 		{strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40), "nested deeper"},
 		{`{"a":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, "nested deeper"},
+		{`{"a":[` + strings.Repeat("1,", MaxFields) + `1]}`, "more than 4096 fields"},
 		{``, "offset 0"},
 	}
 	for _, tt := range tests {
