@@ -55,7 +55,7 @@ fuzz:
 clean:
 	rm -rf $(OUT) bench.txt
 
-.PHONY: faults bench-report bench-all bench-mediation
+.PHONY: faults bench-report bench-all bench-mediation bench-load
 
 ## faults: the fault-injection and scale-out proof in long mode (60 s per fault)
 faults:
@@ -66,6 +66,10 @@ faults:
 ## and of this tree, side by side -> the mediation section of BENCHMARKS.md
 bench-mediation:
 	ONLY=mediation bash scripts/bench-report.sh BENCHMARKS.md
+
+## bench-load: issue 16's `umsim load` rows (--rate 500 and 2500, um=100) and the mixed row
+bench-load:
+	ONLY=load bash scripts/bench-report.sh BENCHMARKS.md
 
 ## bench-report: same as bench
 bench-report:

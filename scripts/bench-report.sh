@@ -5,9 +5,12 @@
 #   scripts/bench-report.sh [out.md]        (default BENCHMARKS.md)
 #
 # Env: BENCHTIME (default 1s) for the micro-benchmarks, LOADN2K / LOADN10K record counts
-# for the end-to-end load runs (default 10000x / 30000x), GO (default go). LOAD_TOOL=1 adds
-# a `umsim load` run against a real `umli run` (BenchmarkLoadTool in cmd/umsim; shaped by
-# LOAD_RATE sessions/s, LOAD_DURATION, LOAD_MIX).
+# for the end-to-end load runs (default 10000x / 30000x), GO (default go). A full run adds
+# (LOAD_TOOL=0 leaves out) the `umsim load` runs against a real `umli run` (BenchmarkLoadTool in cmd/umsim): issue 16's
+# two rows (--rate 500 and --rate 2500, --mix um=100, 15 s) and the mixed row (--rate 50, every
+# kind), each with the load average before it, into proof/bench/bench-load-raw.txt;
+# LOAD_ROWS="rate:mix:duration ..." replaces that list. ONLY=load reruns just those rows
+# (`make bench-load`) and rewrites the report from the raw files.
 # BenchmarkMediation also runs in the previous release, BASELINE_REF (default 7c023a6, main
 # before issue 16's work), built in a temporary git worktree: MED_ROUNDS (default 3) rounds
 # of baseline then tree, back to back; the report shows the medians and the ratio of records
@@ -22,6 +25,7 @@ OUT=${1:-BENCHMARKS.md}
 BT=${BENCHTIME:-1s}
 RAW=proof/bench/bench-raw.txt
 MEDRAW=proof/bench/bench-mediation-raw.txt
+LOADRAW=proof/bench/bench-load-raw.txt
 BASELINE_REF=${BASELINE_REF:-7c023a6}
 
 run() { # package, benchmark regexp, benchtime
@@ -59,8 +63,30 @@ mediation_pair() {
 	git worktree remove --force "$wt" >&2
 }
 
+# load_rows: one BenchmarkLoadTool run per row, renamed BenchmarkLoadTool/<rate>/<mix>, each
+# after a "# load average" line, into $LOADRAW. One test binary serves every row.
+load_rows() {
+	local bin row rate mix dur
+	bin=$(mktemp -d /tmp/umli-load.XXXXXX)
+	$GO test -c -o "$bin/umsim.test" ./cmd/umsim >&2
+	: >"$LOADRAW"
+	for row in ${LOAD_ROWS:-500:um=100:15s 2500:um=100:15s 50:um=70,sip=10,mail=10,imap=10:10s}; do
+		IFS=: read -r rate mix dur <<<"$row"
+		echo "== umsim load --rate $rate --mix $mix --duration $dur" >&2
+		echo "# load average before BenchmarkLoadTool/$rate/$mix: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$LOADRAW"
+		if ! (cd cmd/umsim && LOAD_RATE=$rate LOAD_MIX=$mix LOAD_DURATION=$dur "$bin/umsim.test" \
+			-test.run '^$' -test.bench 'BenchmarkLoadTool$' -test.benchtime 1x) 2>&1 |
+			sed "s|^BenchmarkLoadTool\b|BenchmarkLoadTool/$rate/$mix|" | tee -a "$LOADRAW" >&2; then
+			echo "FAILED: umsim load --rate $rate --mix $mix" | tee -a "$LOADRAW" >&2
+		fi
+	done
+	rm -rf "$bin"
+}
+
 if [ "${ONLY:-}" = mediation ]; then
 	mediation_pair
+elif [ "${ONLY:-}" = load ]; then
+	load_rows
 elif [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from proof/bench/bench-raw.txt
 mediation_pair
 : >"$RAW"
@@ -73,15 +99,15 @@ run ./umsys/translate 'ParseTranslateESL|ParseTranslateAMI|ParseOnlyESL|Translat
 run ./email/proxy '.' 3x
 run ./proof/load 'Load2k$' "${LOADN2K:-10000x}"
 run ./proof/load 'Load10k$' "${LOADN10K:-30000x}"
-if [ -n "${LOAD_TOOL:-}" ]; then
-	run ./cmd/umsim 'BenchmarkLoadTool$' 1x
+if [ "${LOAD_TOOL:-1}" != 0 ]; then # LOAD_TOOL=0 leaves the umsim load rows out
+	load_rows
 fi
 fi
 
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" "$MEDRAW" <<'PY'
+python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" "$MEDRAW" "$LOADRAW" <<'PY'
 import re, statistics, sys
-raw, out, ncpu, cpu, date, gover, medraw = sys.argv[1:8]
+raw, out, ncpu, cpu, date, gover, medraw, loadraw = sys.argv[1:9]
 load = next((l[len("# load average at start: "):].strip() for l in open(raw) if l.startswith("# load average at start: ")), "not recorded")
 res, failed, pkg, pending = {}, [], "", None
 def parse(name, rest):
@@ -106,6 +132,22 @@ for line in open(raw):
     if m and pending:
         parse(pending, m.group(1))
         pending = None
+
+# The umsim load rows: figures per row, with the load average before each.
+loadtool, loadavg = [], {}
+try:
+    for line in open(loadraw):
+        m = re.match(r"^# load average before (\S+): (.*)$", line)
+        if m:
+            loadavg[m.group(1)] = m.group(2).strip()
+        if line.startswith("FAILED:") or line.startswith("--- FAIL"):
+            failed.append("umsim load: " + line.strip())
+        m = re.match(r"^(BenchmarkLoadTool/\S+?)(-\d+)?\s+(\d+)\s+(.*)$", line)
+        if m:
+            rest = m.group(4).split()
+            loadtool.append((m.group(1), {rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)}))
+except FileNotFoundError:
+    pass
 
 # The mediation pair: every round's figures, medians reported.
 med, medload, medend = {}, "not recorded", ""
@@ -249,25 +291,34 @@ stamp (the event time), over every distinct PDU. Target: p99 ≤ 5 ms at 10k eve
 |---|---|---|---|---|---|
 """)
     o.write("\n".join(lat) + "\n")
-    if "BenchmarkLoadTool" in res:
-        v = res["BenchmarkLoadTool"][1]
-        o.write(f"""
+    if loadtool:
+        o.write("""
 ## End to end through the sources: `umsim load`
 
 `umsim load` against a real `umli run` (JSON-lines UM feed, SIPREC endpoint, SMTP and IMAP proxies in
-front of an SMTP server and Dovecot; real redis-server; in-process LEMF), sessions mixed
-um=70,sip=10,mail=10,imap=10 unless LOAD_MIX said otherwise, a fifth of them non-target. Latency is
-over every PDU the LEMF got, from the PDU's time stamp (the event) to its receipt; SIP CC
-is cut into 200 ms chunks, so its figure includes up to one chunk of buffering.
+front of an SMTP server and Dovecot; real redis-server, appendfsync everysec; in-process LEMF), a fifth
+of the sessions non-target. Latency is over every PDU the LEMF got, from the PDU's time stamp (the
+event) to its receipt; SIP CC is cut into 200 ms chunks, so its figure includes up to one chunk of
+buffering. The load tool, umli, redis-server and the LEMF share the machine's cores.
+Target sessions / CINs: sessions the tool sent to a target, and the distinct CINs the LEMF got
+(one per intercepted session). Raw output in `proof/bench/bench-load-raw.txt`.
 
-| sessions/s | PDU/s | errors | p50 ms | p90 ms | p99 ms | max ms | UM p99 | SIP p99 | SMTP p99 | IMAP p99 |
-|---|---|---|---|---|---|---|---|---|---|---|
-| {v.get('sessions/s', 0):.1f} | {v.get('PDU/s', 0):,.0f} | {v.get('errors', 0):.0f} | {v.get('p50-ms', 0):.2f} | {v.get('p90-ms', 0):.2f} | {v.get('p99-ms', 0):.2f} | {v.get('max-ms', 0):.2f} | {v.get('um-p99-ms', 0):.2f} | {v.get('sip-p99-ms', 0):.2f} | {v.get('mail-p99-ms', 0):.2f} | {v.get('imap-p99-ms', 0):.2f} |
+| --rate | --mix | load average before | sessions/s | PDU/s | errors | target sessions / CINs | p50 ms | p90 ms | p99 ms | max ms | target |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 """)
+        for name, v in loadtool:
+            _, rate, mix = name.split("/", 2)
+            tgt = {"500": "p99 ≤ 10 ms", "2500": "p99 ≤ 100 ms, 0 errors, every target PDU"}.get(rate, "") if mix == "um=100" else ""
+            cins = "—"
+            if "target-sessions" in v and "lemf-cins" in v:
+                cins = f"{v['target-sessions']:,.0f} / {v['lemf-cins']:,.0f}"
+            o.write(f"| {rate} | {mix} | {loadavg.get(name, 'not recorded')} | {v.get('sessions/s', 0):.1f} | {v.get('PDU/s', 0):,.0f} | {v.get('errors', 0):.0f} | {cins} | {v.get('p50-ms', 0):.2f} | {v.get('p90-ms', 0):.2f} | {v.get('p99-ms', 0):.2f} | {v.get('max-ms', 0):.2f} | {tgt} |\n")
     o.write("\n## Every benchmark line\n\n| package | benchmark | metrics |\n|---|---|---|\n")
     for n in sorted(res):
         p, v = res[n]
         o.write(f"| {p} | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")
+    for n, v in loadtool:
+        o.write(f"| cmd/umsim | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")
     for n in sorted(med):
         for v in med[n]:
             o.write(f"| mediation | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")

@@ -47,14 +47,22 @@ func BenchmarkLoadTool(b *testing.B) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		b.Fatal(err)
 	}
-	var errs int64
+	var errs, targets int64
 	for _, k := range rep.Stats.Kinds {
 		errs += k.Errors
+		targets += k.TargetSent
+	}
+	cins := 0
+	for _, ne := range rep.NEs {
+		cins += ne.CINs
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(rep.SessionsPerSecond, "sessions/s")
 	b.ReportMetric(rep.Total.Throughput(), "PDU/s")
 	b.ReportMetric(float64(errs), "errors")
+	// Every target session is one CIN at the LEMF: the two are equal when nothing was lost.
+	b.ReportMetric(float64(targets), "target-sessions")
+	b.ReportMetric(float64(cins), "lemf-cins")
 	b.ReportMetric(ms(rep.Total.P50), "p50-ms")
 	b.ReportMetric(ms(rep.Total.P90), "p90-ms")
 	b.ReportMetric(ms(rep.Total.P99), "p99-ms")
