@@ -109,15 +109,15 @@ func walkPacked[T string | []byte](b T, f func(pdu T) error) (int, error) {
 				break
 			}
 		}
-		if u == 0 || u > uint64(len(b)-off) {
+		if u == 0 || u > uint64(len(b)-off) { //nolint:gosec // G115: off <= len(b), so len(b)-off is not negative
 			return n, fmt.Errorf("%w: PDU #%d at byte %d claims %d bytes, %d left", errBadPack, n+1, start, u, len(b)-off)
 		}
 		if f != nil {
-			if err := f(b[off : off+int(u)]); err != nil {
+			if err := f(b[off : off+int(u)]); err != nil { //nolint:gosec // G115: u <= len(b)-off, checked above
 				return n, err
 			}
 		}
-		off += int(u)
+		off += int(u) //nolint:gosec // G115: u <= len(b)-off, checked above
 		n++
 	}
 	return n, nil

@@ -137,6 +137,8 @@ type enqueueBuf struct {
 	plain []byte // packing scratch before sealing
 	vals  []bytesArg
 	sizes []int
+	// counts holds each entry's PDU count, pointed to by the script arguments.
+	counts []int
 }
 
 func (h *Handover) getBuf() *enqueueBuf {
@@ -197,9 +199,10 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte, eb *enqueueBuf)
 		args[1] = k.ID()
 	}
 	buf := slices.Grow(eb.buf[:0], size)
-	// vals and sizes must not move once pointed to: sized before the first append.
+	// vals, sizes and counts must not move once pointed to: sized before the first append.
 	vals := slices.Grow(eb.vals[:0], nEntries)
 	sizes := slices.Grow(eb.sizes[:0], nEntries)
+	counts := slices.Grow(eb.counts[:0], nEntries)
 	plain := eb.plain
 	err := chunks(pdus, func(run [][]byte) error {
 		var v []byte
@@ -232,24 +235,17 @@ func (s *stream) enqueueArgs(ctx context.Context, pdus [][]byte, eb *enqueueBuf)
 		}
 		vals = append(vals, v)
 		sizes = append(sizes, size)
+		counts = append(counts, len(run))
 		// Pointers: no allocation per entry.
-		args = append(args, &entryCounts[min(len(run), maxEntryPDUs)], &sizes[len(sizes)-1], &vals[len(vals)-1])
+		args = append(args, &counts[len(counts)-1], &sizes[len(sizes)-1], &vals[len(vals)-1])
 		return nil
 	})
-	eb.args, eb.buf, eb.plain, eb.vals, eb.sizes = args, buf, plain, vals, sizes
+	eb.args, eb.buf, eb.plain, eb.vals, eb.sizes, eb.counts = args, buf, plain, vals, sizes, counts
 	if err != nil {
 		return nil, 0, err
 	}
 	return args, total, nil
 }
-
-// entryCounts holds the numbers 0..maxEntryPDUs for pointer arguments.
-var entryCounts = func() (c [maxEntryPDUs + 1]int) {
-	for i := range c {
-		c[i] = i
-	}
-	return c
-}()
 
 // bytesArg is a byte slice script argument passed by pointer (encoding.BinaryMarshaler):
 // the interface value then needs no allocation of its own.
