@@ -15,11 +15,13 @@ import (
 )
 
 // stageHistograms are umli's per-stage latency histograms the load benchmark reports:
-// Submit → PDUs in the handover queue, and handover queue → first write to the LEMF.
+// event time → handed to mediation (intake), Submit → PDUs in the handover queue,
+// the session step's Redis call, and handover queue → first write to the LEMF.
 var stageHistograms = map[string]string{
 	"umli_mediation_record_seconds":    "mediation",
 	"umli_handover_queue_wait_seconds": "queue",
 	"umli_mediation_redis_seconds":     "redis",
+	"umli_umsys_event_age_seconds":     "intake",
 }
 
 // stageQuantile is one stage's latency quantile, estimated from its histogram buckets.

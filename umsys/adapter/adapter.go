@@ -117,6 +117,9 @@ func (a *Adapter) Handle(ctx context.Context, e *feed.Event) error {
 func (a *Adapter) submit(ctx context.Context, dialect, source string, outs []translate.Output) error {
 	for i := range outs {
 		o := &outs[i]
+		if i == 0 && o.Err == nil && !o.Record.Time.IsZero() {
+			a.m.age.WithLabelValues(dialect).Observe(time.Since(o.Record.Time).Seconds())
+		}
 		if o.Err != nil {
 			a.m.invalid.WithLabelValues(dialect).Inc()
 			a.log.Warn().Str("dialect", dialect).Str("source", source).Err(o.Err).Msg("unreadable UM event dropped")
