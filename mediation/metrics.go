@@ -26,7 +26,7 @@ func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error
 	m := &metrics{
 		queueing: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "umli_mediation_record_seconds",
 			Help:    "Time from a record's Submit to its PDUs being in the durable handover queue: in-memory queue, session step, PDU build, enqueue.",
-			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 18)}),
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 21)}), // up to ~100 s
 		in: prometheus.NewCounter(prometheus.CounterOpts{Name: "umli_mediation_records_total",
 			Help: "Intercept records submitted by sources."}),
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_records_dropped_total",

@@ -22,14 +22,15 @@ const pprofWriteTimeout = 75 * time.Second
 // startPprof serves net/http/pprof on addr, which must bind the loopback interface only:
 // profiles and goroutine dumps show the process's memory layout and are for an operator
 // on the host, never the network. The listener is bounded like umli's other HTTP
-// listeners (httpguard timeouts, netaccept back-off and metrics). stop closes it.
-func startPprof(addr string, reg *prometheus.Registry, log zerolog.Logger) (stop func(), err error) {
+// listeners (httpguard timeouts, netaccept back-off and metrics). It returns the bound
+// address; stop closes the listener.
+func startPprof(addr string, reg *prometheus.Registry, log zerolog.Logger) (bound net.Addr, stop func(), err error) {
 	if err := checkPprofAddr(addr); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--pprof listen: %w", err)
+		return nil, nil, fmt.Errorf("--pprof listen: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -43,7 +44,7 @@ func startPprof(addr string, reg *prometheus.Registry, log zerolog.Logger) (stop
 	pln := pipeline.AcceptWrap(ln, "pprof", reg, log)
 	go func() { _ = srv.Serve(pln) }()
 	log.Info().Str("listen", ln.Addr().String()).Msg("pprof on /debug/pprof/")
-	return func() { _ = srv.Close() }, nil
+	return ln.Addr(), func() { _ = srv.Close() }, nil
 }
 
 // checkPprofAddr accepts a host:port whose host is a loopback address or localhost.

@@ -176,7 +176,7 @@ func serve(ctx context.Context, cfg *config.Config, opt runOptions, stdin io.Rea
 	}
 	med := p.Mediator
 	if opt.pprof != "" {
-		stopPprof, err := startPprof(opt.pprof, reg, log)
+		_, stopPprof, err := startPprof(opt.pprof, reg, log)
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		age: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "umli_umsys_event_age_seconds",
 			Help:    "Age of an event when its first record is handed to mediation: from the event's time stamp (the platform's clock; a skewed clock shifts it) through transport and translation.",
-			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 18),
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 21), // up to ~100 s: a backlog shows as what it is
 		}, []string{"dialect"}),
 	}
 	if reg == nil {
