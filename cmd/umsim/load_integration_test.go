@@ -301,6 +301,27 @@ func TestLoadAgainstUMLI(t *testing.T) {
 			t.Errorf("%s: percentiles out of order: %v", ne.NE, ne.Latency)
 		}
 	}
+	// umli's stage histograms saw every PDU the LEMF got: each PDU waited in the handover
+	// queue (counted at its first write, once more only after a reconnect), records went
+	// through mediation and the session step, each UM event through intake.
+	stages, err := scrapeStages(st.metricsAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]uint64{}
+	for _, sq := range stages {
+		counts[sq.Stage] = sq.Count
+		if sq.P50 > sq.P99 {
+			t.Errorf("stage %s: p50 %v above p99 %v", sq.Stage, sq.P50, sq.P99)
+		}
+	}
+	if counts["queue"] < uint64(distinct) || counts["mediation"] == 0 || counts["step"] == 0 {
+		t.Errorf("stage counts %v, the LEMF holds %d distinct PDUs", counts, distinct)
+	}
+	// Every UM MessagingIRI at the LEMF is one event's first record.
+	if um := rep.NE(loadgen.UM).Payloads["MessagingIRI"]; counts["intake"] < uint64(um) {
+		t.Errorf("intake saw %d events, the LEMF holds %d UM MessagingIRI", counts["intake"], um)
+	}
 	if got := len(mx.Messages()); int64(got) != rep.Stats.Kinds[loadgen.Mail].Sent {
 		t.Errorf("upstream SMTP server got %d mails, load sent %d", got, rep.Stats.Kinds[loadgen.Mail].Sent)
 	}
