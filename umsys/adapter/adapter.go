@@ -98,6 +98,15 @@ func (a *Adapter) Handle(ctx context.Context, e *feed.Event) error {
 		return fmt.Errorf("%w: unknown dialect %q", ErrInvalidEvent, e.Dialect)
 	}
 	a.m.events.WithLabelValues(string(e.Dialect)).Inc()
+	if _, ok := l.tr.(translate.Concurrent); ok && !a.cfg.Peers {
+		// No session state to guard (the peers' warm-up gate is): connections translate
+		// in parallel; each connection's events still come one after the other.
+		own := l.tr.Translate(nil, e)
+		if len(own) == 0 {
+			a.m.unused.WithLabelValues(string(e.Dialect)).Inc()
+		}
+		return a.submit(ctx, string(e.Dialect), e.Source, own)
+	}
 	l.mu.Lock()
 	outs := l.tr.Translate(l.buf[:0], e)
 	if a.cfg.Peers {
