@@ -20,6 +20,7 @@ type metrics struct {
 	dropped                                        *prometheus.CounterVec
 	depth                                          *prometheus.GaugeVec
 	shredded, unreadable                           *prometheus.CounterVec
+	queueWait                                      *prometheus.HistogramVec
 }
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
@@ -37,6 +38,9 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Help: "Undelivered PDUs dropped by the age or size cap."}, []string{"destination", "hi", "reason"}),
 		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "umli", Subsystem: "handover", Name: "queue_depth",
 			Help: "Undelivered PDUs in the durable queue (sampled by the stream's sender)."}, lbl),
+		queueWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: "umli", Subsystem: "handover", Name: "queue_wait_seconds",
+			Help:    "Time a PDU spent in the durable queue: from its stream entry id (the XADD time, Redis server clock, ms) to its first write to the LEMF socket.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, lbl),
 		shredded: counter("data_keys_destroyed_total", "Data keys destroyed because no stream entry needed them (crypto-shredding)."),
 		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "umli", Subsystem: "handover", Name: "entries_unreadable_total",
 			Help: "Stream entries skipped, never delivered: tampered, key destroyed, or clear (written before sealing)."}, []string{"destination", "hi", "reason"}),
@@ -54,6 +58,7 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 	m.depth = register(reg, m.depth, &err)
 	m.shredded = register(reg, m.shredded, &err)
 	m.unreadable = register(reg, m.unreadable, &err)
+	m.queueWait = register(reg, m.queueWait, &err)
 	return m, err
 }
 

@@ -374,6 +374,9 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	if err := ss.bw.Flush(); err != nil {
 		return writeError{err}
 	}
+	if fresh > 0 {
+		ss.observeWait(msgs, time.Now())
+	}
 	if s.dest.Written != nil {
 		ss.reportWritten(msgs)
 	}
@@ -468,6 +471,23 @@ func parseSkipMark(v string) (skipMark, error) {
 		return skipMark{}, fmt.Errorf("skip mark %q: want \"<entry id> <count>\"", v)
 	}
 	return skipMark{id, n}, nil
+}
+
+// observeWait records how long each first-time entry of a written batch waited in the
+// queue; the id's millisecond part is its XADD time.
+func (ss *session) observeWait(msgs []redis.XMessage, now time.Time) {
+	nowMS := uint64(now.UnixMilli())
+	for _, m := range msgs {
+		id, err := parseStreamID(m.ID)
+		if err != nil || !ss.sent.less(id) {
+			continue // a replay: its wait says nothing about the queue
+		}
+		wait := 0.0
+		if nowMS > id.ms {
+			wait = float64(nowMS-id.ms) / 1000
+		}
+		ss.s.met.queueWait.Observe(wait)
+	}
 }
 
 // open returns the PDU of a stream entry (into a buffer reused per entry), or false for

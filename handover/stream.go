@@ -38,6 +38,7 @@ type streamMetrics struct {
 	shredded                                                                 prometheus.Counter
 	unreadable                                                               *prometheus.CounterVec // by reason
 	depth                                                                    prometheus.Gauge
+	queueWait                                                                prometheus.Observer
 }
 
 func newStream(h *Handover, d *Destination, hi HI, tc *tls.Config) *stream {
@@ -58,6 +59,7 @@ func newStream(h *Handover, d *Destination, hi HI, tc *tls.Config) *stream {
 			depth:        m.depth.With(l),
 			shredded:     m.shredded.With(l),
 			unreadable:   m.unreadable.MustCurryWith(l),
+			queueWait:    m.queueWait.With(l),
 		},
 	}
 	if h.cfg.Keyring != nil {

@@ -97,6 +97,8 @@ type job struct {
 	// skip, when set, makes this a gap step (record.Lost): that many numbers of kind are
 	// spent for liids and audited; nothing is delivered.
 	skip uint32
+	// submitted is when Submit queued it (umli_mediation_record_seconds).
+	submitted time.Time
 	// release, when set, tells the source that r's memory is no longer read (the PDUs
 	// are built, or the record is in the journal only); releaseRecord calls it once.
 	release func()
@@ -275,6 +277,7 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	}
 	// Set last: an error return must leave release uncalled.
 	j.release = release
+	j.submitted = time.Now()
 	return j, m.enqueue(ctx, j)
 }
 

@@ -18,10 +18,15 @@ type metrics struct {
 	adjusted   *prometheus.CounterVec
 	gaps       *prometheus.CounterVec
 	unreadable *prometheus.CounterVec
+	// queueing is Submit → PDUs in the handover queue (worker wait, session step, build, enqueue).
+	queueing prometheus.Histogram
 }
 
 func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error) {
 	m := &metrics{
+		queueing: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "umli_mediation_record_seconds",
+			Help:    "Time from a record's Submit to its PDUs being in the durable handover queue: in-memory queue, session step, PDU build, enqueue.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 21)}), // up to ~100 s
 		in: prometheus.NewCounter(prometheus.CounterOpts{Name: "umli_mediation_records_total",
 			Help: "Intercept records submitted by sources."}),
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "umli_mediation_records_dropped_total",
@@ -52,7 +57,7 @@ func newMetrics(reg *prometheus.Registry, depth func() float64) (*metrics, error
 	}
 	depthGauge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "umli_mediation_queue_depth",
 		Help: "Records held in memory waiting for their session step."}, depth)
-	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, m.gaps, m.unreadable, depthGauge} {
+	for _, c := range []prometheus.Collector{m.in, m.dropped, m.queued, m.redis, m.retries, m.idleClosed, m.replayed, m.downgrades, m.adjusted, m.gaps, m.unreadable, m.queueing, depthGauge} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("mediation: register metrics: %w", err)
 		}

@@ -152,6 +152,10 @@ func (m *Mediator) deliverStepped(ctx context.Context, st *stepped) {
 	}
 	ok := d.flush(ctx)
 	if ok {
+		now := time.Now()
+		for _, j := range st.jobs {
+			m.met.queueing.Observe(now.Sub(j.submitted).Seconds())
+		}
 		for i, s := range st.steps {
 			if !st.ns[i].Dup && s.Skip == 0 {
 				m.markDone(ctx, s.NE, s.ID)

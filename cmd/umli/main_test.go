@@ -40,6 +40,10 @@ func TestCheckConfig(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "", []string{`unknown command "frobnicate"`}},
 		{"run without config", []string{"run"}, 2, "", []string{"--config FILE is required"}},
 		{"run bad config", []string{"run", "--config", bad}, 1, "", []string{":7: field colour"}},
+		// Profiles are for an operator on the host: a --pprof reachable from the network is refused.
+		{"run pprof on every interface", []string{"run", "--config", bad, "--pprof", ":6060"}, 2, "", []string{"--pprof \":6060\": listen on a loopback address"}},
+		{"run pprof on a network address", []string{"run", "--config", bad, "--pprof", "0.0.0.0:6060"}, 2, "", []string{"listen on a loopback address"}},
+		{"run pprof not host:port", []string{"run", "--config", bad, "--pprof", "6060"}, 2, "", []string{"--pprof \"6060\": want host:port"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

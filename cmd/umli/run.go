@@ -39,12 +39,19 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("umli run", flag.ContinueOnError)
 	cfgPath := fs.String("config", "", "configuration file (see umli.example.yaml)")
 	records := fs.String("records", "", "read intercept records as JSON lines from FILE or - (stdin)")
-	if code, ok := cli.Parse(fs, "usage: umli run --config FILE [--records FILE|-]\n", args, stdout, stderr); !ok {
+	pprofAddr := fs.String("pprof", "", "serve Go profiles (net/http/pprof) on this loopback host:port; off when empty")
+	if code, ok := cli.Parse(fs, "usage: umli run --config FILE [--records FILE|-] [--pprof 127.0.0.1:PORT]\n", args, stdout, stderr); !ok {
 		return code
 	}
 	if *cfgPath == "" {
 		fmt.Fprintln(stderr, "umli run: --config FILE is required")
 		return 2
+	}
+	if *pprofAddr != "" {
+		if err := checkPprofAddr(*pprofAddr); err != nil {
+			fmt.Fprintln(stderr, "umli run:", err)
+			return 2
+		}
 	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
@@ -85,7 +92,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	slog.SetDefault(slogzero.New(lib, slog.LevelWarn, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, cfg, *records, stdin, red, log); err != nil {
+	if err := serve(ctx, cfg, runOptions{records: *records, pprof: *pprofAddr}, stdin, red, log); err != nil {
 		log.Error().Err(err).Msg("umli stopped")
 		return 1
 	}
@@ -113,9 +120,16 @@ func redisClient(cfg *config.Config) (redis.UniversalClient, error) {
 	return redis.NewUniversalClient(opt), nil
 }
 
+// runOptions are `umli run`'s flags besides the configuration.
+type runOptions struct {
+	// records is the --records input ("" none, "-" stdin); pprof the --pprof address.
+	records, pprof string
+}
+
 // serve runs handover and mediation (and the records input, if any) until ctx ends,
 // then drains what mediation holds in memory.
-func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Reader, red *secret.Redactor, log zerolog.Logger) error {
+func serve(ctx context.Context, cfg *config.Config, opt runOptions, stdin io.Reader, red *secret.Redactor, log zerolog.Logger) error {
+	records := opt.records
 	// A source that fails ends the process the way a signal does (then exit status 1).
 	ctx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
@@ -146,6 +160,13 @@ func serve(ctx context.Context, cfg *config.Config, records string, stdin io.Rea
 		return err
 	}
 	med := p.Mediator
+	if opt.pprof != "" {
+		_, stopPprof, err := startPprof(opt.pprof, reg, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	if cfg.Metrics.Listen != "" {
 		ln, err := net.Listen("tcp", cfg.Metrics.Listen)
 		if err != nil {

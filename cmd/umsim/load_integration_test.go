@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email/testmail"
@@ -46,8 +47,9 @@ func freeAddr(t testing.TB) string {
 	return ""
 }
 
-// startUMLI builds cmd/umli, writes cfg and runs `umli run` until it logs that it runs.
-func startUMLI(t testing.TB, cfg string) *testlog.Buffer {
+// startUMLI builds cmd/umli, writes cfg and runs `umli run` (with args after the
+// config) until it logs that it runs.
+func startUMLI(t testing.TB, cfg string, args ...string) *testlog.Buffer {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "umli")
@@ -59,7 +61,7 @@ func startUMLI(t testing.TB, cfg string) *testlog.Buffer {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	cmd := exec.Command(bin, append([]string{"run", "--config", cfgPath}, args...)...)
 	// umli run refuses to start without an at-rest keyring outside demo mode.
 	keyring, err := seal.GenerateKeyring()
 	if err != nil {
@@ -104,9 +106,11 @@ func startUMLI(t testing.TB, cfg string) *testlog.Buffer {
 type stack struct {
 	dir, lemfDir                          string
 	jsonAddr, sipAddr, smtpAddr, imapAddr string
-	imapPassFile                          string
-	mx                                    *testmail.SMTPServer
-	umliLog                               *testlog.Buffer
+	// metricsAddr is umli's /metrics, pprofAddr its --pprof listener.
+	metricsAddr, pprofAddr string
+	imapPassFile           string
+	mx                     *testmail.SMTPServer
+	umliLog                *testlog.Buffer
 }
 
 // args are the `umsim load` flags that point at the stack.
@@ -116,9 +120,14 @@ func (s *stack) args() []string {
 		"--mail-imap", s.imapAddr, "--imap-source", "load-imap", "--imap-password-file", s.imapPassFile, "--lemf-dir", s.lemfDir}
 }
 
-func startStack(t testing.TB) *stack {
+// startStack starts the stack; fsync, when set, is redis-server's appendfsync (testredis
+// runs it with "always").
+func startStack(t testing.TB, fsync string) *stack {
 	t.Helper()
 	srv := testredis.Start(t)
+	if fsync != "" {
+		setFsync(t, srv.Addr, fsync)
+	}
 	s := &stack{dir: t.TempDir()}
 	s.lemfDir = filepath.Join(s.dir, "lemf")
 	lm, err := lemf.New(lemf.Config{OutDir: s.lemfDir, Logger: zerolog.Nop()})
@@ -142,9 +151,11 @@ func startStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	s.jsonAddr, s.sipAddr, s.smtpAddr, s.imapAddr = freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
+	s.metricsAddr, s.pprofAddr = freeAddr(t), freeAddr(t)
 	s.umliLog = startUMLI(t, fmt.Sprintf(`instance: load-1
 operator: OP-LOAD
 redis: {addrs: ["%s"]}
+metrics: {listen: "%s"}
 handover: {keepAlive: 1s, keepAliveTimeout: 2s}
 destinations:
   - {name: lea, hi2: "%s", hi3: "%s", timestamps: both}
@@ -164,8 +175,18 @@ email:
     - {source: load-imap, protocol: imap, listen: "%s", upstream: "%s"}
 rtp:
   siprec: {source: load-sip, listen: "%s", transport: udp, mediaAddr: 127.0.0.1, portMin: 0, portMax: 0, events: connect+disconnect}
-`, srv.Addr, hi2, hi3, s.jsonAddr, s.smtpAddr, s.mx.Addr, s.imapAddr, dc.IMAPAddr, s.sipAddr))
+`, srv.Addr, s.metricsAddr, hi2, hi3, s.jsonAddr, s.smtpAddr, s.mx.Addr, s.imapAddr, dc.IMAPAddr, s.sipAddr), "--pprof", s.pprofAddr)
 	return s
+}
+
+// setFsync sets the redis-server's appendfsync policy.
+func setFsync(t testing.TB, addr, policy string) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	if err := rdb.ConfigSet(context.Background(), "appendfsync", policy).Err(); err != nil {
+		t.Fatalf("redis CONFIG SET appendfsync %s: %v", policy, err)
+	}
 }
 
 // TestLoadAgainstUMLI runs `umsim load` briefly with every kind (UM, SIP, SMTP, IMAP) against a real
@@ -176,7 +197,7 @@ func TestLoadAgainstUMLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the umli binary")
 	}
-	st := startStack(t)
+	st := startStack(t, "")
 	dir, lemfDir, mx, umliLog := st.dir, st.lemfDir, st.mx, st.umliLog
 	reportPath := filepath.Join(dir, "report.json")
 	var stdout, stderr testlog.Buffer
@@ -279,6 +300,27 @@ func TestLoadAgainstUMLI(t *testing.T) {
 		if ne.Latency.P50 > ne.Latency.P90 || ne.Latency.P90 > ne.Latency.P99 || ne.Latency.P99 > ne.Latency.Max {
 			t.Errorf("%s: percentiles out of order: %v", ne.NE, ne.Latency)
 		}
+	}
+	// umli's stage histograms saw every PDU the LEMF got: each PDU waited in the handover
+	// queue (counted at its first write, once more only after a reconnect), records went
+	// through mediation and the session step, each UM event through intake.
+	stages, err := scrapeStages(st.metricsAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]uint64{}
+	for _, sq := range stages {
+		counts[sq.Stage] = sq.Count
+		if sq.P50 > sq.P99 {
+			t.Errorf("stage %s: p50 %v above p99 %v", sq.Stage, sq.P50, sq.P99)
+		}
+	}
+	if counts["queue"] < uint64(distinct) || counts["mediation"] == 0 || counts["step"] == 0 {
+		t.Errorf("stage counts %v, the LEMF holds %d distinct PDUs", counts, distinct)
+	}
+	// Every UM MessagingIRI at the LEMF is one event's first record.
+	if um := rep.NE(loadgen.UM).Payloads["MessagingIRI"]; counts["intake"] < uint64(um) {
+		t.Errorf("intake saw %d events, the LEMF holds %d UM MessagingIRI", counts["intake"], um)
 	}
 	if got := len(mx.Messages()); int64(got) != rep.Stats.Kinds[loadgen.Mail].Sent {
 		t.Errorf("upstream SMTP server got %d mails, load sent %d", got, rep.Stats.Kinds[loadgen.Mail].Sent)

@@ -116,7 +116,7 @@ func (l *LEMF) accept(log zerolog.Logger, h hi, frame []byte, p *etsi.PSPDU) (ke
 	case p.Payload.CC != nil:
 		rep = l.trackSeq(seqKey{cinKey: ck, cc: true}, p.Header.SequenceNumber, frame)
 		if rep == fresh {
-			l.addContent(log, ck, p.Payload.CC)
+			l.cw.add(log, ck, p.Payload.CC)
 		}
 	case p.Payload.TRI != nil:
 		keepAlive = p.Payload.TRI.Kind == etsi.TRIKeepAlive
@@ -177,21 +177,6 @@ func (l *LEMF) addEvents(ck cinKey, iri []etsi.IRIPayload) {
 	for i := range iri {
 		if e, ok := newEvent(&iri[i]); ok {
 			l.events[ck] = append(l.events[ck], e)
-		}
-	}
-}
-
-func (l *LEMF) addContent(log zerolog.Logger, ck cinKey, cc []etsi.CCPayload) {
-	for i := range cc {
-		var err error
-		switch c := cc[i].Contents; {
-		case c.MessagingCC != nil:
-			err = l.out.content.addMessaging(ck, c.MessagingCC)
-		case c.EmailCC != nil:
-			err = l.out.content.addEmail(ck, c.EmailCC)
-		}
-		if err != nil {
-			log.Error().Err(err).Msg("content not reassembled")
 		}
 	}
 }

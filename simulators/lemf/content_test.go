@@ -1,6 +1,7 @@
 package lemf
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -170,5 +171,51 @@ func TestContentPendingBounds(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestContentSummaryCoversEveryProcessedPDU: the content writer runs beside the
+// connection handlers, yet Summary right after WaitPDUs holds the content of every
+// processed PDU, in the order the PDUs came (chunks of one stream across PDUs, and many
+// streams, each a file of its own); the frame buffer reused for later PDUs does not
+// leak into earlier content.
+func TestContentSummaryCoversEveryProcessedPDU(t *testing.T) {
+	r := startLEMF(t, Config{})
+	defer r.shutdown(t)
+	_, hi3 := r.Addrs()
+	c := dial(t, hi3)
+	defer c.Close()
+	const streams = 200
+	var out []byte
+	for i := range streams {
+		for seq := range uint32(3) {
+			m := etsi.MessagingCC{EventIdentifier: uint32(i), ContentIdentifier: u32(1), SequenceNumber: u32(seq),
+				EndOfSequence: seq == 2, ContentType: "text/plain", Content: []byte(fmt.Sprintf("s%d-c%d;", i, seq))}
+			out = append(out, encode(t, ccPDU("LI-1", 9, uint32(3*i)+seq, m))...)
+		}
+	}
+	send(t, c, out)
+	r.waitPDUs(t, 0, 3*streams)
+	sum := r.Summary()
+	if len(sum.LIIDs) != 1 || len(sum.LIIDs[0].CINs) != 1 {
+		t.Fatalf("summary %+v", sum.LIIDs)
+	}
+	got := sum.LIIDs[0].CINs[0].Content
+	if len(got) != streams {
+		t.Fatalf("%d content streams in the summary, want %d", len(got), streams)
+	}
+	for _, s := range got {
+		i := int(*s.EventIdentifier)
+		want := fmt.Sprintf("s%d-c0;s%d-c1;s%d-c2;", i, i, i)
+		if !s.Complete || s.Chunks != 3 || s.Bytes != int64(len(want)) {
+			t.Fatalf("stream %d: %+v", i, s)
+		}
+		b, err := os.ReadFile(filepath.Join(r.dir, s.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != want {
+			t.Fatalf("stream %d holds %q, want %q", i, b, want)
+		}
 	}
 }

@@ -70,14 +70,17 @@ type LEMF struct {
 	log       zerolog.Logger
 	listeners [2]net.Listener
 
-	mu      sync.Mutex
-	out     *output
-	stats   [2]InterfaceStats
-	seq     map[seqKey]*seqTracker
-	events  map[cinKey][]Event
-	changed chan struct{} // closed and replaced whenever stats change
-	conns   map[net.Conn]struct{}
-	closed  bool
+	mu  sync.Mutex
+	out *output
+	// cw writes the content files (contentwriter.go); cwStopped once Close stopped it.
+	cw        *contentWriter
+	cwStopped bool
+	stats     [2]InterfaceStats
+	seq       map[seqKey]*seqTracker
+	events    map[cinKey][]Event
+	changed   chan struct{} // closed and replaced whenever stats change
+	conns     map[net.Conn]struct{}
+	closed    bool
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -113,6 +116,7 @@ func New(cfg Config) (*LEMF, error) {
 		}
 		l.listeners[i] = ln
 	}
+	l.cw = startContentWriter(l.out.content)
 	return l, nil
 }
 
@@ -199,9 +203,11 @@ func (l *LEMF) Close() error {
 		}
 		l.mu.Unlock()
 		l.wg.Wait()
+		l.cw.stop() // no handler is left to queue content
 
 		l.mu.Lock()
 		defer l.mu.Unlock()
+		l.cwStopped = true
 		flushErr := l.out.close()
 		s := l.summaryLocked()
 		l.closeErr = errors.Join(flushErr, l.out.writeSummary(s))
@@ -278,6 +284,10 @@ func (l *LEMF) summaryLocked() Summary {
 	}
 	for k, ev := range l.events {
 		get(k).Events = append([]Event(nil), ev...)
+	}
+	if !l.cwStopped {
+		// The content writer never takes l.mu: waiting for it here cannot deadlock.
+		l.cw.sync()
 	}
 	for k, cs := range l.out.content.byCIN() {
 		get(k).Content = cs

@@ -98,6 +98,15 @@ func (a *Adapter) Handle(ctx context.Context, e *feed.Event) error {
 		return fmt.Errorf("%w: unknown dialect %q", ErrInvalidEvent, e.Dialect)
 	}
 	a.m.events.WithLabelValues(string(e.Dialect)).Inc()
+	if _, ok := l.tr.(translate.Concurrent); ok && !a.cfg.Peers {
+		// No session state to guard (the peers' warm-up gate is): connections translate
+		// in parallel; each connection's events still come one after the other.
+		own := l.tr.Translate(nil, e)
+		if len(own) == 0 {
+			a.m.unused.WithLabelValues(string(e.Dialect)).Inc()
+		}
+		return a.submit(ctx, string(e.Dialect), e.Source, own)
+	}
 	l.mu.Lock()
 	outs := l.tr.Translate(l.buf[:0], e)
 	if a.cfg.Peers {
@@ -117,6 +126,9 @@ func (a *Adapter) Handle(ctx context.Context, e *feed.Event) error {
 func (a *Adapter) submit(ctx context.Context, dialect, source string, outs []translate.Output) error {
 	for i := range outs {
 		o := &outs[i]
+		if i == 0 && o.Err == nil && !o.Record.Time.IsZero() {
+			a.m.age.WithLabelValues(dialect).Observe(time.Since(o.Record.Time).Seconds())
+		}
 		if o.Err != nil {
 			a.m.invalid.WithLabelValues(dialect).Inc()
 			a.log.Warn().Str("dialect", dialect).Str("source", source).Err(o.Err).Msg("unreadable UM event dropped")

@@ -15,6 +15,8 @@ type metrics struct {
 	contentErrors *prometheus.CounterVec
 	contentBytes  prometheus.Counter
 	contentChunks prometheus.Counter
+	// age is how old an event is when its records go to mediation.
+	age *prometheus.HistogramVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -43,11 +45,16 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		contentChunks: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "umli_umsys_content_chunks_total", Help: "MessagingCC records submitted.",
 		}),
+		age: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "umli_umsys_event_age_seconds",
+			Help:    "Age of an event when its first record is handed to mediation: from the event's time stamp (the platform's clock; a skewed clock shifts it) through transport and translation.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 21), // up to ~100 s: a backlog shows as what it is
+		}, []string{"dialect"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.events, m.records, m.unused, m.invalid, m.sinkErrors, m.contentErrors, m.contentBytes, m.contentChunks} {
+	for _, c := range []prometheus.Collector{m.events, m.records, m.unused, m.invalid, m.sinkErrors, m.contentErrors, m.contentBytes, m.contentChunks, m.age} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -112,7 +113,7 @@ func (f *Fetcher) Stream(ctx context.Context, location string, inline []byte, co
 		if contentType == "" {
 			contentType = Detect(inline, "")
 		}
-		return f.chunks(ctx, strings.NewReader(string(inline)), contentType, "", "", emit)
+		return f.chunks(ctx, bytes.NewReader(inline), int64(len(inline)), contentType, "", "", emit)
 	}
 	switch {
 	case strings.HasPrefix(location, "http://"), strings.HasPrefix(location, "https://"):
@@ -159,7 +160,7 @@ func (f *Fetcher) streamFile(ctx context.Context, p, contentType string, emit fu
 	if st.Size() > f.cfg.MaxBytes {
 		return fmt.Errorf("content file of %d bytes: %w", st.Size(), ErrTooLarge)
 	}
-	return f.chunks(ctx, file, contentType, rel, "", emit)
+	return f.chunks(ctx, file, st.Size(), contentType, rel, "", emit)
 }
 
 // classifyFileErr drops the path from os errors: it carries the mailbox.
@@ -193,7 +194,7 @@ func (f *Fetcher) streamHTTP(ctx context.Context, u, contentType string, emit fu
 	if resp.ContentLength > f.cfg.MaxBytes {
 		return fmt.Errorf("content GET: Content-Length %d: %w", resp.ContentLength, ErrTooLarge)
 	}
-	err = f.chunks(ctx, resp.Body, contentType, req.URL.Path, resp.Header.Get("Content-Type"), emit)
+	err = f.chunks(ctx, resp.Body, resp.ContentLength, contentType, req.URL.Path, resp.Header.Get("Content-Type"), emit)
 	if err != nil && !errors.Is(err, ErrTooLarge) && ctx.Err() != nil {
 		return classifyHTTPErr(ctx, err)
 	}
@@ -214,11 +215,22 @@ func classifyHTTPErr(ctx context.Context, err error) error {
 
 // chunks reads r to its end in ChunkBytes pieces, one ahead so the last is marked.
 // hint is a server's Content-Type, used only when the bytes and name say nothing.
-func (f *Fetcher) chunks(ctx context.Context, r io.Reader, contentType, name, hint string, emit func(Chunk) error) error {
-	size := f.cfg.ChunkBytes
-	var total int64
-	cur := make([]byte, size)
+// known is the length r announced (-1: unknown): buffers are cut to it, because a
+// ChunkBytes buffer per short inline message is most of an ingesting UM feed's
+// allocation. One spare byte shows that r ends where it said; past known (a file that
+// grew) buffers are ChunkBytes again.
+func (f *Fetcher) chunks(ctx context.Context, r io.Reader, known int64, contentType, name, hint string, emit func(Chunk) error) error {
+	buffer := func(read int64) []byte {
+		size := int64(f.cfg.ChunkBytes)
+		if known >= 0 && read <= known {
+			size = min(size, known-read+1)
+		}
+		return make([]byte, size)
+	}
+	var total, read int64
+	cur := buffer(0)
 	n, err := io.ReadFull(r, cur)
+	read += int64(n)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return fmt.Errorf("content read: %w", wrapRead(err))
 	}
@@ -240,8 +252,9 @@ func (f *Fetcher) chunks(ctx context.Context, r io.Reader, contentType, name, hi
 		if ended {
 			return emit(Chunk{Seq: seq, Last: true, Data: cur[:n], ContentType: contentType})
 		}
-		next := make([]byte, size)
+		next := buffer(read)
 		m, err := io.ReadFull(r, next)
+		read += int64(m)
 		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 			return fmt.Errorf("content read after %d bytes: %w", total, wrapRead(err))
 		}

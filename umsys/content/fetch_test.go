@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,66 @@ func TestDetect(t *testing.T) {
 	}
 	if content.WAVCodec(wavBytes(40)) != 7 {
 		t.Errorf("µ-law WAV codec not read")
+	}
+}
+
+// TestChunksSameWhateverTheLengthKnown: content is cut into the same chunks (ChunkBytes
+// each, the last marked) whether its length is known up front (inline, Content-Length)
+// or not (a streamed HTTP body); a chunk of content shorter than ChunkBytes holds no
+// ChunkBytes buffer (a UM feed's short inline messages would each pin one).
+func TestChunksSameWhateverTheLengthKnown(t *testing.T) {
+	const chunk = 16
+	body := wavBytes(3*chunk + 5)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/sized/", func(w http.ResponseWriter, r *http.Request) {
+		n := len(r.URL.Path) - len("/sized/")
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		w.Write(body[:n])
+	})
+	mux.HandleFunc("/streamed/", func(w http.ResponseWriter, r *http.Request) {
+		n := len(r.URL.Path) - len("/streamed/")
+		for i := 0; i < n; i++ { // byte by byte, flushed: no Content-Length
+			w.Write(body[i : i+1])
+			w.(http.Flusher).Flush()
+		}
+	})
+	srv := httptest.NewTLSServer(mux)
+	defer srv.Close()
+	f := newFetcher(t, content.Config{Client: srv.Client(), ChunkBytes: chunk, HTTPTimeout: time.Minute})
+	for _, n := range []int{1, 5, chunk - 1, chunk, chunk + 1, 2 * chunk, 3*chunk + 5} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			path := strings.Repeat("x", n) // the path's length is the body's
+			inline, err := collect(t, f, "", body[:n], "audio/wav")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, loc := range []string{srv.URL + "/sized/" + path, srv.URL + "/streamed/" + path} {
+				got, err := collect(t, f, loc, nil, "audio/wav")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(inline) {
+					t.Fatalf("%s: %d chunks, inline %d", loc, len(got), len(inline))
+				}
+				for i := range got {
+					if got[i].Seq != inline[i].Seq || got[i].Last != inline[i].Last || !bytes.Equal(got[i].Data, inline[i].Data) {
+						t.Fatalf("%s chunk %d: %+v, inline %+v", loc, i, got[i], inline[i])
+					}
+				}
+			}
+			var joined []byte
+			for i, c := range inline {
+				if len(c.Data) > chunk || (i < len(inline)-1 && len(c.Data) != chunk) || c.Last != (i == len(inline)-1) {
+					t.Fatalf("chunk %d of %d: %d bytes, last %v", i, len(inline), len(c.Data), c.Last)
+				}
+				joined = append(joined, c.Data...)
+			}
+			if !bytes.Equal(joined, body[:n]) {
+				t.Fatalf("chunks join to %d bytes, want the %d of the content", len(joined), n)
+			}
+			if n < chunk && cap(inline[0].Data) > n+1 {
+				t.Fatalf("%d bytes of content held in a %d-byte buffer", n, cap(inline[0].Data))
+			}
+		})
 	}
 }

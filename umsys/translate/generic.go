@@ -3,6 +3,7 @@ package translate
 import (
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/umli/umli/mediation/etsi"
@@ -17,8 +18,12 @@ import (
 type Generic struct {
 	cfg     Config
 	profile *canonical.Profile
-	seq     uint64
+	seq     atomic.Uint64 // numbers the keys of events without a session
 }
+
+// ConcurrentSafe marks Generic as a Concurrent translator: it holds no per-call state,
+// only an atomic counter.
+func (t *Generic) ConcurrentSafe() {}
 
 // NewGeneric returns a translator for canonical events mapped by profile (nil: the
 // events are canonical already).
@@ -81,8 +86,7 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 	x.key = ce.Session
 	x.boundary = boundaryOf(ce)
 	if x.boundary == record.Standalone && x.key == "" {
-		t.seq++
-		x.key = "json-" + strconv.FormatUint(t.seq, 10)
+		x.key = "json-" + strconv.FormatUint(t.seq.Add(1), 10)
 	}
 	if x.boundary == record.Open {
 		x.closeEv = idleClose(sys, ce.Box)
@@ -98,8 +102,7 @@ func (t *Generic) Translate(dst []Output, e *feed.Event) []Output {
 		x.eventKey = ConnectEventKey
 	}
 	if x.eventKey == "" && x.content != nil {
-		t.seq++
-		x.eventKey = "json-" + strconv.FormatUint(t.seq, 10)
+		x.eventKey = "json-" + strconv.FormatUint(t.seq.Add(1), 10)
 	}
 	o := x.build(src, sys)
 	if ce.RecipientCount > 0 {

@@ -38,8 +38,16 @@ type ContentRef struct {
 	Direction etsi.PayloadDirection
 }
 
+// Concurrent is implemented by a Translator whose Translate may run on several goroutines
+// at once: it keeps no per-session state. The adapter then translates such events without
+// its per-dialect lock, so several connections parse in parallel.
+type Concurrent interface {
+	Translator
+	ConcurrentSafe()
+}
+
 // Translator turns raw events of one dialect into records. Implementations are not safe
-// for concurrent use; the adapter serialises calls.
+// for concurrent use (unless Concurrent); the adapter serialises calls.
 type Translator interface {
 	// Translate appends the outputs for e, in order, to dst.
 	Translate(dst []Output, e *feed.Event) []Output

@@ -114,62 +114,122 @@ type recordLine struct {
 }
 
 func samplesDir(dir string, out []Sample) ([]Sample, error) {
+	t := tail{dir: dir}
+	err := t.advance(func(s Sample) { out = append(out, s) })
+	return out, err
+}
+
+// tail reads a LEMF output directory incrementally: each advance parses only the
+// records.jsonl lines completed since the last one (the files are append-only), so
+// polling a LEMF that is still receiving costs what it received since, not all of it.
+type tail struct {
+	dir  string
+	off  int64 // bytes of records.jsonl consumed: complete lines only
+	line int   // lines consumed
+	ber  map[string][]byte
+}
+
+// advance hands each new sample to add.
+func (t *tail) advance(add func(Sample)) error {
+	dir := t.dir
 	// The records file is sized before the .ber files are read: the LEMF flushes a PDU's
 	// bytes before its record line, so every line within that size names bytes the .ber
 	// files hold, even while the LEMF is still writing.
 	f, err := os.Open(filepath.Join(dir, lemf.RecordsFile))
 	if err != nil {
-		return out, fmt.Errorf("load: %w", err)
+		return fmt.Errorf("load: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return out, fmt.Errorf("load: %w", err)
+		return fmt.Errorf("load: %w", err)
 	}
-	ber := map[string][]byte{}
+	if fi.Size() <= t.off {
+		return nil
+	}
+	if t.ber == nil {
+		t.ber = map[string][]byte{}
+	}
 	for _, name := range []string{lemf.HI2File, lemf.HI3File} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return out, fmt.Errorf("load: %w", err)
+		key := strings.ToUpper(strings.TrimSuffix(name, ".ber"))
+		if t.ber[key], err = appendFrom(filepath.Join(dir, name), t.ber[key]); err != nil {
+			return fmt.Errorf("load: %w", err)
 		}
-		ber[strings.ToUpper(strings.TrimSuffix(name, ".ber"))] = b
 	}
-	rd := bufio.NewReaderSize(io.LimitReader(f, fi.Size()), 1<<20)
-	for line := 1; ; line++ {
+	rd := bufio.NewReaderSize(io.NewSectionReader(f, t.off, fi.Size()-t.off), 1<<20)
+	for {
 		b, err := rd.ReadBytes('\n')
 		if errors.Is(err, io.EOF) {
-			return out, nil // a line without its newline is still being written
+			return nil // a line without its newline is still being written
 		}
 		if err != nil {
-			return out, fmt.Errorf("load: %s/%s: %w", dir, lemf.RecordsFile, err)
+			return fmt.Errorf("load: %s/%s: %w", dir, lemf.RecordsFile, err)
 		}
-		var r recordLine
-		if err := json.Unmarshal(bytes.TrimSpace(b), &r); err != nil {
-			return out, fmt.Errorf("load: %s/%s line %d: %w", dir, lemf.RecordsFile, line, err)
-		}
-		pb := ber[r.HI]
-		if r.Error != "" || r.Duplicate || r.Offset < 0 || r.Offset >= int64(len(pb)) {
-			continue
-		}
-		p, _, err := etsi.DecodePSPDU(pb[r.Offset:])
+		// Consumed only once read: a line that fails (bytes its .ber file does not hold
+		// yet, say) is read again by the next advance.
+		s, ok, err := t.sample(b, t.line+1)
 		if err != nil {
-			return out, fmt.Errorf("load: %s %s at %d: %w", dir, r.HI, r.Offset, err)
+			return err
 		}
-		ev, ok := pduTime(p)
-		if p.Payload.TRI != nil || !ok {
-			continue
+		t.off += int64(len(b))
+		t.line++
+		if ok {
+			add(s)
 		}
-		got, err := time.Parse(time.RFC3339Nano, r.Received)
-		if err != nil {
-			return out, fmt.Errorf("load: %s/%s line %d: received: %w", dir, lemf.RecordsFile, line, err)
-		}
-		s := Sample{LIID: p.Header.LIID, NE: p.Header.CommunicationIdentifier.NetworkIdentifier.NetworkElementIdentifier,
-			Payload: payloadName(p.Payload), Delay: got.Sub(ev), Received: got}
-		if c := p.Header.CommunicationIdentifier.CIN; c != nil {
-			s.CIN = *c
-		}
-		out = append(out, s)
 	}
+}
+
+// appendFrom appends what the file holds beyond len(have) bytes.
+func appendFrom(path string, have []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return have, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return have, err
+	}
+	n := fi.Size() - int64(len(have))
+	if n <= 0 {
+		return have, nil
+	}
+	start := len(have)
+	have = append(have, make([]byte, n)...)
+	m, err := io.ReadFull(io.NewSectionReader(f, int64(start), n), have[start:])
+	return have[:start+m], err
+}
+
+// sample reads records.jsonl line number line: false for keep-alives, resends, error lines, PDUs
+// without a time stamp and offsets past what the .ber file holds yet.
+func (t *tail) sample(b []byte, line int) (Sample, bool, error) {
+	dir := t.dir
+	var r recordLine
+	if err := json.Unmarshal(bytes.TrimSpace(b), &r); err != nil {
+		return Sample{}, false, fmt.Errorf("load: %s/%s line %d: %w", dir, lemf.RecordsFile, line, err)
+	}
+	pb := t.ber[r.HI]
+	if r.Error != "" || r.Duplicate || r.Offset < 0 || r.Offset >= int64(len(pb)) {
+		return Sample{}, false, nil
+	}
+	p, _, err := etsi.DecodePSPDU(pb[r.Offset:])
+	if err != nil {
+		return Sample{}, false, fmt.Errorf("load: %s %s at %d: %w", dir, r.HI, r.Offset, err)
+	}
+	ev, ok := pduTime(p)
+	if p.Payload.TRI != nil || !ok {
+		return Sample{}, false, nil
+	}
+	got, err := time.Parse(time.RFC3339Nano, r.Received)
+	if err != nil {
+		return Sample{}, false, fmt.Errorf("load: %s/%s line %d: received: %w", dir, lemf.RecordsFile, line, err)
+	}
+	s := Sample{LIID: p.Header.LIID, NE: p.Header.CommunicationIdentifier.NetworkIdentifier.NetworkElementIdentifier,
+		Payload: payloadName(p.Payload), Delay: got.Sub(ev), Received: got}
+	if c := p.Header.CommunicationIdentifier.CIN; c != nil {
+		s.CIN = *c
+	}
+	return s, true, nil
 }
 
 // pduTime is the PDU's event time: the micro-second time stamp, else the GeneralizedTime.

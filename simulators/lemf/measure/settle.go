@@ -13,24 +13,28 @@ import (
 // Settle waits until the LEMFs writing dirs have stopped receiving PDUs: until the count
 // of Samples (keep-alives and resends excluded, so an idle handover's keep-alives do not
 // count as traffic) stayed the same for quiet (polled every quiet/4), or ctx ends. It
-// returns that count. A run's stragglers (PDUs still queued in the handover when the
+// returns that count. Each poll reads only what the LEMFs wrote since the last one: a
+// poll that re-read everything would take CPU from the LEMF (and the umli) it waits for,
+// and so delay the very PDUs whose latency is measured. A run's stragglers (PDUs still queued in the handover when the
 // load stopped) are thus in the files before Measure reads them; dirs without a
 // records file yet count as empty.
 func Settle(ctx context.Context, quiet time.Duration, dirs ...string) (int, error) {
 	if quiet <= 0 {
 		return 0, fmt.Errorf("load: settle: quiet period %v must be positive", quiet)
 	}
+	tails := make([]tail, len(dirs))
+	for i, d := range dirs {
+		tails[i].dir = d
+	}
+	n := 0
 	size := func() (int, error) {
-		n := 0
-		for _, d := range dirs {
-			if _, err := os.Stat(filepath.Join(d, lemf.RecordsFile)); os.IsNotExist(err) {
+		for i := range tails {
+			if _, err := os.Stat(filepath.Join(tails[i].dir, lemf.RecordsFile)); os.IsNotExist(err) {
 				continue
 			}
-			s, err := Samples(d)
-			if err != nil {
+			if err := tails[i].advance(func(Sample) { n++ }); err != nil {
 				return n, fmt.Errorf("load: settle: %w", err)
 			}
-			n += len(s)
 		}
 		return n, nil
 	}
