@@ -3,11 +3,6 @@ package x1
 import (
 	"context"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
-
-	"github.com/umli/umli/internal/testredis"
-	"github.com/umli/umli/mediation/secret"
 )
 
 // BenchmarkDecodeActivate measures the bounded scan, decode and validation of one
@@ -35,16 +30,8 @@ func BenchmarkDecodeActivate(b *testing.B) {
 // BenchmarkStoreActivateDeactivate measures one task's round trip through a real Redis,
 // sealing six identities and maintaining the match index.
 func BenchmarkStoreActivateDeactivate(b *testing.B) {
-	srv := testredis.Start(b)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
-	keys, _ := secret.ParseKeyring(testKeyring, "bench")
-	store := NewStore(rdb, keys, StoreOptions{})
+	store := newStoreRig(b).store
 	ctx := context.Background()
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		b.Fatal(err)
-	}
 	task, err := ParseTask(ptr(sampleTask(xidA, "LIID-1", didA)))
 	if err != nil {
 		b.Fatal(err)
@@ -61,16 +48,8 @@ func BenchmarkStoreActivateDeactivate(b *testing.B) {
 
 // BenchmarkSnapshot measures what a watcher does per change with 100 tasks stored.
 func BenchmarkSnapshot(b *testing.B) {
-	srv := testredis.Start(b)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
-	keys, _ := secret.ParseKeyring(testKeyring, "bench")
-	store := NewStore(rdb, keys, StoreOptions{})
+	store := newStoreRig(b).store
 	ctx := context.Background()
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		b.Fatal(err)
-	}
 	for i := 0; i < 100; i++ {
 		td := sampleTask(NewUUID(), "LIID-"+itoa(i), didA)
 		task, err := ParseTask(&td)

@@ -62,11 +62,7 @@ func TestRequestsValidate(t *testing.T) {
 		msgs[i].Header = header()
 		msgs[i].X1TransactionID = NewUUID()
 	}
-	doc, err := EncodeRequest(&Request{Messages: msgs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	validateXSD(t, doc)
+	doc := encodeValid(t, msgs)
 	back, err := DecodeRequest(doc, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)

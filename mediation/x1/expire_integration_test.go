@@ -8,25 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
-	"github.com/umli/umli/internal/testredis"
 	"github.com/umli/umli/mediation/audit"
-	"github.com/umli/umli/mediation/secret"
 )
 
 func TestExpirerDeactivatesEndedTasks(t *testing.T) {
-	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
-	keys, _ := secret.ParseKeyring(testKeyring, "test")
-	store := NewStore(rdb, keys, StoreOptions{})
+	store := newStoreRig(t).store
 	ctx := context.Background()
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		t.Fatal(err)
-	}
 	ending := sampleTask(xidA, "LIID-END", didA) // ends 2027-01-01
 	open := sampleTask(xidB, "LIID-OPEN", didA)
 	open.MediationDetails.Details[0].EndTime = "" // open-ended

@@ -196,3 +196,43 @@ func lastLine(s string) string {
 	ls := strings.Split(strings.TrimSpace(s), "\n")
 	return ls[len(ls)-1]
 }
+
+// storeRig is a Store on a fresh Redis, sealed with testKeyring and holding
+// destination didA: where the task-storage tests and benchmarks start.
+type storeRig struct {
+	srv   *testredis.Server
+	rdb   *redis.Client
+	keys  *secret.Keyring
+	store *Store
+}
+
+func newStoreRig(tb testing.TB) storeRig {
+	tb.Helper()
+	r := storeRig{srv: testredis.Start(tb)}
+	r.rdb = r.srv.Client(tb)
+	keys, err := secret.ParseKeyring(testKeyring, "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.keys = keys
+	r.store = NewStore(r.rdb, keys, StoreOptions{})
+	d, err := ParseDestination(ptr(sampleDest(didA, "lea-a")))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := r.store.CreateDestination(context.Background(), d); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// encodeValid encodes msgs as one request, which must be valid against the XSD.
+func encodeValid(t *testing.T, msgs []Message) []byte {
+	t.Helper()
+	doc, err := EncodeRequest(&Request{Messages: msgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateXSD(t, doc)
+	return doc
+}

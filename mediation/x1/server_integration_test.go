@@ -13,6 +13,22 @@ import (
 )
 
 // post sends a raw document and returns the HTTP status and body.
+// postOK posts doc and returns the decoded response, which must come with HTTP
+// 200 and be valid against the XSD.
+func (e *env) postOK(t *testing.T, doc []byte) *Response {
+	t.Helper()
+	status, body := e.post(t, doc)
+	if status != http.StatusOK {
+		t.Fatalf("HTTP %d: %s", status, body)
+	}
+	validateXSD(t, body)
+	resp, err := DecodeResponse(body, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
 func (e *env) post(t *testing.T, body []byte) (int, []byte) {
 	t.Helper()
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: e.pki.clientTLS(&e.pki.client)}, Timeout: 30 * time.Second}
@@ -39,20 +55,7 @@ func (e *env) roundTrip(t *testing.T, msgs ...Message) []Message {
 			msgs[i].X1TransactionID = NewUUID()
 		}
 	}
-	doc, err := EncodeRequest(&Request{Messages: msgs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	validateXSD(t, doc)
-	status, body := e.post(t, doc)
-	if status != http.StatusOK {
-		t.Fatalf("HTTP %d: %s", status, body)
-	}
-	validateXSD(t, body)
-	resp, err := DecodeResponse(body, DefaultLimits())
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := e.postOK(t, encodeValid(t, msgs))
 	if len(resp.Messages) != len(msgs) {
 		t.Fatalf("%d responses for %d requests", len(resp.Messages), len(msgs))
 	}

@@ -72,16 +72,9 @@ func TestConcurrentActivationSameLIID(t *testing.T) {
 // TestWatcherSurvivesRedisRestart restarts redis-server under a running watcher: the
 // stored tasks survive (appendonly) and a change made after the restart is seen.
 func TestWatcherSurvivesRedisRestart(t *testing.T) {
-	srv := testredis.Start(t)
-	keys, _ := secret.ParseKeyring(testKeyring, "test")
+	rig := newStoreRig(t)
+	srv, keys, store := rig.srv, rig.keys, rig.store
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
-	store := NewStore(rdb, keys, StoreOptions{})
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		t.Fatal(err)
-	}
 	task, _ := ParseTask(ptr(sampleTask(xidA, "LIID-1", didA)))
 	if err := store.ActivateTask(ctx, task); err != nil {
 		t.Fatal(err)

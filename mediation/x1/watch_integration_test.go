@@ -165,16 +165,9 @@ func TestWarrantMapping(t *testing.T) {
 }
 
 func TestStoreMatchIndexAndReseal(t *testing.T) {
-	srv := testredis.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	rig := newStoreRig(t)
+	rdb, old, store := rig.rdb, rig.keys, rig.store
 	ctx := context.Background()
-	old, _ := secret.ParseKeyring(testKeyring, "test")
-	store := NewStore(rdb, old, StoreOptions{})
-	d, _ := ParseDestination(ptr(sampleDest(didA, "lea-a")))
-	if err := store.CreateDestination(ctx, d); err != nil {
-		t.Fatal(err)
-	}
 	task, _ := ParseTask(ptr(sampleTask(xidA, "LIID-1", didA)))
 	if err := store.ActivateTask(ctx, task); err != nil {
 		t.Fatal(err)
