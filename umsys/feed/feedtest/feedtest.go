@@ -110,3 +110,20 @@ func Torture(tb testing.TB, dir, ext string) map[string][]byte {
 	}
 	return out
 }
+
+// WriteSplit hands data to write in chunks whose sizes cycle through sizes (each
+// at least 1 byte), or whole when sizes is empty, as a framer fuzz target splits
+// its input; it stops at the first error.
+func WriteSplit(data []byte, sizes []int, write func(p []byte) error) error {
+	for k := 0; len(data) > 0; k++ {
+		n := len(data)
+		if len(sizes) > 0 {
+			n = min(max(1, sizes[k%len(sizes)]), len(data))
+		}
+		if err := write(data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
