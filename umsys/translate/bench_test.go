@@ -10,6 +10,7 @@ import (
 	"github.com/umli/umli/umsys/ami"
 	"github.com/umli/umli/umsys/esl"
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/feedtest"
 	"github.com/umli/umli/umsys/translate"
 )
 
@@ -52,7 +53,7 @@ func BenchmarkParseTranslateESL(b *testing.B) {
 		outs = tr.Translate(outs[:0], e)
 		return nil
 	}
-	benchStream(b, data, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, handle, &events)
+	feedtest.BenchStream(b, data, 4096, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, handle, &events)
 }
 
 // BenchmarkParseTranslateAMI is the same for the AMI stream parser and the Asterisk
@@ -72,7 +73,7 @@ func BenchmarkParseTranslateAMI(b *testing.B) {
 		outs = tr.Translate(outs[:0], &e)
 		return nil
 	}
-	benchStream(b, data, func() *ami.Stream { return ami.NewStream(ami.Limits{}, false) }, handle, &events)
+	feedtest.BenchStream(b, data, 4096, func() *ami.Stream { return ami.NewStream(ami.Limits{}, false) }, handle, &events)
 }
 
 // BenchmarkTranslateESL is the FreeSWITCH translator alone on pre-parsed events, to
@@ -114,31 +115,7 @@ func BenchmarkParseOnlyESL(b *testing.B) {
 		events++
 		return nil
 	}
-	benchStream(b, data, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, handle, &events)
-}
-
-// framer is a transport's stream parser (esl.Stream, ami.Stream).
-type framer[F any] interface {
-	Write(p []byte, emit func(*F) error) error
-}
-
-// benchStream has a fresh parser from newStream read data in 4 KiB writes per
-// iteration, handing frames to handle, and reports the rates of the events it
-// counted.
-func benchStream[F any, S framer[F]](b *testing.B, data []byte, newStream func() S, handle func(*F) error, events *int) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := benchcpu.Used()
-	for i := 0; i < b.N; i++ {
-		st := newStream()
-		for off := 0; off < len(data); off += 4096 {
-			if err := st.Write(data[off:min(off+4096, len(data))], handle); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	reportRates(b, *events, cpu0)
+	feedtest.BenchStream(b, data, 4096, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, handle, &events)
 }
 
 // reportRates reports events per wall-clock second and per CPU second.
