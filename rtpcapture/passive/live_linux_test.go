@@ -99,9 +99,7 @@ func TestLiveLoopback(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- live.Run(ctx, c) }()
 	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
-	recs, err := sink.WaitFor(ctx, func(r []*record.Record) bool {
-		return capturetest.Ended(capturetest.CC(r, box, rtpcapture.ContentToTarget))
-	})
+	recs, err := sink.WaitEnded(ctx, box, rtpcapture.ContentToTarget)
 	cancel()
 	if rerr := <-done; rerr != nil {
 		t.Fatal(rerr)

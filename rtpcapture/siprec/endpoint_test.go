@@ -99,6 +99,21 @@ func inviteRequest(srs, body string, headers ...sip.Header) *sip.Request {
 	return req
 }
 
+// byeContent ends the call and returns the audio/PCMA the box's CC carried, once
+// that CC has ended.
+func byeContent(t *testing.T, ctx context.Context, dlg *sipgo.DialogClientSession, sink *capturetest.Sink) []byte {
+	t.Helper()
+	if err := dlg.Bye(ctx); err != nil {
+		t.Fatal(err)
+	}
+	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
+	recs, err := sink.WaitEnded(ctx, box, rtpcapture.ContentToTarget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return capturetest.Content(capturetest.CC(recs, box, rtpcapture.ContentToTarget), "audio/PCMA")
+}
+
 func answerPort(t *testing.T, body []byte) netip.AddrPort {
 	t.Helper()
 	d, err := sdpinfo.ParseSDP(body)
@@ -179,18 +194,7 @@ func TestReinviteMovesSourceAndStrangersAreDropped(t *testing.T) {
 	}
 	a.send(t, dst, &seq, 7, false, &want) // the old source is a stranger now
 	b.send(t, dst, &seq, 20, true, &want)
-	if err := dlg.Bye(ctx); err != nil {
-		t.Fatal(err)
-	}
-	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
-	recs, err := sink.WaitFor(ctx, func(r []*record.Record) bool {
-		return capturetest.Ended(capturetest.CC(r, box, rtpcapture.ContentToTarget))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc := capturetest.CC(recs, box, rtpcapture.ContentToTarget)
-	if got := capturetest.Content(cc, "audio/PCMA"); !bytes.Equal(got, want) {
+	if got := byeContent(t, ctx, dlg, sink); !bytes.Equal(got, want) {
 		t.Errorf("content %d bytes, want %d from the negotiated sources only", len(got), len(want))
 	}
 	var m dto.Metric

@@ -99,9 +99,7 @@ func TestSippInterop(t *testing.T) {
 
 	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@127.0.0.1"}
 	caller := record.Identity{Kind: record.IdentityE164, Value: "+4917011111"}
-	recs, err := sink.WaitFor(ctx, func(r []*record.Record) bool {
-		return capturetest.Ended(capturetest.CC(r, box, rtpcapture.ContentToTarget))
-	})
+	recs, err := sink.WaitEnded(ctx, box, rtpcapture.ContentToTarget)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,6 @@ import (
 	"github.com/umli/umli/internal/testcert"
 	"github.com/umli/umli/internal/testmetric"
 	"github.com/umli/umli/internal/tlsauth"
-	"github.com/umli/umli/mediation/record"
-	"github.com/umli/umli/rtpcapture"
 	"github.com/umli/umli/rtpcapture/internal/capturetest"
 )
 
@@ -170,17 +168,7 @@ func recordOverTLS(t *testing.T, serve func(context.Context, *Endpoint, net.List
 	var want []byte
 	var seq uint16 = 9
 	a.send(t, answerPort(t, dlg.InviteResponse.Body()), &seq, 12, true, &want)
-	if err := dlg.Bye(ctx); err != nil {
-		t.Fatal(err)
-	}
-	box := record.Identity{Kind: record.IdentityBoxID, Value: "2000@um.example"}
-	recs, err := sink.WaitFor(ctx, func(r []*record.Record) bool {
-		return capturetest.Ended(capturetest.CC(r, box, rtpcapture.ContentToTarget))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := capturetest.Content(capturetest.CC(recs, box, rtpcapture.ContentToTarget), "audio/PCMA"); !bytes.Equal(got, want) {
+	if got := byeContent(t, ctx, dlg, sink); !bytes.Equal(got, want) {
 		t.Errorf("content over TLS signalling: %d bytes, want %d", len(got), len(want))
 	}
 }

@@ -56,6 +56,12 @@ func (s *Sink) WaitFor(ctx context.Context, cond func([]*record.Record) bool) ([
 	}
 }
 
+// WaitEnded blocks until the CC for id with content identifier cid has ended
+// (end-of-sequence), or ctx ends, and returns the records submitted by then.
+func (s *Sink) WaitEnded(ctx context.Context, id record.Identity, cid uint32) ([]*record.Record, error) {
+	return s.WaitFor(ctx, func(r []*record.Record) bool { return Ended(CC(r, id, cid)) })
+}
+
 // CC returns the MessagingCC records whose Identities include id and whose content
 // identifier is cid, in submission order.
 func CC(recs []*record.Record, id record.Identity, cid uint32) []*record.Record {
