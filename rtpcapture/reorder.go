@@ -229,26 +229,26 @@ func (r *Reorder) advance(to int64) {
 			r.next = to
 			return
 		}
-		s := &r.slots[r.next&r.mask]
-		if s.filled {
-			r.emit(s)
-		} else if r.released {
-			r.Stats.Lost++
-		}
-		r.next++
+		r.step()
 	}
+}
+
+// step releases the slot at the window start (a hole there counts as lost once
+// anything has been released) and moves the start on by one.
+func (r *Reorder) step() {
+	s := &r.slots[r.next&r.mask]
+	if s.filled {
+		r.emit(s)
+	} else if r.released {
+		r.Stats.Lost++
+	}
+	r.next++
 }
 
 // Drain releases every held packet in order, e.g. at the end of the leg or on a media
 // timeout; holes before them count as lost.
 func (r *Reorder) Drain() {
 	for r.held > 0 {
-		s := &r.slots[r.next&r.mask]
-		if s.filled {
-			r.emit(s)
-		} else if r.released {
-			r.Stats.Lost++
-		}
-		r.next++
+		r.step()
 	}
 }

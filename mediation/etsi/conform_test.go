@@ -267,22 +267,9 @@ func TestConformFieldRules(t *testing.T) {
 				c.hdr(&h)
 			}
 			pdu := IRIPDU(h, payload)
-			if _, err := pdu.AppendBER(nil, LatestVersion()); (err != nil) != (len(c.want) > 0) {
-				t.Fatalf("before Conform: encode error %v, but %d adjustments expected", err, len(c.want))
-			}
-			got := pdu.Header.Conform()
-			got = append(got, conformContent()...)
-			if !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("adjustments %v, want %v", got, c.want)
-			}
-			b, err := pdu.AppendBER(nil, LatestVersion())
-			if err != nil {
-				t.Fatalf("after Conform: %v", err)
-			}
-			d, n, err := DecodePSPDU(b)
-			if err != nil || n != len(b) {
-				t.Fatalf("decode: %v (%d of %d)", err, n, len(b))
-			}
+			d := conformRoundTrip(t, &pdu, c.want, func() []Adjustment {
+				return append(pdu.Header.Conform(), conformContent()...)
+			})
 			if v := c.got(&d); !reflect.DeepEqual(v, c.wantV) {
 				t.Fatalf("field decoded as %#v, want %#v", v, c.wantV)
 			}
@@ -291,6 +278,28 @@ func TestConformFieldRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// conformRoundTrip checks the adjustments conform makes to pdu (whose encoding
+// fails before exactly when some are expected), then that the conformed PDU
+// encodes and decodes whole, and returns the decoded PDU.
+func conformRoundTrip(t *testing.T, pdu *PSPDU, want []Adjustment, conform func() []Adjustment) PSPDU {
+	t.Helper()
+	if _, err := pdu.AppendBER(nil, LatestVersion()); (err != nil) != (len(want) > 0) {
+		t.Fatalf("before Conform: encode error %v, but %d adjustments expected", err, len(want))
+	}
+	if got := conform(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("adjustments %v, want %v", got, want)
+	}
+	b, err := pdu.AppendBER(nil, LatestVersion())
+	if err != nil {
+		t.Fatalf("after Conform: %v", err)
+	}
+	d, n, err := DecodePSPDU(b)
+	if err != nil || n != len(b) {
+		t.Fatalf("decode: %v (%d of %d)", err, n, len(b))
+	}
+	return d
 }
 
 // TestConformDoesNotWriteThrough: a shallow copy can be conformed without changing what
@@ -426,26 +435,12 @@ func TestConformCCRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			pdu := CCPDU(goldenHeader(3), CCPayload{Contents: c.cc})
-			if _, err := pdu.AppendBER(nil, LatestVersion()); (err != nil) != (len(c.want) > 0) {
-				t.Fatalf("before Conform: encode error %v, but %d adjustments expected", err, len(c.want))
-			}
-			var got []Adjustment
-			if m := pdu.Payload.CC[0].Contents.MessagingCC; m != nil {
-				got = m.Conform()
-			} else {
-				got = pdu.Payload.CC[0].Contents.EmailCC.Conform()
-			}
-			if !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("adjustments %v, want %v", got, c.want)
-			}
-			b, err := pdu.AppendBER(nil, LatestVersion())
-			if err != nil {
-				t.Fatalf("after Conform: %v", err)
-			}
-			d, _, err := DecodePSPDU(b)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := conformRoundTrip(t, &pdu, c.want, func() []Adjustment {
+				if m := pdu.Payload.CC[0].Contents.MessagingCC; m != nil {
+					return m.Conform()
+				}
+				return pdu.Payload.CC[0].Contents.EmailCC.Conform()
+			})
 			if v := c.got(&d.Payload.CC[0].Contents); !reflect.DeepEqual(v, c.wantV) {
 				t.Fatalf("decoded %#v, want %#v", v, c.wantV)
 			}

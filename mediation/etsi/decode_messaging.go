@@ -273,14 +273,14 @@ func oneAlternative(tag uint32, n int) int {
 func utf8Alt(tag uint32, at func(*MessagingProperty) **string) alt[MessagingProperty] {
 	return alt[MessagingProperty]{tag: tag, form: primitive,
 		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { *at(p), err = d.textp(&c); return },
-		json: func(w *jw, k string, p *MessagingProperty) { optStr(w, k, *at(p)) },
+		json: func(w *jw, k string, p *MessagingProperty) { opt(w, k, *at(p), (*jw).str) },
 	}
 }
 
 func timeAlt(tag uint32, at func(*MessagingProperty) **time.Time) alt[MessagingProperty] {
 	return alt[MessagingProperty]{tag: tag, form: primitive,
 		dec:  func(d *dec, c ber.Element, p *MessagingProperty) (err error) { *at(p), err = d.timep(&c); return },
-		json: func(w *jw, k string, p *MessagingProperty) { optTime(w, k, *at(p)) },
+		json: func(w *jw, k string, p *MessagingProperty) { opt(w, k, *at(p), (*jw).time) },
 	}
 }
 

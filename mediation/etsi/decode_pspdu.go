@@ -341,7 +341,7 @@ var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCodin
 			a.V6PrefixLength = &p
 			return nil
 		},
-		json: func(w *jw, k string, a *IPAddress) { optUint8(w, k, a.V6PrefixLength) },
+		json: func(w *jw, k string, a *IPAddress) { optUint(w, k, a.V6PrefixLength) },
 	},
 	field[IPAddress]{tag: 5, name: "iPv4SubnetMask",
 		dec: func(d *dec, c ber.Element, a *IPAddress) (err error) { a.V4SubnetMask, err = d.bytes(&c); return },
@@ -358,7 +358,7 @@ var ipAddressType = sequence(func(a *IPAddress) (string, error) { return ipCodin
 			}
 			return err
 		},
-		json: func(w *jw, k string, a *IPAddress) { optBool(w, k, a.NATTranslated) },
+		json: func(w *jw, k string, a *IPAddress) { opt(w, k, a.NATTranslated, (*jw).bool) },
 	},
 )
 

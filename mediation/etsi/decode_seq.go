@@ -148,7 +148,7 @@ func optEnumField[T any, E enumType](tag uint32, name string, at func(*T) **E) f
 func timeField[T any](tag uint32, name string, at func(*T) **time.Time) field[T] {
 	return field[T]{tag: tag, name: name,
 		dec:  func(d *dec, c ber.Element, x *T) (err error) { *at(x), err = d.primTime(&c); return },
-		json: func(w *jw, k string, x *T) { optTime(w, k, *at(x)) },
+		json: func(w *jw, k string, x *T) { opt(w, k, *at(x), (*jw).time) },
 	}
 }
 

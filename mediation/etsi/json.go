@@ -2,7 +2,6 @@ package etsi
 
 import (
 	"fmt"
-	"time"
 )
 
 // JSON renders p as one JSON object: keys are the ASN.1 identifiers in ASN.1 order,
@@ -96,33 +95,23 @@ func strList(w *jw, k string, xs []string) {
 
 // The writers of optional fields: nothing when absent.
 
-func optEnum[E fmt.Stringer](w *jw, k string, v *E) {
+// opt writes *v with put (a jw method: (*jw).str, .int, .bool, .time).
+func opt[V any](w *jw, k string, v *V, put func(w *jw, k string, v V)) {
 	if v != nil {
-		w.str(k, (*v).String())
+		put(w, k, *v)
 	}
 }
 
-func optTime(w *jw, k string, t *time.Time) {
-	if t != nil {
-		w.time(k, *t)
-	}
-}
-
-func optUint(w *jw, k string, v *uint32) {
+// optUint writes an optional unsigned INTEGER.
+func optUint[N uint8 | uint32](w *jw, k string, v *N) {
 	if v != nil {
 		w.uint(k, uint64(*v))
 	}
 }
 
-func optInt(w *jw, k string, v *int64) {
+func optEnum[E fmt.Stringer](w *jw, k string, v *E) {
 	if v != nil {
-		w.int(k, *v)
-	}
-}
-
-func optStr(w *jw, k string, v *string) {
-	if v != nil {
-		w.str(k, *v)
+		w.str(k, (*v).String())
 	}
 }
 
@@ -162,17 +151,5 @@ func optOctetsString(w *jw, k, v string) {
 func optBytes(w *jw, k string, b []byte) {
 	if b != nil {
 		w.octets(k, b)
-	}
-}
-
-func optUint8(w *jw, k string, v *uint8) {
-	if v != nil {
-		w.uint(k, uint64(*v))
-	}
-}
-
-func optBool(w *jw, k string, v *bool) {
-	if v != nil {
-		w.bool(k, *v)
 	}
 }

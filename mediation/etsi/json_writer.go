@@ -38,33 +38,39 @@ func (w *jw) key(k string) {
 	w.comma = false
 }
 
+// begin and end write the brackets of an object or array.
+func (w *jw) begin(bracket byte) {
+	w.b = append(w.b, bracket)
+	w.comma = false
+}
+
+func (w *jw) end(bracket byte) {
+	w.b = append(w.b, bracket)
+	w.comma = true
+}
+
 func (w *jw) open(k string) {
 	w.key(k)
-	w.b = append(w.b, '{')
-	w.comma = false
+	w.begin('{')
 }
 
 // openAnon opens an object as a list element.
 func (w *jw) openAnon() {
 	w.sep()
-	w.b = append(w.b, '{')
-	w.comma = false
+	w.begin('{')
 }
 
 func (w *jw) close() {
-	w.b = append(w.b, '}')
-	w.comma = true
+	w.end('}')
 }
 
 func (w *jw) openList(k string) {
 	w.key(k)
-	w.b = append(w.b, '[')
-	w.comma = false
+	w.begin('[')
 }
 
 func (w *jw) closeList() {
-	w.b = append(w.b, ']')
-	w.comma = true
+	w.end(']')
 }
 
 func (w *jw) str(k, v string) {

@@ -131,101 +131,98 @@ func (c *Client) one(ctx context.Context, m Message) (*Message, error) {
 	return r, nil
 }
 
+// send sends one request of type rt, set (if any) filling in its payload.
+func (c *Client) send(ctx context.Context, rt RequestType, set func(*Message)) (*Message, error) {
+	m := c.NewMessage(rt)
+	if set != nil {
+		set(&m)
+	}
+	return c.one(ctx, m)
+}
+
+// details sends a Get*Details request and returns the details its response must
+// carry (pick); missing names them in the error when they are absent.
+func details[D any](ctx context.Context, c *Client, rt RequestType, set func(*Message), pick func(*Message) *D, missing string) (*D, error) {
+	r, err := c.send(ctx, rt, set)
+	if err != nil {
+		return nil, err
+	}
+	d := pick(r)
+	if d == nil {
+		return nil, errors.New("x1: " + missing)
+	}
+	return d, nil
+}
+
 // ActivateTask provisions a new task.
 func (c *Client) ActivateTask(ctx context.Context, td TaskDetails) error {
-	m := c.NewMessage(ActivateTask)
-	m.TaskDetails = &td
-	_, err := c.one(ctx, m)
+	_, err := c.send(ctx, ActivateTask, func(m *Message) { m.TaskDetails = &td })
 	return err
 }
 
 // ModifyTask replaces a task's details.
 func (c *Client) ModifyTask(ctx context.Context, td TaskDetails) error {
-	m := c.NewMessage(ModifyTask)
-	m.TaskDetails = &td
-	_, err := c.one(ctx, m)
+	_, err := c.send(ctx, ModifyTask, func(m *Message) { m.TaskDetails = &td })
 	return err
 }
 
 // DeactivateTask ends a task.
 func (c *Client) DeactivateTask(ctx context.Context, xid string) error {
-	m := c.NewMessage(DeactivateTask)
-	m.XID = xid
-	_, err := c.one(ctx, m)
+	_, err := c.send(ctx, DeactivateTask, func(m *Message) { m.XID = xid })
 	return err
 }
 
 // DeactivateAllTasks ends every task.
 func (c *Client) DeactivateAllTasks(ctx context.Context) error {
-	_, err := c.one(ctx, c.NewMessage(DeactivateAllTasks))
+	_, err := c.send(ctx, DeactivateAllTasks, nil)
 	return err
 }
 
 // GetTaskDetails returns one task as the NE holds it.
 func (c *Client) GetTaskDetails(ctx context.Context, xid string) (*TaskResponseDetails, error) {
-	m := c.NewMessage(GetTaskDetails)
-	m.XID = xid
-	r, err := c.one(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	if r.TaskResponseDetails == nil {
-		return nil, errors.New("x1: GetTaskDetailsResponse without taskResponseDetails")
-	}
-	return r.TaskResponseDetails, nil
+	return details(ctx, c, GetTaskDetails, func(m *Message) { m.XID = xid },
+		func(r *Message) *TaskResponseDetails { return r.TaskResponseDetails },
+		"GetTaskDetailsResponse without taskResponseDetails")
 }
 
 // GetAllDetails returns every task and destination.
 func (c *Client) GetAllDetails(ctx context.Context) (*Message, error) {
-	return c.one(ctx, c.NewMessage(GetAllDetails))
+	return c.send(ctx, GetAllDetails, nil)
 }
 
 // CreateDestination provisions a destination.
 func (c *Client) CreateDestination(ctx context.Context, dd DestinationDetails) error {
-	m := c.NewMessage(CreateDestination)
-	m.DestinationDetails = &dd
-	_, err := c.one(ctx, m)
+	_, err := c.send(ctx, CreateDestination, func(m *Message) { m.DestinationDetails = &dd })
 	return err
 }
 
 // ModifyDestination replaces a destination's details.
 func (c *Client) ModifyDestination(ctx context.Context, dd DestinationDetails) error {
-	m := c.NewMessage(ModifyDestination)
-	m.DestinationDetails = &dd
-	_, err := c.one(ctx, m)
+	_, err := c.send(ctx, ModifyDestination, func(m *Message) { m.DestinationDetails = &dd })
 	return err
 }
 
 // RemoveDestination deletes a destination.
 func (c *Client) RemoveDestination(ctx context.Context, did string) error {
-	m := c.NewMessage(RemoveDestination)
-	m.DID = did
-	_, err := c.one(ctx, m)
+	_, err := c.send(ctx, RemoveDestination, func(m *Message) { m.DID = did })
 	return err
 }
 
 // GetDestinationDetails returns one destination.
 func (c *Client) GetDestinationDetails(ctx context.Context, did string) (*DestinationResponseDetails, error) {
-	m := c.NewMessage(GetDestinationDetails)
-	m.DID = did
-	r, err := c.one(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	if r.DestinationResponseDetails == nil {
-		return nil, errors.New("x1: GetDestinationDetailsResponse without destinationResponseDetails")
-	}
-	return r.DestinationResponseDetails, nil
+	return details(ctx, c, GetDestinationDetails, func(m *Message) { m.DID = did },
+		func(r *Message) *DestinationResponseDetails { return r.DestinationResponseDetails },
+		"GetDestinationDetailsResponse without destinationResponseDetails")
 }
 
 // Ping checks the NE answers.
 func (c *Client) Ping(ctx context.Context) error {
-	_, err := c.one(ctx, c.NewMessage(Ping))
+	_, err := c.send(ctx, Ping, nil)
 	return err
 }
 
 // Keepalive sends an X1 keepalive.
 func (c *Client) Keepalive(ctx context.Context) error {
-	_, err := c.one(ctx, c.NewMessage(Keepalive))
+	_, err := c.send(ctx, Keepalive, nil)
 	return err
 }

@@ -59,20 +59,8 @@ func DecodeStream(w io.Writer, r io.Reader, name string, maxPDU int) error {
 	if maxPDU <= 0 {
 		maxPDU = DefaultMaxPDU
 	}
-	fr := newFrameReader(r, maxPDU)
 	var line bytes.Buffer
-	for {
-		frame, off, err := fr.next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			var fe *frameError
-			if errors.As(err, &fe) {
-				err = fe.Err
-			}
-			return &PDUError{File: name, Offset: off, Err: err}
-		}
+	return eachFrame(r, name, maxPDU, func(frame []byte, off int64) error {
 		pdu, n, err := etsi.DecodePSPDU(frame)
 		if err == nil && n != len(frame) {
 			err = fmt.Errorf("decoder consumed %d of %d bytes", n, len(frame))
@@ -92,5 +80,6 @@ func DecodeStream(w io.Writer, r io.Reader, name string, maxPDU int) error {
 		if _, err := w.Write(line.Bytes()); err != nil {
 			return fmt.Errorf("write decoded PDU: %w", err)
 		}
-	}
+		return nil
+	})
 }

@@ -105,3 +105,26 @@ func (fr *frameReader) fill() {
 
 // rest returns the received bytes that were not returned as frames.
 func (fr *frameReader) rest() []byte { return fr.buf[fr.start:] }
+
+// eachFrame hands every frame of r, with its stream offset, to f until the end
+// of r. A framing error comes back as a *PDUError naming file name and the
+// offset; an error from f comes back as it is.
+func eachFrame(r io.Reader, name string, maxPDU int, f func(frame []byte, off int64) error) error {
+	fr := newFrameReader(r, maxPDU)
+	for {
+		frame, off, err := fr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			var fe *frameError
+			if errors.As(err, &fe) {
+				err = fe.Err
+			}
+			return &PDUError{File: name, Offset: off, Err: err}
+		}
+		if err := f(frame, off); err != nil {
+			return err
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package lemf
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,19 +41,7 @@ func checkFile(w io.Writer, name string, rep *StrictReport) error {
 		return fmt.Errorf("strict check: %w", err)
 	}
 	defer func() { _ = f.Close() }()
-	fr := newFrameReader(f, DefaultMaxPDU)
-	for {
-		frame, off, err := fr.next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			var fe *frameError
-			if errors.As(err, &fe) {
-				err = fe.Err
-			}
-			return &PDUError{File: name, Offset: off, Err: err}
-		}
+	return eachFrame(f, name, DefaultMaxPDU, func(frame []byte, off int64) error {
 		vs, n, err := etsi.Validate(frame)
 		if err != nil {
 			return &PDUError{File: name, Offset: off, Err: err}
@@ -72,7 +59,8 @@ func checkFile(w io.Writer, name string, rep *StrictReport) error {
 				return fmt.Errorf("write violations: %w", err)
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // strictCheck validates one received PDU, logs its violations (path, offset, reason) and

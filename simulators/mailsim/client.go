@@ -111,43 +111,39 @@ func firstLine(s string) string {
 	return l
 }
 
-func (cfg Config) smtpSteps(string) []annex.Step {
-	steps := annex.SMTP()
-	if cfg.SMTPUser != "" {
-		for i, st := range steps {
-			if strings.HasPrefix(st.Data, "AUTH PLAIN ") {
-				cred := base64.StdEncoding.EncodeToString([]byte("\x00" + cfg.SMTPUser + "\x00" + cfg.SMTPPassword))
-				steps[i].Data = "AUTH PLAIN " + cred + "\r\n"
-			}
+// withLogin puts data in place of the script's login step (the one starting
+// with prefix), for the credentials of the configured account.
+func withLogin(steps []annex.Step, prefix, data string) []annex.Step {
+	for i, st := range steps {
+		if strings.HasPrefix(st.Data, prefix) {
+			steps[i].Data = data
 		}
 	}
 	return steps
+}
+
+func (cfg Config) smtpSteps(string) []annex.Step {
+	if cfg.SMTPUser == "" {
+		return annex.SMTP()
+	}
+	cred := base64.StdEncoding.EncodeToString([]byte("\x00" + cfg.SMTPUser + "\x00" + cfg.SMTPPassword))
+	return withLogin(annex.SMTP(), "AUTH PLAIN ", "AUTH PLAIN "+cred+"\r\n")
 }
 
 func (cfg Config) pop3Steps(greeting string) []annex.Step {
-	steps := annex.B6()
 	stamp := apopTimestamp(greeting)
-	if cfg.POP3Password != "" && stamp != "" {
-		sum := md5.Sum([]byte(stamp + cfg.POP3Password))
-		for i, st := range steps {
-			if strings.HasPrefix(st.Data, "APOP ") {
-				steps[i].Data = "APOP mrose " + hex.EncodeToString(sum[:]) + "\r\n"
-			}
-		}
+	if cfg.POP3Password == "" || stamp == "" {
+		return annex.B6()
 	}
-	return steps
+	sum := md5.Sum([]byte(stamp + cfg.POP3Password))
+	return withLogin(annex.B6(), "APOP ", "APOP mrose "+hex.EncodeToString(sum[:])+"\r\n")
 }
 
 func (cfg Config) imapSteps(string) []annex.Step {
-	steps := annex.C4WithDownloadAndUpload()
-	if cfg.IMAPUser != "" {
-		for i, st := range steps {
-			if strings.HasPrefix(st.Data, "a001 login ") {
-				steps[i].Data = fmt.Sprintf("a001 login %s %s\r\n", cfg.IMAPUser, cfg.IMAPPassword)
-			}
-		}
+	if cfg.IMAPUser == "" {
+		return annex.C4WithDownloadAndUpload()
 	}
-	return steps
+	return withLogin(annex.C4WithDownloadAndUpload(), "a001 login ", fmt.Sprintf("a001 login %s %s\r\n", cfg.IMAPUser, cfg.IMAPPassword))
 }
 
 // readSMTP reads one reply: lines until "ddd " (or a bare code). DATA's 354 is a

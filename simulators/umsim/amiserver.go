@@ -14,8 +14,7 @@ import (
 var amiClasses = []string{"system", "call", "log", "verbose", "command", "agent", "user", "config", "dtmf", "reporting", "cdr", "dialplan", "originate", "agi", "cc", "aoc", "test", "security", "message"}
 
 type amiSession struct {
-	conn net.Conn
-	wmu  sync.Mutex
+	feedConn
 
 	mu     sync.Mutex
 	authed bool
@@ -41,12 +40,6 @@ func (s *amiSession) wants(ev AMIEventOut) bool {
 		}
 	}
 	return true
-}
-
-func (s *amiSession) write(b []byte, chunk int) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	return writeShaped(s.conn, b, chunk)
 }
 
 // amiMessage is one client packet; header lookup is case-insensitive as in
@@ -96,17 +89,8 @@ func amiResponse(kind, actionID, msg string) []byte {
 }
 
 func (u *UM) serveAMI(ctx context.Context, c net.Conn) {
-	s := &amiSession{conn: c}
-	u.mu.Lock()
-	u.ami[s] = struct{}{}
-	u.notify()
-	u.mu.Unlock()
-	defer func() {
-		u.mu.Lock()
-		delete(u.ami, s)
-		u.notify()
-		u.mu.Unlock()
-	}()
+	s := &amiSession{feedConn: feedConn{conn: c}}
+	defer track(u, u.ami, s)()
 	version := u.script.Asterisk.Version
 	if version == "" {
 		version = "11.0.0"
@@ -218,42 +202,10 @@ func eventMask(v string, present bool) map[string]bool {
 	return mask
 }
 
-func (u *UM) amiSessions() []*amiSession {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	out := make([]*amiSession, 0, len(u.ami))
-	for s := range u.ami {
-		out = append(out, s)
-	}
-	return out
-}
-
 func (u *UM) playAMI(ctx context.Context, evs []AMIEventOut) error {
-	for _, s := range u.amiSessions() {
-		var joined []byte
-		for _, ev := range evs {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if !s.wants(ev) {
-				continue
-			}
-			if u.cfg.WriteChunk < 0 {
-				joined = append(joined, ev.Block...)
-				continue
-			}
-			if err := s.write(ev.Block, u.cfg.WriteChunk); err != nil {
-				s.conn.Close()
-				break
-			}
-		}
-		if len(joined) > 0 {
-			if err := s.write(joined, 0); err != nil {
-				s.conn.Close()
-			}
-		}
-	}
-	return nil
+	return play(ctx, sessionsOf(u, u.ami), evs, u.cfg.WriteChunk, func(s *amiSession, ev AMIEventOut) ([]byte, bool) {
+		return ev.Block, s.wants(ev)
+	})
 }
 
 // MuteAMIPings makes the AMI server stop (or resume) answering Ping, to exercise a

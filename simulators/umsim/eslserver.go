@@ -33,8 +33,7 @@ func eslNotice(body string) []byte {
 }
 
 type eslSession struct {
-	conn net.Conn
-	wmu  sync.Mutex // serialises writes from the session and from Play
+	feedConn
 
 	mu         sync.Mutex
 	authed     bool
@@ -70,24 +69,9 @@ func (s *eslSession) wants(ev FSEventOut) (bool, string) {
 	return true, s.format
 }
 
-func (s *eslSession) write(b []byte, chunk int) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	return writeShaped(s.conn, b, chunk)
-}
-
 func (u *UM) serveESL(ctx context.Context, c net.Conn) {
-	s := &eslSession{conn: c, format: "plain", events: map[string]bool{}, subclasses: map[string]bool{}}
-	u.mu.Lock()
-	u.esl[s] = struct{}{}
-	u.notify()
-	u.mu.Unlock()
-	defer func() {
-		u.mu.Lock()
-		delete(u.esl, s)
-		u.notify()
-		u.mu.Unlock()
-	}()
+	s := &eslSession{feedConn: feedConn{conn: c}, format: "plain", events: map[string]bool{}, subclasses: map[string]bool{}}
+	defer track(u, u.esl, s)()
 	log := u.cfg.Logger.With().Str("peer", c.RemoteAddr().String()).Logger()
 	if err := s.write([]byte(eslGreeting), 0); err != nil {
 		return
@@ -235,47 +219,14 @@ func (u *UM) eslEvent(s *eslSession, tok []string) {
 	s.write(eslReply("+OK event listener enabled "+format), 0)
 }
 
-func (u *UM) eslSessions() []*eslSession {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	out := make([]*eslSession, 0, len(u.esl))
-	for s := range u.esl {
-		out = append(out, s)
-	}
-	return out
-}
-
 func (u *UM) playESL(ctx context.Context, evs []FSEventOut) error {
-	for _, s := range u.eslSessions() {
-		var joined []byte
-		for _, ev := range evs {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			ok, format := s.wants(ev)
-			if !ok {
-				continue
-			}
-			frame := ev.Frame
-			if format == "json" {
-				frame = esl.AppendFrame(nil, esl.TypeEventJSON, eventJSON(ev))
-			}
-			if u.cfg.WriteChunk < 0 {
-				joined = append(joined, frame...)
-				continue
-			}
-			if err := s.write(frame, u.cfg.WriteChunk); err != nil {
-				s.conn.Close()
-				break
-			}
+	return play(ctx, sessionsOf(u, u.esl), evs, u.cfg.WriteChunk, func(s *eslSession, ev FSEventOut) ([]byte, bool) {
+		ok, format := s.wants(ev)
+		if ok && format == "json" {
+			return esl.AppendFrame(nil, esl.TypeEventJSON, eventJSON(ev)), true
 		}
-		if len(joined) > 0 {
-			if err := s.write(joined, 0); err != nil {
-				s.conn.Close()
-			}
-		}
-	}
-	return nil
+		return ev.Frame, ok
+	})
 }
 
 // eventJSON is switch_event_serialize_json_obj: header name to string, not encoded.
@@ -300,7 +251,7 @@ func eventJSON(ev FSEventOut) []byte {
 // DisconnectESL sends every ESL session the default disconnect notice and closes it,
 // as FreeSWITCH does when the listener is killed (e.g. on shutdown).
 func (u *UM) DisconnectESL() {
-	for _, s := range u.eslSessions() {
+	for _, s := range sessionsOf(u, u.esl) {
 		s.write(eslNotice("Disconnected.\n"), 0)
 		s.conn.Close()
 	}

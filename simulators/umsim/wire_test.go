@@ -32,6 +32,38 @@ type peer struct {
 	r *bufio.Reader
 }
 
+// subscribeESL is an ESL session to addr authenticated with the default
+// password and subscribed with "event <format> <names>".
+func subscribeESL(t *testing.T, addr, format, names string) *peer {
+	t.Helper()
+	p := dialPeer(t, addr)
+	p.expect("Content-Type: auth/request\n\n")
+	p.send("auth ClueCon\n\nevent " + format + " " + names + "\n\n")
+	p.expect("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
+	p.expect("Content-Type: command/reply\nReply-Text: +OK event listener enabled " + format + "\n\n")
+	return p
+}
+
+// dialogue is one scripted client session of a wire test: run talks to a peer
+// that has already read the server's greeting.
+type dialogue struct {
+	name string
+	run  func(p *peer)
+}
+
+// playDialogues runs each dialogue as a subtest on its own connection to addr,
+// after the greeting the server must send first.
+func playDialogues(t *testing.T, addr, greeting string, ds []dialogue) {
+	t.Helper()
+	for _, d := range ds {
+		t.Run(d.name, func(t *testing.T) {
+			p := dialPeer(t, addr)
+			p.expect(greeting)
+			d.run(p)
+		})
+	}
+}
+
 func dialPeer(t *testing.T, addr string) *peer {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
@@ -73,10 +105,7 @@ const goodbye = "Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDis
 
 func TestESLWireAuth(t *testing.T) {
 	um := start(t)
-	tests := []struct {
-		name string
-		run  func(p *peer)
-	}{
+	tests := []dialogue{
 		{"wrong password", func(p *peer) {
 			p.send("auth wrong\n\n")
 			p.expect("Content-Type: command/reply\nReply-Text: -ERR invalid\n\n" + goodbye)
@@ -100,24 +129,14 @@ func TestESLWireAuth(t *testing.T) {
 			p.expectEOF()
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := dialPeer(t, um.Addrs().ESL)
-			p.expect("Content-Type: auth/request\n\n")
-			tt.run(p)
-		})
-	}
+	playDialogues(t, um.Addrs().ESL, "Content-Type: auth/request\n\n", tests)
 }
 
 // TestESLCustomOrderingRule: names after CUSTOM are subclasses, so a client that puts
 // MESSAGE_WAITING last never receives it — the pitfall vendor-feeds.md §1.7 warns of.
 func TestESLCustomOrderingRule(t *testing.T) {
 	um := start(t)
-	p := dialPeer(t, um.Addrs().ESL)
-	p.expect("Content-Type: auth/request\n\n")
-	p.send("auth ClueCon\n\nevent plain CUSTOM vm::maintenance MESSAGE_WAITING\n\n")
-	p.expect("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
-	p.expect("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n")
+	p := subscribeESL(t, um.Addrs().ESL, "plain", "CUSTOM vm::maintenance MESSAGE_WAITING")
 	ctx := context.Background()
 	if err := um.WaitSubscribers(ctx, 1, 0); err != nil {
 		t.Fatal(err)
@@ -141,11 +160,7 @@ func TestESLCustomOrderingRule(t *testing.T) {
 
 func TestESLJSONFormat(t *testing.T) {
 	um := start(t)
-	p := dialPeer(t, um.Addrs().ESL)
-	p.expect("Content-Type: auth/request\n\n")
-	p.send("auth ClueCon\n\nevent json MESSAGE_WAITING\n\n")
-	p.expect("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
-	p.expect("Content-Type: command/reply\nReply-Text: +OK event listener enabled json\n\n")
+	p := subscribeESL(t, um.Addrs().ESL, "json", "MESSAGE_WAITING")
 	ctx := context.Background()
 	if err := um.WaitSubscribers(ctx, 1, 0); err != nil {
 		t.Fatal(err)
@@ -170,10 +185,7 @@ func TestESLJSONFormat(t *testing.T) {
 
 func TestAMIWire(t *testing.T) {
 	um := start(t)
-	tests := []struct {
-		name string
-		run  func(p *peer)
-	}{
+	tests := []dialogue{
 		{"permission denied before login, missing action", func(p *peer) {
 			p.send("Action: Ping\r\nActionID: 7\r\n\r\n")
 			p.expect("Response: Error\r\nActionID: 7\r\nMessage: Permission denied\r\n\r\n")
@@ -207,13 +219,7 @@ func TestAMIWire(t *testing.T) {
 			p.expect("Response: Success\r\nPing: Pong\r\n")
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := dialPeer(t, um.Addrs().AMI)
-			p.expect("Asterisk Call Manager/11.0.0\r\n")
-			tt.run(p)
-		})
-	}
+	playDialogues(t, um.Addrs().AMI, "Asterisk Call Manager/11.0.0\r\n", tests)
 }
 
 func TestPlayUnknownScenario(t *testing.T) {
@@ -265,11 +271,7 @@ func TestESLHeartbeat(t *testing.T) {
 	done := make(chan struct{})
 	go func() { um.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	p := dialPeer(t, um.Addrs().ESL)
-	p.expect("Content-Type: auth/request\n\n")
-	p.send("auth ClueCon\n\nevent plain HEARTBEAT\n\n")
-	p.expect("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
-	p.expect("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n")
+	p := subscribeESL(t, um.Addrs().ESL, "plain", "HEARTBEAT")
 	s := esl.NewStream(esl.Limits{})
 	var seqs []string
 	buf := make([]byte, 4096)

@@ -30,21 +30,13 @@ func startUM(t *testing.T, chunk int) *umsim.UM {
 // runClient runs an ami.Client against addr until the test ends.
 func runClient(t *testing.T, addr string, mod func(*ami.Config)) *feedtest.Runner {
 	t.Helper()
-	r := feedtest.NewRunner(t, 1024)
-	cfg := ami.Config{
-		Addr: addr, Username: "li", Secret: "s3cret", Source: "ast-test", Metrics: r.M,
-		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
-		Logger: r.Logger, OnReady: r.OnReady,
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := ami.NewClient(cfg, r.Handle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Run(t, c.Run)
-	return r
+	return feedtest.RunClient(t, 1024, func(r *feedtest.Runner) ami.Config {
+		return ami.Config{
+			Addr: addr, Username: "li", Secret: "s3cret", Source: "ast-test", Metrics: r.M,
+			BackoffMin: feedtest.BackoffMin, BackoffMax: feedtest.BackoffMax,
+			Logger: r.Logger, OnReady: r.OnReady,
+		}
+	}, mod, ami.NewClient)
 }
 
 func TestDialAuthFailed(t *testing.T) {

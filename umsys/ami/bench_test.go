@@ -1,13 +1,13 @@
 package ami_test
 
 import (
-	"github.com/umli/umli/internal/benchcpu"
 	"testing"
 	"time"
 
 	"github.com/umli/umli/simulators/umsim"
 	"github.com/umli/umli/umsys/ami"
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/feedtest"
 )
 
 // BenchmarkAMIParse streams every Asterisk scenario (channel-snapshot events of
@@ -30,27 +30,12 @@ func BenchmarkAMIParse(b *testing.B) {
 	}
 	var events int
 	now := time.Now()
-	cpu0 := benchcpu.Used()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		st := ami.NewStream(ami.Limits{}, false)
-		rest := data
-		for len(rest) > 0 {
-			n := min(64<<10, len(rest))
-			if err := st.Write(rest[:n], func(bl *ami.Block) error {
-				if bl.Err != nil || bl.Kind != ami.KindEvent {
-					b.Fatalf("block %v %v", bl.Kind, bl.Err)
-				}
-				_ = &feed.Event{Dialect: feed.Asterisk, Source: "bench", Headers: bl.Headers, Raw: bl.Raw, Received: now}
-				events++
-				return nil
-			}); err != nil {
-				b.Fatal(err)
-			}
-			rest = rest[n:]
+	feedtest.BenchStream(b, data, 64<<10, func() *ami.Stream { return ami.NewStream(ami.Limits{}, false) }, func(bl *ami.Block) error {
+		if bl.Err != nil || bl.Kind != ami.KindEvent {
+			b.Fatalf("block %v %v", bl.Kind, bl.Err)
 		}
-	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(events)/(benchcpu.Used()-cpu0).Seconds(), "events/cpu-s")
+		_ = &feed.Event{Dialect: feed.Asterisk, Source: "bench", Headers: bl.Headers, Raw: bl.Raw, Received: now}
+		events++
+		return nil
+	}, &events)
 }

@@ -70,50 +70,20 @@ func (c *Config) validate() error {
 	if c.PingTimeout <= 0 {
 		c.PingTimeout = 10 * time.Second
 	}
-	if c.DialTimeout <= 0 {
-		c.DialTimeout = 10 * time.Second
-	}
-	if c.BackoffMin <= 0 {
-		c.BackoffMin = 200 * time.Millisecond
-	}
-	if c.BackoffMax < c.BackoffMin {
-		c.BackoffMax = max(30*time.Second, c.BackoffMin)
-	}
-	if c.Metrics == nil {
-		m, err := feed.NewMetrics(nil)
-		if err != nil {
-			return err
-		}
-		c.Metrics = m
-	}
-	return nil
+	return feed.Defaults(&c.DialTimeout, &c.BackoffMin, &c.BackoffMax, &c.Metrics)
 }
 
-// Client keeps one AMI session logged in, reconnecting with backoff.
-type Client struct {
-	cfg Config
-	h   feed.Handler
-}
+// Client keeps one AMI session logged in, reconnecting with backoff; Run
+// returns nil when its context is cancelled.
+type Client = feed.Client
 
 // NewClient validates cfg; events go to h in wire order.
 func NewClient(cfg Config, h feed.Handler) (*Client, error) {
-	if h == nil {
-		return nil, errors.New("ami: nil handler")
-	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	return &Client{cfg: cfg, h: h}, nil
-}
-
-// Run logs in and delivers events until ctx ends, reconnecting after every failure.
-// It returns nil when ctx is cancelled.
-func (c *Client) Run(ctx context.Context) error {
-	r := feed.Redial{Dialect: feed.Asterisk, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "ami", Ready: "logged in",
-		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax, Jitter: 0.5},
-		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
-	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
-	return nil
+	return feed.NewClient("ami", h, cfg.validate, func() feed.Redial {
+		return feed.Redial{Dialect: feed.Asterisk, Source: cfg.Source, Addr: cfg.Addr, Name: "ami", Ready: "logged in",
+			BackoffMin: cfg.BackoffMin, BackoffMax: cfg.BackoffMax, Logger: cfg.Logger, Metrics: cfg.Metrics, OnReady: cfg.OnReady,
+			Dial: func(ctx context.Context) (feed.Server, error) { return dial(ctx, &cfg) }}
+	})
 }
 
 // Conn is one logged-in manager session.
@@ -137,33 +107,15 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 }
 
 func dial(ctx context.Context, cfg *Config) (*Conn, error) {
-	d := net.Dialer{Timeout: cfg.DialTimeout}
-	var nc net.Conn
-	var err error
-	if cfg.TLS != nil {
-		td := tls.Dialer{NetDialer: &d, Config: cfg.TLS}
-		nc, err = td.DialContext(ctx, "tcp", cfg.Addr)
-	} else {
-		nc, err = d.DialContext(ctx, "tcp", cfg.Addr)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ami: dial %s: %w", cfg.Addr, err)
-	}
-	st := NewStream(cfg.Limits, true)
-	c := &Conn{cfg: cfg, nc: nc, stream: st, r: wire.NewReader(nc, st.Write)}
-	if err := c.login(ctx); err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("ami: %s: %w", cfg.Addr, err)
-	}
-	return c, nil
+	return wire.Dial(ctx, "ami", cfg.Addr, cfg.DialTimeout, cfg.TLS, func(nc net.Conn) (*Conn, error) {
+		st := NewStream(cfg.Limits, true)
+		c := &Conn{cfg: cfg, nc: nc, stream: st, r: wire.NewReader(nc, st.Write)}
+		return c, c.login()
+	})
 }
 
-func (c *Conn) login(ctx context.Context) error {
-	stop, err := wire.BoundHandshake(ctx, c.nc, c.cfg.DialTimeout)
-	if err != nil {
-		return err
-	}
-	defer stop()
+// login reads the banner and logs in, within the handshake's deadline.
+func (c *Conn) login() error {
 	b, err := c.r.Next()
 	if err != nil {
 		return fmt.Errorf("waiting for banner: %w", err)
@@ -192,7 +144,7 @@ func (c *Conn) login(ctx context.Context) error {
 		if !strings.EqualFold(b.Get("Response"), "Success") {
 			return fmt.Errorf("login answered %q %q: %w", clip(b.Get("Response")), clip(b.Get("Message")), ErrAuthFailed)
 		}
-		return c.nc.SetDeadline(time.Time{})
+		return nil
 	}
 }
 
@@ -215,9 +167,9 @@ const pingPrefix = "umli-ping-"
 // unanswered for PingTimeout, or ctx is cancelled; it always closes the connection.
 // Refused events are logged and counted (AMI has no acknowledgement).
 func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
-	defer c.nc.Close()
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// A late Pong cancels sctx; closing the connection then ends the read.
 	stop := context.AfterFunc(sctx, func() { c.nc.Close() })
 	defer stop()
 	src := c.cfg.Source
@@ -227,7 +179,14 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 	pongs := make(chan string, 4)
 	go c.keepAlive(sctx, cancel, pongs)
 
-	handle := func(b *Block) error {
+	frames := feed.Frames[Block]{Name: "ami", Addr: c.cfg.Addr, Dialect: feed.Asterisk, Source: src, Metrics: m, Logger: log,
+		Reader: c.r, Held: c.stream.Pending, Unit: "packet", Ended: func() error {
+			if cause := context.Cause(sctx); cause != nil && errors.Is(cause, ErrPingTimeout) {
+				return cause
+			}
+			return nil
+		}}
+	return frames.Serve(ctx, func(b *Block) error {
 		if b.Err != nil {
 			m.FrameErrors.WithLabelValues(dialect, src, "block").Inc()
 			log.Error().Err(b.Err).Msg("ami: malformed packet skipped")
@@ -235,12 +194,7 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 		}
 		switch b.Kind {
 		case KindEvent:
-			m.Events.WithLabelValues(dialect, src).Inc()
-			ev := &feed.Event{Dialect: feed.Asterisk, Source: src, Headers: b.Headers, Raw: b.Raw, Received: time.Now()}
-			if err := h(ev); err != nil {
-				m.HandlerErrors.WithLabelValues(dialect, src).Inc()
-				log.Error().Err(err).Int64("offset", b.Offset).Msg("ami: handler refused event")
-			}
+			frames.Deliver(h, &feed.Event{Dialect: feed.Asterisk, Source: src, Headers: b.Headers, Raw: b.Raw, Received: time.Now()}, b.Offset)
 		case KindResponse:
 			if id := b.Get("ActionID"); strings.HasPrefix(id, pingPrefix) {
 				select {
@@ -253,37 +207,7 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 			log.Warn().Int64("offset", b.Offset).Msg("ami: packet without Event or Response skipped")
 		}
 		return nil
-	}
-	for _, b := range c.r.Pending {
-		_ = handle(b) // never fails: refusals are counted and logged inside
-	}
-	c.r.Pending = nil
-	if c.r.Err != nil {
-		m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
-		return fmt.Errorf("ami: %s: %w", c.cfg.Addr, c.r.Err)
-	}
-	for {
-		n, err := c.nc.Read(c.r.Buf)
-		if n > 0 {
-			if werr := c.stream.Write(c.r.Buf[:n], handle); werr != nil {
-				m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
-				return fmt.Errorf("ami: %s: %w", c.cfg.Addr, werr)
-			}
-		}
-		if err != nil {
-			if cause := context.Cause(sctx); cause != nil && errors.Is(cause, ErrPingTimeout) {
-				return fmt.Errorf("ami: %s: %w", c.cfg.Addr, cause)
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if p := c.stream.Pending(); p > 0 {
-				m.PartialFrames.WithLabelValues(dialect, src).Inc()
-				log.Warn().Int("bytes", p).Msg("ami: connection dropped mid-packet; partial packet discarded")
-			}
-			return fmt.Errorf("ami: %s: read: %w", c.cfg.Addr, err)
-		}
-	}
+	})
 }
 
 // keepAlive pings every PingInterval and cancels the session when a Pong is late.

@@ -2,10 +2,10 @@ package ami
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/umli/umli/umsys/feed/feedtest"
 )
 
 type blockResult struct {
@@ -34,16 +34,9 @@ func parseChunks(data []byte, banner bool, sizes []int) blockResult {
 		r.headers = append(r.headers, hs)
 		return nil
 	}
-	for k := 0; len(data) > 0; k++ {
-		n := len(data)
-		if len(sizes) > 0 {
-			n = min(max(1, sizes[k%len(sizes)]), len(data))
-		}
-		if err := s.Write(data[:n], emit); err != nil {
-			r.err = err.Error()
-			return r
-		}
-		data = data[n:]
+	if err := feedtest.WriteSplit(data, sizes, func(p []byte) error { return s.Write(p, emit) }); err != nil {
+		r.err = err.Error()
+		return r
 	}
 	r.pending = s.Pending()
 	return r
@@ -65,11 +58,8 @@ func equalResults(a, b blockResult) bool {
 // split yields the same blocks and error as reading everything at once.
 func FuzzAMIStream(f *testing.F) {
 	for _, dir := range []string{"valid", "invalid"} {
-		files, _ := filepath.Glob(filepath.Join("testdata", "torture", dir, "*.ami"))
-		for _, p := range files {
-			if b, err := os.ReadFile(p); err == nil {
-				f.Add(b, bytes.HasPrefix(b, []byte("Asterisk")), uint8(1), uint8(9), uint8(100))
-			}
+		for _, b := range feedtest.Torture(f, dir, "ami") {
+			f.Add(b, bytes.HasPrefix(b, []byte("Asterisk")), uint8(1), uint8(9), uint8(100))
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, banner bool, a, b, c uint8) {

@@ -1,7 +1,6 @@
 package esl_test
 
 import (
-	"github.com/umli/umli/internal/benchcpu"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/umli/umli/simulators/umsim"
 	"github.com/umli/umli/umsys/esl"
+	"github.com/umli/umli/umsys/feed/feedtest"
 )
 
 // benchParse streams data through Stream + EventFromFrame in 64 KiB reads, as Serve
@@ -17,29 +17,13 @@ func benchParse(b *testing.B, data []byte) {
 	b.Helper()
 	var events int
 	now := time.Now()
-	cpu0 := benchcpu.Used()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		s := esl.NewStream(esl.Limits{})
-		rest := data
-		for len(rest) > 0 {
-			n := min(64<<10, len(rest))
-			if err := s.Write(rest[:n], func(f *esl.Frame) error {
-				if _, err := esl.EventFromFrame(f, "bench", now); err != nil {
-					return err
-				}
-				events++
-				return nil
-			}); err != nil {
-				b.Fatal(err)
-			}
-			rest = rest[n:]
+	feedtest.BenchStream(b, data, 64<<10, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, func(f *esl.Frame) error {
+		if _, err := esl.EventFromFrame(f, "bench", now); err != nil {
+			return err
 		}
-	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	// On a shared machine wall time understates one core; CPU time does not.
-	b.ReportMetric(float64(events)/(benchcpu.Used()-cpu0).Seconds(), "events/cpu-s")
+		events++
+		return nil
+	}, &events)
 }
 
 // BenchmarkESLParse: channel-bearing events as umsim plays them (~2.9 KB, ~90

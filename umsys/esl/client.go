@@ -81,23 +81,7 @@ func (c *Config) validate() error {
 	if len(c.Events)+len(c.Subclasses) == 0 {
 		return errors.New("esl: config: nothing to subscribe to")
 	}
-	if c.DialTimeout <= 0 {
-		c.DialTimeout = 10 * time.Second
-	}
-	if c.BackoffMin <= 0 {
-		c.BackoffMin = 200 * time.Millisecond
-	}
-	if c.BackoffMax < c.BackoffMin {
-		c.BackoffMax = max(30*time.Second, c.BackoffMin)
-	}
-	if c.Metrics == nil {
-		m, err := feed.NewMetrics(nil)
-		if err != nil {
-			return err
-		}
-		c.Metrics = m
-	}
-	return nil
+	return feed.Defaults(&c.DialTimeout, &c.BackoffMin, &c.BackoffMax, &c.Metrics)
 }
 
 // SubscribeCommand builds the event command. Non-CUSTOM names come first because
@@ -120,31 +104,17 @@ func SubscribeCommand(events, subclasses []string) string {
 	return b.String()
 }
 
-// Client keeps one FreeSWITCH event socket subscribed, reconnecting with backoff.
-type Client struct {
-	cfg Config
-	h   feed.Handler
-}
+// Client keeps one FreeSWITCH event socket subscribed, reconnecting with backoff;
+// Run returns nil when its context is cancelled.
+type Client = feed.Client
 
 // NewClient validates cfg; events go to h in wire order.
 func NewClient(cfg Config, h feed.Handler) (*Client, error) {
-	if h == nil {
-		return nil, errors.New("esl: nil handler")
-	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	return &Client{cfg: cfg, h: h}, nil
-}
-
-// Run connects, authenticates, subscribes and delivers events until ctx ends,
-// reconnecting after every failure. It returns nil when ctx is cancelled.
-func (c *Client) Run(ctx context.Context) error {
-	r := feed.Redial{Dialect: feed.FreeSWITCH, Source: c.cfg.Source, Addr: c.cfg.Addr, Name: "esl", Ready: "subscribed",
-		Backoff: feed.Backoff{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax, Jitter: 0.5},
-		Logger:  c.cfg.Logger, Metrics: c.cfg.Metrics, OnReady: c.cfg.OnReady}
-	r.Run(ctx, func(ctx context.Context) (feed.Server, error) { return dial(ctx, &c.cfg) }, c.h)
-	return nil
+	return feed.NewClient("esl", h, cfg.validate, func() feed.Redial {
+		return feed.Redial{Dialect: feed.FreeSWITCH, Source: cfg.Source, Addr: cfg.Addr, Name: "esl", Ready: "subscribed",
+			BackoffMin: cfg.BackoffMin, BackoffMax: cfg.BackoffMax, Logger: cfg.Logger, Metrics: cfg.Metrics, OnReady: cfg.OnReady,
+			Dial: func(ctx context.Context) (feed.Server, error) { return dial(ctx, &cfg) }}
+	})
 }
 
 // Conn is one authenticated, subscribed event-socket session.
@@ -165,26 +135,15 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 }
 
 func dial(ctx context.Context, cfg *Config) (*Conn, error) {
-	d := net.Dialer{Timeout: cfg.DialTimeout}
-	nc, err := d.DialContext(ctx, "tcp", cfg.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("esl: dial %s: %w", cfg.Addr, err)
-	}
-	st := NewStream(cfg.Limits)
-	c := &Conn{cfg: cfg, nc: nc, stream: st, r: wire.NewReader(nc, st.Write)}
-	if err := c.handshake(ctx); err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("esl: %s: %w", cfg.Addr, err)
-	}
-	return c, nil
+	return wire.Dial(ctx, "esl", cfg.Addr, cfg.DialTimeout, nil, func(nc net.Conn) (*Conn, error) {
+		st := NewStream(cfg.Limits)
+		c := &Conn{cfg: cfg, nc: nc, stream: st, r: wire.NewReader(nc, st.Write)}
+		return c, c.handshake()
+	})
 }
 
-func (c *Conn) handshake(ctx context.Context) error {
-	stop, err := wire.BoundHandshake(ctx, c.nc, c.cfg.DialTimeout)
-	if err != nil {
-		return err
-	}
-	defer stop()
+// handshake authenticates and subscribes, within the dial's deadline.
+func (c *Conn) handshake() error {
 	f, err := c.r.Next()
 	if err != nil {
 		return fmt.Errorf("waiting for auth/request: %w", err)
@@ -216,7 +175,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if !strings.HasPrefix(f.ReplyText, "+OK") {
 		return fmt.Errorf("event subscription reply %q: %w", clipString(f.ReplyText), ErrRejected)
 	}
-	return c.nc.SetDeadline(time.Time{})
+	return nil
 }
 
 // nextReply skips anything but a command/reply (FreeSWITCH sends nothing else before
@@ -243,15 +202,13 @@ func (c *Conn) Close() error { return c.nc.Close() }
 // always closes the connection. A refused event (h error) is logged and counted, not
 // retried: ESL has no acknowledgement to withhold.
 func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
-	defer c.nc.Close()
-	stop := context.AfterFunc(ctx, func() { c.nc.Close() })
-	defer stop()
 	src := c.cfg.Source
 	m := c.cfg.Metrics
 	log := c.cfg.Logger.With().Str("source", src).Logger()
 	dialect := string(feed.FreeSWITCH)
-	var notice error
-	handle := func(f *Frame) error {
+	frames := feed.Frames[Frame]{Name: "esl", Addr: c.cfg.Addr, Dialect: feed.FreeSWITCH, Source: src, Metrics: m, Logger: log,
+		Reader: c.r, Held: c.stream.Pending, Unit: "frame", IdleTimeout: c.cfg.IdleTimeout}
+	return frames.Serve(ctx, func(f *Frame) error {
 		switch f.ContentType {
 		case TypeEventPlain:
 			ev, err := EventFromFrame(f, src, time.Now())
@@ -261,14 +218,9 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 				log.Error().Err(err).Msg("esl: malformed event skipped")
 				return nil
 			}
-			m.Events.WithLabelValues(dialect, src).Inc()
-			if err := h(ev); err != nil {
-				m.HandlerErrors.WithLabelValues(dialect, src).Inc()
-				log.Error().Err(err).Int64("offset", f.Offset).Msg("esl: handler refused event")
-			}
+			frames.Deliver(h, ev, f.Offset)
 		case TypeDisconnectNotice:
 			if f.Disposition != "linger" {
-				notice = ErrDisconnected
 				return ErrDisconnected
 			}
 		case TypeCommandReply, TypeAPIResponse:
@@ -278,42 +230,5 @@ func (c *Conn) Serve(ctx context.Context, h feed.Handler) error {
 			log.Warn().Str("content_type", clipString(f.ContentType)).Int64("offset", f.Offset).Msg("esl: unexpected frame skipped")
 		}
 		return nil
-	}
-	for _, f := range c.r.Pending {
-		if err := handle(f); err != nil {
-			return err
-		}
-	}
-	c.r.Pending = nil
-	if c.r.Err != nil {
-		m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
-		return fmt.Errorf("esl: %s: %w", c.cfg.Addr, c.r.Err)
-	}
-	for {
-		if c.cfg.IdleTimeout > 0 {
-			if err := c.nc.SetReadDeadline(time.Now().Add(c.cfg.IdleTimeout)); err != nil {
-				return fmt.Errorf("esl: %s: %w", c.cfg.Addr, err)
-			}
-		}
-		n, err := c.nc.Read(c.r.Buf)
-		if n > 0 {
-			if werr := c.stream.Write(c.r.Buf[:n], handle); werr != nil {
-				if notice != nil {
-					return notice
-				}
-				m.FrameErrors.WithLabelValues(dialect, src, "framing").Inc()
-				return fmt.Errorf("esl: %s: %w", c.cfg.Addr, werr)
-			}
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if p := c.stream.Pending(); p > 0 {
-				m.PartialFrames.WithLabelValues(dialect, src).Inc()
-				log.Warn().Int("bytes", p).Msg("esl: connection dropped mid-frame; partial frame discarded")
-			}
-			return fmt.Errorf("esl: %s: read: %w", c.cfg.Addr, err)
-		}
-	}
+	})
 }

@@ -35,21 +35,13 @@ func startUM(t *testing.T, chunk int) (*umsim.UM, string) {
 // runClient runs an esl.Client against addr until the test ends.
 func runClient(t *testing.T, addr string, mod func(*esl.Config)) *feedtest.Runner {
 	t.Helper()
-	r := feedtest.NewRunner(t, 4096)
-	cfg := esl.Config{
-		Addr: addr, Password: "s3cret", Source: "fs-test", Metrics: r.M,
-		BackoffMin: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
-		Logger: r.Logger, OnReady: r.OnReady,
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := esl.NewClient(cfg, r.Handle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Run(t, c.Run)
-	return r
+	return feedtest.RunClient(t, 4096, func(r *feedtest.Runner) esl.Config {
+		return esl.Config{
+			Addr: addr, Password: "s3cret", Source: "fs-test", Metrics: r.M,
+			BackoffMin: feedtest.BackoffMin, BackoffMax: feedtest.BackoffMax,
+			Logger: r.Logger, OnReady: r.OnReady,
+		}
+	}, mod, esl.NewClient)
 }
 
 func TestDialAuthFailed(t *testing.T) {

@@ -2,10 +2,10 @@ package esl
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/umli/umli/umsys/feed/feedtest"
 )
 
 // frameResult is what one parse run observed, for comparing split strategies.
@@ -37,18 +37,8 @@ func parseChunks(data []byte, sizes []int) frameResult {
 		}
 		return nil
 	}
-	i := 0
-	for k := 0; len(data) > 0; k++ {
-		n := len(data)
-		if len(sizes) > 0 {
-			n = min(max(1, sizes[k%len(sizes)]), len(data))
-		}
-		if err := s.Write(data[:n], emit); err != nil {
-			r.err = err.Error()
-			return r
-		}
-		data = data[n:]
-		i += n
+	if err := feedtest.WriteSplit(data, sizes, func(p []byte) error { return s.Write(p, emit) }); err != nil {
+		r.err = err.Error()
 	}
 	return r
 }
@@ -74,11 +64,8 @@ func equalResults(a, b frameResult) bool {
 // split yields the same frames, events and error as reading everything at once.
 func FuzzESLStream(f *testing.F) {
 	for _, dir := range []string{"valid", "invalid"} {
-		files, _ := filepath.Glob(filepath.Join("testdata", "torture", dir, "*.esl"))
-		for _, p := range files {
-			if b, err := os.ReadFile(p); err == nil {
-				f.Add(b, uint8(1), uint8(7), uint8(200))
-			}
+		for _, b := range feedtest.Torture(f, dir, "esl") {
+			f.Add(b, uint8(1), uint8(7), uint8(200))
 		}
 	}
 	f.Add([]byte("Content-Type: auth/request\r\n\r\n\n\nContent-Length: 3\n\nabc"), uint8(2), uint8(1), uint8(3))

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -22,22 +23,25 @@ type Redial struct {
 	Source, Addr string
 	// Name prefixes log messages ("ami"); Ready is logged when a session is up.
 	Name, Ready string
-	// Backoff bounds the waits between sessions.
-	Backoff Backoff
-	Logger  zerolog.Logger
-	Metrics *Metrics
+	// BackoffMin and BackoffMax bound the waits between sessions (jitter 0.5).
+	BackoffMin, BackoffMax time.Duration
+	Logger                 zerolog.Logger
+	Metrics                *Metrics
 	// OnReady, if set, is called each time a session is up.
 	OnReady func()
+	// Dial opens one handshaken session.
+	Dial func(context.Context) (Server, error)
 }
 
 // Run keeps dialling until ctx ends, handing each session's events to h.
-func (r Redial) Run(ctx context.Context, dial func(context.Context) (Server, error), h Handler) {
+func (r Redial) Run(ctx context.Context, h Handler) {
 	log := r.Logger.With().Str("source", r.Source).Str("addr", r.Addr).Logger()
-	Reconnect(ctx, r.Backoff, func(ctx context.Context, attempt int) (bool, error) {
+	bo := Backoff{Min: r.BackoffMin, Max: r.BackoffMax, Jitter: 0.5}
+	Reconnect(ctx, bo, func(ctx context.Context, attempt int) (bool, error) {
 		if attempt > 0 {
 			r.Metrics.Reconnects.WithLabelValues(string(r.Dialect), r.Source).Inc()
 		}
-		conn, err := dial(ctx)
+		conn, err := r.Dial(ctx)
 		if err != nil {
 			return false, err
 		}
@@ -49,4 +53,54 @@ func (r Redial) Run(ctx context.Context, dial func(context.Context) (Server, err
 	}, func(err error, wait time.Duration) {
 		log.Warn().Err(err).Dur("retry_in", wait).Msg(r.Name + ": session ended")
 	})
+}
+
+// Client keeps one dialect session up with Redial and hands its events to a
+// Handler.
+type Client struct {
+	redial Redial
+	h      Handler
+}
+
+// NewClient checks h, then has validate check and complete the dialect's
+// configuration, from which redial describes the sessions to keep up. name
+// prefixes errors ("ami").
+func NewClient(name string, h Handler, validate func() error, redial func() Redial) (*Client, error) {
+	if h == nil {
+		return nil, errors.New(name + ": nil handler")
+	}
+	if err := validate(); err != nil {
+		return nil, err
+	}
+	return &Client{redial: redial(), h: h}, nil
+}
+
+// Run delivers events until ctx ends, reconnecting after every failure. It
+// returns nil when ctx is cancelled.
+func (c *Client) Run(ctx context.Context) error {
+	c.redial.Run(ctx, c.h)
+	return nil
+}
+
+// Defaults fills what a dialect configuration leaves unset of the settings every
+// dialect has: the handshake bound (10 s), the reconnect waits (200 ms up to 30 s,
+// and never below the minimum) and unregistered Metrics.
+func Defaults(dialTimeout, backoffMin, backoffMax *time.Duration, m **Metrics) error {
+	if *dialTimeout <= 0 {
+		*dialTimeout = 10 * time.Second
+	}
+	if *backoffMin <= 0 {
+		*backoffMin = 200 * time.Millisecond
+	}
+	if *backoffMax < *backoffMin {
+		*backoffMax = max(30*time.Second, *backoffMin)
+	}
+	if *m == nil {
+		nm, err := NewMetrics(nil)
+		if err != nil {
+			return err
+		}
+		*m = nm
+	}
+	return nil
 }

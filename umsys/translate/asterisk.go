@@ -16,14 +16,11 @@ import (
 // channel, slamdown from VMSTATUS=FAILED with no deposit, pin-change from
 // VoicemailPasswordChange.
 type Asterisk struct {
-	cfg      Config
-	sessions *table[amiSession]
-	boxes    map[string]string
+	calls[amiSession]
 	// counts is each box's New/Old from its last MessageWaiting, where VoiceMailMain's
 	// folder sizes come from. Bounded by MaxSessions like the session table.
 	counts  map[string]mwiCounts
 	scratch amiEvent
-	seen    time.Time // umli's clock for the current event (idle expiry)
 }
 
 type mwiCounts struct{ new, old int }
@@ -152,11 +149,8 @@ func (a *amiEvent) time(e *feed.Event) time.Time {
 // NewAsterisk returns an Asterisk translator.
 func NewAsterisk(cfg Config) *Asterisk {
 	cfg = cfg.withDefaults()
-	return &Asterisk{cfg: cfg, sessions: newTable[amiSession](cfg.MaxSessions, cfg.IdleTimeout), boxes: make(map[string]string), counts: make(map[string]mwiCounts)}
+	return &Asterisk{calls: newCalls[amiSession](cfg), counts: make(map[string]mwiCounts)}
 }
-
-// Sessions is the number of calls currently tracked.
-func (t *Asterisk) Sessions() int { return t.sessions.len() }
 
 // Translate implements Translator.
 func (t *Asterisk) Translate(dst []Output, e *feed.Event) []Output {
@@ -173,14 +167,7 @@ func (t *Asterisk) translate(dst []Output, e *feed.Event) []Output {
 		a.tkey = e.Source + "\x00" + a.uniqueID
 	}
 	at := a.time(e)
-	t.seen = e.Received
-	if t.seen.IsZero() {
-		t.seen = at
-	}
-	sys := t.cfg.SystemID
-	if sys == "" {
-		sys = a.systemName
-	}
+	sys := t.begin(e, at, a.systemName)
 	switch a.name {
 	case "Newexten":
 		return t.newexten(dst, e, a, at, sys)
@@ -293,12 +280,7 @@ func (t *Asterisk) setBox(s *amiSession, box string) {
 	s.box = box
 	// A caller depositing into the box must not take it from the owner's VoiceMailMain
 	// session, whose end-of-session counts must account for the deposit.
-	if cur := t.boxes[box]; cur != "" && cur != s.tkey && !s.check {
-		if o := t.sessions.peek(cur); o != nil && !o.closed && o.check {
-			return
-		}
-	}
-	t.boxes[box] = s.tkey
+	t.claimBox(box, s.tkey, s.check, func(o *amiSession) bool { return !o.closed && o.check })
 }
 
 // noteCounts remembers the box's New/Old from a MessageWaiting.
@@ -512,9 +494,7 @@ func (t *Asterisk) raw(dst []Output, e *feed.Event, rule, key, box string, at ti
 }
 
 func (t *Asterisk) finalise(dst []Output, s *amiSession, at time.Time) []Output {
-	if t.boxes[s.box] == s.tkey {
-		delete(t.boxes, s.box)
-	}
+	t.releaseBox(s.box, s.tkey)
 	if s.closed {
 		return dst
 	}

@@ -52,14 +52,8 @@ func TestAsteriskRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tr := translate.NewAsterisk(translate.Config{})
-			var out []translate.Output
-			for _, e := range c.events {
-				out = tr.Translate(out, e)
-			}
-			out = tr.Flush(out, t0)
 			var got []string
-			for _, o := range out {
-				produced.note(o)
+			for _, o := range translateAll(tr, c.events, t0) {
 				got = append(got, summaryFS(o))
 			}
 			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {

@@ -213,15 +213,9 @@ func TestAsteriskTUI(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tr := translate.NewAsterisk(c.cfg)
-			var out []translate.Output
-			for _, e := range c.events {
-				out = tr.Translate(out, e)
-			}
-			out = tr.Flush(out, t0.Add(time.Hour))
 			var got []string
 			seen := map[string]bool{}
-			for _, o := range out {
-				produced.note(o)
+			for _, o := range translateAll(tr, c.events, t0.Add(time.Hour)) {
 				if o.Record.Boundary == record.Standalone {
 					continue // the box's raw MessageWaiting
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/umli/umli/umsys/ami"
 	"github.com/umli/umli/umsys/esl"
 	"github.com/umli/umli/umsys/feed"
+	"github.com/umli/umli/umsys/feed/feedtest"
 	"github.com/umli/umli/umsys/translate"
 )
 
@@ -52,19 +53,7 @@ func BenchmarkParseTranslateESL(b *testing.B) {
 		outs = tr.Translate(outs[:0], e)
 		return nil
 	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := benchcpu.Used()
-	for i := 0; i < b.N; i++ {
-		st := esl.NewStream(esl.Limits{})
-		for off := 0; off < len(data); off += 4096 {
-			if err := st.Write(data[off:min(off+4096, len(data))], handle); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	reportRates(b, events, cpu0)
+	feedtest.BenchStream(b, data, 4096, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, handle, &events)
 }
 
 // BenchmarkParseTranslateAMI is the same for the AMI stream parser and the Asterisk
@@ -84,19 +73,7 @@ func BenchmarkParseTranslateAMI(b *testing.B) {
 		outs = tr.Translate(outs[:0], &e)
 		return nil
 	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := benchcpu.Used()
-	for i := 0; i < b.N; i++ {
-		st := ami.NewStream(ami.Limits{}, false)
-		for off := 0; off < len(data); off += 4096 {
-			if err := st.Write(data[off:min(off+4096, len(data))], handle); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	reportRates(b, events, cpu0)
+	feedtest.BenchStream(b, data, 4096, func() *ami.Stream { return ami.NewStream(ami.Limits{}, false) }, handle, &events)
 }
 
 // BenchmarkTranslateESL is the FreeSWITCH translator alone on pre-parsed events, to
@@ -138,19 +115,7 @@ func BenchmarkParseOnlyESL(b *testing.B) {
 		events++
 		return nil
 	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := benchcpu.Used()
-	for i := 0; i < b.N; i++ {
-		st := esl.NewStream(esl.Limits{})
-		for off := 0; off < len(data); off += 4096 {
-			if err := st.Write(data[off:min(off+4096, len(data))], handle); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	reportRates(b, events, cpu0)
+	feedtest.BenchStream(b, data, 4096, func() *esl.Stream { return esl.NewStream(esl.Limits{}) }, handle, &events)
 }
 
 // reportRates reports events per wall-clock second and per CPU second.

@@ -15,11 +15,8 @@ import (
 // e-mail notification events, and channel execute/hangup, playback, record and DTMF
 // events of calls that run the voicemail application.
 type FreeSWITCH struct {
-	cfg      Config
-	sessions *table[fsSession]
-	// boxes maps a mailbox to the key of the latest session acting on it, so events
-	// without a channel (MESSAGE_WAITING, mwi-update) join that session's sequence.
-	boxes map[string]string
+	// calls' boxes let MESSAGE_WAITING and mwi-update join a session's sequence.
+	calls[fsSession]
 	// greetings maps a mailbox to the personal greeting file it last used (record-,
 	// change-greeting, or the greeting played to a caller), so remove-greeting, which
 	// names no file, can deliver the greeting it takes out of use (Table 5). FreeSWITCH
@@ -27,9 +24,6 @@ type FreeSWITCH struct {
 	greetings map[string]string
 	// scratch is reused across events to avoid an allocation per event.
 	scratch fsEvent
-	// seen is umli's clock for the event being translated: idle expiry runs on it,
-	// not on the platform's clock, which may be off.
-	seen time.Time
 }
 
 type fsMode int
@@ -75,7 +69,7 @@ type fsSession struct {
 // NewFreeSWITCH returns a FreeSWITCH translator.
 func NewFreeSWITCH(cfg Config) *FreeSWITCH {
 	cfg = cfg.withDefaults()
-	return &FreeSWITCH{cfg: cfg, sessions: newTable[fsSession](cfg.MaxSessions, cfg.IdleTimeout), boxes: make(map[string]string), greetings: make(map[string]string)}
+	return &FreeSWITCH{calls: newCalls[fsSession](cfg), greetings: make(map[string]string)}
 }
 
 // learnGreeting remembers box's active greeting file. The map is bounded by
@@ -94,9 +88,6 @@ func (t *FreeSWITCH) learnGreeting(box, path string) {
 	t.greetings[strings.Clone(box)] = strings.Clone(path)
 }
 
-// Sessions is the number of calls currently tracked.
-func (t *FreeSWITCH) Sessions() int { return t.sessions.len() }
-
 // Translate implements Translator.
 func (t *FreeSWITCH) Translate(dst []Output, e *feed.Event) []Output {
 	n := len(dst)
@@ -108,14 +99,7 @@ func (t *FreeSWITCH) translate(dst []Output, e *feed.Event) []Output {
 	*f = fsEvent{}
 	f.collect(e)
 	at := f.time(e)
-	t.seen = e.Received
-	if t.seen.IsZero() {
-		t.seen = at
-	}
-	sys := t.cfg.SystemID
-	if sys == "" {
-		sys = f.hostname
-	}
+	sys := t.begin(e, at, f.hostname)
 	switch {
 	case f.subclass == "vm::maintenance":
 		return t.maintenance(dst, e, f, at, sys)
@@ -221,12 +205,7 @@ func (t *FreeSWITCH) setBox(s *fsSession, box string) {
 	s.box = box
 	// A caller depositing into the box must not take MESSAGE_WAITING away from the
 	// owner's TUI session, which needs it to confirm save and delete.
-	if cur := t.boxes[box]; cur != "" && cur != s.key && s.mode != fsModeCheck {
-		if o := t.sessions.peek(cur); o != nil && !o.closed && o.mode == fsModeCheck {
-			return
-		}
-	}
-	t.boxes[box] = s.key
+	t.claimBox(box, s.key, s.mode == fsModeCheck, func(o *fsSession) bool { return !o.closed && o.mode == fsModeCheck })
 }
 
 // execute handles CHANNEL_EXECUTE: the voicemail application starting is connect.
@@ -302,9 +281,7 @@ func (t *FreeSWITCH) finalise(dst []Output, s *fsSession, at time.Time) []Output
 		return dst
 	}
 	s.finalised = true
-	if t.boxes[s.box] == s.key {
-		delete(t.boxes, s.box)
-	}
+	t.releaseBox(s.box, s.key)
 	dst = t.settle(dst, s, at)
 	if s.closed {
 		return dst

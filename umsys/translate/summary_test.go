@@ -70,11 +70,17 @@ func runBytes(t testing.TB, tr translate.Translator, d feed.Dialect, data []byte
 	if err != nil {
 		t.Fatal(err)
 	}
+	return translateAll(tr, evs, time.Time{})
+}
+
+// translateAll hands tr every event, flushes it at now and returns the outputs,
+// each noted in produced for the coverage check.
+func translateAll(tr translate.Translator, events []*feed.Event, now time.Time) []translate.Output {
 	var out []translate.Output
-	for _, e := range evs {
+	for _, e := range events {
 		out = tr.Translate(out, e)
 	}
-	out = tr.Flush(out, time.Time{})
+	out = tr.Flush(out, now)
 	for _, o := range out {
 		produced.note(o)
 	}

@@ -50,6 +50,30 @@ func (r *Runner) OnReady() { r.Ready <- struct{}{} }
 // Run runs the client's Run until the test ends.
 func (r *Runner) Run(tb testing.TB, run func(context.Context) error) { Background(tb, run) }
 
+// Fast reconnect waits for clients under test, so a dropped session comes back
+// well within a test's patience.
+const (
+	BackoffMin = 5 * time.Millisecond
+	BackoffMax = 50 * time.Millisecond
+)
+
+// RunClient runs the dialect client newClient builds from config (wired to a new
+// Runner with an events buffer of buf) and then mod, until the test ends.
+func RunClient[C any](tb testing.TB, buf int, config func(r *Runner) C, mod func(*C), newClient func(C, feed.Handler) (*feed.Client, error)) *Runner {
+	tb.Helper()
+	r := NewRunner(tb, buf)
+	cfg := config(r)
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := newClient(cfg, r.Handle)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.Run(tb, c.Run)
+	return r
+}
+
 // Background runs run (a client's or a simulator's Run) until the test ends, then
 // cancels it and waits for it to return.
 func Background(tb testing.TB, run func(context.Context) error) {
@@ -109,4 +133,21 @@ func Torture(tb testing.TB, dir, ext string) map[string][]byte {
 		out[filepath.Base(f)] = b
 	}
 	return out
+}
+
+// WriteSplit hands data to write in chunks whose sizes cycle through sizes (each
+// at least 1 byte), or whole when sizes is empty, as a framer fuzz target splits
+// its input; it stops at the first error.
+func WriteSplit(data []byte, sizes []int, write func(p []byte) error) error {
+	for k := 0; len(data) > 0; k++ {
+		n := len(data)
+		if len(sizes) > 0 {
+			n = min(max(1, sizes[k%len(sizes)]), len(data))
+		}
+		if err := write(data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package wire
 
 import (
 	"context"
+	"crypto/tls"
+	"fmt"
 	"net"
 	"time"
 )
@@ -66,4 +68,42 @@ func BoundHandshake(ctx context.Context, nc net.Conn, timeout time.Duration) (st
 		return nil, err
 	}
 	return stop, nil
+}
+
+// Dial connects to addr, over TLS when tc is set, and opens a session on the
+// connection with open, all within timeout (or ctx's earlier deadline). On success
+// the deadline is cleared; on failure the connection is closed. Errors name the
+// dialect (name) and addr.
+func Dial[S any](ctx context.Context, name, addr string, timeout time.Duration, tc *tls.Config, open func(nc net.Conn) (*S, error)) (*S, error) {
+	d := net.Dialer{Timeout: timeout}
+	var nc net.Conn
+	var err error
+	if tc != nil {
+		td := tls.Dialer{NetDialer: &d, Config: tc}
+		nc, err = td.DialContext(ctx, "tcp", addr)
+	} else {
+		nc, err = d.DialContext(ctx, "tcp", addr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: dial %s: %w", name, addr, err)
+	}
+	s, err := handshake(ctx, nc, timeout, open)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("%s: %s: %w", name, addr, err)
+	}
+	return s, nil
+}
+
+func handshake[S any](ctx context.Context, nc net.Conn, timeout time.Duration, open func(nc net.Conn) (*S, error)) (*S, error) {
+	stop, err := BoundHandshake(ctx, nc, timeout)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	s, err := open(nc)
+	if err != nil {
+		return nil, err
+	}
+	return s, nc.SetDeadline(time.Time{})
 }
