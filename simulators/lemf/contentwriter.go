@@ -2,6 +2,7 @@ package lemf
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/rs/zerolog"
 
@@ -31,6 +32,10 @@ type contentWriter struct {
 	store *contentStore
 	jobs  chan contentJob
 	done  chan struct{}
+	// mu orders sync's barrier against stop's close of jobs: a sync that comes after
+	// (or during) stop waits for the writer to finish instead of sending on a closed channel.
+	mu      sync.Mutex
+	stopped bool
 }
 
 func startContentWriter(store *contentStore) *contentWriter {
@@ -77,13 +82,25 @@ func (w *contentWriter) add(log zerolog.Logger, ck cinKey, cc []etsi.CCPayload) 
 
 // sync returns once every job queued before it is done.
 func (w *contentWriter) sync() {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		<-w.done
+		return
+	}
 	b := make(chan struct{})
-	w.jobs <- contentJob{barrier: b}
+	w.jobs <- contentJob{barrier: b} // the writer drains jobs without mu: this send ends
+	w.mu.Unlock()
 	<-b
 }
 
 // stop finishes the queued jobs and ends the writer; add must not be called afterwards.
 func (w *contentWriter) stop() {
-	close(w.jobs)
+	w.mu.Lock()
+	if !w.stopped {
+		w.stopped = true
+		close(w.jobs)
+	}
+	w.mu.Unlock()
 	<-w.done
 }

@@ -72,15 +72,14 @@ type LEMF struct {
 
 	mu  sync.Mutex
 	out *output
-	// cw writes the content files (contentwriter.go); cwStopped once Close stopped it.
-	cw        *contentWriter
-	cwStopped bool
-	stats     [2]InterfaceStats
-	seq       map[seqKey]*seqTracker
-	events    map[cinKey][]Event
-	changed   chan struct{} // closed and replaced whenever stats change
-	conns     map[net.Conn]struct{}
-	closed    bool
+	// cw writes the content files (contentwriter.go).
+	cw      *contentWriter
+	stats   [2]InterfaceStats
+	seq     map[seqKey]*seqTracker
+	events  map[cinKey][]Event
+	changed chan struct{} // closed and replaced whenever stats change
+	conns   map[net.Conn]struct{}
+	closed  bool
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -207,7 +206,6 @@ func (l *LEMF) Close() error {
 
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		l.cwStopped = true
 		flushErr := l.out.close()
 		s := l.summaryLocked()
 		l.closeErr = errors.Join(flushErr, l.out.writeSummary(s))
@@ -234,8 +232,9 @@ func (l *LEMF) Summary() Summary {
 
 // WaitPDUs blocks until at least hi2PDUs and hi3PDUs PDUs (keep-alives included) have
 // been processed on the respective interface, or ctx ends. Processed PDUs count in
-// Summary at once; the output files catch up when the connection goes idle, at the next
-// keep-alive, or on Close.
+// Summary at once, and their content is in the content files (a finished stream's file
+// is complete) when WaitPDUs returns; the record files catch up when the connection goes
+// idle, at the next keep-alive, or on Close.
 func (l *LEMF) WaitPDUs(ctx context.Context, hi2PDUs, hi3PDUs int) error {
 	for {
 		l.mu.Lock()
@@ -243,6 +242,7 @@ func (l *LEMF) WaitPDUs(ctx context.Context, hi2PDUs, hi3PDUs int) error {
 		ch := l.changed
 		l.mu.Unlock()
 		if done {
+			l.cw.sync() // the content writer runs behind the handlers
 			return nil
 		}
 		select {
@@ -285,10 +285,9 @@ func (l *LEMF) summaryLocked() Summary {
 	for k, ev := range l.events {
 		get(k).Events = append([]Event(nil), ev...)
 	}
-	if !l.cwStopped {
-		// The content writer never takes l.mu: waiting for it here cannot deadlock.
-		l.cw.sync()
-	}
+	// The content writer never takes l.mu: waiting for it here cannot deadlock; after
+	// Close has stopped it, sync returns once it has finished.
+	l.cw.sync()
 	for k, cs := range l.out.content.byCIN() {
 		get(k).Content = cs
 	}
