@@ -366,6 +366,7 @@ func (ss *session) write(msgs []redis.XMessage) error {
 		ss.ring.push(id, len(content), max(n, 1))
 		if ss.sent.less(id) {
 			fresh += int64(n)
+			ss.observeWait(id, n, now)
 		} else {
 			replayed += int64(n)
 		}
@@ -373,9 +374,6 @@ func (ss *session) write(msgs []redis.XMessage) error {
 	}
 	if err := ss.bw.Flush(); err != nil {
 		return writeError{err}
-	}
-	if fresh > 0 {
-		ss.observeWait(msgs, time.Now())
 	}
 	if s.dest.Written != nil {
 		ss.reportWritten(msgs)
@@ -473,19 +471,15 @@ func parseSkipMark(v string) (skipMark, error) {
 	return skipMark{id, n}, nil
 }
 
-// observeWait records how long each first-time entry of a written batch waited in the
-// queue; the id's millisecond part is its XADD time.
-func (ss *session) observeWait(msgs []redis.XMessage, now time.Time) {
-	nowMS := uint64(now.UnixMilli())
-	for _, m := range msgs {
-		id, err := parseStreamID(m.ID)
-		if err != nil || !ss.sent.less(id) {
-			continue // a replay: its wait says nothing about the queue
-		}
-		wait := 0.0
-		if nowMS > id.ms {
-			wait = float64(nowMS-id.ms) / 1000
-		}
+// observeWait records how long each of the n PDUs of a first-time entry waited in the
+// queue (a replay's wait says nothing about the queue); the id's millisecond part is its
+// XADD time, now the batch's write.
+func (ss *session) observeWait(id streamID, n int, now time.Time) {
+	wait := 0.0
+	if nowMS := uint64(now.UnixMilli()); nowMS > id.ms { //nolint:gosec // G115: the clock is after 1970
+		wait = float64(nowMS-id.ms) / 1000
+	}
+	for range n {
 		ss.s.met.queueWait.Observe(wait)
 	}
 }
