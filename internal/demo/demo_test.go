@@ -150,8 +150,8 @@ func TestDemo(t *testing.T) {
 	}
 	for _, secret := range []string{"4711", "4917012345678", "1000@", TargetEmail, TargetPOP3, TargetIMAP,
 		"mrose", "tanstaaf", "alice", NonTargetMSISDN[1:], "ClueCon"} {
-		if strings.Contains(strings.ToLower(l), strings.ToLower(secret)) {
-			t.Errorf("logs contain %q", secret)
+		if i := secretIndex(l, secret); i >= 0 {
+			t.Errorf("logs contain %q: …%s…", secret, l[max(i-80, 0):min(i+len(secret)+40, len(l))])
 		}
 	}
 }
@@ -282,5 +282,47 @@ func checkDecoder(t *testing.T, files []string, total int) {
 	lines := strings.Count(string(b), "\n")
 	if lines != total+strings.Count(string(b), "keep-alive") || lines == 0 {
 		t.Errorf("etsi-decode printed %d lines, we read %d PDUs (+keep-alives)", lines, total)
+	}
+}
+
+// secretIndex finds secret in logs, ignoring case. A secret of digits only (the PIN, a
+// number) counts only as a number of its own: inside a longer run of digits (a port
+// such as 47112, a byte count) it is another number, not the secret.
+func secretIndex(logs, secret string) int {
+	if strings.Trim(secret, "0123456789") != "" {
+		return strings.Index(strings.ToLower(logs), strings.ToLower(secret))
+	}
+	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
+	for off := 0; ; {
+		i := strings.Index(logs[off:], secret)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if end := i + len(secret); (i == 0 || !isDigit(logs[i-1])) && (end == len(logs) || !isDigit(logs[end])) {
+			return i
+		}
+		off = i + 1
+	}
+}
+
+// TestSecretIndex: a digits-only secret is found as a number of its own, not inside
+// another number; other secrets anywhere, whatever the case.
+func TestSecretIndex(t *testing.T) {
+	tests := []struct {
+		logs, secret string
+		want         int
+	}{
+		{`{"pin":"4711"}`, "4711", 8},
+		{`{"peer":"127.0.0.1:47112"}`, "4711", -1},
+		{`{"bytes":14711,"pin":4711}`, "4711", 21},
+		{`4711`, "4711", 0},
+		{`{"box":"ALICE@x"}`, "alice", 8},
+		{`{"msg":"ok"}`, "alice", -1},
+	}
+	for _, tc := range tests {
+		if got := secretIndex(tc.logs, tc.secret); got != tc.want {
+			t.Errorf("secretIndex(%q, %q) = %d, want %d", tc.logs, tc.secret, got, tc.want)
+		}
 	}
 }
