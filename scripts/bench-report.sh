@@ -134,18 +134,19 @@ for line in open(raw):
         pending = None
 
 # The umsim load rows: figures per row, with the load average before each.
-loadtool, loadavg = [], {}
+loadtool, before = [], "not recorded"
 try:
     for line in open(loadraw):
         m = re.match(r"^# load average before (\S+): (.*)$", line)
         if m:
-            loadavg[m.group(1)] = m.group(2).strip()
+            before = m.group(2).strip()  # belongs to the row that follows it
         if line.startswith("FAILED:") or line.startswith("--- FAIL"):
             failed.append("umsim load: " + line.strip())
         m = re.match(r"^(BenchmarkLoadTool/\S+?)(-\d+)?\s+(\d+)\s+(.*)$", line)
         if m:
             rest = m.group(4).split()
-            loadtool.append((m.group(1), {rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)}))
+            loadtool.append((m.group(1), {rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)}, before))
+            before = "not recorded"
 except FileNotFoundError:
     pass
 
@@ -306,18 +307,18 @@ Target sessions / CINs: sessions the tool sent to a target, and the distinct CIN
 | --rate | --mix | load average before | sessions/s | PDU/s | errors | target sessions / CINs | p50 ms | p90 ms | p99 ms | max ms | target |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 """)
-        for name, v in loadtool:
+        for name, v, avg in loadtool:
             _, rate, mix = name.split("/", 2)
             tgt = {"500": "p99 ≤ 10 ms", "2500": "p99 ≤ 100 ms, 0 errors, every target PDU"}.get(rate, "") if mix == "um=100" else ""
             cins = "—"
             if "target-sessions" in v and "lemf-cins" in v:
                 cins = f"{v['target-sessions']:,.0f} / {v['lemf-cins']:,.0f}"
-            o.write(f"| {rate} | {mix} | {loadavg.get(name, 'not recorded')} | {v.get('sessions/s', 0):.1f} | {v.get('PDU/s', 0):,.0f} | {v.get('errors', 0):.0f} | {cins} | {v.get('p50-ms', 0):.2f} | {v.get('p90-ms', 0):.2f} | {v.get('p99-ms', 0):.2f} | {v.get('max-ms', 0):.2f} | {tgt} |\n")
+            o.write(f"| {rate} | {mix} | {avg} | {v.get('sessions/s', 0):.1f} | {v.get('PDU/s', 0):,.0f} | {v.get('errors', 0):.0f} | {cins} | {v.get('p50-ms', 0):.2f} | {v.get('p90-ms', 0):.2f} | {v.get('p99-ms', 0):.2f} | {v.get('max-ms', 0):.2f} | {tgt} |\n")
     o.write("\n## Every benchmark line\n\n| package | benchmark | metrics |\n|---|---|---|\n")
     for n in sorted(res):
         p, v = res[n]
         o.write(f"| {p} | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")
-    for n, v in loadtool:
+    for n, v, _ in loadtool:
         o.write(f"| cmd/umsim | `{n[9:]}` | " + ", ".join(f"{x:g} {u}" for u, x in v.items()) + " |\n")
     for n in sorted(med):
         for v in med[n]:
