@@ -47,13 +47,11 @@ func NewCINTemplate(h PSHeader, v Version, f TimeFraction) (*CINTemplate, error)
 			return nil, encWrap(err, "pSHeader.interceptionPointID")
 		}
 	}
-	if h.TimeStampQualifier != nil {
-		q := *h.TimeStampQualifier
-		if !q.valid() {
-			return nil, encWrap(ErrUnknownEnum, "pSHeader.timeStampQualifier")
-		}
-		t.tsq = &q
+	tsq, err := templateTSQ(h.TimeStampQualifier)
+	if err != nil {
+		return nil, err
 	}
+	t.tsq = tsq
 	return t, nil
 }
 

@@ -29,13 +29,11 @@ func NewHeaderTemplate(h PSHeader, v Version) (*HeaderTemplate, error) {
 		}
 	}
 	t := &HeaderTemplate{fixed: fixed, ipid: h.InterceptionPointID, v: v}
-	if h.TimeStampQualifier != nil {
-		q := *h.TimeStampQualifier
-		if !q.valid() {
-			return nil, encWrap(ErrUnknownEnum, "pSHeader.timeStampQualifier")
-		}
-		t.tsq = &q
+	tsq, err := templateTSQ(h.TimeStampQualifier)
+	if err != nil {
+		return nil, err
 	}
+	t.tsq = tsq
 	return t, nil
 }
 
@@ -70,4 +68,17 @@ func (t *HeaderTemplate) appendHeader(dst []byte, h *PSHeader) ([]byte, error) {
 		return dst, err
 	}
 	return ber.End(dst, m), nil
+}
+
+// templateTSQ is a header template's own copy of the time stamp qualifier, checked once
+// when the template is built (both HeaderTemplate and CINTemplate keep one).
+func templateTSQ(q *TimeStampQualifier) (*TimeStampQualifier, error) {
+	if q == nil {
+		return nil, nil
+	}
+	c := *q
+	if !c.valid() {
+		return nil, encWrap(ErrUnknownEnum, "pSHeader.timeStampQualifier")
+	}
+	return &c, nil
 }
