@@ -2,15 +2,10 @@ package demo
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
-	"github.com/umli/umli/internal/testlog"
 	"github.com/umli/umli/simulators/lemf"
 )
 
@@ -21,13 +16,7 @@ import (
 // the call's RTP under the connect's event-identifier; no gaps, and a debug log free of
 // the PIN and the box.
 func TestDemoAsterisk(t *testing.T) {
-	dir := t.TempDir()
-	var out bytes.Buffer
-	var logs testlog.Buffer
-	err := Run(context.Background(), Options{OutDir: dir, Out: &out, Log: zerolog.New(&logs).Level(zerolog.DebugLevel), Scenarios: []Scenario{Asterisk()}})
-	if err != nil {
-		t.Fatalf("%v\n%s\nlogs:\n%s", err, out.String(), logs.String())
-	}
+	dir, _, logs := runDemo(t, Asterisk())
 	s := readSummary(t, dir)
 	if s.Gaps != 0 || s.Duplicates != 0 {
 		t.Errorf("LEMF saw %d gaps, %d duplicates", s.Gaps, s.Duplicates)
@@ -79,9 +68,5 @@ func TestDemoAsterisk(t *testing.T) {
 	if rtp != 2 || wav != 4 {
 		t.Errorf("VoiceMailMain CIN content %+v: want both RTP directions and 4 spool messages", tui.Content)
 	}
-	for _, bad := range []string{"4711", TargetBox, "um.example.net/1000", TargetMSISDN[1:]} {
-		if strings.Contains(logs.String(), bad) {
-			t.Errorf("demo log contains %q", bad)
-		}
-	}
+	checkLogsFree(t, logs, "4711", TargetBox, "um.example.net/1000", TargetMSISDN[1:])
 }

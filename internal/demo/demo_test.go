@@ -26,14 +26,7 @@ import (
 // non-target, no sequence gaps, files the independent decoder accepts, and logs (at
 // debug level) free of target identities and the PIN.
 func TestDemo(t *testing.T) {
-	dir := t.TempDir()
-	var out bytes.Buffer
-	var logs testlog.Buffer
-	err := Run(context.Background(), Options{OutDir: dir, Out: &out, Log: zerolog.New(&logs).Level(zerolog.DebugLevel)})
-	if err != nil {
-		t.Fatalf("%v\n%s\nlogs:\n%s", err, out.String(), logs.String())
-	}
-	text := out.String()
+	dir, text, logs := runDemo(t) // every scenario
 	for _, want := range []string{"sequence gaps: 0\n", "non-target (" + NonTargetSource + "): dropped, nothing delivered\n", "LIID " + LIIDA, "LIID " + LIIDB,
 		"NE " + FreeSWITCHSource + " CIN 1\n", "NE " + AsteriskSource + " CIN 1\n", "NE " + MailSource + " CIN 1\n"} {
 		if !strings.Contains(text, want) {
@@ -144,14 +137,33 @@ func TestDemo(t *testing.T) {
 	checkDeliveryAudit(t, dir, text, got, x)
 
 	// Minimization: not one target identity, password or the PIN in any log line.
-	l := logs.String()
-	if !strings.Contains(l, `"level":"debug"`) && !strings.Contains(l, `"level":"info"`) {
-		t.Fatalf("no logs captured:\n%s", l)
+	if !strings.Contains(logs, `"level":"debug"`) && !strings.Contains(logs, `"level":"info"`) {
+		t.Fatalf("no logs captured:\n%s", logs)
 	}
-	for _, secret := range []string{"4711", "4917012345678", "1000@", TargetEmail, TargetPOP3, TargetIMAP,
-		"mrose", "tanstaaf", "alice", NonTargetMSISDN[1:], "ClueCon"} {
-		if i := secretIndex(l, secret); i >= 0 {
-			t.Errorf("logs contain %q: …%s…", secret, l[max(i-80, 0):min(i+len(secret)+40, len(l))])
+	checkLogsFree(t, logs, "4711", "4917012345678", "1000@", TargetEmail, TargetPOP3, TargetIMAP,
+		"mrose", "tanstaaf", "alice", NonTargetMSISDN[1:], "ClueCon")
+}
+
+// runDemo runs the demo (the given scenarios, or all) into a temporary directory at
+// debug level and returns the directory, what it printed and its log.
+func runDemo(t *testing.T, scenarios ...Scenario) (dir, out, logs string) {
+	t.Helper()
+	dir = t.TempDir()
+	var text bytes.Buffer
+	var log testlog.Buffer
+	err := Run(context.Background(), Options{OutDir: dir, Out: &text, Log: zerolog.New(&log).Level(zerolog.DebugLevel), Scenarios: scenarios})
+	if err != nil {
+		t.Fatalf("%v\n%s\nlogs:\n%s", err, text.String(), log.String())
+	}
+	return dir, text.String(), log.String()
+}
+
+// checkLogsFree fails for each secret found in logs (secretIndex), showing where.
+func checkLogsFree(t *testing.T, logs string, secrets ...string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if i := secretIndex(logs, secret); i >= 0 {
+			t.Errorf("logs contain %q: …%s…", secret, logs[max(i-80, 0):min(i+len(secret)+40, len(logs))])
 		}
 	}
 }
