@@ -25,3 +25,24 @@ func (m *Mediator) recordAdjustments(liid string, e session.Entry, seq uint32, a
 		}
 	}
 }
+
+// fieldRecordTime names the record's event time in adjustment counts and audit entries:
+// it is no one ASN.1 field but every time stamp of the record's PDUs.
+const fieldRecordTime = "record.time"
+
+// recordTimeSubstituted counts and audits, per matched LIID, a record whose time before
+// 1970 was replaced by mediation time. Submit does this before numbering, so the entry
+// names LIID and network element only.
+func (m *Mediator) recordTimeSubstituted(liids []string, ne string) {
+	for _, liid := range liids {
+		m.met.adjusted.WithLabelValues(fieldRecordTime, string(etsi.RuleSubstituted)).Inc()
+		if m.audit == nil {
+			continue
+		}
+		if _, err := m.audit.Append(audit.ActorSystem, audit.ActionFieldAdjusted, map[string]string{
+			"liid": liid, "ne": ne, "field": fieldRecordTime, "rule": string(etsi.RuleSubstituted),
+		}, "mediation time used"); err != nil {
+			m.log.Error().Err(err).Str("field", fieldRecordTime).Msg("audit: field adjustment not recorded")
+		}
+	}
+}

@@ -228,6 +228,13 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	if j.r.Time.IsZero() {
 		j.r.Time = m.now() // a source without a clock: mediation time is the best we have
 	}
+	// No UM or mail event predates 1970: such a time is a broken clock, and
+	// MicroSecondTimeStamp (seconds 0..) cannot carry it. Mediation time replaces it, as
+	// for a source without a clock, and the substitution is counted and audited below.
+	preEpoch := j.r.Time.Unix() < 0
+	if preEpoch {
+		j.r.Time = m.now()
+	}
 	r = &j.r
 	j.liids = j.liidBuf[:0]
 	var buf [4]*warrant.Warrant
@@ -256,6 +263,9 @@ func (m *Mediator) submit(ctx context.Context, r *record.Record, wait bool, rele
 	if len(j.liids) == 0 {
 		m.met.dropped.WithLabelValues(string(warrant.DropCCNotInScope)).Inc()
 		return dropped()
+	}
+	if preEpoch {
+		m.recordTimeSubstituted(j.liids, j.ne)
 	}
 	// The journal blobs first: a blob in binary form is the content encoded at the latest
 	// version, which spares checkEncodes that encode. Then encode once per destination

@@ -231,7 +231,7 @@ func conformPDU(p *etsi.PSPDU) []etsi.Adjustment {
 // stamps renders t in the destination's timestamp style, in s.
 func (s *pduScratch) stamps(style TimestampStyle, t time.Time) (*time.Time, *etsi.MicroSecondTimeStamp) {
 	s.gt = t.UTC()
-	s.us = etsi.MicroSecondTimeStamp{Seconds: uint64(s.gt.Unix()), MicroSeconds: uint32(s.gt.Nanosecond() / 1000)} //nolint:gosec // G115: open (notes/wiring.md): a record time before 1970 would wrap; Nanosecond()/1000 < 1e6
+	s.us = etsi.MicroSecondTimeStamp{Seconds: uint64(s.gt.Unix()), MicroSeconds: uint32(s.gt.Nanosecond() / 1000)} //nolint:gosec // G115: Submit replaces a record time before 1970 by mediation time (R580), so Unix() >= 0; Nanosecond()/1000 < 1e6
 	switch style {
 	case TimestampMicroSecond:
 		return nil, &s.us
