@@ -338,11 +338,12 @@ The first table's figures in {bahead.split("; ", 1)[-1]}: each package's two tes
 by side (before from its own commit in a temporary worktree) and run alternately, {max(len(v) for v in ba.values())} rounds;
 medians. Load average: {bahead.split("; ", 1)[0]} at the start, {baend or "not recorded"} at the end.
 Ratio: after ÷ before for rates, before ÷ after for times (above 1× = the tree is faster).
-Spread: the lowest and highest of the tree's rounds, to read the noise by.
+Rounds: the lowest and highest round of each side. Verdict: "faster" or "slower" where every
+round of one side beats every round of the other, else "within noise" (the ranges overlap).
 Raw output in `proof/bench/bench-before-raw.txt`.
 
-| figure | before | after | ratio | after's rounds |
-|---|---|---|---|---|
+| figure | before | after | ratio | before's rounds | after's rounds | verdict |
+|---|---|---|---|---|---|---|
 """)
         for f, fu, b, bu, higher, target in pairs:
             for name, unit in ((f, fu), (b, bu)):
@@ -353,9 +354,15 @@ Raw output in `proof/bench/bench-before-raw.txt`.
                 if bv is None and av is None:
                     continue
                 ratio = "—" if not bv or not av else (f"{av/bv:.2f}×" if higher else f"{bv/av:.2f}×")
-                xs = [r[unit] for r in ba.get(name, []) if unit in r]
-                spread = "—" if not xs else f"{fmt(min(xs), unit)} – {fmt(max(xs), unit)}"
-                o.write(f"| `{name[9:]}` ({unit}) | {fmt(bv, unit)} | {fmt(av, unit)} | {ratio} | {spread} |\n")
+                bx = [r[unit] for r in ba.get("Before/" + name, []) if unit in r]
+                ax = [r[unit] for r in ba.get(name, []) if unit in r]
+                def spread(xs):
+                    return "—" if not xs else f"{fmt(min(xs), unit)} – {fmt(max(xs), unit)}"
+                verdict = "—"
+                if bx and ax:
+                    better, worse = (min(ax) > max(bx), max(ax) < min(bx)) if higher else (max(ax) < min(bx), min(ax) > max(bx))
+                    verdict = "faster" if better else "slower" if worse else "within noise"
+                o.write(f"| `{name[9:]}` ({unit}) | {fmt(bv, unit)} | {fmt(av, unit)} | {ratio} | {spread(bx)} | {spread(ax)} | {verdict} |\n")
     if med:
         o.write(f"""
 ## Mediation against the previous release (issue 16)
