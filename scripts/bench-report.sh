@@ -129,7 +129,6 @@ if [ "${ONLY:-}" = mediation ]; then
 	mediation_pair
 elif [ "${ONLY:-}" = before ]; then
 	before_after
-	mediation_pair
 elif [ "${ONLY:-}" = load ]; then
 	load_rows
 elif [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from proof/bench/bench-raw.txt
