@@ -55,7 +55,7 @@ fuzz:
 clean:
 	rm -rf $(OUT) bench.txt
 
-.PHONY: faults bench-report bench-all bench-mediation bench-load
+.PHONY: faults bench-report bench-all bench-mediation bench-load bench-before
 
 ## faults: the fault-injection and scale-out proof in long mode (60 s per fault)
 faults:
@@ -70,6 +70,11 @@ bench-mediation:
 ## bench-load: issue 16's `umsim load` rows (--rate 500 and 2500, um=100) and the mixed row
 bench-load:
 	ONLY=load bash scripts/bench-report.sh BENCHMARKS.md
+
+## bench-before: the first table's benchmarks in BEFORE_REF (default 7c023a6, before issue 19) and
+## in this tree, alternately (BEFORE_ROUNDS rounds) -> the report's before/after section
+bench-before:
+	ONLY=before bash scripts/bench-report.sh BENCHMARKS.md
 
 ## bench-report: same as bench
 bench-report:

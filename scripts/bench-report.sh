@@ -16,8 +16,12 @@
 # of baseline then tree, back to back; the report shows the medians and the ratio of records
 # per CPU-second (records / (Go CPU + redis-server CPU)). ONLY=mediation reruns just that
 # pair (`make bench-mediation`) and rewrites the report from the raw files.
-# Raw `go test -bench` output is kept in proof/bench/bench-raw.txt and
-# proof/bench/bench-mediation-raw.txt (the report cites them).
+# ONLY=before (`make bench-before`) runs the micro-benchmarks of the first table in BEFORE_REF
+# (default 7c023a6, main before issue 19's restructuring) and in this tree, each package's two
+# test binaries alternately, BEFORE_ROUNDS (default 3) rounds, into proof/bench/bench-before-raw.txt;
+# the report then shows each figure's median before and after, and their ratio.
+# Raw `go test -bench` output is kept in proof/bench/bench-raw.txt,
+# proof/bench/bench-mediation-raw.txt and proof/bench/bench-before-raw.txt (the report cites them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -26,7 +30,9 @@ BT=${BENCHTIME:-1s}
 RAW=proof/bench/bench-raw.txt
 MEDRAW=proof/bench/bench-mediation-raw.txt
 LOADRAW=proof/bench/bench-load-raw.txt
+BEFORERAW=proof/bench/bench-before-raw.txt
 BASELINE_REF=${BASELINE_REF:-7c023a6}
+BEFORE_REF=${BEFORE_REF:-7c023a6}
 
 run() { # package, benchmark regexp, benchtime
 	echo "== $1 $2" >&2
@@ -83,8 +89,46 @@ load_rows() {
 	rm -rf "$bin"
 }
 
+# before_after: the first table's micro-benchmarks in BEFORE_REF (a temporary worktree) and in
+# this tree, alternately per package, into $BEFORERAW; the before lines are renamed
+# Before/<name>. A benchmark only one side has shows "—" on the other.
+before_after() {
+	local rev wt pkg re bt name r
+	wt=$(mktemp -d /tmp/umli-before.XXXXXX)
+	BEFORE_WT=$wt
+	rev=$(git rev-parse --short "$BEFORE_REF")
+	git worktree add --detach "$wt" "$BEFORE_REF" >&2
+	trap 'git worktree remove --force "$BEFORE_WT" >/dev/null 2>&1 || true' EXIT
+	: >"$BEFORERAW"
+	echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); before $BEFORE_REF ($rev), tree $(git rev-parse --short HEAD)" >>"$BEFORERAW"
+	for spec in "mediation/etsi|EncodeMessagingIRI|DecodeMixed|$BT" "mediation/session|SessionStep|$BT" \
+		"handover|WriterTCP|BareConnTCP|WriterTLS|BareConnTLS|$BT" "rtpcapture|RTPPath|$BT" \
+		"umsys/translate|ParseTranslateESL|ParseTranslateAMI|ParseOnlyESL|TranslateESL|$BT" "email/proxy|.|3x"; do
+		pkg=${spec%%|*}
+		bt=${spec##*|}
+		re=${spec#*|}
+		re=${re%|*}
+		name=${pkg//\//_}
+		(cd "$wt" && $GO test -c -o "$wt/$name.before.test" "./$pkg") >&2
+		$GO test -c -o "$wt/$name.tree.test" "./$pkg" >&2
+		for r in $(seq "${BEFORE_ROUNDS:-3}"); do
+			echo "== $pkg round $r: before $rev" >&2
+			echo "pkg: github.com/umli/umli/$pkg" >>"$BEFORERAW"
+			(cd "$wt/$pkg" && "$wt/$name.before.test" -test.run '^$' -test.bench "$re" -test.benchmem -test.count 1 -test.benchtime "$bt") 2>&1 |
+				sed 's/^Benchmark/Before\/Benchmark/' | tee -a "$BEFORERAW" >&2 || echo "FAILED: before $pkg" >>"$BEFORERAW"
+			echo "== $pkg round $r: tree" >&2
+			(cd "$pkg" && "$wt/$name.tree.test" -test.run '^$' -test.bench "$re" -test.benchmem -test.count 1 -test.benchtime "$bt") 2>&1 |
+				tee -a "$BEFORERAW" >&2 || echo "FAILED: tree $pkg" >>"$BEFORERAW"
+		done
+	done
+	echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$BEFORERAW"
+	git worktree remove --force "$wt" >&2
+}
+
 if [ "${ONLY:-}" = mediation ]; then
 	mediation_pair
+elif [ "${ONLY:-}" = before ]; then
+	before_after
 elif [ "${ONLY:-}" = load ]; then
 	load_rows
 elif [ -z "${REPORT_ONLY:-}" ]; then # REPORT_ONLY=1: rewrite the report from proof/bench/bench-raw.txt
@@ -105,9 +149,9 @@ fi
 fi
 
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" "$MEDRAW" "$LOADRAW" <<'PY'
+python3 - "$RAW" "$OUT" "$(nproc)" "$CPU" "$(date -u +%Y-%m-%dT%H:%MZ)" "$($GO version)" "$MEDRAW" "$LOADRAW" "$BEFORERAW" <<'PY'
 import re, statistics, sys
-raw, out, ncpu, cpu, date, gover, medraw, loadraw = sys.argv[1:9]
+raw, out, ncpu, cpu, date, gover, medraw, loadraw, beforeraw = sys.argv[1:10]
 load = next((l[len("# load average at start: "):].strip() for l in open(raw) if l.startswith("# load average at start: ")), "not recorded")
 res, failed, pkg, pending = {}, [], "", None
 def parse(name, rest):
@@ -167,6 +211,39 @@ try:
 except FileNotFoundError:
     pass
 
+# Before/after: every round's figures per benchmark, medians reported.
+ba, baload, baend, bahead = {}, "not recorded", "", ""
+try:
+    pending = None
+    for line in open(beforeraw):
+        if line.startswith("# load average at start: "):
+            bahead = line[len("# load average at start: "):].strip()
+        if line.startswith("# load average at end: "):
+            baend = line[len("# load average at end: "):].strip()
+        if line.startswith("FAILED:") or line.startswith("--- FAIL"):
+            failed.append("before/after: " + line.strip())
+        m = re.match(r"^((?:Before/)?Benchmark\S+?)(-\d+)?\s+(\d+)\s+(.*)$", line)
+        if m:
+            rest = m.group(4).split()
+            ba.setdefault(m.group(1), []).append({rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
+            pending = None
+            continue
+        m = re.match(r"^((?:Before/)?Benchmark\S+?)(-\d+)?\s", line)
+        if m and "FAIL" not in line:
+            pending = m.group(1)
+            continue
+        m = re.match(r"^\s*\d+\s+([\d.]+ \S+.*)$", line)
+        if m and pending:
+            rest = m.group(1).split()
+            ba.setdefault(pending, []).append({rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
+            pending = None
+except FileNotFoundError:
+    pass
+
+def bamed(name, unit):
+    xs = [r[unit] for r in ba.get(name, []) if unit in r]
+    return statistics.median(xs) if xs else None
+
 def medstat(name, unit):
     xs = [r[unit] for r in med.get(name, []) if unit in r]
     return statistics.median(xs) if xs else None
@@ -211,6 +288,10 @@ for n in sorted(res):
     if n.startswith("BenchmarkSMTPData") or n.startswith("BenchmarkIMAPFetch"):
         pairs.append((n, "proxy-MB/s", n, "direct-MB/s", True, "direct mail throughput"))
 
+seen_ba = set()
+for n in sorted(set(k.removeprefix("Before/") for k in ba)):
+    if (n.startswith("BenchmarkSMTPData") or n.startswith("BenchmarkIMAPFetch")) and not any(p[0] == n for p in pairs):
+        pairs.append((n, "proxy-MB/s", n, "direct-MB/s", True, "direct mail throughput"))
 rows = []
 for f, fu, b, bu, higher, target in pairs:
     if f not in res:
@@ -248,6 +329,39 @@ for rates, figure ÷ baseline.
 |---|---|---|---|---|---|
 """)
     o.write("\n".join(rows) + "\n")
+    if ba:
+        o.write(f"""
+## Before and after the restructuring (issue 19)
+
+The first table's figures in {bahead.split("; ", 1)[-1]}: each package's two test binaries built side
+by side (before from its own commit in a temporary worktree) and run alternately, {max(len(v) for v in ba.values())} rounds;
+medians. Load average: {bahead.split("; ", 1)[0]} at the start, {baend or "not recorded"} at the end.
+Ratio: after ÷ before for rates, before ÷ after for times (above 1× = the tree is faster).
+Rounds: the lowest and highest round of each side. Verdict: "faster" or "slower" where every
+round of one side beats every round of the other, else "within noise" (the ranges overlap).
+Raw output in `proof/bench/bench-before-raw.txt`.
+
+| figure | before | after | ratio | before's rounds | after's rounds | verdict |
+|---|---|---|---|---|---|---|
+""")
+        for f, fu, b, bu, higher, target in pairs:
+            for name, unit in ((f, fu), (b, bu)):
+                if not name or (name, unit) in seen_ba:
+                    continue
+                seen_ba.add((name, unit))
+                bv, av = bamed("Before/" + name, unit), bamed(name, unit)
+                if bv is None and av is None:
+                    continue
+                ratio = "—" if not bv or not av else (f"{av/bv:.2f}×" if higher else f"{bv/av:.2f}×")
+                bx = [r[unit] for r in ba.get("Before/" + name, []) if unit in r]
+                ax = [r[unit] for r in ba.get(name, []) if unit in r]
+                def spread(xs):
+                    return "—" if not xs else f"{fmt(min(xs), unit)} – {fmt(max(xs), unit)}"
+                verdict = "—"
+                if bx and ax:
+                    better, worse = (min(ax) > max(bx), max(ax) < min(bx)) if higher else (max(ax) < min(bx), min(ax) > max(bx))
+                    verdict = "faster" if better else "slower" if worse else "within noise"
+                o.write(f"| `{name[9:]}` ({unit}) | {fmt(bv, unit)} | {fmt(av, unit)} | {ratio} | {spread(bx)} | {spread(ax)} | {verdict} |\n")
     if med:
         o.write(f"""
 ## Mediation against the previous release (issue 16)
