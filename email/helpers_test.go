@@ -128,3 +128,63 @@ func hasIdentity(r *record.Record, kind record.IdentityKind, v string) bool {
 }
 
 func testNow() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
+
+// The IRI descriptions most sessions share: the logon, and the logoff with the
+// client's logout answered (succeeded) or the session ending without one (unknown).
+var (
+	logonOK       = iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded)
+	logoffOK      = iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded)
+	logoffUnknown = iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown)
+)
+
+// eventCase is one protocol variant: a transcript, the IRI sequence it gives and,
+// where the variant logs on, the username and password its first IRI's
+// AAAInformation carries.
+type eventCase struct {
+	name       string
+	opts       Options
+	steps      []step
+	want       []string
+	user, pass string
+	// check, if set, asserts more on the IRI records and on all records.
+	check func(t *testing.T, iri, recs []*record.Record)
+}
+
+// runEvents feeds each case through a fresh machine of proto.
+func runEvents(t *testing.T, proto Protocol, tests []eventCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := feed(t, proto, tc.opts, tc.steps)
+			iri := iris(recs)
+			assertSequence(t, iri, tc.want)
+			if tc.user != "" {
+				if user, pass := aaaLogin(iri[0].EmailIRI.AAAInformation); user != tc.user || pass != tc.pass {
+					t.Errorf("AAA login %q/%q, want %q/%q: %+v", user, pass, tc.user, tc.pass, iri[0].EmailIRI.AAAInformation)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, iri, recs)
+			}
+		})
+	}
+}
+
+// aaaLogin returns the username and password of a POP3 or IMAP AAAInformation.
+func aaaLogin(a *etsi.AAAInformation) (user, pass string) {
+	switch {
+	case a == nil:
+	case a.POP3 != nil:
+		user, pass = a.POP3.Username, deref(a.POP3.Password)
+	case a.IMAP != nil:
+		user, pass = a.IMAP.Username, deref(a.IMAP.Password)
+	}
+	return user, pass
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
