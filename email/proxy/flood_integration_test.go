@@ -62,11 +62,7 @@ func lemfIRI(t *testing.T, set *pducheck.Set, ev etsi.EmailEvent) *pducheck.Stre
 		if st.CC {
 			continue
 		}
-		for _, seq := range seqs(set, st) {
-			pdu, err := set.Decoded(st, seq)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, pdu := range decodedPDUs(t, set, st) {
 			for _, ip := range pdu.Payload.IRI {
 				if ip.Contents.EmailIRI != nil && ip.Contents.EmailIRI.EventType == ev {
 					return &st
@@ -85,11 +81,7 @@ func lemfCC(t *testing.T, set *pducheck.Set, cin uint32, dir etsi.PayloadDirecti
 		if !st.CC || st.CIN != cin {
 			continue
 		}
-		for _, seq := range seqs(set, st) {
-			pdu, err := set.Decoded(st, seq)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, pdu := range decodedPDUs(t, set, st) {
 			for _, cp := range pdu.Payload.CC {
 				if cp.PayloadDirection != nil && *cp.PayloadDirection == dir {
 					b.Write(cp.Contents.EmailCC.Content)

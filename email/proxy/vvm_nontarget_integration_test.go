@@ -63,11 +63,7 @@ func TestVVMNonTargetCurl(t *testing.T) {
 		if st.CC {
 			continue
 		}
-		for _, seq := range seqs(set, st) {
-			pdu, err := set.Decoded(st, seq)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, pdu := range decodedPDUs(t, set, st) {
 			for _, ip := range pdu.Payload.IRI {
 				c := ip.Contents.MessagingIRI.Category
 				if c.Message != nil {
