@@ -138,14 +138,15 @@ var (
 )
 
 // eventCase is one protocol variant: a transcript, the IRI sequence it gives and,
-// where the variant logs on, the username and password its first IRI's
-// AAAInformation carries.
+// where the variant logs on, the username, password and (if not 0) result its
+// first IRI's AAAInformation carries.
 type eventCase struct {
 	name       string
 	opts       Options
 	steps      []step
 	want       []string
 	user, pass string
+	result     etsi.AAAResult
 	// check, if set, asserts more on the IRI records and on all records.
 	check func(t *testing.T, iri, recs []*record.Record)
 }
@@ -159,8 +160,9 @@ func runEvents(t *testing.T, proto Protocol, tests []eventCase) {
 			iri := iris(recs)
 			assertSequence(t, iri, tc.want)
 			if tc.user != "" {
-				if user, pass := aaaLogin(iri[0].EmailIRI.AAAInformation); user != tc.user || pass != tc.pass {
-					t.Errorf("AAA login %q/%q, want %q/%q: %+v", user, pass, tc.user, tc.pass, iri[0].EmailIRI.AAAInformation)
+				user, pass, res := testmail.Login(iri[0].EmailIRI.AAAInformation)
+				if user != tc.user || pass != tc.pass || (tc.result != 0 && res != tc.result) {
+					t.Errorf("AAA login %q/%q %v, want %q/%q %v", user, pass, res, tc.user, tc.pass, tc.result)
 				}
 			}
 			if tc.check != nil {
@@ -168,23 +170,4 @@ func runEvents(t *testing.T, proto Protocol, tests []eventCase) {
 			}
 		})
 	}
-}
-
-// aaaLogin returns the username and password of a POP3 or IMAP AAAInformation.
-func aaaLogin(a *etsi.AAAInformation) (user, pass string) {
-	switch {
-	case a == nil:
-	case a.POP3 != nil:
-		user, pass = a.POP3.Username, deref(a.POP3.Password)
-	case a.IMAP != nil:
-		user, pass = a.IMAP.Username, deref(a.IMAP.Password)
-	}
-	return user, pass
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
