@@ -46,12 +46,12 @@ func TestPOP3CCEveryExchange(t *testing.T) {
 			iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
 			ccq(record.Continue, from, "APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n"),
 			ccq(record.Continue, to, "+OK maildrop has 0 messages\r\n"),
-			iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+			logonOK,
 			ccq(record.Continue, from, "NOOP\r\n"),
 			ccq(record.Continue, to, "+OK\r\n"),
 			ccq(record.Continue, from, "QUIT\r\n"),
 			ccq(record.Continue, to, "+OK bye\r\n"),
-			iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+			logoffOK,
 		})
 		for _, r := range recs {
 			if !hasIdentity(r, record.IdentityEmail, "mrose") {
@@ -77,7 +77,7 @@ func TestPOP3CCEveryExchange(t *testing.T) {
 			ccq(record.Continue, to, "+OK\r\n"),
 			ccq(record.Continue, from, "PASS pw\r\n"),
 			ccq(record.Continue, to, "+OK in\r\n"),
-			iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+			logonOK,
 			ccq(record.Continue, from, "STAT\r\n"),
 			ccq(record.Continue, to, "+OK 1 20\r\n"),
 			ccq(record.Continue, from, "RETR 1\r\n"),
@@ -87,7 +87,7 @@ func TestPOP3CCEveryExchange(t *testing.T) {
 			ccq(record.Continue, to, "+OK deleted\r\n"),
 			ccq(record.Continue, from, "QUIT\r\n"),
 			ccq(record.Continue, to, "+OK bye\r\n"),
-			iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+			logoffOK,
 		})
 		// Each exchange's CC carries its command's event key.
 		for i := 0; i+1 < len(recs); i++ {
@@ -122,7 +122,7 @@ func TestIMAPCCEveryExchange(t *testing.T) {
 		// Before the AUTHENTICATE command nothing is part of the session (C.3).
 		ccq(record.Continue, from, "a1 AUTHENTICATE PLAIN\r\n"+resp+"\r\n"),
 		ccq(record.Continue, to, "+ \r\na1 OK done\r\n"),
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		logonOK,
 		ccq(record.Continue, from, "a2 NOOP\r\n"),
 		ccq(record.Continue, to, "a2 OK\r\n"),
 		ccq(record.Continue, from, "a3 FETCH 1 (FLAGS)\r\n"),
@@ -130,7 +130,7 @@ func TestIMAPCCEveryExchange(t *testing.T) {
 		iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 		ccq(record.Continue, from, "a4 LOGOUT\r\n"),
 		ccq(record.Continue, to, "* BYE\r\na4 OK bye\r\n"),
-		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+		logoffOK,
 	})
 }
 

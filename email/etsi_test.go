@@ -40,6 +40,8 @@ func TestRecordsEncode(t *testing.T) {
 	}
 }
 
+// roundTrip encodes a record as a PS-PDU with the project's BER codec and decodes it
+// back, so the records are known to be valid EmailIRI/EmailCC or MessagingIRI/MessagingCC.
 func roundTrip(t *testing.T, r *record.Record) etsi.Payload {
 	t.Helper()
 	cin := uint32(7)
@@ -53,12 +55,24 @@ func roundTrip(t *testing.T, r *record.Record) etsi.Payload {
 		SequenceNumber: 1,
 		TimeStamp:      &ts,
 	}}
-	if r.EmailIRI != nil {
-		typ := etsi.IRIContinue
+	typ, dir := etsi.IRIContinue, r.Direction
+	switch {
+	case r.EmailIRI != nil:
 		pdu.Payload.IRI = []etsi.IRIPayload{{IRIType: &typ, Contents: etsi.IRIContents{EmailIRI: r.EmailIRI}}}
-	} else {
-		dir := r.Direction
+	case r.EmailCC != nil:
 		pdu.Payload.CC = []etsi.CCPayload{{PayloadDirection: &dir, Contents: etsi.CCContents{EmailCC: r.EmailCC}}}
+	case r.MessagingIRI != nil:
+		// Mediation fills the event identifier from EventKey; a lone record takes 1.
+		ev := uint32(1)
+		iri := *r.MessagingIRI
+		iri.EventIdentifier = &ev
+		pdu.Payload.IRI = []etsi.IRIPayload{{IRIType: &typ, Contents: etsi.IRIContents{MessagingIRI: &iri}}}
+	case r.MessagingCC != nil:
+		cc := *r.MessagingCC
+		cc.EventIdentifier = 1
+		pdu.Payload.CC = []etsi.CCPayload{{PayloadDirection: &dir, Contents: etsi.CCContents{MessagingCC: &cc}}}
+	default:
+		t.Fatalf("record without payload: %+v", r)
 	}
 	b, err := pdu.AppendBER(nil, etsi.LatestVersion())
 	if err != nil {

@@ -128,3 +128,46 @@ func hasIdentity(r *record.Record, kind record.IdentityKind, v string) bool {
 }
 
 func testNow() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
+
+// The IRI descriptions most sessions share: the logon, and the logoff with the
+// client's logout answered (succeeded) or the session ending without one (unknown).
+var (
+	logonOK       = iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded)
+	logoffOK      = iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded)
+	logoffUnknown = iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown)
+)
+
+// eventCase is one protocol variant: a transcript, the IRI sequence it gives and,
+// where the variant logs on, the username, password and (if not 0) result its
+// first IRI's AAAInformation carries.
+type eventCase struct {
+	name       string
+	opts       Options
+	steps      []step
+	want       []string
+	user, pass string
+	result     etsi.AAAResult
+	// check, if set, asserts more on the IRI records and on all records.
+	check func(t *testing.T, iri, recs []*record.Record)
+}
+
+// runEvents feeds each case through a fresh machine of proto.
+func runEvents(t *testing.T, proto Protocol, tests []eventCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := feed(t, proto, tc.opts, tc.steps)
+			iri := iris(recs)
+			assertSequence(t, iri, tc.want)
+			if tc.user != "" {
+				user, pass, res := testmail.Login(iri[0].EmailIRI.AAAInformation)
+				if user != tc.user || pass != tc.pass || (tc.result != 0 && res != tc.result) {
+					t.Errorf("AAA login %q/%q %v, want %q/%q %v", user, pass, res, tc.user, tc.pass, tc.result)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, iri, recs)
+			}
+		})
+	}
+}

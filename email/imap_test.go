@@ -46,7 +46,7 @@ func TestIMAPAnnexC4(t *testing.T) {
 	assertSequence(t, recs, []string{
 		ccq(record.Continue, from, "a001 login mrc secret\r\n"),
 		ccq(record.Continue, to, "a001 OK LOGIN completed\r\n"),
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		logonOK,
 		ccq(record.Continue, from, "a002 select inbox\r\n"),
 		ccq(record.Continue, to, tr[4].data),
 		ccq(record.Continue, from, "a003 fetch 12 full\r\n"),
@@ -59,7 +59,7 @@ func TestIMAPAnnexC4(t *testing.T) {
 		ccq(record.Continue, to, tr[13].data),
 		ccq(record.Continue, from, "a006 logout\r\n"),
 		ccq(record.Continue, to, tr[15].data),
-		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+		logoffOK,
 	})
 	ev := iris(recs)
 	if a := ev[0].EmailIRI.AAAInformation; a == nil || a.IMAP == nil || a.IMAP.Username != "mrc" ||
@@ -83,12 +83,7 @@ func TestIMAPEvents(t *testing.T) {
 	greet := s("* OK ready\r\n")
 	login := []step{greet, c("a1 LOGIN joe pw\r\n"), s("a1 OK done\r\n")}
 	msg := "From: Ann <ann@example.org>\r\nMessage-ID: <up1@example.org>\r\n\r\nbody\r\n"
-	tests := []struct {
-		name  string
-		steps []step
-		want  []string
-		check func(t *testing.T, recs []*record.Record)
-	}{
+	runEvents(t, IMAP, []eventCase{
 		{
 			name:  "LOGIN refused",
 			steps: []step{greet, c("a1 LOGIN joe wrong\r\n"), s("a1 NO [AUTHENTICATIONFAILED] no\r\n")},
@@ -96,9 +91,9 @@ func TestIMAPEvents(t *testing.T) {
 			// then ends without a logoff (status unknown).
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, recs []*record.Record) {
+			check: func(t *testing.T, _, recs []*record.Record) {
 				// The refused exchange is CC of the session, before the IRI, with its key.
 				if len(recs) != 4 || recs[0].Boundary != record.Continue || recs[0].EventKey != recs[2].EventKey ||
 					string(recs[0].EmailCC.Content) != "a1 LOGIN joe wrong\r\n" {
@@ -110,49 +105,28 @@ func TestIMAPEvents(t *testing.T) {
 			name: "LOGIN with synchronizing literals",
 			steps: []step{greet, c("a1 LOGIN {3}\r\n"), s("+ go\r\n"), c("joe {5}\r\n"), s("+ go\r\n"),
 				c("p w\"x\r\n"), s("a1 OK done\r\n")},
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
-			},
-			check: func(t *testing.T, recs []*record.Record) {
-				a := iris(recs)[0].EmailIRI.AAAInformation.IMAP
-				if a.Username != "joe" || *a.Password != "p w\"x" {
-					t.Errorf("AAA = %+v", a)
-				}
-			},
+			want: []string{logonOK, logoffUnknown},
+			user: "joe", pass: "p w\"x",
 		},
 		{
 			name:  "LOGIN quoted, no answer: logon attempt",
 			steps: []step{greet, c("a1 LOGIN \"joe@example.org\" \"p\\\"w\"\r\n")},
 			want:  []string{iriq(record.Report, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown)},
-			check: func(t *testing.T, recs []*record.Record) {
-				a := iris(recs)[0].EmailIRI.AAAInformation.IMAP
-				if a.Username != "joe@example.org" || *a.Password != "p\"w" || *a.Result != etsi.AAAResultUnknown {
-					t.Errorf("AAA = %+v", a)
-				}
-			},
+			user:  "joe@example.org", pass: "p\"w", result: etsi.AAAResultUnknown,
 		},
 		{
 			name: "AUTHENTICATE PLAIN with continuation",
 			steps: []step{greet, c("a1 AUTHENTICATE PLAIN\r\n"), s("+ \r\n"), c(b64("\x00kim\x00pw") + "\r\n"),
 				s("a1 OK done\r\n"), c("a2 LOGOUT\r\n"), s("* BYE\r\na2 OK bye\r\n")},
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
-			},
-			check: func(t *testing.T, recs []*record.Record) {
-				a := iris(recs)[0].EmailIRI.AAAInformation.IMAP
-				if a.Username != "kim" || *a.Password != "pw" {
-					t.Errorf("AAA = %+v", a)
-				}
-			},
+			want: []string{logonOK, logoffOK},
+			user: "kim", pass: "pw",
 		},
 		{
 			name:  "AUTHENTICATE PLAIN initial response, garbage",
 			steps: []step{greet, c("a1 AUTHENTICATE PLAIN %%%garbage\r\n"), s("a1 BAD invalid base64\r\n")},
 			want: []string{
 				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
 		},
 		{
@@ -164,19 +138,19 @@ func TestIMAPEvents(t *testing.T) {
 				s("* 1 FETCH (BODY[]<0> {10}\r\nFrom: Ann )\r\na3 OK done\r\n"),
 				c("a4 FETCH 1 RFC822\r\n"), s("a4 NO gone\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
 				iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
 				iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, recs []*record.Record) {
-				d := iris(recs)[1].EmailIRI
+			check: func(t *testing.T, iri, recs []*record.Record) {
+				d := iri[1].EmailIRI
 				if string(d.MessageID) != "<up1@example.org>" || *d.Sender != "ann@example.org" || d.Recipients[0] != "joe" {
 					t.Errorf("download = %+v", d)
 				}
 				for _, r := range recs {
-					if r.EmailCC != nil && r.EventKey == iris(recs)[1].EventKey && strings.Contains(string(r.EmailCC.Content), msg) {
+					if r.EmailCC != nil && r.EventKey == iri[1].EventKey && strings.Contains(string(r.EmailCC.Content), msg) {
 						return
 					}
 				}
@@ -189,12 +163,12 @@ func TestIMAPEvents(t *testing.T) {
 				c(fmt.Sprintf("a2 APPEND Sent (\\Seen) {%d+}\r\n%s\r\n", len(msg), msg)),
 				s("a2 OK [APPENDUID 1 2] done\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailUpload, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, recs []*record.Record) {
-				u := iris(recs)[1].EmailIRI
+			check: func(t *testing.T, iri, _ []*record.Record) {
+				u := iri[1].EmailIRI
 				if string(u.MessageID) != "<up1@example.org>" || *u.Sender != "ann@example.org" {
 					t.Errorf("upload = %+v", u)
 				}
@@ -206,9 +180,9 @@ func TestIMAPEvents(t *testing.T) {
 				c("a2 APPEND Sent {99999999}\r\n"), s("a2 NO [OVERQUOTA] too big\r\n"),
 				c("a3 LOGOUT\r\n"), s("a3 OK bye\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailUpload, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+				logoffOK,
 			},
 		},
 		{
@@ -222,36 +196,21 @@ func TestIMAPEvents(t *testing.T) {
 			steps: append(login, c("a2 FETCH 1:100 (BODY[HEADER.FIELDS (SUBJECT)])\r\n"),
 				s(strings.Repeat("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {3}\r\nabc BODY[TEXT] {2}\r\nxy", 100)+")\r\na2 OK\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
 		},
 		{
 			name: "COMPRESS stops parsing",
 			steps: append(login, c("a2 COMPRESS DEFLATE\r\n"), s("a2 OK deflating\r\n"),
 				c("x\x9c a3 LOGOUT\r\n"), s("\x01\x02 a3 OK\r\n")),
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
-			},
+			want: []string{logonOK, logoffUnknown},
 		},
 		{
 			name:  "PREAUTH greeting",
 			steps: []step{s("* PREAUTH welcome\r\n"), c("a1 LOGOUT\r\n"), s("a1 OK bye\r\n")},
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
-			},
+			want:  []string{logonOK, logoffOK},
 		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			recs := feed(t, IMAP, Options{}, tc.steps)
-			assertSequence(t, iris(recs), tc.want)
-			if tc.check != nil {
-				tc.check(t, recs)
-			}
-		})
-	}
+	})
 }

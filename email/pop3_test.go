@@ -44,7 +44,7 @@ func TestPOP3AnnexB6(t *testing.T) {
 	assertSequence(t, recs, []string{
 		ccq(record.Continue, from, "APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n"),
 		ccq(record.Continue, to, "+OK mrose's maildrop has 2 messages (320 octets)\r\n"),
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		logonOK,
 		ccq(record.Continue, from, "STAT\r\n"),
 		ccq(record.Continue, to, "+OK 2 320\r\n"),
 		ccq(record.Continue, from, "LIST\r\n"),
@@ -61,7 +61,7 @@ func TestPOP3AnnexB6(t *testing.T) {
 		ccq(record.Continue, to, "+OK message 2 deleted\r\n"),
 		ccq(record.Continue, from, "QUIT\r\n"),
 		ccq(record.Continue, to, "+OK dewey POP3 server signing off (maildrop empty)\r\n"),
-		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+		logoffOK,
 	})
 
 	ev := iris(recs)
@@ -103,22 +103,12 @@ func TestPOP3AnnexB6(t *testing.T) {
 // TestPOP3Events checks the IRI sequence of protocol variants.
 func TestPOP3Events(t *testing.T) {
 	greet := s("+OK ready\r\n")
-	tests := []struct {
-		name  string
-		steps []step
-		want  []string
-		check func(t *testing.T, recs []*record.Record)
-	}{
+	runEvents(t, POP3, []eventCase{
 		{
 			name:  "USER/PASS refused",
 			steps: []step{greet, c("USER kim\r\n"), s("+OK\r\n"), c("PASS bad\r\n"), s("-ERR [AUTH] no\r\n")},
 			want:  []string{iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed)},
-			check: func(t *testing.T, recs []*record.Record) {
-				a := iris(recs)[0].EmailIRI.AAAInformation.POP3
-				if a.Username != "kim" || *a.Password != "bad" || *a.Result != etsi.AAAFailed {
-					t.Errorf("AAA = %+v", a)
-				}
-			},
+			user:  "kim", pass: "bad", result: etsi.AAAFailed,
 		},
 		{
 			name: "pipelined USER/PASS/RETR, failed RETR gives no event",
@@ -126,9 +116,9 @@ func TestPOP3Events(t *testing.T) {
 				s("+OK\r\n+OK logged in\r\n-ERR no such message\r\n+OK\r\nSubject: x\r\n\r\nhi\r\n.\r\n"),
 				c("QUIT\r\n"), s("+OK bye\r\n")},
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+				logoffOK,
 			},
 		},
 		{
@@ -141,30 +131,16 @@ func TestPOP3Events(t *testing.T) {
 			steps: []step{greet, c("AUTH PLAIN\r\n"), s("+ \r\n"), c(b64("\x00kim\x00pw") + "\r\n"), s("+OK\r\n"),
 				c("UIDL\r\n"), s("+OK\r\n1 a\r\n.\r\n"), c("TOP 1 0\r\n"), s("+OK\r\nSubject: x\r\n\r\n.\r\n")},
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailPartialDownload, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, recs []*record.Record) {
-				a := iris(recs)[0].EmailIRI.AAAInformation.POP3
-				if a.Username != "kim" || *a.Password != "pw" {
-					t.Errorf("AAA = %+v", a)
-				}
-			},
+			user: "kim", pass: "pw",
 		},
 		{
 			name:  "STLS: stop parsing",
 			steps: []step{greet, c("STLS\r\n"), s("+OK begin\r\n"), c("\x16\x03USER x\r\nPASS y\r\n"), s("\x16+OK\r\n")},
 			want:  nil,
 		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			recs := feed(t, POP3, Options{}, tc.steps)
-			assertSequence(t, iris(recs), tc.want)
-			if tc.check != nil {
-				tc.check(t, recs)
-			}
-		})
-	}
+	})
 }

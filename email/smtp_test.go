@@ -40,10 +40,10 @@ func TestSMTPSessionSequence(t *testing.T) {
 	assertSequence(t, recs, []string{
 		ccq(record.Continue, from, "EHLO client.example\r\n"),
 		ccq(record.Continue, to, "250-mail.example\r\n250-AUTH PLAIN LOGIN CRAM-MD5\r\n250 PIPELINING\r\n"),
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		logonOK,
 		ccq(record.Continue, from, authLine),
 		ccq(record.Continue, to, "235 2.7.0 Authentication successful\r\n"),
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		logonOK,
 		ccq(record.Continue, from, "MAIL FROM:<alice@example.org> SIZE=100\r\n"),
 		ccq(record.Continue, to, "250 OK\r\n"),
 		ccq(record.Continue, from, "RCPT TO:<bob@example.net>\r\n"),
@@ -57,7 +57,7 @@ func TestSMTPSessionSequence(t *testing.T) {
 		iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
 		ccq(record.Continue, from, "QUIT\r\n"),
 		ccq(record.Continue, to, "221 bye\r\n"),
-		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+		logoffOK,
 	})
 	ev := iris(recs)
 	auth := ev[1].EmailIRI.AAAInformation
@@ -87,13 +87,7 @@ func TestSMTPSessionSequence(t *testing.T) {
 // TestSMTPEvents checks the IRI sequence of protocol variants.
 func TestSMTPEvents(t *testing.T) {
 	ehlo := []step{s("220 hi\r\n"), c("EHLO x\r\n"), s("250 ok\r\n")}
-	tests := []struct {
-		name  string
-		opts  Options
-		steps []step
-		want  []string
-		check func(t *testing.T, iri []*record.Record)
-	}{
+	runEvents(t, SMTP, []eventCase{
 		{
 			name:  "HELO refused",
 			steps: []step{s("220 hi\r\n"), c("HELO x\r\n"), s("550 go away\r\n")},
@@ -103,12 +97,8 @@ func TestSMTPEvents(t *testing.T) {
 			name: "AUTH LOGIN",
 			steps: append(ehlo, c("AUTH LOGIN\r\n"), s("334 VXNlcm5hbWU6\r\n"), c(b64("bob")+"\r\n"),
 				s("334 UGFzc3dvcmQ6\r\n"), c(b64("pw")+"\r\n"), s("235 ok\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
-			},
-			check: func(t *testing.T, iri []*record.Record) {
+			want: []string{logonOK, logonOK, logoffOK},
+			check: func(t *testing.T, iri, _ []*record.Record) {
 				a := iri[1].EmailIRI.AAAInformation.ASMTP
 				if a.Username != "bob" || string(a.Challenge) != "VXNlcm5hbWU6\nUGFzc3dvcmQ6" || string(a.Response) != b64("bob")+"\n"+b64("pw") {
 					t.Errorf("AAA = %+v", a)
@@ -123,11 +113,11 @@ func TestSMTPEvents(t *testing.T) {
 			steps: append(ehlo, c("AUTH CRAM-MD5\r\n"), s("334 "+b64("<1896.697170952@postoffice.example.net>")+"\r\n"),
 				c(b64("tim b913a602c7eda7a495b4e6e7334d3890")+"\r\n"), s("535 5.7.8 no\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, iri []*record.Record) {
+			check: func(t *testing.T, iri, _ []*record.Record) {
 				a := iri[1].EmailIRI.AAAInformation.ASMTP
 				if a.Username != "tim" || *a.AuthMethod != etsi.AuthMethodCRAMMD5 || *a.Result != etsi.AAAFailed ||
 					string(a.Challenge) != b64("<1896.697170952@postoffice.example.net>") {
@@ -140,20 +130,20 @@ func TestSMTPEvents(t *testing.T) {
 			steps: append(ehlo, c("AUTH PLAIN\r\n"), s("334 \r\n"), c("!!!not base64\x00\xff\r\n"),
 				s("501 5.5.2 cannot decode\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailLogonFailure, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
+				logoffOK,
 			},
 		},
 		{
 			name:  "AUTH without outcome is a logon attempt",
 			steps: append(ehlo, c("AUTH PLAIN "+b64("\x00eve\x00pw")+"\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailLogonAttempt, etsi.EmailStatusUnknown),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, iri []*record.Record) {
+			check: func(t *testing.T, iri, _ []*record.Record) {
 				if a := iri[1].EmailIRI.AAAInformation.ASMTP; a.Username != "eve" || *a.Result != etsi.AAAResultUnknown {
 					t.Errorf("AAA = %+v", a)
 				}
@@ -163,19 +153,13 @@ func TestSMTPEvents(t *testing.T) {
 			name: "STARTTLS stops parsing",
 			steps: append(ehlo, c("STARTTLS\r\n"), s("220 go\r\n"), c("\x16\x03\x01garbage MAIL FROM:<x@y>\r\n"),
 				s("\x16\x03\x03more\r\n250 ok\r\n")),
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
-			},
+			want: []string{logonOK, logoffUnknown},
 		},
 		{
 			name: "DATA refused, no send",
 			steps: append(ehlo, c("MAIL FROM:<>\r\nRCPT TO:<x@y>\r\nDATA\r\n"), s("250 ok\r\n550 no\r\n554 no valid recipients\r\n"),
 				c("QUIT\r\n"), s("221 bye\r\n")),
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
-			},
+			want: []string{logonOK, logoffOK},
 		},
 		{
 			name: "two messages, second rejected after data, receive mode",
@@ -186,12 +170,12 @@ func TestSMTPEvents(t *testing.T) {
 				c("MAIL FROM:<>\r\n"), s("250 ok\r\n"), c("RCPT TO:<c@y>\r\n"), s("250 ok\r\n"),
 				c("DATA\r\n"), s("354 go\r\n"), c("Subject: 2\r\n\r\ntwo\r\n.\r\n"), s("554 spam\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailReceive, etsi.EmailStatusSucceeded),
 				iriq(record.Report, etsi.EmailReceive, etsi.EmailStatusFailed),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, iri []*record.Record) {
+			check: func(t *testing.T, iri, _ []*record.Record) {
 				if *iri[2].EmailIRI.Sender != "" || iri[2].EmailIRI.Recipients[0] != "c@y" ||
 					iri[2].EmailIRI.SenderValidity != nil {
 					t.Errorf("second IRI = %+v", iri[2].EmailIRI)
@@ -203,11 +187,11 @@ func TestSMTPEvents(t *testing.T) {
 			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRSET\r\nMAIL FROM:<b@x>\r\nRCPT TO:<c@y>\r\nDATA\r\n"),
 				s("250 ok\r\n250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n"), c("\r\nhi\r\n.\r\n"), s("250 ok\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, iri []*record.Record) {
+			check: func(t *testing.T, iri, _ []*record.Record) {
 				if *iri[1].EmailIRI.Sender != "b@x" || iri[1].EmailIRI.Recipients[0] != "c@y" {
 					t.Errorf("send IRI %+v", iri[1].EmailIRI)
 				}
@@ -217,36 +201,24 @@ func TestSMTPEvents(t *testing.T) {
 			name: "RSET reply after DATA parsed",
 			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRCPT TO:<c@y>\r\nRSET\r\nDATA\r\n"),
 				s("250 ok\r\n250 ok\r\n250 reset\r\n503 need MAIL\r\n"), c("QUIT\r\n"), s("221 bye\r\n")),
-			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
-			},
+			want: []string{logonOK, logoffOK},
 		},
 		{
 			name: "BDAT chunking",
 			steps: append(ehlo, c("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nBDAT 17\r\nMessage-ID: <"),
 				c("b>\r\nBDAT 6 LAST\r\n\r\nbody"), s("250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n")),
 			want: []string{
-				iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+				logonOK,
 				iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
-				iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+				logoffUnknown,
 			},
-			check: func(t *testing.T, iri []*record.Record) {
+			check: func(t *testing.T, iri, _ []*record.Record) {
 				if string(iri[1].EmailIRI.MessageID) != "<b>" {
 					t.Errorf("message id %q", iri[1].EmailIRI.MessageID)
 				}
 			},
 		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := iris(feed(t, SMTP, tc.opts, tc.steps))
-			assertSequence(t, got, tc.want)
-			if tc.check != nil {
-				tc.check(t, got)
-			}
-		})
-	}
+	})
 }
 
 // TestSMTPManyRecipients counts thousands of RCPT TO while capping the list (E.1.5).
@@ -307,9 +279,9 @@ func TestSMTPLargeData(t *testing.T) {
 	m.End(now)
 	got := iris(col.recs)
 	assertSequence(t, got, []string{
-		iriq(record.Open, etsi.EmailLogon, etsi.EmailStatusSucceeded),
+		logonOK,
 		iriq(record.Report, etsi.EmailSend, etsi.EmailStatusUnknown),
-		iriq(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
+		logoffUnknown,
 	})
 	if maxCC > 256<<10 {
 		t.Errorf("largest CC %d bytes exceeds the chunk size", maxCC)

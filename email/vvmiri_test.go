@@ -9,44 +9,6 @@ import (
 	"github.com/umli/umli/mediation/record"
 )
 
-// vvmRoundTrip encodes a VVM record as a PS-PDU with the project's BER codec and
-// decodes it back, so the records are known to be valid MessagingIRI/MessagingCC.
-func vvmRoundTrip(t *testing.T, r *record.Record) etsi.Payload {
-	t.Helper()
-	cin := uint32(7)
-	ts := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
-	pdu := etsi.PSPDU{Header: etsi.PSHeader{
-		LIID: "LIID-1",
-		CommunicationIdentifier: etsi.CommunicationIdentifier{
-			NetworkIdentifier: etsi.NetworkIdentifier{OperatorIdentifier: "op", NetworkElementIdentifier: r.Source},
-			CIN:               &cin,
-		},
-		SequenceNumber: 1,
-		TimeStamp:      &ts,
-	}}
-	if r.MessagingIRI != nil {
-		typ := etsi.IRIContinue
-		ev := uint32(1)
-		iri := *r.MessagingIRI
-		iri.EventIdentifier = &ev
-		pdu.Payload.IRI = []etsi.IRIPayload{{IRIType: &typ, Contents: etsi.IRIContents{MessagingIRI: &iri}}}
-	} else {
-		dir := r.Direction
-		cc := *r.MessagingCC
-		cc.EventIdentifier = 1
-		pdu.Payload.CC = []etsi.CCPayload{{PayloadDirection: &dir, Contents: etsi.CCContents{MessagingCC: &cc}}}
-	}
-	b, err := pdu.AppendBER(nil, etsi.LatestVersion())
-	if err != nil {
-		t.Fatalf("encode: %v", err)
-	}
-	got, _, err := etsi.DecodePSPDU(b)
-	if err != nil {
-		t.Fatalf("decode: %v", err)
-	}
-	return got.Payload
-}
-
 func TestVVMBoxRecords(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	v := &vvmBox{source: "vvm-1", key: "k1", box: "+15550199"}
@@ -75,7 +37,7 @@ func TestVVMBoxRecords(t *testing.T) {
 			if len(tc.r.Identities) != 2 || tc.r.Identities[0] != (record.Identity{Kind: record.IdentityBoxID, Value: "+15550199"}) {
 				t.Fatalf("identities %+v", tc.r.Identities)
 			}
-			got := vvmRoundTrip(t, tc.r).IRI[0].Contents.MessagingIRI
+			got := roundTrip(t, tc.r).IRI[0].Contents.MessagingIRI
 			if string(got.BoxIdentifier) != "+15550199" || got.SystemType != etsi.SystemUnifiedMessaging {
 				t.Fatalf("box %q system %v", got.BoxIdentifier, got.SystemType)
 			}
@@ -91,7 +53,7 @@ func TestVVMBoxRecords(t *testing.T) {
 		})
 	}
 	cc := v.audioCC(rkey, "audio/amr", audio, etsi.DirectionToTarget, now)
-	got := vvmRoundTrip(t, cc).CC[0].Contents.MessagingCC
+	got := roundTrip(t, cc).CC[0].Contents.MessagingCC
 	if !bytes.Equal(got.Content, audio) || got.ContentType != "audio/amr" || cc.EventKey != rkey || rkey == gkey {
 		t.Fatalf("CC %q %q key %q (retrieve %q greeting %q)", got.Content, got.ContentType, cc.EventKey, rkey, gkey)
 	}

@@ -98,7 +98,7 @@ func TestVVMMachineSession(t *testing.T) {
 		if r.Identities[0].Value != "+15550199" {
 			t.Fatalf("record %d identities %+v", i, r.Identities)
 		}
-		vvmRoundTrip(t, r)
+		roundTrip(t, r)
 	}
 }
 

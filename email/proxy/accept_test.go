@@ -3,31 +3,18 @@ package proxy
 import (
 	"context"
 	"net"
-	"os"
+	"slices"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 
 	"github.com/rs/zerolog"
 
 	"github.com/umli/umli/email"
+	"github.com/umli/umli/internal/testnet"
 	"github.com/umli/umli/mediation/etsi"
 	"github.com/umli/umli/mediation/record"
 )
-
-// emfileListener fails Accept with EMFILE n times, then accepts for real.
-type emfileListener struct {
-	net.Listener
-	n atomic.Int32
-}
-
-func (l *emfileListener) Accept() (net.Conn, error) {
-	if l.n.Add(-1) >= 0 {
-		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
-	}
-	return l.Listener.Accept()
-}
 
 // TestProxySurvivesEMFILE: EMFILE at accept used to end Serve; now the proxy
 // backs off and the next SMTP session is still tapped.
@@ -44,8 +31,8 @@ func TestProxySurvivesEMFILE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln := &emfileListener{Listener: real}
-	ln.n.Store(6) // backoff 5+10+…+160 ms
+	emfile := testnet.AcceptErr(syscall.EMFILE)
+	ln := testnet.FailAccept(real, slices.Repeat([]error{emfile}, 6)...) // backoff 5+10+…+160 ms
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); _ = h.Run(ctx) }()

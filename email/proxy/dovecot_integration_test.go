@@ -63,11 +63,7 @@ func TestIMAPThroughProxyCurl(t *testing.T) {
 		iri(record.Close, etsi.EmailLogoff, etsi.EmailStatusUnknown),
 	})
 
-	logon := firstIRI(recs, etsi.EmailLogon).EmailIRI
-	if a := logon.AAAInformation; a == nil || a.IMAP == nil || a.IMAP.Username != "mrc" || a.IMAP.Password == nil ||
-		*a.IMAP.Password != "secret" || *a.IMAP.Result != etsi.AAASucceeded {
-		t.Errorf("logon AAAInformation = %+v", logon.AAAInformation)
-	}
+	assertLogon(t, recs, "mrc", "secret")
 	dl := firstIRI(recs, etsi.EmailDownload)
 	if d := dl.EmailIRI; string(d.MessageID) != "<B27397-0100000@cac.washington.edu>" || *d.Sender != "gray@cac.washington.edu" ||
 		!slices.Equal(d.Recipients, []string{"mrc@example.org"}) || d.ServerOctetsSent < int64(len(inboxMsg)) ||
@@ -107,11 +103,7 @@ func TestPOP3ThroughProxyCurl(t *testing.T) {
 		iri(record.Report, etsi.EmailDownload, etsi.EmailStatusSucceeded),
 		iri(record.Close, etsi.EmailLogoff, etsi.EmailStatusSucceeded),
 	})
-	logon := firstIRI(recs, etsi.EmailLogon).EmailIRI
-	if a := logon.AAAInformation; a == nil || a.POP3 == nil || a.POP3.Username != "mrose" || a.POP3.Password == nil ||
-		*a.POP3.Password != "tanstaaf" {
-		t.Errorf("logon AAAInformation = %+v", logon.AAAInformation)
-	}
+	assertLogon(t, recs, "mrose", "tanstaaf")
 	dl := firstIRI(recs, etsi.EmailDownload)
 	if string(dl.EmailIRI.MessageID) != "<B27397-0100000@cac.washington.edu>" ||
 		!ccHas(recs, dl, etsi.DirectionToTarget, dotStuffed(inboxMsg)) {
@@ -136,4 +128,14 @@ func hasEmail(r *record.Record, v string) bool {
 		}
 	}
 	return false
+}
+
+// assertLogon checks that the first logon IRI's AAAInformation holds the accepted
+// login user/pass.
+func assertLogon(t *testing.T, recs []*record.Record, user, pass string) {
+	t.Helper()
+	logon := firstIRI(recs, etsi.EmailLogon).EmailIRI
+	if u, p, res := testmail.Login(logon.AAAInformation); u != user || p != pass || res != etsi.AAASucceeded {
+		t.Errorf("logon AAAInformation = %+v", logon.AAAInformation)
+	}
 }

@@ -49,11 +49,7 @@ func TestEndToEndLEMF(t *testing.T) {
 		t.Fatalf("want one CIN with IRI and CC, got %v", set.PDUs)
 	}
 	var events []string
-	for _, seq := range seqs(set, *iriStream) {
-		pdu, err := set.Decoded(*iriStream, seq)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, pdu := range decodedPDUs(t, set, *iriStream) {
 		for _, ip := range pdu.Payload.IRI {
 			events = append(events, fmt.Sprintf("%v %v %v", *ip.IRIType, ip.Contents.EmailIRI.EventType, ip.Contents.EmailIRI.Status))
 		}
@@ -67,11 +63,7 @@ func TestEndToEndLEMF(t *testing.T) {
 		t.Fatalf("LEMF IRI:\n%s\nwant:\n%s", strings.Join(events, "\n"), strings.Join(want, "\n"))
 	}
 	var message bool
-	for _, seq := range seqs(set, *ccStream) {
-		pdu, err := set.Decoded(*ccStream, seq)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, pdu := range decodedPDUs(t, set, *ccStream) {
 		for _, cp := range pdu.Payload.CC {
 			message = message || strings.Contains(string(cp.Contents.EmailCC.Content), inboxMsg)
 		}
@@ -102,5 +94,19 @@ func seqs(set *pducheck.Set, st pducheck.Stream) []uint32 {
 		out = append(out, seq)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// decodedPDUs decodes the PDUs of one stream at the LEMF in sequence order.
+func decodedPDUs(t *testing.T, set *pducheck.Set, st pducheck.Stream) []etsi.PSPDU {
+	t.Helper()
+	var out []etsi.PSPDU
+	for _, seq := range seqs(set, st) {
+		pdu, err := set.Decoded(st, seq)
+		if err != nil {
+			t.Fatalf("%v seq %d: %v", st, seq, err)
+		}
+		out = append(out, pdu)
+	}
 	return out
 }

@@ -28,32 +28,12 @@ const floodNOOPs = 20000
 // growing, then stops the stack and returns what the LEMF stored.
 func (ms *mediationStack) waitLEMF(t *testing.T, ev etsi.EmailEvent) *pducheck.Set {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := ms.med.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
 	last := -1
-	for {
-		set, err := pducheck.ReadLEMF(ms.dir)
-		if err == nil && lemfIRI(t, set, ev) != nil && set.Total == last {
-			break
-		}
-		if err == nil {
-			last = set.Total
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("LEMF has no %v IRI (err %v)", ev, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	ms.stop()
-	set, err := pducheck.ReadLEMF(ms.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
+	return ms.waitUntil(t, 60*time.Second, 200*time.Millisecond, fmt.Sprintf("%v IRI", ev), func(set *pducheck.Set) bool {
+		done := lemfIRI(t, set, ev) != nil && set.Total == last
+		last = set.Total
+		return done
+	})
 }
 
 // lemfIRI returns the first EmailIRI of event ev at the LEMF and its stream.
@@ -62,11 +42,7 @@ func lemfIRI(t *testing.T, set *pducheck.Set, ev etsi.EmailEvent) *pducheck.Stre
 		if st.CC {
 			continue
 		}
-		for _, seq := range seqs(set, st) {
-			pdu, err := set.Decoded(st, seq)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, pdu := range decodedPDUs(t, set, st) {
 			for _, ip := range pdu.Payload.IRI {
 				if ip.Contents.EmailIRI != nil && ip.Contents.EmailIRI.EventType == ev {
 					return &st
@@ -85,11 +61,7 @@ func lemfCC(t *testing.T, set *pducheck.Set, cin uint32, dir etsi.PayloadDirecti
 		if !st.CC || st.CIN != cin {
 			continue
 		}
-		for _, seq := range seqs(set, st) {
-			pdu, err := set.Decoded(st, seq)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, pdu := range decodedPDUs(t, set, st) {
 			for _, cp := range pdu.Payload.CC {
 				if cp.PayloadDirection != nil && *cp.PayloadDirection == dir {
 					b.Write(cp.Contents.EmailCC.Content)

@@ -105,26 +105,35 @@ warrants:
 	return ms
 }
 
-// waitLogoff lets mediation hand over what it queued, waits until the LEMF holds an
-// IRI stream that ends with the logoff (streamsDone), then stops the stack and returns
-// what the LEMF stored.
+// waitLogoff waits until the LEMF holds an IRI stream that ends with the logoff
+// (streamsDone), then stops the stack and returns what the LEMF stored.
 func (ms *mediationStack) waitLogoff(t *testing.T) *pducheck.Set {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return ms.waitUntil(t, 30*time.Second, 50*time.Millisecond, "IRI stream ending with the logoff", func(set *pducheck.Set) bool {
+		return set.Total > 0 && streamsDone(set)
+	})
+}
+
+// waitUntil lets mediation hand over what it queued, polls what the LEMF stored
+// every poll until done holds (within patience, else the test fails naming what it
+// waited for), then stops the stack and returns what the LEMF stored.
+func (ms *mediationStack) waitUntil(t *testing.T, patience, poll time.Duration, what string, done func(*pducheck.Set) bool) *pducheck.Set {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	if err := ms.med.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		set, err := pducheck.ReadLEMF(ms.dir)
-		if err == nil && set.Total > 0 && streamsDone(set) {
+		if err == nil && done(set) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("LEMF received %v (err %v)", set, err)
+			t.Fatalf("LEMF has no %s: received %v (err %v)", what, set, err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(poll)
 	}
 	ms.stop()
 	set, err := pducheck.ReadLEMF(ms.dir)

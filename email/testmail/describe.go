@@ -85,3 +85,25 @@ func CC(recs []*record.Record) (fromTarget, toTarget string) {
 	}
 	return from.String(), to.String()
 }
+
+// Login returns the username, password and result of a POP3 or IMAP logon's
+// AAAInformation; what it does not carry is empty (result 0, not an ETSI value).
+func Login(a *etsi.AAAInformation) (user, pass string, result etsi.AAAResult) {
+	var pw *string
+	var res *etsi.AAAResult
+	switch {
+	case a == nil:
+		return "", "", 0
+	case a.POP3 != nil:
+		user, pw, res = a.POP3.Username, a.POP3.Password, a.POP3.Result
+	case a.IMAP != nil:
+		user, pw, res = a.IMAP.Username, a.IMAP.Password, a.IMAP.Result
+	}
+	if pw != nil {
+		pass = *pw
+	}
+	if res != nil {
+		result = *res
+	}
+	return user, pass, result
+}

@@ -2,7 +2,9 @@ package testnet
 
 import (
 	"bufio"
+	"errors"
 	"net"
+	"syscall"
 	"testing"
 )
 
@@ -45,4 +47,33 @@ func TestServeCleanupUnblocksHandlers(t *testing.T) {
 	if _, err := c.Read(make([]byte, 1)); err == nil {
 		t.Fatal("connection still open after cleanup")
 	}
+}
+
+// TestFailAccept: the wrapped listener returns its errors in order, then real
+// connections.
+func TestFailAccept(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	ln := FailAccept(inner, AcceptErr(syscall.EMFILE), AcceptErr(syscall.ENFILE))
+	for _, want := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE} {
+		if _, err := ln.Accept(); !errors.Is(err, want) {
+			t.Fatalf("Accept: %v, want %v", err, want)
+		}
+	}
+	if ln.Left() != 0 {
+		t.Fatalf("%d errors left after two Accepts", ln.Left())
+	}
+	go func() {
+		if c, err := net.Dial("tcp", inner.Addr().String()); err == nil {
+			c.Close()
+		}
+	}()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatalf("Accept after the errors: %v", err)
+	}
+	c.Close()
 }

@@ -4,29 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"sync/atomic"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/umli/umli/internal/testnet"
 	"github.com/umli/umli/umsys/feed"
 )
-
-// emfileListener fails Accept with EMFILE n times, then accepts for real.
-type emfileListener struct {
-	net.Listener
-	n atomic.Int32
-}
-
-func (l *emfileListener) Accept() (net.Conn, error) {
-	if l.n.Add(-1) >= 0 {
-		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
-	}
-	return l.Listener.Accept()
-}
 
 // TestLineServerSurvivesEMFILE: descriptor exhaustion at accept used to end Serve
 // (and umli with it); now Serve backs off and the next line still arrives.
@@ -43,8 +30,8 @@ func TestLineServerSurvivesEMFILE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln := &emfileListener{Listener: real}
-	ln.n.Store(6) // backoff 5+10+…+160 ms
+	emfile := testnet.AcceptErr(syscall.EMFILE)
+	ln := testnet.FailAccept(real, slices.Repeat([]error{emfile}, 6)...) // backoff 5+10+…+160 ms
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 	for i := 0; i < 2; i++ { // once after the EMFILE burst, once more after it
@@ -65,8 +52,8 @@ func TestLineServerSurvivesEMFILE(t *testing.T) {
 			t.Fatalf("event %d never arrived after EMFILE", i)
 		}
 	}
-	if ln.n.Load() >= 0 {
-		t.Fatalf("EMFILE burst not consumed: %d left", ln.n.Load())
+	if ln.Left() != 0 {
+		t.Fatalf("EMFILE burst not consumed: %d left", ln.Left())
 	}
 	cancel()
 	if err := <-done; err != nil {
