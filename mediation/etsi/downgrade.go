@@ -58,9 +58,11 @@ func (p *PSPDU) forVersion(v Version, sc *DowngradeScratch) (PSPDU, []Downgrade)
 		}
 	}
 	if p.Payload.IRI != nil {
-		one := sc != nil && len(p.Payload.IRI) == 1
-		if one {
+		var mi *MessagingIRI // the copies' memory: sc's for one payload, else new
+		var ei *EmailIRI
+		if sc != nil && len(p.Payload.IRI) == 1 {
 			out.Payload.IRI = append(sc.iri[:0], p.Payload.IRI...)
+			mi, ei = &sc.mi, &sc.ei
 		} else {
 			out.Payload.IRI = append(make([]IRIPayload, 0, len(p.Payload.IRI)), p.Payload.IRI...)
 		}
@@ -69,55 +71,53 @@ func (p *PSPDU) forVersion(v Version, sc *DowngradeScratch) (PSPDU, []Downgrade)
 			// The path prefix only when there is something to report: most PDUs have not.
 			pre := func(alt string) string { return fmt.Sprintf("payload.iRIPayloadSequence[%d].iRIContents.%s", i, alt) }
 			if c.MessagingIRI != nil {
-				var ds []Downgrade
-				if one {
-					ds = c.MessagingIRI.forVersionTo(&sc.mi, v)
-					c.MessagingIRI = &sc.mi
-				} else {
-					c.MessagingIRI, ds = c.MessagingIRI.ForVersion(v)
-				}
-				if len(ds) > 0 {
+				if ds := downgradeInto(&c.MessagingIRI, mi, v); len(ds) > 0 {
 					add(pre("messagingIRI"), ds)
 				}
 			}
 			if c.EmailIRI != nil {
-				var ds []Downgrade
-				if one {
-					ds = c.EmailIRI.forVersionTo(&sc.ei, v)
-					c.EmailIRI = &sc.ei
-				} else {
-					c.EmailIRI, ds = c.EmailIRI.ForVersion(v)
-				}
-				if len(ds) > 0 {
+				if ds := downgradeInto(&c.EmailIRI, ei, v); len(ds) > 0 {
 					add(pre("emailIRI"), ds)
 				}
 			}
 		}
 	}
 	if p.Payload.CC != nil {
-		one := sc != nil && len(p.Payload.CC) == 1
-		if one {
+		var mc *MessagingCC // the copy's memory: sc's for one payload, else new
+		if sc != nil && len(p.Payload.CC) == 1 {
 			out.Payload.CC = append(sc.cc[:0], p.Payload.CC...)
+			mc = &sc.mc
 		} else {
 			out.Payload.CC = append(make([]CCPayload, 0, len(p.Payload.CC)), p.Payload.CC...)
 		}
 		for i := range out.Payload.CC {
 			c := &out.Payload.CC[i].Contents
 			if c.MessagingCC != nil {
-				var ds []Downgrade
-				if one {
-					ds = c.MessagingCC.forVersionTo(&sc.mc, v)
-					c.MessagingCC = &sc.mc
-				} else {
-					c.MessagingCC, ds = c.MessagingCC.ForVersion(v)
-				}
-				if len(ds) > 0 {
+				if ds := downgradeInto(&c.MessagingCC, mc, v); len(ds) > 0 {
 					add(fmt.Sprintf("payload.cCPayloadSequence[%d].cCContents.messagingCC", i), ds)
 				}
 			}
 		}
 	}
 	return out, notes
+}
+
+// versioned is a payload content type that can be mapped to an older version.
+type versioned[T any] interface {
+	*T
+	forVersionTo(out *T, v Version) []Downgrade
+}
+
+// downgradeInto points *c to a copy of itself that v can carry: into scratch when there is
+// one (a one-payload PS-PDU), else into new memory. The original is not modified.
+func downgradeInto[T any, P versioned[T]](c **T, scratch *T, v Version) []Downgrade {
+	out := scratch
+	if out == nil {
+		out = new(T)
+	}
+	ds := P(*c).forVersionTo(out, v)
+	*c = out
+	return ds
 }
 
 // ForVersion returns a copy of m that v can carry, and what was changed:
