@@ -275,3 +275,41 @@ func TestEnumStringParse(t *testing.T) {
 		t.Errorf("unknown identifier: %v", err)
 	}
 }
+
+// TestForVersionInScratch: for a one-payload PS-PDU, ForVersionIn gives what ForVersion
+// gives (value and notes) and leaves the PDU as it was; and a PDU that needs no change at
+// the older version costs no allocation: its copy lives in the scratch.
+func TestForVersionInScratch(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pdu  PSPDU
+	}{
+		{"messagingIRI", IRIPDU(goldenHeader(1), iri(IRIBegin, &MessagingIRI{SystemType: SystemUnifiedMessaging, Status: StatusOperationLost, Trigger: TriggerSystem}))},
+		{"emailIRI", IRIPDU(goldenHeader(1), IRIPayload{IRIType: Ptr(IRIReport), Contents: IRIContents{EmailIRI: goldenEmailIRI(EmailLogoff)}})},
+		{"messagingCC", CCPDU(goldenHeader(1), CCPayload{Contents: CCContents{MessagingCC: &MessagingCC{EventIdentifier: 1, ContentType: "audio/PCMA", Content: []byte("x"), ContentTransferEncoding: "base64"}}})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			orig, err := tc.pdu.AppendBER(nil, LatestVersion())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantNotes := tc.pdu.ForVersion(Seed9Version())
+			var sc DowngradeScratch
+			got, notes := tc.pdu.ForVersionIn(Seed9Version(), &sc)
+			if len(wantNotes) == 0 || !reflect.DeepEqual(notes, wantNotes) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("ForVersionIn %+v %v, ForVersion %+v %v", got, notes, want, wantNotes)
+			}
+			if after, _ := tc.pdu.AppendBER(nil, LatestVersion()); !bytes.Equal(after, orig) {
+				t.Fatal("ForVersionIn modified the PDU")
+			}
+		})
+	}
+	plain := IRIPDU(goldenHeader(1), iri(IRIBegin, &MessagingIRI{SystemType: SystemUnifiedMessaging, Status: StatusUnknown, Trigger: TriggerSystem}))
+	var sc DowngradeScratch
+	if _, notes := plain.ForVersionIn(Seed9Version(), &sc); notes != nil {
+		t.Fatalf("notes %v for a value ver9 carries as it is", notes)
+	}
+	if n := testing.AllocsPerRun(20, func() { _, _ = plain.ForVersionIn(Seed9Version(), &sc) }); n != 0 {
+		t.Errorf("ForVersionIn(ver9) allocates %v times, want 0", n)
+	}
+}
