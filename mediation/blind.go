@@ -53,6 +53,22 @@ const maxBlindKeys = 256
 // network element went blind, at most once per blindAuditEvery with the count of
 // sessions since the last one. Nothing about the session's peers is written.
 func (m *Mediator) BlindSession(b Blind) {
+	m.sessionAudit(audit.ActionBlindSession, b.Reason, b)
+}
+
+// MalformedSession audits a session whose bytes broke its protocol (b.Reason says what
+// and where, never the bytes), as BlindSession does: one entry per warrant the identities
+// known then match, else an entry without LIID or identity at most once per
+// blindAuditEvery per network element and protocol. The session itself is still
+// intercepted past the bad bytes; the entry tells the LEA why its records may look odd.
+func (m *Mediator) MalformedSession(b Blind) {
+	m.sessionAudit(audit.ActionMalformedSession, "malformed", b)
+}
+
+// sessionAudit writes action's entries for b; unattributed entries are counted per
+// network element, protocol and group (group, not b.Reason, so a reason naming a line
+// and byte does not make a key of its own).
+func (m *Mediator) sessionAudit(action, group string, b Blind) {
 	at := b.Time
 	if at.IsZero() {
 		at = m.now()
@@ -69,19 +85,19 @@ func (m *Mediator) BlindSession(b Blind) {
 	if ws, reason := m.table.Load().Match(buf[:0], b.Identities, at); reason == warrant.DropNone && len(ws) > 0 {
 		for _, w := range ws {
 			d["liid"] = w.LIID
-			if _, err := m.audit.Append(audit.ActorSystem, audit.ActionBlindSession, d, "target"); err != nil {
-				m.log.Error().Err(err).Msg("audit: blind session not recorded")
+			if _, err := m.audit.Append(audit.ActorSystem, action, d, "target"); err != nil {
+				m.log.Error().Err(err).Str("action", action).Msg("audit: session entry not recorded")
 			}
 		}
 		return
 	}
-	n, ok := m.blind.due(ne+"\x00"+b.Protocol+"\x00"+b.Reason, at)
+	n, ok := m.blind.due(action+"\x00"+ne+"\x00"+b.Protocol+"\x00"+group, at)
 	if !ok {
 		return
 	}
 	d["sessions"] = strconv.FormatUint(n, 10)
-	if _, err := m.audit.Append(audit.ActorSystem, audit.ActionBlindSession, d, "unattributed"); err != nil {
-		m.log.Error().Err(err).Msg("audit: blind session not recorded")
+	if _, err := m.audit.Append(audit.ActorSystem, action, d, "unattributed"); err != nil {
+		m.log.Error().Err(err).Str("action", action).Msg("audit: session entry not recorded")
 	}
 }
 

@@ -358,28 +358,40 @@ func startEmail(ctx context.Context, g *group, e *config.EmailFile, sink record.
 // CC, reason "unparsable"). Lost records are audited by mediation as gaps.
 func blindNotify(med *mediation.Mediator) email.Notify {
 	return func(n email.Notice) {
-		if b, ok := blindOf(n); ok {
+		switch b, kind := blindOf(n); kind {
+		case sessionBlind:
 			med.BlindSession(b)
+		case sessionMalformed:
+			med.MalformedSession(b)
+		case sessionNotAudited:
 		}
 	}
 }
 
-// blindOf maps a tap Notice onto the blind-session audit; false for notices audited
-// otherwise (lost records are gaps, audited by mediation).
-func blindOf(n email.Notice) (mediation.Blind, bool) {
-	reason := n.Reason
+// sessionAudit says which session audit a tap Notice goes to.
+type sessionAudit int
+
+const (
+	sessionNotAudited sessionAudit = iota // audited otherwise: lost records are gaps
+	sessionBlind                          // BlindSession
+	sessionMalformed                      // MalformedSession: still intercepted past the bad bytes
+)
+
+// blindOf maps a tap Notice onto the session audits.
+func blindOf(n email.Notice) (mediation.Blind, sessionAudit) {
+	reason, kind := n.Reason, sessionBlind
 	switch n.Kind {
 	case email.NoticeTLSBlind:
 	case email.NoticeUnparsable:
 		reason = string(email.NoticeUnparsable)
+	case email.NoticeMalformed:
+		kind = sessionMalformed
 	case email.NoticeRecordsLost: // audited as lost records by the delivery audit, not as blind
-		return mediation.Blind{}, false
-	case email.NoticeMalformed: // not blind: the session is still intercepted past the bad bytes
-		return mediation.Blind{}, false
+		return mediation.Blind{}, sessionNotAudited
 	default:
-		return mediation.Blind{}, false
+		return mediation.Blind{}, sessionNotAudited
 	}
-	return mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: reason, Identities: n.Identities, Time: n.Time}, true
+	return mediation.Blind{Source: n.Source, Protocol: n.Protocol.String(), Reason: reason, Identities: n.Identities, Time: n.Time}, kind
 }
 
 // connectPolicy maps rtp.siprec.events (validated by config) onto the endpoint's policy.

@@ -26,6 +26,11 @@ const (
 	// (TLS without a certificate to terminate it). With a LIID when the identities known
 	// before the switch matched a warrant; else a count per network element, no identity.
 	ActionBlindSession = "BlindSession"
+	// ActionMalformedSession: a tapped session sent bytes its protocol does not allow; the
+	// tap went on intercepting past them. Like BlindSession: with a LIID when the identities
+	// known then matched a warrant, else a count per network element and protocol. The
+	// reason names protocol, direction, line and byte, never the bytes.
+	ActionMalformedSession = "MalformedSession"
 )
 
 // ActorSystem is the actor of acts umli takes by itself (timers, deliveries).
