@@ -194,51 +194,43 @@ try:
 except FileNotFoundError:
     pass
 
-# The mediation pair: every round's figures, medians reported.
-med, medload, medend = {}, "not recorded", ""
-try:
-    for line in open(medraw):
-        if line.startswith("# load average at start: "):
-            medload = line[len("# load average at start: "):].strip()
-        if line.startswith("# load average at end: "):
-            medend = line[len("# load average at end: "):].strip()
-        if line.startswith("FAIL") or line.startswith("--- FAIL"):
-            failed.append("mediation pair: " + line.strip())
-        m = re.match(r"^(BenchmarkMediation\S*?)(-\d+)?\s+(\d+)\s+(.*)$", line)
-        if m:
-            rest = m.group(4).split()
-            med.setdefault(m.group(1), []).append({rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
-except FileNotFoundError:
-    pass
+def figures(rest):
+    rest = rest.split()
+    return {rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)}
 
-# Before/after: every round's figures per benchmark, medians reported.
-ba, baload, baend, bahead = {}, "not recorded", "", ""
-try:
-    pending = None
-    for line in open(beforeraw):
-        if line.startswith("# load average at start: "):
-            bahead = line[len("# load average at start: "):].strip()
-        if line.startswith("# load average at end: "):
-            baend = line[len("# load average at end: "):].strip()
-        if line.startswith("FAILED:") or line.startswith("--- FAIL"):
-            failed.append("before/after: " + line.strip())
-        m = re.match(r"^((?:Before/)?Benchmark\S+?)(-\d+)?\s+(\d+)\s+(.*)$", line)
-        if m:
-            rest = m.group(4).split()
-            ba.setdefault(m.group(1), []).append({rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
-            pending = None
-            continue
-        m = re.match(r"^((?:Before/)?Benchmark\S+?)(-\d+)?\s", line)
-        if m and "FAIL" not in line:
-            pending = m.group(1)
-            continue
-        m = re.match(r"^\s*\d+\s+([\d.]+ \S+.*)$", line)
-        if m and pending:
-            rest = m.group(1).split()
-            ba.setdefault(pending, []).append({rest[i + 1]: float(rest[i]) for i in range(0, len(rest) - 1, 2)})
-            pending = None
-except FileNotFoundError:
-    pass
+def read_rounds(path, name, label):
+    """Every round's figures per benchmark (a benchmark whose setup logged has them on a
+    later line), with the load averages at start and end; failures go to failed."""
+    rounds, start, end, pending = {}, "not recorded", "", None
+    try:
+        for line in open(path):
+            if line.startswith("# load average at start: "):
+                start = line[len("# load average at start: "):].strip()
+            if line.startswith("# load average at end: "):
+                end = line[len("# load average at end: "):].strip()
+            if line.startswith("FAIL") or line.startswith("--- FAIL"):
+                failed.append(label + ": " + line.strip())
+            m = re.match(r"^(" + name + r")(-\d+)?\s+(\d+)\s+(.*)$", line)
+            if m:
+                rounds.setdefault(m.group(1), []).append(figures(m.group(4)))
+                pending = None
+                continue
+            m = re.match(r"^(" + name + r")(-\d+)?\s", line)
+            if m and "FAIL" not in line:
+                pending = m.group(1)
+                continue
+            m = re.match(r"^\s*\d+\s+([\d.]+ \S+.*)$", line)
+            if m and pending:
+                rounds.setdefault(pending, []).append(figures(m.group(1)))
+                pending = None
+    except FileNotFoundError:
+        pass
+    return rounds, start, end
+
+# The mediation pair and the before/after pair: every round's figures, medians reported.
+med, medload, medend = read_rounds(medraw, r"BenchmarkMediation\S*?", "mediation pair")
+ba, bahead, baend = read_rounds(beforeraw, r"(?:Before/)?Benchmark\S+?", "before/after")
+bahead = "" if bahead == "not recorded" else bahead
 
 def bamed(name, unit):
     xs = [r[unit] for r in ba.get(name, []) if unit in r]
